@@ -1,0 +1,39 @@
+# vecnet: `make run` starts the engine on the embedded default, `make test` runs every test.
+JOBS ?= $(shell nproc)
+BUILD ?= build
+
+.PHONY: all deps build debug run test unit integration bench install clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build -j $(JOBS)
+
+debug: deps
+	@cmake -S . -B build-debug -DCMAKE_BUILD_TYPE=Debug -DVN_SANITIZE=ON -DCMAKE_C_FLAGS_DEBUG="-O0 -g" >/dev/null
+	@cmake --build build-debug -j $(JOBS)
+
+run: build
+	@bash scripts/run-demo.sh
+
+test: build
+	@cd build && ctest --output-on-failure $(CTEST_ARGS)
+
+unit: build
+	@cd build && ctest --output-on-failure -L unit
+
+integration: build
+	@cd build && ctest --output-on-failure -L integration
+
+bench: build
+	@bash perf/bench.sh
+
+install: build
+	@cmake --install build $(if $(PREFIX),--prefix $(PREFIX))
+
+clean:
+	rm -rf build build-debug
