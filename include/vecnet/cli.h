@@ -1,0 +1,85 @@
+/*
+ * CLI commands: registered as data from any module or plugin, parsed with an
+ * unformat-style cursor that remembers what it expected at the failing word.
+ *
+ * A handler consumes words with the vn_cli_arg_*() functions; each returns true
+ * and advances on a match, or false and records what it would have accepted.
+ * When nothing matches, `return vn_cli_unexpected(args);` reports e.g.
+ *   unexpected 'foo' (word 4): expected one of: via, IPv4 address
+ */
+#ifndef VECNET_CLI_H
+#define VECNET_CLI_H
+
+#include <stdarg.h>
+#include <vecnet/common.h>
+
+struct vn_cli_out; /* output of one command: text and an error message */
+struct vn_cli_args; /* cursor over the words after the command path */
+
+struct vn_cli_command {
+	const char *path; /* command words, e.g. "ip route add" */
+	const char *syntax; /* shown in help, e.g. "PREFIX via ADDR [IF] | PREFIX via drop" */
+	const char *help; /* one line */
+	int (*fn)(struct vn_cli_out *out, struct vn_cli_args *args); /* 0 or -1 */
+	bool complete_ifname; /* offer interface names when completing arguments */
+	struct vn_cli_command *next; /* registry link, set by vn_cli_register() */
+};
+
+void vn_cli_register(struct vn_cli_command *cmd);
+void vn_cli_unregister(struct vn_cli_command *cmd);
+
+/* Register a command at load time (engine or plugin .so):
+ *   VN_CLI_COMMAND(ip_route_add) = { .path = "ip route add", ... };  */
+#define VN_CLI_COMMAND(id)                                                                         \
+	static struct vn_cli_command vn_cli_cmd_##id;                                              \
+	static void __attribute__((constructor)) vn_cli_cmd_reg_##id(void)                         \
+	{                                                                                          \
+		vn_cli_register(&vn_cli_cmd_##id);                                                 \
+	}                                                                                          \
+	static struct vn_cli_command vn_cli_cmd_##id
+
+/* Output. vn_cli_error() sets the error message and returns -1. */
+void vn_cli_printf(struct vn_cli_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vn_cli_vprintf(struct vn_cli_out *out, const char *fmt, va_list ap);
+int vn_cli_error(struct vn_cli_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Typed argument parsers. */
+bool vn_cli_arg_keyword(struct vn_cli_args *a, const char *kw);
+bool vn_cli_arg_ip4(struct vn_cli_args *a, uint32_t *addr); /* host order */
+bool vn_cli_arg_prefix(struct vn_cli_args *a, struct vn_prefix *p);
+bool vn_cli_arg_mac(struct vn_cli_args *a, uint8_t mac[6]);
+bool vn_cli_arg_u64(struct vn_cli_args *a, uint64_t *v);
+bool vn_cli_arg_u32_range(struct vn_cli_args *a, uint32_t min, uint32_t max, uint32_t *v);
+bool vn_cli_arg_word(struct vn_cli_args *a, const char *what, char *buf, size_t len);
+bool vn_cli_arg_ifname(struct vn_cli_args *a, uint32_t *if_index); /* a known interface */
+bool vn_cli_arg_rest(struct vn_cli_args *a, char *buf, size_t len); /* rest of line, verbatim */
+bool vn_cli_args_end(struct vn_cli_args *a); /* true when no words remain */
+/* Reports the first word that matched nothing and what was expected there. */
+int vn_cli_unexpected(struct vn_cli_args *a);
+/* The error output of the command being parsed (for vn_cli_unexpected). */
+struct vn_cli_out *vn_cli_args_out(struct vn_cli_args *a);
+
+/* Runs one command line. Output and error go to out; returns 0 or -1. */
+int vn_cli_execute(const char *line, struct vn_cli_out *out);
+
+/* Output buffers for callers of vn_cli_execute (CLI server, exec, Lua, tests). */
+struct vn_cli_out *vn_cli_out_new(void);
+void vn_cli_out_free(struct vn_cli_out *out);
+const char *vn_cli_out_text(const struct vn_cli_out *out); /* never NULL */
+const char *vn_cli_out_errmsg(const struct vn_cli_out *out); /* NULL if no error */
+void vn_cli_out_reset(struct vn_cli_out *out);
+
+/* Interface names come from the engine; unit tests may install their own. */
+struct vn_cli_ifname_ops {
+	int (*lookup)(const char *name, uint32_t *if_index); /* 0 if found */
+	const char *(*name_at)(uint32_t i); /* iterate i = 0.. until NULL */
+};
+void vn_cli_set_ifname_ops(const struct vn_cli_ifname_ops *ops);
+
+/* CLI server on a Unix socket, polled from the main thread. */
+int vn_cli_server_start(const char *path);
+/* Serves pending clients; waits at most timeout_ms for activity (0 = don't wait). */
+void vn_cli_server_poll(int timeout_ms);
+void vn_cli_server_stop(void);
+
+#endif
