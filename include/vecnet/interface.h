@@ -1,0 +1,84 @@
+/*
+ * Interfaces: one per DPDK port. The control plane owns struct vn_interface;
+ * workers read an immutable snapshot (struct vn_if_fp) published by pointer
+ * and reclaimed under RCU, so a change never tears a read.
+ */
+#ifndef VECNET_INTERFACE_H
+#define VECNET_INTERFACE_H
+
+#include <rte_atomic.h>
+#include <vecnet/common.h>
+#include <vecnet/graph.h>
+
+#define VN_IF_ADDR_MAX 16
+
+/* What the fast path reads about an interface. Never modified once published. */
+struct vn_if_fp {
+	uint16_t if_index;
+	uint16_t port_id;
+	uint16_t mtu; /* IP MTU */
+	bool admin_up;
+	bool link_up;
+	uint8_t mac[6];
+	uint8_t n_addrs;
+	struct vn_prefix addrs[VN_IF_ADDR_MAX]; /* host order */
+	uint16_t n_tx_queues;
+	uint32_t features[4]; /* enabled features per arc (bitmap), plugins */
+} __rte_cache_aligned;
+
+extern struct vn_if_fp *vn_if_fp_table[VN_IF_MAX];
+
+static inline const struct vn_if_fp *
+vn_if_fp(uint16_t if_index)
+{
+	return __atomic_load_n(&vn_if_fp_table[if_index], __ATOMIC_ACQUIRE);
+}
+
+/* True if addr (host order) is one of the interface's addresses. */
+static inline bool
+vn_if_has_addr(const struct vn_if_fp *fp, uint32_t addr)
+{
+	for (uint32_t i = 0; i < fp->n_addrs; i++)
+		if (fp->addrs[i].addr == addr)
+			return true;
+	return false;
+}
+
+struct vn_interface {
+	char name[VN_IFNAME_MAX];
+	char device[256];
+	char driver[64];
+	uint16_t if_index;
+	uint16_t port_id;
+	uint16_t n_rx_queues, n_tx_queues;
+	uint16_t mtu;
+	bool admin_up;
+	uint8_t mac[6];
+	uint8_t n_addrs;
+	struct vn_prefix addrs[VN_IF_ADDR_MAX];
+	uint32_t features[4];
+	int rx_workers[64]; /* explicit queue placement, -1 = any */
+};
+
+uint32_t vn_interface_count(void);
+struct vn_interface *vn_interface_get(uint32_t if_index); /* NULL if none */
+struct vn_interface *vn_interface_by_name(const char *name);
+
+/* Opens the DPDK port for device (already probed by EAL) and creates the interface. */
+int vn_interface_create(const char *name, const char *device, uint16_t rx_queues, uint16_t mtu,
+			uint32_t *if_index);
+int vn_interface_set_admin(uint32_t if_index, bool up);
+int vn_interface_set_mtu(uint32_t if_index, uint16_t mtu);
+int vn_interface_addr_add(uint32_t if_index, const struct vn_prefix *p);
+int vn_interface_addr_del(uint32_t if_index, const struct vn_prefix *p);
+bool vn_interface_link_up(uint32_t if_index);
+/* Republishes the fast-path snapshot after a control change. */
+void vn_interface_publish(uint32_t if_index);
+/* Interface whose connected subnet contains addr, or -1 (control plane). */
+int vn_interface_for_addr(uint32_t addr);
+void vn_interface_close_all(void);
+/* Counters summed over threads, minus the last `clear interfaces` snapshot. */
+void vn_interface_counters(uint32_t if_index, struct vn_if_counters *out);
+void vn_interface_counters_clear(void);
+
+#endif
