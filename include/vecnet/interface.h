@@ -67,6 +67,9 @@ struct vn_interface *vn_interface_by_name(const char *name);
 /* Opens the DPDK port for device (already probed by EAL) and creates the interface. */
 int vn_interface_create(const char *name, const char *device, uint16_t rx_queues, uint16_t mtu,
 			uint32_t *if_index);
+/* An interface with no DPDK port (unit tests): it never receives, and sends nothing. */
+int vn_interface_create_virtual(const char *name, const uint8_t mac[6], uint16_t mtu,
+				uint32_t *if_index);
 int vn_interface_set_admin(uint32_t if_index, bool up);
 int vn_interface_set_mtu(uint32_t if_index, uint16_t mtu);
 int vn_interface_addr_add(uint32_t if_index, const struct vn_prefix *p);
