@@ -30,6 +30,7 @@ struct vn_graph {
 	uint64_t *error_counts; /* by global error code */
 	struct vn_if_counters if_counters[VN_IF_MAX];
 	uint64_t overflow_drops; /* packets refused because a node's queue was full */
+	uint16_t tx_queue; /* this thread's TX queue on every port */
 	uint64_t loops; /* main-loop iterations */
 	uint64_t last_active_tsc; /* for adaptive polling */
 	uint32_t trace_budget; /* packets still to mark for tracing (set by control) */

@@ -1,0 +1,247 @@
+/*
+ * Graph instances and the dispatcher. Each forwarding thread owns one graph:
+ * it polls the input nodes, then runs pending nodes in FIFO order until none
+ * has packets. A node's queue holds up to VN_NODE_QUEUE packets and is handed
+ * to its process function in vectors of at most VN_FRAME_SIZE.
+ */
+#define VN_LOG_MOD "graph"
+#include <errno.h>
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <string.h>
+#include <vecnet/graph.h>
+
+extern uint16_t vn_next_index[VN_NODE_MAX][VN_NEXT_MAX];
+
+#define VN_THREAD_MAX 65
+static struct vn_graph *graphs[VN_THREAD_MAX];
+static uint32_t n_graphs;
+static __thread struct vn_graph *graph_self;
+
+struct vn_graph *
+vn_graph_self(void)
+{
+	return graph_self;
+}
+
+void
+vn_graph_set_self(struct vn_graph *g)
+{
+	graph_self = g;
+}
+
+uint32_t
+vn_graph_count(void)
+{
+	return n_graphs;
+}
+
+struct vn_graph *
+vn_graph_at(uint32_t i)
+{
+	return i < n_graphs ? graphs[i] : NULL;
+}
+
+struct vn_graph *
+vn_graph_create(uint32_t thread_index)
+{
+	uint32_t n = vn_node_count();
+	struct vn_graph *g;
+
+	if (n == 0 || thread_index >= VN_THREAD_MAX || graphs[thread_index])
+		return NULL;
+	g = rte_zmalloc("vn_graph", sizeof(*g), RTE_CACHE_LINE_SIZE);
+	if (!g)
+		return NULL;
+	g->thread_index = thread_index;
+	g->n_nodes = n;
+	g->nodes = rte_zmalloc("vn_nodes", n * sizeof(struct vn_node), RTE_CACHE_LINE_SIZE);
+	g->inputs = rte_zmalloc("vn_inputs", n * sizeof(struct vn_node *), 0);
+	g->pending = rte_zmalloc("vn_pending", (n + 1) * sizeof(struct vn_node *), 0);
+	g->error_counts = rte_zmalloc("vn_errors", (vn_error_count() + 1) * sizeof(uint64_t),
+				      RTE_CACHE_LINE_SIZE);
+	if (!g->nodes || !g->inputs || !g->pending || !g->error_counts)
+		goto fail;
+	for (uint32_t i = 0; i < n; i++) {
+		struct vn_node *node = &g->nodes[i];
+		const struct vn_node_reg *r = vn_node_reg_at(i);
+		node->reg = r;
+		node->index = i;
+		node->objs = rte_malloc("vn_objs", VN_NODE_QUEUE * sizeof(struct rte_mbuf *),
+					RTE_CACHE_LINE_SIZE);
+		if (!node->objs)
+			goto fail;
+		node->errors = &g->error_counts[r->error_base];
+		for (uint16_t a = 0; a < VN_NEXT_MAX; a++)
+			node->nexts[a] = &g->nodes[a < r->n_next ? vn_next_index[i][a] : 0];
+		if (r->type == VN_NODE_INPUT)
+			g->inputs[g->n_inputs++] = node;
+	}
+	graphs[thread_index] = g;
+	if (thread_index >= n_graphs)
+		n_graphs = thread_index + 1;
+	for (uint32_t i = 0; i < n; i++) {
+		struct vn_node *node = &g->nodes[i];
+		if (node->reg->thread_init && node->reg->thread_init(g, node) < 0) {
+			VN_ERR("node '%s': per-thread init failed on thread %u", node->reg->name,
+			       thread_index);
+			vn_graph_destroy(g);
+			return NULL;
+		}
+	}
+	return g;
+fail:
+	VN_ERR("out of memory creating graph for thread %u", thread_index);
+	vn_graph_destroy(g);
+	return NULL;
+}
+
+void
+vn_graph_flush(struct vn_graph *g)
+{
+	for (uint32_t i = 0; i < g->n_nodes; i++) {
+		struct vn_node *node = &g->nodes[i];
+		if (node->n_objs)
+			rte_pktmbuf_free_bulk(node->objs, node->n_objs);
+		node->n_objs = 0;
+		node->is_pending = false;
+	}
+	g->pending_head = g->pending_tail = 0;
+}
+
+void
+vn_graph_destroy(struct vn_graph *g)
+{
+	if (!g)
+		return;
+	if (g->nodes) {
+		vn_graph_flush(g);
+		for (uint32_t i = 0; i < g->n_nodes; i++) {
+			struct vn_node *node = &g->nodes[i];
+			if (node->reg && node->reg->thread_fini && node->objs)
+				node->reg->thread_fini(g, node);
+			rte_free(node->objs);
+		}
+	}
+	if (g->thread_index < VN_THREAD_MAX && graphs[g->thread_index] == g)
+		graphs[g->thread_index] = NULL;
+	rte_free(g->nodes);
+	rte_free(g->inputs);
+	rte_free(g->pending);
+	rte_free(g->error_counts);
+	rte_free(g);
+}
+
+void
+vn_graph_pending(struct vn_graph *g, struct vn_node *t)
+{
+	if (t->is_pending)
+		return;
+	t->is_pending = true;
+	g->pending[g->pending_tail] = t;
+	g->pending_tail = g->pending_tail == g->n_nodes ? 0 : g->pending_tail + 1;
+}
+
+void
+vn_enqueue_slow(struct vn_graph *g, struct vn_node *t, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t room = VN_NODE_QUEUE - t->n_objs;
+
+	if (unlikely(n > room)) {
+		/* Fan-in beyond four vectors in one walk: refuse the excess, by name. */
+		rte_pktmbuf_free_bulk(pkts + room, n - room);
+		g->overflow_drops += n - room;
+		n = room;
+	}
+	memcpy(t->objs + t->n_objs, pkts, n * sizeof(pkts[0]));
+	t->n_objs += n;
+	vn_graph_pending(g, t);
+}
+
+void
+vn_enqueue_nexts(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts,
+		 const uint16_t *nexts, uint16_t n)
+{
+	uint16_t i = 0;
+
+	while (i < n) {
+		uint16_t next = nexts[i], j = i + 1;
+		while (j < n && nexts[j] == next)
+			j++;
+		vn_enqueue(g, node, next, pkts + i, j - i);
+		i = j;
+	}
+}
+
+static inline void
+dispatch_node(struct vn_graph *g, struct vn_node *node)
+{
+	struct rte_mbuf **objs = node->objs;
+	uint16_t n = node->n_objs;
+	uint64_t t0 = rte_rdtsc();
+
+	for (uint16_t off = 0; off < n;) {
+		uint16_t c = RTE_MIN(n - off, VN_FRAME_SIZE);
+		node->reg->fn(g, node, objs + off, c);
+		node->calls++;
+		off += c;
+	}
+	/* The node moved its vector (swap) or consumed it: either way it's empty. */
+	node->n_objs = 0;
+	node->vectors += n;
+	node->clocks += rte_rdtsc() - t0;
+}
+
+static inline void
+dispatch_pending(struct vn_graph *g)
+{
+	while (g->pending_head != g->pending_tail) {
+		struct vn_node *node = g->pending[g->pending_head];
+		g->pending_head = g->pending_head == g->n_nodes ? 0 : g->pending_head + 1;
+		node->is_pending = false;
+		if (node->n_objs)
+			dispatch_node(g, node);
+	}
+}
+
+uint32_t
+vn_graph_run_once(struct vn_graph *g)
+{
+	uint32_t total = 0;
+
+	for (uint32_t i = 0; i < g->n_inputs; i++) {
+		struct vn_node *node = g->inputs[i];
+		uint64_t t0 = rte_rdtsc();
+		uint16_t n = node->reg->fn(g, node, NULL, 0);
+		if (n) {
+			node->calls++;
+			node->vectors += n;
+			node->clocks += rte_rdtsc() - t0;
+			total += n;
+			dispatch_pending(g);
+		}
+	}
+	g->loops++;
+	return total;
+}
+
+int
+vn_graph_inject(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (node_index >= g->n_nodes)
+		return -EINVAL;
+	vn_enqueue_slow(g, &g->nodes[node_index], pkts, n);
+	dispatch_pending(g);
+	return 0;
+}
+
+uint64_t
+vn_error_total(uint16_t code)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < n_graphs; i++)
+		if (graphs[i])
+			sum += __atomic_load_n(&graphs[i]->error_counts[code], __ATOMIC_RELAXED);
+	return sum;
+}
