@@ -21,6 +21,7 @@ enum vn_cfg_node_type { VN_CFG_SCALAR, VN_CFG_SEQ, VN_CFG_MAP };
 struct vn_cfg_node {
 	enum vn_cfg_node_type type;
 	int line, col; /* 1-based, where the node starts */
+	int key_line, key_col; /* 1-based, where its key starts (MAP values only) */
 	char *value; /* SCALAR */
 	char *key; /* set when the node is a value in a MAP */
 	struct vn_cfg_node *child; /* first child of SEQ or MAP */
@@ -28,6 +29,23 @@ struct vn_cfg_node {
 };
 
 const struct vn_cfg_node *vn_cfg_map_get(const struct vn_cfg_node *map, const char *key);
+
+/* Parses YAML into a tree, reporting only syntax errors (FILE:LINE:COL). An empty
+ * file gives an empty MAP. Returns NULL on error. main() uses this to read
+ * `plugins:` before the plugins that register the other sections are loaded. */
+struct vn_cfg_node *vn_cfg_parse_file(const char *path, FILE *err);
+struct vn_cfg_node *vn_cfg_parse_string(const char *name, const char *yaml, FILE *err);
+void vn_cfg_tree_free(struct vn_cfg_node *root);
+
+/* Strict scalar conversions used by the validator; 0 or -EINVAL. Booleans are
+ * true/false/yes/no/on/off (any case); integers are decimal with optional sign. */
+int vn_cfg_parse_bool(const char *s, bool *out);
+int vn_cfg_parse_int(const char *s, int64_t *out);
+
+/* Accessors for apply callbacks on a validated tree: def when the key is absent. */
+const char *vn_cfg_get_str(const struct vn_cfg_node *map, const char *key, const char *def);
+int64_t vn_cfg_get_int(const struct vn_cfg_node *map, const char *key, int64_t def);
+bool vn_cfg_get_bool(const struct vn_cfg_node *map, const char *key, bool def);
 
 /* --- schemas -------------------------------------------------------------- */
 enum vn_cfg_type {
@@ -50,10 +68,14 @@ struct vn_cfg_field {
 	int64_t min, max; /* INT */
 	const char *const *enum_values; /* ENUM, NULL-terminated */
 	enum vn_cfg_type elem; /* LIST, SCALAR_OR_LIST */
-	const struct vn_cfg_field *fields; /* MAP, or LIST of MAP; terminated by .key = NULL */
+	const struct vn_cfg_field *fields; /* MAP, or LIST of MAP; terminated by .key = NULL;
+					    * NULL accepts any keys */
+	uint32_t min_items, max_items; /* LIST, SCALAR_OR_LIST: checked when max_items > 0 */
+	uint32_t max_len; /* STR: longest accepted string when > 0 */
 };
 
-/* Error sink used during validation: prints FILE:LINE:COL: message. */
+/* Error sink used during validation: prints FILE:LINE:COL: message (nothing is
+ * printed when stream is NULL, but errors are still counted). */
 struct vn_cfg_errors {
 	const char *file;
 	FILE *stream;
@@ -61,15 +83,17 @@ struct vn_cfg_errors {
 };
 void vn_cfg_error(struct vn_cfg_errors *e, const struct vn_cfg_node *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Checks node against fields; reports every problem; returns the number found. */
+/* Checks node against fields; reports every problem; returns the number found.
+ * Messages name the key by its path from the section, e.g. `nat44.pool[1].start`. */
 int vn_cfg_validate(struct vn_cfg_errors *e, const struct vn_cfg_node *map,
 		    const struct vn_cfg_field *fields);
 
 /* A top-level section owned by a module or plugin (e.g. nat44:, acl:). */
 struct vn_config_section {
 	const char *name;
-	const struct vn_cfg_field *fields; /* schema of the section's map */
-	/* Extra semantic checks after schema validation; returns number of errors. */
+	const struct vn_cfg_field *fields; /* schema of the section's map; NULL: check does it all */
+	/* Extra semantic checks, called only when the schema found no error in this
+	 * section (values are well typed); returns number of errors. */
 	int (*check)(struct vn_cfg_errors *e, const struct vn_cfg_node *section);
 	/* Called after the engine is up, in file order; 0 or negative errno. */
 	int (*apply)(const struct vn_cfg_node *section);
@@ -77,6 +101,10 @@ struct vn_config_section {
 };
 void vn_config_section_register(struct vn_config_section *s);
 void vn_config_section_unregister(struct vn_config_section *s);
+struct vn_config;
+/* Calls apply of every registered section present in cfg->root, in file order.
+ * Stops at the first failure, reported on err as FILE:LINE:COL; 0 or negative errno. */
+int vn_config_apply_sections(const struct vn_config *cfg, FILE *err);
 
 /* --- engine configuration ------------------------------------------------ */
 enum vn_hugepages { VN_HUGEPAGES_AUTO, VN_HUGEPAGES_ON, VN_HUGEPAGES_OFF };
@@ -139,7 +167,8 @@ struct vn_config {
 };
 
 /* Reads, validates and converts FILE. Errors go to err as FILE:LINE:COL: lines.
- * Returns 0, or -1 when the file is invalid (cfg is then left empty). */
+ * Returns 0, or -1 when the file is invalid (cfg is then left empty). An empty
+ * file is valid and gives the defaults. Route prefixes keep host bits as written. */
 int vn_config_load(const char *path, struct vn_config *cfg, FILE *err);
 /* Same from a string (tests, `vecnet --check` of embedded configs). */
 int vn_config_load_string(const char *name, const char *yaml, struct vn_config *cfg, FILE *err);
