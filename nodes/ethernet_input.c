@@ -1,0 +1,120 @@
+/*
+ * ethernet-input: accepts frames addressed to the receiving interface's MAC
+ * or broadcast, strips the Ethernet header and dispatches on ethertype.
+ *
+ * Reads: vn_meta.rx_if. Writes: flags (L2 broadcast); data advanced to L3.
+ * Next: ip4-input, arp-input, error-drop.
+ * Errors: short frame, not for us, multicast, unknown ethertype, interface down.
+ * Measured: see perf/README.md.
+ */
+#include <rte_ether.h>
+#include <vecnet/interface.h>
+
+enum {
+	ETH_NEXT_DROP,
+	ETH_NEXT_IP4,
+	ETH_NEXT_ARP,
+	ETH_N_NEXT,
+};
+
+enum {
+	ETH_ERR_SHORT,
+	ETH_ERR_OTHER_HOST,
+	ETH_ERR_MCAST,
+	ETH_ERR_ETHERTYPE,
+	ETH_ERR_IF_DOWN,
+	ETH_N_ERR,
+};
+
+static const char *const eth_errors[] = {
+	[ETH_ERR_SHORT] = "frame shorter than an Ethernet header",
+	[ETH_ERR_OTHER_HOST] = "destination MAC is another host",
+	[ETH_ERR_MCAST] = "multicast frame (not supported)",
+	[ETH_ERR_ETHERTYPE] = "unknown ethertype",
+	[ETH_ERR_IF_DOWN] = "interface is down",
+};
+
+static inline bool
+mac_eq(const uint8_t *a, const uint8_t *b)
+{
+	return *(const uint32_t *)a == *(const uint32_t *)b &&
+	       *(const uint16_t *)(a + 4) == *(const uint16_t *)(b + 4);
+}
+
+static inline uint16_t
+eth_one(struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	uint16_t next;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
+		vn_drop_reason(node, m, ETH_ERR_SHORT);
+		return ETH_NEXT_DROP;
+	}
+	if (unlikely(!mac_eq(eh->dst_addr.addr_bytes, fp->mac))) {
+		if (rte_is_broadcast_ether_addr(&eh->dst_addr)) {
+			vn_meta(m)->flags |= VN_META_F_L2_BCAST;
+		} else {
+			vn_drop_reason(node, m,
+				       rte_is_multicast_ether_addr(&eh->dst_addr) ? ETH_ERR_MCAST
+										  : ETH_ERR_OTHER_HOST);
+			return ETH_NEXT_DROP;
+		}
+	}
+	switch (eh->ether_type) {
+	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
+		next = ETH_NEXT_IP4;
+		break;
+	case RTE_BE16(RTE_ETHER_TYPE_ARP):
+		next = ETH_NEXT_ARP;
+		break;
+	default:
+		vn_drop_reason(node, m, ETH_ERR_ETHERTYPE);
+		return ETH_NEXT_DROP;
+	}
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	return next;
+}
+
+static uint16_t
+eth_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t nexts[VN_FRAME_SIZE];
+	uint16_t cur_if = UINT16_MAX;
+	const struct vn_if_fp *fp = NULL;
+	uint16_t i = 0;
+
+	for (; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint16_t rx_if = vn_meta(m)->rx_if;
+
+		if (i + 4 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+		/* A vector mostly comes from one interface: read its state once per run. */
+		if (unlikely(rx_if != cur_if)) {
+			cur_if = rx_if;
+			fp = vn_if_fp(rx_if);
+		}
+		if (unlikely(!fp || !fp->admin_up)) {
+			vn_drop_reason(node, m, ETH_ERR_IF_DOWN);
+			nexts[i] = ETH_NEXT_DROP;
+			continue;
+		}
+		nexts[i] = eth_one(node, m, fp);
+	}
+	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	return n;
+}
+
+VN_NODE_REGISTER(ethernet_input) = {
+	.name = "ethernet-input",
+	.fn = eth_fn,
+	.n_next = ETH_N_NEXT,
+	.next_names =
+		{
+			[ETH_NEXT_IP4] = "ip4-input",
+			[ETH_NEXT_ARP] = "arp-input",
+		},
+	.n_errors = ETH_N_ERR,
+	.error_names = eth_errors,
+};

@@ -1,0 +1,52 @@
+/*
+ * interface-output: last stop before the device. Refuses packets for an
+ * interface that is administratively down; the ip4-output feature arc will
+ * splice in here.
+ *
+ * Reads: vn_meta.tx_if. Next: port-tx, error-drop. Errors: interface down.
+ */
+#include <vecnet/interface.h>
+
+enum { OUT_NEXT_DROP, OUT_NEXT_TX, OUT_N_NEXT };
+enum { OUT_ERR_DOWN, OUT_N_ERR };
+
+static const char *const out_errors[] = {
+	[OUT_ERR_DOWN] = "output interface is down",
+};
+
+static uint16_t
+output_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t nexts[VN_FRAME_SIZE];
+	uint16_t cur_if = UINT16_MAX, cur_next = OUT_NEXT_TX;
+	bool all_tx = true;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t tx_if = vn_meta(pkts[i])->tx_if;
+		/* Interface state is read once per run of packets to the same interface. */
+		if (unlikely(tx_if != cur_if)) {
+			const struct vn_if_fp *fp = vn_if_fp(tx_if);
+			cur_if = tx_if;
+			cur_next = fp && fp->admin_up ? OUT_NEXT_TX : OUT_NEXT_DROP;
+		}
+		nexts[i] = cur_next;
+		if (unlikely(cur_next == OUT_NEXT_DROP)) {
+			vn_drop_reason(node, pkts[i], OUT_ERR_DOWN);
+			all_tx = false;
+		}
+	}
+	if (likely(all_tx))
+		vn_enqueue(g, node, OUT_NEXT_TX, pkts, n);
+	else
+		vn_enqueue_nexts(g, node, pkts, nexts, n);
+	return n;
+}
+
+VN_NODE_REGISTER(interface_output) = {
+	.name = "interface-output",
+	.fn = output_fn,
+	.n_next = OUT_N_NEXT,
+	.next_names = {[OUT_NEXT_TX] = "port-tx"},
+	.n_errors = OUT_N_ERR,
+	.error_names = out_errors,
+};

@@ -1,0 +1,131 @@
+/*
+ * ip4-lookup: longest-prefix match of the destination in rte_lpm, four
+ * addresses per lookup (rte_lpm_lookupx4), then the adjacency decides the
+ * next node. ECMP groups pick a path by a flow hash, so a flow stays on one.
+ *
+ * Reads: data at the IPv4 header. Writes: vn_meta.adj, hash; icmp_type/code
+ * for unreachable. Next: ip4-rewrite, ip4-local, ip4-arp, ip4-icmp-error, drop.
+ * Errors: no route (counted, answered by ICMP), blackhole route.
+ * Measured: see perf/README.md.
+ */
+#include <rte_hash_crc.h>
+#include <rte_ip.h>
+#include <rte_lpm.h>
+#include <vecnet/fib.h>
+#include <vecnet/node.h>
+
+enum {
+	LOOKUP_NEXT_DROP,
+	LOOKUP_NEXT_REWRITE,
+	LOOKUP_NEXT_LOCAL,
+	LOOKUP_NEXT_ARP,
+	LOOKUP_NEXT_ICMP_ERROR,
+	LOOKUP_N_NEXT,
+};
+
+enum { LOOKUP_ERR_NO_ROUTE, LOOKUP_ERR_BLACKHOLE, LOOKUP_N_ERR };
+
+static const char *const lookup_errors[] = {
+	[LOOKUP_ERR_NO_ROUTE] = "no route to destination",
+	[LOOKUP_ERR_BLACKHOLE] = "dropped by a drop route",
+};
+
+static const uint16_t next_by_adj[] = {
+	[VN_ADJ_UNREACH] = LOOKUP_NEXT_ICMP_ERROR,
+	[VN_ADJ_DROP] = LOOKUP_NEXT_DROP,
+	[VN_ADJ_LOCAL] = LOOKUP_NEXT_LOCAL,
+	[VN_ADJ_GLEAN] = LOOKUP_NEXT_ARP,
+	[VN_ADJ_INCOMPLETE] = LOOKUP_NEXT_ARP,
+	[VN_ADJ_REWRITE] = LOOKUP_NEXT_REWRITE,
+};
+
+static inline uint32_t
+flow_hash(const struct rte_ipv4_hdr *ip)
+{
+	uint32_t h = rte_hash_crc_4byte(ip->src_addr, ip->dst_addr);
+	uint8_t hlen = (ip->version_ihl & 0xf) * 4;
+
+	if (ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP)
+		h = rte_hash_crc_4byte(*(const uint32_t *)((const uint8_t *)ip + hlen), h);
+	return rte_hash_crc_4byte(ip->next_proto_id, h);
+}
+
+static inline uint16_t
+lookup_finish(struct vn_node *node, struct rte_mbuf *m, uint32_t nh, uint32_t *n_unreach)
+{
+	struct vn_meta *md = vn_meta(m);
+	const struct vn_adj *adj;
+
+	if (unlikely(nh & VN_FIB_NH_ECMP)) {
+		md->hash = flow_hash(rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *));
+		adj = vn_fib_adj(nh, md->hash);
+	} else {
+		adj = vn_adj_get(nh);
+	}
+	md->adj = adj;
+	if (likely(adj->type == VN_ADJ_REWRITE))
+		return LOOKUP_NEXT_REWRITE;
+	if (adj->type == VN_ADJ_UNREACH) {
+		md->icmp_type = 3; /* destination unreachable */
+		md->icmp_code = 0; /* net unreachable */
+		(*n_unreach)++;
+	} else if (adj->type == VN_ADJ_DROP) {
+		vn_drop_reason(node, m, LOOKUP_ERR_BLACKHOLE);
+	}
+	return next_by_adj[adj->type];
+}
+
+static inline uint32_t
+dst_of(struct rte_mbuf *m)
+{
+	return rte_be_to_cpu_32(rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->dst_addr);
+}
+
+static uint16_t
+lookup_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t nexts[VN_FRAME_SIZE];
+	uint32_t hops[4], n_unreach = 0;
+	uint16_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		if (i + 8 <= n) {
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
+		}
+		xmm_t dst = _mm_set_epi32(dst_of(pkts[i + 3]), dst_of(pkts[i + 2]),
+					  dst_of(pkts[i + 1]), dst_of(pkts[i]));
+		rte_lpm_lookupx4(vn_fib_lpm, dst, hops, VN_ADJ_INDEX_UNREACH);
+		nexts[i] = lookup_finish(node, pkts[i], hops[0], &n_unreach);
+		nexts[i + 1] = lookup_finish(node, pkts[i + 1], hops[1], &n_unreach);
+		nexts[i + 2] = lookup_finish(node, pkts[i + 2], hops[2], &n_unreach);
+		nexts[i + 3] = lookup_finish(node, pkts[i + 3], hops[3], &n_unreach);
+	}
+	for (; i < n; i++) {
+		uint32_t nh;
+		if (rte_lpm_lookup(vn_fib_lpm, dst_of(pkts[i]), &nh) != 0)
+			nh = VN_ADJ_INDEX_UNREACH;
+		nexts[i] = lookup_finish(node, pkts[i], nh, &n_unreach);
+	}
+	if (n_unreach)
+		vn_node_count_error(node, LOOKUP_ERR_NO_ROUTE, n_unreach);
+	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	return n;
+}
+
+VN_NODE_REGISTER(ip4_lookup) = {
+	.name = "ip4-lookup",
+	.fn = lookup_fn,
+	.n_next = LOOKUP_N_NEXT,
+	.next_names =
+		{
+			[LOOKUP_NEXT_REWRITE] = "ip4-rewrite",
+			[LOOKUP_NEXT_LOCAL] = "ip4-local",
+			[LOOKUP_NEXT_ARP] = "ip4-arp",
+			[LOOKUP_NEXT_ICMP_ERROR] = "ip4-icmp-error",
+		},
+	.n_errors = LOOKUP_N_ERR,
+	.error_names = lookup_errors,
+};

@@ -1,0 +1,106 @@
+/*
+ * ip4-rewrite: the forwarding step. Decrements TTL with an incremental
+ * checksum update (RFC 1624), enforces the next-hop MTU, and prepends the
+ * adjacency's Ethernet rewrite. Packets the engine made itself keep their TTL.
+ *
+ * Reads: vn_meta.adj (REWRITE), flags. Writes: tx_if, icmp_* on errors.
+ * Next: interface-output, ip4-icmp-error (time exceeded, fragmentation
+ * needed), error-drop. Errors: TTL expired, too big, no headroom.
+ * Measured: see perf/README.md.
+ */
+#include <rte_ip.h>
+#include <vecnet/fib.h>
+#include <vecnet/node.h>
+
+enum { RW_NEXT_DROP, RW_NEXT_OUTPUT, RW_NEXT_ICMP_ERROR, RW_N_NEXT };
+
+enum { RW_ERR_TTL, RW_ERR_MTU_DF, RW_ERR_MTU_FRAG, RW_ERR_HEADROOM, RW_N_ERR };
+
+static const char *const rw_errors[] = {
+	[RW_ERR_TTL] = "time to live exceeded",
+	[RW_ERR_MTU_DF] = "packet bigger than MTU with DF set",
+	[RW_ERR_MTU_FRAG] = "packet bigger than MTU (fragmentation not supported)",
+	[RW_ERR_HEADROOM] = "no headroom for the Ethernet header",
+};
+
+static inline uint16_t
+rewrite_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
+{
+	struct vn_meta *md = vn_meta(m);
+	const struct vn_adj *adj = md->adj;
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint16_t tlen = rte_be_to_cpu_16(ip->total_length);
+	uint8_t *eth;
+
+	if (likely(!(md->flags & VN_META_F_LOCAL_ORIGIN))) {
+		if (unlikely(ip->time_to_live <= 1)) {
+			md->icmp_type = 11; /* time exceeded */
+			md->icmp_code = 0; /* in transit */
+			counts[RW_ERR_TTL]++;
+			return RW_NEXT_ICMP_ERROR;
+		}
+		uint32_t sum = ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
+		ip->hdr_checksum = (uint16_t)(sum + (sum >> 16));
+		ip->time_to_live--;
+	}
+	if (unlikely(tlen > adj->mtu)) {
+		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
+			md->icmp_type = 3; /* destination unreachable */
+			md->icmp_code = 4; /* fragmentation needed and DF set */
+			md->icmp_mtu = adj->mtu;
+			counts[RW_ERR_MTU_DF]++;
+			return RW_NEXT_ICMP_ERROR;
+		}
+		vn_drop_reason(node, m, RW_ERR_MTU_FRAG);
+		return RW_NEXT_DROP;
+	}
+	eth = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(adj->rewrite));
+	if (unlikely(!eth)) {
+		vn_drop_reason(node, m, RW_ERR_HEADROOM);
+		return RW_NEXT_DROP;
+	}
+	rte_memcpy(eth, adj->rewrite, sizeof(adj->rewrite));
+	md->tx_if = adj->tx_if;
+	return RW_NEXT_OUTPUT;
+}
+
+static uint16_t
+rewrite_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t nexts[VN_FRAME_SIZE];
+	uint32_t counts[RW_N_ERR] = {0};
+	uint16_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		if (i + 8 <= n) {
+			rte_prefetch0(vn_meta(pkts[i + 4])->adj);
+			rte_prefetch0(vn_meta(pkts[i + 5])->adj);
+			rte_prefetch0(vn_meta(pkts[i + 6])->adj);
+			rte_prefetch0(vn_meta(pkts[i + 7])->adj);
+		}
+		nexts[i] = rewrite_one(node, pkts[i], counts);
+		nexts[i + 1] = rewrite_one(node, pkts[i + 1], counts);
+		nexts[i + 2] = rewrite_one(node, pkts[i + 2], counts);
+		nexts[i + 3] = rewrite_one(node, pkts[i + 3], counts);
+	}
+	for (; i < n; i++)
+		nexts[i] = rewrite_one(node, pkts[i], counts);
+	/* Packets handed to ip4-icmp-error are counted here; drops by error-drop. */
+	vn_node_count_error(node, RW_ERR_TTL, counts[RW_ERR_TTL]);
+	vn_node_count_error(node, RW_ERR_MTU_DF, counts[RW_ERR_MTU_DF]);
+	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	return n;
+}
+
+VN_NODE_REGISTER(ip4_rewrite) = {
+	.name = "ip4-rewrite",
+	.fn = rewrite_fn,
+	.n_next = RW_N_NEXT,
+	.next_names =
+		{
+			[RW_NEXT_OUTPUT] = "interface-output",
+			[RW_NEXT_ICMP_ERROR] = "ip4-icmp-error",
+		},
+	.n_errors = RW_N_ERR,
+	.error_names = rw_errors,
+};

@@ -1,0 +1,94 @@
+/*
+ * port-rx: input node. Polls the RX queues this thread owns, a full vector
+ * per burst, stamps the receive interface, and hands the vector on whole.
+ *
+ * Writes: vn_meta.rx_if, flags, trace_id. Next: ethernet-input.
+ * Measured: see perf/README.md (I/O cost is the floor, not this node).
+ */
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <vecnet/graph.h>
+
+#include "../engine/worker_priv.h"
+
+enum { PORT_RX_NEXT_DROP, PORT_RX_NEXT_ETHERNET };
+/* Leave room for the queues polled later in the same call. */
+#define PORT_RX_MAX_PER_CALL (VN_NODE_QUEUE - VN_FRAME_SIZE)
+
+struct port_rx_ctx {
+	uint16_t n_queues;
+	uint16_t start; /* rotates so no queue is always polled last */
+	struct vn_rxq queues[];
+};
+
+static int
+port_rx_init(struct vn_graph *g, struct vn_node *node)
+{
+	uint16_t n = vn_rxq_count_for_thread(g->thread_index);
+	struct port_rx_ctx *c = rte_zmalloc("port_rx", sizeof(*c) + n * sizeof(struct vn_rxq),
+					    RTE_CACHE_LINE_SIZE);
+
+	if (!c)
+		return -1;
+	c->n_queues = vn_rxq_for_thread(g->thread_index, c->queues, n);
+	node->ctx = c;
+	return 0;
+}
+
+static void
+port_rx_fini(struct vn_graph *g, struct vn_node *node)
+{
+	rte_free(node->ctx);
+	node->ctx = NULL;
+}
+
+static inline void
+port_rx_stamp(struct vn_graph *g, struct rte_mbuf **pkts, uint16_t n, uint16_t if_index)
+{
+	struct vn_if_counters *ic = &g->if_counters[if_index];
+	uint64_t bytes = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct vn_meta *md = vn_meta(pkts[i]);
+		md->rx_if = if_index;
+		md->flags = 0;
+		md->trace_id = 0;
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	}
+	ic->rx_packets += n;
+	ic->rx_bytes += bytes;
+}
+
+static uint16_t
+port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, uint16_t zero)
+{
+	struct port_rx_ctx *c = node->ctx;
+	uint32_t total = 0;
+
+	for (uint16_t k = 0; k < c->n_queues && total < PORT_RX_MAX_PER_CALL; k++) {
+		const struct vn_rxq *q = &c->queues[(c->start + k) % c->n_queues];
+		uint16_t n = rte_eth_rx_burst(q->port_id, q->queue_id, node->objs, VN_FRAME_SIZE);
+		if (n == 0)
+			continue;
+		port_rx_stamp(g, node->objs, n, q->if_index);
+		if (unlikely(g->trace_budget))
+			vn_trace_mark_rx(g, node, node->objs, n);
+		node->n_objs = n; /* lets vn_enqueue swap the array instead of copying */
+		vn_enqueue(g, node, PORT_RX_NEXT_ETHERNET, node->objs, n);
+		node->n_objs = 0;
+		total += n;
+	}
+	if (c->n_queues)
+		c->start = (c->start + 1) % c->n_queues;
+	return total;
+}
+
+VN_NODE_REGISTER(port_rx) = {
+	.name = "port-rx",
+	.type = VN_NODE_INPUT,
+	.fn = port_rx_fn,
+	.thread_init = port_rx_init,
+	.thread_fini = port_rx_fini,
+	.n_next = 2,
+	.next_names = {[PORT_RX_NEXT_ETHERNET] = "ethernet-input"},
+};

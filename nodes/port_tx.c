@@ -1,0 +1,70 @@
+/*
+ * port-tx: sends runs of packets for the same interface with one TX burst on
+ * this thread's queue. What the device refuses is counted and freed.
+ *
+ * Reads: vn_meta.tx_if. Next: none (error-drop for interfaces without a device).
+ * Errors: TX queue full, no device.
+ */
+#include <rte_ethdev.h>
+#include <vecnet/interface.h>
+
+#include "../engine/port_priv.h"
+
+enum { TX_ERR_FULL, TX_ERR_NO_DEVICE, TX_N_ERR };
+
+static const char *const tx_errors[] = {
+	[TX_ERR_FULL] = "device TX queue full",
+	[TX_ERR_NO_DEVICE] = "interface has no device",
+};
+
+static inline void
+tx_run(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n,
+       uint16_t tx_if)
+{
+	const struct vn_if_fp *fp = vn_if_fp(tx_if);
+	struct vn_if_counters *ic = &g->if_counters[tx_if];
+	uint16_t sent = 0;
+	uint64_t bytes = 0;
+
+	if (unlikely(!fp || fp->port_id == VN_PORT_NONE)) {
+		vn_node_count_error(node, TX_ERR_NO_DEVICE, n);
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	/* One retry: a ring that was momentarily full often has room a moment later. */
+	for (int tries = 0; tries < 2 && sent < n; tries++)
+		sent += rte_eth_tx_burst(fp->port_id, g->tx_queue, pkts + sent, n - sent);
+	if (unlikely(sent < n)) {
+		for (uint16_t i = sent; i < n; i++)
+			bytes -= rte_pktmbuf_pkt_len(pkts[i]);
+		vn_node_count_error(node, TX_ERR_FULL, n - sent);
+		ic->tx_errors += n - sent;
+		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+	}
+	ic->tx_packets += sent;
+	ic->tx_bytes += bytes;
+}
+
+static uint16_t
+tx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t start = 0;
+
+	while (start < n) {
+		uint16_t tx_if = vn_meta(pkts[start])->tx_if, end = start + 1;
+		while (end < n && vn_meta(pkts[end])->tx_if == tx_if)
+			end++;
+		tx_run(g, node, pkts + start, end - start, tx_if);
+		start = end;
+	}
+	return n;
+}
+
+VN_NODE_REGISTER(port_tx) = {
+	.name = "port-tx",
+	.fn = tx_fn,
+	.n_errors = TX_N_ERR,
+	.error_names = tx_errors,
+};
