@@ -10,6 +10,7 @@
 
 #include "port_priv.h"
 
+struct rte_mempool *vn_pktmbuf_pool; /* the one packet pool (buffer.h) */
 static uint16_t tx_queues_wanted = 1;
 
 void

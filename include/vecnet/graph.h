@@ -33,6 +33,7 @@ struct vn_graph {
 	uint16_t tx_queue; /* this thread's TX queue on every port */
 	uint64_t loops; /* main-loop iterations */
 	uint64_t last_active_tsc; /* for adaptive polling */
+	uint64_t heartbeat_tsc; /* last loop end, read by `show threads` */
 	uint32_t trace_budget; /* packets still to mark for tracing (set by control) */
 	uint16_t trace_node; /* input node whose packets are marked */
 	struct vn_trace_store *trace; /* this thread's trace records */

@@ -1,0 +1,227 @@
+/*
+ * vecnet: start-up and the main thread. The main thread owns the control
+ * plane (CLI, neighbour learning, timers) and forwards too when there are
+ * no workers. SIGINT/SIGTERM stop everything and return every mbuf.
+ */
+#define VN_LOG_MOD "main"
+#include <getopt.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_errno.h>
+#include <rte_mempool.h>
+#include <rte_version.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vecnet/cli.h>
+#include <vecnet/fib.h>
+#include <vecnet/interface.h>
+#include <vecnet/neighbor.h>
+#include <vecnet/rcu.h>
+
+#include "engine_priv.h"
+#include "port_priv.h"
+#include "worker_priv.h"
+
+
+
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	vn_engine.running = false;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: vecnet -c FILE [--check]\n"
+		   "  -c, --config FILE  start the engine from a YAML config\n"
+		   "      --check        validate FILE and exit (0 valid, 1 invalid)\n"
+		   "  -h, --help         this text\n"
+		   "  -v, --version      print the version\n");
+}
+
+static int
+start_workers(const struct vn_config *cfg)
+{
+	for (uint32_t i = 0; i < cfg->n_workers; i++) {
+		struct vn_graph *g = vn_graph_create(i + 1);
+		if (!g)
+			return -1;
+		g->tx_queue = i;
+		g->last_active_tsc = rte_rdtsc();
+		if (rte_eal_remote_launch(vn_worker_main, g, i + 1) != 0) {
+			VN_ERR("cannot launch worker %u", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The main loop: control work, and forwarding when there are no workers. */
+static void
+main_loop(struct vn_graph *g)
+{
+	uint64_t hz = rte_get_tsc_hz(), next_ctl = 0;
+
+	while (vn_engine.running) {
+		uint64_t now = rte_rdtsc();
+		if (g) {
+			uint32_t n = vn_graph_run_once(g);
+			g->heartbeat_tsc = now;
+			if (n) {
+				g->last_active_tsc = now;
+				if (now < next_ctl)
+					continue;
+			} else if (vn_engine.poll == VN_POLL_ADAPTIVE &&
+				   now - g->last_active_tsc > hz / 1000) {
+				/* Idle: block in the CLI poll instead of spinning. */
+				vn_cli_server_poll(1);
+				vn_neighbor_process_learned();
+				continue;
+			} else if (now < next_ctl) {
+				continue;
+			}
+			vn_cli_server_poll(0);
+		} else {
+			vn_cli_server_poll(10);
+		}
+		vn_neighbor_process_learned();
+		next_ctl = now + hz / 1000; /* control work about every millisecond */
+	}
+}
+
+static bool
+buffers_all_returned(void)
+{
+	unsigned avail = rte_mempool_avail_count(vn_pktmbuf_pool);
+	unsigned size = vn_pktmbuf_pool->size;
+
+	if (avail == size) {
+		VN_INFO("buffers: all %u returned to the pool", size);
+		return true;
+	}
+	VN_ERR("buffers: %u of %u returned to the pool (%u leaked)", avail, size, size - avail);
+	return false;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"check", no_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},	  {"version", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0},
+	};
+	struct vn_config cfg;
+	const char *file = NULL;
+	bool check_only = false, leak_free;
+	struct vn_graph *main_graph = NULL;
+	int opt, rc = 1;
+
+	while ((opt = getopt_long(argc, argv, "c:hv", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			file = optarg;
+			break;
+		case 'k':
+			check_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			printf("vecnet %s (DPDK %s)\n", VN_VERSION, rte_version());
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (!file) {
+		usage(stderr);
+		return 1;
+	}
+	if (vn_config_load(file, &cfg, stderr) < 0)
+		return 1;
+	if (check_only) {
+		printf("%s: valid\n", file);
+		vn_config_free(&cfg);
+		return 0;
+	}
+	vn_log_level = cfg.log_level;
+	vn_engine.cfg = &cfg;
+	vn_engine.poll = cfg.poll;
+	vn_engine.n_workers = cfg.n_workers;
+	vn_engine.running = true;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (vn_eal_start(&cfg, argv[0]) < 0)
+		goto out_cfg;
+	vn_engine.start_tsc = rte_rdtsc();
+	vn_pktmbuf_pool = rte_pktmbuf_pool_create("vn_pkts", cfg.buffers, 256, VN_META_SIZE,
+						  RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (!vn_pktmbuf_pool) {
+		VN_ERR("cannot create a pool of %u buffers: %s", cfg.buffers, rte_strerror(rte_errno));
+		goto out_eal;
+	}
+	if (vn_rcu_init(VN_CFG_MAX_WORKERS + 1) < 0 || vn_fib_init(1u << 21) < 0 ||
+	    vn_neighbor_init() < 0)
+		goto out_eal;
+	vn_engine.n_fwd = cfg.n_workers ? cfg.n_workers : 1;
+	for (uint32_t i = 0; i < vn_engine.n_fwd; i++)
+		vn_engine.fwd_thread[i] = cfg.n_workers ? i + 1 : 0;
+	vn_port_set_tx_queues(vn_engine.n_fwd);
+	if (vn_config_create_interfaces(&cfg) < 0)
+		goto out_ports;
+	if (vn_rxq_place(vn_engine.n_fwd, vn_engine.fwd_thread) < 0)
+		goto out_ports;
+	if (vn_graph_build() < 0)
+		goto out_ports;
+	if (!cfg.n_workers) {
+		main_graph = vn_graph_create(0);
+		if (!main_graph)
+			goto out_ports;
+		vn_graph_set_self(main_graph);
+	}
+	if (vn_config_apply(&cfg) < 0)
+		goto out_ports;
+	if (vn_cli_server_start(cfg.cli_socket) < 0)
+		goto out_ports;
+	if (start_workers(&cfg) < 0) {
+		vn_engine.running = false;
+		goto out_workers;
+	}
+	if (vn_config_exec(&cfg) < 0)
+		VN_WARN("an exec: file failed; the engine keeps running with what was applied");
+	VN_INFO("vecnet %s running: %u interface(s), %u worker(s), CLI on %s", VN_VERSION,
+		vn_interface_count(), cfg.n_workers, cfg.cli_socket);
+	main_loop(main_graph);
+	rc = 0;
+	VN_INFO("stopping");
+out_workers:
+	rte_eal_mp_wait_lcore();
+	vn_cli_server_stop();
+out_ports:
+	for (uint32_t t = 0; t < vn_graph_count(); t++)
+		if (vn_graph_at(t))
+			vn_graph_destroy(vn_graph_at(t));
+	vn_interface_close_all();
+	leak_free = buffers_all_returned();
+	if (!leak_free && rc == 0)
+		rc = 3;
+	vn_neighbor_fini();
+	vn_fib_fini();
+out_eal:
+	rte_eal_cleanup();
+out_cfg:
+	vn_config_free(&cfg);
+	return rc;
+}
