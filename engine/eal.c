@@ -75,10 +75,16 @@ vn_eal_start(const struct vn_config *cfg, const char *prog)
 	ARG("%s", lcores);
 	ARG("--main-lcore");
 	ARG("0");
-	ARG("--in-memory");
 	use_huge = cfg->hugepages == VN_HUGEPAGES_ON ||
 		   (cfg->hugepages == VN_HUGEPAGES_AUTO && hugepages_available());
-	if (!use_huge) {
+	/* Nothing shared on disk, so engines run side by side. --no-huge implies
+	 * legacy memory, which --in-memory refuses; --no-shconf does the same job. */
+	if (use_huge) {
+		ARG("--in-memory");
+	} else {
+		ARG("--no-shconf");
+		ARG("--file-prefix");
+		ARG("vecnet-%d", (int)getpid());
 		ARG("--no-huge");
 		ARG("-m");
 		/* MB: FIB tables and mbufs; anonymous memory is only touched as used. */

@@ -74,6 +74,14 @@ vn_host() {
 	ip -n "$h" addr add "$addr" dev eth0
 	ip -n "$h" link set eth0 up
 	ip -n "$h" route add default via "$gw"
+	vn_no_offloads "$h"
+}
+
+# The engine sees frames exactly as the wire would: no TSO/GSO super-frames and
+# no partial checksums left for a NIC to fill in.
+vn_no_offloads() {
+	ip netns exec "$1" ethtool -K eth0 tx off tso off gso off gro off >/dev/null 2>&1 || true
+	ethtool -K "$1-r" tx off tso off gso off gro off rx off >/dev/null 2>&1 || true
 }
 
 # vn_engine_start CONFIG: starts the engine and waits until its CLI answers.
