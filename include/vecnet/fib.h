@@ -92,6 +92,7 @@ struct vn_route_info {
 	uint32_t n_paths;
 	struct vn_route_path paths[VN_ECMP_MAX_PATHS];
 	uint32_t adj[VN_ECMP_MAX_PATHS]; /* what each path resolves to now */
+	uint32_t lpm_nh; /* programmed LPM next hop: adjacency or VN_FIB_NH_ECMP | group */
 };
 
 int vn_fib_init(uint32_t max_routes);
@@ -122,5 +123,8 @@ int vn_fib_walk(int (*cb)(const struct vn_route_info *r, void *ctx), void *ctx);
 uint32_t vn_fib_route_count(void);
 /* "rewrite lan0 02:..:01 -> 02:..:02 mtu 1500", "glean lan0", "local", "drop", ... */
 char *vn_adj_format(uint32_t adj_index, char *buf, size_t len);
+/* Adjacencies in use (the 3 fixed ones included) and ECMP groups in use. */
+uint32_t vn_adj_count(void);
+uint32_t vn_ecmp_count(void);
 
 #endif
