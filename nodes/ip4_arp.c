@@ -210,8 +210,7 @@ ip4_arp_one(struct ip4_arp_ctx *ctx, struct rte_mbuf *m, uint64_t now, struct rt
 	if (adj->type == VN_ADJ_GLEAN) {
 		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(struct rte_ipv4_hdr)))
 			return IP4_ARP_ERR_TRUNCATED;
-		target = rte_be_to_cpu_32(
-			rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
+		target = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
 	} else if (adj->type == VN_ADJ_INCOMPLETE) {
 		target = adj->nh;
 	} else {

@@ -149,11 +149,15 @@ ip4_local_echo(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv4_hdr *ip
 		vn_drop_reason(node, m, IP4_LOCAL_ERR_ECHO_BCAST);
 		return IP4_LOCAL_NEXT_DROP;
 	}
-	/* Ethernet padding past the IP datagram must not be echoed. */
-	if (rte_pktmbuf_data_len(m) > tot_len) {
-		m->data_len = tot_len;
-		m->pkt_len = tot_len;
+	/* Ethernet padding past the IP datagram must not be echoed; the caller
+	 * checked the datagram lies in the first segment, so any others go too. */
+	if (m->nb_segs > 1) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
 	}
+	m->data_len = tot_len;
+	m->pkt_len = tot_len;
 	/* Options (record route, timestamps) are not reflected: strip them by
 	 * sliding the fixed header up to the ICMP message. */
 	if (hl > sizeof(*ip)) {

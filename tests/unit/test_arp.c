@@ -238,7 +238,8 @@ test_reply_to_us_learned(void)
 {
 	static const uint8_t mac[6] = {0x02, 0xbb, 0, 0, 0, 3};
 
-	inject1("arp-input", arp_pkt(RTE_ARP_OP_REPLY, mac, IP(10, 0, 1, 3), IP(10, 0, 1, 1), if_up));
+	inject1("arp-input",
+		arp_pkt(RTE_ARP_OP_REPLY, mac, IP(10, 0, 1, 3), IP(10, 0, 1, 1), if_up));
 
 	assert_dropped("arp-input", "arp replies received");
 	CU_ASSERT_EQUAL(counter("arp-input", "neighbours learned"), 1);
@@ -308,13 +309,27 @@ mangle(struct rte_arp_hdr *a, int what)
 	static const uint8_t mcast[6] = {0x01, 0x00, 0x5e, 0, 0, 1};
 
 	switch (what) {
-	case 0: a->arp_hardware = rte_cpu_to_be_16(6); break;
-	case 1: a->arp_protocol = rte_cpu_to_be_16(0x86dd); break;
-	case 2: a->arp_hlen = 8; break;
-	case 3: a->arp_plen = 16; break;
-	case 4: a->arp_opcode = rte_cpu_to_be_16(3); break;
-	case 5: memcpy(&a->arp_data.arp_sha, mcast, 6); break;
-	case 6: a->arp_data.arp_sip = UINT32_MAX; break;
+	case 0:
+		a->arp_hardware = rte_cpu_to_be_16(6);
+		break;
+	case 1:
+		a->arp_protocol = rte_cpu_to_be_16(0x86dd);
+		break;
+	case 2:
+		a->arp_hlen = 8;
+		break;
+	case 3:
+		a->arp_plen = 16;
+		break;
+	case 4:
+		a->arp_opcode = rte_cpu_to_be_16(3);
+		break;
+	case 5:
+		memcpy(&a->arp_data.arp_sha, mcast, 6);
+		break;
+	case 6:
+		a->arp_data.arp_sip = UINT32_MAX;
+		break;
 	}
 }
 
@@ -351,6 +366,32 @@ test_truncated(void)
 		assert_dropped("arp-input", "truncated arp packet");
 		vt_capture_reset(&drop_cap);
 	}
+}
+
+/* The real path from the wire: a broadcast frame through ethernet-input. */
+static void
+test_from_ethernet_input(void)
+{
+	struct rte_mbuf *m = arp_pkt(RTE_ARP_OP_REQUEST, peer_mac, IP(10, 0, 1, 2),
+				     IP(10, 0, 1, 1), if_up);
+	struct rte_ether_hdr *eth =
+		(struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eth);
+	memset(eth->dst_addr.addr_bytes, 0xff, 6);
+	memcpy(eth->src_addr.addr_bytes, peer_mac, 6);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	inject1("ethernet-input", m);
+
+	CU_ASSERT_EQUAL(drop_cap.n, 0);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	m = tx_cap.pkts[0];
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), 42);
+	CU_ASSERT_EQUAL(memcmp(eth->dst_addr.addr_bytes, peer_mac, 6), 0);
+	CU_ASSERT_EQUAL(((struct rte_arp_hdr *)(eth + 1))->arp_opcode,
+			rte_cpu_to_be_16(RTE_ARP_OP_REPLY));
+	CU_ASSERT_FALSE(vn_meta(m)->flags & VN_META_F_L2_BCAST);
 }
 
 /* A whole vector of mixed packets: replies and drops are split per packet. */
@@ -554,6 +595,7 @@ main(void)
 		{"malformed fields", test_malformed},
 		{"every truncation", test_truncated},
 		{"mixed vector", test_mixed_vector},
+		{"from ethernet-input", test_from_ethernet_input},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_TestInfo ip4_arp_tests[] = {

@@ -7,6 +7,7 @@
 #include <CUnit/CUnit.h>
 #include <errno.h>
 #include <rte_byteorder.h>
+#include <rte_ether.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
@@ -219,15 +220,14 @@ test_echo_checksum_edge(void)
 	 * through every high byte, edge values included: each reply must verify. */
 	for (uint32_t id = 0; id < 0x10000; id += 0x101) {
 		struct rte_mbuf *m = icmp_pkt(VN_ICMP_ECHO_REQUEST, PEER_IP, OUR_IP, 28, 0);
-		struct rte_icmp_hdr *icmp =
-			rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, sizeof(struct rte_ipv4_hdr));
+		struct rte_icmp_hdr *icmp = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, 20);
+
 		icmp->icmp_ident = (uint16_t)id;
 		icmp->icmp_cksum = 0;
 		icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, 8);
 		inject1("ip4-local", m);
 		CU_ASSERT_EQUAL_FATAL(lookup_cap.n, 1);
-		icmp = rte_pktmbuf_mtod_offset(lookup_cap.pkts[0], struct rte_icmp_hdr *,
-					       sizeof(struct rte_ipv4_hdr));
+		icmp = rte_pktmbuf_mtod_offset(lookup_cap.pkts[0], struct rte_icmp_hdr *, 20);
 		CU_ASSERT_EQUAL(rte_raw_cksum(icmp, 8), 0xffff);
 		vt_capture_reset(&lookup_cap);
 	}
@@ -394,6 +394,26 @@ test_udp_port_unreachable(void)
 	CU_ASSERT_EQUAL(memcmp(icmp + 1, orig, sizeof(orig)), 0);
 	CU_ASSERT_EQUAL(counter("ip4-local", "udp no listener (port unreachable)"), 1);
 	CU_ASSERT_EQUAL(counter("ip4-icmp-error", "destination unreachable sent"), 1);
+}
+
+/* The real path from the wire: ethernet-input, ip4-input and ip4-lookup (the
+ * FIB's local route for our address) deliver the request to ip4-local. */
+static void
+test_ping_from_ethernet_input(void)
+{
+	struct rte_mbuf *m = icmp_pkt(VN_ICMP_ECHO_REQUEST, PEER_IP, OUR_IP, 84, 0);
+	struct rte_ether_hdr *eth =
+		(struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
+	static const uint8_t peer_mac[6] = {0x02, 0xaa, 0, 0, 0, 2};
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eth);
+	memcpy(eth->dst_addr.addr_bytes, mac0, 6);
+	memcpy(eth->src_addr.addr_bytes, peer_mac, 6);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	inject1("ethernet-input", m);
+
+	CU_ASSERT_EQUAL_FATAL(lookup_cap.n, 1);
+	assert_echo_reply(lookup_cap.pkts[0], 84);
 }
 
 static void
@@ -621,6 +641,28 @@ test_error_truncated(void)
 	assert_error(0, VN_ICMP_TIME_EXCEEDED, 0, OUR_IP, orig, 50);
 }
 
+/* A chained offender: the quote comes from the first segment, the rest is freed. */
+static void
+test_multi_segment(void)
+{
+	struct rte_mbuf *m = offending(PEER_IP, IP(192, 0, 2, 9), 100, VN_ICMP_TIME_EXCEEDED, 0);
+	struct rte_mbuf *tail = vt_pkt(400, if_a);
+	unsigned int avail = rte_mempool_avail_count(vn_pktmbuf_pool);
+	uint8_t orig[100];
+
+	memcpy(orig, rte_pktmbuf_mtod(m, void *), sizeof(orig));
+	rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->total_length = rte_cpu_to_be_16(500);
+	fix_ip_cksum(m);
+	memcpy(orig, rte_pktmbuf_mtod(m, void *), 20);
+	CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_chain(m, tail), 0);
+	inject1("ip4-icmp-error", m);
+	CU_ASSERT_EQUAL_FATAL(lookup_cap.n, 1);
+	CU_ASSERT_EQUAL(lookup_cap.pkts[0]->nb_segs, 1);
+	CU_ASSERT_PTR_NULL(lookup_cap.pkts[0]->next);
+	assert_error(0, VN_ICMP_TIME_EXCEEDED, 0, OUR_IP, orig, 100);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(vn_pktmbuf_pool), avail + 1);
+}
+
 static void
 test_rate_limit(void)
 {
@@ -653,6 +695,7 @@ main(void)
 		{"echo reply hook consumes", test_echo_reply_hook},
 		{"udp to a closed port: port unreachable", test_udp_port_unreachable},
 		{"registered protocol", test_registered_protocol},
+		{"ping from ethernet-input", test_ping_from_ethernet_input},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_TestInfo error_tests[] = {
@@ -663,6 +706,7 @@ main(void)
 		{"icmp offenders", test_icmp_offenders},
 		{"never sent for", test_never_sent_for},
 		{"truncated offenders", test_error_truncated},
+		{"multi-segment offender", test_multi_segment},
 		{"token bucket", test_rate_limit},
 		CU_TEST_INFO_NULL,
 	};
