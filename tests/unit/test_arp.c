@@ -372,15 +372,12 @@ test_truncated(void)
 static void
 test_from_ethernet_input(void)
 {
-	struct rte_mbuf *m = arp_pkt(RTE_ARP_OP_REQUEST, peer_mac, IP(10, 0, 1, 2),
-				     IP(10, 0, 1, 1), if_up);
-	struct rte_ether_hdr *eth =
-		(struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct rte_mbuf *m = vt_ether_frame(
+		bcast, peer_mac, RTE_ETHER_TYPE_ARP,
+		arp_pkt(RTE_ARP_OP_REQUEST, peer_mac, IP(10, 0, 1, 2), IP(10, 0, 1, 1), if_up));
+	struct rte_ether_hdr *eth;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(eth);
-	memset(eth->dst_addr.addr_bytes, 0xff, 6);
-	memcpy(eth->src_addr.addr_bytes, peer_mac, 6);
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
 	inject1("ethernet-input", m);
 
 	CU_ASSERT_EQUAL(drop_cap.n, 0);

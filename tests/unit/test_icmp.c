@@ -401,15 +401,11 @@ test_udp_port_unreachable(void)
 static void
 test_ping_from_ethernet_input(void)
 {
-	struct rte_mbuf *m = icmp_pkt(VN_ICMP_ECHO_REQUEST, PEER_IP, OUR_IP, 84, 0);
-	struct rte_ether_hdr *eth =
-		(struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
 	static const uint8_t peer_mac[6] = {0x02, 0xaa, 0, 0, 0, 2};
+	struct rte_mbuf *m =
+		vt_ether_frame(mac0, peer_mac, RTE_ETHER_TYPE_IPV4,
+			       icmp_pkt(VN_ICMP_ECHO_REQUEST, PEER_IP, OUR_IP, 84, 0));
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(eth);
-	memcpy(eth->dst_addr.addr_bytes, mac0, 6);
-	memcpy(eth->src_addr.addr_bytes, peer_mac, 6);
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	inject1("ethernet-input", m);
 
 	CU_ASSERT_EQUAL_FATAL(lookup_cap.n, 1);

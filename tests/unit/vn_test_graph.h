@@ -9,6 +9,7 @@
 #define VN_TEST_GRAPH_H
 
 #include <CUnit/CUnit.h>
+#include <rte_ether.h>
 #include <string.h>
 #include <vecnet/graph.h>
 
@@ -138,6 +139,25 @@ vt_pkt(uint16_t len, uint16_t rx_if)
 	memset(rte_pktmbuf_mtod(m, void *), 0, len);
 	memset(vn_meta(m), 0, sizeof(struct vn_meta));
 	vn_meta(m)->rx_if = rx_if;
+	return m;
+}
+
+/* A whole frame as port-rx hands it over (Ethernet header at the default
+ * headroom, so as aligned as a NIC delivers it), carrying l3's data, which is
+ * freed. */
+static inline struct rte_mbuf *
+vt_ether_frame(const uint8_t dst[6], const uint8_t src[6], uint16_t ether_type,
+	       struct rte_mbuf *l3)
+{
+	uint16_t len = rte_pktmbuf_data_len(l3);
+	struct rte_mbuf *m = vt_pkt(RTE_ETHER_HDR_LEN + len, vn_meta(l3)->rx_if);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	memcpy(eth->dst_addr.addr_bytes, dst, RTE_ETHER_ADDR_LEN);
+	memcpy(eth->src_addr.addr_bytes, src, RTE_ETHER_ADDR_LEN);
+	eth->ether_type = rte_cpu_to_be_16(ether_type);
+	memcpy(eth + 1, rte_pktmbuf_mtod(l3, void *), len);
+	rte_pktmbuf_free(l3);
 	return m;
 }
 
