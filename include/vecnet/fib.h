@@ -121,7 +121,8 @@ int vn_fib_lookup(uint32_t addr, struct vn_route_info *out);
 /* Walks all routes in prefix order; stops when cb returns non-zero. */
 int vn_fib_walk(int (*cb)(const struct vn_route_info *r, void *ctx), void *ctx);
 uint32_t vn_fib_route_count(void);
-/* "rewrite lan0 02:..:01 -> 02:..:02 mtu 1500", "glean lan0", "local", "drop", ... */
+/* "rewrite lan0 nh 10.0.1.2 02:00:00:00:01:02 mtu 1500",
+ * "incomplete lan0 nh 10.0.1.9 (arp pending)", "glean lan0", "local", "drop", "unreachable" */
 char *vn_adj_format(uint32_t adj_index, char *buf, size_t len);
 /* Adjacencies in use (the 3 fixed ones included) and ECMP groups in use. */
 uint32_t vn_adj_count(void);

@@ -6,6 +6,7 @@
  */
 #include <CUnit/CUnit.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,6 +611,67 @@ test_1m_load_rate(void)
 	scale_run(1000000, true);
 }
 
+static volatile bool reader_stop;
+static uint64_t reader_lookups, reader_bad;
+
+/* A worker: looks up and reads adjacencies, reporting quiescence between
+ * rounds like the graph loop does. ASan catches any early free. */
+static void *
+reader_thread(void *arg)
+{
+	uint32_t x = 1;
+
+	vn_rcu_thread_online(1);
+	while (!__atomic_load_n(&reader_stop, __ATOMIC_RELAXED)) {
+		for (uint32_t i = 0; i < 64; i++) {
+			x = x * 1103515245 + 12345;
+			const struct vn_adj *a = fp_adj(IP(40, 0, 0, 0) | (x >> 16 & 0xffff), x);
+			uint32_t nh = a->nh;
+			if (a->type > VN_ADJ_REWRITE ||
+			    (a->type == VN_ADJ_REWRITE && a->rewrite[12] != 0x08) ||
+			    (a->type >= VN_ADJ_INCOMPLETE && (nh >> 8) != IP(10, 0, 1, 0) >> 8))
+				reader_bad++;
+			reader_lookups++;
+		}
+		vn_rcu_quiescent(1);
+	}
+	vn_rcu_thread_offline(1);
+	return NULL;
+}
+
+static void
+test_concurrent_reader(void)
+{
+	struct vn_route_path two[2] = {{IP(10, 0, 1, 2), lan0}, {IP(10, 0, 1, 3), lan0}};
+	pthread_t th;
+
+	lan0_up();
+	reader_stop = false;
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, reader_thread, NULL), 0);
+	for (uint32_t round = 0; round < 200; round++) {
+		for (uint32_t i = 0; i < 64; i++) {
+			struct vn_prefix p = {IP(40, 0, i, (round % 4) * 64), 26};
+			bool ecmp = i % 3 == 0;
+			CU_ASSERT_EQUAL(vn_route_add(&p, ecmp ? two : &two[i % 2], ecmp ? 2 : 1), 0);
+		}
+		CU_ASSERT_EQUAL(vn_neighbor_set(lan0, IP(10, 0, 1, 2 + round % 2),
+						round % 4 < 2 ? mac_h2 : mac_h9, false),
+				0);
+		for (uint32_t i = 0; i < 64; i++) {
+			struct vn_prefix p = {IP(40, 0, i, (round % 4) * 64), 26};
+			CU_ASSERT_EQUAL(vn_route_del(&p, NULL), 0);
+		}
+	}
+	__atomic_store_n(&reader_stop, true, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	CU_ASSERT(reader_lookups > 0);
+	CU_ASSERT_EQUAL(reader_bad, 0);
+	vn_neighbor_del(lan0, IP(10, 0, 1, 2));
+	vn_neighbor_del(lan0, IP(10, 0, 1, 3));
+	lan0_down();
+	assert_empty();
+}
+
 int
 main(void)
 {
@@ -623,6 +685,7 @@ main(void)
 		{"drop route and errors", test_drop_and_errors},
 		{"interface MAC/MTU change", test_interface_change},
 		{"walk in prefix order", test_walk_order},
+		{"reader thread during changes (RCU)", test_concurrent_reader},
 		{"100k routes add/del, no leaks", test_100k_add_del},
 		{"1M routes load rate", test_1m_load_rate},
 		CU_TEST_INFO_NULL,
