@@ -288,7 +288,8 @@ drop:
 static uint16_t
 ip4_local_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t nexts[VN_FRAME_SIZE];
+	/* Zeroed: GCC -O3 warns vn_enqueue_nexts() may read it uninitialised. */
+	uint16_t nexts[VN_FRAME_SIZE] = {0};
 	struct ip4_local_counts c = {0};
 	uint16_t n_out = 0;
 
