@@ -249,7 +249,8 @@ drop:
 static uint16_t
 arp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t nexts[VN_FRAME_SIZE];
+	/* Zeroed: GCC -O3 warns vn_enqueue_nexts() may read it uninitialised. */
+	uint16_t nexts[VN_FRAME_SIZE] = {0};
 	struct arp_input_counts c = {0};
 
 	for (uint16_t i = 0; i < n; i++) {
