@@ -51,7 +51,7 @@ static uint32_t adj_hw; /* slots below this have been used */
 static uint32_t adj_free[VN_ADJ_MAX], n_adj_free;
 static uint32_t n_adj_used;
 static uint32_t glean_adj[VN_IF_MAX]; /* 0: none */
-static struct vn_hmap adj_map; /* (if << 32 | nh) -> index */
+static struct vn_hmap adj_map;	      /* (if << 32 | nh) -> index */
 
 static struct vn_ecmp_ctl ecmp_ctl[VN_ECMP_MAX_GROUPS];
 static struct vn_ecmp ecmp_dead = {.n_paths = 1, .adj = {VN_ADJ_INDEX_DROP}};
@@ -131,9 +131,9 @@ int
 vn_adj_init(void)
 {
 	static const uint8_t fixed_types[] = {
-		[VN_ADJ_INDEX_UNREACH] = VN_ADJ_UNREACH,
-		[VN_ADJ_INDEX_DROP] = VN_ADJ_DROP,
-		[VN_ADJ_INDEX_LOCAL] = VN_ADJ_LOCAL,
+	    [VN_ADJ_INDEX_UNREACH] = VN_ADJ_UNREACH,
+	    [VN_ADJ_INDEX_DROP] = VN_ADJ_DROP,
+	    [VN_ADJ_INDEX_LOCAL] = VN_ADJ_LOCAL,
 	};
 
 	if (vn_hmap_init(&adj_map, 1024) < 0 || vn_hmap_init(&ecmp_map, 1024) < 0)
@@ -405,7 +405,7 @@ uint32_t
 vn_adj_refcount(uint32_t index)
 {
 	return index < VN_ADJ_MAX && adj_ctl[index].kind != VN_ADJ_KIND_FREE ? adj_ctl[index].refs
-									      : 0;
+									     : 0;
 }
 
 int

@@ -31,7 +31,7 @@
 struct vn_fib_path {
 	uint32_t via;
 	uint32_t if_index;
-	uint32_t adj; /* first adjacency this path resolved to (for show) */
+	uint32_t adj;	     /* first adjacency this path resolved to (for show) */
 	uint32_t prev, next; /* links of a recursive path in its via's track list */
 };
 
@@ -41,7 +41,7 @@ struct vn_route {
 	uint8_t source; /* enum vn_route_source */
 	uint8_t n_paths;
 	uint8_t flags;
-	uint32_t nh; /* programmed LPM next hop; holds one reference */
+	uint32_t nh;		   /* programmed LPM next hop; holds one reference */
 	struct vn_fib_path *paths; /* &one, or malloc'ed when n_paths > 1 */
 	struct vn_fib_path one;
 };
@@ -93,8 +93,8 @@ route_find(uint32_t addr, uint8_t len)
 	uint32_t ri;
 
 	return vn_hmap_get(&route_map, route_key(addr & vn_prefix_mask(len), len), &ri)
-		       ? ri
-		       : VN_ROUTE_NONE;
+		   ? ri
+		   : VN_ROUTE_NONE;
 }
 
 /* Longest route strictly shorter than len covering addr. */
@@ -390,8 +390,8 @@ route_set_paths(uint32_t ri, const struct vn_fib_path *src, uint32_t n)
 			return -ENOMEM;
 	}
 	for (uint32_t i = 0; i < n; i++)
-		dst[i] = (struct vn_fib_path){.via = src[i].via, .if_index = src[i].if_index,
-					      .adj = VN_ADJ_INDEX_UNREACH};
+		dst[i] = (struct vn_fib_path){
+		    .via = src[i].via, .if_index = src[i].if_index, .adj = VN_ADJ_INDEX_UNREACH};
 	if (r->paths != &r->one)
 		free(r->paths);
 	r->paths = dst;
@@ -411,8 +411,11 @@ route_create(uint32_t addr, uint8_t len, uint8_t source, uint32_t *out)
 		route_free[n_route_free++] = ri;
 		return -ENOMEM;
 	}
-	routes[ri] = (struct vn_route){.addr = addr, .len = len, .source = source,
-				       .flags = VN_ROUTE_F_USED, .nh = VN_ROUTE_NH_NONE};
+	routes[ri] = (struct vn_route){.addr = addr,
+				       .len = len,
+				       .source = source,
+				       .flags = VN_ROUTE_F_USED,
+				       .nh = VN_ROUTE_NH_NONE};
 	routes[ri].paths = &routes[ri].one;
 	n_routes++;
 	*out = ri;
@@ -447,8 +450,7 @@ route_destroy(uint32_t ri)
 /* Sets a route's paths (or drop) and programs it; a new route that cannot
  * be programmed is removed again. */
 static int
-route_commit(uint32_t ri, const struct vn_fib_path *paths, uint32_t n, bool is_drop,
-	     bool is_new)
+route_commit(uint32_t ri, const struct vn_fib_path *paths, uint32_t n, bool is_drop, bool is_new)
 {
 	struct vn_route *r = &routes[ri];
 	int rc;
@@ -513,8 +515,8 @@ vn_route_add(const struct vn_prefix *p, const struct vn_route_path *paths, uint3
 			continue;
 		if (n == VN_ECMP_MAX_PATHS)
 			return -ENOSPC;
-		merged[n++] = (struct vn_fib_path){.via = paths[i].via,
-						   .if_index = paths[i].if_index};
+		merged[n++] =
+		    (struct vn_fib_path){.via = paths[i].via, .if_index = paths[i].if_index};
 	}
 	if (!is_new && n == n_old && routes[ri].source == VN_ROUTE_STATIC &&
 	    !(routes[ri].flags & VN_ROUTE_F_DROP))
@@ -572,8 +574,9 @@ vn_route_del(const struct vn_prefix *p, const struct vn_route_path *path)
 	}
 	/* VN_IF_ANY in a delete matches the via on any interface. */
 	for (uint32_t i = 0; i < r->n_paths; i++) {
-		bool match = r->paths[i].via == path->via &&
-			     (path->if_index == VN_IF_ANY || r->paths[i].if_index == path->if_index);
+		bool match =
+		    r->paths[i].via == path->via &&
+		    (path->if_index == VN_IF_ANY || r->paths[i].if_index == path->if_index);
 		if (match && !found)
 			found = true;
 		else
@@ -598,9 +601,8 @@ route_evict(uint32_t addr, uint8_t len)
 
 	if (ri == VN_ROUTE_NONE)
 		return;
-	VN_INFO("%s route replaced by an interface address", routes[ri].source == VN_ROUTE_HOST
-								    ? "host"
-								    : "static");
+	VN_INFO("%s route replaced by an interface address",
+		routes[ri].source == VN_ROUTE_HOST ? "host" : "static");
 	route_destroy(ri);
 }
 
@@ -714,11 +716,11 @@ route_info(uint32_t ri, struct vn_route_info *out)
 	const struct vn_route *r = &routes[ri];
 
 	*out = (struct vn_route_info){
-		.prefix = {.addr = r->addr, .len = r->len},
-		.source = r->source,
-		.is_drop = (r->flags & VN_ROUTE_F_DROP) != 0,
-		.n_paths = r->n_paths,
-		.lpm_nh = r->nh,
+	    .prefix = {.addr = r->addr, .len = r->len},
+	    .source = r->source,
+	    .is_drop = (r->flags & VN_ROUTE_F_DROP) != 0,
+	    .n_paths = r->n_paths,
+	    .lpm_nh = r->nh,
 	};
 	for (uint32_t i = 0; i < r->n_paths; i++) {
 		out->paths[i] = (struct vn_route_path){.via = r->paths[i].via,
@@ -760,7 +762,8 @@ vn_fib_lookup(uint32_t addr, struct vn_route_info *out)
 static int
 route_cmp(const void *a, const void *b)
 {
-	const struct vn_route *x = &routes[*(const uint32_t *)a], *y = &routes[*(const uint32_t *)b];
+	const struct vn_route *x = &routes[*(const uint32_t *)a],
+			      *y = &routes[*(const uint32_t *)b];
 	uint64_t kx = route_key(x->addr, x->len), ky = route_key(y->addr, y->len);
 
 	return kx < ky ? -1 : kx > ky;
@@ -805,8 +808,8 @@ vn_fib_init(uint32_t max)
 	 * full table with ~1M routes needs; small tables get fewer. */
 	uint32_t n_tbl8 = VN_MAX(256u, VN_MIN(max, 1u << 16));
 	struct rte_lpm_config cfg = {
-		.max_rules = 64, /* rte_lpm's rule table is unused: fib_lpm.c programs */
-		.number_tbl8s = n_tbl8,
+	    .max_rules = 64, /* rte_lpm's rule table is unused: fib_lpm.c programs */
+	    .number_tbl8s = n_tbl8,
 	};
 	int rc = -ENOMEM;
 
@@ -819,8 +822,7 @@ vn_fib_init(uint32_t max)
 	route_free = malloc(max * sizeof(*route_free));
 	if (!routes || !route_free)
 		goto fail;
-	if (vn_hmap_init(&route_map, VN_MIN(max, 1u << 16)) < 0 ||
-	    vn_hmap_init(&track_map, 64) < 0)
+	if (vn_hmap_init(&route_map, VN_MIN(max, 1u << 16)) < 0 || vn_hmap_init(&track_map, 64) < 0)
 		goto fail;
 	vn_fib_lpm = rte_lpm_create("vn_fib", SOCKET_ID_ANY, &cfg);
 	if (!vn_fib_lpm) {

@@ -28,8 +28,8 @@ static struct rte_rcu_qsbr_dq *tbl8_dq;
 static inline struct rte_lpm_tbl_entry
 lpm_entry(uint32_t nh, uint32_t depth, bool group)
 {
-	return (struct rte_lpm_tbl_entry){.next_hop = nh, .valid = 1, .valid_group = group,
-					  .depth = depth};
+	return (struct rte_lpm_tbl_entry){
+	    .next_hop = nh, .valid = 1, .valid_group = group, .depth = depth};
 }
 
 /* An unused entry inside a live group (valid_group marks the group in use). */
@@ -102,13 +102,13 @@ vn_lpm_writer_init(struct rte_lpm *l, uint32_t n_groups)
 		tbl8_free[n_tbl8_free] = n_groups - 1 - n_tbl8_free;
 	if (vn_rcu) {
 		struct rte_rcu_qsbr_dq_parameters params = {
-			.name = "vn_fib_tbl8",
-			.size = n_groups,
-			.esize = sizeof(uint32_t),
-			.trigger_reclaim_limit = 64,
-			.max_reclaim_size = 64,
-			.free_fn = tbl8_dq_free,
-			.v = vn_rcu,
+		    .name = "vn_fib_tbl8",
+		    .size = n_groups,
+		    .esize = sizeof(uint32_t),
+		    .trigger_reclaim_limit = 64,
+		    .max_reclaim_size = 64,
+		    .free_fn = tbl8_dq_free,
+		    .v = vn_rcu,
 		};
 		tbl8_dq = rte_rcu_qsbr_dq_create(&params);
 		if (!tbl8_dq) {
@@ -214,7 +214,7 @@ tbl8_clear_range(uint32_t g, uint32_t first, uint32_t n, uint8_t len, int cover_
 {
 	struct rte_lpm_tbl_entry *t = &lpm->tbl8[(size_t)g * VN_TBL8_N];
 	struct rte_lpm_tbl_entry repl =
-		cover_len >= 0 ? lpm_entry(cover_nh, cover_len, true) : lpm_entry_hole();
+	    cover_len >= 0 ? lpm_entry(cover_nh, cover_len, true) : lpm_entry_hole();
 
 	for (uint32_t j = first; j < first + n; j++)
 		if (t[j].valid && t[j].depth == len)
@@ -228,8 +228,8 @@ vn_lpm_clear(uint32_t addr, uint8_t len, int cover_len, uint32_t cover_nh)
 	if (len <= 24) {
 		uint32_t first = addr >> 8, n = 1u << (24 - len);
 		struct rte_lpm_tbl_entry repl = cover_len >= 0
-							? lpm_entry(cover_nh, cover_len, false)
-							: (struct rte_lpm_tbl_entry){0};
+						    ? lpm_entry(cover_nh, cover_len, false)
+						    : (struct rte_lpm_tbl_entry){0};
 
 		for (uint32_t i = first; i < first + n; i++) {
 			struct rte_lpm_tbl_entry e = lpm->tbl24[i];

@@ -34,7 +34,7 @@ struct vn_neighbor_learn {
 
 static struct vn_neighbor_info *entries;
 static uint32_t n_entries, cap_entries; /* dense: deletion moves the last entry */
-static struct vn_hmap entry_map; /* (if << 32 | addr) -> index in entries */
+static struct vn_hmap entry_map;	/* (if << 32 | addr) -> index in entries */
 static struct rte_ring *learn_ring;
 
 static uint64_t

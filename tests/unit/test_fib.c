@@ -119,9 +119,9 @@ test_connected_local(void)
 	CU_ASSERT_EQUAL(r.prefix.len, 24);
 	CU_ASSERT_EQUAL(vn_fib_lookup(IP(10, 0, 2, 1), &r), -ENOENT);
 	/* A static route cannot take a connected prefix. */
-	CU_ASSERT_EQUAL(vn_route_add(&PFX(10, 0, 1, 0, 24),
-				     &(struct vn_route_path){IP(10, 0, 1, 2), lan0}, 1),
-			-EEXIST);
+	CU_ASSERT_EQUAL(
+	    vn_route_add(&PFX(10, 0, 1, 0, 24), &(struct vn_route_path){IP(10, 0, 1, 2), lan0}, 1),
+	    -EEXIST);
 	CU_ASSERT_EQUAL(vn_route_del(&PFX(10, 0, 1, 0, 24), NULL), -EPERM);
 
 	/* A /32 address gives only the local route. */
@@ -167,9 +167,9 @@ test_host_route_on_neighbor(void)
 	CU_ASSERT_EQUAL(vn_fib_get(&PFX(10, 0, 1, 9, 32), &r), -ENOENT);
 	CU_ASSERT_EQUAL(vn_fib_route_count(), 3);
 	/* A host route never overrides a static /32; a static one replaces it. */
-	CU_ASSERT_EQUAL(vn_route_add(&PFX(10, 0, 1, 2, 32),
-				     &(struct vn_route_path){IP(10, 0, 1, 3), lan0}, 1),
-			0);
+	CU_ASSERT_EQUAL(
+	    vn_route_add(&PFX(10, 0, 1, 2, 32), &(struct vn_route_path){IP(10, 0, 1, 3), lan0}, 1),
+	    0);
 	CU_ASSERT_EQUAL(vn_fib_get(&PFX(10, 0, 1, 2, 32), &r), 0);
 	CU_ASSERT_EQUAL(r.source, VN_ROUTE_STATIC);
 	CU_ASSERT_EQUAL(fp_type(IP(10, 0, 1, 2)), VN_ADJ_INCOMPLETE);
@@ -512,9 +512,9 @@ static void
 test_walk_order(void)
 {
 	static const struct vn_prefix ps[] = {
-		{IP(50, 0, 0, 0), 8},	{IP(40, 1, 0, 0), 16}, {IP(40, 0, 0, 0), 8},
-		{IP(40, 1, 2, 3), 32},	{IP(0, 0, 0, 0), 0},   {IP(40, 1, 0, 0), 24},
-		{IP(255, 0, 0, 0), 8}, {IP(40, 1, 0, 0), 20},
+	    {IP(50, 0, 0, 0), 8},  {IP(40, 1, 0, 0), 16}, {IP(40, 0, 0, 0), 8},
+	    {IP(40, 1, 2, 3), 32}, {IP(0, 0, 0, 0), 0},	  {IP(40, 1, 0, 0), 24},
+	    {IP(255, 0, 0, 0), 8}, {IP(40, 1, 0, 0), 20},
 	};
 	struct walk_ctx w = {.ordered = true};
 
@@ -557,7 +557,7 @@ static void
 scale_run(uint32_t n, bool report)
 {
 	struct vn_route_path gw[3] = {
-		{IP(10, 0, 1, 2), lan0}, {IP(10, 0, 1, 3), VN_IF_ANY}, {IP(10, 0, 1, 4), lan0}};
+	    {IP(10, 0, 1, 2), lan0}, {IP(10, 0, 1, 3), VN_IF_ANY}, {IP(10, 0, 1, 4), lan0}};
 	uint32_t failed = 0, adj_before;
 	double t0, t_add, t_del;
 
@@ -595,8 +595,9 @@ scale_run(uint32_t n, bool report)
 	lan0_down();
 	assert_empty();
 	if (report)
-		printf("\n    %u routes: add %.3f s (%.0f routes/s), delete %.3f s (%.0f routes/s) ", n,
-		       t_add, n / t_add, t_del, n / t_del);
+		printf(
+		    "\n    %u routes: add %.3f s (%.0f routes/s), delete %.3f s (%.0f routes/s) ",
+		    n, t_add, n / t_add, t_del, n / t_del);
 }
 
 static void
@@ -652,7 +653,8 @@ test_concurrent_reader(void)
 		for (uint32_t i = 0; i < 64; i++) {
 			struct vn_prefix p = {IP(40, 0, i, (round % 4) * 64), 26};
 			bool ecmp = i % 3 == 0;
-			CU_ASSERT_EQUAL(vn_route_add(&p, ecmp ? two : &two[i % 2], ecmp ? 2 : 1), 0);
+			CU_ASSERT_EQUAL(vn_route_add(&p, ecmp ? two : &two[i % 2], ecmp ? 2 : 1),
+					0);
 		}
 		CU_ASSERT_EQUAL(vn_neighbor_set(lan0, IP(10, 0, 1, 2 + round % 2),
 						round % 4 < 2 ? mac_h2 : mac_h9, false),
@@ -676,23 +678,23 @@ int
 main(void)
 {
 	CU_TestInfo tests[] = {
-		{"connected and local routes", test_connected_local},
-		{"host route on neighbour", test_host_route_on_neighbor},
-		{"longest prefix wins", test_longest_prefix},
-		{"incomplete, rewrite, same index", test_incomplete_then_rewrite},
-		{"recursive routes follow their cover", test_recursive},
-		{"ECMP", test_ecmp},
-		{"drop route and errors", test_drop_and_errors},
-		{"interface MAC/MTU change", test_interface_change},
-		{"walk in prefix order", test_walk_order},
-		{"reader thread during changes (RCU)", test_concurrent_reader},
-		{"100k routes add/del, no leaks", test_100k_add_del},
-		{"1M routes load rate", test_1m_load_rate},
-		CU_TEST_INFO_NULL,
+	    {"connected and local routes", test_connected_local},
+	    {"host route on neighbour", test_host_route_on_neighbor},
+	    {"longest prefix wins", test_longest_prefix},
+	    {"incomplete, rewrite, same index", test_incomplete_then_rewrite},
+	    {"recursive routes follow their cover", test_recursive},
+	    {"ECMP", test_ecmp},
+	    {"drop route and errors", test_drop_and_errors},
+	    {"interface MAC/MTU change", test_interface_change},
+	    {"walk in prefix order", test_walk_order},
+	    {"reader thread during changes (RCU)", test_concurrent_reader},
+	    {"100k routes add/del, no leaks", test_100k_add_del},
+	    {"1M routes load rate", test_1m_load_rate},
+	    CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
-		{"fib", suite_init, suite_fini, NULL, NULL, tests},
-		CU_SUITE_INFO_NULL,
+	    {"fib", suite_init, suite_fini, NULL, NULL, tests},
+	    CU_SUITE_INFO_NULL,
 	};
 
 	return vn_test_run(suites);

@@ -227,15 +227,15 @@ int
 main(void)
 {
 	CU_TestInfo tests[] = {
-		{"set, get, delete", test_set_get_del},
-		{"static beats dynamic", test_static_precedence},
-		{"learn ring round trip", test_learn_ring},
-		{"walk order and flush", test_walk_and_flush},
-		CU_TEST_INFO_NULL,
+	    {"set, get, delete", test_set_get_del},
+	    {"static beats dynamic", test_static_precedence},
+	    {"learn ring round trip", test_learn_ring},
+	    {"walk order and flush", test_walk_and_flush},
+	    CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
-		{"neighbor", suite_init, suite_fini, NULL, NULL, tests},
-		CU_SUITE_INFO_NULL,
+	    {"neighbor", suite_init, suite_fini, NULL, NULL, tests},
+	    CU_SUITE_INFO_NULL,
 	};
 
 	return vn_test_run(suites);
