@@ -34,11 +34,12 @@ static const char *const eth_errors[] = {
 	[ETH_ERR_IF_DOWN] = "interface is down",
 };
 
+/* Frames start 2-byte aligned at best: compare MACs as three 16-bit words. */
 static inline bool
 mac_eq(const uint8_t *a, const uint8_t *b)
 {
-	return *(const uint32_t *)a == *(const uint32_t *)b &&
-	       *(const uint16_t *)(a + 4) == *(const uint16_t *)(b + 4);
+	return rte_is_same_ether_addr((const struct rte_ether_addr *)a,
+				      (const struct rte_ether_addr *)b);
 }
 
 static inline uint16_t
@@ -55,9 +56,8 @@ eth_one(struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
 		if (rte_is_broadcast_ether_addr(&eh->dst_addr)) {
 			vn_meta(m)->flags |= VN_META_F_L2_BCAST;
 		} else {
-			vn_drop_reason(node, m,
-				       rte_is_multicast_ether_addr(&eh->dst_addr) ? ETH_ERR_MCAST
-										  : ETH_ERR_OTHER_HOST);
+			bool mcast = rte_is_multicast_ether_addr(&eh->dst_addr);
+			vn_drop_reason(node, m, mcast ? ETH_ERR_MCAST : ETH_ERR_OTHER_HOST);
 			return ETH_NEXT_DROP;
 		}
 	}
