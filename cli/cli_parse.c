@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <vecnet/cli.h>
+#include <vecnet/plugin.h>
 
 #define VN_CLI_EXPECT_MAX 16 /* distinct expectations remembered at one word */
 #define VN_CLI_EXPECT_LEN 48
@@ -476,6 +477,7 @@ vn_cli_register(struct vn_cli_command *cmd)
 	/* Appended, so listings keep registration order where they don't sort. */
 	cmd->next = NULL;
 	*pp = cmd;
+	vn_plugin_note_registration(VN_PLUGIN_REG_CLI, cmd);
 }
 
 void

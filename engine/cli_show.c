@@ -13,6 +13,7 @@
 #include <rte_lcore.h>
 #include <rte_version.h>
 #include <vecnet/cli.h>
+#include <vecnet/plugin.h>
 #include <vecnet/graph.h>
 
 #include "engine_priv.h"
@@ -135,19 +136,6 @@ VN_CLI_COMMAND(show_threads) = {
 };
 
 /* --- show plugins ---------------------------------------------------------------- */
-
-/*
- * There is no plugin registry yet (no include/vecnet/plugin.h). The loader,
- * when it lands, defines a strong vn_plugin_show() that lists what it loaded;
- * until then this weak default says so.
- */
-void vn_plugin_show(struct vn_cli_out *out);
-
-__attribute__((weak)) void
-vn_plugin_show(struct vn_cli_out *out)
-{
-	vn_cli_printf(out, "no plugins loaded\n");
-}
 
 static int
 vn_cli_show_plugins(struct vn_cli_out *out, struct vn_cli_args *args)

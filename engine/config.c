@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <vecnet/plugin.h>
+
 #include "config_priv.h"
 
 #define VN_CFG_PATH_MAX 256
@@ -400,6 +402,7 @@ vn_config_section_register(struct vn_config_section *s)
 			return;
 	s->next = NULL;
 	*p = s;
+	vn_plugin_note_registration(VN_PLUGIN_REG_CONFIG, s);
 }
 
 void

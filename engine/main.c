@@ -20,6 +20,7 @@
 #include <vecnet/fib.h>
 #include <vecnet/interface.h>
 #include <vecnet/neighbor.h>
+#include <vecnet/plugin.h>
 #include <vecnet/rcu.h>
 
 #include "engine_priv.h"
@@ -44,6 +45,37 @@ usage(FILE *f)
 		   "      --check        validate FILE and exit (0 valid, 1 invalid)\n"
 		   "  -h, --help         this text\n"
 		   "  -v, --version      print the version\n");
+}
+
+/*
+ * Plugins register config sections, so they load before the file is validated:
+ * read just `plugins:` from the raw tree (a syntax error is reported by the
+ * full load that follows).
+ */
+static void
+load_plugins(const char *file)
+{
+	struct vn_cfg_node *root = vn_cfg_parse_file(file, NULL);
+	const struct vn_cfg_node *pl = root ? vn_cfg_map_get(root, "plugins") : NULL;
+	const struct vn_cfg_node *en = pl ? vn_cfg_map_get(pl, "enable") : NULL;
+	const char *dir = pl ? vn_cfg_get_str(pl, "path", "build/plugins") : "build/plugins";
+	char *names[64];
+	uint32_t n = 0;
+	bool all = en == NULL;
+
+	if (!root)
+		return;
+	for (const struct vn_cfg_node *c = en && en->type == VN_CFG_SEQ ? en->child : NULL;
+	     c && n < VN_ARRAY_LEN(names); c = c->next) {
+		if (c->type != VN_CFG_SCALAR)
+			continue;
+		if (strcmp(c->value, "all") == 0)
+			all = true;
+		else
+			names[n++] = c->value;
+	}
+	vn_plugins_load(dir, all, names, n);
+	vn_cfg_tree_free(root);
 }
 
 static int
@@ -147,6 +179,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+	load_plugins(file);
 	if (vn_config_load(file, &cfg, stderr) < 0)
 		return 1;
 	if (check_only) {
@@ -179,6 +212,7 @@ main(int argc, char **argv)
 	for (uint32_t i = 0; i < vn_engine.n_fwd; i++)
 		vn_engine.fwd_thread[i] = cfg.n_workers ? i + 1 : 0;
 	vn_port_set_tx_queues(vn_engine.n_fwd);
+	vn_plugins_init();
 	if (vn_config_create_interfaces(&cfg) < 0)
 		goto out_ports;
 	if (vn_rxq_place(vn_engine.n_fwd, vn_engine.fwd_thread) < 0)
@@ -217,6 +251,7 @@ out_ports:
 	leak_free = buffers_all_returned();
 	if (!leak_free && rc == 0)
 		rc = 3;
+	vn_plugins_exit();
 	vn_neighbor_fini();
 	vn_fib_fini();
 out_eal:

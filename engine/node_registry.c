@@ -6,7 +6,9 @@
 #define VN_LOG_MOD "graph"
 #include <errno.h>
 #include <string.h>
+#include <vecnet/feature.h>
 #include <vecnet/graph.h>
+#include <vecnet/plugin.h>
 
 static struct vn_node_reg *reg_head;
 static struct vn_node_reg *by_index[VN_NODE_MAX];
@@ -26,6 +28,7 @@ vn_node_register(struct vn_node_reg *reg)
 		p = &(*p)->next_reg;
 	reg->next_reg = NULL;
 	*p = reg;
+	vn_plugin_note_registration(VN_PLUGIN_REG_NODE, reg);
 }
 
 void
@@ -126,6 +129,8 @@ vn_graph_build(void)
 		return -ENOENT;
 	}
 	n_built = n_error_codes = 0;
+	if ((rc = vn_feature_build()) < 0)
+		return rc;
 	if ((rc = place(drop)) < 0)
 		return rc;
 	for (struct vn_node_reg *r = reg_head; r; r = r->next_reg) {
@@ -163,6 +168,7 @@ vn_graph_build(void)
 		}
 	}
 	is_built = true;
+	vn_feature_finish();
 	return 0;
 }
 

@@ -3,13 +3,14 @@
  * header length, total length against the frame (trailing padding trimmed),
  * header checksum, and source/destination sanity. Options are forwarded.
  *
- * Reads: data at the IPv4 header. Next: ip4-lookup, error-drop.
+ * Reads: data at the IPv4 header. Next: ip4-lookup (or the first enabled
+ * ip4-unicast feature), error-drop.
  * Errors: one per check. TTL is checked where it matters, in ip4-rewrite,
  * so packets to the router itself are accepted with any TTL (as Linux does).
  * Measured: see perf/README.md.
  */
 #include <rte_ip.h>
-#include <vecnet/node.h>
+#include <vecnet/feature.h>
 
 enum { IP4_IN_NEXT_DROP, IP4_IN_NEXT_LOOKUP, IP4_IN_N_NEXT };
 
@@ -102,6 +103,8 @@ ip4_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 	}
 	for (; i < n; i++)
 		nexts[i] = ip4_input_one(node, pkts[i]);
+	if (unlikely(vn_feature_arc_active(VN_ARC_IP4_UNICAST)))
+		vn_feature_divert(node, VN_ARC_IP4_UNICAST, false, pkts, nexts, n, IP4_IN_NEXT_LOOKUP);
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
 	return n;
 }

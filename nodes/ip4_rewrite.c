@@ -4,13 +4,13 @@
  * adjacency's Ethernet rewrite. Packets the engine made itself keep their TTL.
  *
  * Reads: vn_meta.adj (REWRITE), flags. Writes: tx_if, icmp_* on errors.
- * Next: interface-output, ip4-icmp-error (time exceeded, fragmentation
+ * Next: interface-output (or the first enabled ip4-output feature), ip4-icmp-error (time exceeded, fragmentation
  * needed), error-drop. Errors: TTL expired, too big, no headroom.
  * Measured: see perf/README.md.
  */
 #include <rte_ip.h>
 #include <vecnet/fib.h>
-#include <vecnet/node.h>
+#include <vecnet/feature.h>
 
 enum { RW_NEXT_DROP, RW_NEXT_OUTPUT, RW_NEXT_ICMP_ERROR, RW_N_NEXT };
 
@@ -88,6 +88,8 @@ rewrite_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 	/* Packets handed to ip4-icmp-error are counted here; drops by error-drop. */
 	vn_node_count_error(node, RW_ERR_TTL, counts[RW_ERR_TTL]);
 	vn_node_count_error(node, RW_ERR_MTU_DF, counts[RW_ERR_MTU_DF]);
+	if (unlikely(vn_feature_arc_active(VN_ARC_IP4_OUTPUT)))
+		vn_feature_divert(node, VN_ARC_IP4_OUTPUT, true, pkts, nexts, n, RW_NEXT_OUTPUT);
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
 	return n;
 }

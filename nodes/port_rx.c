@@ -2,12 +2,13 @@
  * port-rx: input node. Polls the RX queues this thread owns, a full vector
  * per burst, stamps the receive interface, and hands the vector on whole.
  *
- * Writes: vn_meta.rx_if, flags, trace_id. Next: ethernet-input.
+ * Writes: vn_meta.rx_if, flags, trace_id. Next: ethernet-input, or the first
+ * enabled device-input feature.
  * Measured: see perf/README.md (I/O cost is the floor, not this node).
  */
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
-#include <vecnet/graph.h>
+#include <vecnet/feature.h>
 
 #include "../engine/worker_priv.h"
 
@@ -73,8 +74,16 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 		port_rx_stamp(g, node->objs, n, q->if_index);
 		if (unlikely(g->trace_budget))
 			vn_trace_mark_rx(g, node, node->objs, n);
+		uint16_t next = PORT_RX_NEXT_ETHERNET;
+		if (unlikely(vn_feature_arc_active(VN_ARC_DEVICE_INPUT))) {
+			/* One interface per burst: one decision for the whole vector. */
+			const struct vn_if_fp *fp = vn_if_fp(q->if_index);
+			uint32_t bitmap = fp ? fp->features[VN_ARC_DEVICE_INPUT] : 0;
+			for (uint16_t i = 0; bitmap && i < n; i++)
+				next = vn_feature_first(node, bitmap, node->objs[i]);
+		}
 		node->n_objs = n; /* lets vn_enqueue swap the array instead of copying */
-		vn_enqueue(g, node, PORT_RX_NEXT_ETHERNET, node->objs, n);
+		vn_enqueue(g, node, next, node->objs, n);
 		node->n_objs = 0;
 		total += n;
 	}

@@ -1,0 +1,325 @@
+/*
+ * Plugin loader. For each *_plugin.so: read the descriptor from the file's
+ * ELF section and check magic and ABI (no plugin code has run yet), dlopen it
+ * (its constructors register nodes, commands, config sections, features —
+ * all noted, so a failure can take them back), then later run its init hook.
+ * A broken plugin is reported and skipped; the engine starts without it.
+ */
+#define VN_LOG_MOD "plugin"
+#include <dirent.h>
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vecnet/config.h>
+#include <vecnet/feature.h>
+#include <vecnet/node.h>
+#include <vecnet/plugin.h>
+
+#define VN_PLUGIN_MAX 64
+#define VN_PLUGIN_REGS_MAX 256
+
+struct vn_plugin {
+	struct vn_plugin_desc desc;
+	char path[512];
+	void *handle;
+	bool initialised;
+	uint32_t n_regs;
+	struct {
+		enum vn_plugin_reg_kind kind;
+		void *obj;
+	} regs[VN_PLUGIN_REGS_MAX];
+};
+
+static struct vn_plugin *plugins[VN_PLUGIN_MAX];
+static uint32_t n_plugins;
+static struct vn_plugin *loading; /* set while a plugin's constructors run */
+
+void
+vn_plugin_note_registration(enum vn_plugin_reg_kind kind, void *obj)
+{
+	if (!loading)
+		return;
+	if (loading->n_regs >= VN_PLUGIN_REGS_MAX) {
+		VN_WARN("%s: more than %d registrations; extras cannot be undone", loading->path,
+			VN_PLUGIN_REGS_MAX);
+		return;
+	}
+	loading->regs[loading->n_regs].kind = kind;
+	loading->regs[loading->n_regs++].obj = obj;
+}
+
+static void
+undo_registrations(struct vn_plugin *p)
+{
+	while (p->n_regs > 0) {
+		void *obj = p->regs[--p->n_regs].obj;
+		switch (p->regs[p->n_regs].kind) {
+		case VN_PLUGIN_REG_NODE:
+			vn_node_unregister(obj);
+			break;
+		case VN_PLUGIN_REG_CLI:
+			vn_cli_unregister(obj);
+			break;
+		case VN_PLUGIN_REG_CONFIG:
+			vn_config_section_unregister(obj);
+			break;
+		case VN_PLUGIN_REG_FEATURE:
+			vn_feature_unregister(obj);
+			break;
+		}
+	}
+}
+
+static bool
+str_terminated(const char *s, size_t n)
+{
+	return memchr(s, '\0', n) != NULL;
+}
+
+int
+vn_plugin_read_desc(const char *path, struct vn_plugin_desc *desc, char *err, size_t len)
+{
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh;
+	const char *shstr;
+	struct stat st;
+	uint8_t *map = MAP_FAILED;
+	int fd, rc = -ENOEXEC;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, len, "cannot open: %s", strerror(errno));
+		rc = -errno;
+		goto out;
+	}
+	if ((size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+		snprintf(err, len, "not an ELF shared object (too short)");
+		goto out;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		snprintf(err, len, "cannot map: %s", strerror(errno));
+		rc = -errno;
+		goto out;
+	}
+	eh = (const Elf64_Ehdr *)map;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_type != ET_DYN) {
+		snprintf(err, len, "not an ELF64 shared object");
+		goto out;
+	}
+	/* Every offset is checked against the file size: junk must not crash us. */
+	if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_shoff > (uint64_t)st.st_size ||
+	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > (uint64_t)st.st_size - eh->e_shoff ||
+	    eh->e_shstrndx >= eh->e_shnum) {
+		snprintf(err, len, "malformed ELF section table");
+		goto out;
+	}
+	sh = (const Elf64_Shdr *)(map + eh->e_shoff);
+	if (sh[eh->e_shstrndx].sh_offset > (uint64_t)st.st_size ||
+	    sh[eh->e_shstrndx].sh_size > (uint64_t)st.st_size - sh[eh->e_shstrndx].sh_offset) {
+		snprintf(err, len, "malformed ELF section names");
+		goto out;
+	}
+	shstr = (const char *)map + sh[eh->e_shstrndx].sh_offset;
+	for (uint32_t i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_name >= sh[eh->e_shstrndx].sh_size ||
+		    strncmp(shstr + sh[i].sh_name, VN_PLUGIN_SECTION,
+			    sh[eh->e_shstrndx].sh_size - sh[i].sh_name) != 0)
+			continue;
+		if (sh[i].sh_size < sizeof(*desc) || sh[i].sh_offset > (uint64_t)st.st_size ||
+		    sizeof(*desc) > (uint64_t)st.st_size - sh[i].sh_offset) {
+			snprintf(err, len, "plugin descriptor section is truncated");
+			goto out;
+		}
+		memcpy(desc, map + sh[i].sh_offset, sizeof(*desc));
+		if (memcmp(desc->magic, VN_PLUGIN_MAGIC, sizeof(desc->magic)) != 0) {
+			snprintf(err, len, "bad plugin descriptor magic");
+			goto out;
+		}
+		if (!str_terminated(desc->name, sizeof(desc->name)) || !desc->name[0] ||
+		    !str_terminated(desc->version, sizeof(desc->version)) ||
+		    !str_terminated(desc->description, sizeof(desc->description))) {
+			snprintf(err, len, "plugin descriptor strings are not terminated");
+			goto out;
+		}
+		if (desc->abi_version != VN_PLUGIN_ABI_VERSION) {
+			snprintf(err, len, "plugin '%s' was built for engine ABI %u, this engine is ABI %u",
+				 desc->name, desc->abi_version, VN_PLUGIN_ABI_VERSION);
+			rc = -EPROTO;
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	snprintf(err, len, "no vecnet plugin descriptor (section %s): not a vecnet plugin",
+		 VN_PLUGIN_SECTION);
+out:
+	if (map != MAP_FAILED)
+		munmap(map, st.st_size);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static bool
+enabled(const char *name, bool all, char **enable, uint32_t n)
+{
+	if (all)
+		return true;
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(enable[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int
+load_one(const char *path)
+{
+	struct vn_plugin *p = calloc(1, sizeof(*p));
+	char err[256];
+
+	if (!p)
+		return -ENOMEM;
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	if (vn_plugin_read_desc(path, &p->desc, err, sizeof(err)) < 0) {
+		VN_ERR("%s: %s; skipped", path, err);
+		goto fail;
+	}
+	for (uint32_t i = 0; i < n_plugins; i++)
+		if (strcmp(plugins[i]->desc.name, p->desc.name) == 0) {
+			VN_ERR("%s: plugin '%s' is already loaded from %s; skipped", path,
+			       p->desc.name, plugins[i]->path);
+			goto fail;
+		}
+	loading = p;
+	p->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	loading = NULL;
+	if (!p->handle) {
+		VN_ERR("%s: %s; skipped", path, dlerror());
+		undo_registrations(p);
+		goto fail;
+	}
+	plugins[n_plugins++] = p;
+	VN_INFO("loaded plugin %s %s: %s", p->desc.name, p->desc.version, p->desc.description);
+	return 0;
+fail:
+	free(p);
+	return -1;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+vn_plugins_load(const char *dir, bool enable_all, char **enable, uint32_t n_enable)
+{
+	static const char suffix[] = "_plugin.so";
+	char *names[VN_PLUGIN_MAX];
+	uint32_t n = 0, loaded = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		if (enable_all && errno == ENOENT)
+			VN_INFO("no plugin directory %s", dir);
+		else
+			VN_WARN("plugin directory %s: %s", dir, strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(d)) && n < VN_PLUGIN_MAX) {
+		size_t len = strlen(de->d_name);
+		if (len <= sizeof(suffix) - 1 || strcmp(de->d_name + len - (sizeof(suffix) - 1), suffix))
+			continue;
+		names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp); /* a stable, predictable order */
+	for (uint32_t i = 0; i < n; i++) {
+		char path[512], short_name[64];
+		size_t len = strlen(names[i]) - (sizeof(suffix) - 1);
+		snprintf(short_name, sizeof(short_name), "%.*s", (int)len, names[i]);
+		if (n_plugins < VN_PLUGIN_MAX && enabled(short_name, enable_all, enable, n_enable)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			loaded += load_one(path) == 0;
+		}
+		free(names[i]);
+	}
+	for (uint32_t i = 0; !enable_all && i < n_enable; i++) {
+		bool found = false;
+		for (uint32_t j = 0; j < n_plugins; j++)
+			found |= strcmp(plugins[j]->desc.name, enable[i]) == 0;
+		if (!found)
+			VN_WARN("plugin '%s' is enabled but was not loaded from %s", enable[i], dir);
+	}
+	return loaded;
+}
+
+static void
+unload(uint32_t i)
+{
+	struct vn_plugin *p = plugins[i];
+
+	undo_registrations(p);
+	dlclose(p->handle);
+	free(p);
+	memmove(&plugins[i], &plugins[i + 1], (n_plugins - i - 1) * sizeof(plugins[0]));
+	n_plugins--;
+}
+
+void
+vn_plugins_init(void)
+{
+	for (uint32_t i = 0; i < n_plugins;) {
+		struct vn_plugin *p = plugins[i];
+		int (*init)(void) = (int (*)(void))dlsym(p->handle, "vn_plugin_init");
+		int rc = init ? init() : 0;
+		if (rc < 0) {
+			VN_ERR("%s: plugin '%s' init failed (%s); unloaded", p->path, p->desc.name,
+			       strerror(-rc));
+			unload(i);
+			continue;
+		}
+		p->initialised = true;
+		i++;
+	}
+}
+
+void
+vn_plugins_exit(void)
+{
+	while (n_plugins > 0) {
+		struct vn_plugin *p = plugins[n_plugins - 1];
+		void (*fini)(void) = (void (*)(void))dlsym(p->handle, "vn_plugin_exit");
+		if (fini && p->initialised)
+			fini();
+		/* Keep the code mapped: node descriptors and strings may still be referenced. */
+		free(p);
+		n_plugins--;
+	}
+}
+
+void
+vn_plugin_show(struct vn_cli_out *out)
+{
+	if (n_plugins == 0) {
+		vn_cli_printf(out, "no plugins loaded\n");
+		return;
+	}
+	vn_cli_printf(out, "%-16s %-10s %-44s %s\n", "Plugin", "Version", "Description", "Path");
+	for (uint32_t i = 0; i < n_plugins; i++)
+		vn_cli_printf(out, "%-16s %-10s %-44s %s\n", plugins[i]->desc.name,
+			      plugins[i]->desc.version, plugins[i]->desc.description,
+			      plugins[i]->path);
+}
