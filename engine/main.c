@@ -18,12 +18,14 @@
 #include <string.h>
 #include <vecnet/cli.h>
 #include <vecnet/fib.h>
+#include <vecnet/handoff.h>
 #include <vecnet/interface.h>
 #include <vecnet/neighbor.h>
 #include <vecnet/plugin.h>
 #include <vecnet/rcu.h>
 
 #include "engine_priv.h"
+#include "pcap_priv.h"
 #include "port_priv.h"
 #include "worker_priv.h"
 
@@ -115,6 +117,7 @@ main_loop(struct vn_graph *g)
 				/* Idle: block in the CLI poll instead of spinning. */
 				vn_cli_server_poll(1);
 				vn_neighbor_process_learned();
+				vn_pcap_poll();
 				continue;
 			} else if (now < next_ctl) {
 				continue;
@@ -124,6 +127,7 @@ main_loop(struct vn_graph *g)
 			vn_cli_server_poll(10);
 		}
 		vn_neighbor_process_learned();
+		vn_pcap_poll();
 		next_ctl = now + hz / 1000; /* control work about every millisecond */
 	}
 }
@@ -217,7 +221,7 @@ main(int argc, char **argv)
 		goto out_ports;
 	if (vn_rxq_place(vn_engine.n_fwd, vn_engine.fwd_thread) < 0)
 		goto out_ports;
-	if (vn_graph_build() < 0)
+	if (vn_graph_build() < 0 || vn_handoff_init(vn_engine.n_fwd, vn_engine.fwd_thread) < 0)
 		goto out_ports;
 	if (!cfg.n_workers) {
 		main_graph = vn_graph_create(0);
@@ -244,9 +248,11 @@ out_workers:
 	rte_eal_mp_wait_lcore();
 	vn_cli_server_stop();
 out_ports:
+	vn_pcap_fini(); /* workers have stopped: nobody posts copies any more */
 	for (uint32_t t = 0; t < vn_graph_count(); t++)
 		if (vn_graph_at(t))
 			vn_graph_destroy(vn_graph_at(t));
+	vn_handoff_fini();
 	vn_interface_close_all();
 	leak_free = buffers_all_returned();
 	if (!leak_free && rc == 0)

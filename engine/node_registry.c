@@ -59,6 +59,8 @@ vn_node_add_next(const char *node, const char *next)
 		return -ENOENT;
 	if (is_built)
 		return -EBUSY;
+	if (r->n_next == 0)
+		r->n_next = 1; /* arc 0 is always error-drop */
 	for (uint16_t i = 0; i < r->n_next; i++)
 		if (r->next_names[i] && strcmp(r->next_names[i], next) == 0)
 			return i;
