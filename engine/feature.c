@@ -142,10 +142,10 @@ vn_feature_build(void)
 	for (int arc = 0; arc < VN_ARC_COUNT; arc++) {
 		if ((rc = order_arc(arc, in[arc], n[arc])) < 0)
 			return rc;
-		/* Every node of the arc can reach every feature and the end. */
+		/* Every node of the arc can reach every later feature and the end. */
 		for (int k = -1; k < (int)n[arc]; k++) {
 			const char *from = k < 0 ? arcs[arc].start : ordered[arc][k]->node;
-			for (uint32_t t = 0; t < n[arc]; t++)
+			for (uint32_t t = k + 1; t < n[arc]; t++)
 				if ((rc = vn_node_add_next(from, ordered[arc][t]->node)) < 0 && rc != -EEXIST)
 					goto fail;
 			if ((rc = vn_node_add_next(from, arcs[arc].end)) < 0)
@@ -184,7 +184,7 @@ vn_feature_finish(void)
 				.is_feature = k >= 0,
 				.by_tx = arcs[arc].by_tx,
 			};
-			for (uint32_t t = 0; t < n; t++)
+			for (uint32_t t = k + 1; t < n; t++)
 				vn_feature_next_arc[from->index][t] = arc_index(from, ordered[arc][t]->node);
 			vn_feature_next_arc[from->index][n] = arc_index(from, arcs[arc].end);
 		}
