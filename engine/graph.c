@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 #include <string.h>
 #include <vecnet/graph.h>
+#include <vecnet/trace.h>
 
 extern uint16_t vn_next_index[VN_NODE_MAX][VN_NEXT_MAX];
 
@@ -180,6 +181,9 @@ dispatch_node(struct vn_graph *g, struct vn_node *node)
 	uint16_t n = node->n_objs;
 	uint64_t t0 = rte_rdtsc();
 
+	/* Non-NULL only while this walk carries packets marked for tracing. */
+	if (unlikely(g->trace != NULL))
+		vn_trace_capture(g, node, objs, n);
 	for (uint16_t off = 0; off < n;) {
 		uint16_t c = RTE_MIN(n - off, VN_FRAME_SIZE);
 		node->reg->fn(g, node, objs + off, c);
@@ -219,6 +223,7 @@ vn_graph_run_once(struct vn_graph *g)
 			node->clocks += rte_rdtsc() - t0;
 			total += n;
 			dispatch_pending(g);
+			g->trace = NULL; /* every marked packet has left the graph */
 		}
 	}
 	g->loops++;
@@ -232,6 +237,7 @@ vn_graph_inject(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts,
 		return -EINVAL;
 	vn_enqueue_slow(g, &g->nodes[node_index], pkts, n);
 	dispatch_pending(g);
+	g->trace = NULL;
 	return 0;
 }
 

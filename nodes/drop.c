@@ -7,6 +7,8 @@
  */
 #include <vecnet/graph.h>
 
+#include "../engine/pcap_priv.h"
+
 static const char *const drop_errors[] = {"dropped without a reason"};
 
 static uint16_t
@@ -21,6 +23,7 @@ drop_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16
 		if (md->rx_if < VN_IF_MAX)
 			g->if_counters[md->rx_if].drops++;
 	}
+	vn_pcap_hook(VN_PCAP_DROP, pkts, n);
 	rte_pktmbuf_free_bulk(pkts, n);
 	return n;
 }

@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 #include <vecnet/feature.h>
 
+#include "../engine/pcap_priv.h"
 #include "../engine/worker_priv.h"
 
 enum { PORT_RX_NEXT_DROP, PORT_RX_NEXT_ETHERNET };
@@ -72,6 +73,7 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 		if (n == 0)
 			continue;
 		port_rx_stamp(g, node->objs, n, q->if_index);
+		vn_pcap_hook(VN_PCAP_RX, node->objs, n);
 		if (unlikely(g->trace_budget))
 			vn_trace_mark_rx(g, node, node->objs, n);
 		uint16_t next = PORT_RX_NEXT_ETHERNET;

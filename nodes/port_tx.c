@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 #include <vecnet/interface.h>
 
+#include "../engine/pcap_priv.h"
 #include "../engine/port_priv.h"
 
 enum { TX_ERR_FULL, TX_ERR_NO_DEVICE, TX_N_ERR };
@@ -33,6 +34,8 @@ tx_run(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
 	}
 	for (uint16_t i = 0; i < n; i++)
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	/* Everything offered to the device; after the burst the driver owns them. */
+	vn_pcap_hook(VN_PCAP_TX, pkts, n);
 	/* One retry: a ring that was momentarily full often has room a moment later. */
 	for (int tries = 0; tries < 2 && sent < n; tries++)
 		sent += rte_eth_tx_burst(fp->port_id, g->tx_queue, pkts + sent, n - sent);

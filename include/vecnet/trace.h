@@ -1,0 +1,67 @@
+/*
+ * Packet trace. `trace add NODE N` marks the next N packets an input node
+ * produces on every forwarding thread (vn_meta.trace_id != 0). While a graph
+ * walk carries marked packets, the dispatcher stores one record per marked
+ * packet entering each node, in a per-thread append-only store, so workers
+ * never lock or allocate. The main thread formats the records at `show trace`
+ * time: with the node's format_trace if it has one (it receives a
+ * const struct vn_trace_rec *), else with a default decoder that knows what
+ * the data looks like at the built-in nodes.
+ */
+#ifndef VECNET_TRACE_H
+#define VECNET_TRACE_H
+
+#include <vecnet/graph.h>
+
+#define VN_TRACE_DATA 96 /* bytes of packet data kept per record */
+#define VN_TRACE_STORE_RECS 8192 /* records per thread; beyond, counted and lost */
+#define VN_TRACE_ADJ_NONE UINT32_MAX
+
+/* One node's view of one packet, taken when the packet entered the node. */
+struct vn_trace_rec {
+	uint32_t trace_id; /* per thread, in marking order */
+	uint16_t node_index;
+	uint16_t data_len; /* bytes in data[] */
+	uint32_t pkt_len; /* whole packet */
+	/* adjacency index of meta.adj, read while the adjacency was still
+	 * protected by the walk (meta.adj itself may be freed by now) */
+	uint32_t adj_index;
+	uint64_t tsc;
+	struct vn_meta meta; /* copy; never dereference meta.adj */
+	uint8_t data[VN_TRACE_DATA]; /* from the current data offset */
+};
+
+/* Marks up to g->trace_budget of pkts for tracing if node is the traced input
+ * node, and records their entry into it. Input nodes call this after filling
+ * their vector (port-rx and control-inject do). */
+void vn_trace_mark(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n);
+
+static inline void
+vn_trace_input(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (unlikely(g->trace_budget))
+		vn_trace_mark(g, node, pkts, n);
+}
+
+/* Dispatcher: records the marked packets among pkts entering node. Called
+ * only while g->trace != NULL, i.e. the current walk carries marked packets. */
+void vn_trace_capture(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts,
+		      uint16_t n);
+
+/* --- control plane (main thread) ----------------------------------------- */
+/* Arms every forwarding thread to mark the next count packets of the input
+ * node node_name. -ENOENT unknown node, -EINVAL not an input node, -ENOMEM. */
+int vn_trace_add(const char *node_name, uint32_t count);
+/* Forgets every record and stops marking; safe with workers running. */
+void vn_trace_clear(void);
+
+/* Records of one thread, for `show trace` and tests. Copies at most max
+ * records into out (in store order); *n_lost gets the records refused because
+ * the store was full. Returns the number copied. */
+uint32_t vn_trace_records(uint32_t thread_index, struct vn_trace_rec *out, uint32_t max,
+			  uint64_t *n_lost);
+/* Formats one record (the node's format_trace or the default decoder), lines
+ * indented by two spaces, without the time/node header line. */
+int vn_trace_format_rec(char *buf, size_t len, const struct vn_trace_rec *rec);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * control-inject: input node. Packets the control plane makes (the `ping`
+ * command) reach a forwarding thread through a per-thread SP/SC ring, so the
+ * main thread never touches a worker's graph. Polling an empty ring costs two
+ * loads per loop.
+ *
+ * Reads: nothing (vn_meta is filled by the producer). Next: ip4-lookup.
+ * Traceable: `trace add control-inject N`.
+ */
+#include <errno.h>
+#include <rte_ring.h>
+#include <stdio.h>
+#include <vecnet/trace.h>
+
+#include "../engine/ping_priv.h"
+
+enum { INJECT_NEXT_DROP, INJECT_NEXT_LOOKUP, INJECT_N_NEXT };
+
+#define INJECT_THREADS 65
+#define INJECT_RING 256
+
+static struct rte_ring *inject_rings[INJECT_THREADS];
+
+static int
+inject_init(struct vn_graph *g, struct vn_node *node)
+{
+	char name[RTE_RING_NAMESIZE];
+	struct rte_ring *r;
+
+	if (g->thread_index >= INJECT_THREADS)
+		return -1;
+	snprintf(name, sizeof(name), "vn_inj_%u", g->thread_index);
+	r = rte_ring_create(name, INJECT_RING, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!r)
+		return -1;
+	node->ctx = r;
+	__atomic_store_n(&inject_rings[g->thread_index], r, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void
+inject_fini(struct vn_graph *g, struct vn_node *node)
+{
+	struct rte_ring *r = node->ctx;
+	struct rte_mbuf *m;
+
+	if (!r)
+		return;
+	__atomic_store_n(&inject_rings[g->thread_index], NULL, __ATOMIC_RELEASE);
+	while (rte_ring_sc_dequeue(r, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(r);
+	node->ctx = NULL;
+}
+
+static uint16_t
+inject_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, uint16_t zero)
+{
+	uint16_t n = rte_ring_sc_dequeue_burst(node->ctx, (void **)node->objs, VN_FRAME_SIZE, NULL);
+
+	if (n == 0)
+		return 0;
+	vn_trace_input(g, node, node->objs, n);
+	node->n_objs = n;
+	vn_enqueue(g, node, INJECT_NEXT_LOOKUP, node->objs, n);
+	node->n_objs = 0;
+	return n;
+}
+
+int
+vn_control_inject(uint32_t thread_index, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_ring *r = thread_index < INJECT_THREADS
+				     ? __atomic_load_n(&inject_rings[thread_index], __ATOMIC_ACQUIRE)
+				     : NULL;
+
+	if (!r)
+		return -ENODEV;
+	return rte_ring_sp_enqueue_burst(r, (void **)pkts, n, NULL);
+}
+
+VN_NODE_REGISTER(control_inject) = {
+	.name = "control-inject",
+	.type = VN_NODE_INPUT,
+	.fn = inject_fn,
+	.thread_init = inject_init,
+	.thread_fini = inject_fini,
+	.n_next = INJECT_N_NEXT,
+	.next_names = {[INJECT_NEXT_LOOKUP] = "ip4-lookup"},
+};
