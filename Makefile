@@ -20,7 +20,9 @@ debug: deps
 run: build
 	@bash scripts/run-demo.sh
 
-test: build
+# The sanitizer build is part of the test run: the RCU stress scenario runs
+# the engine under ASan/UBSan too (tests find it in build-debug/).
+test: build debug
 	@cd build && ctest --output-on-failure $(CTEST_ARGS)
 
 unit: build

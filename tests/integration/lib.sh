@@ -123,7 +123,7 @@ vn_config_base() {
 engine:
   workers: ${VN_WORKERS:-[]}
   main-core: 0
-  buffers: 8192
+  buffers: ${VN_BUFFERS:-8192}
   hugepages: off
   log-level: info
   poll: adaptive
