@@ -283,6 +283,10 @@ vn_plugins_init(void)
 {
 	for (uint32_t i = 0; i < n_plugins;) {
 		struct vn_plugin *p = plugins[i];
+		if (p->initialised) { /* loaded by an earlier call: init runs once */
+			i++;
+			continue;
+		}
 		int (*init)(void) = (int (*)(void))dlsym(p->handle, "vn_plugin_init");
 		int rc = init ? init() : 0;
 		if (rc < 0) {
