@@ -200,10 +200,15 @@ static void
 vn_cfg_check_routes(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces,
 		    const struct vn_cfg_node *routes)
 {
-	for (const struct vn_cfg_node *c = vn_cfg_first_map(routes); c; c = vn_cfg_next_map(c)) {
+	if (routes == NULL || routes->type != VN_CFG_SEQ)
+		return;
+	/* The index is counted as we go: a million routes must not cost a million walks. */
+	uint32_t i = 0;
+	for (const struct vn_cfg_node *c = routes->child; c; c = c->next, i++) {
+		if (c->type != VN_CFG_MAP)
+			continue;
 		const struct vn_cfg_node *via = vn_cfg_map_get(c, "via");
 		const struct vn_cfg_node *drop = vn_cfg_map_get(c, "drop");
-		uint32_t i = vn_cfg_index(routes, c);
 		bool is_drop;
 
 		/* `drop: false` alone would be a route with nowhere to go. */
