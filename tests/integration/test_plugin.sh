@@ -88,6 +88,16 @@ vn_check "show sample lan1: not enabled, nothing seen ($st $seen $dropped)" \
 vn_check "show errors: sample-filter's drop reason" \
 	grep -Eq "[0-9]+ +sample-filter +protocol dropped by configuration" <<<"$(vnctl show errors)"
 
+vnctl clear trace
+vnctl trace add port-rx 20
+ip netns exec vt-pa ping -c 1 -W 1 10.0.2.2 >/dev/null 2>&1 || true
+trace=$(vnctl show trace)
+vn_check "show trace: sample-filter's own record of the echo" \
+	grep -q "sample-filter: rx lan0, IP protocol 1, 10.0.1.2 -> 10.0.2.2" <<<"$trace"
+vn_check "show trace: then error-drop with the reason" \
+	grep -q "drop: sample-filter: protocol dropped by configuration (rx lan0)" <<<"$trace"
+vnctl clear trace
+
 vnctl sample set protocol none
 vn_check "protocol none: ping A -> B with the filter enabled" pings vt-pa 10.0.2.2 3
 vnctl sample set protocol 1

@@ -32,6 +32,7 @@
 #include <vecnet/neighbor.h>
 #include <vecnet/plugin.h>
 #include <vecnet/rcu.h>
+#include <vecnet/trace.h>
 
 #include "vn_test.h"
 #include "vn_test_graph.h"
@@ -403,6 +404,29 @@ test_sample_filter(void)
 	vt_capture_reset(&lookup_cap);
 }
 
+static void
+test_sample_trace(void)
+{
+	const struct vn_node_reg *reg = vn_node_reg_by_name("sample-filter");
+	struct rte_mbuf *m = ip4_pkt(0, IPPROTO_ICMP);
+	struct vn_trace_rec rec = {.data_len = 20, .meta = {.rx_if = 0}};
+	char buf[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reg->format_trace);
+	rec.node_index = reg->index;
+	memcpy(rec.data, rte_pktmbuf_mtod(m, void *), 20);
+	rte_pktmbuf_free(m);
+	CU_ASSERT_EQUAL(vn_trace_format_rec(buf, sizeof(buf), &rec), (int)strlen(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "  sample-filter: rx lan0, IP protocol 1, 10.0.1.2 -> 10.0.9.9\n");
+	/* A buffer too short is cut, never overrun. */
+	CU_ASSERT_EQUAL(reg->format_trace(buf, 10, &rec), 9);
+	CU_ASSERT_STRING_EQUAL(buf, "  sample-");
+	rec.data_len = 8;
+	reg->format_trace(buf, sizeof(buf), &rec);
+	CU_ASSERT_STRING_EQUAL(buf, "  sample-filter: truncated record (8 bytes)\n");
+}
+
 int
 main(void)
 {
@@ -415,6 +439,7 @@ main(void)
 		{"failing init unloaded, registrations gone", test_failing_init_unloaded},
 		{"sample loads, config schema, show plugins", test_sample_loads},
 		{"sample-filter on ip4-unicast per interface", test_sample_filter},
+		{"sample-filter trace record", test_sample_trace},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
