@@ -7,7 +7,8 @@
 # out-of-tree path: install into a temp prefix, build a renamed copy of the
 # sample with pkg-config, and run an engine from the installed tree with that
 # plugin next to a junk *_plugin.so and an ABI-mismatched one: the engine
-# starts, serves, and the renamed plugin works.
+# starts, serves, and the renamed plugin works. docs/plugins.md's hello.c is
+# built and loaded there too.
 source "$(dirname "$0")/lib.sh"
 vn_init plugin
 
@@ -157,6 +158,15 @@ mv "$SRC/sample.h" "$SRC/oot.h"
 [ "$rc" -eq 0 ] || cat "$VN_TMP/oot-build.log" >&2
 vn_check "out-of-tree build with pkg-config" test -f "$PLUGDIR/oot_plugin.so"
 
+# docs/plugins.md's tutorial plugin, extracted from the page and built as it says.
+mkdir -p "$VN_TMP/hello"
+awk '/^```c hello.c$/ { on = 1; next } on && /^```$/ { exit } on' "$VN_SRC/docs/plugins.md" \
+	>"$VN_TMP/hello/hello.c"
+(cd "$VN_TMP/hello" && cc -shared -fPIC -Wall -Werror -o "$PLUGDIR/hello_plugin.so" hello.c \
+	$(pkg-config --cflags vecnet-plugin) $(pkg-config --libs vecnet-plugin)) \
+	>"$VN_TMP/hello-build.log" 2>&1 || cat "$VN_TMP/hello-build.log" >&2
+vn_check "docs/plugins.md: hello.c builds as the page says" test -f "$PLUGDIR/hello_plugin.so"
+
 # Broken neighbours: random bytes, and a plugin for another ABI if the fixtures are built.
 head -c 8192 /dev/urandom >"$PLUGDIR/junk_plugin.so"
 [ -f "$VN_BUILD/tests/plugin_fixtures/abi_plugin.so" ] &&
@@ -174,7 +184,8 @@ if [ -f "$PLUGDIR/abi_plugin.so" ]; then
 	vn_check "abi_plugin.so refused with the ABI message" \
 		grep -q "plugin 'abi' was built for engine ABI" "$VN_ENGINE_LOG"
 fi
-vn_check "only oot is listed" test "$(grep -c _plugin.so <<<"$plugins")" -eq 1
+vn_check "installed engine: show plugins lists hello (the tutorial's)" grep -Eq "^hello +0.1 " <<<"$plugins"
+vn_check "only oot and hello are listed" test "$(grep -c _plugin.so <<<"$plugins")" -eq 2
 warm
 vn_check "oot engine serves: ping A -> B" pings vt-pa 10.0.2.2 3
 vnctl set interface feature lan0 oot-filter arc ip4-unicast
@@ -182,6 +193,9 @@ vn_check "oot-filter on lan0: ping A -> B gets no reply" no_reply vt-pa 10.0.2.2
 vn_check "show oot counts the drops" test "$(vnctl show oot | awk '$1 == "lan0" { print $4 }')" -ge 3
 vnctl set interface feature lan0 oot-filter arc ip4-unicast disable
 vn_check "oot-filter disabled: ping A -> B" pings vt-pa 10.0.2.2 3
+vnctl set interface feature lan0 hello-count arc ip4-unicast
+vn_check "hello-count (tutorial) counts A's echoes entering lan0" pings vt-pa 10.0.2.2 3
+vn_check "show hello: 3 packets" test "$(vnctl show hello)" = "hello-count: 3 packets"
 vn_engine_stop
 VN_BUILD=$VN_BUILD_SAVED
 vn_check "oot engine exits 0" test "$VN_ENGINE_RC" -eq 0
