@@ -11,6 +11,7 @@
 #include <rte_hash_crc.h>
 #include <rte_ip.h>
 #include <rte_lpm.h>
+#include <string.h>
 #include <vecnet/fib.h>
 #include <vecnet/node.h>
 
@@ -44,9 +45,13 @@ flow_hash(const struct rte_ipv4_hdr *ip)
 {
 	uint32_t h = rte_hash_crc_4byte(ip->src_addr, ip->dst_addr);
 	uint8_t hlen = (ip->version_ihl & 0xf) * 4;
+	uint32_t ports;
 
-	if (ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP)
-		h = rte_hash_crc_4byte(*(const uint32_t *)((const uint8_t *)ip + hlen), h);
+	/* memcpy: after ethernet-input the header is only 2-byte aligned. */
+	if (ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) {
+		memcpy(&ports, (const uint8_t *)ip + hlen, sizeof(ports));
+		h = rte_hash_crc_4byte(ports, h);
+	}
 	return rte_hash_crc_4byte(ip->next_proto_id, h);
 }
 
