@@ -21,7 +21,9 @@
 #include <vecnet/fib.h>
 #include <vecnet/graph.h>
 #include <vecnet/interface.h>
+#include <vecnet/lua.h>
 #include <vecnet/neighbor.h>
+#include <vecnet/plugin.h>
 
 #include "lua_priv.h"
 
@@ -572,6 +574,34 @@ static const luaL_Reg vn_lua_funcs[] = {
 	{NULL, NULL},
 };
 
+static struct vn_lua_function *extra_head;
+
+void
+vn_lua_register(struct vn_lua_function *f)
+{
+	struct vn_lua_function **p = &extra_head;
+
+	while (*p)
+		p = &(*p)->next;
+	f->next = NULL;
+	*p = f;
+	vn_plugin_note_registration(VN_PLUGIN_REG_LUA, f);
+	/* A state that already exists gets the function on its next creation;
+	 * close it so the module is rebuilt with the new entry. */
+	vn_lua_fini();
+}
+
+void
+vn_lua_unregister(struct vn_lua_function *f)
+{
+	for (struct vn_lua_function **p = &extra_head; *p; p = &(*p)->next)
+		if (*p == f) {
+			*p = f->next;
+			vn_lua_fini();
+			return;
+		}
+}
+
 int
 vn_lua_open_vecnet(lua_State *L)
 {
@@ -582,5 +612,9 @@ vn_lua_open_vecnet(lua_State *L)
 	lua_pop(L, 1);
 	luaL_newlib(L, vn_lua_funcs);
 	vn_lua_set_str(L, "version", VN_VERSION);
+	for (const struct vn_lua_function *f = extra_head; f; f = f->next) {
+		lua_pushcfunction(L, f->fn);
+		lua_setfield(L, -2, f->name);
+	}
 	return 1;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <vecnet/config.h>
 #include <vecnet/feature.h>
+#include <vecnet/lua.h>
 #include <vecnet/node.h>
 #include <vecnet/plugin.h>
 
@@ -72,6 +73,9 @@ undo_registrations(struct vn_plugin *p)
 			break;
 		case VN_PLUGIN_REG_FEATURE:
 			vn_feature_unregister(obj);
+			break;
+		case VN_PLUGIN_REG_LUA:
+			vn_lua_unregister(obj);
 			break;
 		}
 	}

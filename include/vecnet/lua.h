@@ -38,4 +38,26 @@ void vn_lua_set_limits(uint64_t max_instructions, uint32_t timeout_ms, size_t ma
 /* Closes the state (its globals are lost); the next run creates a new one. */
 void vn_lua_fini(void);
 
+/* Functions added to the `vecnet` module by plugins (or engine modules):
+ *   static int l_hello(lua_State *L) { ... }
+ *   VN_LUA_FUNCTION(hello) = { .name = "sample_hello", .fn = l_hello };
+ * makes vecnet.sample_hello() available to every script. Register at load time:
+ * the module is built when the Lua state is first created. */
+struct lua_State;
+struct vn_lua_function {
+	const char *name;
+	int (*fn)(struct lua_State *L);
+	struct vn_lua_function *next;
+};
+void vn_lua_register(struct vn_lua_function *f);
+void vn_lua_unregister(struct vn_lua_function *f);
+
+#define VN_LUA_FUNCTION(id)                                                                        \
+	static struct vn_lua_function vn_lua_fn_##id;                                              \
+	static void __attribute__((constructor)) vn_lua_fn_reg_##id(void)                          \
+	{                                                                                          \
+		vn_lua_register(&vn_lua_fn_##id);                                                  \
+	}                                                                                          \
+	static struct vn_lua_function vn_lua_fn_##id
+
 #endif

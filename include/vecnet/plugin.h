@@ -50,7 +50,7 @@ void vn_plugin_show(struct vn_cli_out *out);
 /* Called by the node, CLI and config registries: while a plugin loads, what
  * it registers is remembered so a failure can take it all back. */
 enum vn_plugin_reg_kind { VN_PLUGIN_REG_NODE, VN_PLUGIN_REG_CLI, VN_PLUGIN_REG_CONFIG,
-			  VN_PLUGIN_REG_FEATURE };
+			  VN_PLUGIN_REG_FEATURE, VN_PLUGIN_REG_LUA };
 void vn_plugin_note_registration(enum vn_plugin_reg_kind kind, void *obj);
 
 #endif

@@ -7,12 +7,14 @@
  *     config section both call;
  *   - a config section `sample: { drop-protocol: 1 }` with its schema;
  *   - CLI commands `sample set protocol N|none` and `show sample`;
+ *   - a Lua function vecnet.sample_set_protocol(N|nil);
  *   - init and exit hooks.
  * Every registration is data plus a constructor, run by dlopen; if the plugin
  * later fails (its init returns < 0) the loader undoes them all.
  */
 #define VN_LOG_MOD "sample"
 #include <errno.h>
+#include <lauxlib.h>
 #include <inttypes.h>
 #include <string.h>
 #include <vecnet/cli.h>
@@ -20,6 +22,7 @@
 #include <vecnet/feature.h>
 #include <vecnet/graph.h>
 #include <vecnet/interface.h>
+#include <vecnet/lua.h>
 #include <vecnet/plugin.h>
 
 #include "sample.h"
@@ -74,6 +77,25 @@ sample_cfg_register(void)
 {
 	vn_config_section_register(&sample_cfg_section);
 }
+
+/* --- Lua ---------------------------------------------------------------- */
+
+/* vecnet.sample_set_protocol(N) or (nil): the same control function again. */
+static int
+sample_lua_set_protocol(lua_State *L)
+{
+	lua_Integer proto = luaL_optinteger(L, 1, -1);
+
+	if (proto < -1 || proto > 255)
+		return luaL_argerror(L, 1, "protocol must be 0..255 or nil");
+	sample_set_drop_protocol(proto < 0 ? SAMPLE_PROTO_NONE : (uint32_t)proto);
+	return 0;
+}
+
+VN_LUA_FUNCTION(sample_set_protocol) = {
+	.name = "sample_set_protocol",
+	.fn = sample_lua_set_protocol,
+};
 
 /* --- CLI ---------------------------------------------------------------- */
 

@@ -45,6 +45,10 @@ vn_check "show plugins lists sample" grep -Eq "^sample +1.0 " <<<"$(vnctl show p
 vn_check "the config section set the drop protocol" \
 	grep -q "drop protocol: 1$" <<<"$(vnctl show sample)"
 vn_check "the init hook ran" grep -q "sample plugin ready" "$VN_ENGINE_LOG"
+vnctl lua eval 'vecnet.sample_set_protocol(6)'
+vn_check "the plugin's Lua function reaches its control function" \
+	grep -q "drop protocol: 6$" <<<"$(vnctl show sample)"
+vnctl lua eval 'vecnet.sample_set_protocol(1)'
 
 # pings: HOST ADDR COUNT -> 0 when every echo is answered
 pings() { ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " 0% packet loss"; }
