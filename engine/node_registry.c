@@ -118,8 +118,24 @@ place(struct vn_node_reg *r)
 	return 0;
 }
 
+static int build_nodes(void);
+
+/* A failed build leaves no half-resolved node table behind. */
 int
 vn_graph_build(void)
+{
+	int rc;
+
+	if (is_built)
+		return 0;
+	rc = build_nodes();
+	if (rc < 0)
+		n_built = n_error_codes = 0;
+	return rc;
+}
+
+static int
+build_nodes(void)
 {
 	struct vn_node_reg *drop = vn_node_reg_by_name("error-drop");
 	int rc;

@@ -47,8 +47,12 @@ flow_hash(const struct rte_ipv4_hdr *ip)
 	uint8_t hlen = (ip->version_ihl & 0xf) * 4;
 	uint32_t ports;
 
-	/* memcpy: after ethernet-input the header is only 2-byte aligned. */
-	if (ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) {
+	/* Ports only where the first 4 L4 bytes exist and are ports: not in a
+	 * non-first fragment, so every fragment of a flow takes one path. memcpy:
+	 * after ethernet-input the header is only 2-byte aligned. */
+	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) &&
+	    !(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) &&
+	    rte_be_to_cpu_16(ip->total_length) >= hlen + sizeof(ports)) {
 		memcpy(&ports, (const uint8_t *)ip + hlen, sizeof(ports));
 		h = rte_hash_crc_4byte(ports, h);
 	}

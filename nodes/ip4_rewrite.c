@@ -32,17 +32,15 @@ rewrite_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
 	uint16_t tlen = rte_be_to_cpu_16(ip->total_length);
 	uint8_t *eth;
 
-	if (likely(!(md->flags & VN_META_F_LOCAL_ORIGIN))) {
-		if (unlikely(ip->time_to_live <= 1)) {
-			md->icmp_type = 11; /* time exceeded */
-			md->icmp_code = 0; /* in transit */
-			counts[RW_ERR_TTL]++;
-			return RW_NEXT_ICMP_ERROR;
-		}
-		uint32_t sum = ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
-		ip->hdr_checksum = (uint16_t)(sum + (sum >> 16));
-		ip->time_to_live--;
+	bool is_local = md->flags & VN_META_F_LOCAL_ORIGIN;
+
+	if (unlikely(!is_local && ip->time_to_live <= 1)) {
+		md->icmp_type = 11; /* time exceeded */
+		md->icmp_code = 0; /* in transit */
+		counts[RW_ERR_TTL]++;
+		return RW_NEXT_ICMP_ERROR;
 	}
+	/* Checked before the TTL changes, so an ICMP error quotes the header as received. */
 	if (unlikely(tlen > adj->mtu)) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
 			md->icmp_type = 3; /* destination unreachable */
@@ -53,6 +51,11 @@ rewrite_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
 		}
 		vn_drop_reason(node, m, RW_ERR_MTU_FRAG);
 		return RW_NEXT_DROP;
+	}
+	if (likely(!is_local)) {
+		uint32_t sum = ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
+		ip->hdr_checksum = (uint16_t)(sum + (sum >> 16));
+		ip->time_to_live--;
 	}
 	eth = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(adj->rewrite));
 	if (unlikely(!eth)) {
