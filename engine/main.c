@@ -97,11 +97,31 @@ start_workers(const struct vn_config *cfg)
 	return 0;
 }
 
+/* A worker whose loop has not come round for a second is stalled: say so once,
+ * and again when it recovers (`show threads` shows the same state). */
+static void
+check_workers(uint64_t now, uint64_t hz)
+{
+	static bool stalled[VN_CFG_MAX_WORKERS + 1];
+
+	for (uint32_t t = 1; t <= vn_engine.n_workers && t <= VN_CFG_MAX_WORKERS; t++) {
+		const struct vn_graph *g = vn_graph_at(t);
+		uint64_t hb = g ? __atomic_load_n(&g->heartbeat_tsc, __ATOMIC_RELAXED) : 0;
+		bool late = hb && now > hb && now - hb > hz;
+		if (late && !stalled[t])
+			VN_WARN("worker %u stalled: no loop for %.1f s", t - 1,
+				(double)(now - hb) / hz);
+		else if (!late && stalled[t])
+			VN_INFO("worker %u running again", t - 1);
+		stalled[t] = late;
+	}
+}
+
 /* The main loop: control work, and forwarding when there are no workers. */
 static void
 main_loop(struct vn_graph *g)
 {
-	uint64_t hz = rte_get_tsc_hz(), next_ctl = 0;
+	uint64_t hz = rte_get_tsc_hz(), next_ctl = 0, next_check = 0;
 
 	while (vn_engine.running) {
 		uint64_t now = rte_rdtsc();
@@ -128,6 +148,10 @@ main_loop(struct vn_graph *g)
 		}
 		vn_neighbor_process_learned();
 		vn_pcap_poll();
+		if (now >= next_check) {
+			check_workers(now, hz);
+			next_check = now + hz;
+		}
 		next_ctl = now + hz / 1000; /* control work about every millisecond */
 	}
 }
