@@ -16,8 +16,9 @@
 int vn_config_apply_sections(const struct vn_config *cfg, FILE *err);
 int vn_lua_run_file(const char *path, struct vn_cli_out *out) __attribute__((weak));
 
-static int
-apply_interfaces(const struct vn_config *cfg)
+/* Interfaces open before the graph is built (port-rx needs their queues). */
+int
+vn_config_create_interfaces(const struct vn_config *cfg)
 {
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
 		const struct vn_config_interface *ci = &cfg->interfaces[i];
@@ -85,12 +86,6 @@ vn_config_apply(const struct vn_config *cfg)
 	if (vn_config_apply_sections(cfg, stderr) != 0)
 		return -EINVAL;
 	return 0;
-}
-
-int
-vn_config_create_interfaces(const struct vn_config *cfg)
-{
-	return apply_interfaces(cfg);
 }
 
 int

@@ -12,11 +12,7 @@ struct vn_engine {
 	uint32_t n_workers; /* 0: the main thread forwards */
 	uint32_t n_fwd; /* forwarding threads */
 	uint32_t fwd_thread[VN_CFG_MAX_WORKERS + 1]; /* their thread indexes */
-	unsigned worker_lcore[VN_CFG_MAX_WORKERS];
-	int worker_cpu[VN_CFG_MAX_WORKERS];
-	int main_cpu;
 	uint64_t start_tsc;
-	const struct vn_config *cfg;
 };
 
 extern struct vn_engine vn_engine;

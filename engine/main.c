@@ -216,7 +216,6 @@ main(int argc, char **argv)
 		return 0;
 	}
 	vn_log_level = cfg.log_level;
-	vn_engine.cfg = &cfg;
 	vn_engine.poll = cfg.poll;
 	vn_engine.n_workers = cfg.n_workers;
 	vn_engine.running = true;
