@@ -9,6 +9,13 @@
 #   BENCH_SCENARIOS ["ip4-1flow ip4-10kflows ip4-1Mroutes"]
 #   BENCH_HUGEPAGES [auto|on|off]  BENCH_BUILD [build]  BENCH_TSC_HZ [measured]
 #   BENCH_ROUTE_YAML_TIMEOUT [30] s (the YAML route load is bounded by this)
+#
+# Plugin scenarios live in perf/scenarios/<plugin>.sh; each calls
+# `scenario_add NAME PLUGIN` and defines, with NAME's dashes as underscores:
+#   scn_NAME_frames          number of frames in its pcap (sizes the pool)
+#   scn_NAME_gen MAC OUT     writes its pcap, frames addressed to MAC
+#   scn_NAME_config          YAML appended to the engine's config (its sections)
+# A scenario runs by default when its plugin was built.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,7 +23,7 @@ BUILD=$(cd "$ROOT" && realpath -m "${BENCH_BUILD:-build}")
 ROUNDS=${BENCH_ROUNDS:-3}
 WARMUP=${BENCH_WARMUP:-2}
 WINDOW=${BENCH_WINDOW:-5}
-SCENARIOS=${BENCH_SCENARIOS:-"ip4-1flow ip4-10kflows ip4-1Mroutes"}
+CORE_SCENARIOS="ip4-1flow ip4-10kflows ip4-1Mroutes"
 HUGE_WANTED=${BENCH_HUGEPAGES:-auto}
 YAML_TIMEOUT=${BENCH_ROUTE_YAML_TIMEOUT:-30}
 N_ROUTES=1000000
@@ -32,6 +39,17 @@ for f in "$VECNET" "$CTL"; do
 	[ -x "$f" ] || { echo "bench: $f missing: run 'make build' (or set BENCH_BUILD)" >&2; exit 1; }
 done
 command -v dpdk-testpmd >/dev/null || { echo "bench: dpdk-testpmd missing (make deps)" >&2; exit 1; }
+
+PLUGIN_SCENARIOS=""
+scn_fn() { echo "scn_${1//-/_}_$2"; }
+scenario_add() {
+	[ -f "$BUILD/plugins/$2_plugin.so" ] && PLUGIN_SCENARIOS="$PLUGIN_SCENARIOS $1"
+	return 0
+}
+for f in "$ROOT"/perf/scenarios/*.sh; do
+	[ -f "$f" ] && source "$f"
+done
+SCENARIOS=${BENCH_SCENARIOS:-"$CORE_SCENARIOS$PLUGIN_SCENARIOS"}
 
 TMP=$(mktemp -d /tmp/vecnet-bench.XXXXXX)
 TP_PREFIX="vnbench-$$-tp"
@@ -141,6 +159,7 @@ EOF
 	echo "routes:"
 	echo "  - { prefix: 198.18.0.0/24, via: 10.1.0.2 }"
 	[ -n "$exec" ] && echo "exec: [$exec]"
+	if declare -F "$(scn_fn "$name" config)" >/dev/null; then "$(scn_fn "$name" config)"; fi
 	return 0
 }
 
@@ -206,7 +225,10 @@ pcap_frames() {
 	ip4-1flow) echo 1024 ;;
 	ip4-10kflows) echo 10000 ;;
 	ip4-1Mroutes) echo 65536 ;;
-	*) echo "bench: unknown scenario $1" >&2; exit 1 ;;
+	*)
+		declare -F "$(scn_fn "$1" frames)" >/dev/null ||
+			{ echo "bench: unknown scenario $1" >&2; exit 1; }
+		"$(scn_fn "$1" frames)" ;;
 	esac
 }
 
@@ -216,7 +238,10 @@ buffers_for() { echo $(( ($(pcap_frames "$1") + 16384 + 1023) / 1024 * 1024 )); 
 gen_data() {
 	local mac=$1 stamp s
 	mkdir -p "$DATA"
-	stamp="$mac $(md5sum "$ROOT/perf/gen_pcap.py" | cut -d' ' -f1)"
+	stamp="$mac $(cat "$ROOT/perf/gen_pcap.py" "$ROOT"/perf/scenarios/*.sh 2>/dev/null | md5sum | cut -d' ' -f1)"
+	for s in $PLUGIN_SCENARIOS; do
+		[ -f "$DATA/$s.pcap" ] || stamp="$stamp (missing $s)"
+	done
 	if [ "$(cat "$DATA/.stamp" 2>/dev/null)" != "$stamp" ]; then
 		for s in ip4-1flow ip4-10kflows ip4-1Mroutes; do
 			$PY "$ROOT/perf/gen_pcap.py" pcap --scenario "$s" --dst-mac "$mac" \
@@ -226,6 +251,9 @@ gen_data() {
 			--out "$DATA/routes-1M.cli"
 		$PY "$ROOT/perf/gen_pcap.py" routes --count $N_ROUTES --via 10.1.0.2 --yaml \
 			--out "$DATA/routes-1M.yaml"
+		for s in $PLUGIN_SCENARIOS; do
+			"$(scn_fn "$s" gen)" "$mac" "$DATA/$s.pcap" >&2
+		done
 		echo "$stamp" >"$DATA/.stamp"
 	fi
 }
