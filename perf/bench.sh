@@ -238,7 +238,7 @@ buffers_for() { echo $(( ($(pcap_frames "$1") + 16384 + 1023) / 1024 * 1024 )); 
 gen_data() {
 	local mac=$1 stamp s
 	mkdir -p "$DATA"
-	stamp="$mac $(cat "$ROOT/perf/gen_pcap.py" "$ROOT"/perf/scenarios/*.sh 2>/dev/null | md5sum | cut -d' ' -f1)"
+	stamp="$mac $({ cat "$ROOT/perf/gen_pcap.py"; cat "$ROOT"/perf/scenarios/*.sh 2>/dev/null || true; } | md5sum | cut -d' ' -f1)"
 	for s in $PLUGIN_SCENARIOS; do
 		[ -f "$DATA/$s.pcap" ] || stamp="$stamp (missing $s)"
 	done
