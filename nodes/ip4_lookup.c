@@ -59,21 +59,20 @@ flow_hash(const struct rte_ipv4_hdr *ip)
 	return rte_hash_crc_4byte(ip->next_proto_id, h);
 }
 
-static inline uint16_t
-lookup_finish(struct vn_node *node, struct rte_mbuf *m, uint32_t nh, uint32_t *n_unreach)
+/* Everything but a plain rewrite adjacency: ECMP, local, glean, unreachable, drop. */
+static __rte_noinline uint16_t
+lookup_slow(struct vn_node *node, struct rte_mbuf *m, uint32_t nh, uint32_t *n_unreach)
 {
 	struct vn_meta *md = vn_meta(m);
 	const struct vn_adj *adj;
 
-	if (unlikely(nh & VN_FIB_NH_ECMP)) {
+	if (nh & VN_FIB_NH_ECMP) {
 		md->hash = flow_hash(rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *));
 		adj = vn_fib_adj(nh, md->hash);
 	} else {
 		adj = vn_adj_get(nh);
 	}
 	md->adj = adj;
-	if (likely(adj->type == VN_ADJ_REWRITE))
-		return LOOKUP_NEXT_REWRITE;
 	if (adj->type == VN_ADJ_UNREACH) {
 		md->icmp_type = 3; /* destination unreachable */
 		md->icmp_code = 0; /* net unreachable */
@@ -82,6 +81,22 @@ lookup_finish(struct vn_node *node, struct rte_mbuf *m, uint32_t nh, uint32_t *n
 		vn_drop_reason(node, m, LOOKUP_ERR_BLACKHOLE);
 	}
 	return next_by_adj[adj->type];
+}
+
+/* The common case inline: a single-path route to a rewrite adjacency.
+ * Returns false (and leaves the packet alone) for anything else. */
+static inline bool
+lookup_fast(struct rte_mbuf *m, uint32_t nh)
+{
+	const struct vn_adj *adj;
+
+	if (unlikely(nh & VN_FIB_NH_ECMP))
+		return false;
+	adj = vn_adj_get(nh);
+	if (unlikely(adj->type != VN_ADJ_REWRITE))
+		return false;
+	vn_meta(m)->adj = adj;
+	return true;
 }
 
 static inline uint32_t
@@ -95,6 +110,7 @@ lookup_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 {
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint32_t hops[4], n_unreach = 0;
+	bool all_rewrite = true;
 	uint16_t i = 0;
 
 	for (; i + 4 <= n; i += 4) {
@@ -107,20 +123,30 @@ lookup_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 		xmm_t dst = _mm_set_epi32(dst_of(pkts[i + 3]), dst_of(pkts[i + 2]),
 					  dst_of(pkts[i + 1]), dst_of(pkts[i]));
 		rte_lpm_lookupx4(vn_fib_lpm, dst, hops, VN_ADJ_INDEX_UNREACH);
-		nexts[i] = lookup_finish(node, pkts[i], hops[0], &n_unreach);
-		nexts[i + 1] = lookup_finish(node, pkts[i + 1], hops[1], &n_unreach);
-		nexts[i + 2] = lookup_finish(node, pkts[i + 2], hops[2], &n_unreach);
-		nexts[i + 3] = lookup_finish(node, pkts[i + 3], hops[3], &n_unreach);
+		for (uint16_t k = 0; k < 4; k++) {
+			nexts[i + k] = LOOKUP_NEXT_REWRITE;
+			if (unlikely(!lookup_fast(pkts[i + k], hops[k]))) {
+				nexts[i + k] = lookup_slow(node, pkts[i + k], hops[k], &n_unreach);
+				all_rewrite = false;
+			}
+		}
 	}
 	for (; i < n; i++) {
 		uint32_t nh;
 		if (rte_lpm_lookup(vn_fib_lpm, dst_of(pkts[i]), &nh) != 0)
 			nh = VN_ADJ_INDEX_UNREACH;
-		nexts[i] = lookup_finish(node, pkts[i], nh, &n_unreach);
+		nexts[i] = LOOKUP_NEXT_REWRITE;
+		if (unlikely(!lookup_fast(pkts[i], nh))) {
+			nexts[i] = lookup_slow(node, pkts[i], nh, &n_unreach);
+			all_rewrite = false;
+		}
 	}
 	if (n_unreach)
 		vn_node_count_error(node, LOOKUP_ERR_NO_ROUTE, n_unreach);
-	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	if (likely(all_rewrite))
+		vn_enqueue(g, node, LOOKUP_NEXT_REWRITE, pkts, n);
+	else
+		vn_enqueue_nexts(g, node, pkts, nexts, n);
 	return n;
 }
 
