@@ -14,31 +14,40 @@ static const char *const out_errors[] = {
 	[OUT_ERR_DOWN] = "output interface is down",
 };
 
-static uint16_t
-output_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+/* Mixed interfaces or a down one: per packet, state read once per run. */
+static __rte_noinline void
+output_slow(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint16_t cur_if = UINT16_MAX, cur_next = OUT_NEXT_TX;
-	bool all_tx = true;
 
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t tx_if = vn_meta(pkts[i])->tx_if;
-		/* Interface state is read once per run of packets to the same interface. */
-		if (unlikely(tx_if != cur_if)) {
+		if (tx_if != cur_if) {
 			const struct vn_if_fp *fp = vn_if_fp(tx_if);
 			cur_if = tx_if;
 			cur_next = fp && fp->admin_up ? OUT_NEXT_TX : OUT_NEXT_DROP;
 		}
 		nexts[i] = cur_next;
-		if (unlikely(cur_next == OUT_NEXT_DROP)) {
+		if (cur_next == OUT_NEXT_DROP)
 			vn_drop_reason(node, pkts[i], OUT_ERR_DOWN);
-			all_tx = false;
-		}
 	}
-	if (likely(all_tx))
+	vn_enqueue_nexts(g, node, pkts, nexts, n);
+}
+
+static uint16_t
+output_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t first = vn_meta(pkts[0])->tx_if, diff = 0;
+	const struct vn_if_fp *fp = vn_if_fp(first);
+
+	/* The usual vector leaves on one interface: one state check for all of it. */
+	for (uint16_t i = 1; i < n; i++)
+		diff |= vn_meta(pkts[i])->tx_if ^ first;
+	if (likely(diff == 0 && fp && fp->admin_up))
 		vn_enqueue(g, node, OUT_NEXT_TX, pkts, n);
 	else
-		vn_enqueue_nexts(g, node, pkts, nexts, n);
+		output_slow(g, node, pkts, n);
 	return n;
 }
 

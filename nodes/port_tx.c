@@ -18,22 +18,20 @@ static const char *const tx_errors[] = {
 	[TX_ERR_NO_DEVICE] = "interface has no device",
 };
 
+/* Sends pkts (all for tx_if) with this thread's queue; bytes is their total length. */
 static inline void
 tx_run(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n,
-       uint16_t tx_if)
+       uint16_t tx_if, uint64_t bytes)
 {
 	const struct vn_if_fp *fp = vn_if_fp(tx_if);
 	struct vn_if_counters *ic = &g->if_counters[tx_if];
 	uint16_t sent = 0;
-	uint64_t bytes = 0;
 
 	if (unlikely(!fp || fp->port_id == VN_PORT_NONE)) {
 		vn_node_count_error(node, TX_ERR_NO_DEVICE, n);
 		rte_pktmbuf_free_bulk(pkts, n);
 		return;
 	}
-	for (uint16_t i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	/* Everything offered to the device; after the burst the driver owns them. */
 	vn_pcap_hook(VN_PCAP_TX, pkts, n);
 	/* One retry: a ring that was momentarily full often has room a moment later. */
@@ -55,11 +53,16 @@ tx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t
 {
 	uint16_t start = 0;
 
+	/* One pass: runs of packets for one interface and their byte count. */
 	while (start < n) {
 		uint16_t tx_if = vn_meta(pkts[start])->tx_if, end = start + 1;
-		while (end < n && vn_meta(pkts[end])->tx_if == tx_if)
-			end++;
-		tx_run(g, node, pkts + start, end - start, tx_if);
+		uint64_t bytes = rte_pktmbuf_pkt_len(pkts[start]);
+		for (; end < n; end++) {
+			if (unlikely(vn_meta(pkts[end])->tx_if != tx_if))
+				break;
+			bytes += rte_pktmbuf_pkt_len(pkts[end]);
+		}
+		tx_run(g, node, pkts + start, end - start, tx_if, bytes);
 		start = end;
 	}
 	return n;
