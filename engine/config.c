@@ -238,6 +238,48 @@ bad:
 	return 1;
 }
 
+/* buf = path.key (or key at the top). Called for every key of every list item
+ * (a million routes: three million paths), hence no snprintf. */
+static void
+vn_cfg_join_path(char *buf, size_t size, const char *path, const char *key)
+{
+	size_t lp = strlen(path), lk = strlen(key), off = 0;
+
+	if (lp >= size)
+		lp = size - 1;
+	memcpy(buf, path, lp);
+	off = lp;
+	if (lp && off < size - 1)
+		buf[off++] = '.';
+	if (lk > size - 1 - off)
+		lk = size - 1 - off;
+	memcpy(buf + off, key, lk);
+	buf[off + lk] = '\0';
+}
+
+/* buf = path[index], without snprintf (see vn_cfg_join_path). */
+static void
+vn_cfg_index_path(char *buf, size_t size, const char *path, uint32_t index)
+{
+	char num[16];
+	size_t lp = strlen(path), ln = 0, off;
+
+	do
+		num[sizeof(num) - 1 - ln++] = (char)('0' + index % 10);
+	while ((index /= 10) != 0);
+	if (lp + ln + 3 > size) { /* never for real paths; stay correct anyway */
+		snprintf(buf, size, "%s[%.*s]", path, (int)ln, num + sizeof(num) - ln);
+		return;
+	}
+	memcpy(buf, path, lp);
+	off = lp;
+	buf[off++] = '[';
+	memcpy(buf + off, num + sizeof(num) - ln, ln);
+	off += ln;
+	buf[off++] = ']';
+	buf[off] = '\0';
+}
+
 static int vn_cfg_validate_map(struct vn_cfg_errors *e, const struct vn_cfg_node *map,
 			       const struct vn_cfg_field *fields, const char *path);
 
@@ -260,7 +302,7 @@ vn_cfg_validate_items(struct vn_cfg_errors *e, const struct vn_cfg_node *seq,
 	int errors = 0;
 
 	for (const struct vn_cfg_node *c = seq->child; c != NULL; c = c->next, count++) {
-		snprintf(item_path, sizeof(item_path), "%s[%u]", path, count);
+		vn_cfg_index_path(item_path, sizeof(item_path), path, count);
 		errors += vn_cfg_validate_elem(e, c, f, item_path);
 	}
 	if (f->max_items > 0 && count < f->min_items) {
@@ -342,11 +384,6 @@ vn_cfg_check_duplicate(struct vn_cfg_errors *e, const struct vn_cfg_node *map,
 	return 0;
 }
 
-static void
-vn_cfg_join_path(char *buf, size_t size, const char *path, const char *key)
-{
-	snprintf(buf, size, "%s%s%s", path, path[0] ? "." : "", key);
-}
 
 static int
 vn_cfg_validate_map(struct vn_cfg_errors *e, const struct vn_cfg_node *map,
@@ -507,16 +544,12 @@ vn_config_validate_root(struct vn_cfg_errors *e, const struct vn_cfg_node *root)
 	vn_config_engine_check(e, root);
 }
 
-static int
-vn_config_load_buffer(const char *name, const char *buf, size_t len, struct vn_config *cfg,
-		      FILE *err)
+int
+vn_config_load_tree(const char *name, struct vn_cfg_node *root, struct vn_config *cfg, FILE *err)
 {
 	struct vn_cfg_errors e = {.file = name, .stream = err};
-	struct vn_cfg_node *root;
 
-	root = vn_cfg_parse_buffer(&e, buf, len);
-	if (root == NULL)
-		goto fail;
+	memset(cfg, 0, sizeof(*cfg));
 	vn_config_validate_root(&e, root);
 	if (e.count > 0)
 		goto fail;
@@ -531,6 +564,20 @@ fail:
 	vn_cfg_tree_free(root);
 	vn_config_free(cfg);
 	return -1;
+}
+
+static int
+vn_config_load_buffer(const char *name, const char *buf, size_t len, struct vn_config *cfg,
+		      FILE *err)
+{
+	struct vn_cfg_errors e = {.file = name, .stream = err};
+	struct vn_cfg_node *root = vn_cfg_parse_buffer(&e, buf, len);
+
+	if (root == NULL) {
+		memset(cfg, 0, sizeof(*cfg));
+		return -1;
+	}
+	return vn_config_load_tree(name, root, cfg, err);
 }
 
 int

@@ -6,11 +6,17 @@
  * The tree is deliberately plain: scalars stay strings, types are decided by the
  * schema that validates them. Anchors are ignored and aliases rejected: copying
  * shared subtrees would give one error several positions, and configs are small.
+ *
+ * Nodes and strings come from an arena owned by the root and freed at once: a
+ * config with a million routes has six million of them, and malloc/free per
+ * node was a fifth of the load time.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rte_common.h>
+#include <stddef.h>
 #include <yaml.h>
 
 #include "config_priv.h"
@@ -18,28 +24,65 @@
 /* Deeper than any sane config; bounds recursion on hostile input. */
 #define VN_CFG_MAX_DEPTH 64
 
+#define VN_CFG_ARENA_BLOCK (1u << 20)
+
+struct vn_cfg_arena_block {
+	struct vn_cfg_arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct vn_cfg_arena {
+	struct vn_cfg_arena_block *head;
+};
+
 struct vn_cfg_builder {
 	yaml_parser_t parser;
 	struct vn_cfg_errors *e;
 	const char *buf;
 	size_t len;
+	struct vn_cfg_arena *arena;
 };
 
 static struct vn_cfg_node *vn_cfg_build_node(struct vn_cfg_builder *b, yaml_event_t *ev, int depth);
 
-void
-vn_cfg_tree_free(struct vn_cfg_node *n)
+static void
+vn_cfg_arena_free(struct vn_cfg_arena *a)
 {
-	/* Siblings iteratively: a list of a million routes must not recurse that deep. */
-	while (n != NULL) {
-		struct vn_cfg_node *next = n->next;
-
-		vn_cfg_tree_free(n->child);
-		free(n->value);
-		free(n->key);
-		free(n);
-		n = next;
+	while (a != NULL && a->head != NULL) {
+		struct vn_cfg_arena_block *next = a->head->next;
+		free(a->head);
+		a->head = next;
 	}
+	free(a);
+}
+
+/* Zeroed, aligned for any type; NULL when out of memory. */
+static void *
+vn_cfg_arena_alloc(struct vn_cfg_arena *a, size_t n)
+{
+	struct vn_cfg_arena_block *blk = a->head;
+
+	n = RTE_ALIGN_CEIL(n, sizeof(max_align_t));
+	if (blk == NULL || blk->size - blk->used < n) {
+		size_t size = n > VN_CFG_ARENA_BLOCK ? n : VN_CFG_ARENA_BLOCK;
+		blk = calloc(1, sizeof(*blk) + size);
+		if (blk == NULL)
+			return NULL;
+		blk->size = size;
+		blk->next = a->head;
+		a->head = blk;
+	}
+	void *p = (char *)blk->data + blk->used;
+	blk->used += n;
+	return p;
+}
+
+void
+vn_cfg_tree_free(struct vn_cfg_node *root)
+{
+	if (root != NULL)
+		vn_cfg_arena_free(root->arena);
 }
 
 const struct vn_cfg_node *
@@ -102,7 +145,7 @@ vn_cfg_next_event(struct vn_cfg_builder *b, yaml_event_t *ev)
 static struct vn_cfg_node *
 vn_cfg_node_new(struct vn_cfg_builder *b, enum vn_cfg_node_type type, const yaml_mark_t *m)
 {
-	struct vn_cfg_node *n = calloc(1, sizeof(*n));
+	struct vn_cfg_node *n = vn_cfg_arena_alloc(b->arena, sizeof(*n));
 
 	if (n == NULL) {
 		vn_cfg_error_at(b->e, 0, 0, "out of memory while parsing YAML");
@@ -117,7 +160,7 @@ vn_cfg_node_new(struct vn_cfg_builder *b, enum vn_cfg_node_type type, const yaml
 static char *
 vn_cfg_strndup(struct vn_cfg_builder *b, const yaml_char_t *s, size_t len)
 {
-	char *d = malloc(len + 1);
+	char *d = vn_cfg_arena_alloc(b->arena, len + 1);
 
 	if (d == NULL) {
 		vn_cfg_error_at(b->e, 0, 0, "out of memory while parsing YAML");
@@ -165,21 +208,16 @@ vn_cfg_build_children(struct vn_cfg_builder *b, struct vn_cfg_node *n, int depth
 				child = vn_cfg_build_node(b, &ev, depth + 1);
 				if (child == NULL)
 					return -1;
-				vn_cfg_tree_free(child);
 				key = vn_cfg_strndup(b, (const yaml_char_t *)"?", 1);
 				if (key == NULL)
 					return -1;
 			}
-			if (vn_cfg_next_event(b, &ev) < 0) {
-				free(key);
+			if (vn_cfg_next_event(b, &ev) < 0)
 				return -1;
-			}
 		}
 		child = vn_cfg_build_node(b, &ev, depth + 1);
-		if (child == NULL) {
-			free(key);
+		if (child == NULL)
 			return -1;
-		}
 		child->key = key;
 		child->key_line = key_line;
 		child->key_col = key_col;
@@ -228,10 +266,8 @@ vn_cfg_build_node(struct vn_cfg_builder *b, yaml_event_t *ev, int depth)
 		if (n == NULL)
 			goto fail;
 		yaml_event_delete(ev);
-		if (vn_cfg_build_children(b, n, depth) < 0) {
-			vn_cfg_tree_free(n);
-			return NULL;
-		}
+		if (vn_cfg_build_children(b, n, depth) < 0)
+			return NULL; /* the arena goes with the whole parse */
 		return n;
 	default:
 		vn_cfg_error_at(b->e, (int)m.line + 1, (int)m.column + 1,
@@ -242,7 +278,6 @@ vn_cfg_build_node(struct vn_cfg_builder *b, yaml_event_t *ev, int depth)
 	return n;
 fail:
 	yaml_event_delete(ev);
-	vn_cfg_tree_free(n);
 	return NULL;
 }
 
@@ -254,7 +289,9 @@ vn_cfg_parse_buffer(struct vn_cfg_errors *e, const char *buf, size_t len)
 	yaml_event_t ev;
 	int errors = e->count;
 
-	if (!yaml_parser_initialize(&b.parser)) {
+	b.arena = calloc(1, sizeof(*b.arena));
+	if (b.arena == NULL || !yaml_parser_initialize(&b.parser)) {
+		free(b.arena);
 		vn_cfg_error_at(e, 0, 0, "out of memory while parsing YAML");
 		return NULL;
 	}
@@ -289,7 +326,6 @@ vn_cfg_parse_buffer(struct vn_cfg_errors *e, const char *buf, size_t len)
 	if (root == NULL || (root->type == VN_CFG_SCALAR && root->value[0] == '\0')) {
 		yaml_mark_t start = {0};
 
-		vn_cfg_tree_free(root);
 		root = vn_cfg_node_new(&b, VN_CFG_MAP, &start);
 		if (root == NULL)
 			goto fail;
@@ -297,9 +333,10 @@ vn_cfg_parse_buffer(struct vn_cfg_errors *e, const char *buf, size_t len)
 	if (e->count != errors)
 		goto fail;
 	yaml_parser_delete(&b.parser);
+	root->arena = b.arena;
 	return root;
 fail:
-	vn_cfg_tree_free(root);
+	vn_cfg_arena_free(b.arena);
 	yaml_parser_delete(&b.parser);
 	return NULL;
 }

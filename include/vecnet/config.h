@@ -26,6 +26,7 @@ struct vn_cfg_node {
 	char *key; /* set when the node is a value in a MAP */
 	struct vn_cfg_node *child; /* first child of SEQ or MAP */
 	struct vn_cfg_node *next; /* next sibling */
+	struct vn_cfg_arena *arena; /* root only: owns every node and string of the tree */
 };
 
 const struct vn_cfg_node *vn_cfg_map_get(const struct vn_cfg_node *map, const char *key);
@@ -35,6 +36,7 @@ const struct vn_cfg_node *vn_cfg_map_get(const struct vn_cfg_node *map, const ch
  * `plugins:` before the plugins that register the other sections are loaded. */
 struct vn_cfg_node *vn_cfg_parse_file(const char *path, FILE *err);
 struct vn_cfg_node *vn_cfg_parse_string(const char *name, const char *yaml, FILE *err);
+/* Frees a whole tree; a no-op on anything but a root from vn_cfg_parse_*. */
 void vn_cfg_tree_free(struct vn_cfg_node *root);
 
 /* Strict scalar conversions used by the validator; 0 or -EINVAL. Booleans are
@@ -170,6 +172,10 @@ struct vn_config {
  * Returns 0, or -1 when the file is invalid (cfg is then left empty). An empty
  * file is valid and gives the defaults. Route prefixes keep host bits as written. */
 int vn_config_load(const char *path, struct vn_config *cfg, FILE *err);
+/* Same from a tree parsed already (vn_cfg_parse_file), which it takes over:
+ * main() parses the file once for `plugins:` and the whole load. */
+int vn_config_load_tree(const char *name, struct vn_cfg_node *root, struct vn_config *cfg,
+			FILE *err);
 /* Same from a string (tests, `vecnet --check` of embedded configs). */
 int vn_config_load_string(const char *name, const char *yaml, struct vn_config *cfg, FILE *err);
 void vn_config_free(struct vn_config *cfg);
