@@ -184,6 +184,9 @@ acl_rule_parse(const char *text, struct acl_rule *r, char *err, size_t len)
 			i += 2;
 			continue;
 		}
+		if (strcmp(w, "src") && strcmp(w, "dst") && strcmp(w, "proto") && strcmp(w, "sport") &&
+		    strcmp(w, "dport") && strcmp(w, "icmp-type") && strcmp(w, "icmp-code"))
+			return rule_err(err, len, "unknown word '%s' in rule", w);
 		if (!arg)
 			return rule_err(err, len, "'%s' needs a value", w);
 		if (strcmp(w, "src") == 0) {
