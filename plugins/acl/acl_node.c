@@ -17,7 +17,9 @@
  * Writes: vn_meta.error on drops, feature_arc. Next: error-drop, then the
  * arc's later features and end (added at graph build).
  * Errors: "acl deny" and "acl implicit deny" (drop reasons); counters
- * "acl permit", "acl session hit", "acl session created", "acl session table full".
+ * "acl session created", "acl session table full". Permits and session hits
+ * are counted per interface and direction (`show acl-plugin interface`),
+ * not here: `show errors` stays a list of drops and rare events.
  * Cycles/packet: see docs/acl.md.
  */
 #include <rte_cycles.h>
@@ -30,8 +32,6 @@
 enum acl_error {
 	ACL_ERR_DENY,
 	ACL_ERR_IMPLICIT_DENY,
-	ACL_ERR_PERMIT,
-	ACL_ERR_SESSION_HIT,
 	ACL_ERR_SESSION_NEW,
 	ACL_ERR_SESSION_FULL,
 	ACL_N_ERR,
@@ -40,8 +40,6 @@ enum acl_error {
 static const char *const acl_error_names[] = {
 	[ACL_ERR_DENY] = "acl deny",
 	[ACL_ERR_IMPLICIT_DENY] = "acl implicit deny",
-	[ACL_ERR_PERMIT] = "acl permit",
-	[ACL_ERR_SESSION_HIT] = "acl session hit",
 	[ACL_ERR_SESSION_NEW] = "acl session created",
 	[ACL_ERR_SESSION_FULL] = "acl session table full",
 };
@@ -115,6 +113,35 @@ acl_key_fill(struct acl_key *k, const struct rte_mbuf *m, uint32_t l3off)
 	}
 }
 
+static inline void
+acl_count_rule(const struct acl_rule_ref *ref, uint32_t t, uint64_t pkts, uint64_t bytes)
+{
+	if (ref && likely(t < ref->n_threads)) {
+		struct acl_counter *c = ref->counter + (size_t)t * ref->stride;
+		acl_add(&c->packets, pkts);
+		acl_add(&c->bytes, bytes);
+	}
+}
+
+/* The next feature is the same for every packet of a run (one interface):
+ * computed for the first packet that passes, copied to the others. */
+struct acl_pass {
+	struct rte_mbuf *first; /* NULL until a packet of the run passed */
+	uint16_t next;
+};
+
+static inline uint16_t
+acl_next(struct vn_node *node, struct rte_mbuf *m, struct acl_pass *p)
+{
+	if (p->first) {
+		vn_meta(m)->feature_arc = vn_meta(p->first)->feature_arc;
+		return p->next;
+	}
+	p->first = m;
+	p->next = vn_feature_next(node, m);
+	return p->next;
+}
+
 /* Decides a run of n packets that share interface if_index. */
 static inline void
 acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t if_index,
@@ -130,6 +157,7 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 	struct acl_if_counters *ic;
 	uint64_t c_permit = 0, c_deny = 0, c_implicit = 0, c_hit = 0;
 	bool has_sess = w->n_sessions != 0;
+	struct acl_pass first_pass = {.first = NULL};
 
 	if (!fp) {
 		/* Being removed from this interface: pass, as without ACLs. */
@@ -159,7 +187,7 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 										      : tmo_other)) {
 					s->last_tsc = now;
 					acl_add(&s->packets, 1);
-					nexts[k] = vn_feature_next(node, pkts[k]);
+					nexts[k] = acl_next(node, pkts[k], &first_pass);
 					c_hit++;
 				} else {
 					data[n_miss] = (const uint8_t *)&keys[k];
@@ -178,6 +206,10 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 		rte_acl_classify(fp->ctx, data, res, n_miss, 1);
 	else
 		memset(res, 0, n_miss * sizeof(res[0]));
+	/* Runs of packets decided by one rule add to its counter once. */
+	const struct acl_rule_ref *last = NULL;
+	uint64_t run_pkts = 0, run_bytes = 0;
+
 	for (uint16_t q = 0; q < n_miss; q++) {
 		uint16_t k = miss[q];
 		struct rte_mbuf *m = pkts[k];
@@ -190,18 +222,20 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 			continue;
 		}
 		ref = &fp->refs[res[q] - 1];
-		if (likely(t < ref->n_threads)) {
-			struct acl_counter *c = ref->counter + (size_t)t * ref->stride;
-			acl_add(&c->packets, 1);
-			acl_add(&c->bytes, rte_pktmbuf_pkt_len(m) - l3off);
+		if (ref != last) {
+			acl_count_rule(last, t, run_pkts, run_bytes);
+			last = ref;
+			run_pkts = run_bytes = 0;
 		}
+		run_pkts++;
+		run_bytes += rte_pktmbuf_pkt_len(m) - l3off;
 		if (ref->action == ACL_DENY) {
 			vn_drop_reason(node, m, ACL_ERR_DENY);
 			nexts[k] = VN_NEXT_DROP;
 			c_deny++;
 			continue;
 		}
-		nexts[k] = vn_feature_next(node, m);
+		nexts[k] = acl_next(node, m, &first_pass);
 		c_permit++;
 		if (ref->action == ACL_PERMIT_REFLECT && acl_sess_eligible(&keys[k])) {
 			acl_sess_key_make(&skeys[k], &keys[k], if_index);
@@ -212,12 +246,11 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 				cnt[ACL_ERR_SESSION_FULL]++;
 		}
 	}
+	acl_count_rule(last, t, run_pkts, run_bytes);
 	acl_add(&ic->permit, c_permit);
 	acl_add(&ic->deny, c_deny);
 	acl_add(&ic->implicit_deny, c_implicit);
 	acl_add(&ic->session_hit, c_hit);
-	cnt[ACL_ERR_PERMIT] += c_permit;
-	cnt[ACL_ERR_SESSION_HIT] += c_hit;
 }
 
 static inline uint16_t
@@ -266,8 +299,6 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 	}
 	if (w->n_sessions)
 		acl_session_sweep(w, now, ACL_SWEEP_PER_VECTOR);
-	vn_node_count_error(node, ACL_ERR_PERMIT, cnt[ACL_ERR_PERMIT]);
-	vn_node_count_error(node, ACL_ERR_SESSION_HIT, cnt[ACL_ERR_SESSION_HIT]);
 	vn_node_count_error(node, ACL_ERR_SESSION_NEW, cnt[ACL_ERR_SESSION_NEW]);
 	vn_node_count_error(node, ACL_ERR_SESSION_FULL, cnt[ACL_ERR_SESSION_FULL]);
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
