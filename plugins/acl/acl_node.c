@@ -1,0 +1,348 @@
+/*
+ * acl-plugin-in-ip4 (ip4-unicast arc, keyed on the RX interface) and
+ * acl-plugin-out-ip4 (ip4-output arc, keyed on the TX interface): the
+ * interface's applied list decides, first match wins, and a packet no rule
+ * matches is dropped ("acl implicit deny").
+ *
+ * Per vector: (1) a classifier key per packet (struct acl_key: protocol,
+ * addresses, ports or ICMP type/code, TCP flags) into this thread's scratch;
+ * (2) for each run of packets on one interface: one acquire load of the
+ * list, a bulk session lookup when this thread has sessions (hits pass),
+ * one rte_acl_classify over the misses, then the verdicts; (3) a few expired
+ * sessions swept; (4) one enqueue. No locks, no allocation; counters are this
+ * thread's own.
+ *
+ * Reads: the IPv4 header (input: at data offset 0; output: after the 14-byte
+ * rewrite), the L4 header's first 14 bytes when present, vn_meta rx_if/tx_if.
+ * Writes: vn_meta.error on drops, feature_arc. Next: error-drop, then the
+ * arc's later features and end (added at graph build).
+ * Errors: "acl deny" and "acl implicit deny" (drop reasons); counters
+ * "acl session created", "acl session table full". Permits and session hits
+ * are counted per interface and direction (`show acl-plugin interface`),
+ * not here: `show errors` stays a list of drops and rare events.
+ * Cycles/packet: see docs/acl.md.
+ */
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <vecnet/feature.h>
+
+#include "acl.h"
+
+enum acl_error {
+	ACL_ERR_DENY,
+	ACL_ERR_IMPLICIT_DENY,
+	ACL_ERR_SESSION_NEW,
+	ACL_ERR_SESSION_FULL,
+	ACL_N_ERR,
+};
+
+static const char *const acl_error_names[] = {
+	[ACL_ERR_DENY] = "acl deny",
+	[ACL_ERR_IMPLICIT_DENY] = "acl implicit deny",
+	[ACL_ERR_SESSION_NEW] = "acl session created",
+	[ACL_ERR_SESSION_FULL] = "acl session table full",
+};
+
+#define ACL_SWEEP_PER_VECTOR 8
+
+static int
+acl_thread_init(struct vn_graph *g, struct vn_node *node)
+{
+	node->ctx = acl_worker_get(g->thread_index);
+	return node->ctx ? 0 : -1;
+}
+
+static void
+acl_thread_fini(struct vn_graph *g, struct vn_node *node)
+{
+	if (node->ctx)
+		acl_worker_put(g->thread_index);
+	node->ctx = NULL;
+}
+
+/* Relaxed store: the CLI reads these while we run; a plain store on x86. */
+static inline void
+acl_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+static inline void
+acl_key_fill(struct acl_key *k, const struct rte_mbuf *m, uint32_t l3off)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3off);
+	uint32_t avail = rte_pktmbuf_data_len(m) - l3off;
+	uint32_t hl = (ip->version_ihl & 0xf) * 4;
+	const uint8_t *l4 = (const uint8_t *)ip + hl;
+
+	*k = (struct acl_key){
+		.proto = ip->next_proto_id,
+		.src = ip->src_addr,
+		.dst = ip->dst_addr,
+	};
+	/* A non-first fragment has no L4 header: ports and flags read as 0. */
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK))
+		return;
+	switch (k->proto) {
+	case IPPROTO_TCP:
+		if (avail >= hl + 14) {
+			memcpy(&k->sport, l4, 4);
+			k->tcp_flags = l4[13];
+			k->is_l4 = 1;
+		}
+		break;
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		if (avail >= hl + 4) {
+			memcpy(&k->sport, l4, 4);
+			k->is_l4 = 1;
+		}
+		break;
+	case IPPROTO_ICMP:
+		if (avail >= hl + 8) {
+			k->sport = rte_cpu_to_be_16(l4[0]); /* type */
+			k->dport = rte_cpu_to_be_16(l4[1]); /* code */
+			memcpy(&k->icmp_id, l4 + 4, 2);
+			k->is_l4 = 1;
+		}
+		break;
+	default:
+		k->is_l4 = 1; /* addresses and protocol are the whole flow */
+		break;
+	}
+}
+
+static inline void
+acl_count_rule(const struct acl_rule_ref *ref, uint32_t t, uint64_t pkts, uint64_t bytes)
+{
+	if (ref && likely(t < ref->n_threads)) {
+		struct acl_counter *c = ref->counter + (size_t)t * ref->stride;
+		acl_add(&c->packets, pkts);
+		acl_add(&c->bytes, bytes);
+	}
+}
+
+/* The next feature is the same for every packet of a run (one interface):
+ * computed for the first packet that passes, copied to the others. */
+struct acl_pass {
+	struct rte_mbuf *first; /* NULL until a packet of the run passed */
+	uint16_t next;
+};
+
+static inline uint16_t
+acl_next(struct vn_node *node, struct rte_mbuf *m, struct acl_pass *p)
+{
+	if (p->first) {
+		vn_meta(m)->feature_arc = vn_meta(p->first)->feature_arc;
+		return p->next;
+	}
+	p->first = m;
+	p->next = vn_feature_next(node, m);
+	return p->next;
+}
+
+/* Decides a run of n packets that share interface if_index. */
+static inline void
+acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t if_index,
+	struct rte_mbuf **pkts, struct acl_key *keys, struct acl_sess_key *skeys,
+	uint16_t *nexts, uint16_t n, uint64_t now, uint32_t l3off, uint32_t *cnt)
+{
+	const struct acl_list_fp *fp = acl_fp_get(dir, if_index);
+	const uint8_t *data[VN_FRAME_SIZE];
+	uint32_t res[VN_FRAME_SIZE];
+	uint16_t miss[VN_FRAME_SIZE];
+	uint16_t n_miss = 0;
+	uint32_t t = w->thread_index;
+	struct acl_if_counters *ic;
+	uint64_t c_permit = 0, c_deny = 0, c_implicit = 0, c_hit = 0;
+	bool has_sess = w->n_sessions != 0;
+	struct acl_pass first_pass = {.first = NULL};
+
+	if (!fp) {
+		/* Being removed from this interface: pass, as without ACLs. */
+		for (uint16_t i = 0; i < n; i++)
+			nexts[i] = vn_feature_next(node, pkts[i]);
+		return;
+	}
+	ic = &w->ifc[if_index][dir];
+	if (has_sess) {
+		uint64_t tmo_tcp = acl_session_timeout_tsc(IPPROTO_TCP);
+		uint64_t tmo_other = acl_session_timeout_tsc(IPPROTO_UDP);
+		const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+		int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
+
+		for (uint16_t i = 0; i < n; i++)
+			acl_sess_key_make(&skeys[i], &keys[i], if_index);
+		for (uint16_t b = 0; b < n; b += RTE_HASH_LOOKUP_BULK_MAX) {
+			uint16_t nb = VN_MIN(n - b, RTE_HASH_LOOKUP_BULK_MAX);
+			for (uint16_t i = 0; i < nb; i++)
+				kp[i] = &skeys[b + i];
+			rte_hash_lookup_bulk(w->hash, kp, nb, pos);
+			for (uint16_t i = 0; i < nb; i++) {
+				uint16_t k = b + i;
+				struct acl_session *s = pos[i] >= 0 ? &w->sessions[pos[i]] : NULL;
+				if (s && s->in_use &&
+				    now - s->last_tsc <= (keys[k].proto == IPPROTO_TCP ? tmo_tcp
+										      : tmo_other)) {
+					s->last_tsc = now;
+					acl_add(&s->packets, 1);
+					nexts[k] = acl_next(node, pkts[k], &first_pass);
+					c_hit++;
+				} else {
+					data[n_miss] = (const uint8_t *)&keys[k];
+					miss[n_miss++] = k;
+				}
+			}
+		}
+	} else {
+		for (uint16_t i = 0; i < n; i++) {
+			data[i] = (const uint8_t *)&keys[i];
+			miss[i] = i;
+		}
+		n_miss = n;
+	}
+	if (n_miss && fp->ctx)
+		rte_acl_classify(fp->ctx, data, res, n_miss, 1);
+	else
+		memset(res, 0, n_miss * sizeof(res[0]));
+	/* Runs of packets decided by one rule add to its counter once. */
+	const struct acl_rule_ref *last = NULL;
+	uint64_t run_pkts = 0, run_bytes = 0;
+
+	for (uint16_t q = 0; q < n_miss; q++) {
+		uint16_t k = miss[q];
+		struct rte_mbuf *m = pkts[k];
+		const struct acl_rule_ref *ref;
+
+		if (res[q] == 0) {
+			vn_drop_reason(node, m, ACL_ERR_IMPLICIT_DENY);
+			nexts[k] = VN_NEXT_DROP;
+			c_implicit++;
+			continue;
+		}
+		ref = &fp->refs[res[q] - 1];
+		if (ref != last) {
+			acl_count_rule(last, t, run_pkts, run_bytes);
+			last = ref;
+			run_pkts = run_bytes = 0;
+		}
+		run_pkts++;
+		run_bytes += rte_pktmbuf_pkt_len(m) - l3off;
+		if (ref->action == ACL_DENY) {
+			vn_drop_reason(node, m, ACL_ERR_DENY);
+			nexts[k] = VN_NEXT_DROP;
+			c_deny++;
+			continue;
+		}
+		nexts[k] = acl_next(node, m, &first_pass);
+		c_permit++;
+		if (ref->action == ACL_PERMIT_REFLECT && acl_sess_eligible(&keys[k])) {
+			acl_sess_key_make(&skeys[k], &keys[k], if_index);
+			if (acl_session_add(w, &skeys[k], now, ref->acl_index, ref->rule_index,
+					    dir) == 0)
+				cnt[ACL_ERR_SESSION_NEW]++;
+			else
+				cnt[ACL_ERR_SESSION_FULL]++;
+		}
+	}
+	acl_count_rule(last, t, run_pkts, run_bytes);
+	acl_add(&ic->permit, c_permit);
+	acl_add(&ic->deny, c_deny);
+	acl_add(&ic->implicit_deny, c_implicit);
+	acl_add(&ic->session_hit, c_hit);
+}
+
+static inline uint16_t
+acl_if_of(struct rte_mbuf *m, enum acl_dir dir)
+{
+	return dir == ACL_DIR_OUT ? vn_meta(m)->tx_if : vn_meta(m)->rx_if;
+}
+
+static inline uint16_t
+acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n,
+		enum acl_dir dir)
+{
+	struct acl_worker *w = node->ctx;
+	uint32_t l3off = dir == ACL_DIR_OUT ? RTE_ETHER_HDR_LEN : 0;
+	uint16_t nexts[VN_FRAME_SIZE];
+	uint32_t cnt[ACL_N_ERR] = {0};
+	uint64_t now = rte_rdtsc();
+	uint16_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		if (i + 8 <= n) {
+			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + 4], void *, l3off));
+			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + 5], void *, l3off));
+			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + 6], void *, l3off));
+			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + 7], void *, l3off));
+		}
+		acl_key_fill(&w->keys[i], pkts[i], l3off);
+		acl_key_fill(&w->keys[i + 1], pkts[i + 1], l3off);
+		acl_key_fill(&w->keys[i + 2], pkts[i + 2], l3off);
+		acl_key_fill(&w->keys[i + 3], pkts[i + 3], l3off);
+	}
+	for (; i < n; i++)
+		acl_key_fill(&w->keys[i], pkts[i], l3off);
+
+	for (i = 0; i < n;) {
+		uint16_t ifx = acl_if_of(pkts[i], dir), j = i + 1;
+		while (j < n && acl_if_of(pkts[j], dir) == ifx)
+			j++;
+		if (ifx < VN_IF_MAX)
+			acl_run(w, node, dir, ifx, pkts + i, w->keys + i, w->skeys + i, nexts + i,
+				j - i, now, l3off, cnt);
+		else
+			for (uint16_t k = i; k < j; k++)
+				nexts[k] = vn_feature_next(node, pkts[k]);
+		i = j;
+	}
+	if (w->n_sessions)
+		acl_session_sweep(w, now, ACL_SWEEP_PER_VECTOR);
+	vn_node_count_error(node, ACL_ERR_SESSION_NEW, cnt[ACL_ERR_SESSION_NEW]);
+	vn_node_count_error(node, ACL_ERR_SESSION_FULL, cnt[ACL_ERR_SESSION_FULL]);
+	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	return n;
+}
+
+static uint16_t
+acl_in_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	return acl_node_inline(g, node, pkts, n, ACL_DIR_IN);
+}
+
+static uint16_t
+acl_out_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	return acl_node_inline(g, node, pkts, n, ACL_DIR_OUT);
+}
+
+VN_NODE_REGISTER(acl_in) = {
+	.name = ACL_NODE_IN,
+	.fn = acl_in_fn,
+	.n_next = 1,
+	.n_errors = ACL_N_ERR,
+	.error_names = acl_error_names,
+	.thread_init = acl_thread_init,
+	.thread_fini = acl_thread_fini,
+};
+
+VN_NODE_REGISTER(acl_out) = {
+	.name = ACL_NODE_OUT,
+	.fn = acl_out_fn,
+	.n_next = 1,
+	.n_errors = ACL_N_ERR,
+	.error_names = acl_error_names,
+	.thread_init = acl_thread_init,
+	.thread_fini = acl_thread_fini,
+};
+
+VN_FEATURE_REGISTER(acl_in) = {
+	.arc = "ip4-unicast",
+	.node = ACL_NODE_IN,
+};
+
+VN_FEATURE_REGISTER(acl_out) = {
+	.arc = "ip4-output",
+	.node = ACL_NODE_OUT,
+};

@@ -1,0 +1,570 @@
+/*
+ * ACL plugin: rule syntax, and rule semantics on real packets through the
+ * graph (ip4-input -> acl-plugin-in-ip4 -> capture at ip4-lookup, and
+ * acl-plugin-out-ip4 -> capture at interface-output): prefixes, port and
+ * ICMP ranges, TCP flags, first match wins across the ACLs of a list, the
+ * implicit deny, counters, replacement, refusals that keep the old ACL,
+ * reflexive sessions and their timeout, the config section and Lua.
+ * Linked with acl_objs directly (tests/CMakeLists.txt), so the plugin's
+ * nodes, commands, config section and Lua functions are registered.
+ */
+#include <CUnit/CUnit.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_ip.h>
+#include <vecnet/cli.h>
+#include <vecnet/config.h>
+#include <vecnet/feature.h>
+#include <vecnet/fib.h>
+#include <vecnet/interface.h>
+#include <vecnet/lua.h>
+#include <vecnet/neighbor.h>
+#include <vecnet/rcu.h>
+
+#include "acl.h"
+#include "vn_test.h"
+#include "vn_test_graph.h"
+
+VT_CAPTURE_NODE(lookup_cap, "test-ip4-lookup");
+VT_CAPTURE_NODE(out_cap, "test-if-output");
+
+static const uint8_t mac0[6] = {0x02, 0, 0, 0, 0xaa, 0x00};
+static const uint8_t mac1[6] = {0x02, 0, 0, 0, 0xbb, 0x00};
+static struct vn_cli_out *out;
+static struct vn_graph *g;
+
+#define IP(a, b, c, d) RTE_IPV4(a, b, c, d)
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
+
+/* --- helpers ------------------------------------------------------------- */
+
+static int
+cmd(const char *line)
+{
+	vn_cli_out_reset(out);
+	return vn_cli_execute(line, out);
+}
+
+static const char *
+cmd_ok(const char *line)
+{
+	int rc = cmd(line);
+
+	if (rc != 0)
+		fprintf(stderr, "\n  '%s' failed: %s\n", line, vn_cli_out_errmsg(out));
+	CU_ASSERT_EQUAL(rc, 0);
+	return vn_cli_out_text(out);
+}
+
+static bool
+has(const char *text, const char *needle)
+{
+	if (strstr(text, needle))
+		return true;
+	fprintf(stderr, "\n  '%s' not in:\n%s\n", needle, text);
+	return false;
+}
+
+struct flow {
+	uint8_t proto;
+	uint32_t src, dst;
+	uint16_t sport, dport; /* ICMP: type, code */
+	uint8_t flags; /* TCP */
+	uint16_t icmp_id;
+	uint16_t frag_off; /* in 8-byte units */
+};
+
+/* The IPv4 packet of a flow, at offset off of a fresh mbuf. */
+static struct rte_mbuf *
+mk(const struct flow *f, uint16_t rx_if, uint16_t off)
+{
+	uint16_t l4 = f->proto == IPPROTO_TCP ? 20 : 8;
+	struct rte_mbuf *m = vt_pkt(off + 20 + l4, rx_if);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, off);
+	uint8_t *p = (uint8_t *)(ip + 1);
+
+	*ip = (struct rte_ipv4_hdr){
+		.version_ihl = 0x45,
+		.total_length = rte_cpu_to_be_16(20 + l4),
+		.time_to_live = 64,
+		.fragment_offset = rte_cpu_to_be_16(f->frag_off),
+		.next_proto_id = f->proto,
+		.src_addr = rte_cpu_to_be_32(f->src),
+		.dst_addr = rte_cpu_to_be_32(f->dst),
+	};
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (f->proto == IPPROTO_ICMP) {
+		p[0] = (uint8_t)f->sport;
+		p[1] = (uint8_t)f->dport;
+		p[4] = f->icmp_id >> 8;
+		p[5] = f->icmp_id & 0xff;
+	} else {
+		p[0] = f->sport >> 8;
+		p[1] = f->sport & 0xff;
+		p[2] = f->dport >> 8;
+		p[3] = f->dport & 0xff;
+		if (f->proto == IPPROTO_TCP) {
+			p[12] = 5 << 4;
+			p[13] = f->flags;
+		}
+	}
+	return m;
+}
+
+/* Sends one packet in on interface rx_if; true when it reached ip4-lookup. */
+static bool
+in_passes(uint16_t rx_if, struct flow f)
+{
+	struct rte_mbuf *m = mk(&f, rx_if, 0);
+	bool ok;
+
+	vt_capture_reset(&lookup_cap);
+	vt_inject(g, "ip4-input", &m, 1);
+	ok = lookup_cap.n == 1;
+	vt_capture_reset(&lookup_cap);
+	return ok;
+}
+
+/* Sends one packet out of tx_if through acl-plugin-out-ip4 (data at the
+ * Ethernet header, as ip4-rewrite leaves it); true when it got through. */
+static bool
+out_passes(uint16_t tx_if, struct flow f)
+{
+	struct rte_mbuf *m = mk(&f, 0, RTE_ETHER_HDR_LEN);
+	bool ok;
+
+	vn_meta(m)->tx_if = tx_if;
+	vt_capture_reset(&out_cap);
+	vt_inject(g, ACL_NODE_OUT, &m, 1);
+	ok = out_cap.n == 1;
+	vt_capture_reset(&out_cap);
+	return ok;
+}
+
+static uint64_t
+err_total(const char *node, const char *name)
+{
+	return vn_error_total(vt_err(node, name));
+}
+
+static struct flow
+tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	return (struct flow){.proto = IPPROTO_TCP, .src = src, .dst = dst, .sport = sport,
+			     .dport = dport, .flags = flags};
+}
+
+static struct flow
+udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport)
+{
+	return (struct flow){.proto = IPPROTO_UDP, .src = src, .dst = dst, .sport = sport,
+			     .dport = dport};
+}
+
+static struct flow
+icmp(uint32_t src, uint32_t dst, uint8_t type, uint8_t code, uint16_t id)
+{
+	return (struct flow){.proto = IPPROTO_ICMP, .src = src, .dst = dst, .sport = type,
+			     .dport = code, .icmp_id = id};
+}
+
+static int
+suite_init(void)
+{
+	if (vn_test_eal_init() < 0 || vn_rcu_init(4) < 0)
+		return -1;
+	out = vn_cli_out_new();
+	if (!out)
+		return -1;
+	if (vn_interface_create_virtual("lan0", mac0, 1500, NULL) < 0 ||
+	    vn_interface_create_virtual("lan1", mac1, 1500, NULL) < 0 || vn_fib_init(1u << 16) < 0 ||
+	    vn_neighbor_init() < 0 || vn_graph_build() < 0)
+		return -1;
+	acl_control_init();
+	g = vn_graph_create(0);
+	return g ? 0 : -1;
+}
+
+/* The graph's arcs onto the capture nodes (asserts need a running test). */
+static void
+test_graph_setup(void)
+{
+	vt_redirect(g, "ip4-input", "ip4-lookup", "test-ip4-lookup");
+	vt_redirect(g, ACL_NODE_IN, "ip4-lookup", "test-ip4-lookup");
+	vt_redirect(g, ACL_NODE_OUT, "interface-output", "test-if-output");
+}
+
+static int
+suite_fini(void)
+{
+	acl_reset();
+	vt_capture_reset(&lookup_cap);
+	vt_capture_reset(&out_cap);
+	if (g)
+		vn_graph_destroy(g);
+	acl_control_fini();
+	vn_cli_out_free(out);
+	return 0;
+}
+
+/* --- rule text ----------------------------------------------------------- */
+
+static void
+test_rule_parse(void)
+{
+	struct acl_rule r, *rs;
+	uint32_t n;
+	char err[256], buf[256];
+
+	CU_ASSERT_EQUAL(acl_rule_parse("permit", &r, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(r.action, ACL_PERMIT);
+	CU_ASSERT_EQUAL(r.src.len, 0);
+	CU_ASSERT_EQUAL(r.proto, 0);
+	CU_ASSERT_EQUAL(r.dport_hi, 65535);
+
+	CU_ASSERT_EQUAL(acl_rule_parse("permit+reflect src 10.0.1.7/24 dst 10.9.9.9 proto tcp "
+				       "sport 1024-65535 dport 80 tcp-flags 2 18",
+				       &r, err, sizeof(err)),
+			0);
+	CU_ASSERT_EQUAL(r.action, ACL_PERMIT_REFLECT);
+	CU_ASSERT_EQUAL(r.src.addr, IP(10, 0, 1, 0)); /* host bits cleared */
+	CU_ASSERT_EQUAL(r.src.len, 24);
+	CU_ASSERT_EQUAL(r.dst.len, 32);
+	CU_ASSERT_EQUAL(r.proto, 6);
+	CU_ASSERT_EQUAL(r.sport_lo, 1024);
+	CU_ASSERT_EQUAL(r.dport_lo, 80);
+	CU_ASSERT_EQUAL(r.dport_hi, 80);
+	CU_ASSERT_EQUAL(r.tcp_flags_value, 2);
+	CU_ASSERT_EQUAL(r.tcp_flags_mask, 18);
+	CU_ASSERT_STRING_EQUAL(acl_rule_format(&r, buf, sizeof(buf)),
+			       "permit+reflect src 10.0.1.0/24 dst 10.9.9.9/32 proto 6 sport "
+			       "1024-65535 dport 80 tcp-flags 2 18");
+	/* What show prints parses back to the same rule. */
+	{
+		struct acl_rule r2;
+		CU_ASSERT_EQUAL(acl_rule_parse(buf, &r2, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(memcmp(&r, &r2, sizeof(r)), 0);
+	}
+	CU_ASSERT_EQUAL(acl_rule_parse("action 0 proto icmp icmp-type 8 icmp-code 0-3", &r, err,
+				       sizeof(err)),
+			0);
+	CU_ASSERT_EQUAL(r.action, ACL_DENY);
+	CU_ASSERT_EQUAL(r.sport_lo, 8);
+	CU_ASSERT_EQUAL(r.sport_hi, 8);
+	CU_ASSERT_EQUAL(r.dport_hi, 3);
+
+	/* Errors name the problem. */
+	CU_ASSERT_EQUAL(acl_rule_parse("allow", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT(has(err, "'allow'"));
+	CU_ASSERT_EQUAL(acl_rule_parse("permit src 10.0.0.0/33", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT(has(err, "bad src prefix '10.0.0.0/33'"));
+	CU_ASSERT_EQUAL(acl_rule_parse("permit proto 6 dport 90-80", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT(has(err, "bad dport range '90-80'"));
+	CU_ASSERT_EQUAL(acl_rule_parse("permit proto 6 dport 70000", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(acl_rule_parse("permit dport 80", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT(has(err, "need a protocol"));
+	CU_ASSERT_EQUAL(acl_rule_parse("permit proto udp tcp-flags 2 2", &r, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT(has(err, "tcp-flags need proto tcp"));
+	CU_ASSERT_EQUAL(acl_rule_parse("permit proto tcp tcp-flags 3 1", &r, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_EQUAL(acl_rule_parse("permit proto tcp icmp-type 8", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(acl_rule_parse("permit proto 256", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(acl_rule_parse("permit src", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT(has(err, "'src' needs a value"));
+	CU_ASSERT_EQUAL(acl_rule_parse("permit colour blue", &r, err, sizeof(err)), -EINVAL);
+	CU_ASSERT(has(err, "unknown word 'colour'"));
+	CU_ASSERT_EQUAL(acl_rule_parse("  ", &r, err, sizeof(err)), -EINVAL);
+
+	CU_ASSERT_EQUAL(acl_rules_parse("deny proto 1, permit src 10.0.0.0/8,permit", &rs, &n, err,
+					sizeof(err)),
+			0);
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL(rs[0].action, ACL_DENY);
+	CU_ASSERT_EQUAL(rs[1].src.len, 8);
+	free(rs);
+	CU_ASSERT_EQUAL(acl_rules_parse("permit, bogus", &rs, &n, err, sizeof(err)), -EINVAL);
+	CU_ASSERT(has(err, "rule 2:"));
+	CU_ASSERT_EQUAL(acl_rules_parse("permit,", &rs, &n, err, sizeof(err)), -EINVAL);
+}
+
+/* --- semantics on packets ---------------------------------------------- */
+
+static void
+test_prefix_ports_implicit_deny(void)
+{
+	uint64_t implicit0 = err_total(ACL_NODE_IN, "acl implicit deny");
+	const char *t;
+
+	/* Before any ACL: everything passes, the node is not on the path. */
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 53)));
+	CU_ASSERT(has(cmd_ok("set acl-plugin acl permit src 10.0.1.0/24 proto udp dport 50-60, "
+			     "permit src 10.0.3.3 proto tcp"),
+		      "ACL index:0"));
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 53)));
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 200), IP(10, 0, 9, 9), 1000, 50)));
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 200), IP(10, 0, 9, 9), 1000, 60)));
+	CU_ASSERT(!in_passes(0, udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 49)));
+	CU_ASSERT(!in_passes(0, udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 61)));
+	CU_ASSERT(!in_passes(0, udp(IP(10, 0, 2, 2), IP(10, 0, 9, 9), 1000, 53)));
+	CU_ASSERT(!in_passes(0, tcp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 53, 0)));
+	CU_ASSERT(in_passes(0, tcp(IP(10, 0, 3, 3), IP(10, 0, 9, 9), 1, 2, 0)));
+	CU_ASSERT(!in_passes(0, tcp(IP(10, 0, 3, 4), IP(10, 0, 9, 9), 1, 2, 0)));
+	CU_ASSERT(!in_passes(0, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 8, 0, 1)));
+	/* Only lan0 input has it. */
+	CU_ASSERT(in_passes(1, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 8, 0, 1)));
+	CU_ASSERT_EQUAL(err_total(ACL_NODE_IN, "acl implicit deny") - implicit0, 6);
+
+	t = cmd_ok("show acl-plugin acl index 0");
+	CU_ASSERT(has(t, "0: permit src 10.0.1.0/24 dst 0.0.0.0/0 proto 17 sport 0-65535 dport "
+			 "50-60  packets 3 bytes 84"));
+	CU_ASSERT(has(t, "1: permit src 10.0.3.3/32 dst 0.0.0.0/0 proto 6 sport 0-65535 dport "
+			 "0-65535  packets 1 bytes 40"));
+	CU_ASSERT(has(t, "applied input on: lan0"));
+	t = cmd_ok("show acl-plugin interface lan0");
+	CU_ASSERT(has(t, "lan0             input  0                           4            0"
+			 "              6            0"));
+	CU_ASSERT(has(cmd_ok("show errors"), "acl implicit deny"));
+
+	/* Applying the list enabled the feature; removing it disables it. */
+	CU_ASSERT(has(cmd_ok("show interface features lan0"), "    acl-plugin-in-ip4        enabled"));
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	CU_ASSERT(in_passes(0, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 8, 0, 1)));
+	CU_ASSERT(has(cmd_ok("show interface features lan0"), "    acl-plugin-in-ip4        -"));
+	cmd_ok("delete acl-plugin acl index 0");
+}
+
+static void
+test_order_across_acls(void)
+{
+	uint64_t deny0 = err_total(ACL_NODE_IN, "acl deny");
+
+	/* First match wins, within an ACL and across the applied list. */
+	CU_ASSERT(has(cmd_ok("set acl-plugin acl deny src 10.0.1.5/32, permit src 10.0.1.0/24"),
+		      "ACL index:0"));
+	CU_ASSERT(has(cmd_ok("set acl-plugin acl permit src 10.0.1.5/32, deny src 10.0.0.0/8"),
+		      "ACL index:1"));
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	cmd_ok("set acl-plugin interface lan0 input acl 1");
+	CU_ASSERT(!in_passes(0, udp(IP(10, 0, 1, 5), IP(10, 0, 9, 9), 1, 2)));
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 6), IP(10, 0, 9, 9), 1, 2)));
+	CU_ASSERT(!in_passes(0, udp(IP(10, 0, 2, 6), IP(10, 0, 9, 9), 1, 2))); /* ACL 1 rule 1 */
+	CU_ASSERT_EQUAL(err_total(ACL_NODE_IN, "acl deny") - deny0, 2);
+	/* Reversed list: ACL 1 decides first. */
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 5), IP(10, 0, 9, 9), 1, 2)));
+	CU_ASSERT(!in_passes(0, udp(IP(10, 0, 1, 6), IP(10, 0, 9, 9), 1, 2)));
+	CU_ASSERT(has(cmd_ok("show acl-plugin interface lan0"), "1,0"));
+
+	/* An ACL in use cannot be deleted; a bad replacement keeps the old one. */
+	CU_ASSERT_EQUAL(cmd("delete acl-plugin acl index 0"), -1);
+	CU_ASSERT(has(vn_cli_out_errmsg(out), "ACL 0 is applied to lan0 input"));
+	CU_ASSERT_EQUAL(cmd("set acl-plugin acl index 0 permit, deny src 300.1.1.1"), -1);
+	CU_ASSERT(has(vn_cli_out_errmsg(out), "rule 2: bad src prefix '300.1.1.1'"));
+	CU_ASSERT_EQUAL(cmd("set acl-plugin acl index 7 permit"), -1);
+	CU_ASSERT(has(vn_cli_out_errmsg(out), "no ACL with index 7"));
+	CU_ASSERT_EQUAL(cmd("set acl-plugin interface lan0 input acl 9"), -1);
+	CU_ASSERT_EQUAL(cmd("set acl-plugin interface lan0 input acl 1"), -1);
+	CU_ASSERT(has(vn_cli_out_errmsg(out), "already applied"));
+	CU_ASSERT_EQUAL(cmd("set acl-plugin interface lan9 input acl 1"), -1);
+	CU_ASSERT_EQUAL(cmd("set acl-plugin interface lan0 sideways acl 1"), -1);
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl index 0"), "deny src 10.0.1.5/32"));
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 5), IP(10, 0, 9, 9), 1, 2)));
+
+	/* Replacing ACL 1 (in use) takes effect at once; its counters restart. */
+	cmd_ok("set acl-plugin acl index 1 deny src 10.0.1.5/32");
+	CU_ASSERT(!in_passes(0, udp(IP(10, 0, 1, 5), IP(10, 0, 9, 9), 1, 2)));
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 6), IP(10, 0, 9, 9), 1, 2))); /* ACL 0 rule 1 */
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl index 1"),
+		      "0: deny src 10.0.1.5/32 dst 0.0.0.0/0 proto 0  packets 1 bytes 28"));
+
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	cmd_ok("set acl-plugin interface lan0 input acl 1 del");
+	cmd_ok("delete acl-plugin acl index 0");
+	/* A freed index is reused first, as VPP's pool does. */
+	CU_ASSERT(has(cmd_ok("set acl-plugin acl permit"), "ACL index:0"));
+	cmd_ok("delete acl-plugin acl index 0");
+	cmd_ok("delete acl-plugin acl index 1");
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl"), "no ACLs"));
+}
+
+static void
+test_flags_icmp_fragments(void)
+{
+	cmd_ok("set acl-plugin acl permit proto tcp tcp-flags 2 18, permit proto icmp icmp-type 8 "
+	       "icmp-code 0, deny proto icmp, permit proto udp sport 0 dport 0");
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	CU_ASSERT(in_passes(0, tcp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 80, TCP_SYN)));
+	CU_ASSERT(!in_passes(0, tcp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 80, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(!in_passes(0, tcp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 80, TCP_ACK)));
+	CU_ASSERT(in_passes(0, tcp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 80, TCP_SYN | 0x08)));
+	CU_ASSERT(in_passes(0, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 8, 0, 7)));
+	CU_ASSERT(!in_passes(0, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 0, 0, 7)));
+	CU_ASSERT(!in_passes(0, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 8, 1, 7)));
+	/* A non-first fragment carries no ports: they read as 0. */
+	{
+		struct flow f = udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 53);
+		f.frag_off = 100;
+		CU_ASSERT(in_passes(0, f));
+		CU_ASSERT(!in_passes(0, udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 53)));
+	}
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	cmd_ok("delete acl-plugin acl index 0");
+}
+
+static void
+test_output_and_reflect(void)
+{
+	uint32_t client = IP(10, 0, 1, 2), server = IP(10, 0, 2, 2);
+	const char *t;
+
+	/* lan1 is the outside: only what the inside starts may come back. */
+	cmd_ok("set acl-plugin acl permit+reflect src 10.0.1.0/24");
+	cmd_ok("set acl-plugin acl deny src 0.0.0.0/0 proto tcp");
+	cmd_ok("set acl-plugin interface lan1 output acl 0");
+	cmd_ok("set acl-plugin interface lan1 input acl 1");
+
+	/* Outside-initiated: denied on lan1 input. */
+	CU_ASSERT(!in_passes(1, tcp(server, client, 5555, 22, TCP_SYN)));
+	CU_ASSERT(!in_passes(1, udp(server, client, 5555, 53))); /* implicit */
+	/* Inside client out through lan1: permitted, sessions made. */
+	CU_ASSERT(out_passes(1, tcp(client, server, 40000, 80, TCP_SYN)));
+	CU_ASSERT(out_passes(1, udp(client, server, 40001, 53)));
+	CU_ASSERT(out_passes(1, icmp(client, server, 8, 0, 77)));
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "total sessions: 3"));
+	CU_ASSERT(has(t, "lan1 proto 6 10.0.1.2:40000 <-> 10.0.2.2:80"));
+	/* Replies come back in on lan1. */
+	CU_ASSERT(in_passes(1, tcp(server, client, 80, 40000, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(in_passes(1, udp(server, client, 53, 40001)));
+	CU_ASSERT(in_passes(1, icmp(server, client, 0, 0, 77)));
+	/* ... but not to another port, nor another echo id. */
+	CU_ASSERT(!in_passes(1, tcp(server, client, 80, 40002, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(!in_passes(1, icmp(server, client, 0, 0, 78)));
+	/* A session is on its interface only: lan0 input has its own list. */
+	cmd_ok("set acl-plugin interface lan0 input acl 1");
+	CU_ASSERT(!in_passes(0, tcp(server, client, 80, 40000, TCP_ACK)));
+	cmd_ok("set acl-plugin interface lan0 input acl 1 del");
+	t = cmd_ok("show acl-plugin interface lan1");
+	CU_ASSERT(has(t, "lan1             input  1                           0            2"
+			 "              2            3"));
+	CU_ASSERT(has(t, "lan1             output 0                           3            0"
+			 "              0            0"));
+	CU_ASSERT_EQUAL(err_total(ACL_NODE_OUT, "acl session created"), 3);
+
+	/* Idle sessions expire: lookups miss at once, the sweep drains them. */
+	cmd_ok("set acl-plugin session timeout udp idle 1");
+	cmd_ok("set acl-plugin session timeout tcp idle 1");
+	usleep(1200 * 1000);
+	CU_ASSERT(!in_passes(1, udp(server, client, 53, 40001)));
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "total sessions: 0"));
+	cmd_ok("set acl-plugin session timeout udp idle 600");
+	cmd_ok("set acl-plugin session timeout tcp idle 86400");
+	CU_ASSERT_EQUAL(cmd("set acl-plugin session timeout tcp idle 0"), -1);
+
+	cmd_ok("set acl-plugin interface lan1 output acl 0 del");
+	cmd_ok("set acl-plugin interface lan1 input acl 1 del");
+	cmd_ok("delete acl-plugin acl index 0");
+	cmd_ok("delete acl-plugin acl index 1");
+}
+
+static int
+config_apply(const char *yaml)
+{
+	struct vn_config cfg;
+	int rc = vn_config_load_string("acl.yaml", yaml, &cfg, NULL);
+
+	if (rc == 0) {
+		rc = vn_config_apply_sections(&cfg, stderr);
+		vn_config_free(&cfg);
+	}
+	return rc;
+}
+
+static void
+test_config_and_lua(void)
+{
+	struct vn_config cfg;
+	char *buf;
+	size_t len;
+	FILE *err = open_memstream(&buf, &len);
+
+	/* Bad rules and references fail the check, with line and column. */
+	CU_ASSERT_EQUAL(vn_config_load_string("acl.yaml",
+					      "acl:\n  acls:\n    - rules:\n        - permit\n"
+					      "        - deny src 10.0.0.0/40\n",
+					      &cfg, err),
+			-1);
+	CU_ASSERT_EQUAL(vn_config_load_string("acl.yaml",
+					      "acl:\n  acls:\n    - rules: [permit]\n"
+					      "  interfaces:\n    - { name: lan0, input: [1] }\n",
+					      &cfg, err),
+			-1);
+	CU_ASSERT_EQUAL(vn_config_load_string("acl.yaml", "acl:\n  acls:\n    - rules: []\n", &cfg,
+					      err),
+			-1);
+	CU_ASSERT_EQUAL(vn_config_load_string("acl.yaml", "acl:\n  colour: blue\n", &cfg, err), -1);
+	fclose(err);
+	CU_ASSERT(has(buf, "acl.yaml:5:11: acl.acls[0].rules[1]: bad src prefix '10.0.0.0/40'"));
+	CU_ASSERT(has(buf, "acl.yaml:5:29: acl.interfaces[0].input[0]: ACL 1 is not defined"));
+	free(buf);
+
+	CU_ASSERT_EQUAL(config_apply("acl:\n"
+				     "  session-timeouts: { udp-idle: 30 }\n"
+				     "  acls:\n"
+				     "    - tag: no-ping\n"
+				     "      rules: [\"deny proto icmp\", \"permit\"]\n"
+				     "  interfaces:\n"
+				     "    - { name: lan0, input: [0] }\n"),
+			0);
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl"), "acl-index 0 count 2 tag {no-ping}"));
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "udp and others idle 30s"));
+	CU_ASSERT(!in_passes(0, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 8, 0, 1)));
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1, 2)));
+
+	/* Lua: the same control API. */
+	CU_ASSERT(has(cmd_ok("lua eval return vecnet.acl_set('permit proto icmp', 0, 'ping-ok')"),
+		      "0"));
+	CU_ASSERT(in_passes(0, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 8, 0, 1)));
+	CU_ASSERT(has(cmd_ok("lua eval return vecnet.acl_counters(0)[1].packets"), "1"));
+	CU_ASSERT(has(cmd_ok("lua eval return vecnet.acl_set('deny proto tcp')"), "1"));
+	cmd_ok("lua eval vecnet.acl_interface('lan0', 'input', 1)");
+	CU_ASSERT(has(cmd_ok("show acl-plugin interface lan0"), "0,1"));
+	CU_ASSERT_EQUAL(cmd("lua eval vecnet.acl_set('permit bogus')"), -1);
+	CU_ASSERT(has(vn_cli_out_errmsg(out), "unknown word 'bogus'"));
+	CU_ASSERT_EQUAL(cmd("lua eval vecnet.acl_delete(1)"), -1);
+	cmd_ok("lua eval vecnet.acl_interface('lan0', 'input', 1, false)");
+	cmd_ok("lua eval vecnet.acl_delete(1)");
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	cmd_ok("delete acl-plugin acl index 0");
+	acl_timeout_udp_s = 600;
+}
+
+int
+main(void)
+{
+	CU_TestInfo tests[] = {
+		{"graph with capture nodes", test_graph_setup},
+		{"rule syntax and errors", test_rule_parse},
+		{"prefixes, port ranges, implicit deny, counters", test_prefix_ports_implicit_deny},
+		{"first match wins across ACLs; refusals keep the old ACL",
+		 test_order_across_acls},
+		{"tcp flags, icmp type/code, fragments", test_flags_icmp_fragments},
+		{"output direction and reflexive sessions", test_output_and_reflect},
+		{"config section and Lua", test_config_and_lua},
+		CU_TEST_INFO_NULL,
+	};
+	CU_SuiteInfo suites[] = {
+		{"acl", suite_init, suite_fini, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
+
+	return vn_test_run(suites);
+}
