@@ -44,7 +44,6 @@ enum {
 	I2O_ERR_NO_SESSION,
 	I2O_ERR_COLLISION,
 	/* counters */
-	I2O_CNT_TRANSLATED,
 	I2O_CNT_CREATED,
 	I2O_CNT_PASSED,
 	I2O_CNT_HAIRPIN,
@@ -63,7 +62,6 @@ static const char *const in2out_errors[] = {
 	[I2O_ERR_ICMP_NO_SESSION] = "icmp error without a session",
 	[I2O_ERR_NO_SESSION] = "echo reply without a session",
 	[I2O_ERR_COLLISION] = "session key in use",
-	[I2O_CNT_TRANSLATED] = "packets translated",
 	[I2O_CNT_CREATED] = "sessions created",
 	[I2O_CNT_PASSED] = "packets passed untranslated",
 	[I2O_CNT_HAIRPIN] = "packets hairpinned",
@@ -72,8 +70,9 @@ static const char *const in2out_errors[] = {
 
 struct i2o_ctx {
 	uint32_t now;
+	struct nat44_next_cache nc;
 	uint16_t hairpin_next;
-	uint64_t translated, created, passed, hairpin, icmp_err;
+	uint64_t created, passed, hairpin, icmp_err;
 };
 
 static inline uint16_t
@@ -90,12 +89,11 @@ i2o_fast(struct vn_node *node, struct nat44_session *s, struct rte_mbuf *m, stru
 	s->last_seen = c->now;
 	s->pkts_i2o++;
 	s->bytes_i2o += rte_be_to_cpu_16(ip->total_length);
-	c->translated++;
 	if (unlikely(s->flags & NAT44_S_HAIRPIN)) {
 		c->hairpin++;
 		return c->hairpin_next;
 	}
-	return vn_feature_next(node, m);
+	return nat44_feature_next(node, m, &c->nc);
 }
 
 static inline uint16_t
@@ -109,7 +107,7 @@ static inline uint16_t
 i2o_pass(struct vn_node *node, struct rte_mbuf *m, struct i2o_ctx *c)
 {
 	c->passed++;
-	return vn_feature_next(node, m);
+	return nat44_feature_next(node, m, &c->nc);
 }
 
 /* ICMP error from an inside host about a packet it received from outside. */
@@ -134,7 +132,7 @@ i2o_icmp_error(struct vn_node *node, struct nat44_worker *w, struct rte_mbuf *m,
 	c->icmp_err++;
 	if (s->flags & NAT44_S_HAIRPIN)
 		return c->hairpin_next;
-	return vn_feature_next(node, m);
+	return nat44_feature_next(node, m, &c->nc);
 }
 
 static uint16_t
@@ -228,7 +226,7 @@ in2out_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 	struct nat44_worker *w = nat44_worker_self(g);
 	uint16_t nexts[VN_FRAME_SIZE];
 	int32_t idx[NAT44_CHUNK];
-	struct i2o_ctx c = {0};
+	struct i2o_ctx c = {.nc = {.rx_if = UINT16_MAX}};
 
 	if (unlikely(!w)) {
 		for (uint16_t i = 0; i < n; i++)
@@ -261,8 +259,6 @@ in2out_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 		}
 	}
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
-	if (c.translated)
-		vn_node_count_error(node, I2O_CNT_TRANSLATED, c.translated);
 	if (c.created)
 		vn_node_count_error(node, I2O_CNT_CREATED, c.created);
 	if (c.passed)

@@ -89,6 +89,30 @@ nat44_is_external(const struct nat44_pool *pool, const struct nat44_static_table
 	return nat44_pool_has(pool, addr) || nat44_static_has_ext_addr(st, addr);
 }
 
+/* vn_feature_next() for a run of packets from one interface: the interface
+ * snapshot cannot change within a vector (RCU), so the arc is computed once
+ * per receiving interface and reused. */
+struct nat44_next_cache {
+	uint16_t rx_if;
+	uint16_t next;
+	uint16_t pos;
+};
+
+static inline uint16_t
+nat44_feature_next(const struct vn_node *node, struct rte_mbuf *m, struct nat44_next_cache *nc)
+{
+	struct vn_meta *md = vn_meta(m);
+
+	if (likely(md->rx_if == nc->rx_if)) {
+		md->feature_arc = nc->pos;
+		return nc->next;
+	}
+	nc->next = vn_feature_next(node, m);
+	nc->rx_if = md->rx_if;
+	nc->pos = md->feature_arc;
+	return nc->next;
+}
+
 static inline void
 nat44_count(uint64_t *c, uint64_t v)
 {

@@ -38,7 +38,6 @@ enum {
 	O2I_ERR_ICMP_NO_SESSION,
 	O2I_ERR_COLLISION,
 	/* counters */
-	O2I_CNT_TRANSLATED,
 	O2I_CNT_CREATED,
 	O2I_CNT_PASSED,
 	O2I_CNT_ICMP_ERROR,
@@ -53,7 +52,6 @@ static const char *const out2in_errors[] = {
 	[O2I_ERR_TRUNCATED] = "truncated l4 header",
 	[O2I_ERR_ICMP_NO_SESSION] = "icmp error without a session",
 	[O2I_ERR_COLLISION] = "session key in use",
-	[O2I_CNT_TRANSLATED] = "packets translated",
 	[O2I_CNT_CREATED] = "sessions created (static mappings)",
 	[O2I_CNT_PASSED] = "packets passed untranslated",
 	[O2I_CNT_ICMP_ERROR] = "icmp errors translated",
@@ -61,7 +59,8 @@ static const char *const out2in_errors[] = {
 
 struct o2i_ctx {
 	uint32_t now;
-	uint64_t translated, created, passed, icmp_err;
+	struct nat44_next_cache nc;
+	uint64_t created, passed, icmp_err;
 };
 
 static inline uint16_t
@@ -78,8 +77,7 @@ o2i_fast(struct vn_node *node, struct nat44_session *s, struct rte_mbuf *m, stru
 	s->last_seen = c->now;
 	s->pkts_o2i++;
 	s->bytes_o2i += rte_be_to_cpu_16(ip->total_length);
-	c->translated++;
-	return vn_feature_next(node, m);
+	return nat44_feature_next(node, m, &c->nc);
 }
 
 static inline uint16_t
@@ -93,7 +91,7 @@ static inline uint16_t
 o2i_pass(struct vn_node *node, struct rte_mbuf *m, struct o2i_ctx *c)
 {
 	c->passed++;
-	return vn_feature_next(node, m);
+	return nat44_feature_next(node, m, &c->nc);
 }
 
 /* ICMP error from outside about a packet we translated on its way out. */
@@ -116,7 +114,7 @@ o2i_icmp_error(struct vn_node *node, struct nat44_worker *w, struct rte_mbuf *m,
 	s = &w->sess[idx];
 	nat44_xlate_icmp_error(ip, in, in_l4len, true, s->in_addr, s->in_addr, s->in_port);
 	c->icmp_err++;
-	return vn_feature_next(node, m);
+	return nat44_feature_next(node, m, &c->nc);
 }
 
 static uint16_t
@@ -206,7 +204,7 @@ out2in_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 	struct nat44_worker *w = nat44_worker_self(g);
 	uint16_t nexts[VN_FRAME_SIZE];
 	int32_t idx[NAT44_CHUNK];
-	struct o2i_ctx c = {0};
+	struct o2i_ctx c = {.nc = {.rx_if = UINT16_MAX}};
 
 	if (unlikely(!w)) {
 		for (uint16_t i = 0; i < n; i++)
@@ -238,8 +236,6 @@ out2in_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 		}
 	}
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
-	if (c.translated)
-		vn_node_count_error(node, O2I_CNT_TRANSLATED, c.translated);
 	if (c.created)
 		vn_node_count_error(node, O2I_CNT_CREATED, c.created);
 	if (c.passed)
