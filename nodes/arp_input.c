@@ -3,7 +3,8 @@
  *
  * Input: ARP packets from ethernet-input, data at the ARP header (the old
  * Ethernet header is in the headroom).
- * A request whose target is one of the rx interface's addresses is turned into
+ * A request whose target is one of the rx interface's addresses (or a proxied
+ * address, include/vecnet/arp_proxy.h) is turned into
  * the reply in place, gets a fresh Ethernet header and goes to port-tx on the
  * interface it came from. Replies addressed to us, and gratuitous ARP, teach
  * the neighbour table (vn_neighbor_post_learn: a ring the main thread drains)
@@ -22,6 +23,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <string.h>
+#include <vecnet/arp_proxy.h>
 #include <vecnet/interface.h>
 #include <vecnet/neighbor.h>
 #include <vecnet/node.h>
@@ -214,7 +216,9 @@ arp_input_one(struct vn_node *node, struct rte_mbuf *m, struct arp_input_counts 
 		goto drop;
 	}
 
-	if (op == RTE_ARP_OP_REQUEST && vn_if_has_addr(fp, tpa)) {
+	/* Our own addresses, or proxied ones (NAT pool addresses, arp_proxy.h). */
+	if (op == RTE_ARP_OP_REQUEST &&
+	    (vn_if_has_addr(fp, tpa) || vn_arp_proxy_match(fp->if_index, tpa))) {
 		/* spa 0.0.0.0 is an RFC 5227 probe: answer, but there is nothing to learn. */
 		if (spa != 0)
 			arp_learn(fp, spa, &d->arp_sha, c);

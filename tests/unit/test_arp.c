@@ -9,10 +9,12 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <vecnet/arp_proxy.h>
 #include <vecnet/fib.h>
 #include <vecnet/interface.h>
 #include <vecnet/neighbor.h>
@@ -231,6 +233,44 @@ test_request_not_for_us(void)
 
 	assert_dropped("arp-input", "arp request not for us");
 	CU_ASSERT_FALSE(learned(if_up, IP(10, 0, 1, 50), peer_mac));
+}
+
+/* Proxy ARP: a range added for an interface is answered there with the
+ * interface's MAC and the requested address; not on another interface, and
+ * not after its last reference is deleted. */
+static void
+test_proxy_arp(void)
+{
+	CU_ASSERT_EQUAL(vn_arp_proxy_add(if_up, IP(10, 0, 1, 100), IP(10, 0, 1, 110)), 0);
+	CU_ASSERT_EQUAL(vn_arp_proxy_add(if_up, IP(10, 0, 1, 100), IP(10, 0, 1, 110)), 0);
+	CU_ASSERT_EQUAL(vn_arp_proxy_count(), 1);
+	CU_ASSERT_EQUAL(vn_arp_proxy_add(if_up, IP(10, 0, 1, 5), IP(10, 0, 1, 4)), -EINVAL);
+	CU_ASSERT(vn_arp_proxy_match(if_up, IP(10, 0, 1, 105)));
+	CU_ASSERT_FALSE(vn_arp_proxy_match(if_up, IP(10, 0, 1, 111)));
+	CU_ASSERT_FALSE(vn_arp_proxy_match(if_down, IP(10, 0, 1, 105)));
+
+	inject1("arp-input",
+		arp_pkt(RTE_ARP_OP_REQUEST, peer_mac, IP(10, 0, 1, 2), IP(10, 0, 1, 107), if_up));
+	CU_ASSERT_EQUAL(drop_cap.n, 0);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(tx_cap.pkts[0], struct rte_ether_hdr *);
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
+	CU_ASSERT_EQUAL(a->arp_opcode, rte_cpu_to_be_16(RTE_ARP_OP_REPLY));
+	CU_ASSERT_EQUAL(memcmp(a->arp_data.arp_sha.addr_bytes, our_mac, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(eth->src_addr.addr_bytes, our_mac, 6), 0);
+	CU_ASSERT_EQUAL(a->arp_data.arp_sip, rte_cpu_to_be_32(IP(10, 0, 1, 107)));
+	CU_ASSERT_EQUAL(a->arp_data.arp_tip, rte_cpu_to_be_32(IP(10, 0, 1, 2)));
+	vt_capture_reset(&tx_cap);
+
+	/* One reference left: still answered; none left: not for us. */
+	CU_ASSERT_EQUAL(vn_arp_proxy_del(if_up, IP(10, 0, 1, 100), IP(10, 0, 1, 110)), 0);
+	CU_ASSERT(vn_arp_proxy_match(if_up, IP(10, 0, 1, 100)));
+	CU_ASSERT_EQUAL(vn_arp_proxy_del(if_up, IP(10, 0, 1, 100), IP(10, 0, 1, 110)), 0);
+	CU_ASSERT_EQUAL(vn_arp_proxy_del(if_up, IP(10, 0, 1, 100), IP(10, 0, 1, 110)), -ENOENT);
+	CU_ASSERT_EQUAL(vn_arp_proxy_count(), 0);
+	inject1("arp-input",
+		arp_pkt(RTE_ARP_OP_REQUEST, peer_mac, IP(10, 0, 1, 2), IP(10, 0, 1, 107), if_up));
+	assert_dropped("arp-input", "arp request not for us");
 }
 
 static void
@@ -583,6 +623,7 @@ main(void)
 		{"request for our second address", test_request_second_address},
 		{"probe answered, not learned", test_probe_answered_not_learned},
 		{"request not for us", test_request_not_for_us},
+		{"proxy arp ranges", test_proxy_arp},
 		{"reply to us learned", test_reply_to_us_learned},
 		{"reply from off-subnet sender not learned", test_reply_off_subnet_not_learned},
 		{"reply not for us", test_reply_not_for_us},

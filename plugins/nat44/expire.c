@@ -1,0 +1,49 @@
+/*
+ * nat44-expire: an input node, polled on every forwarding thread, that
+ * sweeps the thread's own session table. Every millisecond it looks at the
+ * next 4096 slots and deletes at most 256 sessions that timed out (per
+ * protocol and TCP state, nat44_session_timeout) or lost their pool address
+ * or static mapping. The work per poll is bounded, so a worker never stalls;
+ * a table of 1M sessions is swept in about a quarter of a second, so a
+ * session outlives its timeout by at most that plus the timestamp's one
+ * second granularity. No packets: it produces nothing.
+ */
+#include <rte_cycles.h>
+
+#include "node_common.h"
+
+#define NAT44_EXPIRE_SCAN 4096
+#define NAT44_EXPIRE_DEL 256
+
+enum { EXP_CNT_DELETED, EXP_N_CNT };
+
+static const char *const expire_counters[] = {
+	[EXP_CNT_DELETED] = "sessions expired or purged",
+};
+
+static uint16_t
+expire_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, uint16_t z)
+{
+	struct nat44_worker *w = nat44_worker_self(g);
+	uint64_t tsc;
+	uint32_t n;
+
+	if (!w)
+		return 0;
+	tsc = rte_rdtsc();
+	if (tsc < w->next_scan_tsc)
+		return 0;
+	w->next_scan_tsc = tsc + nat44_main.tsc_hz / 1000;
+	n = nat44_expire_step(w, nat44_now_from_tsc(tsc), NAT44_EXPIRE_SCAN, NAT44_EXPIRE_DEL);
+	if (n)
+		vn_node_count_error(node, EXP_CNT_DELETED, n);
+	return 0;
+}
+
+VN_NODE_REGISTER(nat44_expire) = {
+	.name = "nat44-expire",
+	.type = VN_NODE_INPUT,
+	.fn = expire_fn,
+	.n_errors = EXP_N_CNT,
+	.error_names = expire_counters,
+};

@@ -1,0 +1,201 @@
+/*
+ * Per-worker session table. Sessions live in a flat array of cache lines;
+ * two rte_hash tables map each direction's 5-tuple to the slot, so a packet
+ * from either side finds its session with one lookup. Only the owning worker
+ * reads or writes them (no locks, no RW-concurrency flags); `show` reads the
+ * array, never the hashes. Free slots are a stack; slots never move, so the
+ * expiry sweep walks [0, hwm) in order.
+ *
+ * Both hashes use the extendable-bucket table, so an insert fails only when
+ * `cap` keys are in: a full table is exactly `cap` sessions.
+ */
+#define VN_LOG_MOD "nat44"
+#include <errno.h>
+#include <rte_hash.h>
+#include <rte_malloc.h>
+#include <stdio.h>
+
+#include "nat44.h"
+#include "tcp_state.h"
+
+static struct rte_hash *
+hash_create(const char *what, uint32_t index, uint32_t cap)
+{
+	static uint32_t seq; /* names are unique per process */
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = cap,
+		.key_len = sizeof(struct nat44_key),
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = 0,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	snprintf(name, sizeof(name), "nat44_%s_%u_%u", what, index, seq++);
+	return rte_hash_create(&p);
+}
+
+int
+nat44_worker_alloc(struct nat44_worker **out, uint32_t index, uint32_t cap, uint32_t n_fwd)
+{
+	struct nat44_worker *w;
+	uint32_t per;
+
+	if (cap < NAT44_MIN_SESSIONS || n_fwd == 0 || index >= n_fwd)
+		return -EINVAL;
+	w = rte_zmalloc("nat44_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	if (!w)
+		return -ENOMEM;
+	w->cap = cap;
+	w->index = index;
+	w->rnd = 0x2545f491u ^ (index * 0x9e3779b9u);
+	per = (65536 - NAT44_PORT_MIN) / n_fwd;
+	w->port_lo = (uint16_t)(NAT44_PORT_MIN + index * per);
+	w->port_hi = index == n_fwd - 1 ? 65535 : (uint16_t)(w->port_lo + per - 1);
+	w->sess = rte_zmalloc("nat44_sessions", (size_t)cap * sizeof(*w->sess), RTE_CACHE_LINE_SIZE);
+	w->free_stack = rte_malloc("nat44_free", (size_t)cap * sizeof(uint32_t), 0);
+	w->i2o = hash_create("i2o", index, cap);
+	w->o2i = hash_create("o2i", index, cap);
+	if (!w->sess || !w->free_stack || !w->i2o || !w->o2i) {
+		nat44_worker_free(w);
+		return -ENOMEM;
+	}
+	*out = w;
+	return 0;
+}
+
+void
+nat44_worker_free(struct nat44_worker *w)
+{
+	if (!w)
+		return;
+	rte_hash_free(w->i2o);
+	rte_hash_free(w->o2i);
+	rte_free(w->sess);
+	rte_free(w->free_stack);
+	rte_free(w);
+}
+
+int32_t
+nat44_session_lookup(const struct nat44_worker *w, bool o2i, const struct nat44_key *k)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(o2i ? w->o2i : w->i2o, k, &data) < 0)
+		return -1;
+	return (int32_t)(uintptr_t)data;
+}
+
+static inline void
+count_store(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, v, __ATOMIC_RELAXED);
+}
+
+/* The caller has looked up the in2out key (missing) and, for a port it did
+ * not allocate itself, the out2in key: rte_hash_add_key_data would silently
+ * re-point an existing key. */
+int32_t
+nat44_session_create(struct nat44_worker *w, const struct nat44_session *s)
+{
+	struct nat44_key ki, ko;
+	uint32_t slot;
+
+	if (w->hwm - w->n_free >= w->cap)
+		return -ENOSPC;
+	slot = w->n_free ? w->free_stack[--w->n_free] : w->hwm++;
+	nat44_session_i2o_key(s, &ki);
+	nat44_session_o2i_key(s, &ko);
+	if (rte_hash_add_key_data(w->i2o, &ki, (void *)(uintptr_t)slot) < 0)
+		goto fail;
+	if (rte_hash_add_key_data(w->o2i, &ko, (void *)(uintptr_t)slot) < 0) {
+		rte_hash_del_key(w->i2o, &ki);
+		goto fail;
+	}
+	w->sess[slot] = *s;
+	w->sess[slot].flags |= NAT44_S_USED;
+	count_store(&w->n_sessions[nat44_proto_idx(s->proto)],
+		    w->n_sessions[nat44_proto_idx(s->proto)] + 1);
+	count_store(&w->created, w->created + 1);
+	return (int32_t)slot;
+fail:
+	w->free_stack[w->n_free++] = slot;
+	return -ENOSPC;
+}
+
+void
+nat44_session_delete(struct nat44_worker *w, uint32_t idx)
+{
+	struct nat44_session *s = &w->sess[idx];
+	struct nat44_key k;
+
+	if (!(s->flags & NAT44_S_USED))
+		return;
+	nat44_session_i2o_key(s, &k);
+	rte_hash_del_key(w->i2o, &k);
+	nat44_session_o2i_key(s, &k);
+	rte_hash_del_key(w->o2i, &k);
+	count_store(&w->n_sessions[nat44_proto_idx(s->proto)],
+		    w->n_sessions[nat44_proto_idx(s->proto)] - 1);
+	s->flags = 0;
+	w->free_stack[w->n_free++] = idx;
+}
+
+uint32_t
+nat44_session_timeout(const struct nat44_session *s, const struct nat44_timeouts *t)
+{
+	switch (s->proto) {
+	case IPPROTO_TCP:
+		return nat44_tcp_established(s->tcp) ? __atomic_load_n(&t->tcp_est, __ATOMIC_RELAXED)
+						     : __atomic_load_n(&t->tcp_trans, __ATOMIC_RELAXED);
+	case IPPROTO_UDP:
+		return __atomic_load_n(&t->udp, __ATOMIC_RELAXED);
+	default:
+		return __atomic_load_n(&t->icmp, __ATOMIC_RELAXED);
+	}
+}
+
+/* A session whose address left the pool, or whose static mapping is gone. */
+static bool
+orphaned(const struct nat44_session *s, const struct nat44_pool *pool,
+	 const struct nat44_static_table *st)
+{
+	const struct nat44_static *m;
+
+	if (!(s->flags & NAT44_S_STATIC))
+		return !nat44_pool_has(pool, s->out_addr);
+	m = nat44_static_by_local(st, s->in_addr, s->in_port, s->proto);
+	return !m || m->ext_addr != s->out_addr;
+}
+
+uint32_t
+nat44_expire_step(struct nat44_worker *w, uint32_t now, uint32_t max_scan, uint32_t max_del)
+{
+	const struct nat44_pool *pool = nat44_pool_get();
+	const struct nat44_static_table *st = nat44_statics_get();
+	uint32_t i = w->scan_pos, end, n_exp = 0, n_purge = 0;
+
+	if (i >= w->hwm)
+		i = 0;
+	end = i + max_scan < w->hwm ? i + max_scan : w->hwm;
+	for (; i < end && n_exp + n_purge < max_del; i++) {
+		struct nat44_session *s = &w->sess[i];
+		if (!(s->flags & NAT44_S_USED))
+			continue;
+		if (now - s->last_seen >= nat44_session_timeout(s, &nat44_main.timeouts)) {
+			nat44_session_delete(w, i);
+			n_exp++;
+		} else if (orphaned(s, pool, st)) {
+			nat44_session_delete(w, i);
+			n_purge++;
+		}
+	}
+	w->scan_pos = i >= w->hwm ? 0 : i;
+	if (n_exp)
+		count_store(&w->expired, w->expired + n_exp);
+	if (n_purge)
+		count_store(&w->purged, w->purged + n_purge);
+	return n_exp + n_purge;
+}
