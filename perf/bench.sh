@@ -15,6 +15,9 @@
 #   scn_NAME_frames          number of frames in its pcap (sizes the pool)
 #   scn_NAME_gen MAC OUT     writes its pcap, frames addressed to MAC
 #   scn_NAME_config          YAML appended to the engine's config (its sections)
+#   scn_NAME_report CTL SOCK optional: after the window, prints extra `BENCH ...`
+#                            lines (e.g. from the plugin's show commands); the
+#                            last round's lines go under the table
 # A scenario runs by default when its plugin was built.
 set -euo pipefail
 
@@ -315,6 +318,10 @@ for round in $(seq "$ROUNDS"); do
 		$PY "$ROOT/perf/measure.py" engine --ctl "$CTL" --sock "$TMP/$s.sock" --tx-if out0 \
 			--warmup "$WARMUP" --window "$WINDOW" >"$TMP/m.json" ||
 			{ tail -20 "$TMP/$s.log" >&2; exit 1; }
+		if declare -F "$(scn_fn "$s" report)" >/dev/null; then
+			"$(scn_fn "$s" report)" "$CTL" "$TMP/$s.sock" >"$TMP/extra-$s.txt" ||
+				log "$s: its report hook failed"
+		fi
 		engine_stop "$s"
 		echo "{\"kind\":\"engine\",\"scenario\":\"$s\",\"round\":$round,\"m\":$(cat "$TMP/m.json")}" >>"$RES"
 	done
@@ -377,6 +384,7 @@ OUT="$ROOT/perf/results/$(date +%Y%m%d-%H%M%S)-$SHA$DIRTY.txt"
 	echo "hugepages $HUGE, rounds $ROUNDS, warm-up ${WARMUP}s, window ${WINDOW}s, engine worker on CPU 1, testpmd forwarding core 1"
 	echo
 	$PY "$ROOT/perf/report.py" --tsc-hz "$TSC" "$RES"
+	cat "$TMP"/extra-*.txt 2>/dev/null || true
 } >"$TMP/report.txt"
 cp "$TMP/report.txt" "$OUT"
 $PY "$ROOT/perf/report.py" --tsc-hz "$TSC" --raw "$RES" >>"$OUT"
