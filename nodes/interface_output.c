@@ -39,7 +39,7 @@ static uint16_t
 output_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t first = vn_meta(pkts[0])->tx_if, diff = 0;
-	const struct vn_if_fp *fp = vn_if_fp(first);
+	const struct vn_if_fp *fp = first < VN_IF_MAX ? vn_if_fp(first) : NULL;
 
 	/* The usual vector leaves on one interface: one state check for all of it. */
 	for (uint16_t i = 1; i < n; i++)

@@ -375,6 +375,17 @@ test_rx_interface_down(void)
 	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_dn, true), 0);
 	assert_dropped("ethernet-input", "interface is down");
 	CU_ASSERT_EQUAL(g->if_counters[if_dn].drops, 1);
+	graph_fresh();
+
+	/* Broadcast too: a down interface takes nothing. */
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	m = vt_ether_frame(bcast, mac_peer, RTE_ETHER_TYPE_IPV4,
+			   udp_l3(PEER_IP, IP(192, 0, 2, 10), L3_LEN, 0, 1));
+	vn_meta(m)->rx_if = if_dn;
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_dn, false), 0);
+	inject1("ethernet-input", m);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_dn, true), 0);
+	assert_dropped("ethernet-input", "interface is down");
 }
 
 /* ---- ip4-input ---------------------------------------------------------- */
@@ -427,6 +438,16 @@ test_header_checks(void)
 	rte_pktmbuf_mtod_offset(m, uint8_t *, RTE_ETHER_HDR_LEN + 21)[0] ^= 0x80;
 	inject1("ethernet-input", m);
 	assert_dropped("ip4-input", "bad IPv4 header checksum");
+	graph_fresh();
+
+	/* 19 bytes of IPv4 whose header checksum is right over the 20 bytes in the
+	 * buffer (the 20th is stale): a short packet, however well it sums. */
+	m = udp_frame(PEER_IP, IP(192, 0, 2, 10), L3_LEN, 0);
+	frame_ip(m)->total_length = rte_cpu_to_be_16(19);
+	fix_ip_cksum(frame_ip(m));
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - (RTE_ETHER_HDR_LEN + 19));
+	inject1("ethernet-input", m);
+	assert_dropped("ip4-input", "packet shorter than an IPv4 header");
 }
 
 static void
