@@ -191,14 +191,16 @@ struct acl_session {
 	uint8_t fwd_side; /* which side of the key (0 = a) sent the creating packet */
 	uint8_t tcp_track; /* created by a SYN: the handshake decides the timeout */
 	uint8_t tcp_seen[2]; /* TCP flags seen forward [0] and backward [1] */
+	uint16_t acl_index; /* the permit+reflect rule that created it (< ACL_MAX) */
+	uint16_t rule_index; /* < ACL_RULES_MAX */
 	uint8_t pad[2];
-	uint32_t acl_index; /* the permit+reflect rule that created it */
-	uint32_t rule_index;
 	uint64_t created_tsc;
 	uint64_t last_tsc; /* any hitting thread stores it (relaxed) */
 	uint64_t packets; /* hits by the owner (owner-only writes) */
 	uint64_t packets_other; /* hits by other threads (atomic add: rare, cross-thread) */
 } __rte_cache_aligned;
+_Static_assert(sizeof(struct acl_session) == 64, "one cache line per session");
+_Static_assert(ACL_MAX <= 65536 && ACL_RULES_MAX <= 65536, "indices fit acl_session's u16");
 
 /* The one session table (NULL until an ACL with a permit+reflect rule is
  * applied). rte_hash with lock-free readers and several writers; positions

@@ -373,7 +373,7 @@ acl_interface_set(uint32_t if_index, enum acl_dir dir, uint32_t acl_index, bool 
 	/* After the grace period no thread classifies with the old list, so no
 	 * session of this ACL here can be made any more: delete those there are
 	 * (VPP does so too), here on the main thread, off the fast path. */
-	if (!is_add && acls[acl_index]->has_reflect) {
+	if (!is_add) {
 		uint32_t gone = acl_sessions_purge(if_index, dir, acl_index);
 		if (gone)
 			VN_INFO("%s %s: %u session(s) of ACL %u deleted", ifp->name,

@@ -142,14 +142,15 @@ acl_sess_table_free(void)
 uint64_t
 acl_sessions_live(void)
 {
-	uint64_t n = 0;
+	int64_t n = 0;
 
+	/* Counters read one by one while threads run: never below 0. */
 	for (uint32_t t = 0; t < ACL_MAX_THREADS; t++)
 		if (acl_workers[t])
-			n += __atomic_load_n(&acl_workers[t]->n_created, __ATOMIC_RELAXED) -
-			     __atomic_load_n(&acl_workers[t]->n_expired, __ATOMIC_RELAXED) -
-			     acl_ctl_deleted[t];
-	return n;
+			n += (int64_t)(__atomic_load_n(&acl_workers[t]->n_created, __ATOMIC_RELAXED) -
+				       __atomic_load_n(&acl_workers[t]->n_expired, __ATOMIC_RELAXED) -
+				       acl_ctl_deleted[t]);
+	return n > 0 ? (uint64_t)n : 0;
 }
 
 int
