@@ -4,7 +4,7 @@
 #                2x the cycles/packet of ip4-1flow (the ACL-free path).
 #   acl-reflect  ip4-10kflows' traffic (10,000 UDP flows) through a permit+reflect
 #                rule on in0 input: after the first pass every packet is a session
-#                hit (10k sessions in the worker's table).
+#                hit (10k sessions in the shared session table).
 scenario_add acl-1k acl
 scenario_add acl-reflect acl
 

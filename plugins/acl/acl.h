@@ -4,7 +4,7 @@
  *   acl_rule.c      rule text <-> struct acl_rule (CLI, YAML and Lua all parse here)
  *   acl_classify.c  rte_acl contexts: one per applied list (interface, direction)
  *   acl_node.c      the two feature nodes (ip4-unicast input, ip4-output output)
- *   acl_session.c   reflexive sessions: one rte_hash per forwarding thread
+ *   acl_session.c   reflexive sessions: one rte_hash shared by every thread
  *   acl_control.c   the control API: ACL table, applied lists, RCU publishing
  *   acl_cli.c       commands; acl_config.c the `acl:` section; acl_lua.c Lua
  *   acl_plugin.c    descriptor and hooks
@@ -14,12 +14,14 @@
  * load per run of packets; a change builds a new one (and a new rte_acl
  * context) off the fast path, publishes the pointer, waits a grace period
  * (vn_rcu_synchronize) and frees the old. Per-rule counters live in the ACL
- * object, one cache-aligned row per thread; sessions and per-interface
- * counters live in struct acl_worker, one per thread.
+ * object, one cache-aligned row per thread; per-interface counters live in
+ * struct acl_worker, one per thread; sessions in one shared table
+ * (acl_session.c explains who writes what).
  */
 #ifndef VN_ACL_H
 #define VN_ACL_H
 
+#include <netinet/in.h>
 #include <rte_acl.h>
 #include <rte_byteorder.h>
 #include <rte_hash.h>
@@ -33,7 +35,9 @@
 #define ACL_LIST_RULES_MAX 262144 /* rules in one applied list, all ACLs together */
 #define ACL_MAX_THREADS 128
 #define ACL_TAG_MAX 64
-#define ACL_SESSIONS_DEFAULT 65536 /* per forwarding thread */
+#define ACL_SESSIONS_DEFAULT 65536 /* one table, shared by every thread */
+#define ACL_SESSIONS_MIN 1024
+#define ACL_SESSIONS_MAX (1u << 24)
 
 enum acl_action { ACL_DENY = 0, ACL_PERMIT = 1, ACL_PERMIT_REFLECT = 2 };
 enum acl_dir { ACL_DIR_IN = 0, ACL_DIR_OUT = 1, ACL_N_DIR };
@@ -94,6 +98,8 @@ struct acl {
 	uint32_t stride; /* counters per thread row (n_rules rounded up to a cache line) */
 	uint32_t n_threads; /* rows */
 	struct acl_counter *counters; /* [thread * stride + rule], rte_malloc'd */
+	struct acl_counter *base; /* [rule]: sums at the last clear (main thread) */
+	bool has_reflect; /* a permit+reflect rule */
 };
 
 /* Where a classifier result (userdata - 1) points. */
@@ -140,8 +146,11 @@ const struct acl *acl_get(uint32_t index);
 uint32_t acl_count_slots(void); /* 1 + highest index in use, or 0 */
 /* Applied list of an interface direction: n and the ACL indices. */
 uint32_t acl_interface_list(uint32_t if_index, enum acl_dir dir, const uint32_t **acls);
-/* A rule's counters summed over threads. */
+/* A rule's counters summed over threads, since the last clear. */
 void acl_rule_counter(const struct acl *a, uint32_t rule, struct acl_counter *sum);
+/* clear acl-plugin counters: rule counters of every ACL (a snapshot; the
+ * workers' counters are never written by the control plane). */
+void acl_counters_clear(void);
 /* Thread count for counter rows, fixed at init. */
 uint32_t acl_n_threads(void);
 
@@ -152,7 +161,7 @@ struct acl_list_fp *acl_list_build(struct acl *const *acls, const uint32_t *indi
 				   uint32_t n_acls, char *err, size_t len);
 void acl_list_free(struct acl_list_fp *fp);
 
-/* --- acl_session.c: per-thread state --------------------------------------- */
+/* --- acl_session.c: the shared session table, per-thread state ----------- */
 /* Canonical 5-tuple plus interface: both directions give the same key. */
 struct acl_sess_key {
 	uint32_t a_addr, b_addr; /* network order, a <= b */
@@ -162,16 +171,51 @@ struct acl_sess_key {
 	uint16_t if_index;
 };
 
+#define ACL_OWNER_FREE 0u /* struct acl_session.owner: nobody */
+#define ACL_OWNER_DEAD UINT32_MAX /* being deleted by whoever claimed it */
+
+#define ACL_TCP_FIN 0x01
+#define ACL_TCP_SYN 0x02
+#define ACL_TCP_RST 0x04
+#define ACL_TCP_ACK 0x10
+
+/* One record per hash position, in a table shared by every thread. The
+ * creator owns it (owner = thread + 1, claimed by compare-and-swap) and is the
+ * only one to expire it; the control plane deletes by claiming it the same
+ * way. Any thread that hits it refreshes last_tsc and ORs TCP flags in. */
 struct acl_session {
-	struct acl_sess_key key;
-	uint64_t created_tsc;
-	uint64_t last_tsc; /* written by the owner thread; show reads it */
-	uint64_t packets;
-	uint32_t acl_index; /* the permit+reflect rule that created it */
-	uint32_t rule_index;
-	uint8_t in_use;
+	struct acl_sess_key key; /* stable while owned */
+	uint32_t owner; /* ACL_OWNER_FREE, thread + 1, or ACL_OWNER_DEAD */
+	uint8_t in_use; /* release-stored last at creation, first cleared at deletion */
 	uint8_t dir; /* where it was created */
+	uint8_t fwd_side; /* which side of the key (0 = a) sent the creating packet */
+	uint8_t tcp_track; /* created by a SYN: the handshake decides the timeout */
+	uint8_t tcp_seen[2]; /* TCP flags seen forward [0] and backward [1] */
+	uint16_t acl_index; /* the permit+reflect rule that created it (< ACL_MAX) */
+	uint16_t rule_index; /* < ACL_RULES_MAX */
+	uint8_t pad[2];
+	uint64_t created_tsc;
+	uint64_t last_tsc; /* any hitting thread stores it (relaxed) */
+	uint64_t packets; /* hits by the owner (owner-only writes) */
+	uint64_t packets_other; /* hits by other threads (atomic add: rare, cross-thread) */
+} __rte_cache_aligned;
+_Static_assert(sizeof(struct acl_session) == 64, "one cache line per session");
+_Static_assert(ACL_MAX <= 65536 && ACL_RULES_MAX <= 65536, "indices fit acl_session's u16");
+
+/* The one session table (NULL until an ACL with a permit+reflect rule is
+ * applied). rte_hash with lock-free readers and several writers; positions
+ * index sessions[]. Published with a release store; replaced only when empty. */
+struct acl_sess_table {
+	struct rte_hash *hash;
+	struct acl_session *sessions; /* [n_slots] */
+	uint32_t capacity; /* entries asked of rte_hash */
+	uint32_t n_slots; /* positions rte_hash may return (per-lcore caches add some) */
 };
+
+extern struct acl_sess_table *acl_sess;
+/* Per interface: 1 when a list applied to it (either direction) holds a
+ * permit+reflect rule, so its packets are looked up in the session table. */
+extern uint8_t acl_if_reflect[VN_IF_MAX];
 
 /* Counters per (interface, direction) per thread: every decision. */
 struct acl_if_counters {
@@ -181,32 +225,79 @@ struct acl_if_counters {
 	uint64_t session_hit; /* passed by a reflexive session */
 };
 
+/* Timeouts of one vector, in TSC ticks. */
+struct acl_timeouts {
+	uint64_t tcp_idle, tcp_transient, udp;
+};
+
 struct acl_worker {
 	uint32_t thread_index;
 	uint32_t refs; /* nodes using it (two per thread) */
-	struct rte_hash *hash;
-	struct acl_session *sessions; /* by hash position */
-	uint32_t capacity;
-	uint32_t n_sessions; /* live entries in hash (owner writes) */
-	uint32_t sweep_next; /* rte_hash_iterate cursor */
+	uint32_t sweep_next; /* rte_hash_iterate cursor over the shared table */
+	/* Written by this thread only (relaxed stores; show reads them). */
 	uint64_t n_created, n_expired, n_full;
+	uint64_t n_hit_other; /* session hits on a session another thread owns */
 	struct acl_if_counters ifc[VN_IF_MAX][ACL_N_DIR];
 	/* Scratch for one vector. */
 	struct acl_key keys[VN_FRAME_SIZE];
 	struct acl_sess_key skeys[VN_FRAME_SIZE];
+	uint8_t sides[VN_FRAME_SIZE];
 } __rte_cache_aligned;
 
 extern struct acl_worker *acl_workers[ACL_MAX_THREADS];
-/* Idle timeouts in seconds, set by the control plane, read per vector. */
-extern uint32_t acl_timeout_tcp_s, acl_timeout_udp_s;
-extern uint32_t acl_sessions_max; /* capacity of tables created from now on */
+/* Timeouts in seconds, set by the control plane, read per vector. */
+extern uint32_t acl_timeout_tcp_s, acl_timeout_tcp_transient_s, acl_timeout_udp_s;
+extern uint32_t acl_sessions_max; /* capacity of the table when it is created */
+/* Sessions of thread t deleted by the control plane (written by main only). */
+extern uint64_t acl_ctl_deleted[ACL_MAX_THREADS];
 
 struct acl_worker *acl_worker_get(uint32_t thread_index); /* creates; main thread */
 void acl_worker_put(uint32_t thread_index);
-/* Idle timeout in TSC ticks for a protocol, from the current settings. */
-uint64_t acl_session_timeout_tsc(uint8_t proto);
+void acl_timeouts_get(struct acl_timeouts *t);
 
+static inline uint64_t
+acl_session_timeout(const struct acl_session *s, const struct acl_timeouts *t)
+{
+	uint8_t f0, f1;
+
+	if (s->key.proto != IPPROTO_TCP)
+		return t->udp;
+	f0 = __atomic_load_n(&s->tcp_seen[0], __ATOMIC_RELAXED);
+	f1 = __atomic_load_n(&s->tcp_seen[1], __ATOMIC_RELAXED);
+	/* Closing or reset: short. */
+	if ((f0 | f1) & (ACL_TCP_FIN | ACL_TCP_RST))
+		return t->tcp_transient;
+	/* Opened by a SYN: established once both sides sent SYN and ACK (VPP). */
+	if (s->tcp_track && ((f0 & (ACL_TCP_SYN | ACL_TCP_ACK)) != (ACL_TCP_SYN | ACL_TCP_ACK) ||
+			     (f1 & (ACL_TCP_SYN | ACL_TCP_ACK)) != (ACL_TCP_SYN | ACL_TCP_ACK)))
+		return t->tcp_transient;
+	return t->tcp_idle;
+}
+
+/* Idle beyond its timeout; a last_tsc slightly ahead (another core's TSC) is not. */
+static inline bool
+acl_session_expired(const struct acl_session *s, uint64_t now, const struct acl_timeouts *t)
+{
+	int64_t idle = (int64_t)(now - __atomic_load_n(&s->last_tsc, __ATOMIC_RELAXED));
+
+	return idle > (int64_t)acl_session_timeout(s, t);
+}
+
+/* ORs a packet's TCP flags into the session, by direction relative to the
+ * creating packet; an atomic OR only when a flag is new (a few times a
+ * connection), since two threads may carry the two directions. */
 static inline void
+acl_session_tcp_seen(struct acl_session *s, uint8_t side, uint8_t flags)
+{
+	uint8_t *seen = &s->tcp_seen[side != s->fwd_side];
+
+	flags &= ACL_TCP_FIN | ACL_TCP_SYN | ACL_TCP_RST | ACL_TCP_ACK;
+	if ((__atomic_load_n(seen, __ATOMIC_RELAXED) & flags) != flags)
+		__atomic_fetch_or(seen, flags, __ATOMIC_RELAXED);
+}
+
+/* Fills the canonical key; returns the side (0 = a) the packet was sent from. */
+static inline uint8_t
 acl_sess_key_make(struct acl_sess_key *s, const struct acl_key *k, uint16_t if_index)
 {
 	uint16_t sp = k->sport, dp = k->dport;
@@ -218,9 +309,10 @@ acl_sess_key_make(struct acl_sess_key *s, const struct acl_key *k, uint16_t if_i
 	s->if_index = if_index;
 	if (k->src < k->dst || (k->src == k->dst && sp <= dp)) {
 		s->a_addr = k->src, s->b_addr = k->dst, s->a_port = sp, s->b_port = dp;
-	} else {
-		s->a_addr = k->dst, s->b_addr = k->src, s->a_port = dp, s->b_port = sp;
+		return 0;
 	}
+	s->a_addr = k->dst, s->b_addr = k->src, s->a_port = dp, s->b_port = sp;
+	return 1;
 }
 
 /* A session may be made for this packet: ICMP only for echo request/reply. */
@@ -234,11 +326,34 @@ acl_sess_eligible(const struct acl_key *k)
 	return true;
 }
 
-/* Fast path (owner thread). */
-int acl_session_add(struct acl_worker *w, const struct acl_sess_key *key, uint64_t now,
-		    uint32_t acl_index, uint32_t rule_index, uint8_t dir);
-/* Deletes at most max expired sessions, resuming where the last call stopped. */
-void acl_session_sweep(struct acl_worker *w, uint64_t now, uint32_t max);
+/* Fast path. 0: made; 1: the flow already had one; -ENOSPC: table full. */
+int acl_session_add(struct acl_worker *w, struct acl_sess_table *st,
+		    const struct acl_sess_key *key, uint8_t side, uint8_t tcp_flags, uint64_t now,
+		    const struct acl_timeouts *t, uint32_t acl_index, uint32_t rule_index,
+		    uint8_t dir);
+/* Looks at up to max table entries, resuming where the last call stopped, and
+ * deletes those this thread owns that are expired. */
+void acl_session_sweep(struct acl_worker *w, struct acl_sess_table *st, uint64_t now,
+		       const struct acl_timeouts *t, uint32_t max);
+/* Sessions thread t owns now. */
+static inline uint64_t
+acl_worker_owned(const struct acl_worker *w)
+{
+	return w->n_created - w->n_expired -
+	       __atomic_load_n(&acl_ctl_deleted[w->thread_index], __ATOMIC_RELAXED);
+}
+
+/* Control plane (main thread). */
+int acl_sess_table_ensure(char *err, size_t len); /* creates the table if needed */
+void acl_sess_table_free(void); /* at exit, workers stopped */
+/* Changes the capacity: -EBUSY while sessions exist. */
+int acl_sess_table_set_size(uint32_t n, char *err, size_t len);
+/* Deletes the sessions matching if_index, dir and acl_index (UINT32_MAX:
+ * any); returns how many. */
+uint32_t acl_sessions_purge(uint32_t if_index, uint32_t dir, uint32_t acl_index);
+uint64_t acl_sessions_live(void); /* over all threads */
+/* clear acl-plugin counters: per-interface decision counters (snapshot). */
+void acl_if_counters_clear(void);
 
 /* Sums a per-interface counter set over threads. */
 void acl_if_counters_sum(uint32_t if_index, enum acl_dir dir, struct acl_if_counters *sum);

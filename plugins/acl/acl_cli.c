@@ -3,8 +3,11 @@
  *   set acl-plugin acl [index N] RULE[, RULE...] [tag TAG]
  *   delete acl-plugin acl index N
  *   set acl-plugin interface IF input|output acl N [del]
- *   set acl-plugin session timeout tcp|udp idle SECONDS
- *   show acl-plugin acl [index N] | show acl-plugin interface [IF] | show acl-plugin sessions
+ *   set acl-plugin session timeout tcp idle|transient SECONDS | udp idle SECONDS
+ *   set acl-plugin session table max-entries N
+ *   show acl-plugin acl [index N] | show acl-plugin interface [IF]
+ *   show acl-plugin sessions [interface IF] [skip N] [limit N]
+ *   clear acl-plugin sessions [interface IF] | clear acl-plugin counters
  * Each handler parses and calls the control API (acl_control.c).
  */
 #include <errno.h>
@@ -116,19 +119,37 @@ VN_CLI_COMMAND(acl_interface) = {
 };
 
 static int
-cli_set_timeout(struct vn_cli_out *out, struct vn_cli_args *args)
+cli_set_session(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	uint32_t *which, secs;
+	char err[256];
 
+	if (vn_cli_arg_keyword(args, "table")) {
+		if (!vn_cli_arg_keyword(args, "max-entries") ||
+		    !vn_cli_arg_u32_range(args, ACL_SESSIONS_MIN, ACL_SESSIONS_MAX, &secs) ||
+		    !vn_cli_args_end(args))
+			return vn_cli_unexpected(args);
+		if (acl_sess_table_set_size(secs, err, sizeof(err)) < 0)
+			return vn_cli_error(out, "set acl-plugin session table: %s", err);
+		return 0;
+	}
 	if (!vn_cli_arg_keyword(args, "timeout"))
 		return vn_cli_unexpected(args);
-	if (vn_cli_arg_keyword(args, "tcp"))
-		which = &acl_timeout_tcp_s;
-	else if (vn_cli_arg_keyword(args, "udp"))
+	if (vn_cli_arg_keyword(args, "tcp")) {
+		if (vn_cli_arg_keyword(args, "idle"))
+			which = &acl_timeout_tcp_s;
+		else if (vn_cli_arg_keyword(args, "transient"))
+			which = &acl_timeout_tcp_transient_s;
+		else
+			return vn_cli_unexpected(args);
+	} else if (vn_cli_arg_keyword(args, "udp")) {
+		if (!vn_cli_arg_keyword(args, "idle"))
+			return vn_cli_unexpected(args);
 		which = &acl_timeout_udp_s;
-	else
+	} else {
 		return vn_cli_unexpected(args);
-	if (!vn_cli_arg_keyword(args, "idle") || !vn_cli_arg_u32_range(args, 1, 86400 * 7, &secs))
+	}
+	if (!vn_cli_arg_u32_range(args, 1, 86400 * 7, &secs))
 		return vn_cli_unexpected(args);
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
@@ -138,9 +159,49 @@ cli_set_timeout(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(acl_timeout) = {
 	.path = "set acl-plugin session",
-	.syntax = "timeout tcp|udp idle SECONDS",
-	.help = "idle timeout of reflexive sessions (udp: every protocol but TCP)",
-	.fn = cli_set_timeout,
+	.syntax = "timeout tcp idle|transient SECONDS | timeout udp idle SECONDS | "
+		  "table max-entries N",
+	.help = "reflexive session timeouts (udp: every protocol but TCP; tcp transient: "
+		"before the handshake completes and after FIN/RST), or the table size (when empty)",
+	.fn = cli_set_session,
+};
+
+static int
+cli_clear_sessions(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint32_t if_index = UINT32_MAX, n;
+
+	if (vn_cli_arg_keyword(args, "interface") && !vn_cli_arg_ifname(args, &if_index))
+		return vn_cli_unexpected(args);
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	n = acl_sessions_purge(if_index, UINT32_MAX, UINT32_MAX);
+	vn_cli_printf(out, "%u session(s) deleted\n", n);
+	return 0;
+}
+
+VN_CLI_COMMAND(acl_clear_sessions) = {
+	.path = "clear acl-plugin sessions",
+	.syntax = "[interface IF]",
+	.help = "delete every reflexive session (or those of one interface)",
+	.fn = cli_clear_sessions,
+	.complete_ifname = true,
+};
+
+static int
+cli_clear_counters(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	(void)out;
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	acl_counters_clear();
+	return 0;
+}
+
+VN_CLI_COMMAND(acl_clear_counters) = {
+	.path = "clear acl-plugin counters",
+	.help = "restart the per-rule and per-interface counters from 0 (show errors: clear errors)",
+	.fn = cli_clear_counters,
 };
 
 static void
@@ -251,64 +312,109 @@ VN_CLI_COMMAND(acl_show_interface) = {
 	.complete_ifname = true,
 };
 
-#define ACL_SHOW_SESSIONS_MAX 100
+#define ACL_SHOW_SESSIONS_DEFAULT 100
 
 static int
 cli_show_sessions(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
-	uint32_t shown = 0, total = 0;
+	uint32_t limit = ACL_SHOW_SESSIONS_DEFAULT, skip = 0, only = UINT32_MAX;
+	uint32_t shown = 0, total = 0, owned[ACL_MAX_THREADS] = {0};
+	const struct acl_sess_table *st = acl_sess;
+	struct acl_timeouts tmo;
 
+	for (;;) {
+		if (vn_cli_arg_keyword(args, "limit")) {
+			if (!vn_cli_arg_u32_range(args, 0, UINT32_MAX, &limit))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "skip")) {
+			if (!vn_cli_arg_u32_range(args, 0, UINT32_MAX, &skip))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "interface")) {
+			if (!vn_cli_arg_ifname(args, &only))
+				return vn_cli_unexpected(args);
+		} else {
+			break;
+		}
+	}
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
-	vn_cli_printf(out, "timeouts: tcp idle %us, udp and others idle %us\n",
+	acl_timeouts_get(&tmo);
+	vn_cli_printf(out, "timeouts: tcp idle %us, tcp transient %us, udp and others idle %us\n",
 		      __atomic_load_n(&acl_timeout_tcp_s, __ATOMIC_RELAXED),
+		      __atomic_load_n(&acl_timeout_tcp_transient_s, __ATOMIC_RELAXED),
 		      __atomic_load_n(&acl_timeout_udp_s, __ATOMIC_RELAXED));
+	if (st)
+		vn_cli_printf(out, "table: one for all threads, capacity %u\n", st->capacity);
+	else
+		vn_cli_printf(out, "table: not created (no permit+reflect ACL applied yet), "
+				   "capacity %u\n",
+			      acl_sessions_max);
+	for (uint32_t p = 0; st && p < st->n_slots; p++) {
+		const struct acl_session *s = &st->sessions[p];
+		uint32_t owner = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
+		if (owner == ACL_OWNER_FREE || owner == ACL_OWNER_DEAD ||
+		    !__atomic_load_n(&s->in_use, __ATOMIC_ACQUIRE))
+			continue;
+		if (owner - 1 < ACL_MAX_THREADS)
+			owned[owner - 1]++;
+		struct acl_sess_key k = s->key;
+		if (only != UINT32_MAX && k.if_index != only)
+			continue;
+		total++;
+		if (total <= skip || shown >= limit)
+			continue;
+		uint64_t last = __atomic_load_n(&s->last_tsc, __ATOMIC_RELAXED);
+		uint64_t idle = now > last ? now - last : 0;
+		const struct vn_interface *ifp = vn_interface_get(k.if_index);
+		char a[16], b[16], tcp[40] = "";
+		bool expired = acl_session_expired(s, now, &tmo);
+
+		if (k.proto == IPPROTO_TCP)
+			snprintf(tcp, sizeof(tcp), " tcp %s flags 0x%02x/0x%02x",
+				 acl_session_timeout(s, &tmo) == tmo.tcp_idle &&
+						 tmo.tcp_idle != tmo.tcp_transient
+					 ? "established"
+					 : "transient",
+				 s->tcp_seen[0], s->tcp_seen[1]);
+		vn_cli_printf(out,
+			      "  %s proto %u %s:%u <-> %s:%u age %.1fs idle %.1fs packets "
+			      "%" PRIu64 " acl %u rule %u thread %u%s%s\n",
+			      ifp ? ifp->name : "?", k.proto, vn_fmt_ip4(rte_be_to_cpu_32(k.a_addr), a),
+			      rte_be_to_cpu_16(k.a_port), vn_fmt_ip4(rte_be_to_cpu_32(k.b_addr), b),
+			      rte_be_to_cpu_16(k.b_port), (double)(now - s->created_tsc) / hz,
+			      (double)idle / hz,
+			      __atomic_load_n(&s->packets, __ATOMIC_RELAXED) +
+				      __atomic_load_n(&s->packets_other, __ATOMIC_RELAXED),
+			      s->acl_index, s->rule_index, owner - 1, tcp,
+			      expired ? " (expired, draining)" : "");
+		shown++;
+	}
+	if (total > skip + shown)
+		vn_cli_printf(out, "  ... %u more not shown (skip %u limit %u to see them)\n",
+			      total - skip - shown, skip + shown, limit);
 	for (uint32_t t = 0; t < ACL_MAX_THREADS; t++) {
 		const struct acl_worker *w = acl_workers[t];
 		if (!w)
 			continue;
-		uint32_t live = __atomic_load_n(&w->n_sessions, __ATOMIC_RELAXED);
-		total += live;
 		vn_cli_printf(out,
-			      "thread %u: %u sessions (capacity %u), created %" PRIu64
-			      ", expired %" PRIu64 ", table full %" PRIu64 "\n",
-			      t, live, w->capacity, __atomic_load_n(&w->n_created, __ATOMIC_RELAXED),
-			      __atomic_load_n(&w->n_expired, __ATOMIC_RELAXED),
-			      __atomic_load_n(&w->n_full, __ATOMIC_RELAXED));
-		for (uint32_t p = 0; p < w->capacity + 64 && shown < ACL_SHOW_SESSIONS_MAX; p++) {
-			const struct acl_session *s = &w->sessions[p];
-			if (!__atomic_load_n(&s->in_use, __ATOMIC_ACQUIRE))
-				continue;
-			struct acl_sess_key k = s->key;
-			uint64_t last = __atomic_load_n(&s->last_tsc, __ATOMIC_RELAXED);
-			uint64_t idle = now > last ? now - last : 0;
-			const struct vn_interface *ifp = vn_interface_get(k.if_index);
-			char a[16], b[16];
-			bool expired = idle > acl_session_timeout_tsc(k.proto);
-
-			vn_cli_printf(out,
-				      "  %s proto %u %s:%u <-> %s:%u age %.1fs idle %.1fs packets "
-				      "%" PRIu64 " acl %u rule %u%s\n",
-				      ifp ? ifp->name : "?", k.proto,
-				      vn_fmt_ip4(rte_be_to_cpu_32(k.a_addr), a),
-				      rte_be_to_cpu_16(k.a_port),
-				      vn_fmt_ip4(rte_be_to_cpu_32(k.b_addr), b),
-				      rte_be_to_cpu_16(k.b_port),
-				      (double)(now - s->created_tsc) / hz, (double)idle / hz,
-				      __atomic_load_n(&s->packets, __ATOMIC_RELAXED), s->acl_index,
-				      s->rule_index, expired ? " (expired, draining)" : "");
-			shown++;
-		}
+			      "thread %u: owns %u, created %" PRIu64 ", expired %" PRIu64
+			      ", cleared %" PRIu64 ", table full %" PRIu64
+			      ", hits on other threads' sessions %" PRIu64 "\n",
+			      t, owned[t], __atomic_load_n(&w->n_created, __ATOMIC_RELAXED),
+			      __atomic_load_n(&w->n_expired, __ATOMIC_RELAXED), acl_ctl_deleted[t],
+			      __atomic_load_n(&w->n_full, __ATOMIC_RELAXED),
+			      __atomic_load_n(&w->n_hit_other, __ATOMIC_RELAXED));
 	}
-	if (total > shown)
-		vn_cli_printf(out, "  ... %u more not listed\n", total - shown);
 	vn_cli_printf(out, "total sessions: %u\n", total);
 	return 0;
 }
 
 VN_CLI_COMMAND(acl_show_sessions) = {
 	.path = "show acl-plugin sessions",
-	.help = "reflexive sessions per thread, with their idle time and timeouts",
+	.syntax = "[interface IF] [skip N] [limit N]",
+	.help = "reflexive sessions (the first 100 unless limit says), owner thread, idle time; "
+		"per-thread counters",
 	.fn = cli_show_sessions,
+	.complete_ifname = true,
 };

@@ -2,7 +2,8 @@
  * The `acl:` config section:
  *
  *   acl:
- *     session-timeouts: { tcp-idle: 86400, udp-idle: 600 }
+ *     sessions: 65536              # the session table, shared by every thread
+ *     session-timeouts: { tcp-idle: 86400, tcp-transient: 120, udp-idle: 600 }
  *     acls:                        # numbered 0, 1, ... in this order
  *       - tag: web
  *         rules:
@@ -42,11 +43,13 @@ static const struct vn_cfg_field acl_cfg_if_fields[] = {
 
 static const struct vn_cfg_field acl_cfg_timeout_fields[] = {
 	{.key = "tcp-idle", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
+	{.key = "tcp-transient", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
 	{.key = "udp-idle", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
 	{.key = NULL},
 };
 
 static const struct vn_cfg_field acl_cfg_fields[] = {
+	{.key = "sessions", .type = VN_CFG_T_INT, .min = ACL_SESSIONS_MIN, .max = ACL_SESSIONS_MAX},
 	{.key = "session-timeouts", .type = VN_CFG_T_MAP, .fields = acl_cfg_timeout_fields},
 	{.key = "acls", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP,
 	 .fields = acl_cfg_rule_list_fields, .max_items = ACL_MAX},
@@ -118,7 +121,18 @@ acl_cfg_apply(const struct vn_cfg_node *section)
 
 	if (tmo) {
 		acl_timeout_tcp_s = (uint32_t)vn_cfg_get_int(tmo, "tcp-idle", acl_timeout_tcp_s);
+		acl_timeout_tcp_transient_s = (uint32_t)vn_cfg_get_int(tmo, "tcp-transient",
+								       acl_timeout_tcp_transient_s);
 		acl_timeout_udp_s = (uint32_t)vn_cfg_get_int(tmo, "udp-idle", acl_timeout_udp_s);
+	}
+	if (vn_cfg_map_get(section, "sessions")) {
+		rc = acl_sess_table_set_size(
+			(uint32_t)vn_cfg_get_int(section, "sessions", ACL_SESSIONS_DEFAULT), err,
+			sizeof(err));
+		if (rc < 0) {
+			VN_ERR("acl.sessions: %s", err);
+			return rc;
+		}
 	}
 	index = calloc(n_acls + 1, sizeof(*index));
 	if (!index)

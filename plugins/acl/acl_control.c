@@ -71,6 +71,7 @@ acl_free(struct acl *a)
 	if (!a)
 		return;
 	free(a->rules);
+	free(a->base);
 	rte_free(a->counters);
 	free(a);
 }
@@ -84,17 +85,20 @@ acl_new(const struct acl_rule *rules, uint32_t n, const char *tag)
 		return NULL;
 	a->n_rules = n;
 	a->rules = malloc(n * sizeof(*rules));
+	a->base = calloc(n, sizeof(*a->base));
 	a->n_threads = acl_n_threads();
 	/* A cache line holds 4 counters: each thread's row starts on its own. */
 	a->stride = RTE_ALIGN_CEIL(n, RTE_CACHE_LINE_SIZE / sizeof(struct acl_counter));
 	a->counters = rte_zmalloc("acl_counters",
 				  (size_t)a->stride * a->n_threads * sizeof(struct acl_counter),
 				  RTE_CACHE_LINE_SIZE);
-	if (!a->rules || !a->counters) {
+	if (!a->rules || !a->counters || !a->base) {
 		acl_free(a);
 		return NULL;
 	}
 	memcpy(a->rules, rules, n * sizeof(*rules));
+	for (uint32_t i = 0; i < n; i++)
+		a->has_reflect |= rules[i].action == ACL_PERMIT_REFLECT;
 	snprintf(a->tag, sizeof(a->tag), "%s", tag ? tag : "");
 	return a;
 }
@@ -127,14 +131,58 @@ acl_interface_list(uint32_t if_index, enum acl_dir dir, const uint32_t **list)
 	return if_lists[if_index][dir].n;
 }
 
-void
-acl_rule_counter(const struct acl *a, uint32_t rule, struct acl_counter *sum)
+static void
+rule_counter_raw(const struct acl *a, uint32_t rule, struct acl_counter *sum)
 {
 	*sum = (struct acl_counter){0};
 	for (uint32_t t = 0; t < a->n_threads; t++) {
 		const struct acl_counter *c = &a->counters[(size_t)t * a->stride + rule];
 		sum->packets += __atomic_load_n(&c->packets, __ATOMIC_RELAXED);
 		sum->bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
+	}
+}
+
+void
+acl_rule_counter(const struct acl *a, uint32_t rule, struct acl_counter *sum)
+{
+	rule_counter_raw(a, rule, sum);
+	sum->packets -= a->base[rule].packets;
+	sum->bytes -= a->base[rule].bytes;
+}
+
+void
+acl_counters_clear(void)
+{
+	for (uint32_t i = 0; i < ACL_MAX; i++)
+		if (acls[i])
+			for (uint32_t r = 0; r < acls[i]->n_rules; r++)
+				rule_counter_raw(acls[i], r, &acls[i]->base[r]);
+	acl_if_counters_clear();
+}
+
+/* Would these lists hold a permit+reflect rule (with `a` standing in for
+ * ACL `idx`)? */
+static bool
+if_has_reflect(uint32_t if_index, uint32_t idx, const struct acl *a)
+{
+	for (int d = 0; d < ACL_N_DIR; d++)
+		for (uint32_t k = 0; k < if_lists[if_index][d].n; k++) {
+			uint32_t x = if_lists[if_index][d].acl[k];
+			const struct acl *use = x == idx && a ? a : acls[x];
+			if (use && use->has_reflect)
+				return true;
+		}
+	return false;
+}
+
+/* Publishes which interfaces look sessions up; after the lists changed. */
+static void
+reflect_flags_update(void)
+{
+	for (uint32_t i = 0; i < VN_IF_MAX; i++) {
+		uint8_t v = if_has_reflect(i, UINT32_MAX, NULL);
+		if (acl_if_reflect[i] != v)
+			__atomic_store_n(&acl_if_reflect[i], v, __ATOMIC_RELEASE);
 	}
 }
 
@@ -149,6 +197,17 @@ build_for(uint32_t if_index, enum acl_dir dir, const uint32_t *list, uint32_t n,
 	for (uint32_t i = 0; i < n; i++)
 		use[i] = list[i] == replace_index && replace ? replace : acls[list[i]];
 	return acl_list_build(use, list, n, err, len);
+}
+
+static bool
+acl_in_use(uint32_t idx)
+{
+	for (uint32_t i = 0; i < VN_IF_MAX; i++)
+		for (int d = 0; d < ACL_N_DIR; d++)
+			for (uint32_t k = 0; k < if_lists[i][d].n; k++)
+				if (if_lists[i][d].acl[k] == idx)
+					return true;
+	return false;
 }
 
 int
@@ -178,6 +237,10 @@ acl_set(int32_t index, const struct acl_rule *rules, uint32_t n, const char *tag
 	a = acl_new(rules, n, tag);
 	if (!a)
 		return ctl_err(err, len, -ENOMEM, "out of memory for %u rules", n);
+	if (a->has_reflect && acl_in_use(idx) && acl_sess_table_ensure(e, sizeof(e)) < 0) {
+		acl_free(a);
+		return ctl_err(err, len, -ENOMEM, "ACL %u not changed: %s", idx, e);
+	}
 	/* Build every classifier that uses this ACL before touching anything. */
 	for (uint32_t i = 0; i < VN_IF_MAX; i++) {
 		for (int d = 0; d < ACL_N_DIR; d++) {
@@ -205,6 +268,7 @@ acl_set(int32_t index, const struct acl_rule *rules, uint32_t n, const char *tag
 				old_fp[i][d] = acl_fp_table[d][i];
 				__atomic_store_n(&acl_fp_table[d][i], fresh[i][d], __ATOMIC_RELEASE);
 			}
+	reflect_flags_update();
 	/* Workers may still hold the old classifiers (and count into the old ACL). */
 	vn_rcu_synchronize();
 	for (uint32_t i = 0; i < VN_IF_MAX; i++)
@@ -275,6 +339,8 @@ acl_interface_set(uint32_t if_index, enum acl_dir dir, uint32_t acl_index, bool 
 		memmove(&list[pos], &list[pos + 1], (n - pos - 1) * sizeof(list[0]));
 		n--;
 	}
+	if (is_add && acls[acl_index]->has_reflect && acl_sess_table_ensure(e, sizeof(e)) < 0)
+		return ctl_err(err, len, -ENOMEM, "%s not changed: %s", ifp->name, e);
 	if (n) {
 		fp = build_for(if_index, dir, list, n, UINT32_MAX, NULL, e, sizeof(e));
 		if (!fp)
@@ -301,8 +367,18 @@ acl_interface_set(uint32_t if_index, enum acl_dir dir, uint32_t acl_index, bool 
 	}
 	if_lists[if_index][dir].n = n;
 	memcpy(if_lists[if_index][dir].acl, list, n * sizeof(list[0]));
+	reflect_flags_update();
 	vn_rcu_synchronize();
 	acl_list_free(old);
+	/* After the grace period no thread classifies with the old list, so no
+	 * session of this ACL here can be made any more: delete those there are
+	 * (VPP does so too), here on the main thread, off the fast path. */
+	if (!is_add) {
+		uint32_t gone = acl_sessions_purge(if_index, dir, acl_index);
+		if (gone)
+			VN_INFO("%s %s: %u session(s) of ACL %u deleted", ifp->name,
+				dir == ACL_DIR_IN ? "input" : "output", gone, acl_index);
+	}
 	VN_INFO("%s %s: ACL %u %s (%u ACL(s) applied)", ifp->name,
 		dir == ACL_DIR_IN ? "input" : "output", acl_index, is_add ? "added" : "removed", n);
 	return 0;
@@ -337,4 +413,6 @@ acl_control_fini(void)
 		acl_free(acls[i]);
 		acls[i] = NULL;
 	}
+	memset(acl_if_reflect, 0, sizeof(acl_if_reflect));
+	acl_sess_table_free();
 }

@@ -7,10 +7,13 @@
  * Per vector: (1) a classifier key per packet (struct acl_key: protocol,
  * addresses, ports or ICMP type/code, TCP flags) into this thread's scratch;
  * (2) for each run of packets on one interface: one acquire load of the
- * list, a bulk session lookup when this thread has sessions (hits pass),
- * one rte_acl_classify over the misses, then the verdicts; (3) a few expired
- * sessions swept; (4) one enqueue. No locks, no allocation; counters are this
- * thread's own.
+ * list, a bulk lookup in the shared session table when a list on the
+ * interface has a permit+reflect rule (hits pass, whichever thread made
+ * the session), one rte_acl_classify over the misses, then the verdicts;
+ * (3) a few of this thread's expired sessions deleted; (4) one enqueue. No
+ * locks, no allocation per packet: counters are this thread's own, except a
+ * hit on another thread's session (an atomic add on it) and a new session
+ * (rte_hash's writer lock, once per flow).
  *
  * Reads: the IPv4 header (input: at data offset 0; output: after the 14-byte
  * rewrite), the L4 header's first 14 bytes when present, vn_meta rx_if/tx_if.
@@ -22,6 +25,7 @@
  * not here: `show errors` stays a list of drops and rare events.
  * Cycles/packet: see docs/acl.md.
  */
+#include <errno.h>
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -44,7 +48,7 @@ static const char *const acl_error_names[] = {
 	[ACL_ERR_SESSION_FULL] = "acl session table full",
 };
 
-#define ACL_SWEEP_PER_VECTOR 8
+#define ACL_SWEEP_PER_VECTOR 16 /* table entries looked at (all threads' sessions) */
 
 static int
 acl_thread_init(struct vn_graph *g, struct vn_node *node)
@@ -145,18 +149,19 @@ acl_next(struct vn_node *node, struct rte_mbuf *m, struct acl_pass *p)
 /* Decides a run of n packets that share interface if_index. */
 static inline void
 acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t if_index,
-	struct rte_mbuf **pkts, struct acl_key *keys, struct acl_sess_key *skeys,
-	uint16_t *nexts, uint16_t n, uint64_t now, uint32_t l3off, uint32_t *cnt)
+	struct rte_mbuf **pkts, struct acl_key *keys, struct acl_sess_key *skeys, uint8_t *sides,
+	uint16_t *nexts, uint16_t n, uint64_t now, const struct acl_timeouts *tmo, uint32_t l3off,
+	uint32_t *cnt)
 {
 	const struct acl_list_fp *fp = acl_fp_get(dir, if_index);
+	struct acl_sess_table *st = NULL;
 	const uint8_t *data[VN_FRAME_SIZE];
 	uint32_t res[VN_FRAME_SIZE];
 	uint16_t miss[VN_FRAME_SIZE];
 	uint16_t n_miss = 0;
-	uint32_t t = w->thread_index;
+	uint32_t t = w->thread_index, me = t + 1;
 	struct acl_if_counters *ic;
-	uint64_t c_permit = 0, c_deny = 0, c_implicit = 0, c_hit = 0;
-	bool has_sess = w->n_sessions != 0;
+	uint64_t c_permit = 0, c_deny = 0, c_implicit = 0, c_hit = 0, c_other = 0;
 	struct acl_pass first_pass = {.first = NULL};
 
 	if (!fp) {
@@ -166,27 +171,36 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 		return;
 	}
 	ic = &w->ifc[if_index][dir];
-	if (has_sess) {
-		uint64_t tmo_tcp = acl_session_timeout_tsc(IPPROTO_TCP);
-		uint64_t tmo_other = acl_session_timeout_tsc(IPPROTO_UDP);
+	if (__atomic_load_n(&acl_if_reflect[if_index], __ATOMIC_ACQUIRE))
+		st = __atomic_load_n(&acl_sess, __ATOMIC_ACQUIRE);
+	if (st) {
 		const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
 		int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
 
 		for (uint16_t i = 0; i < n; i++)
-			acl_sess_key_make(&skeys[i], &keys[i], if_index);
+			sides[i] = acl_sess_key_make(&skeys[i], &keys[i], if_index);
 		for (uint16_t b = 0; b < n; b += RTE_HASH_LOOKUP_BULK_MAX) {
 			uint16_t nb = VN_MIN(n - b, RTE_HASH_LOOKUP_BULK_MAX);
 			for (uint16_t i = 0; i < nb; i++)
 				kp[i] = &skeys[b + i];
-			rte_hash_lookup_bulk(w->hash, kp, nb, pos);
+			rte_hash_lookup_bulk(st->hash, kp, nb, pos);
 			for (uint16_t i = 0; i < nb; i++) {
 				uint16_t k = b + i;
-				struct acl_session *s = pos[i] >= 0 ? &w->sessions[pos[i]] : NULL;
-				if (s && s->in_use &&
-				    now - s->last_tsc <= (keys[k].proto == IPPROTO_TCP ? tmo_tcp
-										      : tmo_other)) {
-					s->last_tsc = now;
-					acl_add(&s->packets, 1);
+				struct acl_session *s = pos[i] >= 0 && (uint32_t)pos[i] < st->n_slots
+								? &st->sessions[pos[i]]
+								: NULL;
+				if (s && __atomic_load_n(&s->in_use, __ATOMIC_ACQUIRE) &&
+				    !acl_session_expired(s, now, tmo)) {
+					__atomic_store_n(&s->last_tsc, now, __ATOMIC_RELAXED);
+					if (keys[k].proto == IPPROTO_TCP && keys[k].is_l4)
+						acl_session_tcp_seen(s, sides[k], keys[k].tcp_flags);
+					if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == me) {
+						acl_add(&s->packets, 1);
+					} else {
+						__atomic_fetch_add(&s->packets_other, 1,
+								   __ATOMIC_RELAXED);
+						c_other++;
+					}
 					nexts[k] = acl_next(node, pkts[k], &first_pass);
 					c_hit++;
 				} else {
@@ -238,11 +252,20 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 		nexts[k] = acl_next(node, m, &first_pass);
 		c_permit++;
 		if (ref->action == ACL_PERMIT_REFLECT && acl_sess_eligible(&keys[k])) {
-			acl_sess_key_make(&skeys[k], &keys[k], if_index);
-			if (acl_session_add(w, &skeys[k], now, ref->acl_index, ref->rule_index,
-					    dir) == 0)
-				cnt[ACL_ERR_SESSION_NEW]++;
+			int rc = -ENOSPC;
+			/* The table is there once a reflect rule is applied; st is NULL
+			 * only in the instant the list is being published. */
+			struct acl_sess_table *ct = st ? st : __atomic_load_n(&acl_sess,
+									   __ATOMIC_ACQUIRE);
+			uint8_t side = acl_sess_key_make(&skeys[k], &keys[k], if_index);
+			if (ct)
+				rc = acl_session_add(w, ct, &skeys[k], side, keys[k].tcp_flags, now,
+						     tmo, ref->acl_index, ref->rule_index, dir);
 			else
+				acl_add(&w->n_full, 1);
+			if (rc == 0)
+				cnt[ACL_ERR_SESSION_NEW]++;
+			else if (rc < 0)
 				cnt[ACL_ERR_SESSION_FULL]++;
 		}
 	}
@@ -251,6 +274,8 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 	acl_add(&ic->deny, c_deny);
 	acl_add(&ic->implicit_deny, c_implicit);
 	acl_add(&ic->session_hit, c_hit);
+	if (c_other)
+		acl_add(&w->n_hit_other, c_other);
 }
 
 static inline uint16_t
@@ -268,6 +293,8 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint32_t cnt[ACL_N_ERR] = {0};
 	uint64_t now = rte_rdtsc();
+	struct acl_timeouts tmo;
+	struct acl_sess_table *st;
 	uint16_t i = 0;
 
 	for (; i + 4 <= n; i += 4) {
@@ -285,20 +312,23 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 	for (; i < n; i++)
 		acl_key_fill(&w->keys[i], pkts[i], l3off);
 
+	acl_timeouts_get(&tmo);
 	for (i = 0; i < n;) {
 		uint16_t ifx = acl_if_of(pkts[i], dir), j = i + 1;
 		while (j < n && acl_if_of(pkts[j], dir) == ifx)
 			j++;
 		if (ifx < VN_IF_MAX)
-			acl_run(w, node, dir, ifx, pkts + i, w->keys + i, w->skeys + i, nexts + i,
-				j - i, now, l3off, cnt);
+			acl_run(w, node, dir, ifx, pkts + i, w->keys + i, w->skeys + i,
+				w->sides + i, nexts + i, j - i, now, &tmo, l3off, cnt);
 		else
 			for (uint16_t k = i; k < j; k++)
 				nexts[k] = vn_feature_next(node, pkts[k]);
 		i = j;
 	}
-	if (w->n_sessions)
-		acl_session_sweep(w, now, ACL_SWEEP_PER_VECTOR);
+	/* Expire a few of this thread's sessions, when it has any. */
+	st = __atomic_load_n(&acl_sess, __ATOMIC_ACQUIRE);
+	if (st && acl_worker_owned(w))
+		acl_session_sweep(w, st, now, &tmo, ACL_SWEEP_PER_VECTOR);
 	vn_node_count_error(node, ACL_ERR_SESSION_NEW, cnt[ACL_ERR_SESSION_NEW]);
 	vn_node_count_error(node, ACL_ERR_SESSION_FULL, cnt[ACL_ERR_SESSION_FULL]);
 	vn_enqueue_nexts(g, node, pkts, nexts, n);

@@ -132,12 +132,14 @@ vn_check "ACL 2 rule 1 (deny) counted B's attempts ($n >= 4)" test "${n:-0}" -ge
 # flow no longer pass; A's next ping makes a new session.
 vnctl set acl-plugin session timeout udp idle 1
 vnctl set acl-plugin session timeout tcp idle 1
+vnctl set acl-plugin session timeout tcp transient 1
 sleep 1.5
 ip netns exec vt-ab ping -c 2 -i 0.2 -W 1 10.0.2.1 >/dev/null 2>&1 || true # traffic on lan1 sweeps
 vn_check "idle sessions expired and drained" \
 	grep -q "total sessions: 0" <<<"$(vnctl show acl-plugin sessions)"
 vnctl set acl-plugin session timeout udp idle 600
 vnctl set acl-plugin session timeout tcp idle 3600
+vnctl set acl-plugin session timeout tcp transient 120
 vn_check "after expiry, A -> B makes new sessions" pings vt-aa 10.0.2.2 2
 vnctl set acl-plugin interface lan1 output acl 1 del
 vnctl set acl-plugin interface lan1 input acl 2 del

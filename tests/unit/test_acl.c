@@ -35,7 +35,8 @@ VT_CAPTURE_NODE(out_cap, "test-if-output");
 static const uint8_t mac0[6] = {0x02, 0, 0, 0, 0xaa, 0x00};
 static const uint8_t mac1[6] = {0x02, 0, 0, 0, 0xbb, 0x00};
 static struct vn_cli_out *out;
-static struct vn_graph *g;
+static struct vn_graph *g; /* thread 0 */
+static struct vn_graph *g1; /* thread 1: a second worker, run from this thread */
 
 #define IP(a, b, c, d) RTE_IPV4(a, b, c, d)
 #define TCP_SYN 0x02
@@ -116,34 +117,48 @@ mk(const struct flow *f, uint16_t rx_if, uint16_t off)
 	return m;
 }
 
-/* Sends one packet in on interface rx_if; true when it reached ip4-lookup. */
+/* Sends one packet in on interface rx_if through graph gr (a thread); true
+ * when it reached ip4-lookup. */
 static bool
-in_passes(uint16_t rx_if, struct flow f)
+in_passes_on(struct vn_graph *gr, uint16_t rx_if, struct flow f)
 {
 	struct rte_mbuf *m = mk(&f, rx_if, 0);
 	bool ok;
 
 	vt_capture_reset(&lookup_cap);
-	vt_inject(g, "ip4-input", &m, 1);
+	vt_inject(gr, "ip4-input", &m, 1);
 	ok = lookup_cap.n == 1;
 	vt_capture_reset(&lookup_cap);
 	return ok;
 }
 
-/* Sends one packet out of tx_if through acl-plugin-out-ip4 (data at the
- * Ethernet header, as ip4-rewrite leaves it); true when it got through. */
 static bool
-out_passes(uint16_t tx_if, struct flow f)
+in_passes(uint16_t rx_if, struct flow f)
+{
+	return in_passes_on(g, rx_if, f);
+}
+
+/* Sends one packet out of tx_if through acl-plugin-out-ip4 (data at the
+ * Ethernet header, as ip4-rewrite leaves it) of graph gr; true when it got
+ * through. */
+static bool
+out_passes_on(struct vn_graph *gr, uint16_t tx_if, struct flow f)
 {
 	struct rte_mbuf *m = mk(&f, 0, RTE_ETHER_HDR_LEN);
 	bool ok;
 
 	vn_meta(m)->tx_if = tx_if;
 	vt_capture_reset(&out_cap);
-	vt_inject(g, ACL_NODE_OUT, &m, 1);
+	vt_inject(gr, ACL_NODE_OUT, &m, 1);
 	ok = out_cap.n == 1;
 	vt_capture_reset(&out_cap);
 	return ok;
+}
+
+static bool
+out_passes(uint16_t tx_if, struct flow f)
+{
+	return out_passes_on(g, tx_if, f);
 }
 
 static uint64_t
@@ -187,7 +202,8 @@ suite_init(void)
 		return -1;
 	acl_control_init();
 	g = vn_graph_create(0);
-	return g ? 0 : -1;
+	g1 = vn_graph_create(1);
+	return g && g1 ? 0 : -1;
 }
 
 /* The graph's arcs onto the capture nodes (asserts need a running test). */
@@ -197,6 +213,9 @@ test_graph_setup(void)
 	vt_redirect(g, "ip4-input", "ip4-lookup", "test-ip4-lookup");
 	vt_redirect(g, ACL_NODE_IN, "ip4-lookup", "test-ip4-lookup");
 	vt_redirect(g, ACL_NODE_OUT, "interface-output", "test-if-output");
+	vt_redirect(g1, "ip4-input", "ip4-lookup", "test-ip4-lookup");
+	vt_redirect(g1, ACL_NODE_IN, "ip4-lookup", "test-ip4-lookup");
+	vt_redirect(g1, ACL_NODE_OUT, "interface-output", "test-if-output");
 }
 
 static int
@@ -205,6 +224,8 @@ suite_fini(void)
 	acl_reset();
 	vt_capture_reset(&lookup_cap);
 	vt_capture_reset(&out_cap);
+	if (g1)
+		vn_graph_destroy(g1);
 	if (g)
 		vn_graph_destroy(g);
 	acl_control_fini();
@@ -462,17 +483,234 @@ test_output_and_reflect(void)
 	/* Idle sessions expire: lookups miss at once, the sweep drains them. */
 	cmd_ok("set acl-plugin session timeout udp idle 1");
 	cmd_ok("set acl-plugin session timeout tcp idle 1");
+	cmd_ok("set acl-plugin session timeout tcp transient 1"); /* SYN only: transient */
 	usleep(1200 * 1000);
 	CU_ASSERT(!in_passes(1, udp(server, client, 53, 40001)));
 	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "total sessions: 0"));
 	cmd_ok("set acl-plugin session timeout udp idle 600");
 	cmd_ok("set acl-plugin session timeout tcp idle 86400");
+	cmd_ok("set acl-plugin session timeout tcp transient 120");
 	CU_ASSERT_EQUAL(cmd("set acl-plugin session timeout tcp idle 0"), -1);
+	CU_ASSERT_EQUAL(cmd("set acl-plugin session timeout udp transient 5"), -1);
 
 	cmd_ok("set acl-plugin interface lan1 output acl 0 del");
 	cmd_ok("set acl-plugin interface lan1 input acl 1 del");
 	cmd_ok("delete acl-plugin acl index 0");
 	cmd_ok("delete acl-plugin acl index 1");
+}
+
+
+/* The count after "label" in text (e.g. "hits on other threads' sessions "). */
+static uint64_t
+num_after(const char *text, const char *label)
+{
+	const char *p = text ? strstr(text, label) : NULL;
+
+	return p ? strtoull(p + strlen(label), NULL, 10) : UINT64_MAX;
+}
+
+/* Thread t's line of show acl-plugin sessions. */
+static const char *
+thread_line(const char *text, uint32_t t)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "thread %u: ", t);
+	return strstr(text, want);
+}
+
+/* Stateful firewall on lan1 for the session tests: ACL 0 reflects what the
+ * inside sends out, ACL 1 denies everything coming in. */
+static void
+stateful_setup(void)
+{
+	CU_ASSERT(has(cmd_ok("set acl-plugin acl permit+reflect src 10.0.1.0/24"), "ACL index:0"));
+	CU_ASSERT(has(cmd_ok("set acl-plugin acl deny"), "ACL index:1"));
+	cmd_ok("set acl-plugin interface lan1 output acl 0");
+	cmd_ok("set acl-plugin interface lan1 input acl 1");
+}
+
+static void
+stateful_teardown(void)
+{
+	cmd_ok("set acl-plugin interface lan1 input acl 1 del");
+	cmd_ok("set acl-plugin interface lan1 output acl 0 del");
+	cmd_ok("delete acl-plugin acl index 0");
+	cmd_ok("delete acl-plugin acl index 1");
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "total sessions: 0"));
+}
+
+static void
+test_sessions_shared_by_threads(void)
+{
+	uint32_t client = IP(10, 0, 1, 2), server = IP(10, 0, 2, 2);
+	const char *t;
+
+	stateful_setup();
+	/* Thread 0 sends the request out; the reply comes in on thread 1 (another
+	 * RX queue, another worker): it finds thread 0's session. */
+	CU_ASSERT(out_passes_on(g, 1, udp(client, server, 41000, 53)));
+	CU_ASSERT(in_passes_on(g1, 1, udp(server, client, 53, 41000)));
+	CU_ASSERT(in_passes_on(g1, 1, udp(server, client, 53, 41000)));
+	/* ... and the other way round. */
+	CU_ASSERT(out_passes_on(g1, 1, tcp(client, server, 41001, 80, TCP_SYN)));
+	CU_ASSERT(in_passes_on(g, 1, tcp(server, client, 80, 41001, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(!in_passes_on(g1, 1, udp(server, client, 53, 41002))); /* no session */
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "lan1 proto 17 10.0.1.2:41000 <-> 10.0.2.2:53 age"));
+	CU_ASSERT(has(t, "packets 3 acl 0 rule 0 thread 0"));
+	CU_ASSERT(has(t, "acl 0 rule 0 thread 1 tcp transient"));
+	CU_ASSERT(has(t, "total sessions: 2"));
+	CU_ASSERT_EQUAL(num_after(thread_line(t, 1), "hits on other threads' sessions "), 2);
+	CU_ASSERT_EQUAL(num_after(thread_line(t, 0), "hits on other threads' sessions "), 1);
+	CU_ASSERT_EQUAL(num_after(thread_line(t, 0), "owns "), 1);
+	CU_ASSERT_EQUAL(num_after(thread_line(t, 1), "owns "), 1);
+
+	/* Only the owner expires a session: thread 0's vectors leave thread
+	 * 1's expired TCP session alone; thread 1's next vector deletes it. */
+	cmd_ok("set acl-plugin session timeout tcp transient 1");
+	usleep(1100 * 1000);
+	CU_ASSERT(!in_passes_on(g, 1, tcp(server, client, 80, 41001, TCP_ACK))); /* expired: miss */
+	CU_ASSERT(in_passes_on(g, 1, udp(server, client, 53, 41000))); /* UDP: 600 s */
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "thread 1 tcp transient"));
+	CU_ASSERT(has(t, "(expired, draining)"));
+	CU_ASSERT(in_passes_on(g1, 1, udp(server, client, 53, 41000)));
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "total sessions: 1"));
+	CU_ASSERT_EQUAL(num_after(thread_line(t, 1), "expired "), 1);
+	cmd_ok("set acl-plugin session timeout tcp transient 120");
+	stateful_teardown();
+}
+
+static void
+test_tcp_state(void)
+{
+	uint32_t client = IP(10, 0, 1, 2), server = IP(10, 0, 2, 2);
+	const char *t;
+
+	stateful_setup();
+	cmd_ok("set acl-plugin session timeout tcp transient 1");
+	cmd_ok("set acl-plugin session timeout tcp idle 600");
+	/* Connection A: full handshake, then idle past the transient timeout:
+	 * established, it lives on. */
+	CU_ASSERT(out_passes(1, tcp(client, server, 42000, 80, TCP_SYN)));
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "tcp transient flags 0x02/0x00"));
+	CU_ASSERT(in_passes(1, tcp(server, client, 80, 42000, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "tcp transient flags 0x02/0x12"));
+	CU_ASSERT(out_passes(1, tcp(client, server, 42000, 80, TCP_ACK)));
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "tcp established flags 0x12/0x12"));
+	/* Connection B: SYN only (never answered) -> transient. */
+	CU_ASSERT(out_passes(1, tcp(client, server, 42001, 80, TCP_SYN)));
+	/* Connection C: established, then reset by the server -> transient. */
+	CU_ASSERT(out_passes(1, tcp(client, server, 42002, 80, TCP_SYN)));
+	CU_ASSERT(in_passes(1, tcp(server, client, 80, 42002, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(out_passes(1, tcp(client, server, 42002, 80, TCP_ACK)));
+	CU_ASSERT(in_passes(1, tcp(server, client, 80, 42002, 0x04 /* RST */)));
+	/* Connection D: established, then closed by FIN from the client. */
+	CU_ASSERT(out_passes(1, tcp(client, server, 42003, 80, TCP_SYN)));
+	CU_ASSERT(in_passes(1, tcp(server, client, 80, 42003, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(out_passes(1, tcp(client, server, 42003, 80, TCP_ACK)));
+	CU_ASSERT(out_passes(1, tcp(client, server, 42003, 80, TCP_ACK | 0x01 /* FIN */)));
+	/* The FIN's answer still passes (transient is not gone yet). */
+	CU_ASSERT(in_passes(1, tcp(server, client, 80, 42003, TCP_ACK | 0x01)));
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "total sessions: 4"));
+	usleep(1200 * 1000);
+	/* A established lives; B, C, D timed out after the transient 1 s. */
+	CU_ASSERT(in_passes(1, tcp(server, client, 80, 42000, TCP_ACK)));
+	CU_ASSERT(!in_passes(1, tcp(server, client, 80, 42001, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(!in_passes(1, tcp(server, client, 80, 42002, TCP_ACK)));
+	CU_ASSERT(!in_passes(1, tcp(server, client, 80, 42003, TCP_ACK)));
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "total sessions: 1"));
+	CU_ASSERT(has(t, "10.0.1.2:42000 <-> 10.0.2.2:80"));
+	CU_ASSERT(has(t, "timeouts: tcp idle 600s, tcp transient 1s"));
+	/* A new SYN on the expired B's 5-tuple makes a fresh transient session. */
+	CU_ASSERT(out_passes(1, tcp(client, server, 42001, 80, TCP_SYN)));
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "total sessions: 2"));
+	/* Sessions not opened by a SYN (mid-stream) are not tracked: idle timeout. */
+	CU_ASSERT(out_passes(1, tcp(client, server, 42004, 80, TCP_ACK)));
+	usleep(1200 * 1000);
+	CU_ASSERT(in_passes(1, tcp(server, client, 80, 42004, TCP_ACK)));
+	cmd_ok("set acl-plugin session timeout tcp transient 120");
+	cmd_ok("set acl-plugin session timeout tcp idle 86400");
+	stateful_teardown();
+}
+
+static void
+test_detach_clear_paging(void)
+{
+	uint32_t client = IP(10, 0, 1, 2), server = IP(10, 0, 2, 2);
+	const char *t;
+
+	stateful_setup();
+	/* ACL 2 also reflects, on lan1 output after ACL 0 (for dst 10.0.3.0/24
+	 * only, which ACL 0 does not reflect: src 10.0.9.0/24). */
+	CU_ASSERT(has(cmd_ok("set acl-plugin acl permit+reflect src 10.0.9.0/24"), "ACL index:2"));
+	cmd_ok("set acl-plugin interface lan1 output acl 2");
+	CU_ASSERT(out_passes(1, udp(client, server, 43000, 53)));
+	CU_ASSERT(out_passes(1, udp(client, server, 43001, 53)));
+	CU_ASSERT(out_passes(1, udp(client, server, 43002, 53)));
+	CU_ASSERT(out_passes(1, udp(IP(10, 0, 9, 9), server, 43003, 53)));
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "total sessions: 4"));
+
+	/* Paging: limit and skip, and what was not shown is said. */
+	t = cmd_ok("show acl-plugin sessions limit 1");
+	CU_ASSERT(has(t, "  ... 3 more not shown (skip 1 limit 1 to see them)"));
+	t = cmd_ok("show acl-plugin sessions skip 3 limit 5");
+	CU_ASSERT(!strstr(t, "more not shown"));
+	CU_ASSERT_EQUAL(cmd("show acl-plugin sessions limit"), -1);
+	t = cmd_ok("show acl-plugin sessions interface lan0");
+	CU_ASSERT(has(t, "total sessions: 0"));
+
+	/* The table cannot be resized while sessions exist. */
+	CU_ASSERT_EQUAL(cmd("set acl-plugin session table max-entries 2048"), -1);
+	CU_ASSERT(has(vn_cli_out_errmsg(out), "4 sessions exist"));
+
+	/* Detaching ACL 0 from lan1 output deletes its 3 sessions, not ACL 2's. */
+	uint64_t cleared0 = num_after(thread_line(cmd_ok("show acl-plugin sessions"), 0), "cleared ");
+	cmd_ok("set acl-plugin interface lan1 output acl 0 del");
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "total sessions: 1"));
+	CU_ASSERT(has(t, "10.0.2.2:53 <-> 10.0.9.9:43003"));
+	CU_ASSERT_EQUAL(num_after(thread_line(t, 0), "cleared ") - cleared0, 3);
+	CU_ASSERT(!in_passes(1, udp(server, client, 53, 43000)));
+	CU_ASSERT(in_passes(1, udp(server, IP(10, 0, 9, 9), 53, 43003)));
+	/* Re-applied: the flow starts again with a new session. */
+	cmd_ok("set acl-plugin interface lan1 output acl 0");
+	CU_ASSERT(out_passes(1, udp(client, server, 43000, 53)));
+	CU_ASSERT(in_passes(1, udp(server, client, 53, 43000)));
+
+	/* clear acl-plugin sessions [interface IF] */
+	CU_ASSERT(has(cmd_ok("clear acl-plugin sessions interface lan0"), "0 session(s) deleted"));
+	CU_ASSERT(has(cmd_ok("clear acl-plugin sessions"), "2 session(s) deleted"));
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "total sessions: 0"));
+	CU_ASSERT(!in_passes(1, udp(server, client, 53, 43000)));
+
+	/* clear acl-plugin counters: rules and interfaces start again from 0. */
+	CU_ASSERT(!strstr(cmd_ok("show acl-plugin acl index 0"), "packets 0 bytes 0"));
+	cmd_ok("clear acl-plugin counters");
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl index 0"), "0: permit+reflect src 10.0.1.0/24 "
+							    "dst 0.0.0.0/0 proto 0  packets 0 bytes 0"));
+	CU_ASSERT(has(cmd_ok("show acl-plugin interface lan1"),
+		      "lan1             input  1                           0            0"
+		      "              0            0"));
+	CU_ASSERT(!in_passes(1, udp(server, client, 53, 43009)));
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl index 1"), "packets 1 bytes 28"));
+
+	/* Empty now: the table can be resized. */
+	cmd_ok("set acl-plugin session table max-entries 2048");
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "capacity 2048"));
+	CU_ASSERT(out_passes(1, udp(client, server, 43000, 53)));
+	CU_ASSERT(in_passes(1, udp(server, client, 53, 43000)));
+	CU_ASSERT_EQUAL(cmd("set acl-plugin session table max-entries 10"), -1);
+
+	cmd_ok("set acl-plugin interface lan1 output acl 2 del");
+	cmd_ok("delete acl-plugin acl index 2");
+	stateful_teardown();
+	cmd_ok("set acl-plugin session table max-entries 65536");
 }
 
 static int
@@ -558,6 +796,10 @@ main(void)
 		 test_order_across_acls},
 		{"tcp flags, icmp type/code, fragments", test_flags_icmp_fragments},
 		{"output direction and reflexive sessions", test_output_and_reflect},
+		{"one session table: a reply on another thread passes", test_sessions_shared_by_threads},
+		{"tcp sessions: established vs transient (SYN, FIN, RST)", test_tcp_state},
+		{"detach deletes an ACL's sessions; clear; paging; table size",
+		 test_detach_clear_paging},
 		{"config section and Lua", test_config_and_lua},
 		CU_TEST_INFO_NULL,
 	};
