@@ -175,6 +175,14 @@ nat44_expire_step(struct nat44_worker *w, uint32_t now, uint32_t max_scan, uint3
 {
 	const struct nat44_pool *pool = nat44_pool_get();
 	const struct nat44_static_table *st = nat44_statics_get();
+	const struct nat44_timeouts *mt = &nat44_main.timeouts;
+	/* Once per step, not per slot. */
+	const struct nat44_timeouts to = {
+		.udp = __atomic_load_n(&mt->udp, __ATOMIC_RELAXED),
+		.tcp_est = __atomic_load_n(&mt->tcp_est, __ATOMIC_RELAXED),
+		.tcp_trans = __atomic_load_n(&mt->tcp_trans, __ATOMIC_RELAXED),
+		.icmp = __atomic_load_n(&mt->icmp, __ATOMIC_RELAXED),
+	};
 	uint32_t i = w->scan_pos, end, n_exp = 0, n_purge = 0;
 
 	if (i >= w->hwm)
@@ -184,7 +192,7 @@ nat44_expire_step(struct nat44_worker *w, uint32_t now, uint32_t max_scan, uint3
 		struct nat44_session *s = &w->sess[i];
 		if (!(s->flags & NAT44_S_USED))
 			continue;
-		if (now - s->last_seen >= nat44_session_timeout(s, &nat44_main.timeouts)) {
+		if (now - s->last_seen >= nat44_session_timeout(s, &to)) {
 			nat44_session_delete(w, i);
 			n_exp++;
 		} else if (orphaned(s, pool, st)) {
