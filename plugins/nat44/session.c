@@ -18,6 +18,13 @@
 #include "nat44.h"
 #include "tcp_state.h"
 
+static uint32_t
+key_hash(const void *key, uint32_t len, uint32_t seed)
+{
+	RTE_SET_USED(len); /* always sizeof(struct nat44_key) */
+	return nat44_key_hash(key, seed);
+}
+
 static struct rte_hash *
 hash_create(const char *what, uint32_t index, uint32_t cap)
 {
@@ -27,7 +34,7 @@ hash_create(const char *what, uint32_t index, uint32_t cap)
 		.name = name,
 		.entries = cap,
 		.key_len = sizeof(struct nat44_key),
-		.hash_func = rte_hash_crc,
+		.hash_func = key_hash, /* nodes compute it inline: nat44_key_hash() */
 		.hash_func_init_val = 0,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
