@@ -197,12 +197,22 @@ nat44_xlate_l4(struct rte_ipv4_hdr *ip, bool is_src, uint32_t new_a, uint16_t ne
 	uint16_t *pp = (uint16_t *)l4 + (is_src ? 0 : 1);
 	uint16_t *cp = (uint16_t *)(l4 + (is_tcp ? offsetof(struct rte_tcp_hdr, cksum)
 						  : offsetof(struct rte_udp_hdr, dgram_cksum)));
-	uint64_t d = (uint64_t)(uint32_t)~*ap + new_a; /* the address's change */
+	/* The address's change as a 32-bit one's complement sum (end-around
+	 * carry), then its two halves added: at most 0x1fffe. Each checksum adds
+	 * at most four 16-bit terms to it, so two folds finish it. */
+	uint32_t d = (uint32_t)~*ap + new_a;
+	uint32_t s;
 	uint16_t c = *cp;
 
-	ip->hdr_checksum = (uint16_t)~nat44_csum_fold((uint16_t)~ip->hdr_checksum + d);
+	d += d < new_a;
+	d = (d & 0xffff) + (d >> 16);
+	s = (uint16_t)~ip->hdr_checksum + d;
+	s = (s & 0xffff) + (s >> 16);
+	ip->hdr_checksum = (uint16_t)~(s + (s >> 16));
 	if (likely(c != 0 || is_tcp)) { /* UDP 0: sent without a checksum, stays so */
-		c = (uint16_t)~nat44_csum_fold((uint16_t)~c + d + (uint16_t)~*pp + new_p);
+		s = (uint32_t)(uint16_t)~c + d + (uint16_t)~*pp + new_p;
+		s = (s & 0xffff) + (s >> 16);
+		c = (uint16_t)~(s + (s >> 16));
 		*cp = (c == 0 && !is_tcp) ? 0xffff : c;
 	}
 	*ap = new_a;
