@@ -15,6 +15,9 @@
  * (port_alloc.c), so replies find it. Packets for the calling worker go
  * straight to the target node. Reads: IPv4 header. Next: handoff-input's
  * arcs (nothing of its own but error-drop).
+ * Cost: with one forwarding thread these features are never enabled (nat44.c
+ * enables the translation nodes directly), so they cost nothing: nat44-16k's
+ * `show runtime` has no handoff node. With several threads: not measured.
  */
 #include <vecnet/handoff.h>
 

@@ -17,43 +17,78 @@
 
 #define NAT44_CHUNK RTE_HASH_LOOKUP_BULK_MAX /* 64: keys per bulk lookup */
 
-/* Looks up n (<= 64) packets in one direction's table; returns the hit mask
- * and the session index of every hit in idx[]. Prefetches packets 4 ahead
- * while building keys, then the sessions that hit. */
-static inline uint64_t
+/*
+ * The key of the usual packet in one test: a 20-byte IPv4 header, TCP or UDP,
+ * not a fragment, the L4 header present. Its addresses and ports are two
+ * loads from the header (the key's layout is the header's). Returns true for
+ * it; any other packet gets nat44_key_of's key (ICMP echo, IP options) or
+ * none (proto 0), and false.
+ */
+static inline bool
+nat44_key_fast(const struct rte_ipv4_hdr *ip, bool o2i, struct nat44_key *k)
+{
+	const uint8_t *b = (const uint8_t *)ip;
+	uint16_t tlen = rte_be_to_cpu_16(ip->total_length);
+	uint8_t proto = ip->next_proto_id;
+	uint32_t last = proto; /* proto, pad[3] = 0 (little endian) */
+	bool ok = ip->version_ihl == 0x45 && !nat44_is_fragment(ip) &&
+		  ((proto == IPPROTO_UDP && tlen >= 20 + sizeof(struct rte_udp_hdr)) ||
+		   (proto == IPPROTO_TCP && tlen >= 20 + sizeof(struct rte_tcp_hdr)));
+
+	if (likely(ok)) {
+		memcpy(k, b + offsetof(struct rte_ipv4_hdr, src_addr), 12); /* addrs, ports */
+		memcpy(&k->proto, &last, sizeof(last));
+		return true;
+	}
+	nat44_key_of(ip, o2i, k);
+	return false;
+}
+
+/* What the lookup of up to 64 packets found. */
+struct nat44_chunk {
+	uint64_t hits; /* bit i: pkts[i] has a session, idx[i] */
+	uint64_t fast; /* bit i: pkts[i] is the usual TCP/UDP packet (nat44_key_fast) */
+	int32_t idx[NAT44_CHUNK];
+};
+
+/* Looks up n (<= 64) packets in one direction's table: builds keys and their
+ * signatures (prefetching packets 4 ahead), one rte_hash bulk lookup with the
+ * signatures, then prefetches the session line of every hit so it is in cache
+ * when the packet is rewritten. */
+static inline void
 nat44_lookup_chunk(const struct nat44_worker *w, bool o2i, struct rte_mbuf **pkts, uint16_t n,
-		   int32_t *idx)
+		   struct nat44_chunk *ck)
 {
 	struct nat44_key keys[NAT44_CHUNK];
 	const void *kp[NAT44_CHUNK];
+	hash_sig_t sig[NAT44_CHUNK];
 	void *data[NAT44_CHUNK];
-	uint64_t hits = 0;
-	uint16_t i = 0;
+	uint64_t fast = 0, hits = 0;
 
-	for (; i + 4 <= n; i += 4) {
-		if (i + 8 <= n) {
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 4 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
-		}
-		for (uint16_t j = i; j < i + 4; j++) {
-			nat44_key_of(rte_pktmbuf_mtod(pkts[j], struct rte_ipv4_hdr *), o2i, &keys[j]);
-			kp[j] = &keys[j];
-		}
-	}
-	for (; i < n; i++) {
-		nat44_key_of(rte_pktmbuf_mtod(pkts[i], struct rte_ipv4_hdr *), o2i, &keys[i]);
+		fast |= (uint64_t)nat44_key_fast(rte_pktmbuf_mtod(pkts[i], struct rte_ipv4_hdr *),
+						 o2i, &keys[i])
+			<< i;
+		sig[i] = nat44_key_hash(&keys[i], 0);
 		kp[i] = &keys[i];
 	}
-	rte_hash_lookup_bulk_data(o2i ? w->o2i : w->i2o, kp, n, &hits, data);
-	for (i = 0; i < n; i++) {
-		if (hits & (1ull << i)) {
-			idx[i] = (int32_t)(uintptr_t)data[i];
-			rte_prefetch0(&w->sess[idx[i]]);
-		}
+	rte_hash_lookup_with_hash_bulk_data(o2i ? w->o2i : w->i2o, kp, sig, n, &hits, data);
+	for (uint64_t m = hits; m; m &= m - 1) {
+		unsigned int i = (unsigned int)__builtin_ctzll(m);
+		ck->idx[i] = (int32_t)(uintptr_t)data[i];
+		rte_prefetch0(&w->sess[ck->idx[i]]);
 	}
-	return hits;
+	ck->hits = hits;
+	ck->fast = fast;
+}
+
+/* The bits of a chunk of n packets. */
+static inline uint64_t
+nat44_chunk_all(uint16_t n)
+{
+	return n == 64 ? UINT64_MAX : (1ull << n) - 1;
 }
 
 enum nat44_route { NAT44_ROUTE_OTHER, NAT44_ROUTE_LOCAL, NAT44_ROUTE_OUTSIDE };

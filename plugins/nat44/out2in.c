@@ -8,7 +8,11 @@
  *
  * Fast path: session found in the worker's out2in table by the packet's
  * 5-tuple (endpoint-dependent: the remote must match too); destination
- * address and port rewritten with incremental checksums. Slow path:
+ * address and port rewritten with incremental checksums. The vector is
+ * handled as in nat44-in2out (node_common.h): chunks of 64, signatures
+ * inline, one bulk lookup, one test per chunk, nat44_xlate_l4 for the usual
+ * TCP/UDP packet, everything else packet by packet out of line, whole-vector
+ * enqueue. Slow path:
  *   - ICMP errors quoting a packet we translated: outer destination, quoted
  *     source and every checksum rewritten;
  *   - a static mapping (port forward, address-only, identity) of the
@@ -20,6 +24,8 @@
  * Writes: the packet; vn_meta.feature_arc; error on drops.
  * Next: error-drop, then the arc's later features and ip4-lookup.
  * Errors: see out2in_errors.
+ * Cost: not measured; no bench scenario sends from the outside yet (the fast
+ * path is the same code as nat44-in2out's with the destination rewritten).
  */
 #define VN_LOG_MOD "nat44"
 #include <rte_cycles.h>
@@ -63,6 +69,30 @@ struct o2i_ctx {
 	uint64_t created, passed, icmp_err;
 };
 
+/* The session's share of a packet, on its one cache line (prefetched). */
+static inline void
+o2i_touch(struct nat44_session *s, const struct rte_ipv4_hdr *ip, uint32_t now)
+{
+	s->last_seen = now;
+	s->pkts_o2i++;
+	s->bytes_o2i += rte_be_to_cpu_16(ip->total_length);
+}
+
+/* The usual packet (nat44_key_fast) with a session: TCP or UDP, 20-byte header. */
+static inline uint16_t
+o2i_fast_l4(struct vn_node *node, struct nat44_session *s, struct rte_mbuf *m, struct o2i_ctx *c)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+
+	if (ip->next_proto_id == IPPROTO_TCP)
+		s->tcp = nat44_tcp_next(s->tcp, ((const struct rte_tcp_hdr *)(ip + 1))->tcp_flags,
+					true);
+	nat44_xlate_l4(ip, false, s->in_addr, s->in_port);
+	o2i_touch(s, ip, c->now);
+	return nat44_feature_next(node, m, &c->nc);
+}
+
+/* Any packet with a session (ICMP echo, IP options too). */
 static inline uint16_t
 o2i_fast(struct vn_node *node, struct nat44_session *s, struct rte_mbuf *m, struct o2i_ctx *c)
 {
@@ -74,9 +104,7 @@ o2i_fast(struct vn_node *node, struct nat44_session *s, struct rte_mbuf *m, stru
 		s->tcp = nat44_tcp_next(s->tcp, t->tcp_flags, true);
 	}
 	nat44_xlate(ip, false, s->in_addr, s->in_port);
-	s->last_seen = c->now;
-	s->pkts_o2i++;
-	s->bytes_o2i += rte_be_to_cpu_16(ip->total_length);
+	o2i_touch(s, ip, c->now);
 	return nat44_feature_next(node, m, &c->nc);
 }
 
@@ -117,7 +145,7 @@ o2i_icmp_error(struct vn_node *node, struct nat44_worker *w, struct rte_mbuf *m,
 	return nat44_feature_next(node, m, &c->nc);
 }
 
-static uint16_t
+static __rte_noinline uint16_t
 o2i_slow(struct vn_node *node, struct nat44_worker *w, struct rte_mbuf *m, struct o2i_ctx *c)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
@@ -198,13 +226,31 @@ o2i_slow(struct vn_node *node, struct nat44_worker *w, struct rte_mbuf *m, struc
 	return o2i_fast(node, &w->sess[idx], m, c);
 }
 
+/* A chunk that is not all usual packets with sessions: each packet by itself. */
+static __rte_noinline void
+o2i_chunk_mixed(struct vn_node *node, struct nat44_worker *w, struct rte_mbuf **p, uint16_t cnt,
+		const struct nat44_chunk *ck, uint16_t *nexts, struct o2i_ctx *c)
+{
+	for (uint16_t i = 0; i < cnt; i++) {
+		uint64_t bit = 1ull << i;
+		if (ck->hits & ck->fast & bit)
+			nexts[i] = o2i_fast_l4(node, &w->sess[ck->idx[i]], p[i], c);
+		else if (ck->hits & bit)
+			nexts[i] = o2i_fast(node, &w->sess[ck->idx[i]], p[i], c);
+		else
+			nexts[i] = o2i_slow(node, w, p[i], c);
+	}
+}
+
 static uint16_t
 out2in_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct nat44_worker *w = nat44_worker_self(g);
 	uint16_t nexts[VN_FRAME_SIZE];
-	int32_t idx[NAT44_CHUNK];
+	struct nat44_chunk ck;
 	struct o2i_ctx c = {.nc = {.rx_if = UINT16_MAX}};
+	uint16_t diff = 0; /* bits where some packet's next differs from nexts[0] */
+	bool is_mixed = false;
 
 	if (unlikely(!w)) {
 		for (uint16_t i = 0; i < n; i++)
@@ -213,29 +259,38 @@ out2in_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 		vn_enqueue_nexts(g, node, pkts, nexts, n);
 		return n;
 	}
-	c.now = nat44_now_from_tsc(rte_rdtsc());
+	c.now = nat44_now_from_tsc(rte_rdtsc()); /* once per vector */
 	for (uint16_t base = 0; base < n; base += NAT44_CHUNK) {
 		uint16_t cnt = VN_MIN(NAT44_CHUNK, n - base);
 		struct rte_mbuf **p = pkts + base;
-		uint64_t hits = nat44_lookup_chunk(w, true, p, cnt, idx);
+		uint16_t *nx = nexts + base;
 		uint16_t i = 0;
 
-		if (hits == (cnt == 64 ? UINT64_MAX : (1ull << cnt) - 1)) {
-			for (; i + 4 <= cnt; i += 4) {
-				nexts[base + i] = o2i_fast(node, &w->sess[idx[i]], p[i], &c);
-				nexts[base + i + 1] = o2i_fast(node, &w->sess[idx[i + 1]], p[i + 1], &c);
-				nexts[base + i + 2] = o2i_fast(node, &w->sess[idx[i + 2]], p[i + 2], &c);
-				nexts[base + i + 3] = o2i_fast(node, &w->sess[idx[i + 3]], p[i + 3], &c);
-			}
+		nat44_lookup_chunk(w, true, p, cnt, &ck);
+		/* One test per chunk: every packet the usual one, with a session. */
+		if (unlikely((ck.hits & ck.fast) != nat44_chunk_all(cnt))) {
+			o2i_chunk_mixed(node, w, p, cnt, &ck, nx, &c);
+			is_mixed = true;
+			continue;
+		}
+		for (; i + 4 <= cnt; i += 4) {
+			nx[i] = o2i_fast_l4(node, &w->sess[ck.idx[i]], p[i], &c);
+			nx[i + 1] = o2i_fast_l4(node, &w->sess[ck.idx[i + 1]], p[i + 1], &c);
+			nx[i + 2] = o2i_fast_l4(node, &w->sess[ck.idx[i + 2]], p[i + 2], &c);
+			nx[i + 3] = o2i_fast_l4(node, &w->sess[ck.idx[i + 3]], p[i + 3], &c);
+			diff |= (nx[i] ^ nexts[0]) | (nx[i + 1] ^ nexts[0]) |
+				(nx[i + 2] ^ nexts[0]) | (nx[i + 3] ^ nexts[0]);
 		}
 		for (; i < cnt; i++) {
-			if (hits & (1ull << i))
-				nexts[base + i] = o2i_fast(node, &w->sess[idx[i]], p[i], &c);
-			else
-				nexts[base + i] = o2i_slow(node, w, p[i], &c);
+			nx[i] = o2i_fast_l4(node, &w->sess[ck.idx[i]], p[i], &c);
+			diff |= nx[i] ^ nexts[0];
 		}
 	}
-	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	/* Whole vector on one arc (the usual case): an array swap, no scan. */
+	if (likely(!is_mixed && diff == 0))
+		vn_enqueue(g, node, nexts[0], pkts, n);
+	else
+		vn_enqueue_nexts(g, node, pkts, nexts, n);
 	if (c.created)
 		vn_node_count_error(node, O2I_CNT_CREATED, c.created);
 	if (c.passed)

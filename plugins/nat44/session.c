@@ -18,6 +18,13 @@
 #include "nat44.h"
 #include "tcp_state.h"
 
+static uint32_t
+key_hash(const void *key, uint32_t len, uint32_t seed)
+{
+	RTE_SET_USED(len); /* always sizeof(struct nat44_key) */
+	return nat44_key_hash(key, seed);
+}
+
 static struct rte_hash *
 hash_create(const char *what, uint32_t index, uint32_t cap)
 {
@@ -27,7 +34,7 @@ hash_create(const char *what, uint32_t index, uint32_t cap)
 		.name = name,
 		.entries = cap,
 		.key_len = sizeof(struct nat44_key),
-		.hash_func = rte_hash_crc,
+		.hash_func = key_hash, /* nodes compute it inline: nat44_key_hash() */
 		.hash_func_init_val = 0,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
@@ -175,6 +182,14 @@ nat44_expire_step(struct nat44_worker *w, uint32_t now, uint32_t max_scan, uint3
 {
 	const struct nat44_pool *pool = nat44_pool_get();
 	const struct nat44_static_table *st = nat44_statics_get();
+	const struct nat44_timeouts *mt = &nat44_main.timeouts;
+	/* Once per step, not per slot. */
+	const struct nat44_timeouts to = {
+		.udp = __atomic_load_n(&mt->udp, __ATOMIC_RELAXED),
+		.tcp_est = __atomic_load_n(&mt->tcp_est, __ATOMIC_RELAXED),
+		.tcp_trans = __atomic_load_n(&mt->tcp_trans, __ATOMIC_RELAXED),
+		.icmp = __atomic_load_n(&mt->icmp, __ATOMIC_RELAXED),
+	};
 	uint32_t i = w->scan_pos, end, n_exp = 0, n_purge = 0;
 
 	if (i >= w->hwm)
@@ -184,7 +199,7 @@ nat44_expire_step(struct nat44_worker *w, uint32_t now, uint32_t max_scan, uint3
 		struct nat44_session *s = &w->sess[i];
 		if (!(s->flags & NAT44_S_USED))
 			continue;
-		if (now - s->last_seen >= nat44_session_timeout(s, &nat44_main.timeouts)) {
+		if (now - s->last_seen >= nat44_session_timeout(s, &to)) {
 			nat44_session_delete(w, i);
 			n_exp++;
 		} else if (orphaned(s, pool, st)) {

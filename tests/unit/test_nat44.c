@@ -27,6 +27,7 @@
 #include <vecnet/rcu.h>
 
 #include "nat44.h"
+#include "node_common.h"
 #include "tcp_state.h"
 #include "vn_test.h"
 #include "vn_test_graph.h"
@@ -294,6 +295,77 @@ test_csum_incremental(void)
 		}
 	}
 	CU_PASS("2000 random headers");
+}
+
+/* The fast path's helpers agree with the general ones: nat44_xlate_l4 with
+ * nat44_xlate (both directions, TCP, UDP, UDP without a checksum, a UDP
+ * checksum that becomes 0), nat44_key_fast with nat44_key_of, and the
+ * inline nat44_key_hash with the hash the tables were created with. */
+static void
+test_fast_path_helpers(void)
+{
+	for (int i = 0; i < 4000; i++) {
+		uint8_t a[1500], b[1500];
+		struct pkt_spec p = {
+			.proto = (i & 1) ? IPPROTO_TCP : IPPROTO_UDP,
+			.src = (uint32_t)rte_rand(),
+			.dst = (uint32_t)rte_rand(),
+			.sport = (uint16_t)rte_rand(),
+			.dport = (uint16_t)rte_rand(),
+			.payload = (uint16_t)(rte_rand() % 64),
+		};
+		uint16_t len = build(a, &p);
+		struct rte_ipv4_hdr *ia = (struct rte_ipv4_hdr *)a, *ib = (struct rte_ipv4_hdr *)b;
+		bool is_src = (i & 2) != 0;
+		uint32_t na = (uint32_t)rte_rand();
+		uint16_t np = (uint16_t)rte_rand();
+		struct nat44_key k1, k2;
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ia + 1);
+
+		if (p.proto == IPPROTO_UDP && (i & 4))
+			u->dgram_cksum = 0; /* sent without a checksum */
+		if (p.proto == IPPROTO_UDP && i % 8 == 6) {
+			/* a translation whose UDP checksum comes out as 0 (sent as 0xffff):
+			 * change the address so that the sum does not move except by
+			 * making the checksum 0xffff -> 0 */
+			np = is_src ? u->src_port : u->dst_port;
+			na = is_src ? ia->src_addr : ia->dst_addr;
+			u->dgram_cksum = 0xffff;
+		}
+		memcpy(b, a, len);
+		CU_ASSERT_TRUE_FATAL(nat44_key_fast(ia, !is_src, &k1));
+		CU_ASSERT_TRUE_FATAL(nat44_key_of(ib, !is_src, &k2));
+		CU_ASSERT_EQUAL_FATAL(memcmp(&k1, &k2, sizeof(k1)), 0);
+		CU_ASSERT_EQUAL_FATAL(nat44_key_hash(&k1, 0), rte_hash_hash(w0()->i2o, &k1));
+		CU_ASSERT_EQUAL_FATAL(nat44_key_hash(&k1, 0), rte_hash_hash(w0()->o2i, &k1));
+		nat44_xlate_l4(ia, is_src, na, np);
+		nat44_xlate(ib, is_src, na, np);
+		if (memcmp(a, b, len) != 0) {
+			CU_FAIL("nat44_xlate_l4 differs from nat44_xlate");
+			return;
+		}
+	}
+	/* Not the usual packet: an ICMP echo, a fragment, IP options, a cut TCP header. */
+	uint8_t buf[1500];
+	struct pkt_spec e = {.proto = IPPROTO_ICMP, .icmp_type = VN_ICMP_ECHO_REQUEST,
+			     .src = IN_HOST, .dst = SERVER, .sport = 77};
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)buf;
+	struct nat44_key k;
+	build(buf, &e);
+	CU_ASSERT_FALSE(nat44_key_fast(ip, false, &k));
+	CU_ASSERT_EQUAL(k.proto, IPPROTO_ICMP); /* still looked up, by nat44_key_of's key */
+	struct pkt_spec t = {.proto = IPPROTO_TCP, .src = IN_HOST, .dst = SERVER, .sport = 1,
+			     .dport = 2};
+	build(buf, &t);
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);
+	CU_ASSERT_FALSE(nat44_key_fast(ip, false, &k));
+	build(buf, &t);
+	ip->version_ihl = 0x46;
+	CU_ASSERT_FALSE(nat44_key_fast(ip, false, &k));
+	build(buf, &t);
+	ip->total_length = rte_cpu_to_be_16(20 + 19);
+	CU_ASSERT_FALSE(nat44_key_fast(ip, false, &k));
+	CU_ASSERT_EQUAL(k.proto, 0);
 }
 
 /* ---- in2out / out2in reference packets ------------------------------------ */
@@ -682,6 +754,69 @@ test_purge_on_address_delete(void)
 	CU_ASSERT_EQUAL(nat44_addr_range(POOL, POOL, true), -EEXIST);
 }
 
+/* Injects n packets of flows[] (packet i: flows[order[i]]) as one vector and
+ * checks every output against the translation (source POOL, port kept). */
+static void
+inject_vector_and_check(const struct pkt_spec *flows, const uint16_t *order, uint16_t n)
+{
+	struct rte_mbuf *v[VN_FRAME_SIZE];
+	uint8_t ref[1500];
+
+	for (uint16_t i = 0; i < n; i++)
+		v[i] = pkt(&flows[order[i]], if_in);
+	vt_capture_reset(&out_cap);
+	vt_inject(g, "nat44-in2out", v, n);
+	CU_ASSERT_EQUAL(drop_cap.n, 0);
+	CU_ASSERT_EQUAL_FATAL(out_cap.n, n);
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt_spec e = flows[order[i]];
+		uint16_t len;
+		e.src = POOL;
+		len = build(ref, &e);
+		CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_data_len(out_cap.pkts[i]), len);
+		CU_ASSERT_EQUAL_FATAL(memcmp(rte_pktmbuf_mtod(out_cap.pkts[i], void *), ref, len), 0);
+	}
+}
+
+/* Whole vectors through the chunked fast path: all new (slow path), all hits
+ * over two chunks (whole-vector move), hits with one new flow in the second
+ * chunk, and TCP and UDP mixed; order and bytes kept, sessions counted once. */
+static void
+test_vectors(void)
+{
+	struct pkt_spec flows[48];
+	uint16_t order[VN_FRAME_SIZE];
+
+	for (uint16_t f = 0; f < 48; f++)
+		flows[f] = (struct pkt_spec){.proto = (f % 3) ? IPPROTO_UDP : IPPROTO_TCP,
+					     .src = IN_HOST, .dst = SERVER,
+					     .sport = (uint16_t)(30000 + f), .dport = 53,
+					     .payload = (uint16_t)(f % 5),
+					     .tcp_flags = RTE_TCP_ACK_FLAG};
+	for (uint16_t i = 0; i < 40; i++)
+		order[i] = i;
+	inject_vector_and_check(flows, order, 40); /* 40 new sessions */
+	CU_ASSERT_EQUAL(counter("nat44-in2out", "sessions created"), 40);
+	for (uint16_t i = 0; i < 100; i++)
+		order[i] = (uint16_t)((i * 7) % 40); /* 100 hits: chunks of 64 and 36 */
+	inject_vector_and_check(flows, order, 100);
+	CU_ASSERT_EQUAL(counter("nat44-in2out", "sessions created"), 40);
+	order[70] = 45; /* a new flow in the second chunk */
+	inject_vector_and_check(flows, order, 100);
+	CU_ASSERT_EQUAL(counter("nat44-in2out", "sessions created"), 41);
+	int32_t idx = nat44_session_lookup(w0(), false,
+					   &(struct nat44_key){.src = rte_cpu_to_be_32(IN_HOST),
+							       .dst = rte_cpu_to_be_32(SERVER),
+							       .sport = rte_cpu_to_be_16(30007),
+							       .dport = rte_cpu_to_be_16(53),
+							       .proto = IPPROTO_UDP});
+	CU_ASSERT_FATAL(idx >= 0);
+	/* flow 7: once in the first vector, (i*7)%40 == 7 for i = 1, 41, 81 in each of
+	 * the others */
+	CU_ASSERT_EQUAL(w0()->sess[idx].pkts_i2o, 7);
+	CU_ASSERT_EQUAL(w0()->sess[idx].bytes_i2o, 7u * (20 + 8 + 7 % 5));
+}
+
 /* Inside host -> pool:8080 (forwarded to IN_HOST2:80) and the answer back. */
 static void
 test_hairpin(void)
@@ -811,6 +946,7 @@ main(void)
 {
 	static CU_TestInfo tests[] = {
 		{"incremental checksums = recomputation", test_csum_incremental},
+		{"fast-path helpers = general ones (xlate, key, hash)", test_fast_path_helpers},
 		{"udp both ways, port kept", test_udp_both_ways},
 		{"udp without checksum stays without", test_udp_zero_checksum},
 		{"tcp both ways and state", test_tcp_both_ways_and_state},
@@ -828,6 +964,7 @@ main(void)
 		{"expiry", test_expiry},
 		{"purge on address delete", test_purge_on_address_delete},
 		{"hairpinning", test_hairpin},
+		{"vectors: new flows, hits over two chunks, a new flow among hits", test_vectors},
 		{"identity and address-only mappings", test_identity_and_address_only},
 		{"control errors", test_control_errors},
 		{"config checks", test_config_checks},
