@@ -167,14 +167,18 @@ ip4_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 			nexts[i] = ip4_input_one(node, pkts[i]);
 		}
 	}
+	/* With features on the arc, the vector still moves whole when every
+	 * packet goes to one place (e.g. all from one interface to its first feature). */
 	if (unlikely(vn_feature_arc_active(VN_ARC_IP4_UNICAST))) {
-		vn_feature_divert(node, VN_ARC_IP4_UNICAST, false, pkts, nexts, n, IP4_IN_NEXT_LOOKUP);
-		all_ok = false;
-	}
-	if (likely(all_ok))
+		if (vn_feature_divert(node, VN_ARC_IP4_UNICAST, false, pkts, nexts, n, IP4_IN_NEXT_LOOKUP))
+			vn_enqueue(g, node, nexts[0], pkts, n);
+		else
+			vn_enqueue_nexts(g, node, pkts, nexts, n);
+	} else if (likely(all_ok)) {
 		vn_enqueue(g, node, IP4_IN_NEXT_LOOKUP, pkts, n);
-	else
+	} else {
 		vn_enqueue_nexts(g, node, pkts, nexts, n);
+	}
 	return n;
 }
 

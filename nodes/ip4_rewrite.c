@@ -121,14 +121,18 @@ rewrite_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 		vn_node_count_error(node, RW_ERR_TTL, counts[RW_ERR_TTL]);
 		vn_node_count_error(node, RW_ERR_MTU_DF, counts[RW_ERR_MTU_DF]);
 	}
+	/* With features on the arc, the vector still moves whole when every
+	 * packet goes to one place (e.g. all from one interface to its first feature). */
 	if (unlikely(vn_feature_arc_active(VN_ARC_IP4_OUTPUT))) {
-		vn_feature_divert(node, VN_ARC_IP4_OUTPUT, true, pkts, nexts, n, RW_NEXT_OUTPUT);
-		all_out = false;
-	}
-	if (likely(all_out))
+		if (vn_feature_divert(node, VN_ARC_IP4_OUTPUT, true, pkts, nexts, n, RW_NEXT_OUTPUT))
+			vn_enqueue(g, node, nexts[0], pkts, n);
+		else
+			vn_enqueue_nexts(g, node, pkts, nexts, n);
+	} else if (likely(all_out)) {
 		vn_enqueue(g, node, RW_NEXT_OUTPUT, pkts, n);
-	else
+	} else {
 		vn_enqueue_nexts(g, node, pkts, nexts, n);
+	}
 	return n;
 }
 

@@ -107,17 +107,21 @@ vn_feature_next(const struct vn_node *node, struct rte_mbuf *m)
 
 /* Start node, after its own per-packet work: packets headed to the arc's end
  * (nexts[i] == end_next) on an interface with features enabled are sent to
- * the first feature instead. Call only when vn_feature_arc_active(arc). */
-static inline void
+ * the first feature instead. Call only when vn_feature_arc_active(arc).
+ * Returns true when every nexts[i] is then the same, so the caller can move
+ * the whole vector with vn_enqueue(..., nexts[0], ...). */
+static inline bool
 vn_feature_divert(const struct vn_node *node, enum vn_feature_arc_id arc, bool by_tx,
 		  struct rte_mbuf **pkts, uint16_t *nexts, uint16_t n, uint16_t end_next)
 {
-	uint16_t cur_if = UINT16_MAX;
+	uint16_t cur_if = UINT16_MAX, diff = 0;
 	uint32_t bitmap = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		if (nexts[i] != end_next)
+		if (nexts[i] != end_next) {
+			diff |= nexts[i] ^ nexts[0];
 			continue;
+		}
 		const struct vn_meta *md = vn_meta(pkts[i]);
 		uint16_t if_index = by_tx ? md->tx_if : md->rx_if;
 		if (if_index != cur_if) {
@@ -127,7 +131,9 @@ vn_feature_divert(const struct vn_node *node, enum vn_feature_arc_id arc, bool b
 		}
 		if (bitmap)
 			nexts[i] = vn_feature_first(node, bitmap, pkts[i]);
+		diff |= nexts[i] ^ nexts[0];
 	}
+	return diff == 0;
 }
 
 #endif
