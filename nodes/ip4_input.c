@@ -7,7 +7,9 @@
  * ip4-unicast feature), error-drop.
  * Errors: one per check. TTL is checked where it matters, in ip4-rewrite,
  * so packets to the router itself are accepted with any TTL (as Linux does).
- * Measured: see perf/README.md.
+ * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
+ * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 8.8 / 8.9 / 8.8
+ * (12.5 with an ip4-unicast feature enabled: the divert pass).
  */
 #include <rte_ip.h>
 #include <string.h>
