@@ -27,6 +27,7 @@
 
 #include "acl.h"
 #include "vn_test.h"
+#include "vn_test_cli.h"
 #include "vn_test_graph.h"
 
 VT_CAPTURE_NODE(lookup_cap, "test-ip4-lookup");
@@ -34,7 +35,6 @@ VT_CAPTURE_NODE(out_cap, "test-if-output");
 
 static const uint8_t mac0[6] = {0x02, 0, 0, 0, 0xaa, 0x00};
 static const uint8_t mac1[6] = {0x02, 0, 0, 0, 0xbb, 0x00};
-static struct vn_cli_out *out;
 static struct vn_graph *g; /* thread 0 */
 static struct vn_graph *g1; /* thread 1: a second worker, run from this thread */
 
@@ -43,33 +43,6 @@ static struct vn_graph *g1; /* thread 1: a second worker, run from this thread *
 #define TCP_ACK 0x10
 
 /* --- helpers ------------------------------------------------------------- */
-
-static int
-cmd(const char *line)
-{
-	vn_cli_out_reset(out);
-	return vn_cli_execute(line, out);
-}
-
-static const char *
-cmd_ok(const char *line)
-{
-	int rc = cmd(line);
-
-	if (rc != 0)
-		fprintf(stderr, "\n  '%s' failed: %s\n", line, vn_cli_out_errmsg(out));
-	CU_ASSERT_EQUAL(rc, 0);
-	return vn_cli_out_text(out);
-}
-
-static bool
-has(const char *text, const char *needle)
-{
-	if (strstr(text, needle))
-		return true;
-	fprintf(stderr, "\n  '%s' not in:\n%s\n", needle, text);
-	return false;
-}
 
 struct flow {
 	uint8_t proto;

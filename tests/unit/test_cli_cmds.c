@@ -23,12 +23,12 @@
 
 #include "engine_priv.h"
 #include "vn_test.h"
+#include "vn_test_cli.h"
 #include "vn_test_graph.h"
 
 static const uint8_t mac_lan0[6] = {0x02, 0, 0, 0, 0xaa, 0x00};
 static const uint8_t mac_lan1[6] = {0x02, 0, 0, 0, 0xbb, 0x00};
 static struct vn_graph *g;
-static struct vn_cli_out *out;
 
 /* --- an input node that produces vt_src_budget packets on its next poll --- */
 
@@ -55,21 +55,6 @@ VN_NODE_REGISTER(vt_source) = {
 
 /* --- helpers ------------------------------------------------------------------ */
 
-/* Runs line expecting success; returns its output (valid until the next run). */
-static const char *
-cmd_ok(const char *line)
-{
-	vn_cli_out_reset(out);
-	int rc = vn_cli_execute(line, out);
-
-	if (rc != 0)
-		fprintf(stderr, "\n  '%s' failed: %s\n", line, vn_cli_out_errmsg(out));
-	else if (getenv("VN_TEST_VERBOSE") != NULL) /* to look at the tables */
-		fprintf(stderr, "vecnet# %s\n%s", line, vn_cli_out_text(out));
-	CU_ASSERT_EQUAL(rc, 0);
-	return vn_cli_out_text(out);
-}
-
 /* Runs line expecting failure; returns the error message. */
 static const char *
 cmd_fail(const char *line)
@@ -93,15 +78,6 @@ expect_err(const char *line, const char *want)
 	if (strcmp(got, want) != 0)
 		fprintf(stderr, "\n  '%s'\n    gave: %s\n    want: %s\n", line, got, want);
 	CU_ASSERT_STRING_EQUAL(got, want);
-}
-
-static bool
-has(const char *text, const char *needle)
-{
-	if (strstr(text, needle) != NULL)
-		return true;
-	fprintf(stderr, "\n  '%s' not in:\n%s\n", needle, text);
-	return false;
 }
 
 static bool

@@ -35,6 +35,7 @@
 #include <vecnet/trace.h>
 
 #include "vn_test.h"
+#include "vn_test_cli.h"
 #include "vn_test_graph.h"
 
 #ifndef VN_PLUGIN_DIR
@@ -49,37 +50,9 @@ VT_CAPTURE_NODE(lookup_cap, "test-ip4-lookup");
 static const uint8_t mac_lan0[6] = {0x02, 0, 0, 0, 0xaa, 0x00};
 static const uint8_t mac_lan1[6] = {0x02, 0, 0, 0, 0xbb, 0x00};
 static char junk_dir[64];
-static struct vn_cli_out *out;
 static struct vn_graph *g;
 
 /* --- helpers ------------------------------------------------------------- */
-
-static int
-cmd(const char *line)
-{
-	vn_cli_out_reset(out);
-	return vn_cli_execute(line, out);
-}
-
-static const char *
-cmd_ok(const char *line)
-{
-	int rc = cmd(line);
-
-	if (rc != 0)
-		fprintf(stderr, "\n  '%s' failed: %s\n", line, vn_cli_out_errmsg(out));
-	CU_ASSERT_EQUAL(rc, 0);
-	return vn_cli_out_text(out);
-}
-
-static bool
-has(const char *text, const char *needle)
-{
-	if (strstr(text, needle))
-		return true;
-	fprintf(stderr, "\n  '%s' not in:\n%s\n", needle, text);
-	return false;
-}
 
 static int
 load_one(const char *dir, const char *name)
