@@ -4,16 +4,16 @@
  * ip4-lookup). With several forwarding threads nat44-in2out-handoff runs
  * first and hands each packet to the worker owning its inside address.
  *
- * Per vector, in chunks of 64 (node_common.h): keys and their CRC signatures
- * built (the usual packet - 20-byte header, TCP/UDP, not a fragment - in one
- * test), one rte_hash lookup-with-hash bulk call in the worker's in2out table,
- * the session lines of the hits prefetched. A chunk whose packets are all
- * usual and all hit takes the fast path with no other test per packet than
- * TCP-or-UDP: source address and port rewritten (nat44_xlate_l4), TCP flags
- * tracked, last-seen (one TSC read per vector), packets and bytes on the
- * session's one cache line. Any other chunk goes packet by packet out of line:
- * hits that are not usual (ICMP echo, IP options) through nat44_xlate, misses
- * through the slow path:
+ * Per vector, in chunks of 64 (node_common.h): keys and their hashes built
+ * (the usual packet - 20-byte header, TCP/UDP, not a fragment - in one test),
+ * looked up in the worker's in2out index (session_hash.h: one bucket line,
+ * then the session line, prefetched a pass ahead). A chunk whose packets are
+ * all usual and all hit takes the fast path with no other test per packet
+ * than TCP-or-UDP: source address and port rewritten (nat44_xlate_l4), TCP
+ * flags tracked, last-seen (one TSC read per vector), packets and bytes on
+ * the session's one cache line. Any other chunk goes packet by packet out of
+ * line: hits that are not usual (ICMP echo, IP options) through nat44_xlate,
+ * misses through the slow path:
  *   - ICMP errors: the session of the quoted packet; outer source, quoted
  *     destination and every checksum rewritten;
  *   - traffic to the router itself, or not routed out of an outside
@@ -30,16 +30,13 @@
  * same arc the whole vector moves (vn_enqueue).
  * Errors: see in2out_errors.
  *
- * Cost (nat44-16k, 16,384 UDP flows all hitting, one worker; docs/nat44.md):
- * callgrind (perf/callgrind.sh, x86-64-v3 build) 289 instructions/packet
- * including rte_hash's 140 (351 before the chunked fast path, 189 of them
- * rte_hash). TSC, `make bench` with hugepages on the shared 2-core VM, three
- * alternating runs each: 57-59 clocks/packet, against 51-55 for the previous
- * version in the same runs: within the noise of this machine, whose timings
- * swing by 2x; fewer instructions did not show as fewer clocks. Most likely
- * the node waits on memory: per packet rte_hash reads two bucket lines and a
- * key line of a table sized for 1M sessions, then the session line (no PMU
- * counters in this VM to confirm it).
+ * Cost (nat44-16k, 16,384 UDP flows all hitting, one worker, table sized for
+ * 1M sessions; make bench): 30.6 clocks/packet, from 57-59 with rte_hash.
+ * Most of the gain was not the index: the key was built with narrow stores
+ * and hashed with 8-byte loads, and the session's key compared the same way,
+ * so every packet waited twice on a failed store forward (~16 clocks each;
+ * node_common.h, nat44_session_has_key). callgrind (perf/callgrind.sh):
+ * ~205 instructions/packet, from 289 with rte_hash.
  */
 #define VN_LOG_MOD "nat44"
 #include <rte_cycles.h>

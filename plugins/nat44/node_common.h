@@ -1,12 +1,11 @@
 /*
  * What the nat44 nodes share: the vector lookup (keys of up to 64 packets,
- * one rte_hash bulk lookup, prefetch of the sessions found) and the route
+ * their index buckets, then their sessions) and the route
  * test that decides whether a packet from the inside needs translating.
  */
 #ifndef VN_NAT44_NODE_COMMON_H
 #define VN_NAT44_NODE_COMMON_H
 
-#include <rte_hash.h>
 #include <rte_lpm.h>
 #include <vecnet/feature.h>
 #include <vecnet/fib.h>
@@ -15,7 +14,7 @@
 #include "nat44.h"
 #include "xlate.h"
 
-#define NAT44_CHUNK RTE_HASH_LOOKUP_BULK_MAX /* 64: keys per bulk lookup */
+#define NAT44_CHUNK 64 /* packets per lookup pass: one bit each in a uint64_t */
 
 /*
  * The key of the usual packet in one test: a 20-byte IPv4 header, TCP or UDP,
@@ -30,14 +29,22 @@ nat44_key_fast(const struct rte_ipv4_hdr *ip, bool o2i, struct nat44_key *k)
 	const uint8_t *b = (const uint8_t *)ip;
 	uint16_t tlen = rte_be_to_cpu_16(ip->total_length);
 	uint8_t proto = ip->next_proto_id;
-	uint32_t last = proto; /* proto, pad[3] = 0 (little endian) */
+
 	bool ok = ip->version_ihl == 0x45 && !nat44_is_fragment(ip) &&
 		  ((proto == IPPROTO_UDP && tlen >= 20 + sizeof(struct rte_udp_hdr)) ||
 		   (proto == IPPROTO_TCP && tlen >= 20 + sizeof(struct rte_tcp_hdr)));
 
 	if (likely(ok)) {
-		memcpy(k, b + offsetof(struct rte_ipv4_hdr, src_addr), 12); /* addrs, ports */
-		memcpy(&k->proto, &last, sizeof(last));
+		/* Two 8-byte stores, the words nat44_key_hash loads: narrower
+		 * stores would make those loads wait (failed store forwarding). */
+		uint64_t addrs, rest;
+		uint32_t ports;
+
+		memcpy(&addrs, b + offsetof(struct rte_ipv4_hdr, src_addr), sizeof(addrs));
+		memcpy(&ports, b + sizeof(*ip), sizeof(ports));
+		rest = ports | (uint64_t)proto << 32; /* ports, proto, pad[3] = 0 (little endian) */
+		memcpy(k, &addrs, sizeof(addrs));
+		memcpy((uint8_t *)k + sizeof(addrs), &rest, sizeof(rest));
 		return true;
 	}
 	nat44_key_of(ip, o2i, k);
@@ -51,19 +58,21 @@ struct nat44_chunk {
 	int32_t idx[NAT44_CHUNK];
 };
 
-/* Looks up n (<= 64) packets in one direction's table: builds keys and their
- * signatures (prefetching packets 4 ahead), one rte_hash bulk lookup with the
- * signatures, then prefetches the session line of every hit so it is in cache
- * when the packet is rewritten. */
+/* Looks up n (<= 64) packets in one direction's index, in three passes so
+ * that each waits on memory fetched during the one before: keys and hashes
+ * (prefetching packets 4 ahead and each key's home bucket), then the bucket
+ * search along its chain (prefetching the candidate's session line), then the
+ * check of the session's key. A packet without a candidate, or whose first
+ * candidate has another key (equal hashes), is a miss here; the slow path
+ * looks it up again (nat44_session_find). */
 static inline void
 nat44_lookup_chunk(const struct nat44_worker *w, bool o2i, struct rte_mbuf **pkts, uint16_t n,
 		   struct nat44_chunk *ck)
 {
+	const struct nat44_shash *t = o2i ? &w->o2i : &w->i2o;
 	struct nat44_key keys[NAT44_CHUNK];
-	const void *kp[NAT44_CHUNK];
-	hash_sig_t sig[NAT44_CHUNK];
-	void *data[NAT44_CHUNK];
-	uint64_t fast = 0, hits = 0;
+	uint32_t sig[NAT44_CHUNK];
+	uint64_t fast = 0, cand = 0, hits = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 4 < n)
@@ -71,14 +80,26 @@ nat44_lookup_chunk(const struct nat44_worker *w, bool o2i, struct rte_mbuf **pkt
 		fast |= (uint64_t)nat44_key_fast(rte_pktmbuf_mtod(pkts[i], struct rte_ipv4_hdr *),
 						 o2i, &keys[i])
 			<< i;
-		sig[i] = nat44_key_hash(&keys[i], 0);
-		kp[i] = &keys[i];
+		sig[i] = nat44_sh_sig(nat44_key_hash(&keys[i], 0));
+		rte_prefetch0(nat44_sh_home(t, sig[i]));
 	}
-	rte_hash_lookup_with_hash_bulk_data(o2i ? w->o2i : w->i2o, kp, sig, n, &hits, data);
-	for (uint64_t m = hits; m; m &= m - 1) {
+	for (uint16_t i = 0; i < n; i++) {
+		const struct nat44_sh_bucket *b = nat44_sh_home(t, sig[i]);
+		uint32_t m = nat44_sh_match(b, sig[i]);
+
+		while (unlikely(!m && b->next)) { /* a full bucket's chain (~1 in 20) */
+			b = nat44_sh_next(t, b);
+			m = nat44_sh_match(b, sig[i]);
+		}
+		if (likely(m)) {
+			ck->idx[i] = (int32_t)b->slot[__builtin_ctz(m)];
+			rte_prefetch0(&w->sess[ck->idx[i]]);
+			cand |= 1ull << i;
+		}
+	}
+	for (uint64_t m = cand; m; m &= m - 1) {
 		unsigned int i = (unsigned int)__builtin_ctzll(m);
-		ck->idx[i] = (int32_t)(uintptr_t)data[i];
-		rte_prefetch0(&w->sess[ck->idx[i]]);
+		hits |= (uint64_t)nat44_session_has_key(&w->sess[ck->idx[i]], o2i, &keys[i]) << i;
 	}
 	ck->hits = hits;
 	ck->fast = fast;

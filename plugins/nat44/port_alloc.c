@@ -15,7 +15,7 @@
  * number of lookups and then a counted drop.
  */
 #include <errno.h>
-#include <rte_hash.h>
+#include <rte_hash_crc.h>
 
 #include "nat44.h"
 
@@ -68,7 +68,7 @@ nat44_alloc_out(struct nat44_worker *w, const struct nat44_pool *pool,
 				if (m && m->proto)
 					continue; /* a port forward's external port */
 			}
-			if (rte_hash_lookup(w->o2i, &k) < 0) {
+			if (nat44_session_lookup(w, true, &k) < 0) {
 				s->out_addr = k.dst;
 				s->out_port = k.dport;
 				return 0;

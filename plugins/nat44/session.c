@@ -1,54 +1,25 @@
 /*
  * Per-worker session table. Sessions live in a flat array of cache lines;
- * two rte_hash tables map each direction's 5-tuple to the slot, so a packet
- * from either side finds its session with one lookup. Only the owning worker
- * reads or writes them (no locks, no RW-concurrency flags); `show` reads the
- * array, never the hashes. Free slots are a stack; slots never move, so the
- * expiry sweep walks [0, hwm) in order.
- *
- * Both hashes use the extendable-bucket table, so an insert fails only when
- * `cap` keys are in: a full table is exactly `cap` sessions.
+ * two indexes (session_hash.h) map each direction's 5-tuple to the slot, so a
+ * packet from either side finds its session with one bucket line. Only the
+ * owning worker reads or writes them (no locks); `show` reads the array,
+ * never the indexes. Free slots are a stack; slots never move, so the expiry
+ * sweep walks [0, hwm) in order.
  */
 #define VN_LOG_MOD "nat44"
 #include <errno.h>
-#include <rte_hash.h>
 #include <rte_malloc.h>
 #include <stdio.h>
 
 #include "nat44.h"
 #include "tcp_state.h"
 
-static uint32_t
-key_hash(const void *key, uint32_t len, uint32_t seed)
-{
-	RTE_SET_USED(len); /* always sizeof(struct nat44_key) */
-	return nat44_key_hash(key, seed);
-}
-
-static struct rte_hash *
-hash_create(const char *what, uint32_t index, uint32_t cap)
-{
-	static uint32_t seq; /* names are unique per process */
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = cap,
-		.key_len = sizeof(struct nat44_key),
-		.hash_func = key_hash, /* nodes compute it inline: nat44_key_hash() */
-		.hash_func_init_val = 0,
-		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-
-	snprintf(name, sizeof(name), "nat44_%s_%u_%u", what, index, seq++);
-	return rte_hash_create(&p);
-}
-
 int
 nat44_worker_alloc(struct nat44_worker **out, uint32_t index, uint32_t cap, uint32_t n_fwd)
 {
 	struct nat44_worker *w;
 	uint32_t per;
+	int rc;
 
 	if (cap < NAT44_MIN_SESSIONS || n_fwd == 0 || index >= n_fwd)
 		return -EINVAL;
@@ -63,9 +34,10 @@ nat44_worker_alloc(struct nat44_worker **out, uint32_t index, uint32_t cap, uint
 	w->port_hi = index == n_fwd - 1 ? 65535 : (uint16_t)(w->port_lo + per - 1);
 	w->sess = rte_zmalloc("nat44_sessions", (size_t)cap * sizeof(*w->sess), RTE_CACHE_LINE_SIZE);
 	w->free_stack = rte_malloc("nat44_free", (size_t)cap * sizeof(uint32_t), 0);
-	w->i2o = hash_create("i2o", index, cap);
-	w->o2i = hash_create("o2i", index, cap);
-	if (!w->sess || !w->free_stack || !w->i2o || !w->o2i) {
+	rc = nat44_sh_init(&w->i2o, cap, "nat44_i2o");
+	if (rc == 0)
+		rc = nat44_sh_init(&w->o2i, cap, "nat44_o2i");
+	if (!w->sess || !w->free_stack || rc < 0) {
 		nat44_worker_free(w);
 		return -ENOMEM;
 	}
@@ -78,21 +50,33 @@ nat44_worker_free(struct nat44_worker *w)
 {
 	if (!w)
 		return;
-	rte_hash_free(w->i2o);
-	rte_hash_free(w->o2i);
+	nat44_sh_fini(&w->i2o);
+	nat44_sh_fini(&w->o2i);
 	rte_free(w->sess);
 	rte_free(w->free_stack);
 	rte_free(w);
 }
 
 int32_t
+nat44_session_find(const struct nat44_worker *w, bool o2i, const struct nat44_key *k,
+		   uint32_t hash)
+{
+	const struct nat44_shash *t = o2i ? &w->o2i : &w->i2o;
+	uint32_t sig = nat44_sh_sig(hash);
+
+	for (const struct nat44_sh_bucket *b = nat44_sh_home(t, sig); b; b = nat44_sh_next(t, b))
+		for (uint32_t m = nat44_sh_match(b, sig); m; m &= m - 1) {
+			uint32_t slot = b->slot[__builtin_ctz(m)];
+			if (nat44_session_has_key(&w->sess[slot], o2i, k))
+				return (int32_t)slot;
+		}
+	return -1;
+}
+
+int32_t
 nat44_session_lookup(const struct nat44_worker *w, bool o2i, const struct nat44_key *k)
 {
-	void *data;
-
-	if (rte_hash_lookup_data(o2i ? w->o2i : w->i2o, k, &data) < 0)
-		return -1;
-	return (int32_t)(uintptr_t)data;
+	return nat44_session_find(w, o2i, k, nat44_key_hash(k, 0));
 }
 
 static inline void
@@ -102,8 +86,8 @@ count_store(uint64_t *c, uint64_t v)
 }
 
 /* The caller has looked up the in2out key (missing) and, for a port it did
- * not allocate itself, the out2in key: rte_hash_add_key_data would silently
- * re-point an existing key. */
+ * not allocate itself, the out2in key: the indexes do not check for
+ * duplicates. */
 int32_t
 nat44_session_create(struct nat44_worker *w, const struct nat44_session *s)
 {
@@ -115,10 +99,10 @@ nat44_session_create(struct nat44_worker *w, const struct nat44_session *s)
 	slot = w->n_free ? w->free_stack[--w->n_free] : w->hwm++;
 	nat44_session_i2o_key(s, &ki);
 	nat44_session_o2i_key(s, &ko);
-	if (rte_hash_add_key_data(w->i2o, &ki, (void *)(uintptr_t)slot) < 0)
+	if (nat44_sh_add(&w->i2o, nat44_key_hash(&ki, 0), slot) < 0)
 		goto fail;
-	if (rte_hash_add_key_data(w->o2i, &ko, (void *)(uintptr_t)slot) < 0) {
-		rte_hash_del_key(w->i2o, &ki);
+	if (nat44_sh_add(&w->o2i, nat44_key_hash(&ko, 0), slot) < 0) {
+		nat44_sh_del(&w->i2o, nat44_key_hash(&ki, 0), slot);
 		goto fail;
 	}
 	w->sess[slot] = *s;
@@ -141,9 +125,9 @@ nat44_session_delete(struct nat44_worker *w, uint32_t idx)
 	if (!(s->flags & NAT44_S_USED))
 		return;
 	nat44_session_i2o_key(s, &k);
-	rte_hash_del_key(w->i2o, &k);
+	nat44_sh_del(&w->i2o, nat44_key_hash(&k, 0), idx);
 	nat44_session_o2i_key(s, &k);
-	rte_hash_del_key(w->o2i, &k);
+	nat44_sh_del(&w->o2i, nat44_key_hash(&k, 0), idx);
 	count_store(&w->n_sessions[nat44_proto_idx(s->proto)],
 		    w->n_sessions[nat44_proto_idx(s->proto)] - 1);
 	s->flags = 0;

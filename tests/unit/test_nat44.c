@@ -336,8 +336,6 @@ test_fast_path_helpers(void)
 		CU_ASSERT_TRUE_FATAL(nat44_key_fast(ia, !is_src, &k1));
 		CU_ASSERT_TRUE_FATAL(nat44_key_of(ib, !is_src, &k2));
 		CU_ASSERT_EQUAL_FATAL(memcmp(&k1, &k2, sizeof(k1)), 0);
-		CU_ASSERT_EQUAL_FATAL(nat44_key_hash(&k1, 0), rte_hash_hash(w0()->i2o, &k1));
-		CU_ASSERT_EQUAL_FATAL(nat44_key_hash(&k1, 0), rte_hash_hash(w0()->o2i, &k1));
 		nat44_xlate_l4(ia, is_src, na, np);
 		nat44_xlate(ib, is_src, na, np);
 		if (memcmp(a, b, len) != 0) {
@@ -941,6 +939,161 @@ test_config_checks(void)
 	fclose(devnull);
 }
 
+/* ---- session index (session_hash.c) ----------------------------------------- */
+
+static bool
+sh_has(const struct nat44_shash *t, uint32_t hash, uint32_t slot)
+{
+	uint32_t sig = nat44_sh_sig(hash);
+
+	for (const struct nat44_sh_bucket *b = nat44_sh_home(t, sig); b; b = nat44_sh_next(t, b))
+		for (uint32_t m = nat44_sh_match(b, sig); m; m &= m - 1)
+			if (b->slot[__builtin_ctz(m)] == slot)
+				return true;
+	return false;
+}
+
+/* Chains: a full bucket chains to an overflow bucket, a delete fills its hole
+ * from the chain's tail and frees an emptied overflow bucket; any cap entries
+ * fit, even all in one bucket. */
+static void
+test_session_hash_chains(void)
+{
+	struct nat44_shash t;
+	struct nat44_sh_bucket *home;
+	uint32_t order[64];
+
+	CU_ASSERT_EQUAL_FATAL(nat44_sh_init(&t, 64, "test_sh"), 0);
+	CU_ASSERT_EQUAL(nat44_sh_buckets(&t), 16); /* 64 / 4: cannot grow */
+	home = &t.b[15];
+	for (uint32_t i = 0; i < 9; i++)
+		CU_ASSERT_EQUAL(nat44_sh_add(&t, (i << 8) | 15, 100 + i), 0);
+	CU_ASSERT_EQUAL(nat44_sh_used(home), 0x7f);
+	CU_ASSERT_FATAL(home->next != 0);
+	CU_ASSERT_EQUAL(nat44_sh_used(nat44_sh_next(&t, home)), 0x3);
+	CU_ASSERT_EQUAL(t.n_ovf_free, t.n_ovf - 1);
+	/* a hole in the full bucket is filled from the tail */
+	CU_ASSERT_EQUAL(nat44_sh_del(&t, (2 << 8) | 15, 102), 0);
+	CU_ASSERT_EQUAL(nat44_sh_used(home), 0x7f);
+	CU_ASSERT_EQUAL(nat44_sh_used(nat44_sh_next(&t, home)), 0x1);
+	CU_ASSERT_FALSE(sh_has(&t, (2 << 8) | 15, 102));
+	for (uint32_t i = 0; i < 9; i++)
+		CU_ASSERT_EQUAL(sh_has(&t, (i << 8) | 15, 100 + i), i != 2);
+	/* the wrong slot, or a hash never added, is not there */
+	CU_ASSERT_EQUAL(nat44_sh_del(&t, (7 << 8) | 15, 999), -ENOENT);
+	CU_ASSERT_EQUAL(nat44_sh_del(&t, (77 << 8) | 5, 1), -ENOENT);
+	/* the overflow bucket empties: back to the pool */
+	CU_ASSERT_EQUAL(nat44_sh_del(&t, (8 << 8) | 15, 108), 0);
+	CU_ASSERT_EQUAL(home->next, 0);
+	CU_ASSERT_EQUAL(t.n_ovf_free, t.n_ovf);
+	CU_ASSERT_EQUAL(t.n, 7);
+	/* hash 0 is stored (sig 1), not taken for empty */
+	CU_ASSERT_EQUAL(nat44_sh_add(&t, 0, 5), 0);
+	CU_ASSERT_TRUE(sh_has(&t, 0, 5));
+	CU_ASSERT_EQUAL(nat44_sh_del(&t, 0, 5), 0);
+	for (uint32_t i = 0; i < 9; i++)
+		if (i != 2 && i != 8)
+			CU_ASSERT_EQUAL(nat44_sh_del(&t, (i << 8) | 15, 100 + i), 0);
+	/* 64 entries in one bucket: the pool is enough; out in random order */
+	for (uint32_t i = 0; i < 64; i++) {
+		CU_ASSERT_EQUAL_FATAL(nat44_sh_add(&t, (i << 8) | 3, i), 0);
+		order[i] = i;
+	}
+	for (uint32_t i = 63; i > 0; i--) {
+		uint32_t j = (uint32_t)(rte_rand() % (i + 1)), x = order[i];
+		order[i] = order[j];
+		order[j] = x;
+	}
+	for (uint32_t i = 0; i < 64; i++) {
+		CU_ASSERT_EQUAL_FATAL(nat44_sh_del(&t, (order[i] << 8) | 3, order[i]), 0);
+		for (uint32_t j = i + 1; j < 64; j += 7)
+			CU_ASSERT_TRUE_FATAL(sh_has(&t, (order[j] << 8) | 3, order[j]));
+	}
+	CU_ASSERT_EQUAL(t.n, 0);
+	CU_ASSERT_EQUAL(t.n_ovf_free, t.n_ovf);
+	nat44_sh_fini(&t);
+}
+
+/* Growth: from 64 buckets to cap / 4 one split at a time, every entry still
+ * found after every split; empty again after deleting them all. */
+static void
+test_session_hash_growth(void)
+{
+	enum { CAP_T = 4096 };
+	static uint32_t hash[CAP_T];
+	struct nat44_shash t;
+
+	CU_ASSERT_EQUAL_FATAL(nat44_sh_init(&t, CAP_T, "test_sh_grow"), 0);
+	CU_ASSERT_EQUAL(nat44_sh_buckets(&t), 64);
+	for (uint32_t i = 0; i < CAP_T; i++) {
+		hash[i] = (uint32_t)rte_rand();
+		CU_ASSERT_EQUAL_FATAL(nat44_sh_add(&t, hash[i], i), 0);
+		if (i % 97 == 0)
+			for (uint32_t j = 0; j <= i; j++)
+				CU_ASSERT_TRUE_FATAL(sh_has(&t, hash[j], j));
+		CU_ASSERT_FATAL(nat44_sh_buckets(&t) * NAT44_SH_LOAD >= RTE_MIN(i + 1, (uint32_t)CAP_T));
+	}
+	CU_ASSERT_EQUAL(nat44_sh_buckets(&t), CAP_T / NAT44_SH_LOAD);
+	for (uint32_t i = 0; i < CAP_T; i++)
+		CU_ASSERT_TRUE_FATAL(sh_has(&t, hash[i], i));
+	for (uint32_t i = 0; i < CAP_T; i++)
+		CU_ASSERT_EQUAL_FATAL(nat44_sh_del(&t, hash[i], i), 0);
+	CU_ASSERT_EQUAL(t.n, 0);
+	CU_ASSERT_EQUAL(t.n_ovf_free, t.n_ovf);
+	nat44_sh_fini(&t);
+}
+
+/* Through the worker: random keys in a table of 64 sessions (16 buckets per
+ * direction, so chains form), every key found both ways until deleted, the
+ * 65th refused, every overflow bucket back in the pool once empty. */
+static void
+test_session_hash_random(void)
+{
+	enum { N = 64, ROUNDS = 50 };
+	struct nat44_session s[N];
+	struct nat44_worker *w;
+	uint32_t max_ovf = 0;
+
+	CU_ASSERT_EQUAL_FATAL(nat44_worker_alloc(&w, 0, N, 1), 0);
+	for (uint32_t r = 0; r < ROUNDS; r++) {
+		int32_t idx[N];
+		for (uint32_t i = 0; i < N; i++) {
+			s[i] = (struct nat44_session){.in_addr = (uint32_t)rte_rand(),
+						      .out_addr = (uint32_t)rte_rand(),
+						      .rem_addr = (uint32_t)rte_rand(),
+						      .in_port = (uint16_t)rte_rand(),
+						      .out_port = (uint16_t)rte_rand(),
+						      .rem_port = (uint16_t)rte_rand(),
+						      .proto = IPPROTO_UDP};
+			idx[i] = nat44_session_create(w, &s[i]);
+			CU_ASSERT_FATAL(idx[i] >= 0);
+		}
+		CU_ASSERT_EQUAL(nat44_session_create(w, &s[0]), -ENOSPC);
+		max_ovf = RTE_MAX(max_ovf, w->i2o.n_ovf - w->i2o.n_ovf_free);
+		for (uint32_t i = 0; i < N; i++) {
+			struct nat44_key ki, ko;
+			nat44_session_i2o_key(&s[i], &ki);
+			nat44_session_o2i_key(&s[i], &ko);
+			CU_ASSERT_EQUAL(nat44_session_lookup(w, false, &ki), idx[i]);
+			CU_ASSERT_EQUAL(nat44_session_lookup(w, true, &ko), idx[i]);
+		}
+		for (uint32_t i = 0; i < N; i += 2)
+			nat44_session_delete(w, (uint32_t)idx[i]);
+		for (uint32_t i = 0; i < N; i++) {
+			struct nat44_key ki;
+			nat44_session_i2o_key(&s[i], &ki);
+			CU_ASSERT_EQUAL(nat44_session_lookup(w, false, &ki), i % 2 ? idx[i] : -1);
+		}
+		for (uint32_t i = 1; i < N; i += 2)
+			nat44_session_delete(w, (uint32_t)idx[i]);
+		CU_ASSERT_EQUAL(w->i2o.n + w->o2i.n, 0);
+		CU_ASSERT_EQUAL(w->i2o.n_ovf_free, w->i2o.n_ovf);
+		CU_ASSERT_EQUAL(w->o2i.n_ovf_free, w->o2i.n_ovf);
+	}
+	CU_ASSERT(max_ovf > 0); /* the chains were exercised */
+	nat44_worker_free(w);
+}
+
 int
 main(void)
 {
@@ -968,6 +1121,9 @@ main(void)
 		{"identity and address-only mappings", test_identity_and_address_only},
 		{"control errors", test_control_errors},
 		{"config checks", test_config_checks},
+		{"session index: chains, holes, one full bucket", test_session_hash_chains},
+		{"session index: growth by splits", test_session_hash_growth},
+		{"session index: random keys both ways", test_session_hash_random},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
