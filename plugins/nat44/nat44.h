@@ -60,9 +60,7 @@ nat44_key_hash(const struct nat44_key *k, uint32_t seed)
 
 	memcpy(&a, k, sizeof(a));
 	memcpy(&b, (const uint8_t *)k + sizeof(a), sizeof(b));
-	uint32_t crc = rte_hash_crc_8byte(b, rte_hash_crc_8byte(a, seed));
-
-	return (uint32_t)(((uint64_t)crc * 0x9e3779b97f4a7c15ull) >> 32);
+	return rte_hash_crc_8byte(b, rte_hash_crc_8byte(a, seed));
 }
 
 /* Session flags */
