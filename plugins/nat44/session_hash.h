@@ -29,7 +29,7 @@
 
 #include <stdint.h>
 #include <rte_common.h>
-#if defined(__AVX2__) && !defined(NAT44_SH_SCALAR)
+#ifdef __AVX2__
 #include <immintrin.h>
 #endif
 
@@ -83,8 +83,8 @@ nat44_sh_next(const struct nat44_shash *t, const struct nat44_sh_bucket *b)
 static inline uint32_t
 nat44_sh_match(const struct nat44_sh_bucket *b, uint32_t sig)
 {
-#if defined(__AVX2__) && !defined(NAT44_SH_SCALAR)
-	/* sig[0..6] and overflow in one load; overflow's lane is masked off */
+#ifdef __AVX2__
+	/* sig[0..6] and next in one load; next's lane is masked off */
 	__m256i v = _mm256_load_si256((const __m256i *)(const void *)b->sig);
 	__m256i eq = _mm256_cmpeq_epi32(v, _mm256_set1_epi32((int)sig));
 
