@@ -140,16 +140,15 @@ ip4_fast_ok(const struct rte_mbuf *m)
 	memcpy(&a, ip, sizeof(a));
 	memcpy(&b, ip + 8, sizeof(b));
 	memcpy(&c, ip + 16, sizeof(c));
+	/* The one's-complement sum of the header is 0xffff exactly when the
+	 * plain sum of its words is 0 mod 0xffff (2^16 = 1 mod 0xffff, so 32-bit
+	 * words and byte order do not matter; the sum is never 0, 0x45 is in
+	 * it): one multiply-based modulo instead of four folds. */
 	sum = (a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c;
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
 	uint32_t tlen = rte_be_to_cpu_16((uint16_t)(a >> 16));
 	uint32_t bad = ((uint32_t)(a & 0xff) ^ 0x45) | (tlen ^ rte_pktmbuf_data_len(m)) |
-		       (tlen < sizeof(struct rte_ipv4_hdr)) |
-		       ((uint32_t)sum ^ 0xffff) | (ip4_bad_octet[(b >> 32) & 0xff] & 1) |
-		       (ip4_bad_octet[c & 0xff] & 2);
+		       (tlen < sizeof(struct rte_ipv4_hdr)) | (uint32_t)(sum % 0xffff != 0) |
+		       (ip4_bad_octet[(b >> 32) & 0xff] & 1) | (ip4_bad_octet[c & 0xff] & 2);
 	return bad == 0;
 }
 
