@@ -601,6 +601,41 @@ test_longest_prefix(void)
 	}
 }
 
+/* Lookups run four at a time over a destination array: every vector length
+ * (tails of 1-3, one lane, a full vector) and every lane must keep its own
+ * packet's route. Destinations: .0-.127 -> wan (/24), .128-.199 -> wan2 (/25),
+ * 8.8.x.x -> no route; the mix is irregular so a lane swap changes the result. */
+static void
+test_lookup_every_length(void)
+{
+	static const uint16_t lens[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 63, 255, VN_FRAME_SIZE};
+
+	for (uint32_t l = 0; l < VN_ARRAY_LEN(lens); l++) {
+		struct rte_mbuf *pkts[VN_FRAME_SIZE];
+		uint16_t n = lens[l], want_tx = 0;
+
+		for (uint16_t j = 0; j < n; j++) {
+			uint32_t r = (j * 2654435761u) >> 7;
+			uint32_t dst = r % 5 == 0 ? IP(8, 8, r & 0xff, 1) : IP(192, 0, 2, r % 200);
+			pkts[j] = udp_frame(PEER_IP, dst, L3_LEN, 0);
+			want_tx += r % 5 != 0;
+		}
+		vt_inject(g, "ethernet-input", pkts, n);
+		CU_ASSERT_EQUAL(tx_cap.n, want_tx);
+		CU_ASSERT_EQUAL(icmp_cap.n, n - want_tx);
+		for (uint16_t k = 0; k < tx_cap.n; k++) {
+			uint32_t host = rte_be_to_cpu_32(frame_ip(tx_cap.pkts[k])->dst_addr) & 0xff;
+			CU_ASSERT_EQUAL(vn_meta(tx_cap.pkts[k])->tx_if, host < 128 ? if_wan : if_wan2);
+		}
+		for (uint16_t k = 0; k < icmp_cap.n; k++)
+			CU_ASSERT_EQUAL(rte_be_to_cpu_32(rte_pktmbuf_mtod(icmp_cap.pkts[k],
+									  struct rte_ipv4_hdr *)
+							     ->dst_addr) >> 16,
+					(8u << 8) | 8);
+		graph_fresh();
+	}
+}
+
 static void
 test_no_route(void)
 {
@@ -1049,6 +1084,7 @@ main(void)
 	};
 	static CU_TestInfo lookup_tests[] = {
 		{"longest prefix match", test_longest_prefix},
+		{"every vector length, every lane its own route", test_lookup_every_length},
 		{"no route: icmp net unreachable", test_no_route},
 		{"drop route", test_drop_route},
 		{"local and unresolved", test_local_and_arp},
