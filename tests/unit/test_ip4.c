@@ -604,7 +604,8 @@ test_longest_prefix(void)
 /* Lookups run four at a time over a destination array: every vector length
  * (tails of 1-3, one lane, a full vector) and every lane must keep its own
  * packet's route. Destinations: .0-.127 -> wan (/24), .128-.199 -> wan2 (/25),
- * 8.8.x.x -> no route; the mix is irregular so a lane swap changes the result. */
+ * 8.8.x.x -> no route; the mix is irregular so a lane swap changes the result,
+ * and consecutive packets change adjacency (ip4-rewrite keeps the last one). */
 static void
 test_lookup_every_length(void)
 {
@@ -625,7 +626,10 @@ test_lookup_every_length(void)
 		CU_ASSERT_EQUAL(icmp_cap.n, n - want_tx);
 		for (uint16_t k = 0; k < tx_cap.n; k++) {
 			uint32_t host = rte_be_to_cpu_32(frame_ip(tx_cap.pkts[k])->dst_addr) & 0xff;
+			const uint8_t *eth = rte_pktmbuf_mtod(tx_cap.pkts[k], const uint8_t *);
 			CU_ASSERT_EQUAL(vn_meta(tx_cap.pkts[k])->tx_if, host < 128 ? if_wan : if_wan2);
+			CU_ASSERT_EQUAL(memcmp(eth, host < 128 ? mac_nh2 : mac_nh3, 6), 0);
+			CU_ASSERT_EQUAL(memcmp(eth + 6, host < 128 ? mac_wan : mac_wan2, 6), 0);
 		}
 		for (uint16_t k = 0; k < icmp_cap.n; k++)
 			CU_ASSERT_EQUAL(rte_be_to_cpu_32(rte_pktmbuf_mtod(icmp_cap.pkts[k],
