@@ -156,6 +156,7 @@ vn_enqueue_slow(struct vn_graph *g, struct vn_node *t, struct rte_mbuf **pkts, u
 	}
 	memcpy(t->objs + t->n_objs, pkts, n * sizeof(pkts[0]));
 	t->n_objs += n;
+	t->frame_if = VN_FRAME_IF_MIXED;
 	vn_graph_pending(g, t);
 }
 
@@ -233,9 +234,22 @@ vn_graph_run_once(struct vn_graph *g)
 int
 vn_graph_inject(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts, uint16_t n)
 {
+	return vn_graph_inject_if(g, node_index, pkts, n, VN_FRAME_IF_MIXED);
+}
+
+int
+vn_graph_inject_if(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts, uint16_t n,
+		   uint16_t frame_if)
+{
+	struct vn_node *t;
+
 	if (node_index >= g->n_nodes)
 		return -EINVAL;
-	vn_enqueue_slow(g, &g->nodes[node_index], pkts, n);
+	t = &g->nodes[node_index];
+	if (t->n_objs && t->frame_if != frame_if)
+		frame_if = VN_FRAME_IF_MIXED;
+	vn_enqueue_slow(g, t, pkts, n);
+	t->frame_if = frame_if;
 	dispatch_pending(g);
 	g->trace = NULL;
 	return 0;

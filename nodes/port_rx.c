@@ -2,8 +2,8 @@
  * port-rx: input node. Polls the RX queues this thread owns, a full vector
  * per burst, stamps the receive interface, and hands the vector on whole.
  *
- * Writes: vn_meta.rx_if, flags, trace_id. Next: ethernet-input, or the first
- * enabled device-input feature.
+ * Writes: vn_meta.rx_if, flags, trace_id; the frame's interface (frame_if).
+ * Next: ethernet-input, or the first enabled device-input feature.
  * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
  * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 22.4 / 28.3 / 38.6,
  * nearly all of it net_pcap's RX burst (a copy per frame), which the floor pays too.
@@ -87,7 +87,7 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 				next = vn_feature_first(node, bitmap, node->objs[i]);
 		}
 		node->n_objs = n; /* lets vn_enqueue swap the array instead of copying */
-		vn_enqueue(g, node, next, node->objs, n);
+		vn_enqueue_if(g, node, next, node->objs, n, q->if_index);
 		node->n_objs = 0;
 		total += n;
 	}

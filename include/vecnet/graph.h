@@ -51,6 +51,10 @@ void vn_graph_destroy(struct vn_graph *g);
 uint32_t vn_graph_run_once(struct vn_graph *g);
 /* Sends a packet into the graph at node `name` (tests, ping, control injection). */
 int vn_graph_inject(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts, uint16_t n);
+/* The same, stating that every packet is for interface frame_if (see
+ * vn_node.frame_if; packets already queued for another make the frame mixed). */
+int vn_graph_inject_if(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts, uint16_t n,
+		       uint16_t frame_if);
 /* Frees every packet still queued in the graph. */
 void vn_graph_flush(struct vn_graph *g);
 

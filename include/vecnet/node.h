@@ -75,6 +75,10 @@ struct vn_node {
 	uint16_t n_objs;
 	bool is_pending;
 	uint16_t index;
+	/* Frame scalar: the one interface every queued packet is for (rx_if or
+	 * tx_if, as the producer states with vn_enqueue_if), or VN_FRAME_IF_MIXED.
+	 * Lets a node decide per vector what it would otherwise read per packet. */
+	uint16_t frame_if;
 	const struct vn_node_reg *reg;
 	struct vn_node *nexts[VN_NEXT_MAX];
 	uint64_t *errors; /* this thread's counters, reg->n_errors of them */
@@ -83,22 +87,30 @@ struct vn_node {
 	uint64_t calls, vectors, clocks;
 } __rte_cache_aligned;
 
-/* Internal to the graph: moves packets and marks the target pending. */
+/* Internal to the graph: moves packets and marks the target pending (its
+ * frame mixed: the caller states an interface with vn_enqueue_if). */
 void vn_enqueue_slow(struct vn_graph *g, struct vn_node *target, struct rte_mbuf **pkts,
 		     uint16_t n);
 void vn_graph_pending(struct vn_graph *g, struct vn_node *target);
 
-/* Sends n packets to one next arc. When they are the node's whole pending
+#define VN_FRAME_IF_MIXED UINT16_MAX /* no single interface is known */
+
+/* Sends n packets to one next arc, all for interface if_index (see frame_if;
+ * VN_FRAME_IF_MIXED if not known). When they are the node's whole pending
  * vector and the target is empty, the arrays are swapped instead of copied. */
 static inline void
-vn_enqueue(struct vn_graph *g, struct vn_node *node, uint16_t next, struct rte_mbuf **pkts,
-	   uint16_t n)
+vn_enqueue_if(struct vn_graph *g, struct vn_node *node, uint16_t next, struct rte_mbuf **pkts,
+	      uint16_t n, uint16_t if_index)
 {
 	struct vn_node *t = node->nexts[next];
 
 	if (n == 0)
 		return;
+	/* Packets already queued for another interface make the frame mixed. */
+	uint16_t frame_if = t->n_objs == 0 || t->frame_if == if_index ? if_index
+								 : VN_FRAME_IF_MIXED;
 	if (pkts == node->objs && n == node->n_objs && t->n_objs == 0) {
+		t->frame_if = frame_if;
 		struct rte_mbuf **tmp = t->objs;
 		t->objs = node->objs;
 		node->objs = tmp;
@@ -108,6 +120,14 @@ vn_enqueue(struct vn_graph *g, struct vn_node *node, uint16_t next, struct rte_m
 		return;
 	}
 	vn_enqueue_slow(g, t, pkts, n);
+	t->frame_if = frame_if;
+}
+
+static inline void
+vn_enqueue(struct vn_graph *g, struct vn_node *node, uint16_t next, struct rte_mbuf **pkts,
+	   uint16_t n)
+{
+	vn_enqueue_if(g, node, next, pkts, n, VN_FRAME_IF_MIXED);
 }
 
 static inline void

@@ -40,6 +40,7 @@ static uint16_t split_sizes[16];
 static uint32_t n_split_calls;
 static struct rte_mbuf **split_pkts; /* the array tg-split last processed */
 static struct rte_mbuf **a_pkts; /* the array tg-a last received */
+static uint16_t a_frame_if; /* tg-a's frame_if when it last ran */
 static uint16_t b_max; /* largest vector tg-b was called with */
 static struct vt_capture cap_a, cap_b, cap_c;
 static uint16_t src_n; /* packets tg-src produces on its next poll */
@@ -111,6 +112,7 @@ a_fn(struct vn_graph *gr, struct vn_node *node, struct rte_mbuf **pkts, uint16_t
 {
 	log_run('a');
 	a_pkts = pkts;
+	a_frame_if = node->frame_if;
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t next = (uint16_t)vn_meta(pkts[i])->user[1];
 		if (next)
@@ -414,6 +416,65 @@ test_move_into_busy_target_copies(void)
 	CU_ASSERT_STRING_EQUAL(run_log, "sa");
 }
 
+/* A frame's interface survives only while every packet queued agrees. */
+static void
+test_frame_interface(void)
+{
+	struct rte_mbuf *p1[3], *p2[2], *p3[4], *p4[6];
+	struct vn_node *split = node_of("tg-split"), *a = node_of("tg-a"), *b = node_of("tg-b");
+
+	make_pkts(p1, 3, 0, 0);
+	make_pkts(p2, 2, 0, 0);
+	vn_enqueue_if(g, split, SPLIT_NEXT_A, p1, 3, 7);
+	CU_ASSERT_EQUAL(a->frame_if, 7);
+	vn_enqueue_if(g, split, SPLIT_NEXT_A, p2, 2, 7);
+	CU_ASSERT_EQUAL(a->frame_if, 7);
+	vt_inject(g, "tg-split", p1, 0); /* just dispatch */
+	CU_ASSERT_EQUAL(a_frame_if, 7);
+	CU_ASSERT_EQUAL(cap_a.n, 5);
+
+	/* Another interface joins: mixed. Empty again: the next states afresh. */
+	make_pkts(p1, 3, 0, 0);
+	make_pkts(p2, 2, 0, 0);
+	vn_enqueue_if(g, split, SPLIT_NEXT_A, p1, 3, 7);
+	vn_enqueue_if(g, split, SPLIT_NEXT_A, p2, 2, 9);
+	CU_ASSERT_EQUAL(a->frame_if, VN_FRAME_IF_MIXED);
+	vt_inject(g, "tg-split", p1, 0);
+	CU_ASSERT_EQUAL(a_frame_if, VN_FRAME_IF_MIXED);
+	make_pkts(p3, 4, 0, 0);
+	vn_enqueue_if(g, split, SPLIT_NEXT_A, p3, 4, 9);
+	CU_ASSERT_EQUAL(a->frame_if, 9);
+	vt_inject(g, "tg-split", p1, 0);
+	CU_ASSERT_EQUAL(a_frame_if, 9);
+
+	/* Whole-vector moves state it too; plain enqueues, copies and injections
+	 * into a busy node leave it mixed. */
+	make_pkts(p4, 6, 0, 0);
+	memcpy(split->objs, p4, sizeof(p4));
+	split->n_objs = 6;
+	vn_enqueue_if(g, split, SPLIT_NEXT_B, split->objs, 6, 3);
+	CU_ASSERT_EQUAL(split->n_objs, 0); /* swapped */
+	CU_ASSERT_EQUAL(b->frame_if, 3);
+	make_pkts(p2, 2, 0, 0);
+	vn_enqueue(g, split, SPLIT_NEXT_B, p2, 2);
+	CU_ASSERT_EQUAL(b->frame_if, VN_FRAME_IF_MIXED);
+	vt_inject(g, "tg-split", p1, 0);
+	make_pkts(p2, 2, 0, 0);
+	vn_enqueue_one(g, split, SPLIT_NEXT_B, p2[0]);
+	CU_ASSERT_EQUAL(b->frame_if, VN_FRAME_IF_MIXED);
+	vn_enqueue_slow(g, b, &p2[1], 1);
+	CU_ASSERT_EQUAL(b->frame_if, VN_FRAME_IF_MIXED);
+	vt_inject(g, "tg-split", p1, 0);
+	make_pkts(p1, 3, 0, 0);
+	make_pkts(p2, 2, 0, 0);
+	vn_enqueue_if(g, split, SPLIT_NEXT_A, p1, 3, 4);
+	CU_ASSERT_EQUAL_FATAL(vn_graph_inject_if(g, vt_node_index("tg-a"), p2, 2, 5), 0);
+	CU_ASSERT_EQUAL(a_frame_if, VN_FRAME_IF_MIXED);
+	make_pkts(p2, 2, 0, 0);
+	CU_ASSERT_EQUAL_FATAL(vn_graph_inject_if(g, vt_node_index("tg-a"), p2, 2, 5), 0);
+	CU_ASSERT_EQUAL(a_frame_if, 5);
+}
+
 static void
 test_big_vectors_split(void)
 {
@@ -551,6 +612,7 @@ main(void)
 		{"whole vector moves (swap)", test_whole_vector_moves},
 		{"runs are copied", test_runs_are_copied},
 		{"move into a busy target copies", test_move_into_busy_target_copies},
+		{"frame interface: stated, merged, mixed", test_frame_interface},
 		{"vectors over 256 split into calls", test_big_vectors_split},
 		{"queue overflow counted and freed", test_overflow},
 		{"pending fifo order", test_fifo_order},

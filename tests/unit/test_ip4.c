@@ -179,10 +179,32 @@ frame_ip(struct rte_mbuf *m)
 	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
 }
 
+/* Set by the "frame" suites: a packet injected into ethernet-input states its
+ * receive interface as the frame's, as port-rx does. */
+static bool inject_frame_if;
+
+static int
+frame_if_on(void)
+{
+	inject_frame_if = true;
+	return 0;
+}
+
+static int
+frame_if_off(void)
+{
+	inject_frame_if = false;
+	return 0;
+}
+
 static void
 inject1(const char *node, struct rte_mbuf *m)
 {
-	vt_inject(g, node, &m, 1);
+	uint16_t frame_if = VN_FRAME_IF_MIXED;
+
+	if (inject_frame_if && strcmp(node, "ethernet-input") == 0)
+		frame_if = vn_meta(m)->rx_if;
+	CU_ASSERT_EQUAL_FATAL(vn_graph_inject_if(g, vt_node_index(node), &m, 1, frame_if), 0);
 }
 
 /* Checks a forwarded frame: rewrite to dst_mac from src_mac, the IPv4 packet
@@ -987,6 +1009,17 @@ test_output_interface_down(void)
 	CU_ASSERT_EQUAL(g->if_counters[if_lan].drops, 3);
 	graph_fresh();
 
+	/* A vector all for the down interface: ip4-rewrite states it as the
+	 * frame's, and interface-output refuses it whole. */
+	for (int i = 0; i < 4; i++)
+		pkts[i] = udp_frame(PEER_IP, IP(198, 51, 100, 9), L3_LEN, 0);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_dn, false), 0);
+	vt_inject(g, "ethernet-input", pkts, 4);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_dn, true), 0);
+	CU_ASSERT_EQUAL(tx_cap.n, 0);
+	CU_ASSERT_EQUAL(counter("interface-output", "output interface is down"), 4);
+	graph_fresh();
+
 	/* Up again: the same route forwards. */
 	inject1("ethernet-input", udp_frame(PEER_IP, IP(198, 51, 100, 9), L3_LEN, 0));
 	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
@@ -1112,6 +1145,8 @@ main(void)
 	};
 	static CU_SuiteInfo suites[] = {
 		{"ethernet-input", suite_init, NULL, graph_up, graph_down, eth_tests},
+		{"ethernet-input, frame states the interface", frame_if_on, frame_if_off, graph_up,
+		 graph_down, eth_tests},
 		{"ip4-input", NULL, NULL, graph_up, graph_down, input_tests},
 		{"ip4-lookup", NULL, NULL, graph_up, graph_down, lookup_tests},
 		{"ip4-rewrite", NULL, NULL, graph_up, graph_down, rewrite_tests},
