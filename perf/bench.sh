@@ -56,6 +56,7 @@ SCENARIOS=${BENCH_SCENARIOS:-"$CORE_SCENARIOS$PLUGIN_SCENARIOS"}
 
 TMP=$(mktemp -d /tmp/vecnet-bench.XXXXXX)
 TP_PREFIX="vnbench-$$-tp"
+REF_PREFIX="vnbench-$$-ref"
 PIDS=()
 HP_PREV=""
 HP_MOUNTED=""
@@ -80,6 +81,7 @@ cleanup() {
 	trap - EXIT INT TERM
 	for p in "${PIDS[@]}"; do stop_pid "$p"; done
 	rm -rf "/var/run/dpdk/$TP_PREFIX"
+	rm -rf "/var/run/dpdk/$REF_PREFIX"
 	if [ -n "$HP_MOUNTED" ]; then
 		umount "$HP_MOUNTED" 2>/dev/null || log "cannot unmount $HP_MOUNTED"
 	fi
@@ -222,6 +224,44 @@ testpmd_run() {
 	rm -rf "/var/run/dpdk/$TP_PREFIX"
 }
 
+# --- the reference: DPDK's own graph router (examples/l3fwd-graph) on the same vdevs ------------
+# Its built-in routes send 198.18.0.0/24 to port 0, so net_null comes first here. Only the
+# scenarios whose destinations it routes (ip4-1flow, ip4-10kflows) run it.
+REF_SCENARIOS="ip4-1flow ip4-10kflows"
+REF_BIN=""
+ref_setup() {
+	[ "${BENCH_REFERENCE:-on}" = on ] || return 0
+	if bash "$ROOT/perf/ref_l3fwd_graph.sh" "$BUILD/ref" >&2; then
+		REF_BIN="$BUILD/ref/l3fwd-graph"
+	else
+		log "no l3fwd-graph reference this run"
+	fi
+}
+ref_run() {
+	local pcap=$1 buffers=$2 mem
+	if [ "$HUGE" = on ]; then
+		mem="--huge-unlink"
+	else
+		mem="--no-huge -m $((1024 + buffers / 256))"
+	fi
+	rm -rf "/var/run/dpdk/$REF_PREFIX"
+	# shellcheck disable=SC2086
+	REF_NB_MBUF=$buffers "$REF_BIN" -l 0,1 $mem --no-pci --file-prefix "$REF_PREFIX" --log-level=error \
+		--vdev "net_null0,no-rx=1" --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" -- \
+		-p 0x3 -P --config="(1,0,1)" </dev/null >"$TMP/ref.log" 2>&1 &
+	local pid=$!
+	PIDS+=("$pid")
+	if ! $PY "$ROOT/perf/measure.py" testpmd --prefix "$REF_PREFIX" --port 0 \
+		--warmup "$WARMUP" --window "$WINDOW" >"$TMP/m.json"; then
+		grep -av '^[|+]' "$TMP/ref.log" | tail -20 >&2
+		stop_pid "$pid"; forget_pid "$pid"
+		return 1
+	fi
+	stop_pid "$pid"
+	forget_pid "$pid"
+	rm -rf "/var/run/dpdk/$REF_PREFIX"
+}
+
 # --- traffic files --------------------------------------------------------------------------------
 pcap_frames() {
 	case $1 in
@@ -295,6 +335,7 @@ START=$(date +%s)
 setup_hugepages
 log "hugepages $HUGE, $ROUNDS round(s), warm-up ${WARMUP}s, window ${WINDOW}s"
 learn_mac
+ref_setup
 TSC=$(tsc_hz)
 RES="$TMP/results.jsonl"
 : >"$RES"
@@ -306,6 +347,14 @@ for round in $(seq "$ROUNDS"); do
 		log "round $round/$ROUNDS $s: floor (testpmd)"
 		testpmd_run "$pcap" "$buf"
 		echo "{\"kind\":\"floor\",\"scenario\":\"$s\",\"round\":$round,\"m\":$(cat "$TMP/m.json")}" >>"$RES"
+		if [ -n "$REF_BIN" ] && [[ " $REF_SCENARIOS " == *" $s "* ]]; then
+			log "round $round/$ROUNDS $s: reference (l3fwd-graph)"
+			if ref_run "$pcap" "$buf"; then
+				echo "{\"kind\":\"ref\",\"scenario\":\"$s\",\"round\":$round,\"m\":$(cat "$TMP/m.json")}" >>"$RES"
+			else
+				log "$s: l3fwd-graph did not run"
+			fi
+		fi
 		log "round $round/$ROUNDS $s: engine"
 		exec_file=""
 		[ "$s" = ip4-1Mroutes ] && exec_file="$DATA/routes-1M.cli"

@@ -68,6 +68,27 @@ def main():
     print("  Mpps = engine, floor = dpdk-testpmd io: medians over rounds, (min-max) spread;")
     print("  ratio = median of per-round engine/floor; cyc/pkt = TSC Hz / engine pps (one core)")
 
+    # the reference: DPDK's graph router on the same vdevs, file and core, each round
+    # run right after that round's floor
+    ref = {s: [r["m"]["pps"] / 1e6 for r in rows if r["kind"] == "ref" and r["scenario"] == s]
+           for s in scen}
+    if any(ref.values()):
+        print("\nreference: DPDK examples/l3fwd-graph (same vdevs, file, core; medians over rounds)")
+        rh = "%-14s %7s %13s %8s %6s %13s %14s" % (
+            "scenario", "Mpps", "(min-max)", "cyc/pkt", "ratio", "(min-max)", "engine/l3fwd-g")
+        print(rh)
+        print("-" * len(rh))
+        for s in scen:
+            if not ref[s]:
+                continue
+            fl = [m["pps"] / 1e6 for m in flo[s]]
+            rr = [x / f for x, f in zip(ref[s], fl) if f > 0]
+            mref = statistics.median(ref[s])
+            print("%-14s %7.2f %13s %8.1f %6.3f %13s %14.3f" % (
+                s, mref, spread(ref[s]), a.tsc_hz / (mref * 1e6), statistics.median(rr),
+                "%.3f-%.3f" % (min(rr), max(rr)) if len(rr) > 1 else "-",
+                med[s] / mref))
+
     # per-node clocks/packet (median over rounds), nodes in path order
     names = [n for n in PATH if any(n in m["nodes"] for s in scen for m in eng[s])]
     names += sorted({n for s in scen for m in eng[s] for n in m["nodes"]} - set(names) - {"total"})
