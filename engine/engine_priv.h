@@ -29,6 +29,7 @@ int vn_config_create_interfaces(const struct vn_config *cfg);
 
 void vn_graph_set_self(struct vn_graph *g);
 int vn_worker_main(void *arg);
+/* Call right after vn_graph_run_once(g): uses the TSC it recorded. */
 void vn_idle_backoff(struct vn_graph *g, uint32_t n_pkts, bool rcu_reader);
 
 #endif

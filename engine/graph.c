@@ -175,12 +175,14 @@ vn_enqueue_nexts(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkt
 	}
 }
 
-static inline void
-dispatch_node(struct vn_graph *g, struct vn_node *node)
+/* Runs one node's queue. t0 is when it started (the previous node's end): one
+ * clock read per node instead of two, as each node's end starts the next. */
+static inline uint64_t
+dispatch_node(struct vn_graph *g, struct vn_node *node, uint64_t t0)
 {
 	struct rte_mbuf **objs = node->objs;
 	uint16_t n = node->n_objs;
-	uint64_t t0 = rte_rdtsc();
+	uint64_t t1;
 
 	/* Non-NULL only while this walk carries packets marked for tracing. */
 	if (unlikely(g->trace != NULL))
@@ -194,40 +196,47 @@ dispatch_node(struct vn_graph *g, struct vn_node *node)
 	/* The node moved its vector (swap) or consumed it: either way it's empty. */
 	node->n_objs = 0;
 	node->vectors += n;
-	node->clocks += rte_rdtsc() - t0;
+	t1 = rte_rdtsc();
+	node->clocks += t1 - t0;
+	return t1;
 }
 
-static inline void
-dispatch_pending(struct vn_graph *g)
+static inline uint64_t
+dispatch_pending(struct vn_graph *g, uint64_t t)
 {
 	while (g->pending_head != g->pending_tail) {
 		struct vn_node *node = g->pending[g->pending_head];
 		g->pending_head = g->pending_head == g->n_nodes ? 0 : g->pending_head + 1;
 		node->is_pending = false;
 		if (node->n_objs)
-			dispatch_node(g, node);
+			t = dispatch_node(g, node, t);
 	}
+	return t;
 }
 
 uint32_t
 vn_graph_run_once(struct vn_graph *g)
 {
 	uint32_t total = 0;
+	uint64_t t = rte_rdtsc();
 
+	/* t is always "now": a poll that found nothing leaves it as it was, which
+	 * costs that poll's few cycles in the next input's clocks. */
 	for (uint32_t i = 0; i < g->n_inputs; i++) {
 		struct vn_node *node = g->inputs[i];
-		uint64_t t0 = rte_rdtsc();
 		uint16_t n = node->reg->fn(g, node, NULL, 0);
 		if (n) {
+			uint64_t t1 = rte_rdtsc();
 			node->calls++;
 			node->vectors += n;
-			node->clocks += rte_rdtsc() - t0;
+			node->clocks += t1 - t;
 			total += n;
-			dispatch_pending(g);
+			t = dispatch_pending(g, t1);
 			g->trace = NULL; /* every marked packet has left the graph */
 		}
 	}
 	g->loops++;
+	g->walk_end_tsc = t;
 	return total;
 }
 
@@ -250,7 +259,7 @@ vn_graph_inject_if(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pk
 		frame_if = VN_FRAME_IF_MIXED;
 	vn_enqueue_slow(g, t, pkts, n);
 	t->frame_if = frame_if;
-	dispatch_pending(g);
+	dispatch_pending(g, rte_rdtsc());
 	g->trace = NULL;
 	return 0;
 }

@@ -84,7 +84,7 @@ vn_rxq_for_thread(uint32_t thread, struct vn_rxq *out, uint16_t max)
 void
 vn_idle_backoff(struct vn_graph *g, uint32_t n_pkts, bool rcu_reader)
 {
-	uint64_t now = rte_rdtsc();
+	uint64_t now = g->walk_end_tsc; /* this loop's walk just ended */
 
 	if (n_pkts || vn_engine.poll == VN_POLL_ALWAYS) {
 		if (n_pkts)
@@ -113,7 +113,7 @@ vn_worker_main(void *arg)
 		sched_getcpu());
 	while (__atomic_load_n(&vn_engine.running, __ATOMIC_RELAXED)) {
 		uint32_t n = vn_graph_run_once(g);
-		__atomic_store_n(&g->heartbeat_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
+		__atomic_store_n(&g->heartbeat_tsc, g->walk_end_tsc, __ATOMIC_RELAXED);
 		vn_rcu_quiescent(g->thread_index);
 		vn_idle_backoff(g, n, true);
 	}

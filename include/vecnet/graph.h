@@ -34,6 +34,7 @@ struct vn_graph {
 	uint64_t loops; /* main-loop iterations */
 	uint64_t last_active_tsc; /* for adaptive polling */
 	uint64_t heartbeat_tsc; /* last loop end, read by `show threads` */
+	uint64_t walk_end_tsc; /* TSC when vn_graph_run_once last returned (no extra read) */
 	uint32_t trace_budget; /* packets still to mark for tracing (set by control) */
 	uint16_t trace_node; /* input node whose packets are marked */
 	struct vn_trace_store *trace; /* this thread's trace records */
