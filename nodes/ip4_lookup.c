@@ -117,7 +117,8 @@ dst_of(struct rte_mbuf *m)
 
 /* The last plain rewrite adjacency seen and its LPM next hop: a vector mostly
  * goes one way, so four equal results are recognised with one compare and
- * take it without touching the adjacency table. Valid for one call (RCU). */
+ * take it without touching the adjacency table (four scalar compares measured
+ * 5.8 clocks/packet against 4.9). Valid for one call (RCU). */
 struct lookup_last {
 	__m128i nh4; /* the next hop in all four lanes; ~0 (no LPM value) at first */
 	const struct vn_adj *adj;
