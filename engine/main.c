@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <limits.h>
+#include <unistd.h>
 #include <vecnet/cli.h>
 #include <vecnet/fib.h>
 #include <vecnet/handoff.h>
@@ -165,6 +168,30 @@ buffers_all_returned(void)
 	return false;
 }
 
+/* Without hugepages each engine runs under its own EAL prefix, vecnet-<pid>
+ * (engine/eal.c); the EAL leaves that runtime directory behind, holding only
+ * its telemetry socket. Remove it, and nothing else: other prefixes are shared. */
+static void
+remove_own_runtime_dir(void)
+{
+	char own[32], path[PATH_MAX];
+	const char *dir = rte_eal_get_runtime_dir();
+	const char *base = strrchr(dir, '/');
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(own, sizeof(own), "vecnet-%d", (int)getpid());
+	if (!base || strcmp(base + 1, own) != 0 || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -288,6 +315,7 @@ out_ports:
 	vn_fib_fini();
 out_eal:
 	rte_eal_cleanup();
+	remove_own_runtime_dir();
 out_cfg:
 	vn_config_free(&cfg);
 	return rc;

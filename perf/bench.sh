@@ -195,33 +195,44 @@ engine_stop() {
 	fi
 }
 
-# --- the floor: dpdk-testpmd io forwarding on the same vdevs ------------------------------------
-testpmd_run() {
-	local pcap=$1 buffers=$2 mem
+# --- DPDK apps measured through their telemetry socket: the floor and the reference --------------
+# dpdk_mem BUFFERS: the EAL memory options, as the engine gets them.
+dpdk_mem() {
 	if [ "$HUGE" = on ]; then
-		mem="--huge-unlink"
+		echo "--huge-unlink"
 	else
-		mem="--no-huge -m $((1024 + buffers / 256))"
+		echo "--no-huge -m $((1024 + $1 / 256))"
 	fi
-	rm -rf "/var/run/dpdk/$TP_PREFIX"
-	# --stats-period keeps testpmd running without a terminal until SIGTERM; the counts
-	# come from its telemetry socket, read at known times by measure.py.
-	# shellcheck disable=SC2086
-	dpdk-testpmd -l 0,1 $mem --no-pci --file-prefix "$TP_PREFIX" --log-level=error \
-		--vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev "net_null0,no-rx=1" -- \
-		--forward-mode=io --nb-cores=1 --total-num-mbufs="$buffers" --auto-start \
-		--stats-period 3600 </dev/null >"$TMP/testpmd.log" 2>&1 &
-	local pid=$!
+}
+
+# dpdk_app_run PREFIX PORT LOG CMD...: runs CMD (a DPDK app with --file-prefix PREFIX),
+# measures PORT's opackets over the window into $TMP/m.json, stops it.
+dpdk_app_run() {
+	local prefix=$1 port=$2 logf=$3 pid rc=0
+	shift 3
+	rm -rf "/var/run/dpdk/$prefix"
+	"$@" </dev/null >"$logf" 2>&1 &
+	pid=$!
 	PIDS+=("$pid")
-	if ! $PY "$ROOT/perf/measure.py" testpmd --prefix "$TP_PREFIX" --port 1 \
-		--warmup "$WARMUP" --window "$WINDOW" >"$TMP/m.json"; then
-		tail -20 "$TMP/testpmd.log" >&2
-		stop_pid "$pid"; forget_pid "$pid"
-		return 1
-	fi
+	$PY "$ROOT/perf/measure.py" testpmd --prefix "$prefix" --port "$port" \
+		--warmup "$WARMUP" --window "$WINDOW" >"$TMP/m.json" || rc=1
+	[ "$rc" = 0 ] || grep -av '^[|+]' "$logf" | tail -20 >&2
 	stop_pid "$pid"
 	forget_pid "$pid"
-	rm -rf "/var/run/dpdk/$TP_PREFIX"
+	rm -rf "/var/run/dpdk/$prefix"
+	return "$rc"
+}
+
+# The floor: dpdk-testpmd io forwarding on the same vdevs. --stats-period keeps it
+# running without a terminal until SIGTERM.
+testpmd_run() {
+	local pcap=$1 buffers=$2
+	# shellcheck disable=SC2046
+	dpdk_app_run "$TP_PREFIX" 1 "$TMP/testpmd.log" \
+		dpdk-testpmd -l 0,1 $(dpdk_mem "$buffers") --no-pci --file-prefix "$TP_PREFIX" \
+		--log-level=error --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" \
+		--vdev "net_null0,no-rx=1" -- --forward-mode=io --nb-cores=1 \
+		--total-num-mbufs="$buffers" --auto-start --stats-period 3600
 }
 
 # --- the reference: DPDK's own graph router (examples/l3fwd-graph) on the same vdevs ------------
@@ -238,28 +249,12 @@ ref_setup() {
 	fi
 }
 ref_run() {
-	local pcap=$1 buffers=$2 mem
-	if [ "$HUGE" = on ]; then
-		mem="--huge-unlink"
-	else
-		mem="--no-huge -m $((1024 + buffers / 256))"
-	fi
-	rm -rf "/var/run/dpdk/$REF_PREFIX"
-	# shellcheck disable=SC2086
-	REF_NB_MBUF=$buffers "$REF_BIN" -l 0,1 $mem --no-pci --file-prefix "$REF_PREFIX" --log-level=error \
-		--vdev "net_null0,no-rx=1" --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" -- \
-		-p 0x3 -P --config="(1,0,1)" </dev/null >"$TMP/ref.log" 2>&1 &
-	local pid=$!
-	PIDS+=("$pid")
-	if ! $PY "$ROOT/perf/measure.py" testpmd --prefix "$REF_PREFIX" --port 0 \
-		--warmup "$WARMUP" --window "$WINDOW" >"$TMP/m.json"; then
-		grep -av '^[|+]' "$TMP/ref.log" | tail -20 >&2
-		stop_pid "$pid"; forget_pid "$pid"
-		return 1
-	fi
-	stop_pid "$pid"
-	forget_pid "$pid"
-	rm -rf "/var/run/dpdk/$REF_PREFIX"
+	local pcap=$1 buffers=$2
+	# shellcheck disable=SC2046
+	dpdk_app_run "$REF_PREFIX" 0 "$TMP/ref.log" env REF_NB_MBUF="$buffers" \
+		"$REF_BIN" -l 0,1 $(dpdk_mem "$buffers") --no-pci --file-prefix "$REF_PREFIX" \
+		--log-level=error --vdev "net_null0,no-rx=1" \
+		--vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" -- -p 0x3 -P --config="(1,0,1)"
 }
 
 # --- traffic files --------------------------------------------------------------------------------
