@@ -2,7 +2,8 @@
  * port-tx: sends runs of packets for the same interface with one TX burst on
  * this thread's queue. What the device refuses is counted and freed.
  *
- * Reads: the frame's interface, or vn_meta.tx_if per packet. Next: none (error-drop for interfaces without a device).
+ * Reads: the frame's interface, or vn_meta.tx_if per packet.
+ * Next: none (error-drop for interfaces without a device).
  * Errors: TX queue full, no device.
  * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
  * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 12.1 / 12.2 / 12.5,
@@ -56,8 +57,9 @@ tx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t
 {
 	uint16_t start = 0;
 
-	/* The frame states its interface: only the byte count is per packet. */
-	if (likely(node->frame_if != VN_FRAME_IF_MIXED)) {
+	/* The frame states its interface (VN_FRAME_IF_MIXED is not below
+	 * VN_IF_MAX): only the byte count is per packet. */
+	if (likely(node->frame_if < VN_IF_MAX)) {
 		uint64_t bytes = 0;
 		for (uint16_t i = 0; i < n; i++)
 			bytes += rte_pktmbuf_pkt_len(pkts[i]);
