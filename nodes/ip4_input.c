@@ -176,19 +176,8 @@ ip4_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 	}
 	/* With features on the arc, the vector still moves whole when every
 	 * packet goes to one place (e.g. all from one interface to its first feature). */
-	if (unlikely(vn_feature_arc_active(VN_ARC_IP4_UNICAST))) {
-		if (fast == n)
-			for (uint16_t k = 0; k < n; k++)
-				nexts[k] = IP4_IN_NEXT_LOOKUP;
-		if (vn_feature_divert(node, VN_ARC_IP4_UNICAST, false, pkts, nexts, n, IP4_IN_NEXT_LOOKUP))
-			vn_enqueue(g, node, nexts[0], pkts, n);
-		else
-			vn_enqueue_nexts(g, node, pkts, nexts, n);
-	} else if (likely(fast == n)) {
-		vn_enqueue(g, node, IP4_IN_NEXT_LOOKUP, pkts, n);
-	} else {
-		vn_enqueue_nexts(g, node, pkts, nexts, n);
-	}
+	vn_feature_arc_end(g, node, VN_ARC_IP4_UNICAST, false, pkts, nexts, n, fast,
+			   IP4_IN_NEXT_LOOKUP, VN_FRAME_IF_MIXED);
 	return n;
 }
 

@@ -151,21 +151,10 @@ rewrite_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 		vn_node_count_error(node, RW_ERR_MTU_DF, counts[RW_ERR_MTU_DF]);
 	}
 	/* With features on the arc, the vector still moves whole when every
-	 * packet goes to one place (e.g. all from one interface to its first feature). */
-	if (unlikely(vn_feature_arc_active(VN_ARC_IP4_OUTPUT))) {
-		for (uint16_t k = 0; k < fast; k++)
-			nexts[k] = RW_NEXT_OUTPUT;
-		if (vn_feature_divert(node, VN_ARC_IP4_OUTPUT, true, pkts, nexts, n, RW_NEXT_OUTPUT))
-			vn_enqueue(g, node, nexts[0], pkts, n);
-		else
-			vn_enqueue_nexts(g, node, pkts, nexts, n);
-	} else if (likely(fast == n)) {
-		/* All forwarded: one output interface unless the adjacencies differed. */
-		vn_enqueue_if(g, node, RW_NEXT_OUTPUT, pkts, n,
-			      last.tx_if_mixed ? VN_FRAME_IF_MIXED : last.tx_if);
-	} else {
-		vn_enqueue_nexts(g, node, pkts, nexts, n);
-	}
+	 * packet goes to one place (e.g. all from one interface to its first feature).
+	 * All forwarded: one output interface unless the adjacencies differed. */
+	vn_feature_arc_end(g, node, VN_ARC_IP4_OUTPUT, true, pkts, nexts, n, fast, RW_NEXT_OUTPUT,
+			   last.tx_if_mixed ? VN_FRAME_IF_MIXED : last.tx_if);
 	return n;
 }
 

@@ -136,4 +136,29 @@ vn_feature_divert(const struct vn_node *node, enum vn_feature_arc_id arc, bool b
 	return diff == 0;
 }
 
+/* The end of a start node's call. Packets went to end_next unless nexts[] says
+ * otherwise: when fast == n all of them did and nexts[] was not written; else
+ * nexts[] holds every packet's next. Diverts to the arc's first features if any
+ * are enabled, then hands the packets on, the vector whole when all go one way;
+ * frame_if (or VN_FRAME_IF_MIXED) is stated when all go to end_next. */
+static inline void
+vn_feature_arc_end(struct vn_graph *g, struct vn_node *node, enum vn_feature_arc_id arc,
+		   bool by_tx, struct rte_mbuf **pkts, uint16_t *nexts, uint16_t n, uint16_t fast,
+		   uint16_t end_next, uint16_t frame_if)
+{
+	if (unlikely(vn_feature_arc_active(arc))) {
+		if (fast == n)
+			for (uint16_t k = 0; k < n; k++)
+				nexts[k] = end_next;
+		if (vn_feature_divert(node, arc, by_tx, pkts, nexts, n, end_next))
+			vn_enqueue(g, node, nexts[0], pkts, n);
+		else
+			vn_enqueue_nexts(g, node, pkts, nexts, n);
+	} else if (likely(fast == n)) {
+		vn_enqueue_if(g, node, end_next, pkts, n, frame_if);
+	} else {
+		vn_enqueue_nexts(g, node, pkts, nexts, n);
+	}
+}
+
 #endif
