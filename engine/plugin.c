@@ -1,15 +1,18 @@
 /*
  * Plugin loader. For each *_plugin.so: read the descriptor from the file's
- * ELF section and check magic and ABI (no plugin code has run yet), dlopen it
+ * ELF section and check magic, ABI and that it links no DPDK of its own (no
+ * plugin code has run yet), dlopen it
  * (its constructors register nodes, commands, config sections, features —
  * all noted, so a failure can take them back), then later run its init hook.
  * A broken plugin is reported and skipped; the engine starts without it.
  */
+#define _GNU_SOURCE /* dl_iterate_phdr */
 #define VN_LOG_MOD "plugin"
 #include <dirent.h>
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +90,48 @@ str_terminated(const char *s, size_t n)
 	return memchr(s, '\0', n) != NULL;
 }
 
+/* True when DPDK's shared libraries are in this process (an engine linked to
+ * them, or a unit test); false in the engine with DPDK built in. */
+static int
+find_shared_eal(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	return info->dlpi_name && strstr(info->dlpi_name, "/librte_eal.so") != NULL;
+}
+
+static bool
+dpdk_is_shared(void)
+{
+	return dl_iterate_phdr(find_shared_eal, NULL) != 0;
+}
+
+/* The first librte_* library the file needs (DT_NEEDED), or NULL. Such a
+ * plugin cannot load into an engine with DPDK built in: the shared libraries'
+ * constructors would register their drivers and tables a second time in the
+ * engine's EAL (which panics), and EAL would then load every shared driver. */
+static const char *
+needed_dpdk_lib(const uint8_t *map, uint64_t size, const Elf64_Shdr *sh, uint32_t shnum)
+{
+	for (uint32_t i = 0; i < shnum; i++) {
+		if (sh[i].sh_type != SHT_DYNAMIC || sh[i].sh_link >= shnum)
+			continue;
+		const Elf64_Shdr *str = &sh[sh[i].sh_link];
+		if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset ||
+		    str->sh_offset > size || str->sh_size > size - str->sh_offset)
+			return NULL;
+		const Elf64_Dyn *dyn = (const Elf64_Dyn *)(map + sh[i].sh_offset);
+		const char *names = (const char *)map + str->sh_offset;
+		for (uint64_t k = 0; k < sh[i].sh_size / sizeof(*dyn) && dyn[k].d_tag != DT_NULL; k++) {
+			if (dyn[k].d_tag != DT_NEEDED || dyn[k].d_un.d_val >= str->sh_size)
+				continue;
+			const char *name = names + dyn[k].d_un.d_val;
+			if (str_terminated(name, str->sh_size - dyn[k].d_un.d_val) &&
+			    strncmp(name, "librte_", 7) == 0)
+				return name;
+		}
+	}
+	return NULL;
+}
+
 int
 vn_plugin_read_desc(const char *path, struct vn_plugin_desc *desc, char *err, size_t len)
 {
@@ -159,6 +204,14 @@ vn_plugin_read_desc(const char *path, struct vn_plugin_desc *desc, char *err, si
 			snprintf(err, len, "plugin '%s' was built for engine ABI %u, this engine is ABI %u",
 				 desc->name, desc->abi_version, VN_PLUGIN_ABI_VERSION);
 			rc = -EPROTO;
+			goto out;
+		}
+		const char *lib = needed_dpdk_lib(map, st.st_size, sh, eh->e_shnum);
+		if (lib && !dpdk_is_shared()) {
+			snprintf(err, len,
+				 "plugin '%s' links DPDK's shared %s, but this engine has DPDK built "
+				 "in; build it without -lrte_* (pkg-config --libs vecnet-plugin)",
+				 desc->name, lib);
 			goto out;
 		}
 		rc = 0;

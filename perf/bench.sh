@@ -424,7 +424,10 @@ OUT="$ROOT/perf/results/$(date +%Y%m%d-%H%M%S)-$SHA$DIRTY.txt"
 	echo "compiler $(cc --version | head -1)"
 	echo "build $BUILD: CMAKE_BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD/CMakeCache.txt")," \
 		"C_FLAGS=$(sed -n 's/^C_FLAGS = //p' "$BUILD/CMakeFiles/vn_core.dir/flags.make" 2>/dev/null | head -1)"
+	LINK=static
+	ldd "$VECNET" 2>/dev/null | grep -q librte_eal && LINK=shared
 	echo "dpdk $(pkg-config --modversion libdpdk 2>/dev/null || echo unknown), testpmd io forwarding, burst 32 (engine: vectors of up to 256)"
+	echo "linking: engine with DPDK $LINK, l3fwd-graph with DPDK static (built here), testpmd as Debian ships it (shared)"
 	echo "hugepages $HUGE, rounds $ROUNDS, warm-up ${WARMUP}s, window ${WINDOW}s, engine worker on CPU 1, testpmd forwarding core 1"
 	echo
 	$PY "$ROOT/perf/report.py" --tsc-hz "$TSC" "$RES"

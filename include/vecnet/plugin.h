@@ -42,8 +42,9 @@ int vn_plugins_load(const char *dir, bool enable_all, char **enable, uint32_t n_
 /* Runs the plugins' init hooks; a failing plugin is unloaded. */
 void vn_plugins_init(void);
 void vn_plugins_exit(void);
-/* Reads and checks the descriptor of a file without loading it; 0 or -errno
- * with a message in err. */
+/* Reads and checks the descriptor of a file without loading it, and that it
+ * can load here (no shared DPDK of its own in an engine with DPDK built in);
+ * 0 or -errno with a message in err. */
 int vn_plugin_read_desc(const char *path, struct vn_plugin_desc *desc, char *err, size_t len);
 void vn_plugin_show(struct vn_cli_out *out);
 

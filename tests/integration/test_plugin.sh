@@ -171,6 +171,17 @@ awk '/^```c hello.c$/ { on = 1; next } on && /^```$/ { exit } on' "$VN_SRC/docs/
 	>"$VN_TMP/hello-build.log" 2>&1 || cat "$VN_TMP/hello-build.log" >&2
 vn_check "docs/plugins.md: hello.c builds as the page says" test -f "$PLUGDIR/hello_plugin.so"
 
+# An engine with DPDK built in refuses, before loading it, a plugin that links
+# DPDK's shared libraries itself (its constructors would register DPDK twice).
+DPDK_BUILT_IN=0
+ldd "$PREFIX/bin/vecnet" | grep -q librte_eal || DPDK_BUILT_IN=1
+if [ "$DPDK_BUILT_IN" = 1 ]; then
+	sed 's/hello/rteso/g' "$VN_TMP/hello/hello.c" >"$VN_TMP/hello/rteso.c"
+	(cd "$VN_TMP/hello" && cc -shared -fPIC -o "$PLUGDIR/rteso_plugin.so" rteso.c \
+		$(pkg-config --cflags vecnet-plugin) -Wl,--no-as-needed -lrte_eal) \
+		>"$VN_TMP/rteso-build.log" 2>&1 || cat "$VN_TMP/rteso-build.log" >&2
+fi
+
 # Broken neighbours: random bytes, and a plugin for another ABI if the fixtures are built.
 head -c 8192 /dev/urandom >"$PLUGDIR/junk_plugin.so"
 [ -f "$VN_BUILD/tests/plugin_fixtures/abi_plugin.so" ] &&
@@ -187,6 +198,10 @@ vn_check "junk_plugin.so skipped, engine up" grep -q "junk_plugin.so: not an ELF
 if [ -f "$PLUGDIR/abi_plugin.so" ]; then
 	vn_check "abi_plugin.so refused with the ABI message" \
 		grep -q "plugin 'abi' was built for engine ABI" "$VN_ENGINE_LOG"
+fi
+if [ "$DPDK_BUILT_IN" = 1 ]; then
+	vn_check "rteso_plugin.so (links librte_eal.so) refused, engine up" \
+		grep -q "plugin 'rteso' links DPDK's shared librte_eal.so.*; skipped" "$VN_ENGINE_LOG"
 fi
 vn_check "installed engine: show plugins lists hello (the tutorial's)" grep -Eq "^hello +0.1 " <<<"$plugins"
 vn_check "only oot and hello are listed" test "$(grep -c _plugin.so <<<"$plugins")" -eq 2
