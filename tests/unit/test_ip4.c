@@ -590,6 +590,110 @@ test_bad_addresses(void)
 	}
 }
 
+/* One bad header in a vector of good ones, at every place in its group of
+ * four and in the scalar tail: ip4-input checks four headers at once where
+ * the CPU can, so a bad one must fail its group and be found again, alone. */
+static void
+test_header_checks_in_vectors(void)
+{
+	static const char *const bad_src = "bad source address (multicast, broadcast or loopback)";
+	static const char *const bad_dst =
+		"destination is multicast, broadcast or reserved (not routed)";
+	static const char *const length = "IPv4 total length does not match the frame";
+	struct {
+		const char *err;
+		uint8_t version_ihl; /* 0: keep */
+		int tlen; /* -1: keep */
+		uint32_t src, dst; /* 0: keep */
+		bool bad_cksum;
+	} cases[] = {
+		{"IP version is not 4", 0x65, -1, 0, 0, false},
+		{"bad IPv4 header length", 0x44, -1, 0, 0, false},
+		{"bad IPv4 header length", 0x4f, -1, 0, 0, false},
+		{length, 0, L3_LEN + 1, 0, 0, false},
+		{length, 0, 19, 0, 0, false},
+		{length, 0, L3_LEN - 1 + 256, 0, 0, false}, /* differs in the high byte only */
+		{"bad IPv4 header checksum", 0, -1, 0, 0, true},
+		{bad_src, 0, -1, IP(224, 0, 0, 1), 0, false},
+		{bad_src, 0, -1, IP(127, 0, 0, 1), 0, false},
+		{bad_src, 0, -1, IP(255, 255, 255, 255), 0, false},
+		{bad_dst, 0, -1, 0, IP(0, 1, 2, 3), false},
+		{bad_dst, 0, -1, 0, IP(127, 0, 0, 1), false},
+		{bad_dst, 0, -1, 0, IP(224, 0, 0, 5), false},
+		{bad_dst, 0, -1, 0, IP(255, 255, 255, 255), false},
+		/* 19 bytes of IPv4, its length field saying so: short, however well it sums */
+		{"packet shorter than an IPv4 header", 0, 19, 0, 0, false},
+	};
+	enum { N = 13 };
+
+	for (uint32_t c = 0; c < VN_ARRAY_LEN(cases); c++) {
+		for (uint16_t pos = 0; pos < N; pos++) {
+			struct rte_mbuf *pkts[N];
+
+			for (uint16_t j = 0; j < N; j++)
+				pkts[j] = udp_frame(PEER_IP, IP(192, 0, 2, 10 + j), L3_LEN, 0);
+			struct rte_ipv4_hdr *ip = frame_ip(pkts[pos]);
+			if (cases[c].version_ihl)
+				ip->version_ihl = cases[c].version_ihl;
+			if (cases[c].tlen >= 0)
+				ip->total_length = rte_cpu_to_be_16(cases[c].tlen);
+			if (cases[c].src)
+				ip->src_addr = rte_cpu_to_be_32(cases[c].src);
+			if (cases[c].dst)
+				ip->dst_addr = rte_cpu_to_be_32(cases[c].dst);
+			fix_ip_cksum(ip);
+			if (cases[c].bad_cksum)
+				ip->hdr_checksum ^= 0x0100;
+			if (strcmp(cases[c].err, "packet shorter than an IPv4 header") == 0)
+				rte_pktmbuf_trim(pkts[pos], rte_pktmbuf_data_len(pkts[pos]) -
+								    (RTE_ETHER_HDR_LEN + 19));
+			vt_inject(g, "ethernet-input", pkts, N);
+			CU_ASSERT_EQUAL(n_dropped(), 1);
+			CU_ASSERT_EQUAL(counter("ip4-input", cases[c].err), 1);
+			CU_ASSERT_EQUAL(tx_cap.n, N - 1);
+			for (uint32_t k = 0; k < tx_cap.n; k++) /* the others, in order */
+				CU_ASSERT_EQUAL(rte_be_to_cpu_32(frame_ip(tx_cap.pkts[k])->dst_addr) & 0xff,
+						10u + k + (k >= pos));
+			graph_fresh();
+		}
+	}
+}
+
+/* The random-checksum test again, with the packets in vectors of 13. */
+static void
+test_checksum_random_vectors(void)
+{
+	enum { N = 13 };
+	uint32_t n_bad = 0, n_good = 0;
+
+	for (uint32_t v = 0; v < 50; v++) {
+		struct rte_mbuf *pkts[N];
+		for (uint32_t j = 0; j < N; j++) {
+			struct rte_mbuf *m = udp_frame(PEER_IP, IP(192, 0, 2, j + 1), L3_LEN, 0);
+			struct rte_ipv4_hdr *ip = frame_ip(m);
+			ip->type_of_service = (uint8_t)rte_rand();
+			ip->packet_id = (uint16_t)rte_rand();
+			fix_ip_cksum(ip);
+			if (rte_rand() % 4 == 0) {
+				uint64_t r = rte_rand();
+				if (r & 1) /* any change of one word, or 0x0000 <-> 0xffff */
+					ip->packet_id ^= (uint16_t)(1 + (r >> 1) % 0xffff);
+				else
+					ip->packet_id = ip->packet_id == 0 ? 0xffff : 0;
+			}
+			bool ok = rte_raw_cksum(ip, sizeof(*ip)) == 0xffff;
+			n_good += ok;
+			n_bad += !ok;
+			pkts[j] = m;
+		}
+		vt_inject(g, "ethernet-input", pkts, N);
+	}
+	CU_ASSERT(n_bad > 50 && n_good > 400);
+	CU_ASSERT_EQUAL(counter("ip4-input", "bad IPv4 header checksum"), n_bad);
+	CU_ASSERT_EQUAL(tx_cap.n, n_good);
+	CU_ASSERT_EQUAL(n_dropped(), n_bad);
+}
+
 /* ---- ip4-lookup --------------------------------------------------------- */
 
 static void
@@ -1117,6 +1221,8 @@ main(void)
 		{"options ihl 6..15 forwarded", test_options_forwarded},
 		{"fragments forwarded", test_fragments_forwarded},
 		{"bad source and destination", test_bad_addresses},
+		{"header checks: one bad header at every place in a vector", test_header_checks_in_vectors},
+		{"header checksum: random headers in vectors", test_checksum_random_vectors},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_TestInfo lookup_tests[] = {
