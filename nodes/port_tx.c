@@ -6,8 +6,9 @@
  * Next: none (error-drop for interfaces without a device).
  * Errors: TX queue full, no device.
  * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
- * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 12.1 / 12.2 / 12.5,
- * mostly net_null's TX (it frees each mbuf), which the floor pays too.
+ * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 10.3 / 10.7 / 10.3,
+ * mostly net_null's TX (it frees each mbuf), which the floor pays too; 12.1-12.5
+ * with DPDK as shared libraries (each free's lcore id read via __tls_get_addr).
  */
 #include <rte_ethdev.h>
 #include <vecnet/interface.h>
