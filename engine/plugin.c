@@ -1,9 +1,9 @@
 /*
  * Plugin loader. For each *_plugin.so: read the descriptor from the file's
  * ELF section and check magic, ABI and that it links no DPDK of its own (no
- * plugin code has run yet), dlopen it
- * (its constructors register nodes, commands, config sections, features —
- * all noted, so a failure can take them back), then later run its init hook.
+ * plugin code has run yet), dlopen it (its constructors register nodes,
+ * commands, config sections, features — all noted, so a failure can take
+ * them back), then later run its init hook.
  * A broken plugin is reported and skipped; the engine starts without it.
  */
 #define _GNU_SOURCE /* dl_iterate_phdr */
