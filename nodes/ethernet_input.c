@@ -133,6 +133,18 @@ eth_slow(struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
 	return eth_one(node, m, fp);
 }
 
+/* One packet, fast test first: its next node (stripped when it is ip4-input). */
+static inline uint16_t
+eth_classify(struct vn_node *node, struct rte_mbuf *m, uint64_t mac_sh,
+	     const struct vn_if_fp *fp)
+{
+	if (likely(eth_fast_ok(m, mac_sh))) {
+		eth_strip(m);
+		return ETH_NEXT_IP4;
+	}
+	return eth_slow(node, m, fp);
+}
+
 /* Frames from several interfaces: each packet's own, state read once per run. */
 static __rte_noinline bool
 eth_mixed(struct vn_node *node, struct rte_mbuf **pkts, uint16_t *nexts, uint16_t n)
@@ -153,13 +165,8 @@ eth_mixed(struct vn_node *node, struct rte_mbuf **pkts, uint16_t *nexts, uint16_
 			fp = rx_if < VN_IF_MAX ? vn_if_fp(rx_if) : NULL;
 			mac_sh = eth_if_mac_sh(fp);
 		}
-		if (likely(eth_fast_ok(m, mac_sh))) {
-			eth_strip(m);
-			nexts[i] = ETH_NEXT_IP4;
-		} else {
-			nexts[i] = eth_slow(node, m, fp);
-			all_ip4 = false;
-		}
+		nexts[i] = eth_classify(node, m, mac_sh, fp);
+		all_ip4 &= nexts[i] == ETH_NEXT_IP4;
 	}
 	return all_ip4;
 }
@@ -190,14 +197,8 @@ eth_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
 		if (unlikely(!all_ip4)) {
 			for (uint16_t k = 0; k < i; k++)
 				nexts[k] = ETH_NEXT_IP4;
-			for (; i < n; i++) {
-				if (likely(eth_fast_ok(pkts[i], mac_sh))) {
-					eth_strip(pkts[i]);
-					nexts[i] = ETH_NEXT_IP4;
-				} else {
-					nexts[i] = eth_slow(node, pkts[i], fp);
-				}
-			}
+			for (; i < n; i++)
+				nexts[i] = eth_classify(node, pkts[i], mac_sh, fp);
 		}
 	}
 	if (likely(all_ip4))
