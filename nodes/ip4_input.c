@@ -9,8 +9,8 @@
  * so packets to the router itself are accepted with any TTL (as Linux does).
  * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
  * clocks/packet for ip4-1flow / ip4-10kflows): 5.6 / 5.7 checking four headers
- * at once with AVX-512 (the same with or without a data prefetch ahead), 7.1 / 7.2 one by one (CPUs without it, e.g. the
- * callgrind build); 9.1-9.2 with an ip4-unicast feature enabled (the divert
+ * at once with AVX-512 (the same with or without a data prefetch ahead),
+ * 7.1 / 7.2 one by one (CPUs without it, e.g. the callgrind build); 9.1-9.2 with an ip4-unicast feature enabled (the divert
  * pass); 8.8 before the checksum test became one modulo.
  */
 #include <rte_ip.h>

@@ -108,9 +108,10 @@ rewrite_run(struct rte_mbuf **pkts, uint16_t i, uint16_t n, const struct vn_adj 
 
 		memcpy(&lens, (uint8_t *)m + RW_LENS_OFF, sizeof(lens));
 		memcpy(&w, ip + 8, sizeof(w));
-		/* pkt_len is the IPv4 total length here: ip4-input made them equal. */
-		/* Separate branches, each never taken in the usual vector: a compare
-		 * and jump fuse into one operation, fewer than combining the tests. */
+		/* The MTU test is on pkt_len, what goes on the wire (ip4-input made it
+		 * the total length). Separate branches, each never taken in the usual
+		 * vector: a compare and jump fuse into one operation, fewer than
+		 * combining the tests. */
 		if (unlikely(md->adj != adj) || unlikely(md->flags & VN_META_F_LOCAL_ORIGIN) ||
 		    unlikely((w & 0xff) <= 1) || unlikely((uint32_t)lens > mtu) ||
 		    unlikely(m->data_off < RTE_ETHER_HDR_LEN))
