@@ -17,18 +17,29 @@
 
 struct vt_capture {
 	struct rte_mbuf *pkts[VT_CAPTURE_MAX];
+	uint16_t frame_if[VT_CAPTURE_MAX]; /* the interface the packet's frame stated */
 	uint16_t n;
 };
+
+/* Keeps pkts, each with frame_if: what its frame said (VN_FRAME_IF_MIXED: nothing). */
+static inline void
+vt_capture_store_frame(struct vt_capture *c, uint16_t frame_if, struct rte_mbuf **pkts,
+		       uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		if (c->n < VT_CAPTURE_MAX) {
+			c->frame_if[c->n] = frame_if;
+			c->pkts[c->n++] = pkts[i];
+		} else {
+			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+}
 
 static inline void
 vt_capture_store(struct vt_capture *c, struct rte_mbuf **pkts, uint16_t n)
 {
-	for (uint16_t i = 0; i < n; i++) {
-		if (c->n < VT_CAPTURE_MAX)
-			c->pkts[c->n++] = pkts[i];
-		else
-			rte_pktmbuf_free(pkts[i]);
-	}
+	vt_capture_store_frame(c, VN_FRAME_IF_MIXED, pkts, n);
 }
 
 static inline void
@@ -45,7 +56,7 @@ vt_capture_reset(struct vt_capture *c)
 	static uint16_t vt_fn_##id(struct vn_graph *g, struct vn_node *node,                       \
 				   struct rte_mbuf **pkts, uint16_t n)                             \
 	{                                                                                          \
-		vt_capture_store(&id, pkts, n);                                                    \
+		vt_capture_store_frame(&id, node->frame_if, pkts, n);                              \
 		return n;                                                                          \
 	}                                                                                          \
 	VN_NODE_REGISTER(id) = {.name = node_name, .fn = vt_fn_##id}
