@@ -10,8 +10,9 @@
  * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
  * clocks/packet for ip4-1flow / ip4-10kflows): 5.6 / 5.7 checking four headers
  * at once with AVX-512 (the same with or without a data prefetch ahead),
- * 7.1 / 7.2 one by one (CPUs without it, e.g. the callgrind build); 9.1-9.2 with an ip4-unicast feature enabled (the divert
- * pass); 8.8 before the checksum test became one modulo.
+ * 7.1 / 7.2 one by one (CPUs without it, e.g. the callgrind build); 9.1-9.2
+ * with an ip4-unicast feature enabled (the divert pass); 8.8 before the
+ * checksum test became one modulo.
  */
 #include <rte_ip.h>
 #include <string.h>
@@ -158,12 +159,6 @@ ip4_fast_ok(const struct rte_mbuf *m)
 #include <immintrin.h>
 #define IP4_INPUT_X4 1
 
-static inline const uint8_t *
-ip4_hdr(const struct rte_mbuf *m)
-{
-	return rte_pktmbuf_mtod(m, const uint8_t *);
-}
-
 /*
  * ip4_fast_ok for four packets at once, true when all four pass: the four
  * 16-byte header starts side by side in one 512-bit register, destinations
@@ -175,8 +170,10 @@ ip4_hdr(const struct rte_mbuf *m)
 static inline bool
 ip4_fast_ok_x4(struct rte_mbuf *const *p)
 {
-	const uint8_t *h0 = ip4_hdr(p[0]), *h1 = ip4_hdr(p[1]), *h2 = ip4_hdr(p[2]),
-		      *h3 = ip4_hdr(p[3]);
+	const uint8_t *h0 = rte_pktmbuf_mtod(p[0], const uint8_t *),
+		      *h1 = rte_pktmbuf_mtod(p[1], const uint8_t *),
+		      *h2 = rte_pktmbuf_mtod(p[2], const uint8_t *),
+		      *h3 = rte_pktmbuf_mtod(p[3], const uint8_t *);
 	uint32_t d0, d1, d2, d3;
 
 	__m512i h = _mm512_castsi128_si512(_mm_loadu_si128((const void *)h0));
