@@ -23,10 +23,11 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <string.h>
-#include <vecnet/arp_proxy.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/arp_proxy.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 enum arp_input_next {
 	ARP_INPUT_NEXT_DROP = VN_NEXT_DROP,
@@ -277,6 +278,7 @@ arp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 
 VN_NODE_REGISTER(arp_input) = {
 	.name = "arp-input",
+	.format_trace = vn_trace_format_arp,
 	.type = VN_NODE_INTERNAL,
 	.fn = arp_input_fn,
 	.n_next = ARP_INPUT_N_NEXT,

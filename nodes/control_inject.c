@@ -10,13 +10,13 @@
 #include <errno.h>
 #include <rte_ring.h>
 #include <stdio.h>
+#include <vecnet/net/buffer.h>
+#include <vecnet/net/inject.h>
 #include <vecnet/trace.h>
-
-#include "../engine/ping_priv.h"
 
 enum { INJECT_NEXT_DROP, INJECT_NEXT_LOOKUP, INJECT_N_NEXT };
 
-#define INJECT_THREADS 65
+#define INJECT_THREADS VN_THREAD_MAX
 #define INJECT_RING 256
 
 static struct rte_ring *inject_rings[INJECT_THREADS];
@@ -61,9 +61,7 @@ inject_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, ui
 	if (n == 0)
 		return 0;
 	vn_trace_input(g, node, node->objs, n);
-	node->n_objs = n;
-	vn_enqueue(g, node, INJECT_NEXT_LOOKUP, node->objs, n);
-	node->n_objs = 0;
+	vn_input_move(g, node, INJECT_NEXT_LOOKUP, n, VN_SCALAR_MIXED);
 	return n;
 }
 

@@ -3,11 +3,12 @@
  * the dropping node set (vn_meta.error), charges the receive interface, and
  * frees the vector in one call.
  *
- * Reads: vn_meta.error, vn_meta.rx_if. Next: none. Errors: "no reason given".
+ * Reads: vn_buf.error, vn_meta.rx_if. Next: none. Errors: "no reason given".
  */
-#include <vecnet/graph.h>
-
-#include "../engine/pcap_priv.h"
+#include <vecnet/net/interface.h>
+#include <vecnet/net/pcap.h>
+#include <vecnet/net/port.h>
+#include <vecnet/net/trace.h>
 
 static const char *const drop_errors[] = {"dropped without a reason"};
 
@@ -17,11 +18,11 @@ drop_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16
 	uint32_t n_codes = vn_error_count();
 
 	for (uint16_t i = 0; i < n; i++) {
-		struct vn_meta *md = vn_meta(pkts[i]);
-		uint16_t code = md->error < n_codes ? md->error : 0;
-		g->error_counts[code]++;
-		if (md->rx_if < VN_IF_MAX)
-			g->if_counters[md->rx_if].drops++;
+		uint16_t code = vn_buf(pkts[i])->error;
+		uint16_t rx_if = vn_meta(pkts[i])->rx_if;
+		g->error_counts[code < n_codes ? code : 0]++;
+		if (rx_if < VN_IF_MAX)
+			vn_if_counters_of(g, rx_if)->drops++;
 	}
 	vn_pcap_hook(VN_PCAP_DROP, pkts, n);
 	rte_pktmbuf_free_bulk(pkts, n);
@@ -30,6 +31,7 @@ drop_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16
 
 VN_NODE_REGISTER(error_drop) = {
 	.name = "error-drop",
+	.format_trace = vn_trace_format_drop,
 	.fn = drop_fn,
 	.n_errors = 1,
 	.error_names = drop_errors,

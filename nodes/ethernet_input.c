@@ -14,7 +14,8 @@
  */
 #include <rte_ether.h>
 #include <string.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/trace.h>
 
 enum {
 	ETH_NEXT_DROP,
@@ -151,7 +152,7 @@ eth_classify(struct vn_node *node, struct rte_mbuf *m, uint64_t mac_sh,
 static __rte_noinline bool
 eth_mixed(struct vn_node *node, struct rte_mbuf **pkts, uint16_t *nexts, uint16_t n)
 {
-	uint16_t cur_if = VN_FRAME_IF_MIXED;
+	uint32_t cur_if = VN_FRAME_IF_MIXED;
 	const struct vn_if_fp *fp = NULL;
 	uint64_t mac_sh = ETH_MAC_NONE;
 	bool all_ip4 = true;
@@ -175,10 +176,11 @@ static uint16_t
 eth_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nexts[VN_FRAME_SIZE];
-	uint16_t if_index = node->frame_if, i = 0;
+	uint32_t if_index = vn_frame_if(node);
+	uint16_t i = 0;
 	bool all_ip4;
 
-	if (unlikely(if_index == VN_FRAME_IF_MIXED || if_index >= VN_IF_MAX)) {
+	if (unlikely(if_index >= VN_IF_MAX)) { /* VN_FRAME_IF_MIXED is not below it */
 		all_ip4 = eth_mixed(node, pkts, nexts, n);
 	} else {
 		/* The usual frame: one receive interface (port-rx said which), so its
@@ -208,6 +210,7 @@ eth_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
 
 VN_NODE_REGISTER(ethernet_input) = {
 	.name = "ethernet-input",
+	.format_trace = vn_trace_format_frame,
 	.fn = eth_fn,
 	.n_next = ETH_N_NEXT,
 	.next_names =

@@ -9,7 +9,8 @@
  * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 0.2 / 0.2 / 0.2;
  * 1.2 / 1.2 / 1.3 while it read every packet's tx_if.
  */
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/trace.h>
 
 enum { OUT_NEXT_DROP, OUT_NEXT_TX, OUT_N_NEXT };
 enum { OUT_ERR_DOWN, OUT_N_ERR };
@@ -42,7 +43,7 @@ output_slow(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, ui
 static uint16_t
 output_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t first = node->frame_if, diff = 0;
+	uint32_t first = vn_frame_if(node), diff = 0;
 
 	/* The usual vector leaves on one interface (ip4-rewrite says which, or
 	 * one pass finds out): one state check for all of it. */
@@ -61,6 +62,7 @@ output_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 
 VN_NODE_REGISTER(interface_output) = {
 	.name = "interface-output",
+	.format_trace = vn_trace_format_tx,
 	.fn = output_fn,
 	.n_next = OUT_N_NEXT,
 	.next_names = {[OUT_NEXT_TX] = "port-tx"},

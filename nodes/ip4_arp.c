@@ -27,9 +27,10 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <string.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 #define VN_IP4_ARP_INTERVAL_MS 100
 #define IP4_ARP_BUCKET_BITS 8
@@ -255,6 +256,7 @@ ip4_arp_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 
 VN_NODE_REGISTER(ip4_arp) = {
 	.name = "ip4-arp",
+	.format_trace = vn_trace_format_ip4,
 	.type = VN_NODE_INTERNAL,
 	.fn = ip4_arp_fn,
 	.n_next = IP4_ARP_N_NEXT,

@@ -29,9 +29,10 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 #include <string.h>
-#include <vecnet/icmp.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/icmp.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 #define VN_ICMP_ERROR_RATE 1000 /* errors per second per thread */
 #define VN_ICMP_ERROR_BURST 100
@@ -323,6 +324,7 @@ ip4_icmp_error_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pk
 
 VN_NODE_REGISTER(ip4_icmp_error) = {
 	.name = "ip4-icmp-error",
+	.format_trace = vn_trace_format_ip4,
 	.type = VN_NODE_INTERNAL,
 	.fn = ip4_icmp_error_fn,
 	.n_next = ICMP_ERROR_N_NEXT,

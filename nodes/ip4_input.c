@@ -16,7 +16,8 @@
  */
 #include <rte_ip.h>
 #include <string.h>
-#include <vecnet/feature.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/trace.h>
 
 enum { IP4_IN_NEXT_DROP, IP4_IN_NEXT_LOOKUP, IP4_IN_N_NEXT };
 
@@ -260,6 +261,7 @@ ip4_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 
 VN_NODE_REGISTER(ip4_input) = {
 	.name = "ip4-input",
+	.format_trace = vn_trace_format_ip4,
 	.fn = ip4_input_fn,
 	.n_next = IP4_IN_N_NEXT,
 	.next_names = {[IP4_IN_NEXT_LOOKUP] = "ip4-lookup"},

@@ -25,10 +25,11 @@
 #include <rte_random.h>
 #include <rte_udp.h>
 #include <string.h>
-#include <vecnet/icmp.h>
-#include <vecnet/interface.h>
-#include <vecnet/ip4_local.h>
+#include <vecnet/net/icmp.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/ip4_local.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 enum ip4_local_next {
 	IP4_LOCAL_NEXT_DROP = VN_NEXT_DROP,
@@ -319,6 +320,7 @@ ip4_local_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 
 VN_NODE_REGISTER(ip4_local) = {
 	.name = "ip4-local",
+	.format_trace = vn_trace_format_ip4,
 	.type = VN_NODE_INTERNAL,
 	.fn = ip4_local_fn,
 	.n_next = IP4_LOCAL_N_NEXT,

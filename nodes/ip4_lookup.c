@@ -20,8 +20,9 @@
 #include <rte_ip.h>
 #include <rte_lpm.h>
 #include <string.h>
-#include <vecnet/fib.h>
+#include <vecnet/net/fib.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 enum {
 	LOOKUP_NEXT_DROP,
@@ -190,6 +191,7 @@ lookup_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 
 VN_NODE_REGISTER(ip4_lookup) = {
 	.name = "ip4-lookup",
+	.format_trace = vn_trace_format_ip4_lookup,
 	.fn = lookup_fn,
 	.n_next = LOOKUP_N_NEXT,
 	.next_names =

@@ -18,8 +18,9 @@
 #include <rte_ip.h>
 #include <stddef.h>
 #include <string.h>
-#include <vecnet/fib.h>
-#include <vecnet/feature.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/trace.h>
 
 enum { RW_NEXT_DROP, RW_NEXT_OUTPUT, RW_NEXT_ICMP_ERROR, RW_N_NEXT };
 
@@ -148,7 +149,8 @@ rewrite_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 {
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint32_t counts[RW_N_ERR] = {0};
-	uint16_t i = 0, fast, frame_if = VN_FRAME_IF_MIXED;
+	uint16_t i = 0, fast;
+	uint32_t frame_if = VN_FRAME_IF_MIXED;
 
 	/* The usual vector: runs through one adjacency (a vector mostly leaves
 	 * through one), every packet forwarded, nothing stored per packet but the
@@ -180,6 +182,7 @@ rewrite_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 
 VN_NODE_REGISTER(ip4_rewrite) = {
 	.name = "ip4-rewrite",
+	.format_trace = vn_trace_format_ip4,
 	.fn = rewrite_fn,
 	.n_next = RW_N_NEXT,
 	.next_names =

@@ -10,10 +10,11 @@
  */
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
-#include <vecnet/feature.h>
-
-#include "../engine/pcap_priv.h"
-#include "../engine/worker_priv.h"
+#include <vecnet/net/feature.h>
+#include <vecnet/net/pcap.h>
+#include <vecnet/net/port.h>
+#include <vecnet/trace.h>
+#include <vecnet/net/trace.h>
 
 enum { PORT_RX_NEXT_DROP, PORT_RX_NEXT_ETHERNET };
 /* Leave room for the queues polled later in the same call. */
@@ -49,14 +50,14 @@ port_rx_fini(struct vn_graph *g, struct vn_node *node)
 static inline void
 port_rx_stamp(struct vn_graph *g, struct rte_mbuf **pkts, uint16_t n, uint16_t if_index)
 {
-	struct vn_if_counters *ic = &g->if_counters[if_index];
+	struct vn_if_counters *ic = vn_if_counters_of(g, if_index);
 	uint64_t bytes = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct vn_meta *md = vn_meta(pkts[i]);
 		md->rx_if = if_index;
 		md->flags = 0;
-		md->trace_id = 0;
+		vn_buf(pkts[i])->trace_id = 0;
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	}
 	ic->rx_packets += n;
@@ -76,8 +77,7 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 			continue;
 		port_rx_stamp(g, node->objs, n, q->if_index);
 		vn_pcap_hook(VN_PCAP_RX, node->objs, n);
-		if (unlikely(g->trace_budget))
-			vn_trace_mark_rx(g, node, node->objs, n);
+		vn_trace_input(g, node, node->objs, n);
 		uint16_t next = PORT_RX_NEXT_ETHERNET;
 		if (unlikely(vn_feature_arc_active(VN_ARC_DEVICE_INPUT))) {
 			/* One interface per burst: one decision for the whole vector. */
@@ -86,9 +86,7 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 			for (uint16_t i = 0; bitmap && i < n; i++)
 				next = vn_feature_first(node, bitmap, node->objs[i]);
 		}
-		node->n_objs = n; /* lets vn_enqueue swap the array instead of copying */
-		vn_enqueue_if(g, node, next, node->objs, n, q->if_index);
-		node->n_objs = 0;
+		vn_input_move(g, node, next, n, q->if_index);
 		total += n;
 	}
 	if (c->n_queues)
@@ -98,6 +96,7 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 
 VN_NODE_REGISTER(port_rx) = {
 	.name = "port-rx",
+	.format_trace = vn_trace_format_rx,
 	.type = VN_NODE_INPUT,
 	.fn = port_rx_fn,
 	.thread_init = port_rx_init,

@@ -11,10 +11,10 @@
  * with DPDK as shared libraries (each free's lcore id read via __tls_get_addr).
  */
 #include <rte_ethdev.h>
-#include <vecnet/interface.h>
-
-#include "../engine/pcap_priv.h"
-#include "../engine/port_priv.h"
+#include <vecnet/net/interface.h>
+#include <vecnet/net/pcap.h>
+#include <vecnet/net/port.h>
+#include <vecnet/net/trace.h>
 
 enum { TX_ERR_FULL, TX_ERR_NO_DEVICE, TX_N_ERR };
 
@@ -29,7 +29,7 @@ tx_run(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
        uint16_t tx_if, uint64_t bytes)
 {
 	const struct vn_if_fp *fp = vn_if_fp(tx_if);
-	struct vn_if_counters *ic = &g->if_counters[tx_if];
+	struct vn_if_counters *ic = vn_if_counters_of(g, tx_if);
 	uint16_t sent = 0;
 
 	if (unlikely(!fp || fp->port_id == VN_PORT_NONE)) {
@@ -41,7 +41,8 @@ tx_run(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
 	vn_pcap_hook(VN_PCAP_TX, pkts, n);
 	/* One retry: a ring that was momentarily full often has room a moment later. */
 	for (int tries = 0; tries < 2 && sent < n; tries++)
-		sent += rte_eth_tx_burst(fp->port_id, g->tx_queue, pkts + sent, n - sent);
+		sent += rte_eth_tx_burst(fp->port_id, vn_port_thread_txq[g->thread_index], pkts + sent,
+					 n - sent);
 	if (unlikely(sent < n)) {
 		for (uint16_t i = sent; i < n; i++)
 			bytes -= rte_pktmbuf_pkt_len(pkts[i]);
@@ -60,11 +61,11 @@ tx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t
 
 	/* The frame states its interface (VN_FRAME_IF_MIXED is not below
 	 * VN_IF_MAX): only the byte count is per packet. */
-	if (likely(node->frame_if < VN_IF_MAX)) {
+	if (likely(vn_frame_if(node) < VN_IF_MAX)) {
 		uint64_t bytes = 0;
 		for (uint16_t i = 0; i < n; i++)
 			bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		tx_run(g, node, pkts, n, node->frame_if, bytes);
+		tx_run(g, node, pkts, n, vn_frame_if(node), bytes);
 		return n;
 	}
 	/* One pass: runs of packets for one interface and their byte count. */
@@ -84,6 +85,7 @@ tx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t
 
 VN_NODE_REGISTER(port_tx) = {
 	.name = "port-tx",
+	.format_trace = vn_trace_format_tx,
 	.fn = tx_fn,
 	.n_errors = TX_N_ERR,
 	.error_names = tx_errors,

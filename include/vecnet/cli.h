@@ -16,12 +16,22 @@
 struct vn_cli_out; /* output of one command: text and an error message */
 struct vn_cli_args; /* cursor over the words after the command path */
 
+/* A type of argument a layer above defines (addresses, interface names): its
+ * name for "expected ..." messages, its parser (0 when the word is one; the
+ * value goes to out), and, for completion, its known names (i = 0.. until
+ * NULL; may be NULL). */
+struct vn_cli_arg_type {
+	const char *what;
+	int (*parse)(const char *word, void *out);
+	const char *(*name_at)(uint32_t i);
+};
+
 struct vn_cli_command {
 	const char *path; /* command words, e.g. "ip route add" */
 	const char *syntax; /* shown in help, e.g. "PREFIX via ADDR [IF] | PREFIX via drop" */
 	const char *help; /* one line */
 	int (*fn)(struct vn_cli_out *out, struct vn_cli_args *args); /* 0 or -1 */
-	bool complete_ifname; /* offer interface names when completing arguments */
+	const struct vn_cli_arg_type *complete; /* offer its names when completing arguments */
 	struct vn_cli_command *next; /* registry link, set by vn_cli_register() */
 };
 
@@ -30,13 +40,7 @@ void vn_cli_unregister(struct vn_cli_command *cmd);
 
 /* Register a command at load time (engine or plugin .so):
  *   VN_CLI_COMMAND(ip_route_add) = { .path = "ip route add", ... };  */
-#define VN_CLI_COMMAND(id)                                                                         \
-	static struct vn_cli_command vn_cli_cmd_##id;                                              \
-	static void __attribute__((constructor)) vn_cli_cmd_reg_##id(void)                         \
-	{                                                                                          \
-		vn_cli_register(&vn_cli_cmd_##id);                                                 \
-	}                                                                                          \
-	static struct vn_cli_command vn_cli_cmd_##id
+#define VN_CLI_COMMAND(id) VN_REGISTRATION(vn_cli_command, id, vn_cli_register, vn_cli_unregister)
 
 /* Output. vn_cli_error() sets the error message and returns -1. */
 void vn_cli_printf(struct vn_cli_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -45,13 +49,11 @@ int vn_cli_error(struct vn_cli_out *out, const char *fmt, ...) __attribute__((fo
 
 /* Typed argument parsers. */
 bool vn_cli_arg_keyword(struct vn_cli_args *a, const char *kw);
-bool vn_cli_arg_ip4(struct vn_cli_args *a, uint32_t *addr); /* host order */
-bool vn_cli_arg_prefix(struct vn_cli_args *a, struct vn_prefix *p);
-bool vn_cli_arg_mac(struct vn_cli_args *a, uint8_t mac[6]);
 bool vn_cli_arg_u64(struct vn_cli_args *a, uint64_t *v);
 bool vn_cli_arg_u32_range(struct vn_cli_args *a, uint32_t min, uint32_t max, uint32_t *v);
 bool vn_cli_arg_word(struct vn_cli_args *a, const char *what, char *buf, size_t len);
-bool vn_cli_arg_ifname(struct vn_cli_args *a, uint32_t *if_index); /* a known interface */
+/* A word of type t (its value into out). */
+bool vn_cli_arg(struct vn_cli_args *a, const struct vn_cli_arg_type *t, void *out);
 bool vn_cli_arg_rest(struct vn_cli_args *a, char *buf, size_t len); /* rest of line, verbatim */
 bool vn_cli_args_end(struct vn_cli_args *a); /* true when no words remain */
 /* Reports the first word that matched nothing and what was expected there. */
@@ -72,8 +74,8 @@ size_t vn_cli_out_len(const struct vn_cli_out *out); /* of vn_cli_out_text() */
 
 /*
  * Completion of the last, possibly empty, word of line (the text after the last
- * space): command words that extend the typed words, and interface names once a
- * complete command with .complete_ifname is typed. *cands is a sorted array of n
+ * space): command words that extend the typed words, and the names of the
+ * command's .complete type once a complete command is typed. *cands is a sorted array of n
  * malloc'd strings, freed with vn_cli_complete_free(). Returns 0 or -ENOMEM.
  */
 int vn_cli_complete(const char *line, char ***cands, size_t *n);
@@ -84,13 +86,6 @@ void vn_cli_complete_free(char **cands, size_t n);
  * Returns 0, or -1 with the error in out (unknown command).
  */
 int vn_cli_help(const char *line, struct vn_cli_out *out);
-
-/* Interface names come from the engine; unit tests may install their own. */
-struct vn_cli_ifname_ops {
-	int (*lookup)(const char *name, uint32_t *if_index); /* 0 if found */
-	const char *(*name_at)(uint32_t i); /* iterate i = 0.. until NULL */
-};
-void vn_cli_set_ifname_ops(const struct vn_cli_ifname_ops *ops);
 
 /* CLI server on a Unix socket, polled from the main thread. */
 int vn_cli_server_start(const char *path);

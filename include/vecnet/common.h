@@ -1,4 +1,4 @@
-/* Common macros and logging shared by the engine, nodes and plugins. */
+/* Common macros, registration and logging shared by the engine, nodes and plugins. */
 #ifndef VECNET_COMMON_H
 #define VECNET_COMMON_H
 
@@ -10,11 +10,32 @@
 #define VN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define VN_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define VN_IFNAME_MAX 32
+#define VN_THREAD_MAX 65 /* forwarding threads: the main thread and up to 64 workers */
 
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
+
+/*
+ * A registration: a static object of type `struct T` handed to reg() when the
+ * object file is loaded (engine start, or a plugin's dlopen) and to unreg()
+ * when it is unloaded, as VLIB_REGISTER_NODE does. A plugin that fails to load
+ * or to init is dlclose'd and so takes back everything it registered, without
+ * the loader knowing what that was.
+ *   VN_REGISTRATION(vn_cli_command, show_foo, vn_cli_register, vn_cli_unregister) = {...};
+ */
+#define VN_REGISTRATION(T, id, reg, unreg)                                                         \
+	static struct T T##_##id;                                                                  \
+	static void __attribute__((constructor)) T##_ctor_##id(void)                               \
+	{                                                                                          \
+		reg(&T##_##id);                                                                    \
+	}                                                                                          \
+	static void __attribute__((destructor)) T##_dtor_##id(void)                                \
+	{                                                                                          \
+		unreg(&T##_##id);                                                                  \
+	}                                                                                          \
+	static struct T T##_##id
 
 enum vn_log_level { VN_LOG_ERROR, VN_LOG_WARNING, VN_LOG_INFO, VN_LOG_DEBUG };
 
@@ -36,26 +57,5 @@ void vn_log_emit(enum vn_log_level lvl, const char *mod, const char *fn, int lin
 #define VN_WARN(...) VN_LOG(VN_LOG_WARNING, __VA_ARGS__)
 #define VN_INFO(...) VN_LOG(VN_LOG_INFO, __VA_ARGS__)
 #define VN_DEBUG(...) VN_LOG(VN_LOG_DEBUG, __VA_ARGS__)
-
-/* An IPv4 prefix; addresses are kept in host byte order in the control plane. */
-struct vn_prefix {
-	uint32_t addr;
-	uint8_t len;
-};
-
-/* Parsers and formatters shared by CLI, config and Lua. Return 0 or -EINVAL. */
-int vn_parse_ip4(const char *s, uint32_t *addr);
-int vn_parse_prefix(const char *s, struct vn_prefix *p);
-int vn_parse_mac(const char *s, uint8_t mac[6]);
-/* Format into buf (at least 16 / 19 / 18 bytes) and return buf. */
-char *vn_fmt_ip4(uint32_t addr, char *buf);
-char *vn_fmt_prefix(const struct vn_prefix *p, char *buf);
-char *vn_fmt_mac(const uint8_t mac[6], char *buf);
-
-static inline uint32_t
-vn_prefix_mask(uint8_t len)
-{
-	return len == 0 ? 0 : ~0u << (32 - len);
-}
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * YAML configuration. The loader reads the whole file into a tree that keeps
  * line and column of every node, validates every section against its schema
- * (engine sections here, plugin sections registered at load time), and only
+ * (the application's own sections and those that modules and plugins
+ * register), and only
  * then converts it. Errors are printed as `FILE:LINE:COL: message`, all of
  * them, and nothing is applied from an invalid file.
  */
@@ -10,10 +11,6 @@
 
 #include <stdio.h>
 #include <vecnet/common.h>
-
-#define VN_CFG_MAX_WORKERS 64
-#define VN_CFG_MAX_ADDRS 16
-#define VN_CFG_MAX_PATHS 16
 
 /* --- generic YAML tree --------------------------------------------------- */
 enum vn_cfg_node_type { VN_CFG_SCALAR, VN_CFG_SEQ, VN_CFG_MAP };
@@ -54,13 +51,18 @@ enum vn_cfg_type {
 	VN_CFG_T_STR,
 	VN_CFG_T_INT, /* within [min, max] */
 	VN_CFG_T_BOOL,
-	VN_CFG_T_IP4,
-	VN_CFG_T_PREFIX,
-	VN_CFG_T_MAC,
+	VN_CFG_T_SCALAR, /* a string that scalar->check accepts (addresses, ...) */
 	VN_CFG_T_ENUM, /* one of enum_values */
 	VN_CFG_T_MAP, /* fields */
 	VN_CFG_T_LIST, /* each element of type elem (and fields when elem is MAP) */
 	VN_CFG_T_SCALAR_OR_LIST, /* elem, or a list of elem */
+};
+
+/* A scalar type a layer above defines: what it expects ("an IPv4 address")
+ * and its check (0 when s is one). */
+struct vn_cfg_scalar {
+	const char *expect;
+	int (*check)(const char *s);
 };
 
 struct vn_cfg_field {
@@ -74,6 +76,7 @@ struct vn_cfg_field {
 					    * NULL accepts any keys */
 	uint32_t min_items, max_items; /* LIST, SCALAR_OR_LIST: checked when max_items > 0 */
 	uint32_t max_len; /* STR: longest accepted string when > 0 */
+	const struct vn_cfg_scalar *scalar; /* SCALAR, or LIST/SCALAR_OR_LIST of SCALAR */
 };
 
 /* Error sink used during validation: prints FILE:LINE:COL: message (nothing is
@@ -103,81 +106,8 @@ struct vn_config_section {
 };
 void vn_config_section_register(struct vn_config_section *s);
 void vn_config_section_unregister(struct vn_config_section *s);
-struct vn_config;
-/* Calls apply of every registered section present in cfg->root, in file order.
- * Stops at the first failure, reported on err as FILE:LINE:COL; 0 or negative errno. */
-int vn_config_apply_sections(const struct vn_config *cfg, FILE *err);
-
-/* --- engine configuration ------------------------------------------------ */
-enum vn_hugepages { VN_HUGEPAGES_AUTO, VN_HUGEPAGES_ON, VN_HUGEPAGES_OFF };
-enum vn_poll_mode { VN_POLL_ALWAYS, VN_POLL_ADAPTIVE };
-
-struct vn_config_interface {
-	char name[VN_IFNAME_MAX];
-	char device[256]; /* vdev arguments or PCI address */
-	uint16_t rx_queues; /* default 1 */
-	uint16_t mtu; /* default 1500 */
-	bool up; /* default true */
-	uint32_t n_addresses;
-	struct vn_prefix addresses[VN_CFG_MAX_ADDRS];
-	uint32_t n_workers; /* explicit RX queue placement, optional */
-	int workers[VN_CFG_MAX_WORKERS];
-};
-
-struct vn_config_route {
-	struct vn_prefix prefix;
-	bool drop;
-	uint32_t n_paths; /* `via` may be one address or a list (ECMP) */
-	uint32_t via[VN_CFG_MAX_PATHS];
-	char interface[VN_IFNAME_MAX]; /* "" when not given */
-};
-
-struct vn_config_neighbor {
-	char interface[VN_IFNAME_MAX];
-	uint32_t address;
-	uint8_t mac[6];
-};
-
-struct vn_config {
-	char *file;
-	/* engine: */
-	int main_core; /* default 0 */
-	uint32_t n_workers; /* default 0: graph on the main thread */
-	int workers[VN_CFG_MAX_WORKERS];
-	uint32_t buffers; /* default 16384 */
-	enum vn_hugepages hugepages; /* default auto */
-	enum vn_log_level log_level; /* default info */
-	enum vn_poll_mode poll; /* default adaptive */
-	/* cli: */
-	char cli_socket[256]; /* default /run/vecnet/cli.sock */
-	/* plugins: */
-	char plugins_path[256]; /* default build/plugins */
-	uint32_t n_plugins_enable; /* 0 with plugins_all = true means all */
-	bool plugins_all;
-	char **plugins_enable;
-	/* tables: */
-	uint32_t n_interfaces;
-	struct vn_config_interface *interfaces;
-	uint32_t n_routes;
-	struct vn_config_route *routes;
-	uint32_t n_neighbors;
-	struct vn_config_neighbor *neighbors;
-	uint32_t n_exec;
-	char **exec; /* CLI files and .lua scripts, in order */
-	/* the whole tree, for plugin sections applied after start */
-	struct vn_cfg_node *root;
-};
-
-/* Reads, validates and converts FILE. Errors go to err as FILE:LINE:COL: lines.
- * Returns 0, or -1 when the file is invalid (cfg is then left empty). An empty
- * file is valid and gives the defaults. Route prefixes keep host bits as written. */
-int vn_config_load(const char *path, struct vn_config *cfg, FILE *err);
-/* Same from a tree parsed already (vn_cfg_parse_file), which it takes over:
- * main() parses the file once for `plugins:` and the whole load. */
-int vn_config_load_tree(const char *name, struct vn_cfg_node *root, struct vn_config *cfg,
-			FILE *err);
-/* Same from a string (tests, `vecnet --check` of embedded configs). */
-int vn_config_load_string(const char *name, const char *yaml, struct vn_config *cfg, FILE *err);
-void vn_config_free(struct vn_config *cfg);
-
+/*   VN_CONFIG_SECTION(nat44) = { .name = "nat44", .fields = ..., .apply = ... }; */
+#define VN_CONFIG_SECTION(id)                                                                      \
+	VN_REGISTRATION(vn_config_section, id, vn_config_section_register,                         \
+			vn_config_section_unregister)
 #endif

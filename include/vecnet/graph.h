@@ -8,36 +8,12 @@
 
 #include <vecnet/node.h>
 
-#define VN_IF_MAX 64
-
-struct vn_if_counters {
-	uint64_t rx_packets, rx_bytes;
-	uint64_t tx_packets, tx_bytes;
-	uint64_t drops; /* dropped after arriving on this interface */
-	uint64_t tx_errors; /* refused by the device */
-} __rte_cache_aligned;
-
-struct vn_trace_rec; /* engine/trace.c */
-
+/* What nodes see of their thread's graph; the dispatcher's own state (node
+ * runtimes, pending ring, clocks) is private to the core. */
 struct vn_graph {
 	uint32_t thread_index; /* 0 = main thread */
-	uint32_t n_nodes;
-	struct vn_node *nodes; /* indexed by vn_node_reg.index */
-	struct vn_node **inputs; /* input nodes, polled */
-	uint32_t n_inputs;
-	struct vn_node **pending; /* FIFO ring of nodes with packets, n_nodes + 1 slots */
-	uint32_t pending_head, pending_tail;
-	uint64_t *error_counts; /* by global error code */
-	struct vn_if_counters if_counters[VN_IF_MAX];
-	uint64_t overflow_drops; /* packets refused because a node's queue was full */
-	uint16_t tx_queue; /* this thread's TX queue on every port */
-	uint64_t loops; /* main-loop iterations */
-	uint64_t last_active_tsc; /* for adaptive polling */
-	uint64_t heartbeat_tsc; /* last loop end, read by `show threads` */
-	uint64_t walk_end_tsc; /* TSC when vn_graph_run_once last returned (no extra read) */
-	uint32_t trace_budget; /* packets still to mark for tracing (set by control) */
-	uint16_t trace_node; /* input node whose packets are marked */
-	struct vn_trace_store *trace; /* this thread's trace records */
+	uint32_t trace_budget; /* packets still to mark for tracing (vn_trace_input) */
+	uint64_t *error_counts; /* this thread's counters, by global error code */
 };
 
 /* The graph instance of the calling thread (NULL on threads that don't forward). */
@@ -52,12 +28,39 @@ void vn_graph_destroy(struct vn_graph *g);
 uint32_t vn_graph_run_once(struct vn_graph *g);
 /* Sends a packet into the graph at node `name` (tests, ping, control injection). */
 int vn_graph_inject(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts, uint16_t n);
-/* The same, stating that every packet is for interface frame_if (see
- * vn_node.frame_if; packets already queued for another make the frame mixed). */
-int vn_graph_inject_if(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts, uint16_t n,
-		       uint16_t frame_if);
+/* The same, stating scalar for every packet (see vn_node.scalar; packets
+ * already queued with another make the frame mixed). */
+int vn_graph_inject_scalar(struct vn_graph *g, uint16_t node_index, struct rte_mbuf **pkts,
+			   uint16_t n, uint32_t scalar);
+/* A node's runtime on this graph (its per-thread ctx, counters), or NULL. */
+struct vn_node *vn_graph_node(struct vn_graph *g, uint32_t node_index);
 /* Frees every packet still queued in the graph. */
 void vn_graph_flush(struct vn_graph *g);
+
+/*
+ * Modules above the core (feature arcs, interface counters) hook into the
+ * build and into each thread's instance instead of the core calling them.
+ * Hooks run in registration order; build_begin may add next arcs
+ * (vn_node_add_next) and fails the build with a negative errno.
+ */
+struct vn_graph_hooks {
+	int (*build_begin)(void); /* before next arcs are resolved */
+	void (*build_end)(void); /* the node table is final */
+	void (*instance_init)(struct vn_graph *g); /* a thread's graph was created */
+	struct vn_graph_hooks *next;
+};
+void vn_graph_hooks_register(struct vn_graph_hooks *h);
+void vn_graph_hooks_unregister(struct vn_graph_hooks *h);
+
+#define VN_GRAPH_HOOKS(id) VN_REGISTRATION(vn_graph_hooks, id, vn_graph_hooks_register, \
+					   vn_graph_hooks_unregister)
+
+/* The forwarding threads (the main thread alone with `workers: []`): how many,
+ * and the thread index of the i-th. */
+uint32_t vn_fwd_thread_count(void);
+uint32_t vn_fwd_thread_index(uint32_t i);
+/* False once the engine is stopping: control-plane loops (ping) end then. */
+bool vn_engine_running(void);
 
 /* Every thread's graph, for control-plane readers of counters. */
 uint32_t vn_graph_count(void);

@@ -16,8 +16,7 @@
 #ifndef VECNET_LUA_H
 #define VECNET_LUA_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include <vecnet/common.h>
 
 struct vn_cli_out;
 
@@ -52,12 +51,6 @@ struct vn_lua_function {
 void vn_lua_register(struct vn_lua_function *f);
 void vn_lua_unregister(struct vn_lua_function *f);
 
-#define VN_LUA_FUNCTION(id)                                                                        \
-	static struct vn_lua_function vn_lua_fn_##id;                                              \
-	static void __attribute__((constructor)) vn_lua_fn_reg_##id(void)                          \
-	{                                                                                          \
-		vn_lua_register(&vn_lua_fn_##id);                                                  \
-	}                                                                                          \
-	static struct vn_lua_function vn_lua_fn_##id
+#define VN_LUA_FUNCTION(id) VN_REGISTRATION(vn_lua_function, id, vn_lua_register, vn_lua_unregister)
 
 #endif

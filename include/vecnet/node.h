@@ -29,8 +29,11 @@ struct vn_node;
  * NULL/0 for input nodes, which are polled. */
 typedef uint16_t (*vn_node_fn)(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts,
 			       uint16_t n);
-/* Formats one trace record of this node into buf; returns chars written. */
-typedef int (*vn_trace_fmt)(char *buf, size_t len, const void *rec);
+struct vn_trace_rec;
+/* Formats one trace record of this node into buf; next is the same packet's
+ * record at the node it went to, or NULL. Returns chars written. */
+typedef int (*vn_trace_fmt)(char *buf, size_t len, const struct vn_trace_rec *rec,
+			    const struct vn_trace_rec *next);
 
 enum vn_node_type { VN_NODE_INTERNAL, VN_NODE_INPUT };
 
@@ -61,13 +64,7 @@ struct vn_node_reg *vn_node_reg_by_name(const char *name);
 uint32_t vn_node_count(void);
 struct vn_node_reg *vn_node_reg_at(uint32_t index);
 
-#define VN_NODE_REGISTER(id)                                                                       \
-	static struct vn_node_reg vn_node_##id;                                                    \
-	static void __attribute__((constructor)) vn_node_reg_##id(void)                            \
-	{                                                                                          \
-		vn_node_register(&vn_node_##id);                                                   \
-	}                                                                                          \
-	static struct vn_node_reg vn_node_##id
+#define VN_NODE_REGISTER(id) VN_REGISTRATION(vn_node_reg, id, vn_node_register, vn_node_unregister)
 
 /* Per-thread runtime of one node. */
 struct vn_node {
@@ -75,10 +72,11 @@ struct vn_node {
 	uint16_t n_objs;
 	bool is_pending;
 	uint16_t index;
-	/* Frame scalar: the one interface every queued packet is for (rx_if or
-	 * tx_if, as the producer states with vn_enqueue_if), or VN_FRAME_IF_MIXED.
-	 * Lets a node decide per vector what it would otherwise read per packet. */
-	uint16_t frame_if;
+	/* Frame scalar: one value the producers state for every queued packet
+	 * (vn_enqueue_scalar), or VN_SCALAR_MIXED. The core only merges it; its
+	 * meaning belongs to the layer above (the network layer's frame interface,
+	 * vn_frame_if), so a node decides per vector what it would read per packet. */
+	uint32_t scalar;
 	const struct vn_node_reg *reg;
 	struct vn_node *nexts[VN_NEXT_MAX];
 	uint64_t *errors; /* this thread's counters, reg->n_errors of them */
@@ -87,53 +85,64 @@ struct vn_node {
 	uint64_t calls, vectors, clocks;
 } __rte_cache_aligned;
 
-/* Internal to the graph: moves packets and marks the target pending (its
- * frame mixed: the caller states an interface with vn_enqueue_if). */
-void vn_enqueue_slow(struct vn_graph *g, struct vn_node *target, struct rte_mbuf **pkts,
+#define VN_SCALAR_MIXED UINT32_MAX /* no single value is known */
+
+/* Copies packets to target and marks it pending; its scalar becomes mixed
+ * (vn_enqueue_scalar states one). Out of line: the uncommon case. */
+void vn_enqueue_copy(struct vn_graph *g, struct vn_node *target, struct rte_mbuf **pkts,
 		     uint16_t n);
-void vn_graph_pending(struct vn_graph *g, struct vn_node *target);
+void vn_node_set_pending(struct vn_graph *g, struct vn_node *target);
 
-#define VN_FRAME_IF_MIXED UINT16_MAX /* no single interface is known */
-
-/* Sends n packets to one next arc, all for interface if_index (see frame_if;
- * VN_FRAME_IF_MIXED if not known). When they are the node's whole pending
- * vector and the target is empty, the arrays are swapped instead of copied. */
+/* Sends n packets to one next arc, stating scalar for all of them (see
+ * vn_node.scalar; VN_SCALAR_MIXED if none). When they are the node's whole
+ * pending vector and the target is empty, the arrays are swapped, not copied. */
 static inline void
-vn_enqueue_if(struct vn_graph *g, struct vn_node *node, uint16_t next, struct rte_mbuf **pkts,
-	      uint16_t n, uint16_t if_index)
+vn_enqueue_scalar(struct vn_graph *g, struct vn_node *node, uint16_t next, struct rte_mbuf **pkts,
+		  uint16_t n, uint32_t scalar)
 {
 	struct vn_node *t = node->nexts[next];
 
 	if (n == 0)
 		return;
-	/* Packets already queued for another interface make the frame mixed. */
-	uint16_t frame_if = t->n_objs == 0 || t->frame_if == if_index ? if_index
-								 : VN_FRAME_IF_MIXED;
+	/* Packets already queued with another scalar make the frame mixed. */
+	uint32_t merged = t->n_objs == 0 || t->scalar == scalar ? scalar : VN_SCALAR_MIXED;
 	if (pkts == node->objs && n == node->n_objs && t->n_objs == 0) {
-		t->frame_if = frame_if;
+		t->scalar = merged;
 		struct rte_mbuf **tmp = t->objs;
 		t->objs = node->objs;
 		node->objs = tmp;
 		node->n_objs = 0;
 		t->n_objs = n;
-		vn_graph_pending(g, t);
+		vn_node_set_pending(g, t);
 		return;
 	}
-	vn_enqueue_slow(g, t, pkts, n);
-	t->frame_if = frame_if;
+	vn_enqueue_copy(g, t, pkts, n);
+	t->scalar = merged;
 }
 
 static inline void
 vn_enqueue(struct vn_graph *g, struct vn_node *node, uint16_t next, struct rte_mbuf **pkts,
 	   uint16_t n)
 {
-	vn_enqueue_if(g, node, next, pkts, n, VN_FRAME_IF_MIXED);
+	vn_enqueue_scalar(g, node, next, pkts, n, VN_SCALAR_MIXED);
+}
+
+/* Input nodes: hands the n packets the node received into its own objs on to
+ * one next arc, whole (an array swap when the target is empty, else a copy),
+ * stating scalar (like rte_node_next_stream_move). */
+static inline void
+vn_input_move(struct vn_graph *g, struct vn_node *node, uint16_t next, uint16_t n,
+	      uint32_t scalar)
+{
+	node->n_objs = n;
+	vn_enqueue_scalar(g, node, next, node->objs, n, scalar);
+	node->n_objs = 0;
 }
 
 static inline void
 vn_enqueue_one(struct vn_graph *g, struct vn_node *node, uint16_t next, struct rte_mbuf *m)
 {
-	vn_enqueue_slow(g, node->nexts[next], &m, 1);
+	vn_enqueue_copy(g, node->nexts[next], &m, 1);
 }
 
 /* Sends pkts[i] to nexts[i], in runs; the whole vector moves when all agree. */
@@ -150,7 +159,7 @@ vn_node_error_code(const struct vn_node *node, uint16_t err)
 static inline void
 vn_drop_reason(const struct vn_node *node, struct rte_mbuf *m, uint16_t err)
 {
-	vn_meta(m)->error = vn_node_error_code(node, err);
+	vn_buf(m)->error = vn_node_error_code(node, err);
 }
 static inline void
 vn_node_count_error(struct vn_node *node, uint16_t err, uint64_t n)

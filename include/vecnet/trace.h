@@ -4,9 +4,8 @@
  * walk carries marked packets, the dispatcher stores one record per marked
  * packet entering each node, in a per-thread append-only store, so workers
  * never lock or allocate. The main thread formats the records at `show trace`
- * time: with the node's format_trace if it has one (it receives a
- * const struct vn_trace_rec *), else with a default decoder that knows what
- * the data looks like at the built-in nodes.
+ * time with the node's format_trace, or the default the layer above installed
+ * (vn_trace_set_ops), which also keeps its own metadata in each record.
  */
 #ifndef VECNET_TRACE_H
 #define VECNET_TRACE_H
@@ -15,7 +14,7 @@
 
 #define VN_TRACE_DATA 96 /* bytes of packet data kept per record */
 #define VN_TRACE_STORE_RECS 8192 /* records per thread; beyond, counted and lost */
-#define VN_TRACE_ADJ_NONE UINT32_MAX
+#define VN_TRACE_OPAQUE 48 /* bytes of the layer above's metadata per record */
 
 /* One node's view of one packet, taken when the packet entered the node. */
 struct vn_trace_rec {
@@ -23,13 +22,25 @@ struct vn_trace_rec {
 	uint16_t node_index;
 	uint16_t data_len; /* bytes in data[] */
 	uint32_t pkt_len; /* whole packet */
-	/* adjacency index of meta.adj, read while the adjacency was still
-	 * protected by the walk (meta.adj itself may be freed by now) */
-	uint32_t adj_index;
+	uint16_t error; /* vn_buf.error */
 	uint64_t tsc;
-	struct vn_meta meta; /* copy; never dereference meta.adj */
+	uint8_t opaque[VN_TRACE_OPAQUE] __rte_aligned(8); /* vn_trace_ops.capture's copy */
 	uint8_t data[VN_TRACE_DATA]; /* from the current data offset */
 };
+
+/*
+ * What the layer above adds to tracing (the network layer installs its own):
+ * on_mark runs for each packet as it is marked, on its input node (to forget
+ * state a recycled mbuf carries); capture fills a record's opaque bytes while
+ * the walk still protects what the metadata points to; format_default formats
+ * the records of nodes without a format_trace of their own.
+ */
+struct vn_trace_ops {
+	void (*on_mark)(struct rte_mbuf *m);
+	void (*capture)(void *opaque, struct rte_mbuf *m);
+	vn_trace_fmt format_default;
+};
+void vn_trace_set_ops(const struct vn_trace_ops *ops);
 
 /* Marks up to g->trace_budget of pkts for tracing if node is the traced input
  * node, and records their entry into it. Input nodes call this after filling
@@ -43,11 +54,6 @@ vn_trace_input(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts,
 		vn_trace_mark(g, node, pkts, n);
 }
 
-/* Dispatcher: records the marked packets among pkts entering node. Called
- * only while g->trace != NULL, i.e. the current walk carries marked packets. */
-void vn_trace_capture(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts,
-		      uint16_t n);
-
 /* --- control plane (main thread) ----------------------------------------- */
 /* Arms every forwarding thread to mark the next count packets of the input
  * node node_name. -ENOENT unknown node, -EINVAL not an input node, -ENOMEM. */
@@ -60,7 +66,7 @@ void vn_trace_clear(void);
  * the store was full. Returns the number copied. */
 uint32_t vn_trace_records(uint32_t thread_index, struct vn_trace_rec *out, uint32_t max,
 			  uint64_t *n_lost);
-/* Formats one record (the node's format_trace or the default decoder), lines
+/* Formats one record (the node's format_trace or the default), lines
  * indented by two spaces, without the time/node header line. */
 int vn_trace_format_rec(char *buf, size_t len, const struct vn_trace_rec *rec);
 

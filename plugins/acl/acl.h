@@ -27,6 +27,7 @@
 #include <rte_hash.h>
 #include <vecnet/common.h>
 #include <vecnet/graph.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/node.h>
 
 #define ACL_MAX 4096 /* ACL indices 0..ACL_MAX-1 */

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <rte_cycles.h>
 #include <vecnet/cli.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
 
 #include "acl.h"
 
@@ -115,7 +115,7 @@ VN_CLI_COMMAND(acl_interface) = {
 	.syntax = "IF input|output acl N [del]",
 	.help = "append ACL N to (or remove it from) an interface's input or output list",
 	.fn = cli_set_interface,
-	.complete_ifname = true,
+	.complete = &vn_cli_ifname,
 };
 
 static int
@@ -185,7 +185,7 @@ VN_CLI_COMMAND(acl_clear_sessions) = {
 	.syntax = "[interface IF]",
 	.help = "delete every reflexive session (or those of one interface)",
 	.fn = cli_clear_sessions,
-	.complete_ifname = true,
+	.complete = &vn_cli_ifname,
 };
 
 static int
@@ -309,7 +309,7 @@ VN_CLI_COMMAND(acl_show_interface) = {
 	.syntax = "[IF]",
 	.help = "ACLs applied per interface and direction, with every decision counted",
 	.fn = cli_show_interface,
-	.complete_ifname = true,
+	.complete = &vn_cli_ifname,
 };
 
 #define ACL_SHOW_SESSIONS_DEFAULT 100
@@ -416,5 +416,5 @@ VN_CLI_COMMAND(acl_show_sessions) = {
 	.help = "reflexive sessions (the first 100 unless limit says), owner thread, idle time; "
 		"per-thread counters",
 	.fn = cli_show_sessions,
-	.complete_ifname = true,
+	.complete = &vn_cli_ifname,
 };

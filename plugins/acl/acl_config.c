@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vecnet/config.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
 
 #include "acl.h"
 
@@ -189,15 +189,9 @@ out:
 	return rc;
 }
 
-static struct vn_config_section acl_cfg_section = {
+VN_CONFIG_SECTION(acl) = {
 	.name = "acl",
 	.fields = acl_cfg_fields,
 	.check = acl_cfg_check,
 	.apply = acl_cfg_apply,
 };
-
-static void __attribute__((constructor))
-acl_cfg_register(void)
-{
-	vn_config_section_register(&acl_cfg_section);
-}

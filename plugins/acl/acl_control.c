@@ -16,8 +16,8 @@
 #include <string.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
-#include <vecnet/feature.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/rcu.h>
 
 #include "acl.h"

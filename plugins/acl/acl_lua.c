@@ -9,7 +9,7 @@
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/lua.h>
 
 #include "acl.h"

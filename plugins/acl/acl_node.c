@@ -29,7 +29,7 @@
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
-#include <vecnet/feature.h>
+#include <vecnet/net/feature.h>
 
 #include "acl.h"
 

@@ -16,7 +16,7 @@
 #include <rte_cycles.h>
 #include <stdio.h>
 #include <vecnet/cli.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
 
 #include "nat44.h"
 #include "tcp_state.h"
@@ -123,7 +123,7 @@ VN_CLI_COMMAND(nat44_set_interface) = {
 	.syntax = "in IF | out IF ... [del]",
 	.help = "mark interfaces inside or outside (enables the nat44 features on them)",
 	.fn = cli_set_interface,
-	.complete_ifname = true,
+	.complete = &vn_cli_ifname,
 };
 
 static bool

@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <vecnet/config.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
 
 #include "nat44.h"
 
@@ -29,15 +29,15 @@ static const char *const proto_names[] = {"tcp", "udp", NULL};
 
 static const struct vn_cfg_field static_fields[] = {
 	{.key = "protocol", .type = VN_CFG_T_ENUM, .enum_values = proto_names},
-	{.key = "local", .type = VN_CFG_T_IP4, .required = true},
+	{.key = "local", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
 	{.key = "local-port", .type = VN_CFG_T_INT, .min = 1, .max = 65535},
-	{.key = "external", .type = VN_CFG_T_IP4, .required = true},
+	{.key = "external", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
 	{.key = "external-port", .type = VN_CFG_T_INT, .min = 1, .max = 65535},
 	{.key = NULL},
 };
 
 static const struct vn_cfg_field identity_fields[] = {
-	{.key = "address", .type = VN_CFG_T_IP4, .required = true},
+	{.key = "address", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
 	{.key = "protocol", .type = VN_CFG_T_ENUM, .enum_values = proto_names},
 	{.key = "port", .type = VN_CFG_T_INT, .min = 1, .max = 65535},
 	{.key = NULL},
@@ -254,15 +254,9 @@ nat44_cfg_apply(const struct vn_cfg_node *sec)
 	return 0;
 }
 
-static struct vn_config_section nat44_cfg_section = {
+VN_CONFIG_SECTION(nat44) = {
 	.name = "nat44",
 	.fields = nat44_fields,
 	.check = nat44_cfg_check,
 	.apply = nat44_cfg_apply,
 };
-
-static void __attribute__((constructor))
-nat44_cfg_register(void)
-{
-	vn_config_section_register(&nat44_cfg_section);
-}

@@ -11,7 +11,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <string.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/lua.h>
 
 #include "nat44.h"

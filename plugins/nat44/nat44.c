@@ -15,10 +15,10 @@
 #include <rte_cycles.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vecnet/arp_proxy.h>
-#include <vecnet/feature.h>
+#include <vecnet/net/arp_proxy.h>
+#include <vecnet/net/feature.h>
 #include <vecnet/handoff.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/plugin.h>
 #include <vecnet/rcu.h>
 

@@ -27,6 +27,7 @@
 #include <vecnet/common.h>
 #include <vecnet/graph.h>
 #include <vecnet/handoff.h>
+#include <vecnet/net/interface.h>
 
 #include "session_hash.h"
 

@@ -7,8 +7,8 @@
 #define VN_NAT44_NODE_COMMON_H
 
 #include <rte_lpm.h>
-#include <vecnet/feature.h>
-#include <vecnet/fib.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/fib.h>
 #include <vecnet/node.h>
 
 #include "nat44.h"

@@ -15,7 +15,7 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
-#include <vecnet/icmp.h>
+#include <vecnet/net/icmp.h>
 
 #include "nat44.h"
 

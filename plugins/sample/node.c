@@ -22,10 +22,10 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <stdio.h>
-#include <vecnet/feature.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/node.h>
-#include <vecnet/trace.h>
+#include <vecnet/net/trace.h>
 
 #include "sample.h"
 
@@ -109,16 +109,16 @@ sample_filter_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkt
 	return n;
 }
 
-/* Formats one trace record: rec->data holds the packet from its IPv4 header
- * as it entered the node, rec->meta its metadata. Runs on the main thread at
+/* Formats one trace record: r->data holds the packet from its IPv4 header
+ * as it entered the node, vn_trace_meta(r) its metadata. Runs on the main thread at
  * `show trace` time, so it may look things up (the interface name). Lines are
  * indented by two spaces; returns the length written. */
 static int
-sample_filter_trace(char *buf, size_t len, const void *rec)
+sample_filter_trace(char *buf, size_t len, const struct vn_trace_rec *r,
+		    const struct vn_trace_rec *next)
 {
-	const struct vn_trace_rec *r = rec;
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)r->data;
-	const struct vn_interface *ifp = vn_interface_get(r->meta.rx_if);
+	const struct vn_interface *ifp = vn_interface_get(vn_trace_meta(r)->meta.rx_if);
 	char src[16], dst[16];
 	int n;
 

@@ -19,9 +19,9 @@
 #include <string.h>
 #include <vecnet/cli.h>
 #include <vecnet/config.h>
-#include <vecnet/feature.h>
+#include <vecnet/net/feature.h>
 #include <vecnet/graph.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/lua.h>
 #include <vecnet/plugin.h>
 
@@ -66,17 +66,11 @@ sample_cfg_apply(const struct vn_cfg_node *section)
 	return sample_set_drop_protocol(proto < 0 ? SAMPLE_PROTO_NONE : (uint32_t)proto);
 }
 
-static struct vn_config_section sample_cfg_section = {
+VN_CONFIG_SECTION(sample) = {
 	.name = "sample",
 	.fields = sample_cfg_fields,
 	.apply = sample_cfg_apply,
 };
-
-static void __attribute__((constructor))
-sample_cfg_register(void)
-{
-	vn_config_section_register(&sample_cfg_section);
-}
 
 /* --- Lua ---------------------------------------------------------------- */
 
@@ -129,7 +123,7 @@ sample_if_totals(uint16_t node_index, uint32_t if_index, struct sample_if_counte
 	*sum = (struct sample_if_counters){0};
 	for (uint32_t t = 0; t < vn_graph_count(); t++) {
 		struct vn_graph *g = vn_graph_at(t);
-		const struct sample_ctx *ctx = g ? g->nodes[node_index].ctx : NULL;
+		const struct sample_ctx *ctx = g ? vn_graph_node(g, node_index)->ctx : NULL;
 		if (!ctx)
 			continue;
 		sum->seen += __atomic_load_n(&ctx->ifs[if_index].seen, __ATOMIC_RELAXED);

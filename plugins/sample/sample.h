@@ -7,6 +7,7 @@
 #define VN_SAMPLE_H
 
 #include <vecnet/graph.h>
+#include <vecnet/net/interface.h>
 
 #define SAMPLE_PROTO_NONE 256 /* outside 0..255: nothing is dropped */
 

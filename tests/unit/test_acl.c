@@ -18,13 +18,14 @@
 #include <rte_ip.h>
 #include <vecnet/cli.h>
 #include <vecnet/config.h>
-#include <vecnet/feature.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/lua.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
+#include "app/engine_config.h"
 #include "acl.h"
 #include "vn_test.h"
 #include "vn_test_cli.h"

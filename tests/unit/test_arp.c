@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <vecnet/arp_proxy.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/arp_proxy.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
 #include "vn_test.h"
@@ -92,7 +92,7 @@ assert_dropped(const char *node, const char *err)
 {
 	CU_ASSERT_EQUAL(tx_cap.n, 0);
 	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 1);
-	CU_ASSERT_EQUAL(vn_meta(drop_cap.pkts[0])->error, vt_err(node, err));
+	CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[0])->error, vt_err(node, err));
 }
 
 static uint64_t
@@ -498,7 +498,7 @@ test_glean(void)
 	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
 	assert_request(0, IP(10, 0, 1, 1), IP(10, 0, 1, 7));
 	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 1);
-	CU_ASSERT_EQUAL(vn_meta(drop_cap.pkts[0])->error,
+	CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[0])->error,
 			vt_err("ip4-arp", "address resolution required"));
 	CU_ASSERT_EQUAL(counter("ip4-arp", "arp requests sent"), 1);
 }
@@ -541,10 +541,10 @@ test_throttle(void)
 	vt_inject(g, "ip4-arp", pkts, 5);
 	CU_ASSERT_EQUAL(tx_cap.n, 1);
 	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 5);
-	CU_ASSERT_EQUAL(vn_meta(drop_cap.pkts[0])->error,
+	CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[0])->error,
 			vt_err("ip4-arp", "address resolution required"));
 	for (int i = 1; i < 5; i++)
-		CU_ASSERT_EQUAL(vn_meta(drop_cap.pkts[i])->error,
+		CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[i])->error,
 				vt_err("ip4-arp", "arp request rate-limited"));
 
 	/* Another target is not held back by the first. */

@@ -19,9 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <vecnet/net/interface.h>
 #include <vecnet/cli.h>
 
-#include "../../cli/cli_proto.h"
+#include "cli_proto.h"
 #include "vn_test.h"
 
 /* --- test commands ----------------------------------------------------------- */
@@ -146,7 +147,7 @@ static struct vn_cli_command vn_t_cmds[] = {
 	{.path = "vntest big", .syntax = "N", .help = "N lines of output", .fn = vn_t_big},
 	{.path = "vntest fail", .help = "always fails", .fn = vn_t_fail},
 	{.path = "vntest set interface state", .syntax = "IF up|down", .help = "if state",
-	 .fn = vn_t_if, .complete_ifname = true},
+	 .fn = vn_t_if, .complete = &vn_cli_ifname},
 	{.path = "vntest set ip", .help = "ip", .fn = vn_t_if},
 };
 

@@ -15,13 +15,14 @@
 
 #include <rte_cycles.h>
 #include <rte_version.h>
+#include <vecnet/net/port.h>
 #include <vecnet/cli.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
-#include "engine_priv.h"
+#include "app/app.h"
 #include "vn_test.h"
 #include "vn_test_cli.h"
 #include "vn_test_graph.h"
@@ -152,7 +153,7 @@ drop_pkts(uint16_t n, uint16_t code, uint16_t rx_if)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	for (uint16_t i = 0; i < n; i++) {
 		m[i] = vt_pkt(64, rx_if);
-		vn_meta(m[i])->error = code;
+		vn_buf(m[i])->error = code;
 	}
 	vt_inject(g, "error-drop", m, n);
 	free(m);
@@ -220,11 +221,11 @@ test_threads(void)
 
 	/* Running: a worker whose loop last came round 2 s ago is stalled. */
 	vn_engine.running = true;
-	w->heartbeat_tsc = rte_rdtsc() - 2 * hz;
+	vn_graph_rt(w)->heartbeat_tsc = rte_rdtsc() - 2 * hz;
 	t = cmd_ok("show threads");
 	CU_ASSERT(has(line_of(t, "1") ?: "", "stalled"));
 	CU_ASSERT(has(line_of(t, "0") ?: "", "running"));
-	w->heartbeat_tsc = rte_rdtsc();
+	vn_graph_rt(w)->heartbeat_tsc = rte_rdtsc();
 	t = cmd_ok("show threads");
 	CU_ASSERT(has(line_of(t, "1") ?: "", "running"));
 	CU_ASSERT(lacks(t, "stalled"));
@@ -291,10 +292,10 @@ test_runtime(void)
 	CU_ASSERT(has(cmd_ok("show runtime"), "total"));
 
 	/* clear zeroes the view, never the thread's own counters. */
-	raw_calls = g->nodes[drop].calls;
+	raw_calls = vn_graph_rt(g)->nodes[drop].calls;
 	cmd_ok("clear runtime");
-	CU_ASSERT_EQUAL(g->nodes[drop].calls, raw_calls);
-	CU_ASSERT_EQUAL(g->nodes[src].vectors >= 7, true);
+	CU_ASSERT_EQUAL(vn_graph_rt(g)->nodes[drop].calls, raw_calls);
+	CU_ASSERT_EQUAL(vn_graph_rt(g)->nodes[src].vectors >= 7, true);
 	CU_ASSERT_FALSE(runtime_of("error-drop", state, &calls, &vectors));
 	CU_ASSERT_FALSE(runtime_of("vt-source", state, &calls, &vectors));
 	drop_pkts(3, 0, VN_IF_MAX);
@@ -371,7 +372,7 @@ test_show_interface(void)
 	CU_ASSERT_EQUAL(if_counter("lan1", "drops"), 0);
 	cmd_ok("clear interfaces");
 	CU_ASSERT_EQUAL(if_counter("lan0", "drops"), 0);
-	CU_ASSERT_EQUAL(g->if_counters[0].drops >= 3, true);
+	CU_ASSERT_EQUAL(vn_if_counters_of(g, 0)->drops >= 3, true);
 	expect_err("clear interfaces lan0",
 		   "unexpected 'lan0' (word 3): expected one of: end of line");
 

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/config.h>
 
+#include "app/engine_config.h"
 #include "vn_test.h"
 
 /* Everything the loader printed for the last vn_load(). */
@@ -555,8 +557,8 @@ static int vn_test_applied;
 static const struct vn_cfg_node *vn_test_applied_node;
 
 static const struct vn_cfg_field vn_test_pool_fields[] = {
-    {.key = "start", .type = VN_CFG_T_IP4, .required = true},
-    {.key = "end", .type = VN_CFG_T_IP4, .required = true},
+    {.key = "start", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
+    {.key = "end", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
     {.key = NULL},
 };
 

@@ -13,12 +13,12 @@
 #include <time.h>
 
 #include <rte_lpm.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
-#include "fib_priv.h"
+#include "net/fib_priv.h"
 #include "vn_test.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))

@@ -25,7 +25,6 @@
 #include "vn_test_graph.h"
 
 /* engine/node_registry.c: lets a test rebuild from a different node set. */
-void vn_graph_reset_build(void);
 
 /* vn_meta.user[0]: tg-split's next for the packet; user[1]: tg-a's (0 = keep). */
 enum { SPLIT_NEXT_DROP, SPLIT_NEXT_A, SPLIT_NEXT_B, SPLIT_N_NEXT };
@@ -40,7 +39,7 @@ static uint16_t split_sizes[16];
 static uint32_t n_split_calls;
 static struct rte_mbuf **split_pkts; /* the array tg-split last processed */
 static struct rte_mbuf **a_pkts; /* the array tg-a last received */
-static uint16_t a_frame_if; /* tg-a's frame_if when it last ran */
+static uint32_t a_scalar; /* tg-a's scalar when it last ran */
 static uint16_t b_max; /* largest vector tg-b was called with */
 static struct vt_capture cap_a, cap_b, cap_c;
 static uint16_t src_n; /* packets tg-src produces on its next poll */
@@ -63,7 +62,7 @@ src_fn(struct vn_graph *gr, struct vn_node *node, struct rte_mbuf **unused, uint
 	if (rte_pktmbuf_alloc_bulk(vn_pktmbuf_pool, node->objs, n) != 0)
 		return 0;
 	for (uint16_t i = 0; i < n; i++) {
-		memset(vn_meta(node->objs[i]), 0, sizeof(struct vn_meta));
+		vn_meta_reset(node->objs[i]);
 		vn_meta(node->objs[i])->user[0] = SPLIT_NEXT_B;
 	}
 	node->n_objs = n; /* as port-rx: lets the move swap */
@@ -112,7 +111,7 @@ a_fn(struct vn_graph *gr, struct vn_node *node, struct rte_mbuf **pkts, uint16_t
 {
 	log_run('a');
 	a_pkts = pkts;
-	a_frame_if = node->frame_if;
+	a_scalar = node->scalar;
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t next = (uint16_t)vn_meta(pkts[i])->user[1];
 		if (next)
@@ -156,7 +155,7 @@ VN_NODE_REGISTER(tg_c) = {.name = "tg-c", .fn = c_fn};
 static struct vn_node *
 node_of(const char *name)
 {
-	return &g->nodes[vt_node_index(name)];
+	return &vn_graph_rt(g)->nodes[vt_node_index(name)];
 }
 
 /* n fresh packets: tg-split sends them to split_next, tg-a to a_next. Order
@@ -166,7 +165,7 @@ make_pkts(struct rte_mbuf **pkts, uint16_t n, uint32_t split_next, uint32_t a_ne
 {
 	CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_alloc_bulk(vn_pktmbuf_pool, pkts, n), 0);
 	for (uint16_t i = 0; i < n; i++) {
-		memset(vn_meta(pkts[i]), 0, sizeof(struct vn_meta));
+		vn_meta_reset(pkts[i]);
 		vn_meta(pkts[i])->user[0] = split_next;
 		vn_meta(pkts[i])->user[1] = a_next;
 	}
@@ -247,17 +246,17 @@ test_arcs_by_name(void)
 	CU_ASSERT_PTR_EQUAL(a->nexts[A_NEXT_C], node_of("tg-c"));
 	CU_ASSERT_PTR_EQUAL(a->nexts[A_NEXT_B], node_of("tg-b"));
 	/* Arc 0 and every arc past n_next fail safe to error-drop. */
-	CU_ASSERT_PTR_EQUAL(split->nexts[0], &g->nodes[0]);
-	CU_ASSERT_PTR_EQUAL(split->nexts[SPLIT_N_NEXT], &g->nodes[0]);
-	CU_ASSERT_PTR_EQUAL(split->nexts[VN_NEXT_MAX - 1], &g->nodes[0]);
+	CU_ASSERT_PTR_EQUAL(split->nexts[0], &vn_graph_rt(g)->nodes[0]);
+	CU_ASSERT_PTR_EQUAL(split->nexts[SPLIT_N_NEXT], &vn_graph_rt(g)->nodes[0]);
+	CU_ASSERT_PTR_EQUAL(split->nexts[VN_NEXT_MAX - 1], &vn_graph_rt(g)->nodes[0]);
 	CU_ASSERT_STRING_EQUAL(split->reg->next_names[0], "error-drop");
 	/* A node with no arcs gets arc 0. */
 	CU_ASSERT_EQUAL(vn_node_reg_by_name("tg-b")->n_next, 1);
-	CU_ASSERT_PTR_EQUAL(node_of("tg-b")->nexts[0], &g->nodes[0]);
+	CU_ASSERT_PTR_EQUAL(node_of("tg-b")->nexts[0], &vn_graph_rt(g)->nodes[0]);
 	/* The input node is polled. */
 	bool found = false;
-	for (uint32_t i = 0; i < g->n_inputs; i++)
-		found |= g->inputs[i] == node_of("tg-src");
+	for (uint32_t i = 0; i < vn_graph_rt(g)->n_inputs; i++)
+		found |= vn_graph_rt(g)->inputs[i] == node_of("tg-src");
 	CU_ASSERT(found);
 	/* Errors get global codes, looked up by name, and the node's counters alias them. */
 	uint16_t e0 = vt_err("tg-split", "tg split first"), e1 = vt_err("tg-split", "tg split second");
@@ -405,8 +404,8 @@ test_move_into_busy_target_copies(void)
 	/* Queue 5 at tg-a (not yet run), then a whole vector for it from tg-split. */
 	make_pkts(first, 5, 0, 0);
 	make_pkts(pkts, 10, SPLIT_NEXT_A, 0);
-	vn_enqueue_slow(g, split, pkts, 10);
-	vn_enqueue_slow(g, a, first, 5);
+	vn_enqueue_copy(g, split, pkts, 10);
+	vn_enqueue_copy(g, a, first, 5);
 	vt_inject(g, "tg-split", first, 0); /* just dispatch */
 	CU_ASSERT_EQUAL_FATAL(cap_a.n, 15);
 	CU_ASSERT_EQUAL(memcmp(cap_a.pkts, first, sizeof(first)), 0);
@@ -426,11 +425,11 @@ test_frame_interface(void)
 	make_pkts(p1, 3, 0, 0);
 	make_pkts(p2, 2, 0, 0);
 	vn_enqueue_if(g, split, SPLIT_NEXT_A, p1, 3, 7);
-	CU_ASSERT_EQUAL(a->frame_if, 7);
+	CU_ASSERT_EQUAL(a->scalar, 7);
 	vn_enqueue_if(g, split, SPLIT_NEXT_A, p2, 2, 7);
-	CU_ASSERT_EQUAL(a->frame_if, 7);
+	CU_ASSERT_EQUAL(a->scalar, 7);
 	vt_inject(g, "tg-split", p1, 0); /* just dispatch */
-	CU_ASSERT_EQUAL(a_frame_if, 7);
+	CU_ASSERT_EQUAL(a_scalar, 7);
 	CU_ASSERT_EQUAL(cap_a.n, 5);
 
 	/* Another interface joins: mixed. Empty again: the next states afresh. */
@@ -438,14 +437,14 @@ test_frame_interface(void)
 	make_pkts(p2, 2, 0, 0);
 	vn_enqueue_if(g, split, SPLIT_NEXT_A, p1, 3, 7);
 	vn_enqueue_if(g, split, SPLIT_NEXT_A, p2, 2, 9);
-	CU_ASSERT_EQUAL(a->frame_if, VN_FRAME_IF_MIXED);
+	CU_ASSERT_EQUAL(a->scalar, VN_SCALAR_MIXED);
 	vt_inject(g, "tg-split", p1, 0);
-	CU_ASSERT_EQUAL(a_frame_if, VN_FRAME_IF_MIXED);
+	CU_ASSERT_EQUAL(a_scalar, VN_SCALAR_MIXED);
 	make_pkts(p3, 4, 0, 0);
 	vn_enqueue_if(g, split, SPLIT_NEXT_A, p3, 4, 9);
-	CU_ASSERT_EQUAL(a->frame_if, 9);
+	CU_ASSERT_EQUAL(a->scalar, 9);
 	vt_inject(g, "tg-split", p1, 0);
-	CU_ASSERT_EQUAL(a_frame_if, 9);
+	CU_ASSERT_EQUAL(a_scalar, 9);
 
 	/* Whole-vector moves state it too; plain enqueues, copies and injections
 	 * into a busy node leave it mixed. */
@@ -454,25 +453,25 @@ test_frame_interface(void)
 	split->n_objs = 6;
 	vn_enqueue_if(g, split, SPLIT_NEXT_B, split->objs, 6, 3);
 	CU_ASSERT_EQUAL(split->n_objs, 0); /* swapped */
-	CU_ASSERT_EQUAL(b->frame_if, 3);
+	CU_ASSERT_EQUAL(b->scalar, 3);
 	make_pkts(p2, 2, 0, 0);
 	vn_enqueue(g, split, SPLIT_NEXT_B, p2, 2);
-	CU_ASSERT_EQUAL(b->frame_if, VN_FRAME_IF_MIXED);
+	CU_ASSERT_EQUAL(b->scalar, VN_SCALAR_MIXED);
 	vt_inject(g, "tg-split", p1, 0);
 	make_pkts(p2, 2, 0, 0);
 	vn_enqueue_one(g, split, SPLIT_NEXT_B, p2[0]);
-	CU_ASSERT_EQUAL(b->frame_if, VN_FRAME_IF_MIXED);
-	vn_enqueue_slow(g, b, &p2[1], 1);
-	CU_ASSERT_EQUAL(b->frame_if, VN_FRAME_IF_MIXED);
+	CU_ASSERT_EQUAL(b->scalar, VN_SCALAR_MIXED);
+	vn_enqueue_copy(g, b, &p2[1], 1);
+	CU_ASSERT_EQUAL(b->scalar, VN_SCALAR_MIXED);
 	vt_inject(g, "tg-split", p1, 0);
 	make_pkts(p1, 3, 0, 0);
 	make_pkts(p2, 2, 0, 0);
 	vn_enqueue_if(g, split, SPLIT_NEXT_A, p1, 3, 4);
-	CU_ASSERT_EQUAL_FATAL(vn_graph_inject_if(g, vt_node_index("tg-a"), p2, 2, 5), 0);
-	CU_ASSERT_EQUAL(a_frame_if, VN_FRAME_IF_MIXED);
+	CU_ASSERT_EQUAL_FATAL(vn_graph_inject_scalar(g, vt_node_index("tg-a"), p2, 2, 5), 0);
+	CU_ASSERT_EQUAL(a_scalar, VN_SCALAR_MIXED);
 	make_pkts(p2, 2, 0, 0);
-	CU_ASSERT_EQUAL_FATAL(vn_graph_inject_if(g, vt_node_index("tg-a"), p2, 2, 5), 0);
-	CU_ASSERT_EQUAL(a_frame_if, 5);
+	CU_ASSERT_EQUAL_FATAL(vn_graph_inject_scalar(g, vt_node_index("tg-a"), p2, 2, 5), 0);
+	CU_ASSERT_EQUAL(a_scalar, 5);
 }
 
 static void
@@ -502,7 +501,7 @@ test_big_vectors_split(void)
 		CU_ASSERT_EQUAL(b->calls - bcalls0, want_calls);
 		CU_ASSERT_EQUAL_FATAL(cap_b.n, n);
 		CU_ASSERT_EQUAL(memcmp(cap_b.pkts, pkts, n * sizeof(pkts[0])), 0);
-		CU_ASSERT_EQUAL(g->overflow_drops, 0);
+		CU_ASSERT_EQUAL(vn_graph_rt(g)->overflow_drops, 0);
 		vt_capture_reset(&cap_b);
 	}
 }
@@ -517,7 +516,7 @@ test_overflow(void)
 	/* An injection bigger than a node's queue: the excess is refused. */
 	make_pkts(pkts, VN_NODE_QUEUE + 76, SPLIT_NEXT_B, 0);
 	vt_inject(g, "tg-split", pkts, VN_NODE_QUEUE + 76);
-	CU_ASSERT_EQUAL(g->overflow_drops, 76);
+	CU_ASSERT_EQUAL(vn_graph_rt(g)->overflow_drops, 76);
 	CU_ASSERT_EQUAL_FATAL(cap_b.n, VN_NODE_QUEUE);
 	CU_ASSERT_EQUAL(memcmp(cap_b.pkts, pkts, VN_NODE_QUEUE * sizeof(pkts[0])), 0);
 	vt_capture_reset(&cap_b);
@@ -525,10 +524,10 @@ test_overflow(void)
 
 	/* Fan-in in one walk: tg-b already holds 1000 when tg-split sends 100. */
 	make_pkts(pkts, 1100, SPLIT_NEXT_B, 0);
-	vn_enqueue_slow(g, split, pkts + 1000, 100);
-	vn_enqueue_slow(g, b, pkts, 1000);
+	vn_enqueue_copy(g, split, pkts + 1000, 100);
+	vn_enqueue_copy(g, b, pkts, 1000);
 	vt_inject(g, "tg-split", pkts, 0); /* just dispatch */
-	CU_ASSERT_EQUAL(g->overflow_drops, 76 + 76);
+	CU_ASSERT_EQUAL(vn_graph_rt(g)->overflow_drops, 76 + 76);
 	CU_ASSERT_EQUAL_FATAL(cap_b.n, VN_NODE_QUEUE);
 	CU_ASSERT_EQUAL(memcmp(cap_b.pkts, pkts, VN_NODE_QUEUE * sizeof(pkts[0])), 0);
 	CU_ASSERT_EQUAL(b->vectors, 2 * VN_NODE_QUEUE);
@@ -561,9 +560,9 @@ test_fifo_order(void)
 	CU_ASSERT_PTR_EQUAL(cap_b.pkts[2], pkts[2]); /* from tg-split, queued first */
 	CU_ASSERT_PTR_EQUAL(cap_b.pkts[3], pkts[0]);
 	CU_ASSERT_PTR_EQUAL(cap_b.pkts[4], pkts[1]);
-	CU_ASSERT_EQUAL(g->pending_head, g->pending_tail);
-	for (uint32_t i = 0; i < g->n_nodes; i++)
-		CU_ASSERT_FALSE(g->nodes[i].is_pending);
+	CU_ASSERT_EQUAL(vn_graph_rt(g)->pending_head, vn_graph_rt(g)->pending_tail);
+	for (uint32_t i = 0; i < vn_graph_rt(g)->n_nodes; i++)
+		CU_ASSERT_FALSE(vn_graph_rt(g)->nodes[i].is_pending);
 }
 
 static void
@@ -584,7 +583,7 @@ test_input_poll(void)
 	/* An idle poll counts a loop, not a call. */
 	CU_ASSERT_EQUAL(vn_graph_run_once(g), 0);
 	CU_ASSERT_EQUAL(src->calls, 1);
-	CU_ASSERT_EQUAL(g->loops, 2);
+	CU_ASSERT_EQUAL(vn_graph_rt(g)->loops, 2);
 	/* A full vector. */
 	src_n = VN_FRAME_SIZE;
 	CU_ASSERT_EQUAL(vn_graph_run_once(g), VN_FRAME_SIZE);
@@ -597,7 +596,7 @@ test_inject_bad_node(void)
 {
 	struct rte_mbuf *m = NULL;
 
-	CU_ASSERT_EQUAL(vn_graph_inject(g, (uint16_t)g->n_nodes, &m, 1), -EINVAL);
+	CU_ASSERT_EQUAL(vn_graph_inject(g, (uint16_t)vn_graph_rt(g)->n_nodes, &m, 1), -EINVAL);
 }
 
 int

@@ -3,6 +3,7 @@
  * workers; each is run from this thread, as its worker would. */
 #include <CUnit/CUnit.h>
 #include <rte_mbuf.h>
+#include <vecnet/net/buffer.h>
 #include <vecnet/graph.h>
 #include <vecnet/handoff.h>
 
@@ -58,7 +59,7 @@ setup(void)
 
 	if (vn_test_eal_init() < 0)
 		return -1;
-	pool = rte_pktmbuf_pool_create("ho_pool", 8191, 0, VN_META_SIZE, 256, SOCKET_ID_ANY);
+	pool = rte_pktmbuf_pool_create("ho_pool", 8191, 0, VN_BUF_PRIV_SIZE, 256, SOCKET_ID_ANY);
 	queue_id = vn_handoff_register("test", "test-handoff-sink");
 	if (!pool || queue_id < 0 || vn_graph_build() < 0)
 		return -1;

@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vecnet/fib.h>
-#include <vecnet/icmp.h>
-#include <vecnet/interface.h>
-#include <vecnet/ip4_local.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/icmp.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/ip4_local.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
 #include "vn_test.h"
@@ -107,7 +107,7 @@ assert_dropped(const char *node, const char *err)
 {
 	CU_ASSERT_EQUAL(lookup_cap.n, 0);
 	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 1);
-	CU_ASSERT_EQUAL(vn_meta(drop_cap.pkts[0])->error, vt_err(node, err));
+	CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[0])->error, vt_err(node, err));
 }
 
 static bool
@@ -315,7 +315,7 @@ test_echo_truncated(void)
 		inject1("ip4-local", m);
 		CU_ASSERT_EQUAL(lookup_cap.n, 0);
 		CU_ASSERT_EQUAL_FATAL(drop_cap.n, 1);
-		CU_ASSERT(vt_err_of_node("ip4-local", vn_meta(drop_cap.pkts[0])->error));
+		CU_ASSERT(vt_err_of_node("ip4-local", vn_buf(drop_cap.pkts[0])->error));
 		vt_capture_reset(&drop_cap);
 	}
 	for (uint16_t tot = 20; tot < 28; tot++) {
@@ -673,7 +673,7 @@ test_rate_limit(void)
 	CU_ASSERT(lookup_cap.n >= 100 && lookup_cap.n <= 105);
 	CU_ASSERT_EQUAL(lookup_cap.n + drop_cap.n, 150);
 	for (uint16_t i = 0; i < drop_cap.n; i++)
-		limited += vn_meta(drop_cap.pkts[i])->error ==
+		limited += vn_buf(drop_cap.pkts[i])->error ==
 			   vt_err("ip4-icmp-error", "rate limited");
 	CU_ASSERT_EQUAL(limited, drop_cap.n);
 	CU_ASSERT_EQUAL(counter("ip4-icmp-error", "time exceeded sent"), lookup_cap.n);

@@ -20,9 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/port.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
 #include "vn_test.h"
@@ -100,7 +101,7 @@ counter(const char *node, const char *name)
 static uint64_t
 n_dropped(void)
 {
-	return g->nodes[vt_node_index("error-drop")].vectors;
+	return vn_graph_rt(g)->nodes[vt_node_index("error-drop")].vectors;
 }
 
 static uint32_t
@@ -200,7 +201,7 @@ frame_if_off(void)
 static void
 inject1(const char *node, struct rte_mbuf *m)
 {
-	uint16_t frame_if = VN_FRAME_IF_MIXED;
+	uint32_t frame_if = VN_FRAME_IF_MIXED;
 
 	if (inject_frame_if && strcmp(node, "ethernet-input") == 0)
 		frame_if = vn_meta(m)->rx_if;
@@ -294,8 +295,8 @@ test_forward_reference_frame(void)
 	static const char *const path[] = {"ethernet-input", "ip4-input", "ip4-lookup",
 					   "ip4-rewrite", "interface-output", "test-port-tx"};
 	for (uint32_t i = 0; i < VN_ARRAY_LEN(path); i++) {
-		CU_ASSERT_EQUAL(g->nodes[vt_node_index(path[i])].vectors, 1);
-		CU_ASSERT_EQUAL(g->nodes[vt_node_index(path[i])].calls, 1);
+		CU_ASSERT_EQUAL(vn_graph_rt(g)->nodes[vt_node_index(path[i])].vectors, 1);
+		CU_ASSERT_EQUAL(vn_graph_rt(g)->nodes[vt_node_index(path[i])].calls, 1);
 	}
 }
 
@@ -396,7 +397,7 @@ test_rx_interface_down(void)
 	inject1("ethernet-input", m);
 	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_dn, true), 0);
 	assert_dropped("ethernet-input", "interface is down");
-	CU_ASSERT_EQUAL(g->if_counters[if_dn].drops, 1);
+	CU_ASSERT_EQUAL(vn_if_counters_of(g, if_dn)->drops, 1);
 	graph_fresh();
 
 	/* Broadcast too: a down interface takes nothing. */
@@ -1113,7 +1114,7 @@ test_output_interface_down(void)
 	CU_ASSERT_EQUAL(n_dropped(), 3);
 	CU_ASSERT_EQUAL(counter("interface-output", "output interface is down"), 3);
 	/* Charged to the interface they arrived on. */
-	CU_ASSERT_EQUAL(g->if_counters[if_lan].drops, 3);
+	CU_ASSERT_EQUAL(vn_if_counters_of(g, if_lan)->drops, 3);
 	graph_fresh();
 
 	/* A vector all for the down interface: ip4-rewrite states it as the
@@ -1145,17 +1146,17 @@ test_error_drop(void)
 
 	for (int i = 0; i < 5; i++)
 		pkts[i] = vt_pkt(60, i < 3 ? if_lan : if_wan);
-	vn_meta(pkts[0])->error = code;
-	vn_meta(pkts[1])->error = code;
-	vn_meta(pkts[2])->error = 0;
-	vn_meta(pkts[3])->error = UINT16_MAX; /* out of range: counted as no reason */
-	vn_meta(pkts[4])->error = vt_err("ip4-lookup", "dropped by a drop route");
+	vn_buf(pkts[0])->error = code;
+	vn_buf(pkts[1])->error = code;
+	vn_buf(pkts[2])->error = 0;
+	vn_buf(pkts[3])->error = UINT16_MAX; /* out of range: counted as no reason */
+	vn_buf(pkts[4])->error = vt_err("ip4-lookup", "dropped by a drop route");
 	vt_inject(g, "error-drop", pkts, 5);
 	CU_ASSERT_EQUAL(g->error_counts[code], 2);
 	CU_ASSERT_EQUAL(g->error_counts[0], 2);
 	CU_ASSERT_EQUAL(counter("ip4-lookup", "dropped by a drop route"), 1);
-	CU_ASSERT_EQUAL(g->if_counters[if_lan].drops, 3);
-	CU_ASSERT_EQUAL(g->if_counters[if_wan].drops, 2);
+	CU_ASSERT_EQUAL(vn_if_counters_of(g, if_lan)->drops, 3);
+	CU_ASSERT_EQUAL(vn_if_counters_of(g, if_wan)->drops, 2);
 	CU_ASSERT_EQUAL(vn_error_total(code), 2);
 	const char *name;
 	CU_ASSERT_PTR_EQUAL(vn_error_node(code, &name), vn_node_reg_by_name("ip4-input"));
@@ -1200,7 +1201,7 @@ test_mixed_vector(void)
 				"bad source address (multicast, broadcast or loopback)"),
 			VN_FRAME_SIZE / 4);
 	CU_ASSERT_EQUAL(counter("ip4-lookup", "no route to destination"), VN_FRAME_SIZE / 4);
-	CU_ASSERT_EQUAL(g->overflow_drops, 0);
+	CU_ASSERT_EQUAL(vn_graph_rt(g)->overflow_drops, 0);
 	vt_capture_reset(&tx_cap);
 	vt_capture_reset(&icmp_cap);
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(vn_pktmbuf_pool), avail);

@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include <vecnet/cli.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/lua.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
 #include "vn_test.h"

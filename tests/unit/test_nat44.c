@@ -20,12 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vecnet/config.h>
-#include <vecnet/feature.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
+#include "app/engine_config.h"
 #include "nat44.h"
 #include "node_common.h"
 #include "tcp_state.h"
@@ -193,7 +194,7 @@ assert_dropped(const char *node, const char *err)
 {
 	CU_ASSERT_EQUAL(out_cap.n, 0);
 	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 1);
-	CU_ASSERT_EQUAL(vn_meta(drop_cap.pkts[0])->error, vt_err(node, err));
+	CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[0])->error, vt_err(node, err));
 }
 
 static uint64_t

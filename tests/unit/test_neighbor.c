@@ -9,9 +9,9 @@
 #include <time.h>
 
 #include <rte_lpm.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
 #include "vn_test.h"

@@ -2,6 +2,7 @@
 #include <CUnit/CUnit.h>
 #include <errno.h>
 #include <string.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/common.h>
 
 #include "vn_test.h"

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
-#include "pcap_priv.h"
+#include "net/pcap_priv.h"
 #include "vn_test.h"
 #include "vn_test_graph.h"
 
@@ -120,7 +120,7 @@ test_rx_and_drop(void)
 
 	CU_ASSERT_EQUAL_FATAL(vn_pcap_start(VN_PCAP_RX | VN_PCAP_DROP, 100, CAP_FILE), 0);
 	CU_ASSERT_EQUAL(vn_pcap_start(VN_PCAP_RX, 100, CAP_FILE), -EBUSY);
-	vn_meta(drop)->error = vt_err("ip4-input", "bad IPv4 header length");
+	vn_buf(drop)->error = vt_err("ip4-input", "bad IPv4 header length");
 	vn_pcap_hook(VN_PCAP_RX, rx, 2);
 	vn_pcap_hook(VN_PCAP_TX, rx, 2); /* not asked for: nothing */
 	vn_pcap_hook(VN_PCAP_DROP, &drop, 1);

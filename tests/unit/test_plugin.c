@@ -26,11 +26,14 @@
 #include <rte_ip.h>
 #include <vecnet/cli.h>
 #include <vecnet/config.h>
-#include <vecnet/feature.h>
-#include <vecnet/fib.h>
-#include <vecnet/interface.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/plugin.h>
+
+#include "app/engine_config.h"
+#include "core/plugin_priv.h"
 #include <vecnet/rcu.h>
 #include <vecnet/trace.h>
 
@@ -382,7 +385,7 @@ test_sample_trace(void)
 {
 	const struct vn_node_reg *reg = vn_node_reg_by_name("sample-filter");
 	struct rte_mbuf *m = ip4_pkt(0, IPPROTO_ICMP);
-	struct vn_trace_rec rec = {.data_len = 20, .meta = {.rx_if = 0}};
+	struct vn_trace_rec rec = {.data_len = 20}; /* opaque zeroed: rx_if 0 */
 	char buf[256];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
@@ -393,10 +396,10 @@ test_sample_trace(void)
 	CU_ASSERT_EQUAL(vn_trace_format_rec(buf, sizeof(buf), &rec), (int)strlen(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "  sample-filter: rx lan0, IP protocol 1, 10.0.1.2 -> 10.0.9.9\n");
 	/* A buffer too short is cut, never overrun. */
-	CU_ASSERT_EQUAL(reg->format_trace(buf, 10, &rec), 9);
+	CU_ASSERT_EQUAL(reg->format_trace(buf, 10, &rec, NULL), 9);
 	CU_ASSERT_STRING_EQUAL(buf, "  sample-");
 	rec.data_len = 8;
-	reg->format_trace(buf, sizeof(buf), &rec);
+	reg->format_trace(buf, sizeof(buf), &rec, NULL);
 	CU_ASSERT_STRING_EQUAL(buf, "  sample-filter: truncated record (8 bytes)\n");
 }
 

@@ -7,8 +7,9 @@
 #include <errno.h>
 #include <rte_ip.h>
 #include <stdlib.h>
-#include <vecnet/fib.h>
-#include <vecnet/neighbor.h>
+#include <vecnet/net/trace.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 #include <vecnet/trace.h>
 
@@ -67,7 +68,7 @@ run(uint16_t n)
 {
 	src_n = n;
 	vn_graph_run_once(g);
-	CU_ASSERT_PTR_NULL(g->trace); /* reset at the end of the walk */
+	CU_ASSERT_PTR_NULL(vn_graph_rt(g)->trace); /* reset at the end of the walk */
 }
 
 static int
@@ -114,10 +115,10 @@ test_marks_and_records(void)
 	CU_ASSERT_EQUAL(recs[n - 1].node_index, vt_node_index("vt-sink"));
 	CU_ASSERT_NOT_EQUAL(recs[0].trace_id, recs[1].trace_id);
 	CU_ASSERT_EQUAL(recs[0].data_len, 60);
-	CU_ASSERT_EQUAL(recs[0].adj_index, VN_TRACE_ADJ_NONE);
+	CU_ASSERT_EQUAL(vn_trace_meta(&recs[0])->adj_index, VN_TRACE_ADJ_NONE);
 	/* The third packet was not marked. */
 	CU_ASSERT_EQUAL(sink_cap.n, 3 + 4);
-	CU_ASSERT_EQUAL(vn_meta(sink_cap.pkts[sink_cap.n - 1])->trace_id, 0);
+	CU_ASSERT_EQUAL(vn_buf(sink_cap.pkts[sink_cap.n - 1])->trace_id, 0);
 	run(5); /* budget spent: nothing more */
 	CU_ASSERT_EQUAL(vn_trace_records(0, recs, VN_TRACE_STORE_RECS, NULL), 6);
 	vt_capture_reset(&sink_cap);

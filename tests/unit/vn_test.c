@@ -40,7 +40,7 @@ vn_test_eal_init(void)
 		done = -1;
 		return -1;
 	}
-	vn_pktmbuf_pool = rte_pktmbuf_pool_create("vn_test_pool", 4095, 256, VN_META_SIZE,
+	vn_pktmbuf_pool = rte_pktmbuf_pool_create("vn_test_pool", 4095, 256, VN_BUF_PRIV_SIZE,
 						  RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	done = vn_pktmbuf_pool ? 1 : -1;
 	return done > 0 ? 0 : -1;

@@ -12,18 +12,21 @@
 #include <rte_ether.h>
 #include <string.h>
 #include <vecnet/graph.h>
+#include <vecnet/net/interface.h>
+
+#include "core/graph_priv.h"
 
 #define VT_CAPTURE_MAX 1024
 
 struct vt_capture {
 	struct rte_mbuf *pkts[VT_CAPTURE_MAX];
-	uint16_t frame_if[VT_CAPTURE_MAX]; /* the interface the packet's frame stated */
+	uint32_t frame_if[VT_CAPTURE_MAX]; /* the interface the packet's frame stated */
 	uint16_t n;
 };
 
 /* Keeps pkts, each with frame_if: what its frame said (VN_FRAME_IF_MIXED: nothing). */
 static inline void
-vt_capture_store_frame(struct vt_capture *c, uint16_t frame_if, struct rte_mbuf **pkts,
+vt_capture_store_frame(struct vt_capture *c, uint32_t frame_if, struct rte_mbuf **pkts,
 		       uint16_t n)
 {
 	for (uint16_t i = 0; i < n; i++) {
@@ -56,7 +59,7 @@ vt_capture_reset(struct vt_capture *c)
 	static uint16_t vt_fn_##id(struct vn_graph *g, struct vn_node *node,                       \
 				   struct rte_mbuf **pkts, uint16_t n)                             \
 	{                                                                                          \
-		vt_capture_store_frame(&id, node->frame_if, pkts, n);                              \
+		vt_capture_store_frame(&id, vn_frame_if(node), pkts, n);                              \
 		return n;                                                                          \
 	}                                                                                          \
 	VN_NODE_REGISTER(id) = {.name = node_name, .fn = vt_fn_##id}
@@ -125,7 +128,7 @@ vt_redirect(struct vn_graph *g, const char *node, const char *next, const char *
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	for (uint16_t a = 0; a < r->n_next; a++)
 		if (r->next_names[a] && strcmp(r->next_names[a], next) == 0) {
-			g->nodes[r->index].nexts[a] = &g->nodes[vt_node_index(to)];
+			vn_graph_rt(g)->nodes[r->index].nexts[a] = &vn_graph_rt(g)->nodes[vt_node_index(to)];
 			return;
 		}
 	fprintf(stderr, "node '%s' has no arc to '%s'\n", node, next);
@@ -148,7 +151,7 @@ vt_pkt(uint16_t len, uint16_t rx_if)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rte_pktmbuf_append(m, len));
 	memset(rte_pktmbuf_mtod(m, void *), 0, len);
-	memset(vn_meta(m), 0, sizeof(struct vn_meta));
+	vn_meta_reset(m);
 	vn_meta(m)->rx_if = rx_if;
 	return m;
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <vecnet/cli.h>
 #include <vecnet/config.h>
-#include <vecnet/feature.h>
+#include <vecnet/net/feature.h>
 #include <vecnet/plugin.h>
 
 VN_PLUGIN(.name = "failinit", .version = "1.0", .description = "fixture: init fails");
@@ -43,12 +43,11 @@ VN_CLI_COMMAND(failinit_hello) = {
 	.fn = failinit_cli,
 };
 
-static struct vn_config_section failinit_section = {.name = "failinit"};
+VN_CONFIG_SECTION(failinit) = {.name = "failinit"};
 
 static void __attribute__((constructor))
 failinit_ctor(void)
 {
-	vn_config_section_register(&failinit_section);
 	setenv("VN_FIXTURE_FAILINIT_RAN", "1", 1);
 }
 

@@ -1,0 +1,106 @@
+/*
+ * Applies a validated config through the same control functions the CLI and
+ * Lua call: interfaces and addresses, routes, neighbours, plugin sections,
+ * then the exec: files in order.
+ */
+#define VN_LOG_MOD "config"
+#include <errno.h>
+#include <string.h>
+#include <vecnet/cli.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
+
+#include "app/engine_config.h"
+#include "app/app.h"
+
+int vn_config_apply_sections(const struct vn_config *cfg, FILE *err);
+
+/* Interfaces open before the graph is built (port-rx needs their queues). */
+int
+vn_config_create_interfaces(const struct vn_config *cfg)
+{
+	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
+		const struct vn_config_interface *ci = &cfg->interfaces[i];
+		uint32_t idx;
+		int rc = vn_interface_create(ci->name, ci->device, ci->rx_queues, ci->mtu, &idx);
+		if (rc < 0) {
+			VN_ERR("interface %s (%s): %s", ci->name, ci->device, strerror(-rc));
+			return rc;
+		}
+		struct vn_interface *ifp = vn_interface_get(idx);
+		for (uint32_t w = 0; w < ci->n_workers && w < VN_ARRAY_LEN(ifp->rx_workers); w++)
+			ifp->rx_workers[w] = ci->workers[w];
+	}
+	return 0;
+}
+
+/* Addresses and state come after the graph exists (they program the FIB). */
+int
+vn_config_apply(const struct vn_config *cfg)
+{
+	char b1[32], b2[32];
+	int rc;
+
+	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
+		const struct vn_config_interface *ci = &cfg->interfaces[i];
+		struct vn_interface *ifp = vn_interface_by_name(ci->name);
+		for (uint32_t a = 0; a < ci->n_addresses; a++) {
+			rc = vn_interface_addr_add(ifp->if_index, &ci->addresses[a]);
+			if (rc < 0) {
+				VN_ERR("%s: address %s: %s", ci->name,
+				       vn_fmt_prefix(&ci->addresses[a], b1), strerror(-rc));
+				return rc;
+			}
+		}
+		vn_interface_set_admin(ifp->if_index, ci->up);
+	}
+	for (uint32_t i = 0; i < cfg->n_neighbors; i++) {
+		const struct vn_config_neighbor *cn = &cfg->neighbors[i];
+		struct vn_interface *ifp = vn_interface_by_name(cn->interface);
+		rc = vn_neighbor_set(ifp->if_index, cn->address, cn->mac, true);
+		if (rc < 0) {
+			VN_ERR("neighbor %s on %s: %s", vn_fmt_ip4(cn->address, b1), cn->interface,
+			       strerror(-rc));
+			return rc;
+		}
+	}
+	for (uint32_t i = 0; i < cfg->n_routes; i++) {
+		const struct vn_config_route *cr = &cfg->routes[i];
+		struct vn_route_path paths[VN_CFG_MAX_PATHS];
+		uint32_t if_index = VN_IF_ANY;
+
+		if (cr->interface[0])
+			if_index = vn_interface_by_name(cr->interface)->if_index;
+		for (uint32_t p = 0; p < cr->n_paths; p++)
+			paths[p] = (struct vn_route_path){.via = cr->via[p], .if_index = if_index};
+		rc = cr->drop ? vn_route_add_drop(&cr->prefix)
+			      : vn_route_add(&cr->prefix, paths, cr->n_paths);
+		if (rc < 0) {
+			VN_ERR("route %s%s%s: %s", vn_fmt_prefix(&cr->prefix, b1),
+			       cr->drop ? " drop" : " via ",
+			       cr->drop ? "" : vn_fmt_ip4(cr->via[0], b2), strerror(-rc));
+			return rc;
+		}
+	}
+	if (vn_config_apply_sections(cfg, stderr) != 0)
+		return -EINVAL;
+	return 0;
+}
+
+int
+vn_config_exec(const struct vn_config *cfg)
+{
+	for (uint32_t i = 0; i < cfg->n_exec; i++) {
+		struct vn_cli_out *o = vn_cli_out_new();
+		int rc = vn_exec_file(cfg->exec[i], o);
+		if (rc < 0)
+			VN_ERR("exec %s", vn_cli_out_errmsg(o));
+		else if (*vn_cli_out_text(o))
+			VN_INFO("exec %s:\n%s", cfg->exec[i], vn_cli_out_text(o));
+		vn_cli_out_free(o);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

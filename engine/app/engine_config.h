@@ -1,0 +1,101 @@
+/*
+ * The engine's own configuration: the application's top-level sections
+ * (engine, cli, plugins, interfaces, routes, neighbors, exec), read from the
+ * YAML tree with the core's loader (vecnet/config.h) into struct vn_config.
+ */
+#ifndef VN_ENGINE_CONFIG_H
+#define VN_ENGINE_CONFIG_H
+
+#include <vecnet/config.h>
+#include <vecnet/net/addr.h>
+
+#include "core/worker_priv.h"
+
+#define VN_CFG_MAX_WORKERS (VN_THREAD_MAX - 1)
+#define VN_CFG_MAX_ADDRS 16
+#define VN_CFG_MAX_PATHS 16
+
+enum vn_hugepages { VN_HUGEPAGES_AUTO, VN_HUGEPAGES_ON, VN_HUGEPAGES_OFF };
+
+struct vn_config_interface {
+	char name[VN_IFNAME_MAX];
+	char device[256]; /* vdev arguments or PCI address */
+	uint16_t rx_queues; /* default 1 */
+	uint16_t mtu; /* default 1500 */
+	bool up; /* default true */
+	uint32_t n_addresses;
+	struct vn_prefix addresses[VN_CFG_MAX_ADDRS];
+	uint32_t n_workers; /* explicit RX queue placement, optional */
+	int workers[VN_CFG_MAX_WORKERS];
+};
+
+struct vn_config_route {
+	struct vn_prefix prefix;
+	bool drop;
+	uint32_t n_paths; /* `via` may be one address or a list (ECMP) */
+	uint32_t via[VN_CFG_MAX_PATHS];
+	char interface[VN_IFNAME_MAX]; /* "" when not given */
+};
+
+struct vn_config_neighbor {
+	char interface[VN_IFNAME_MAX];
+	uint32_t address;
+	uint8_t mac[6];
+};
+
+struct vn_config {
+	char *file;
+	/* engine: */
+	int main_core; /* default 0 */
+	uint32_t n_workers; /* default 0: graph on the main thread */
+	int workers[VN_CFG_MAX_WORKERS];
+	uint32_t buffers; /* default 16384 */
+	enum vn_hugepages hugepages; /* default auto */
+	enum vn_log_level log_level; /* default info */
+	enum vn_poll_mode poll; /* default adaptive */
+	/* cli: */
+	char cli_socket[256]; /* default /run/vecnet/cli.sock */
+	/* plugins: */
+	char plugins_path[256]; /* default build/plugins */
+	uint32_t n_plugins_enable; /* 0 with plugins_all = true means all */
+	bool plugins_all;
+	char **plugins_enable;
+	/* tables: */
+	uint32_t n_interfaces;
+	struct vn_config_interface *interfaces;
+	uint32_t n_routes;
+	struct vn_config_route *routes;
+	uint32_t n_neighbors;
+	struct vn_config_neighbor *neighbors;
+	uint32_t n_exec;
+	char **exec; /* CLI files and .lua scripts, in order */
+	/* the whole tree, for plugin sections applied after start */
+	struct vn_cfg_node *root;
+};
+
+/* Calls apply of every registered section present in cfg->root, in file order.
+ * Stops at the first failure, reported on err as FILE:LINE:COL; 0 or negative errno. */
+int vn_config_apply_sections(const struct vn_config *cfg, FILE *err);
+
+/* Reads, validates and converts FILE. Errors go to err as FILE:LINE:COL: lines.
+ * Returns 0, or -1 when the file is invalid (cfg is then left empty). An empty
+ * file is valid and gives the defaults. Route prefixes keep host bits as written. */
+int vn_config_load(const char *path, struct vn_config *cfg, FILE *err);
+/* Same from a tree parsed already (vn_cfg_parse_file), which it takes over:
+ * main() parses the file once for `plugins:` and the whole load. */
+int vn_config_load_tree(const char *name, struct vn_cfg_node *root, struct vn_config *cfg,
+			FILE *err);
+/* Same from a string (tests, `vecnet --check` of embedded configs). */
+int vn_config_load_string(const char *name, const char *yaml, struct vn_config *cfg, FILE *err);
+void vn_config_free(struct vn_config *cfg);
+
+/* --- config_schema.c ------------------------------------------------------ */
+/* The application's own top-level sections. */
+extern const struct vn_cfg_field vn_config_top_fields[];
+/* Cross-section checks (duplicate interfaces, references to interfaces, ECMP
+ * vs drop); tolerant of values the schema already rejected. Returns errors found. */
+int vn_config_engine_check(struct vn_cfg_errors *e, const struct vn_cfg_node *root);
+/* Fills cfg from a validated tree; 0 or -ENOMEM. */
+int vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg);
+
+#endif

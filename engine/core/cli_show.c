@@ -1,0 +1,226 @@
+/*
+ * System commands: show version, show threads, show plugins, show graph.
+ * Read-only views of engine state; nothing here runs on a forwarding thread,
+ * and worker fields are only read (heartbeats are written by the workers).
+ */
+#define _GNU_SOURCE
+#define VN_LOG_MOD "cli"
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_version.h>
+#include <vecnet/cli.h>
+#include "core/plugin_priv.h"
+#include <vecnet/graph.h>
+
+#include "core/graph_priv.h"
+#include "core/worker_priv.h"
+
+/* A thread whose loop has not come round for this long is reported stalled. */
+#define VN_STALL_MS 1000
+
+/* --- show version ------------------------------------------------------------ */
+
+/* "3d 04:05:06" or "04:05:06". */
+static void
+vn_cli_fmt_duration(uint64_t secs, char *buf, size_t len)
+{
+	uint64_t d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60, s = secs % 60;
+
+	if (d != 0)
+		snprintf(buf, len, "%" PRIu64 "d %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, d, h, m,
+			 s);
+	else
+		snprintf(buf, len, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, h, m, s);
+}
+
+static int
+vn_cli_show_version(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	char up[32];
+
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	vn_cli_printf(out, "vecnet %s (%s)\n", VN_VERSION, rte_version());
+	/* start_tsc is set once EAL is up; before that (unit tests) there is no uptime. */
+	if (vn_engine.start_tsc != 0) {
+		vn_cli_fmt_duration((rte_rdtsc() - vn_engine.start_tsc) / rte_get_tsc_hz(), up,
+				    sizeof(up));
+		vn_cli_printf(out, "uptime %s\n", up);
+	} else {
+		vn_cli_printf(out, "uptime -\n");
+	}
+	return 0;
+}
+
+VN_CLI_COMMAND(show_version) = {
+	.path = "show version",
+	.help = "vecnet and DPDK versions, uptime",
+	.fn = vn_cli_show_version,
+};
+
+/* --- show threads -------------------------------------------------------------- */
+
+/*
+ * EAL is started with --lcores T@CPU, so a thread's lcore id is its thread
+ * index; the CPU is the first one in that lcore's affinity set.
+ */
+static int
+vn_cli_lcore_cpu(unsigned lcore)
+{
+	rte_cpuset_t set;
+
+	if (lcore >= RTE_MAX_LCORE || !rte_lcore_is_enabled(lcore))
+		return -1;
+	set = rte_lcore_cpuset(lcore);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			return cpu;
+	return -1;
+}
+
+static int
+vn_cli_show_threads(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint32_t n = VN_MAX(vn_graph_count(), vn_engine.n_workers + 1);
+	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
+
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	vn_cli_printf(out, "%-4s %-12s %-6s %-5s %-9s %s\n", "ID", "Name", "Lcore", "CPU", "State",
+		      "Heartbeat");
+	for (uint32_t t = 0; t < n; t++) {
+		const struct vn_graph *g = vn_graph_at(t);
+		unsigned lcore = t == 0 ? rte_get_main_lcore() : t;
+		const char *state;
+		char name[24], age[32], cpu[16];
+		int c = vn_cli_lcore_cpu(lcore);
+		uint64_t hb;
+
+		/* A worker thread that has no graph was never started. */
+		if (t > 0 && g == NULL)
+			continue;
+		if (t == 0)
+			snprintf(name, sizeof(name), "main");
+		else
+			snprintf(name, sizeof(name), "worker %u", t - 1);
+		hb = g != NULL ? __atomic_load_n(&vn_graph_rt(g)->heartbeat_tsc, __ATOMIC_RELAXED) : 0;
+		if (hb != 0 && now >= hb)
+			snprintf(age, sizeof(age), "%.3f s ago", (double)(now - hb) / (double)hz);
+		else
+			snprintf(age, sizeof(age), "-");
+		if (!vn_engine.running)
+			state = "stopped";
+		else if (t == 0)
+			state = "running"; /* it is running this command */
+		else if (hb == 0 || now - hb > hz / 1000 * VN_STALL_MS)
+			state = "stalled";
+		else
+			state = "running";
+		if (c >= 0)
+			snprintf(cpu, sizeof(cpu), "%d", c);
+		else
+			snprintf(cpu, sizeof(cpu), "-");
+		vn_cli_printf(out, "%-4u %-12s %-6u %-5s %-9s %s\n", t, name, lcore, cpu, state,
+			      age);
+	}
+	return 0;
+}
+
+VN_CLI_COMMAND(show_threads) = {
+	.path = "show threads",
+	.help = "main and worker threads: lcore, CPU, state and heartbeat age",
+	.fn = vn_cli_show_threads,
+};
+
+/* --- show plugins ---------------------------------------------------------------- */
+
+static int
+vn_cli_show_plugins(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	vn_plugin_show(out);
+	return 0;
+}
+
+VN_CLI_COMMAND(show_plugins) = {
+	.path = "show plugins",
+	.help = "loaded plugins",
+	.fn = vn_cli_show_plugins,
+};
+
+/* --- show graph ------------------------------------------------------------------ */
+
+static const char *
+vn_cli_node_type(const struct vn_node_reg *r)
+{
+	return r->type == VN_NODE_INPUT ? "input" : "internal";
+}
+
+/* Name, type and next arcs of one node, one arc per line ("[1] ip4-lookup"). */
+static void
+vn_cli_graph_node(struct vn_cli_out *out, const struct vn_node_reg *r)
+{
+	vn_cli_printf(out, "%-28s %-9s", r->name, vn_cli_node_type(r));
+	for (uint16_t a = 0; a < r->n_next; a++) {
+		if (a > 0)
+			vn_cli_printf(out, "%-28s %-9s", "", "");
+		vn_cli_printf(out, " [%u] %s\n", a, r->next_names[a] ? r->next_names[a] : "?");
+	}
+	if (r->n_next == 0)
+		vn_cli_printf(out, "\n");
+}
+
+static int
+vn_cli_show_graph(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	const struct vn_node_reg *only = NULL;
+	char name[64];
+
+	if (vn_cli_arg_word(args, "node name", name, sizeof(name))) {
+		for (uint32_t i = 0; i < vn_node_count() && only == NULL; i++)
+			if (strcmp(vn_node_reg_at(i)->name, name) == 0)
+				only = vn_node_reg_at(i);
+		if (only == NULL)
+			return vn_cli_error(out, "show graph: no node '%s'", name);
+	}
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	if (vn_node_count() == 0)
+		return vn_cli_error(out, "show graph: the graph is not built");
+	vn_cli_printf(out, "%-28s %-9s %s\n", "Name", "Type", "Next");
+	if (only != NULL) {
+		bool any = false;
+
+		vn_cli_graph_node(out, only);
+		/* The arcs into it, which the per-node listing can't show. */
+		vn_cli_printf(out, "previous:");
+		for (uint32_t i = 0; i < vn_node_count(); i++) {
+			const struct vn_node_reg *r = vn_node_reg_at(i);
+
+			for (uint16_t a = 0; a < r->n_next; a++) {
+				if (r->next_names[a] == NULL || strcmp(r->next_names[a], only->name))
+					continue;
+				vn_cli_printf(out, " %s", r->name);
+				any = true;
+				break;
+			}
+		}
+		vn_cli_printf(out, "%s\n", any ? "" : " none");
+		return 0;
+	}
+	for (uint32_t i = 0; i < vn_node_count(); i++)
+		vn_cli_graph_node(out, vn_node_reg_at(i));
+	return 0;
+}
+
+VN_CLI_COMMAND(show_graph) = {
+	.path = "show graph",
+	.syntax = "[NODE]",
+	.help = "graph nodes with their type and next arcs",
+	.fn = vn_cli_show_graph,
+};

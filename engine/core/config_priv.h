@@ -1,0 +1,32 @@
+/* Internals shared by the YAML loader files (config_tree.c, config.c, config_schema.c). */
+#ifndef VECNET_CONFIG_PRIV_H
+#define VECNET_CONFIG_PRIV_H
+
+#include <stdarg.h>
+#include <vecnet/config.h>
+
+/* Reports at an explicit position (a key rather than its value); line 0 means
+ * "the whole file" and prints FILE: message. */
+void vn_cfg_error_at(struct vn_cfg_errors *e, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Parses a buffer into a tree, reporting syntax errors to e; NULL on error. */
+struct vn_cfg_node *vn_cfg_parse_buffer(struct vn_cfg_errors *e, const char *buf, size_t len);
+/* Reads a whole file into a NUL-terminated buffer; reports to e on failure. */
+char *vn_cfg_read_file(struct vn_cfg_errors *e, const char *path, size_t *len);
+
+/* Validates one value n (its key already matched f) under the given path. */
+int vn_cfg_validate_value(struct vn_cfg_errors *e, const struct vn_cfg_node *n,
+			  const struct vn_cfg_field *f, const char *path);
+
+/* Validates a file's root map: the keys of top (the application's own
+ * sections) against their fields, the others against registered sections;
+ * any other key is an error naming what is known. */
+void vn_cfg_validate_root(struct vn_cfg_errors *e, const struct vn_cfg_node *root,
+			  const struct vn_cfg_field *top);
+/* Applies the registered sections present in root, in file order, except keys
+ * of top. Stops at the first failure, reported on err as FILE:LINE:COL. */
+int vn_cfg_apply_sections(const char *file, const struct vn_cfg_node *root,
+			  const struct vn_cfg_field *top, FILE *err);
+
+#endif

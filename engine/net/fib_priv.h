@@ -1,0 +1,43 @@
+/* Internals shared by fib.c (routes), adj.c (adjacencies, ECMP) and fib_lpm.c (LPM writer). */
+#ifndef VN_FIB_PRIV_H
+#define VN_FIB_PRIV_H
+
+#include <vecnet/net/fib.h>
+
+/* --- fib_lpm.c: programs vn_fib_lpm's tbl24/tbl8 directly ----------------
+ * rte_lpm_add/delete keep a rule array searched linearly per depth, which is
+ * quadratic (100k /24 routes: 1.2 s, 1M: minutes). The route table already
+ * knows every prefix, so we write the DIR-24-8 entries ourselves with the same
+ * encoding and ordering rules as rte_lpm; readers use rte_lpm_lookup*(). */
+int vn_lpm_writer_init(struct rte_lpm *lpm, uint32_t n_tbl8);
+void vn_lpm_writer_fini(void);
+/* Points addr/len (masked) at nh; entries of longer prefixes are kept. */
+int vn_lpm_set(uint32_t addr, uint8_t len, uint32_t nh);
+/* Removes addr/len: its entries take the covering prefix (cover_len, cover_nh)
+ * or become misses when cover_len < 0. */
+void vn_lpm_clear(uint32_t addr, uint8_t len, int cover_len, uint32_t cover_nh);
+/* Control-plane lookup that also returns the matched prefix length. */
+bool vn_lpm_match(uint32_t addr, uint32_t *nh, uint8_t *len);
+uint32_t vn_lpm_tbl8_used(void);
+
+/* --- adj.c ---------------------------------------------------------------- */
+int vn_adj_init(void);
+void vn_adj_fini(void);
+/* Find-or-create, each taking one reference. */
+int vn_adj_nh_lock(uint32_t if_index, uint32_t nh, uint32_t *index);
+int vn_adj_glean_lock(uint32_t if_index, uint32_t *index);
+/* References on an LPM next-hop value (adjacency or VN_FIB_NH_ECMP | group);
+ * the fixed adjacencies are not counted. */
+void vn_fib_nh_lock(uint32_t nh);
+void vn_fib_nh_unlock(uint32_t nh);
+/* ECMP group with these members (order-insensitive), shared by equal sets;
+ * takes one reference on the group. */
+int vn_ecmp_lock(const uint32_t *adj, uint32_t n, uint32_t *group);
+/* Neighbour change for (if, nh): rebuild that adjacency if it exists. */
+void vn_adj_nh_update(uint32_t if_index, uint32_t nh, const uint8_t *mac);
+void vn_adj_interface_rebuild(uint32_t if_index);
+uint32_t vn_adj_refcount(uint32_t index);
+/* GLEAN adjacency's interface, or -1 if index is not a glean. */
+int vn_adj_glean_if(uint32_t index);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * IPv4 neighbour (ARP) table, control plane only. Workers learn from ARP by
+ * posting to a ring that the main thread drains (vn_neighbor_process_learned),
+ * so nothing in the fast path takes a lock. Changes feed the FIB, which
+ * rewrites the adjacencies of that next hop in place (by RCU pointer swap).
+ */
+#ifndef VECNET_NEIGHBOR_H
+#define VECNET_NEIGHBOR_H
+
+#include <vecnet/common.h>
+#include <vecnet/net/addr.h>
+
+struct vn_neighbor_info {
+	uint32_t if_index;
+	uint32_t addr; /* host order */
+	uint8_t mac[6];
+	bool is_static;
+	uint64_t updated_ms; /* monotonic ms of the last learn/refresh */
+};
+
+int vn_neighbor_init(void);
+void vn_neighbor_fini(void);
+/* Static entries are never replaced by learning; a static set replaces a dynamic one. */
+int vn_neighbor_set(uint32_t if_index, uint32_t addr, const uint8_t mac[6], bool is_static);
+int vn_neighbor_del(uint32_t if_index, uint32_t addr); /* -ENOENT if absent */
+int vn_neighbor_get(uint32_t if_index, uint32_t addr, struct vn_neighbor_info *out);
+/* Walks entries ordered by interface then address. */
+void vn_neighbor_walk(void (*cb)(const struct vn_neighbor_info *n, void *ctx), void *ctx);
+uint32_t vn_neighbor_count(void);
+/* Removes every entry of an interface (address removed, interface gone). */
+void vn_neighbor_flush_interface(uint32_t if_index);
+
+/* Fast path (any forwarding thread): queue a learned binding for the main thread.
+ * Returns false when the ring is full (the caller counts it). */
+bool vn_neighbor_post_learn(uint32_t if_index, uint32_t addr, const uint8_t mac[6]);
+/* Main thread: applies queued bindings; returns how many. */
+uint32_t vn_neighbor_process_learned(void);
+
+
+#endif

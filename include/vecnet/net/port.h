@@ -1,0 +1,36 @@
+/*
+ * What a device node (port-rx, port-tx, error-drop, or a plugin's own port
+ * type) needs from the network layer: the RX queues its thread polls, its TX
+ * queue, and the per-thread interface counters it charges.
+ */
+#ifndef VECNET_NET_PORT_H
+#define VECNET_NET_PORT_H
+
+#include <vecnet/graph.h>
+#include <vecnet/net/interface.h>
+
+#define VN_PORT_NONE UINT16_MAX /* an interface without a DPDK port */
+
+struct vn_rxq {
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint16_t if_index;
+};
+
+/* The RX queues placed on a forwarding thread (read at thread init). */
+uint16_t vn_rxq_count_for_thread(uint32_t thread_index);
+uint16_t vn_rxq_for_thread(uint32_t thread_index, struct vn_rxq *out, uint16_t max);
+
+/* The TX queue each forwarding thread uses on every port. */
+extern uint16_t vn_port_thread_txq[VN_THREAD_MAX];
+
+/* Interface counters, written only by the thread that owns the row. */
+extern struct vn_if_counters vn_if_counters[VN_THREAD_MAX][VN_IF_MAX];
+
+static inline struct vn_if_counters *
+vn_if_counters_of(const struct vn_graph *g, uint16_t if_index)
+{
+	return &vn_if_counters[g->thread_index][if_index];
+}
+
+#endif
