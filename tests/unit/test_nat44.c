@@ -851,6 +851,38 @@ test_hairpin(void)
 	CU_ASSERT_EQUAL(nat44_static_mapping(IN_HOST2, 80, POOL, 8080, IPPROTO_TCP, false, false), 0);
 }
 
+/* The answering host's ICMP error about a hairpinned packet takes the same
+ * way back: in2out translates it for that host's session and hands it to
+ * out2in, which translates it for the first host's. It counts as a
+ * translated ICMP error in each node, not as hairpinned. */
+static void
+test_hairpin_icmp_error(void)
+{
+	struct pkt_spec a = {.proto = IPPROTO_UDP, .src = IN_HOST, .dst = POOL, .sport = 45001,
+			     .dport = 8081, .payload = 8};
+	uint8_t q[1500], rx[1500], ref[1500];
+	uint16_t qlen, len;
+
+	CU_ASSERT_EQUAL_FATAL(nat44_static_mapping(IN_HOST2, 81, POOL, 8081, IPPROTO_UDP, false,
+						   true), 0);
+	inject("nat44-in2out", pkt(&a, if_in));
+	CU_ASSERT_EQUAL_FATAL(out_cap.n, 1);
+	qlen = rte_pktmbuf_data_len(out_cap.pkts[0]);
+	memcpy(q, rte_pktmbuf_mtod(out_cap.pkts[0], void *), qlen); /* as delivered */
+	vt_capture_reset(&out_cap);
+
+	len = build_icmp_error(rx, IN_HOST2, POOL, q, qlen);
+	inject("nat44-in2out", to_mbuf(rx, len, if_in));
+	qlen = build(q, &a); /* the packet as the first host sent it */
+	len = build_icmp_error(ref, POOL, IN_HOST, q, qlen);
+	assert_out_equals(ref, len);
+	CU_ASSERT_EQUAL(counter("nat44-in2out", "icmp errors translated"), 1);
+	CU_ASSERT_EQUAL(counter("nat44-out2in", "icmp errors translated"), 1);
+	CU_ASSERT_EQUAL(counter("nat44-in2out", "packets hairpinned"), 1);
+	CU_ASSERT_EQUAL(nat44_static_mapping(IN_HOST2, 81, POOL, 8081, IPPROTO_UDP, false, false),
+			0);
+}
+
 static void
 test_identity_and_address_only(void)
 {
@@ -1118,6 +1150,7 @@ main(void)
 		{"expiry", test_expiry},
 		{"purge on address delete", test_purge_on_address_delete},
 		{"hairpinning", test_hairpin},
+		{"hairpinning: an icmp error back", test_hairpin_icmp_error},
 		{"vectors: new flows, hits over two chunks, a new flow among hits", test_vectors},
 		{"identity and address-only mappings", test_identity_and_address_only},
 		{"control errors", test_control_errors},
