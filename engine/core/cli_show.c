@@ -161,7 +161,7 @@ vn_cli_node_type(const struct vn_node_reg *r)
 	return r->type == VN_NODE_INPUT ? "input" : "internal";
 }
 
-/* Name, type and next arcs of one node, one arc per line ("[1] ip4-lookup"). */
+/* Name, type and next arcs of one node, one arc per line ("[1] NODE"). */
 static void
 vn_cli_graph_node(struct vn_cli_out *out, const struct vn_node_reg *r)
 {

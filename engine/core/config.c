@@ -470,11 +470,11 @@ void
 vn_cfg_validate_root(struct vn_cfg_errors *e, const struct vn_cfg_node *root,
 		     const struct vn_cfg_field *top)
 {
-	char got[80];
+	char got[80], keys[512];
 
 	if (root->type != VN_CFG_MAP) {
-		vn_cfg_error(e, root,
-			     "expected a map of sections (engine, interfaces, ...), got %s",
+		vn_cfg_join_keys(top, keys, sizeof(keys));
+		vn_cfg_error(e, root, "expected a map of sections (%s, ...), got %s", keys,
 			     vn_cfg_describe(root, got, sizeof(got)));
 		return;
 	}

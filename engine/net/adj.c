@@ -23,7 +23,7 @@
 #include <vecnet/rcu.h>
 
 #include "net/fib_priv.h"
-#include "core/hmap.h"
+#include "net/hmap.h"
 
 struct vn_adj *vn_adj_table[VN_ADJ_MAX];
 struct vn_ecmp *vn_ecmp_table[VN_ECMP_MAX_GROUPS];

@@ -20,7 +20,7 @@
 #include <vecnet/rcu.h>
 
 #include "net/fib_priv.h"
-#include "core/hmap.h"
+#include "net/hmap.h"
 
 #define VN_ROUTE_NH_NONE UINT32_MAX /* not programmed yet */
 #define VN_ROUTE_NONE UINT32_MAX

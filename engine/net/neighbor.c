@@ -19,7 +19,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 
-#include "core/hmap.h"
+#include "net/hmap.h"
 
 #define VN_NEIGHBOR_RING_SIZE 4096
 #define VN_NEIGHBOR_DRAIN_BURST 64

@@ -6,7 +6,7 @@
  * ever runs (constructors included).
  *
  *   VN_PLUGIN(.name = "sample", .version = "1.0", .description = "...");
- *   int vn_plugin_init(void);   optional, after EAL and the FIB exist; < 0 refuses
+ *   int vn_plugin_init(void);   optional, after EAL and the tables exist; < 0 refuses
  *   void vn_plugin_exit(void);  optional, at shutdown
  */
 #ifndef VECNET_PLUGIN_H

@@ -1,6 +1,6 @@
 /*
  * Packet trace. `trace add NODE N` marks the next N packets an input node
- * produces on every forwarding thread (vn_meta.trace_id != 0). While a graph
+ * produces on every forwarding thread (vn_buf.trace_id != 0). While a graph
  * walk carries marked packets, the dispatcher stores one record per marked
  * packet entering each node, in a per-thread append-only store, so workers
  * never lock or allocate. The main thread formats the records at `show trace`

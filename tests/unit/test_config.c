@@ -318,7 +318,8 @@ test_wrong_types(void)
 
 	CU_ASSERT_EQUAL(vn_load("- engine\n", &cfg), -1);
 	VN_ASSERT_ERR(
-	    "t.yaml:1:1: expected a map of sections (engine, interfaces, ...), got a list");
+	    "t.yaml:1:1: expected a map of sections (engine, cli, plugins, interfaces, routes, "
+	    "neighbors, exec, ...), got a list");
 	VN_ASSERT_N_ERRS(1);
 }
 

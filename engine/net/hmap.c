@@ -1,5 +1,5 @@
 /* Open-addressing u64 -> u32 map; see hmap.h. */
-#include "core/hmap.h"
+#include "net/hmap.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,0 +1,529 @@
+/*
+ * The network layer's functions of the `vecnet` Lua module: interfaces,
+ * addresses, routes and neighbours through the same control functions as the
+ * CLI and the YAML loader. Bad arguments raise luaL_argerror-style errors
+ * ("bad argument #1 to 'route_add' (invalid prefix 'x')"); a refused change
+ * raises "route_add 10.0.0.0/8: <reason>". Prefixes name their network: host
+ * bits are cleared, as `ip route add` does.
+ *
+ * Walk callbacks (routes, neighbours) run inside C code that owns memory, so a
+ * Lua error must never longjmp through them: each entry is converted in its own
+ * protected call and the first error is raised after the walk has returned.
+ */
+#define VN_LOG_MOD "lua"
+#include <errno.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include <vecnet/lua.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
+
+static const char *
+vn_lua_errstr(int rc)
+{
+	switch (rc) {
+	case -ENOENT:
+		return "not found";
+	case -ENODEV:
+		return "no such interface";
+	default:
+		return strerror(-rc);
+	}
+}
+
+/* --- arguments --------------------------------------------------------------------- */
+
+static struct vn_interface *
+vn_lua_check_if(lua_State *L, int arg)
+{
+	const char *name = luaL_checkstring(L, arg);
+	struct vn_interface *ifp = vn_interface_by_name(name);
+
+	if (ifp == NULL)
+		luaL_argerror(L, arg, lua_pushfstring(L, "unknown interface '%s'", name));
+	return ifp;
+}
+
+static uint32_t
+vn_lua_opt_if_index(lua_State *L, int arg)
+{
+	return lua_isnoneornil(L, arg) ? VN_IF_ANY : vn_lua_check_if(L, arg)->if_index;
+}
+
+static uint32_t
+vn_lua_check_ip4(lua_State *L, int arg)
+{
+	const char *s = luaL_checkstring(L, arg);
+	uint32_t addr;
+
+	if (vn_parse_ip4(s, &addr) < 0)
+		luaL_argerror(L, arg, lua_pushfstring(L, "invalid IPv4 address '%s'", s));
+	return addr;
+}
+
+/* "A.B.C.D/LEN"; mask_host clears host bits (a route names its network). */
+static struct vn_prefix
+vn_lua_check_prefix(lua_State *L, int arg, bool mask_host)
+{
+	const char *s = luaL_checkstring(L, arg);
+	struct vn_prefix p;
+
+	if (vn_parse_prefix(s, &p) < 0)
+		luaL_argerror(L, arg, lua_pushfstring(L, "invalid prefix '%s'", s));
+	if (mask_host)
+		p.addr &= vn_prefix_mask(p.len);
+	return p;
+}
+
+static void
+vn_lua_check_mac(lua_State *L, int arg, uint8_t mac[6])
+{
+	const char *s = luaL_checkstring(L, arg);
+
+	if (vn_parse_mac(s, mac) < 0)
+		luaL_argerror(L, arg, lua_pushfstring(L, "invalid MAC address '%s'", s));
+}
+
+/* --- conversions to tables --------------------------------------------------------- */
+
+static void
+vn_lua_set_str(lua_State *L, const char *key, const char *v)
+{
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, key);
+}
+
+static void
+vn_lua_set_int(lua_State *L, const char *key, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, key);
+}
+
+static void
+vn_lua_set_bool(lua_State *L, const char *key, bool v)
+{
+	lua_pushboolean(L, v);
+	lua_setfield(L, -2, key);
+}
+
+static void
+vn_lua_push_interface(lua_State *L, const struct vn_interface *ifp)
+{
+	struct vn_if_counters c;
+	char buf[24];
+
+	vn_interface_counters(ifp->if_index, &c);
+	lua_createtable(L, 0, 14);
+	vn_lua_set_str(L, "name", ifp->name);
+	vn_lua_set_int(L, "index", ifp->if_index);
+	vn_lua_set_bool(L, "up", ifp->admin_up);
+	vn_lua_set_bool(L, "link", vn_interface_link_up(ifp->if_index));
+	vn_lua_set_int(L, "mtu", ifp->mtu);
+	vn_lua_set_str(L, "mac", vn_fmt_mac(ifp->mac, buf));
+	lua_createtable(L, ifp->n_addrs, 0);
+	for (uint32_t i = 0; i < ifp->n_addrs; i++) {
+		lua_pushstring(L, vn_fmt_prefix(&ifp->addrs[i], buf));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "addresses");
+	vn_lua_set_int(L, "rx_packets", (lua_Integer)c.rx_packets);
+	vn_lua_set_int(L, "rx_bytes", (lua_Integer)c.rx_bytes);
+	vn_lua_set_int(L, "tx_packets", (lua_Integer)c.tx_packets);
+	vn_lua_set_int(L, "tx_bytes", (lua_Integer)c.tx_bytes);
+	vn_lua_set_int(L, "drops", (lua_Integer)c.drops);
+	vn_lua_set_int(L, "tx_errors", (lua_Integer)c.tx_errors);
+}
+
+static const char *
+vn_lua_route_source(enum vn_route_source src)
+{
+	switch (src) {
+	case VN_ROUTE_CONNECTED:
+		return "connected";
+	case VN_ROUTE_LOCAL:
+		return "local";
+	case VN_ROUTE_HOST:
+		return "neighbor";
+	default:
+		return "static";
+	}
+}
+
+/* {prefix, source, drop, paths = {{via, interface, adjacency}...}} */
+static void
+vn_lua_push_route(lua_State *L, const struct vn_route_info *r)
+{
+	char buf[128];
+
+	lua_createtable(L, 0, 4);
+	vn_lua_set_str(L, "prefix", vn_fmt_prefix(&r->prefix, buf));
+	vn_lua_set_str(L, "source", vn_lua_route_source(r->source));
+	vn_lua_set_bool(L, "drop", r->is_drop);
+	lua_createtable(L, (int)r->n_paths, 0);
+	for (uint32_t i = 0; i < r->n_paths && i < VN_ECMP_MAX_PATHS; i++) {
+		const struct vn_route_path *rp = &r->paths[i];
+		const struct vn_interface *ifp = NULL;
+
+		lua_createtable(L, 0, 3);
+		if (rp->via != 0)
+			vn_lua_set_str(L, "via", vn_fmt_ip4(rp->via, buf));
+		if (rp->if_index != VN_IF_ANY)
+			ifp = vn_interface_get(rp->if_index);
+		if (ifp != NULL)
+			vn_lua_set_str(L, "interface", ifp->name);
+		vn_lua_set_str(L, "adjacency", vn_adj_format(r->adj[i], buf, sizeof(buf)));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "paths");
+}
+
+static void
+vn_lua_push_neighbor(lua_State *L, const struct vn_neighbor_info *n)
+{
+	const struct vn_interface *ifp = vn_interface_get(n->if_index);
+	char buf[24];
+
+	lua_createtable(L, 0, 4);
+	vn_lua_set_str(L, "interface", ifp != NULL ? ifp->name : "?");
+	vn_lua_set_str(L, "address", vn_fmt_ip4(n->addr, buf));
+	vn_lua_set_str(L, "mac", vn_fmt_mac(n->mac, buf));
+	vn_lua_set_bool(L, "static", n->is_static);
+}
+
+/* --- interfaces -------------------------------------------------------------------- */
+
+static int
+vn_lua_interfaces(lua_State *L)
+{
+	lua_Integer n = 0;
+
+	lua_newtable(L);
+	for (uint32_t i = 0; i < vn_interface_count(); i++) {
+		const struct vn_interface *ifp = vn_interface_get(i);
+
+		if (ifp == NULL)
+			continue;
+		vn_lua_push_interface(L, ifp);
+		lua_rawseti(L, -2, ++n);
+	}
+	return 1;
+}
+
+static int
+vn_lua_interface(lua_State *L)
+{
+	const struct vn_interface *ifp = vn_interface_by_name(luaL_checkstring(L, 1));
+
+	if (ifp == NULL)
+		lua_pushnil(L);
+	else
+		vn_lua_push_interface(L, ifp);
+	return 1;
+}
+
+static int
+vn_lua_set_state(lua_State *L)
+{
+	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	int rc;
+
+	luaL_checktype(L, 2, LUA_TBOOLEAN);
+	rc = vn_interface_set_admin(ifp->if_index, lua_toboolean(L, 2));
+	if (rc < 0)
+		return luaL_error(L, "set_state %s: %s", ifp->name, vn_lua_errstr(rc));
+	return 0;
+}
+
+static int
+vn_lua_set_mtu(lua_State *L)
+{
+	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	lua_Integer mtu = luaL_checkinteger(L, 2);
+	int rc;
+
+	luaL_argcheck(L, mtu > 0 && mtu <= UINT16_MAX, 2, "MTU out of range");
+	rc = vn_interface_set_mtu(ifp->if_index, (uint16_t)mtu);
+	if (rc < 0)
+		return luaL_error(L, "set_mtu %s %d: %s", ifp->name, (int)mtu, vn_lua_errstr(rc));
+	return 0;
+}
+
+static int
+vn_lua_address(lua_State *L, bool is_add)
+{
+	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	struct vn_prefix p = vn_lua_check_prefix(L, 2, false);
+	char buf[24];
+	int rc;
+
+	rc = is_add ? vn_interface_addr_add(ifp->if_index, &p)
+		    : vn_interface_addr_del(ifp->if_index, &p);
+	if (rc < 0)
+		return luaL_error(L, "%s %s %s: %s", is_add ? "add_address" : "del_address",
+				  ifp->name, vn_fmt_prefix(&p, buf), vn_lua_errstr(rc));
+	return 0;
+}
+
+static int
+vn_lua_add_address(lua_State *L)
+{
+	return vn_lua_address(L, true);
+}
+
+static int
+vn_lua_del_address(lua_State *L)
+{
+	return vn_lua_address(L, false);
+}
+
+/* --- routes ------------------------------------------------------------------------ */
+
+/* route_add(prefix, via [, ifname]): via is "drop", an address, or an array of them. */
+static int
+vn_lua_route_add(lua_State *L)
+{
+	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
+	struct vn_route_path paths[VN_ECMP_MAX_PATHS];
+	uint32_t if_index = vn_lua_opt_if_index(L, 3);
+	uint32_t n_paths = 0;
+	bool is_drop = false;
+	char buf[24];
+	int rc;
+
+	if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "drop") == 0) {
+		is_drop = true;
+		luaL_argcheck(L, if_index == VN_IF_ANY, 3, "a drop route takes no interface");
+	} else if (lua_type(L, 2) == LUA_TSTRING) {
+		paths[n_paths++] = (struct vn_route_path){
+			.via = vn_lua_check_ip4(L, 2),
+			.if_index = if_index,
+		};
+	} else if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_Unsigned n = lua_rawlen(L, 2);
+
+		luaL_argcheck(L, n >= 1 && n <= VN_ECMP_MAX_PATHS, 2,
+			      lua_pushfstring(L, "1 to %d next hops expected", VN_ECMP_MAX_PATHS));
+		for (lua_Unsigned i = 1; i <= n; i++) {
+			const char *s;
+			uint32_t via;
+
+			lua_rawgeti(L, 2, (lua_Integer)i);
+			s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+			if (s == NULL || vn_parse_ip4(s, &via) < 0)
+				return luaL_argerror(
+					L, 2,
+					lua_pushfstring(L, "next hop %d: IPv4 address expected, got %s",
+							(int)i, s ? s : luaL_typename(L, -1)));
+			lua_pop(L, 1);
+			paths[n_paths++] = (struct vn_route_path){.via = via, .if_index = if_index};
+		}
+	} else {
+		return luaL_typeerror(L, 2, "\"drop\", an address or an array of addresses");
+	}
+	rc = is_drop ? vn_route_add_drop(&p) : vn_route_add(&p, paths, n_paths);
+	if (rc < 0)
+		return luaL_error(L, "route_add %s: %s", vn_fmt_prefix(&p, buf), vn_lua_errstr(rc));
+	return 0;
+}
+
+/* route_del(prefix [, via [, ifname]]): the whole route, or one path. */
+static int
+vn_lua_route_del(lua_State *L)
+{
+	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
+	struct vn_route_path path = {.if_index = VN_IF_ANY};
+	bool has_path = !lua_isnoneornil(L, 2);
+	char buf[24];
+	int rc;
+
+	if (has_path) {
+		path.via = vn_lua_check_ip4(L, 2);
+		path.if_index = vn_lua_opt_if_index(L, 3);
+	}
+	rc = vn_route_del(&p, has_path ? &path : NULL);
+	if (rc < 0)
+		return luaL_error(L, "route_del %s: %s", vn_fmt_prefix(&p, buf), vn_lua_errstr(rc));
+	return 0;
+}
+
+/* Appends one walked entry to the array at index 1: protected, see the file comment. */
+static int
+vn_lua_append_route(lua_State *L)
+{
+	const struct vn_route_info *r = lua_touserdata(L, 2);
+
+	vn_lua_push_route(L, r);
+	lua_rawseti(L, 1, (lua_Integer)lua_rawlen(L, 1) + 1);
+	return 0;
+}
+
+static int
+vn_lua_append_neighbor(lua_State *L)
+{
+	const struct vn_neighbor_info *n = lua_touserdata(L, 2);
+
+	vn_lua_push_neighbor(L, n);
+	lua_rawseti(L, 1, (lua_Integer)lua_rawlen(L, 1) + 1);
+	return 0;
+}
+
+struct vn_lua_walk {
+	lua_State *L;
+	int table; /* stack index of the result array */
+	lua_CFunction append;
+	bool is_failed; /* error object left on the stack */
+};
+
+static bool
+vn_lua_walk_append(struct vn_lua_walk *w, const void *entry)
+{
+	lua_State *L = w->L;
+
+	if (w->is_failed)
+		return false;
+	lua_pushcfunction(L, w->append);
+	lua_pushvalue(L, w->table);
+	lua_pushlightuserdata(L, (void *)entry);
+	if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+		w->is_failed = true;
+		return false;
+	}
+	return true;
+}
+
+static int
+vn_lua_route_cb(const struct vn_route_info *r, void *ctx)
+{
+	return vn_lua_walk_append(ctx, r) ? 0 : 1;
+}
+
+static void
+vn_lua_neighbor_cb(const struct vn_neighbor_info *n, void *ctx)
+{
+	vn_lua_walk_append(ctx, n);
+}
+
+static int
+vn_lua_routes(lua_State *L)
+{
+	struct vn_lua_walk w = {.L = L, .append = vn_lua_append_route};
+	int rc;
+
+	lua_createtable(L, (int)VN_MIN(vn_fib_route_count(), 1u << 20), 0);
+	w.table = lua_gettop(L);
+	rc = vn_fib_walk(vn_lua_route_cb, &w);
+	if (w.is_failed)
+		return lua_error(L);
+	if (rc < 0)
+		return luaL_error(L, "routes: %s", vn_lua_errstr(rc));
+	return 1;
+}
+
+static int
+vn_lua_route_count(lua_State *L)
+{
+	lua_pushinteger(L, vn_fib_route_count());
+	return 1;
+}
+
+/* Exact route for a prefix, or nil. */
+static int
+vn_lua_route(lua_State *L)
+{
+	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
+	struct vn_route_info ri;
+
+	if (vn_fib_get(&p, &ri) < 0)
+		lua_pushnil(L);
+	else
+		vn_lua_push_route(L, &ri);
+	return 1;
+}
+
+/* Longest-prefix match for an address, or nil. */
+static int
+vn_lua_route_lookup(lua_State *L)
+{
+	uint32_t addr = vn_lua_check_ip4(L, 1);
+	struct vn_route_info ri;
+
+	if (vn_fib_lookup(addr, &ri) < 0)
+		lua_pushnil(L);
+	else
+		vn_lua_push_route(L, &ri);
+	return 1;
+}
+
+/* --- neighbours -------------------------------------------------------------------- */
+
+static int
+vn_lua_neighbor_set(lua_State *L)
+{
+	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	uint32_t addr = vn_lua_check_ip4(L, 2);
+	bool is_static = true;
+	uint8_t mac[6];
+	char buf[16];
+	int rc;
+
+	vn_lua_check_mac(L, 3, mac);
+	if (!lua_isnoneornil(L, 4)) {
+		luaL_checktype(L, 4, LUA_TBOOLEAN);
+		is_static = lua_toboolean(L, 4);
+	}
+	rc = vn_neighbor_set(ifp->if_index, addr, mac, is_static);
+	if (rc < 0)
+		return luaL_error(L, "neighbor_set %s %s: %s", ifp->name, vn_fmt_ip4(addr, buf),
+				  vn_lua_errstr(rc));
+	return 0;
+}
+
+static int
+vn_lua_neighbor_del(lua_State *L)
+{
+	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	uint32_t addr = vn_lua_check_ip4(L, 2);
+	char buf[16];
+	int rc;
+
+	rc = vn_neighbor_del(ifp->if_index, addr);
+	if (rc < 0)
+		return luaL_error(L, "neighbor_del %s %s: %s", ifp->name, vn_fmt_ip4(addr, buf),
+				  vn_lua_errstr(rc));
+	return 0;
+}
+
+static int
+vn_lua_neighbors(lua_State *L)
+{
+	struct vn_lua_walk w = {.L = L, .append = vn_lua_append_neighbor};
+
+	lua_createtable(L, (int)VN_MIN(vn_neighbor_count(), 1u << 20), 0);
+	w.table = lua_gettop(L);
+	vn_neighbor_walk(vn_lua_neighbor_cb, &w);
+	if (w.is_failed)
+		return lua_error(L);
+	return 1;
+}
+
+/* Registered in the order vecnet.* lists them. */
+VN_LUA_FUNCTION(interfaces) = {.name = "interfaces", .fn = vn_lua_interfaces};
+VN_LUA_FUNCTION(interface) = {.name = "interface", .fn = vn_lua_interface};
+VN_LUA_FUNCTION(set_state) = {.name = "set_state", .fn = vn_lua_set_state};
+VN_LUA_FUNCTION(set_mtu) = {.name = "set_mtu", .fn = vn_lua_set_mtu};
+VN_LUA_FUNCTION(add_address) = {.name = "add_address", .fn = vn_lua_add_address};
+VN_LUA_FUNCTION(del_address) = {.name = "del_address", .fn = vn_lua_del_address};
+VN_LUA_FUNCTION(route_add) = {.name = "route_add", .fn = vn_lua_route_add};
+VN_LUA_FUNCTION(route_del) = {.name = "route_del", .fn = vn_lua_route_del};
+VN_LUA_FUNCTION(routes) = {.name = "routes", .fn = vn_lua_routes};
+VN_LUA_FUNCTION(route) = {.name = "route", .fn = vn_lua_route};
+VN_LUA_FUNCTION(route_lookup) = {.name = "route_lookup", .fn = vn_lua_route_lookup};
+VN_LUA_FUNCTION(route_count) = {.name = "route_count", .fn = vn_lua_route_count};
+VN_LUA_FUNCTION(neighbor_set) = {.name = "neighbor_set", .fn = vn_lua_neighbor_set};
+VN_LUA_FUNCTION(neighbor_del) = {.name = "neighbor_del", .fn = vn_lua_neighbor_del};
+VN_LUA_FUNCTION(neighbors) = {.name = "neighbors", .fn = vn_lua_neighbors};
