@@ -29,7 +29,10 @@
 
 #include "app/app.h"
 #include "core/graph_priv.h"
+#include "core/cli_priv.h"
+#include "core/config_priv.h"
 #include "core/plugin_priv.h"
+#include "core/rcu_priv.h"
 #include "core/worker_priv.h"
 #include "net/pcap_priv.h"
 #include "net/port_priv.h"

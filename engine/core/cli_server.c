@@ -20,6 +20,7 @@
 
 #include <vecnet/cli.h>
 
+#include "core/cli_priv.h"
 #include "cli_proto.h"
 
 #define VN_CLI_SRV_MAX_CLIENTS 64

@@ -15,6 +15,7 @@
 #include <vecnet/cli.h>
 #include <vecnet/trace.h>
 
+#include "core/trace_priv.h"
 #include "core/graph_priv.h"
 #include "core/worker_priv.h"
 

@@ -5,6 +5,14 @@
 #include <stdarg.h>
 #include <vecnet/config.h>
 
+/* Parses YAML into a tree, reporting only syntax errors (FILE:LINE:COL). An empty
+ * file gives an empty MAP. Returns NULL on error. main() uses this to read
+ * `plugins:` before the plugins that register the other sections are loaded. */
+struct vn_cfg_node *vn_cfg_parse_file(const char *path, FILE *err);
+struct vn_cfg_node *vn_cfg_parse_string(const char *name, const char *yaml, FILE *err);
+/* Frees a whole tree; a no-op on anything but a root from vn_cfg_parse_*. */
+void vn_cfg_tree_free(struct vn_cfg_node *root);
+
 /* Reports at an explicit position (a key rather than its value); line 0 means
  * "the whole file" and prints FILE: message. */
 void vn_cfg_error_at(struct vn_cfg_errors *e, int line, int col, const char *fmt, ...)

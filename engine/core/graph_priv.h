@@ -40,6 +40,13 @@ const struct vn_trace_ops *vn_trace_get_ops(void);
 
 /* Node table (node_registry.c): next arc a of node i as a node index. */
 extern uint16_t vn_next_index[VN_NODE_MAX][VN_NEXT_MAX];
+/* Builds the node table (resolves every next arc by name); errors name node and arc. */
+int vn_graph_build(void);
+struct vn_graph *vn_graph_create(uint32_t thread_index);
+void vn_graph_destroy(struct vn_graph *g);
+/* Frees every packet still queued in the graph. */
+void vn_graph_flush(struct vn_graph *g);
+
 /* Runs the registered vn_graph_hooks around a build (graph.c). */
 int vn_graph_hooks_build_begin(void);
 void vn_graph_hooks_build_end(void);

@@ -2,7 +2,7 @@
 #define VN_LOG_MOD "rcu"
 #include <errno.h>
 #include <rte_malloc.h>
-#include <vecnet/rcu.h>
+#include "core/rcu_priv.h"
 #include <vecnet/common.h>
 
 struct rte_rcu_qsbr *vn_rcu;

@@ -10,7 +10,7 @@
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <time.h>
-#include <vecnet/rcu.h>
+#include "core/rcu_priv.h"
 
 #include "core/graph_priv.h"
 #include "core/worker_priv.h"

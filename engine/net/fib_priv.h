@@ -4,6 +4,15 @@
 
 #include <vecnet/net/fib.h>
 
+/* --- between the FIB and the interface and neighbour tables ------------- */
+/* Called by the interface module. */
+int vn_fib_connected_add(uint32_t if_index, const struct vn_prefix *p);
+int vn_fib_connected_del(uint32_t if_index, const struct vn_prefix *p);
+void vn_fib_interface_changed(uint32_t if_index); /* MAC / MTU / state: rebuild adjacencies */
+
+/* Called by the neighbour table when a MAC is learned, changed (mac) or removed (NULL). */
+void vn_fib_neighbor_update(uint32_t if_index, uint32_t addr, const uint8_t *mac);
+
 /* --- fib_lpm.c: programs vn_fib_lpm's tbl24/tbl8 directly ----------------
  * rte_lpm_add/delete keep a rule array searched linearly per depth, which is
  * quadratic (100k /24 routes: 1.2 s, 1M: minutes). The route table already

@@ -15,6 +15,7 @@
 #include <vecnet/net/port.h>
 #include <vecnet/rcu.h>
 
+#include "net/fib_priv.h"
 #include "net/port_priv.h"
 
 struct vn_if_fp *vn_if_fp_table[VN_IF_MAX];

@@ -19,6 +19,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 
+#include "net/fib_priv.h"
 #include "net/hmap.h"
 
 #define VN_NEIGHBOR_RING_SIZE 4096

@@ -72,25 +72,4 @@ const char *vn_cli_out_errmsg(const struct vn_cli_out *out); /* NULL if no error
 void vn_cli_out_reset(struct vn_cli_out *out);
 size_t vn_cli_out_len(const struct vn_cli_out *out); /* of vn_cli_out_text() */
 
-/*
- * Completion of the last, possibly empty, word of line (the text after the last
- * space): command words that extend the typed words, and the names of the
- * command's .complete type once a complete command is typed. *cands is a sorted array of n
- * malloc'd strings, freed with vn_cli_complete_free(). Returns 0 or -ENOMEM.
- */
-int vn_cli_complete(const char *line, char ***cands, size_t *n);
-void vn_cli_complete_free(char **cands, size_t n);
-/*
- * What may follow the typed words: the commands they start, one per line as
- * "PATH SYNTAX  help", or for a complete command its own syntax and help.
- * Returns 0, or -1 with the error in out (unknown command).
- */
-int vn_cli_help(const char *line, struct vn_cli_out *out);
-
-/* CLI server on a Unix socket, polled from the main thread. */
-int vn_cli_server_start(const char *path);
-/* Serves pending clients; waits at most timeout_ms for activity (0 = don't wait). */
-void vn_cli_server_poll(int timeout_ms);
-void vn_cli_server_stop(void);
-
 #endif

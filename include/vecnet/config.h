@@ -28,14 +28,6 @@ struct vn_cfg_node {
 
 const struct vn_cfg_node *vn_cfg_map_get(const struct vn_cfg_node *map, const char *key);
 
-/* Parses YAML into a tree, reporting only syntax errors (FILE:LINE:COL). An empty
- * file gives an empty MAP. Returns NULL on error. main() uses this to read
- * `plugins:` before the plugins that register the other sections are loaded. */
-struct vn_cfg_node *vn_cfg_parse_file(const char *path, FILE *err);
-struct vn_cfg_node *vn_cfg_parse_string(const char *name, const char *yaml, FILE *err);
-/* Frees a whole tree; a no-op on anything but a root from vn_cfg_parse_*. */
-void vn_cfg_tree_free(struct vn_cfg_node *root);
-
 /* Strict scalar conversions used by the validator; 0 or -EINVAL. Booleans are
  * true/false/yes/no/on/off (any case); integers are decimal with optional sign. */
 int vn_cfg_parse_bool(const char *s, bool *out);

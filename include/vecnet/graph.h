@@ -19,10 +19,6 @@ struct vn_graph {
 /* The graph instance of the calling thread (NULL on threads that don't forward). */
 struct vn_graph *vn_graph_self(void);
 
-/* Builds the node table (resolves every next arc by name); errors name node and arc. */
-int vn_graph_build(void);
-struct vn_graph *vn_graph_create(uint32_t thread_index);
-void vn_graph_destroy(struct vn_graph *g);
 /* Polls input nodes once and dispatches pending frames until none remain.
  * Returns the number of packets the input nodes produced. */
 uint32_t vn_graph_run_once(struct vn_graph *g);
@@ -34,8 +30,6 @@ int vn_graph_inject_scalar(struct vn_graph *g, uint16_t node_index, struct rte_m
 			   uint16_t n, uint32_t scalar);
 /* A node's runtime on this graph (its per-thread ctx, counters), or NULL. */
 struct vn_node *vn_graph_node(struct vn_graph *g, uint32_t node_index);
-/* Frees every packet still queued in the graph. */
-void vn_graph_flush(struct vn_graph *g);
 
 /*
  * Modules above the core (feature arcs, interface counters) hook into the

@@ -31,12 +31,6 @@ int vn_lua_run_file(const char *path, struct vn_cli_out *out);
  * does (`lua eval 1+2` prints 3). Returns 0, or -1 with the error in out. */
 int vn_lua_eval(const char *code, struct vn_cli_out *out);
 
-/* Limits for the following outermost runs (0 keeps the current value); tests use
- * small ones. Defaults are the VN_LUA_* values above. */
-void vn_lua_set_limits(uint64_t max_instructions, uint32_t timeout_ms, size_t max_bytes);
-/* Closes the state (its globals are lost); the next run creates a new one. */
-void vn_lua_fini(void);
-
 /* Functions added to the `vecnet` module by plugins (or engine modules):
  *   static int l_hello(lua_State *L) { ... }
  *   VN_LUA_FUNCTION(hello) = { .name = "sample_hello", .fn = l_hello };

@@ -11,9 +11,6 @@
 
 extern struct rte_rcu_qsbr *vn_rcu;
 
-int vn_rcu_init(uint32_t max_threads);
-void vn_rcu_thread_online(uint32_t thread_index);
-void vn_rcu_thread_offline(uint32_t thread_index);
 static inline void
 vn_rcu_quiescent(uint32_t thread_index)
 {

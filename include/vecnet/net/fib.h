@@ -107,14 +107,6 @@ int vn_route_add_drop(const struct vn_prefix *p);
 /* Deletes one path (path != NULL) or the whole route. -ENOENT if absent. */
 int vn_route_del(const struct vn_prefix *p, const struct vn_route_path *path);
 
-/* Called by the interface module. */
-int vn_fib_connected_add(uint32_t if_index, const struct vn_prefix *p);
-int vn_fib_connected_del(uint32_t if_index, const struct vn_prefix *p);
-void vn_fib_interface_changed(uint32_t if_index); /* MAC / MTU / state: rebuild adjacencies */
-
-/* Called by the neighbour table when a MAC is learned, changed (mac) or removed (NULL). */
-void vn_fib_neighbor_update(uint32_t if_index, uint32_t addr, const uint8_t *mac);
-
 /* Exact route for p; -ENOENT if none. */
 int vn_fib_get(const struct vn_prefix *p, struct vn_route_info *out);
 /* Longest-prefix match for addr in the control-plane view; -ENOENT if none. */
