@@ -184,8 +184,10 @@ fi
 
 # Broken neighbours: random bytes, and a plugin for another ABI if the fixtures are built.
 head -c 8192 /dev/urandom >"$PLUGDIR/junk_plugin.so"
-[ -f "$VN_BUILD/tests/plugin_fixtures/abi_plugin.so" ] &&
-	cp "$VN_BUILD/tests/plugin_fixtures/abi_plugin.so" "$PLUGDIR/"
+for f in abi abi1; do
+	[ -f "$VN_BUILD/tests/plugin_fixtures/${f}_plugin.so" ] &&
+		cp "$VN_BUILD/tests/plugin_fixtures/${f}_plugin.so" "$PLUGDIR/"
+done
 sed -e "s|path: .*/plugins\$|path: $PLUGDIR|" -e "s|enable: \[sample\]|enable: [all]|" \
 	-e "s|^sample:|oot:|" "$CFG" >"$VN_TMP/oot.yaml"
 VN_BUILD=$PREFIX/bin vn_engine_start "$VN_TMP/oot.yaml"
@@ -198,6 +200,12 @@ vn_check "junk_plugin.so skipped, engine up" grep -q "junk_plugin.so: not an ELF
 if [ -f "$PLUGDIR/abi_plugin.so" ]; then
 	vn_check "abi_plugin.so refused with the ABI message" \
 		grep -q "plugin 'abi' was built for engine ABI" "$VN_ENGINE_LOG"
+fi
+if [ -f "$PLUGDIR/abi1_plugin.so" ]; then
+	abi=$(awk '/define VN_PLUGIN_ABI_VERSION/ { print $3 }' "$PREFIX/include/vecnet/plugin.h")
+	vn_check "abi1_plugin.so (built for the previous ABI) refused naming both versions" \
+		grep -q "plugin 'abi1' was built for engine ABI 1, this engine is ABI $abi; skipped" \
+		"$VN_ENGINE_LOG"
 fi
 if [ "$DPDK_BUILT_IN" = 1 ]; then
 	vn_check "rteso_plugin.so (links librte_eal.so) refused, engine up" \

@@ -157,6 +157,13 @@ test_read_desc(void)
 	snprintf(want, sizeof(want), "plugin 'abi' was built for engine ABI %u, this engine is ABI %u",
 		 VN_PLUGIN_ABI_VERSION + 1, VN_PLUGIN_ABI_VERSION);
 	CU_ASSERT_STRING_EQUAL(err, want);
+	/* Built against the previous ABI: refused naming both versions. */
+	CU_ASSERT_EQUAL(vn_plugin_read_desc(VN_FIXTURE_DIR "/abi1_plugin.so", &d, err, sizeof(err)),
+			-EPROTO);
+	snprintf(want, sizeof(want), "plugin 'abi1' was built for engine ABI 1, this engine is ABI %u",
+		 VN_PLUGIN_ABI_VERSION);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_NOT_EQUAL(VN_PLUGIN_ABI_VERSION, 1);
 
 	CU_ASSERT_EQUAL(
 		vn_plugin_read_desc(VN_FIXTURE_DIR "/nodesc_plugin.so", &d, err, sizeof(err)),
@@ -185,6 +192,10 @@ test_abi_mismatch_refused(void)
 	CU_ASSERT_EQUAL(load_one(VN_FIXTURE_DIR, "abi"), 0);
 	/* Refused from the file alone: not one instruction of it ran. */
 	CU_ASSERT_PTR_NULL(getenv("VN_FIXTURE_ABI_RAN"));
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show plugins"), "no plugins loaded\n");
+	unsetenv("VN_FIXTURE_ABI1_RAN");
+	CU_ASSERT_EQUAL(load_one(VN_FIXTURE_DIR, "abi1"), 0);
+	CU_ASSERT_PTR_NULL(getenv("VN_FIXTURE_ABI1_RAN"));
 	CU_ASSERT_STRING_EQUAL(cmd_ok("show plugins"), "no plugins loaded\n");
 }
 
