@@ -104,7 +104,7 @@ start_workers(const struct vn_config *cfg)
 static void
 check_workers(uint64_t now, uint64_t hz)
 {
-	static bool stalled[VN_CFG_MAX_WORKERS + 1];
+	static bool stalled[VN_THREAD_MAX];
 
 	for (uint32_t t = 1; t <= vn_engine.n_workers && t <= VN_CFG_MAX_WORKERS; t++) {
 		const struct vn_graph *g = vn_graph_at(t);
@@ -266,7 +266,7 @@ main(int argc, char **argv)
 		VN_ERR("cannot create a pool of %u buffers: %s", cfg.buffers, rte_strerror(rte_errno));
 		goto out_eal;
 	}
-	if (vn_rcu_init(VN_CFG_MAX_WORKERS + 1) < 0 || vn_fib_init(1u << 21) < 0 ||
+	if (vn_rcu_init(VN_THREAD_MAX) < 0 || vn_fib_init(1u << 21) < 0 ||
 	    vn_neighbor_init() < 0)
 		goto out_eal;
 	vn_engine.n_fwd = cfg.n_workers ? cfg.n_workers : 1;

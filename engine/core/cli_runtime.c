@@ -18,21 +18,20 @@
 #include "core/graph_priv.h"
 #include "core/worker_priv.h"
 
-#define VN_RT_THREADS VN_THREAD_MAX
 
 struct vn_rt_counts {
 	uint64_t calls, vectors, clocks;
 };
 
 /* Counters at the last `clear runtime`, per thread and node. */
-static struct vn_rt_counts vn_rt_snap[VN_RT_THREADS][VN_NODE_MAX];
-static uint64_t vn_rt_clear_tsc[VN_RT_THREADS];
-static uint64_t vn_rt_loops_snap[VN_RT_THREADS];
+static struct vn_rt_counts vn_rt_snap[VN_THREAD_MAX][VN_NODE_MAX];
+static uint64_t vn_rt_clear_tsc[VN_THREAD_MAX];
+static uint64_t vn_rt_loops_snap[VN_THREAD_MAX];
 
 /* Error totals (over threads) at the last `clear errors`, by global code. */
 static uint64_t *vn_err_snap;
 static uint32_t vn_err_snap_n;
-static uint64_t vn_overflow_snap[VN_RT_THREADS];
+static uint64_t vn_overflow_snap[VN_THREAD_MAX];
 
 static uint64_t
 vn_rt_since(uint64_t now, uint64_t snap)
@@ -57,7 +56,7 @@ vn_rt_read(const struct vn_graph *g, uint32_t i)
 		.clocks = vn_rt_load(&node->clocks),
 	};
 
-	if (g->thread_index < VN_RT_THREADS && i < VN_NODE_MAX) {
+	if (g->thread_index < VN_THREAD_MAX && i < VN_NODE_MAX) {
 		const struct vn_rt_counts *s = &vn_rt_snap[g->thread_index][i];
 
 		/* All three move together: if calls went back, the graph is new. */
@@ -106,7 +105,7 @@ vn_cli_show_runtime(struct vn_cli_out *out, struct vn_cli_args *args)
 	for (uint32_t t = 0; t < vn_graph_count(); t++) {
 		const struct vn_graph *g = vn_graph_at(t);
 		struct vn_rt_counts total = {0};
-		uint64_t since = t < VN_RT_THREADS && vn_rt_clear_tsc[t] ? vn_rt_clear_tsc[t]
+		uint64_t since = t < VN_THREAD_MAX && vn_rt_clear_tsc[t] ? vn_rt_clear_tsc[t]
 									: vn_engine.start_tsc;
 		char name[24];
 
@@ -120,7 +119,7 @@ vn_cli_show_runtime(struct vn_cli_out *out, struct vn_cli_args *args)
 			vn_cli_printf(out, "Time %.1f s, %" PRIu64 " main loops\n",
 				      (double)(now - since) / (double)hz,
 				      vn_rt_since(vn_rt_load(&vn_graph_rt(g)->loops),
-						  t < VN_RT_THREADS ? vn_rt_loops_snap[t] : 0));
+						  t < VN_THREAD_MAX ? vn_rt_loops_snap[t] : 0));
 		vn_cli_printf(out, "%-28s %-8s %12s %12s %12s %14s\n", "Name", "State", "Calls",
 			      "Vectors", "Vectors/Call", "Clocks/Packet");
 		for (uint32_t i = 0; i < vn_graph_rt(g)->n_nodes; i++) {
@@ -154,7 +153,7 @@ vn_cli_clear_runtime(struct vn_cli_out *out, struct vn_cli_args *args)
 
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
-	for (uint32_t t = 0; t < vn_graph_count() && t < VN_RT_THREADS; t++) {
+	for (uint32_t t = 0; t < vn_graph_count() && t < VN_THREAD_MAX; t++) {
 		const struct vn_graph *g = vn_graph_at(t);
 
 		if (g == NULL)
@@ -193,7 +192,7 @@ vn_overflow_since(const struct vn_graph *g)
 {
 	uint64_t v = vn_rt_load(&vn_graph_rt(g)->overflow_drops);
 
-	return g->thread_index < VN_RT_THREADS ? vn_rt_since(v, vn_overflow_snap[g->thread_index])
+	return g->thread_index < VN_THREAD_MAX ? vn_rt_since(v, vn_overflow_snap[g->thread_index])
 					       : v;
 }
 
@@ -248,7 +247,7 @@ vn_cli_clear_errors(struct vn_cli_out *out, struct vn_cli_args *args)
 	}
 	for (uint32_t code = 0; code < vn_err_snap_n; code++)
 		vn_err_snap[code] = code < n ? vn_error_total((uint16_t)code) : 0;
-	for (uint32_t t = 0; t < vn_graph_count() && t < VN_RT_THREADS; t++)
+	for (uint32_t t = 0; t < vn_graph_count() && t < VN_THREAD_MAX; t++)
 		if (vn_graph_at(t) != NULL)
 			vn_overflow_snap[t] = vn_rt_load(&vn_graph_rt(vn_graph_at(t))->overflow_drops);
 	return 0;

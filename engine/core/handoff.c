@@ -12,7 +12,7 @@
 
 #include "core/graph_priv.h"
 
-#define VN_HANDOFF_THREADS 64
+#define VN_HANDOFF_THREADS (VN_THREAD_MAX - 1) /* at most one per worker */
 
 struct handoff_queue {
 	const char *name;

@@ -22,7 +22,6 @@
 
 #include "core/graph_priv.h"
 
-#define VN_TRACE_THREADS VN_THREAD_MAX
 
 struct vn_trace_store {
 	/* written by the owning thread */
@@ -35,7 +34,7 @@ struct vn_trace_store {
 	struct vn_trace_rec recs[VN_TRACE_STORE_RECS] __rte_cache_aligned;
 };
 
-static struct vn_trace_store *vn_trace_stores[VN_TRACE_THREADS];
+static struct vn_trace_store *vn_trace_stores[VN_THREAD_MAX];
 static const struct vn_trace_ops *trace_ops;
 
 void
@@ -131,7 +130,7 @@ vn_trace_add(const char *node_name, uint32_t count)
 		return -ENOENT;
 	if (reg->type != VN_NODE_INPUT)
 		return -EINVAL;
-	for (uint32_t t = 0; t < vn_graph_count() && t < VN_TRACE_THREADS; t++) {
+	for (uint32_t t = 0; t < vn_graph_count() && t < VN_THREAD_MAX; t++) {
 		struct vn_graph *g = vn_graph_at(t);
 		if (!g)
 			continue;
@@ -151,7 +150,7 @@ vn_trace_add(const char *node_name, uint32_t count)
 void
 vn_trace_clear(void)
 {
-	for (uint32_t t = 0; t < VN_TRACE_THREADS; t++) {
+	for (uint32_t t = 0; t < VN_THREAD_MAX; t++) {
 		struct vn_graph *g = vn_graph_at(t);
 		if (g)
 			__atomic_store_n(&g->trace_budget, 0, __ATOMIC_RELAXED);
@@ -163,7 +162,7 @@ vn_trace_clear(void)
 uint32_t
 vn_trace_records(uint32_t t, struct vn_trace_rec *out, uint32_t max, uint64_t *n_lost)
 {
-	struct vn_trace_store *s = t < VN_TRACE_THREADS ? vn_trace_stores[t] : NULL;
+	struct vn_trace_store *s = t < VN_THREAD_MAX ? vn_trace_stores[t] : NULL;
 	uint32_t n;
 
 	if (n_lost)

@@ -167,4 +167,15 @@ vn_node_count_error(struct vn_node *node, uint16_t err, uint64_t n)
 	node->errors[err] += n;
 }
 
+/* Per-frame counters: a node counts into its own uint32_t counts[] indexed by
+ * its error enum while it runs (no shared write per packet), then adds errors
+ * [first, first + n) once at the end of the frame. */
+static inline void
+vn_node_count_errors(struct vn_node *node, const uint32_t *counts, uint16_t first, uint16_t n)
+{
+	for (uint16_t e = first; e < first + n; e++)
+		if (counts[e])
+			node->errors[e] += counts[e];
+}
+
 #endif
