@@ -5,7 +5,8 @@
  *   abi_plugin.so       descriptor for another ABI: refused before dlopen
  *   nodesc_plugin.so    a plain .so with no descriptor: skipped unopened
  *   missing_plugin.so   references an engine function that does not exist
- *   failinit_plugin.so  registers a node, feature, command and config section,
+ *   failinit_plugin.so  registers a node, feature, command, config section and
+ *                       Lua function,
  *                       then its init fails
  * Fixture constructors set environment variables, so a test can tell whether
  * any of a refused plugin's code ran. Junk files are made at run time.
@@ -235,12 +236,14 @@ test_failing_init_unloaded(void)
 	CU_ASSERT_PTR_NOT_NULL(vn_node_reg_by_name("failinit-node"));
 	CU_ASSERT_STRING_EQUAL(cmd_ok("failinit hello"), "failinit is here\n");
 	CU_ASSERT_EQUAL(config_check("failinit: {}\n"), 0);
+	CU_ASSERT_STRING_EQUAL(cmd_ok("lua eval return vecnet.failinit_hello ~= nil"), "true\n");
 	CU_ASSERT(has(cmd_ok("show plugins"), "failinit"));
 
 	vn_plugins_init();
 	CU_ASSERT_PTR_NULL(vn_node_reg_by_name("failinit-node"));
 	CU_ASSERT_EQUAL(cmd("failinit hello"), -1);
 	CU_ASSERT_EQUAL(config_check("failinit: {}\n"), -1);
+	CU_ASSERT_STRING_EQUAL(cmd_ok("lua eval return vecnet.failinit_hello ~= nil"), "false\n");
 	CU_ASSERT_STRING_EQUAL(cmd_ok("show plugins"), "no plugins loaded\n");
 	/* Its feature went too, or the graph build below would fail on a
 	 * feature naming an unknown node. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <vecnet/cli.h>
 #include <vecnet/config.h>
+#include <vecnet/lua.h>
 #include <vecnet/net/feature.h>
 #include <vecnet/plugin.h>
 
@@ -44,6 +45,14 @@ VN_CLI_COMMAND(failinit_hello) = {
 };
 
 VN_CONFIG_SECTION(failinit) = {.name = "failinit"};
+
+static int
+failinit_lua(struct lua_State *L)
+{
+	return 0;
+}
+
+VN_LUA_FUNCTION(failinit_lua) = {.name = "failinit_hello", .fn = failinit_lua};
 
 static void __attribute__((constructor))
 failinit_ctor(void)
