@@ -90,10 +90,6 @@ struct ip4_icmp_error_ctx {
 	uint64_t last_tsc;
 };
 
-struct ip4_icmp_error_counts {
-	uint64_t time_exceeded, unreach, frag_needed;
-};
-
 static int
 ip4_icmp_error_thread_init(struct vn_graph *g, struct vn_node *node)
 {
@@ -171,7 +167,7 @@ ip4_icmp_error_src(const struct vn_if_fp *rx)
 
 static inline uint16_t
 ip4_icmp_error_one(struct vn_node *node, struct ip4_icmp_error_ctx *ctx, struct rte_mbuf *m,
-		   uint64_t now, struct ip4_icmp_error_counts *c)
+		   uint64_t now, uint32_t *counts)
 {
 	struct vn_meta *meta = vn_meta(m);
 	const struct vn_if_fp *rx = meta->rx_if < VN_IF_MAX ? vn_if_fp(meta->rx_if) : NULL;
@@ -282,11 +278,11 @@ ip4_icmp_error_one(struct vn_node *node, struct ip4_icmp_error_ctx *ctx, struct 
 	if (type == VN_ICMP_DEST_UNREACH && code == VN_ICMP_CODE_FRAG_NEEDED) {
 		/* RFC 1191: next-hop MTU in the low half of the unused word. */
 		icmp->icmp_seq_nb = rte_cpu_to_be_16(meta->icmp_mtu);
-		c->frag_needed++;
+		counts[ICMP_ERROR_ERR_FRAG_NEEDED]++;
 	} else if (type == VN_ICMP_DEST_UNREACH) {
-		c->unreach++;
+		counts[ICMP_ERROR_ERR_UNREACH]++;
 	} else {
-		c->time_exceeded++;
+		counts[ICMP_ERROR_ERR_TIME_EXCEEDED]++;
 	}
 	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, 8 + quote_len);
 
@@ -302,23 +298,18 @@ static uint16_t
 ip4_icmp_error_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct ip4_icmp_error_ctx *ctx = node->ctx;
-	struct ip4_icmp_error_counts c = {0};
+	uint32_t counts[ICMP_ERROR_N_ERROR] = {0};
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint64_t now = rte_rdtsc();
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		nexts[i] = ip4_icmp_error_one(node, ctx, pkts[i], now, &c);
+		nexts[i] = ip4_icmp_error_one(node, ctx, pkts[i], now, counts);
 	}
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
-
-	if (c.time_exceeded)
-		vn_node_count_error(node, ICMP_ERROR_ERR_TIME_EXCEEDED, c.time_exceeded);
-	if (c.unreach)
-		vn_node_count_error(node, ICMP_ERROR_ERR_UNREACH, c.unreach);
-	if (c.frag_needed)
-		vn_node_count_error(node, ICMP_ERROR_ERR_FRAG_NEEDED, c.frag_needed);
+	vn_node_count_errors(node, counts, ICMP_ERROR_ERR_TIME_EXCEEDED,
+			     ICMP_ERROR_N_ERROR - ICMP_ERROR_ERR_TIME_EXCEEDED);
 	return n;
 }
 

@@ -169,9 +169,9 @@ rewrite_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 			nexts[k] = RW_NEXT_OUTPUT;
 		for (; i < n; i++)
 			nexts[i] = rewrite_single(node, pkts, i, counts);
-		/* Packets handed to ip4-icmp-error are counted here; drops by error-drop. */
-		vn_node_count_error(node, RW_ERR_TTL, counts[RW_ERR_TTL]);
-		vn_node_count_error(node, RW_ERR_MTU_DF, counts[RW_ERR_MTU_DF]);
+		/* Packets handed to ip4-icmp-error (TTL, MTU with DF) are counted
+		 * here; drops by error-drop. */
+		vn_node_count_errors(node, counts, RW_ERR_TTL, RW_ERR_MTU_DF + 1 - RW_ERR_TTL);
 	}
 	/* With features on the arc, the vector still moves whole when every
 	 * packet goes to one place (e.g. all from one interface to its first feature). */
