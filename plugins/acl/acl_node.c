@@ -151,7 +151,7 @@ static inline void
 acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t if_index,
 	struct rte_mbuf **pkts, struct acl_key *keys, struct acl_sess_key *skeys, uint8_t *sides,
 	uint16_t *nexts, uint16_t n, uint64_t now, const struct acl_timeouts *tmo, uint32_t l3off,
-	uint32_t *cnt)
+	uint32_t *counts)
 {
 	const struct acl_list_fp *fp = acl_fp_get(dir, if_index);
 	struct acl_sess_table *st = NULL;
@@ -264,9 +264,9 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 			else
 				acl_add(&w->n_full, 1);
 			if (rc == 0)
-				cnt[ACL_ERR_SESSION_NEW]++;
+				counts[ACL_ERR_SESSION_NEW]++;
 			else if (rc < 0)
-				cnt[ACL_ERR_SESSION_FULL]++;
+				counts[ACL_ERR_SESSION_FULL]++;
 		}
 	}
 	acl_count_rule(last, t, run_pkts, run_bytes);
@@ -291,7 +291,7 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 	struct acl_worker *w = node->ctx;
 	uint32_t l3off = dir == ACL_DIR_OUT ? RTE_ETHER_HDR_LEN : 0;
 	uint16_t nexts[VN_FRAME_SIZE];
-	uint32_t cnt[ACL_N_ERR] = {0};
+	uint32_t counts[ACL_N_ERR] = {0};
 	uint64_t now = rte_rdtsc();
 	struct acl_timeouts tmo;
 	struct acl_sess_table *st;
@@ -319,7 +319,7 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 			j++;
 		if (ifx < VN_IF_MAX)
 			acl_run(w, node, dir, ifx, pkts + i, w->keys + i, w->skeys + i,
-				w->sides + i, nexts + i, j - i, now, &tmo, l3off, cnt);
+				w->sides + i, nexts + i, j - i, now, &tmo, l3off, counts);
 		else
 			for (uint16_t k = i; k < j; k++)
 				nexts[k] = vn_feature_next(node, pkts[k]);
@@ -329,8 +329,7 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 	st = __atomic_load_n(&acl_sess, __ATOMIC_ACQUIRE);
 	if (st && acl_worker_owned(w))
 		acl_session_sweep(w, st, now, &tmo, ACL_SWEEP_PER_VECTOR);
-	vn_node_count_error(node, ACL_ERR_SESSION_NEW, cnt[ACL_ERR_SESSION_NEW]);
-	vn_node_count_error(node, ACL_ERR_SESSION_FULL, cnt[ACL_ERR_SESSION_FULL]);
+	vn_node_count_errors(node, counts, ACL_ERR_SESSION_NEW, ACL_N_ERR - ACL_ERR_SESSION_NEW);
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
 	return n;
 }
