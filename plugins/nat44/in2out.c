@@ -58,6 +58,8 @@ enum {
 	I2O_N_ERR,
 };
 
+_Static_assert(I2O_N_ERR <= NAT44_NODE_ERR_MAX, "nat44_node_ctx.counts too small");
+
 static const char *const in2out_errors[] = {
 	[I2O_ERR_TABLE_FULL] = "session table full (new flow dropped)",
 	[I2O_ERR_NO_POOL] = "no address in the pool",
@@ -171,6 +173,7 @@ static const struct nat44_node_dir i2o_dir = {
 	.cnt_passed = I2O_CNT_PASSED,
 	.cnt_hairpin = I2O_CNT_HAIRPIN,
 	.cnt_icmp_error = I2O_CNT_ICMP_ERROR,
+	.n_errors = I2O_N_ERR,
 	.next_hairpin = I2O_NEXT_OUT2IN,
 	.next_hairpin_handoff = I2O_NEXT_OUT2IN_HANDOFF,
 };

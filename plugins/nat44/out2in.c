@@ -47,6 +47,8 @@ enum {
 	O2I_N_ERR,
 };
 
+_Static_assert(O2I_N_ERR <= NAT44_NODE_ERR_MAX, "nat44_node_ctx.counts too small");
+
 static const char *const out2in_errors[] = {
 	[O2I_ERR_NO_SESSION] = "no session for an outside address",
 	[O2I_ERR_TABLE_FULL] = "session table full (new flow dropped)",
@@ -150,6 +152,7 @@ static const struct nat44_node_dir o2i_dir = {
 	.cnt_created = O2I_CNT_CREATED,
 	.cnt_passed = O2I_CNT_PASSED,
 	.cnt_icmp_error = O2I_CNT_ICMP_ERROR,
+	.n_errors = O2I_N_ERR,
 };
 
 static uint16_t
