@@ -187,9 +187,10 @@ ip4_arp_build(const struct vn_if_fp *fp, uint32_t src, uint32_t target, uint16_t
 	memset(arp->arp_data.arp_tha.addr_bytes, 0, RTE_ETHER_ADDR_LEN);
 	arp->arp_data.arp_tip = rte_cpu_to_be_32(target);
 
-	/* The private area is not reset by the pool: clear what a previous life left. */
+	/* The private area is not reset by the pool: clear what a previous life
+	 * left, the core's part (error, trace number) as well as vn_meta. */
+	vn_meta_reset(r);
 	meta = vn_meta(r);
-	memset(meta, 0, sizeof(*meta));
 	meta->rx_if = rx_if;
 	meta->tx_if = fp->if_index;
 	meta->flags = VN_META_F_LOCAL_ORIGIN;
