@@ -1,23 +1,26 @@
 /*
  * arp-input: answers ARP requests for our addresses and learns neighbours.
+ * A request whose target is one of the rx interface's addresses (or a
+ * proxied one, include/vecnet/net/arp_proxy.h) is turned into the reply in
+ * place, gets a fresh Ethernet header and goes back out of the interface it
+ * came in on. Replies addressed to us, and gratuitous ARP, teach the
+ * neighbour table (vn_neighbor_post_learn: a ring the main thread drains)
+ * and are then dropped under a counted reason, as VPP does. Only a sender on
+ * one of the rx interface's subnets is learned: a binding for any other
+ * address is useless to the FIB and invites table poisoning.
  *
- * Input: ARP packets from ethernet-input, data at the ARP header (the old
- * Ethernet header is in the headroom).
- * A request whose target is one of the rx interface's addresses (or a proxied
- * address, include/vecnet/arp_proxy.h) is turned into
- * the reply in place, gets a fresh Ethernet header and goes to port-tx on the
- * interface it came from. Replies addressed to us, and gratuitous ARP, teach
- * the neighbour table (vn_neighbor_post_learn: a ring the main thread drains)
- * and are then dropped under a counted reason, as VPP does. We learn only a
- * sender whose address is on one of the rx interface's subnets: a binding for
- * any other address is useless to the FIB and invites table poisoning.
- *
- * Metadata read: rx_if, flags. Written: tx_if (= rx_if), flags (LOCAL_ORIGIN,
- * L2_BCAST cleared) on replies; error on drops.
- * Next nodes: error-drop, port-tx.
- * Errors: see arp_input_error_names below; drop reasons and three plain
- * counters (replies sent, learned, learn ring full).
- * Cycles/packet: not measured yet.
+ * Reads: vn_meta.rx_if, flags; the ARP header at data offset 0 (the old
+ * Ethernet header is in the headroom), first segment only.
+ * Writes: replies: the packet (ARP reply, fresh Ethernet header, padding and
+ * later segments cut), vn_meta.tx_if (= rx_if), flags (LOCAL_ORIGIN set,
+ * L2_BCAST cleared); drops: vn_buf.error.
+ * Nexts: error-drop (0), port-tx.
+ * Errors: drop reasons for every malformed or refused packet (truncated, bad
+ * hardware/protocol type or length, unknown opcode, group sender MAC or IP,
+ * address conflict, interface down, request not for us, reply not for us, no
+ * headroom) and for what was consumed (replies to us, gratuitous ARP);
+ * counters: replies sent, neighbours learned, learn ring full, sender not on
+ * a connected subnet.
  */
 #include <rte_arp.h>
 #include <rte_byteorder.h>

@@ -1,25 +1,29 @@
 /*
  * ip4-icmp-error: turns an offending packet into the ICMP error about it, in
  * place (RFC 792, RFC 1812 4.3.2), and routes the error through ip4-lookup.
+ * The error quotes the offending header and as much payload as keeps it
+ * within 576 bytes, comes from the rx interface's first address (any address
+ * of ours if it has none), TTL 64, DF clear, TOS 0xc0 as Linux sends. No
+ * error is sent about an ICMP error, a non-first fragment, a packet to a
+ * broadcast or multicast address (or received as link broadcast), or from a
+ * source that is not one host (0.0.0.0, loopback, multicast, class E): each
+ * is dropped by name. A per-thread token bucket (VN_ICMP_ERROR_RATE/s, burst
+ * VN_ICMP_ERROR_BURST) caps what a flood of expiring packets can make us
+ * send, with no state shared between threads.
  *
- * Input: data at the offending IPv4 header; vn_meta.icmp_type/icmp_code say
- * what to report (destination unreachable or time exceeded), icmp_mtu the
- * next-hop MTU for fragmentation needed (type 3 code 4). The error quotes the
- * offending header and as much payload as keeps the error within 576 bytes,
- * comes from the rx interface's first address (any address of ours if it has
- * none), TTL 64, DF clear, TOS 0xc0 as Linux sends. No error is sent about an
- * ICMP error, a non-first fragment, a packet to a broadcast or multicast
- * address (or received as link broadcast), or from a source that is not one
- * host (0.0.0.0, loopback, multicast, class E): each is dropped by name.
- * A per-thread token bucket (VN_ICMP_ERROR_RATE/s, burst VN_ICMP_ERROR_BURST)
- * caps what a flood of expiring packets can make us send.
- *
- * Metadata read: icmp_type, icmp_code, icmp_mtu, rx_if, flags. Written:
- * flags (LOCAL_ORIGIN set, L2_BCAST cleared), adj (NULL); rx_if unchanged;
- * error on drops.
- * Next nodes: error-drop, ip4-lookup.
- * Errors: see ip4_icmp_error_names; drop reasons plus a counter per type sent.
- * Cycles/packet: not measured yet.
+ * Reads: vn_meta.icmp_type, icmp_code (what to report: destination
+ * unreachable or time exceeded), icmp_mtu (fragmentation needed), rx_if,
+ * flags; the offending IPv4 header at data offset 0 and what follows it in
+ * the first segment.
+ * Writes: the packet, now the error (IPv4 and ICMP headers prepended, quote
+ * cut to length, later segments freed); vn_meta.flags (LOCAL_ORIGIN set,
+ * L2_BCAST cleared), adj (NULL); rx_if unchanged; drops: vn_buf.error.
+ * Nexts: error-drop (0), ip4-lookup.
+ * Errors: drop reasons for every packet not answered (unsupported type
+ * requested, truncated or bad offending header, source unspecified or not a
+ * unicast host, broadcast destination, non-first fragment, an ICMP error
+ * itself, no address to send from, rate limited, no headroom); counters: time
+ * exceeded, destination unreachable and fragmentation needed sent.
  */
 #include <errno.h>
 #include <rte_byteorder.h>

@@ -1,22 +1,28 @@
 /*
  * ip4-local: packets addressed to one of our addresses (LOCAL adjacency).
- *
  * ICMP echo requests are answered in place: addresses swapped, type 0, ICMP
  * checksum patched incrementally (RFC 1624), options stripped, TTL 64, fresh
  * ID, and the reply goes back through ip4-lookup, which routes it like any
- * packet. Echo replies go to the hook of the engine's `ping`. Other protocols
- * go to the node that claimed them (vn_ip4_local_register_protocol); UDP that
- * nobody claimed gets ICMP port unreachable through ip4-icmp-error, as a Linux
- * host answers (traceroute stops on it); the rest is dropped. Fragments are
- * dropped: there is no reassembly, and no handler could use a fragment.
+ * packet. Echo replies go to the hook of the engine's `ping`. Other
+ * protocols go to the node that claimed them (vn_ip4_local_register_protocol);
+ * UDP that nobody claimed gets ICMP port unreachable through ip4-icmp-error,
+ * as a Linux host answers (traceroute stops on it); the rest is dropped.
+ * Fragments are dropped: there is no reassembly, and no handler could use a
+ * fragment.
  *
- * Metadata read: rx_if, flags. Written: flags (LOCAL_ORIGIN set, L2_BCAST
- * cleared) and adj (NULL) on echo replies; icmp_type/icmp_code for
- * ip4-icmp-error; error on drops.
- * Next nodes: error-drop, ip4-lookup, ip4-icmp-error, then one arc per
- * registered protocol handler.
- * Errors: see ip4_local_error_names; drop reasons plus plain counters.
- * Cycles/packet: not measured yet.
+ * Reads: vn_meta.rx_if, flags; the IPv4 header at data offset 0 and the
+ * ICMP or UDP header behind it.
+ * Writes: echo replies: the packet, vn_meta.flags (LOCAL_ORIGIN set, L2_BCAST
+ * cleared), adj (NULL); unclaimed UDP: vn_meta.icmp_type/icmp_code for
+ * ip4-icmp-error; drops: vn_buf.error.
+ * Nexts: error-drop (0), ip4-lookup, ip4-icmp-error, then one arc per
+ * registered protocol handler. An echo reply handed to ping's hook leaves
+ * the vector and goes to no arc.
+ * Errors: drop reasons (truncated or bad header, fragment, multi-segment,
+ * truncated or bad-checksum ICMP, echo from a bad source or to a broadcast,
+ * echo reply with no ping listening, ICMP type not handled, truncated UDP,
+ * TCP with no listener, unknown protocol); counters: echo replies sent, echo
+ * replies to ping, UDP with no listener (answered port unreachable).
  */
 #include <errno.h>
 #include <rte_byteorder.h>
