@@ -88,21 +88,8 @@ sample_filter_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkt
 	uint32_t proto = __atomic_load_n(&sample_drop_protocol, __ATOMIC_RELAXED);
 	struct sample_ctx *ctx = node->ctx;
 	uint16_t nexts[VN_FRAME_SIZE];
-	uint16_t i = 0;
 
-	for (; i + 4 <= n; i += 4) {
-		if (i + 8 <= n) {
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
-		}
-		nexts[i] = sample_filter_one(node, ctx, proto, pkts[i]);
-		nexts[i + 1] = sample_filter_one(node, ctx, proto, pkts[i + 1]);
-		nexts[i + 2] = sample_filter_one(node, ctx, proto, pkts[i + 2]);
-		nexts[i + 3] = sample_filter_one(node, ctx, proto, pkts[i + 3]);
-	}
-	for (; i < n; i++)
+	for (uint16_t i = 0; i < n; i++)
 		nexts[i] = sample_filter_one(node, ctx, proto, pkts[i]);
 	vn_node_count_error(node, SAMPLE_ERR_INSPECTED, n);
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
