@@ -2,28 +2,30 @@
  * acl-plugin-in-ip4 (ip4-unicast arc, keyed on the RX interface) and
  * acl-plugin-out-ip4 (ip4-output arc, keyed on the TX interface): the
  * interface's applied list decides, first match wins, and a packet no rule
- * matches is dropped ("acl implicit deny").
- *
- * Per vector: (1) a classifier key per packet (struct acl_key: protocol,
- * addresses, ports or ICMP type/code, TCP flags) into this thread's scratch;
- * (2) for each run of packets on one interface: one acquire load of the
- * list, a bulk lookup in the shared session table when a list on the
- * interface has a permit+reflect rule (hits pass, whichever thread made
- * the session), one rte_acl_classify over the misses, then the verdicts;
- * (3) a few of this thread's expired sessions deleted; (4) one enqueue. No
- * locks, no allocation per packet: counters are this thread's own, except a
- * hit on another thread's session (an atomic add on it) and a new session
- * (rte_hash's writer lock, once per flow).
+ * matches is dropped ("acl implicit deny"). Per vector: (1) a classifier key
+ * per packet (struct acl_key: protocol, addresses, ports or ICMP type/code,
+ * TCP flags) into this thread's scratch; (2) for each run of packets on one
+ * interface: one acquire load of the list, a bulk lookup in the shared
+ * session table when a list on the interface has a permit+reflect rule
+ * (hits pass, whichever thread made the session), one rte_acl_classify over
+ * the misses, then the verdicts; (3) a few of this thread's expired
+ * sessions deleted; (4) one enqueue. No locks, no allocation per packet:
+ * counters are this thread's own, except a hit on another thread's session
+ * (an atomic add on it) and a new session (rte_hash's writer lock, once per
+ * flow). Permits and session hits are counted per interface and direction
+ * (`show acl-plugin interface`), not as node counters: `show errors` stays a
+ * list of drops and rare events.
  *
  * Reads: the IPv4 header (input: at data offset 0; output: after the 14-byte
- * rewrite), the L4 header's first 14 bytes when present, vn_meta rx_if/tx_if.
- * Writes: vn_meta.error on drops, feature_arc. Next: error-drop, then the
- * arc's later features and end (added at graph build).
- * Errors: "acl deny" and "acl implicit deny" (drop reasons); counters
- * "acl session created", "acl session table full". Permits and session hits
- * are counted per interface and direction (`show acl-plugin interface`),
- * not here: `show errors` stays a list of drops and rare events.
- * Cycles/packet: see docs/acl.md.
+ * rewrite), the L4 header's first 14 bytes when present; vn_meta.rx_if
+ * (input) or tx_if (output).
+ * Writes: vn_meta.feature_arc (vn_feature_next); the shared session table
+ * (permit+reflect); this thread's rule and interface counters; drops:
+ * vn_buf.error.
+ * Nexts: error-drop (0), then the arc's later features and its end (added at
+ * graph build).
+ * Errors: drop reasons "acl deny" and "acl implicit deny"; counters "acl
+ * session created", "acl session table full".
  */
 #include <errno.h>
 #include <rte_cycles.h>

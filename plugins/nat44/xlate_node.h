@@ -8,7 +8,6 @@
  * stays in the node's file: its slow path (a packet the chunk lookup found
  * no session for), its error and next tables, its registration. The
  * template gets what it needs of them through a struct nat44_node_dir.
- *
  * Every function here that takes o2i is __rte_always_inline, not just
  * inline: a plain inline is a hint the compiler may decline for a function
  * called from several places (GCC kept nat44_node_fast out of line), and
@@ -27,6 +26,18 @@
  * usual (ICMP echo, IP options) through nat44_xlate, misses through the
  * direction's slow path. When every packet takes the same arc the whole
  * vector moves (vn_enqueue).
+ *
+ * Reads: in both nodes, the IPv4 header at data offset 0 (validated by
+ * ip4-input) and the L4 header, an ICMP error's quoted packet; vn_meta.rx_if
+ * (the arc's next feature); the worker's index and sessions.
+ * Writes: the packet (address, port, checksums); the session (TCP state,
+ * last seen, packets, bytes); vn_meta.feature_arc; drops: vn_buf.error.
+ * Nexts: error-drop (0), the node's own arcs (nat44_node_dir), then the
+ * arc's later features and ip4-lookup (added at graph build).
+ * Errors: the node's drop reasons (its file names them); its counters
+ * (sessions created, packets passed untranslated, packets hairpinned, ICMP
+ * errors translated) counted per vector in nat44_node_ctx.counts and added
+ * once.
  */
 #ifndef VN_NAT44_XLATE_NODE_H
 #define VN_NAT44_XLATE_NODE_H
