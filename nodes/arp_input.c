@@ -1,23 +1,26 @@
 /*
  * arp-input: answers ARP requests for our addresses and learns neighbours.
+ * A request whose target is one of the rx interface's addresses (or a
+ * proxied one, include/vecnet/net/arp_proxy.h) is turned into the reply in
+ * place, gets a fresh Ethernet header and goes back out of the interface it
+ * came in on. Replies addressed to us, and gratuitous ARP, teach the
+ * neighbour table (vn_neighbor_post_learn: a ring the main thread drains)
+ * and are then dropped under a counted reason, as VPP does. Only a sender on
+ * one of the rx interface's subnets is learned: a binding for any other
+ * address is useless to the FIB and invites table poisoning.
  *
- * Input: ARP packets from ethernet-input, data at the ARP header (the old
- * Ethernet header is in the headroom).
- * A request whose target is one of the rx interface's addresses (or a proxied
- * address, include/vecnet/arp_proxy.h) is turned into
- * the reply in place, gets a fresh Ethernet header and goes to port-tx on the
- * interface it came from. Replies addressed to us, and gratuitous ARP, teach
- * the neighbour table (vn_neighbor_post_learn: a ring the main thread drains)
- * and are then dropped under a counted reason, as VPP does. We learn only a
- * sender whose address is on one of the rx interface's subnets: a binding for
- * any other address is useless to the FIB and invites table poisoning.
- *
- * Metadata read: rx_if, flags. Written: tx_if (= rx_if), flags (LOCAL_ORIGIN,
- * L2_BCAST cleared) on replies; error on drops.
- * Next nodes: error-drop, port-tx.
- * Errors: see arp_input_error_names below; drop reasons and three plain
- * counters (replies sent, learned, learn ring full).
- * Cycles/packet: not measured yet.
+ * Reads: vn_meta.rx_if, flags; the ARP header at data offset 0 (the old
+ * Ethernet header is in the headroom), first segment only.
+ * Writes: replies: the packet (ARP reply, fresh Ethernet header, padding and
+ * later segments cut), vn_meta.tx_if (= rx_if), flags (LOCAL_ORIGIN set,
+ * L2_BCAST cleared); drops: vn_buf.error.
+ * Nexts: error-drop (0), port-tx.
+ * Errors: drop reasons for every malformed or refused packet (truncated, bad
+ * hardware/protocol type or length, unknown opcode, group sender MAC or IP,
+ * address conflict, interface down, request not for us, reply not for us, no
+ * headroom) and for what was consumed (replies to us, gratuitous ARP);
+ * counters: replies sent, neighbours learned, learn ring full, sender not on
+ * a connected subnet.
  */
 #include <rte_arp.h>
 #include <rte_byteorder.h>
@@ -81,11 +84,6 @@ static const char *const arp_input_error_names[ARP_INPUT_N_ERROR] = {
 	[ARP_INPUT_ERR_OFF_SUBNET] = "sender not on a connected subnet (not learned)",
 };
 
-/* Plain counters of one frame, added to the node once at the end. */
-struct arp_input_counts {
-	uint64_t replies, learned, ring_full, off_subnet;
-};
-
 static inline bool
 arp_ip_on_subnet(const struct vn_if_fp *fp, uint32_t addr)
 {
@@ -105,16 +103,16 @@ arp_ip_is_group(uint32_t addr)
 
 static inline void
 arp_learn(const struct vn_if_fp *fp, uint32_t spa, const struct rte_ether_addr *sha,
-	  struct arp_input_counts *c)
+	  uint32_t *counts)
 {
 	if (!arp_ip_on_subnet(fp, spa)) {
-		c->off_subnet++;
+		counts[ARP_INPUT_ERR_OFF_SUBNET]++;
 		return;
 	}
 	if (vn_neighbor_post_learn(fp->if_index, spa, sha->addr_bytes))
-		c->learned++;
+		counts[ARP_INPUT_ERR_LEARNED]++;
 	else
-		c->ring_full++;
+		counts[ARP_INPUT_ERR_LEARN_RING_FULL]++;
 }
 
 /* Turns the request into our reply and prepends the Ethernet header. Returns
@@ -159,7 +157,7 @@ arp_input_reply(struct vn_node *node, struct rte_mbuf *m, struct rte_arp_hdr *ar
 }
 
 static inline uint16_t
-arp_input_one(struct vn_node *node, struct rte_mbuf *m, struct arp_input_counts *c)
+arp_input_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
 {
 	struct vn_meta *meta = vn_meta(m);
 	const struct vn_if_fp *fp = meta->rx_if < VN_IF_MAX ? vn_if_fp(meta->rx_if) : NULL;
@@ -222,15 +220,15 @@ arp_input_one(struct vn_node *node, struct rte_mbuf *m, struct arp_input_counts 
 	    (vn_if_has_addr(fp, tpa) || vn_arp_proxy_match(fp->if_index, tpa))) {
 		/* spa 0.0.0.0 is an RFC 5227 probe: answer, but there is nothing to learn. */
 		if (spa != 0)
-			arp_learn(fp, spa, &d->arp_sha, c);
+			arp_learn(fp, spa, &d->arp_sha, counts);
 		uint16_t next = arp_input_reply(node, m, arp, fp);
 		if (next == ARP_INPUT_NEXT_PORT_TX)
-			c->replies++;
+			counts[ARP_INPUT_ERR_REPLIES_SENT]++;
 		return next;
 	}
 	if (spa != 0 && spa == tpa) {
 		/* Gratuitous (request or reply): a host announcing or moving its address. */
-		arp_learn(fp, spa, &d->arp_sha, c);
+		arp_learn(fp, spa, &d->arp_sha, counts);
 		err = ARP_INPUT_ERR_GRATUITOUS;
 		goto drop;
 	}
@@ -244,7 +242,7 @@ arp_input_one(struct vn_node *node, struct rte_mbuf *m, struct arp_input_counts 
 		goto drop;
 	}
 	if (spa != 0)
-		arp_learn(fp, spa, &d->arp_sha, c);
+		arp_learn(fp, spa, &d->arp_sha, counts);
 	err = ARP_INPUT_ERR_REPLY_CONSUMED;
 drop:
 	vn_drop_reason(node, m, err);
@@ -256,23 +254,16 @@ arp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 {
 	/* Zeroed: GCC -O3 warns vn_enqueue_nexts() may read it uninitialised. */
 	uint16_t nexts[VN_FRAME_SIZE] = {0};
-	struct arp_input_counts c = {0};
+	uint32_t counts[ARP_INPUT_N_ERROR] = {0};
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		nexts[i] = arp_input_one(node, pkts[i], &c);
+		nexts[i] = arp_input_one(node, pkts[i], counts);
 	}
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
-
-	if (c.replies)
-		vn_node_count_error(node, ARP_INPUT_ERR_REPLIES_SENT, c.replies);
-	if (c.learned)
-		vn_node_count_error(node, ARP_INPUT_ERR_LEARNED, c.learned);
-	if (c.ring_full)
-		vn_node_count_error(node, ARP_INPUT_ERR_LEARN_RING_FULL, c.ring_full);
-	if (c.off_subnet)
-		vn_node_count_error(node, ARP_INPUT_ERR_OFF_SUBNET, c.off_subnet);
+	vn_node_count_errors(node, counts, ARP_INPUT_ERR_REPLIES_SENT,
+			     ARP_INPUT_N_ERROR - ARP_INPUT_ERR_REPLIES_SENT);
 	return n;
 }
 

@@ -1,11 +1,14 @@
 /*
  * control-inject: input node. Packets the control plane makes (the `ping`
  * command) reach a forwarding thread through a per-thread SP/SC ring, so the
- * main thread never touches a worker's graph. Polling an empty ring costs two
- * loads per loop.
+ * main thread never touches a worker's graph. Polling an empty ring costs
+ * two loads per loop. Traceable: `trace add control-inject N`.
  *
- * Reads: nothing (vn_meta is filled by the producer). Next: ip4-lookup.
- * Traceable: `trace add control-inject N`.
+ * Reads: its ring (node->ctx); nothing in the packets (the producer fills
+ * vn_meta).
+ * Writes: vn_buf.trace_id of the packets it marks (vn_trace_input).
+ * Nexts: error-drop (0), ip4-lookup.
+ * Errors: none.
  */
 #include <errno.h>
 #include <rte_ring.h>

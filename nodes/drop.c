@@ -1,9 +1,14 @@
 /*
  * error-drop: the end of every discarded packet. Counts it under the reason
- * the dropping node set (vn_meta.error), charges the receive interface, and
- * frees the vector in one call.
+ * the dropping node set, charges the receive interface, hands the vector to
+ * pcap drop capture, and frees it in one call: one place counts every drop,
+ * and every drop has a named reason.
  *
- * Reads: vn_buf.error, vn_meta.rx_if. Next: none. Errors: "no reason given".
+ * Reads: vn_buf.error, vn_meta.rx_if.
+ * Writes: this thread's error counters and the rx interface's drop counter;
+ * frees the packets.
+ * Nexts: none.
+ * Errors: "dropped without a reason" (error code 0, or one out of range).
  */
 #include <vecnet/net/interface.h>
 #include <vecnet/net/pcap.h>

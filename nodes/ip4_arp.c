@@ -1,23 +1,24 @@
 /*
  * ip4-arp: sends an ARP request for a packet whose next hop has no MAC yet
- * (VPP's ip4-glean and ip4-arp in one node), then drops the packet.
- *
- * The target is the packet's own destination for a GLEAN adjacency (connected
+ * (VPP's ip4-glean and ip4-arp in one node), then drops the packet. The
+ * target is the packet's own destination for a GLEAN adjacency (connected
  * subnet) and adj->nh for an INCOMPLETE one. Requests are throttled per
  * thread to one per target and interface every VN_IP4_ARP_INTERVAL_MS, in a
- * small set-associative table keyed by (interface, target) with the TSC of the
- * last request: a burst towards an unresolved host costs one request, and no
- * state is shared between threads. The request is one mbuf from
+ * small set-associative table keyed by (interface, target) with the TSC of
+ * the last request: a burst towards an unresolved host costs one request,
+ * and no state is shared between threads. The request is one mbuf from
  * vn_pktmbuf_pool, a whole Ethernet frame for port-tx. Like VPP (and unlike
  * Linux) the triggering packet is not queued: the sender retransmits.
  *
- * Metadata read: adj, rx_if. Written on the request: all fields zeroed, then
- * rx_if (copied from the trigger), tx_if = adj->tx_if, flags = LOCAL_ORIGIN;
- * on the dropped packet: error.
- * Next nodes: error-drop, port-tx.
- * Errors: see ip4_arp_error_names; every input packet is dropped under one of
- * them, "arp requests sent" counts the requests.
- * Cycles/packet: not measured yet.
+ * Reads: vn_meta.adj, rx_if; the IPv4 destination at data offset 0 (GLEAN).
+ * Writes: the request, a new packet: vn_buf and vn_meta zeroed, then
+ * vn_meta.rx_if (the trigger's), tx_if (adj->tx_if), flags (LOCAL_ORIGIN);
+ * the trigger: vn_buf.error.
+ * Nexts: error-drop (0) for every input packet, port-tx for the requests.
+ * Errors: drop reasons, one of which every input packet gets (address
+ * resolution required, rate-limited, no buffer, bad adjacency, truncated,
+ * interface down, no source address, group target); counter: arp requests
+ * sent.
  */
 #include <errno.h>
 #include <rte_arp.h>
@@ -187,9 +188,10 @@ ip4_arp_build(const struct vn_if_fp *fp, uint32_t src, uint32_t target, uint16_t
 	memset(arp->arp_data.arp_tha.addr_bytes, 0, RTE_ETHER_ADDR_LEN);
 	arp->arp_data.arp_tip = rte_cpu_to_be_32(target);
 
-	/* The private area is not reset by the pool: clear what a previous life left. */
+	/* The private area is not reset by the pool: clear what a previous life
+	 * left, the core's part (error, trace number) as well as vn_meta. */
+	vn_meta_reset(r);
 	meta = vn_meta(r);
-	memset(meta, 0, sizeof(*meta));
 	meta->rx_if = rx_if;
 	meta->tx_if = fp->if_index;
 	meta->flags = VN_META_F_LOCAL_ORIGIN;

@@ -1,25 +1,29 @@
 /*
  * ip4-icmp-error: turns an offending packet into the ICMP error about it, in
  * place (RFC 792, RFC 1812 4.3.2), and routes the error through ip4-lookup.
+ * The error quotes the offending header and as much payload as keeps it
+ * within 576 bytes, comes from the rx interface's first address (any address
+ * of ours if it has none), TTL 64, DF clear, TOS 0xc0 as Linux sends. No
+ * error is sent about an ICMP error, a non-first fragment, a packet to a
+ * broadcast or multicast address (or received as link broadcast), or from a
+ * source that is not one host (0.0.0.0, loopback, multicast, class E): each
+ * is dropped by name. A per-thread token bucket (VN_ICMP_ERROR_RATE/s, burst
+ * VN_ICMP_ERROR_BURST) caps what a flood of expiring packets can make us
+ * send, with no state shared between threads.
  *
- * Input: data at the offending IPv4 header; vn_meta.icmp_type/icmp_code say
- * what to report (destination unreachable or time exceeded), icmp_mtu the
- * next-hop MTU for fragmentation needed (type 3 code 4). The error quotes the
- * offending header and as much payload as keeps the error within 576 bytes,
- * comes from the rx interface's first address (any address of ours if it has
- * none), TTL 64, DF clear, TOS 0xc0 as Linux sends. No error is sent about an
- * ICMP error, a non-first fragment, a packet to a broadcast or multicast
- * address (or received as link broadcast), or from a source that is not one
- * host (0.0.0.0, loopback, multicast, class E): each is dropped by name.
- * A per-thread token bucket (VN_ICMP_ERROR_RATE/s, burst VN_ICMP_ERROR_BURST)
- * caps what a flood of expiring packets can make us send.
- *
- * Metadata read: icmp_type, icmp_code, icmp_mtu, rx_if, flags. Written:
- * flags (LOCAL_ORIGIN set, L2_BCAST cleared), adj (NULL); rx_if unchanged;
- * error on drops.
- * Next nodes: error-drop, ip4-lookup.
- * Errors: see ip4_icmp_error_names; drop reasons plus a counter per type sent.
- * Cycles/packet: not measured yet.
+ * Reads: vn_meta.icmp_type, icmp_code (what to report: destination
+ * unreachable or time exceeded), icmp_mtu (fragmentation needed), rx_if,
+ * flags; the offending IPv4 header at data offset 0 and what follows it in
+ * the first segment.
+ * Writes: the packet, now the error (IPv4 and ICMP headers prepended, quote
+ * cut to length, later segments freed); vn_meta.flags (LOCAL_ORIGIN set,
+ * L2_BCAST cleared), adj (NULL); rx_if unchanged; drops: vn_buf.error.
+ * Nexts: error-drop (0), ip4-lookup.
+ * Errors: drop reasons for every packet not answered (unsupported type
+ * requested, truncated or bad offending header, source unspecified or not a
+ * unicast host, broadcast destination, non-first fragment, an ICMP error
+ * itself, no address to send from, rate limited, no headroom); counters: time
+ * exceeded, destination unreachable and fragmentation needed sent.
  */
 #include <errno.h>
 #include <rte_byteorder.h>
@@ -88,10 +92,6 @@ struct ip4_icmp_error_ctx {
 	uint64_t max_credit;
 	uint64_t cost;
 	uint64_t last_tsc;
-};
-
-struct ip4_icmp_error_counts {
-	uint64_t time_exceeded, unreach, frag_needed;
 };
 
 static int
@@ -171,7 +171,7 @@ ip4_icmp_error_src(const struct vn_if_fp *rx)
 
 static inline uint16_t
 ip4_icmp_error_one(struct vn_node *node, struct ip4_icmp_error_ctx *ctx, struct rte_mbuf *m,
-		   uint64_t now, struct ip4_icmp_error_counts *c)
+		   uint64_t now, uint32_t *counts)
 {
 	struct vn_meta *meta = vn_meta(m);
 	const struct vn_if_fp *rx = meta->rx_if < VN_IF_MAX ? vn_if_fp(meta->rx_if) : NULL;
@@ -282,11 +282,11 @@ ip4_icmp_error_one(struct vn_node *node, struct ip4_icmp_error_ctx *ctx, struct 
 	if (type == VN_ICMP_DEST_UNREACH && code == VN_ICMP_CODE_FRAG_NEEDED) {
 		/* RFC 1191: next-hop MTU in the low half of the unused word. */
 		icmp->icmp_seq_nb = rte_cpu_to_be_16(meta->icmp_mtu);
-		c->frag_needed++;
+		counts[ICMP_ERROR_ERR_FRAG_NEEDED]++;
 	} else if (type == VN_ICMP_DEST_UNREACH) {
-		c->unreach++;
+		counts[ICMP_ERROR_ERR_UNREACH]++;
 	} else {
-		c->time_exceeded++;
+		counts[ICMP_ERROR_ERR_TIME_EXCEEDED]++;
 	}
 	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, 8 + quote_len);
 
@@ -302,23 +302,18 @@ static uint16_t
 ip4_icmp_error_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct ip4_icmp_error_ctx *ctx = node->ctx;
-	struct ip4_icmp_error_counts c = {0};
+	uint32_t counts[ICMP_ERROR_N_ERROR] = {0};
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint64_t now = rte_rdtsc();
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		nexts[i] = ip4_icmp_error_one(node, ctx, pkts[i], now, &c);
+		nexts[i] = ip4_icmp_error_one(node, ctx, pkts[i], now, counts);
 	}
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
-
-	if (c.time_exceeded)
-		vn_node_count_error(node, ICMP_ERROR_ERR_TIME_EXCEEDED, c.time_exceeded);
-	if (c.unreach)
-		vn_node_count_error(node, ICMP_ERROR_ERR_UNREACH, c.unreach);
-	if (c.frag_needed)
-		vn_node_count_error(node, ICMP_ERROR_ERR_FRAG_NEEDED, c.frag_needed);
+	vn_node_count_errors(node, counts, ICMP_ERROR_ERR_TIME_EXCEEDED,
+			     ICMP_ERROR_N_ERROR - ICMP_ERROR_ERR_TIME_EXCEEDED);
 	return n;
 }
 

@@ -2,17 +2,22 @@
  * ip4-input: validates IPv4 headers before anything trusts them: version,
  * header length, total length against the frame (trailing padding trimmed),
  * header checksum, and source/destination sanity. Options are forwarded.
+ * TTL is checked where it matters, in ip4-rewrite, so packets to the router
+ * itself are accepted with any TTL (as Linux does). The usual header (20
+ * bytes, length the frame's, good checksum, sane addresses) passes one test
+ * on words loaded once, four headers at a time where the CPU has AVX-512;
+ * anything else takes ip4_input_one, out of line, which names the reason or
+ * handles options and padding. No packet-data prefetch: it bought nothing
+ * here.
  *
- * Reads: data at the IPv4 header. Next: ip4-lookup (or the first enabled
- * ip4-unicast feature), error-drop.
- * Errors: one per check. TTL is checked where it matters, in ip4-rewrite,
- * so packets to the router itself are accepted with any TTL (as Linux does).
- * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
- * clocks/packet for ip4-1flow / ip4-10kflows): 5.6 / 5.7 checking four headers
- * at once with AVX-512 (the same with or without a data prefetch ahead),
- * 7.1 / 7.2 one by one (CPUs without it, e.g. the callgrind build); 9.1-9.2
- * with an ip4-unicast feature enabled (the divert pass); 8.8 before the
- * checksum test became one modulo.
+ * Reads: the IPv4 header at data offset 0; data_len.
+ * Writes: data_len/pkt_len trimmed to the total length (Ethernet padding);
+ * vn_meta.feature_arc when an ip4-unicast feature is enabled; drops:
+ * vn_buf.error.
+ * Nexts: error-drop (0), ip4-lookup (or the first enabled ip4-unicast
+ * feature).
+ * Errors: drop reasons, one per check: shorter than a header, version, header
+ * length, total length, checksum, source address, destination address.
  */
 #include <rte_ip.h>
 #include <string.h>

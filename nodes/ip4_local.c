@@ -1,22 +1,28 @@
 /*
  * ip4-local: packets addressed to one of our addresses (LOCAL adjacency).
- *
  * ICMP echo requests are answered in place: addresses swapped, type 0, ICMP
  * checksum patched incrementally (RFC 1624), options stripped, TTL 64, fresh
  * ID, and the reply goes back through ip4-lookup, which routes it like any
- * packet. Echo replies go to the hook of the engine's `ping`. Other protocols
- * go to the node that claimed them (vn_ip4_local_register_protocol); UDP that
- * nobody claimed gets ICMP port unreachable through ip4-icmp-error, as a Linux
- * host answers (traceroute stops on it); the rest is dropped. Fragments are
- * dropped: there is no reassembly, and no handler could use a fragment.
+ * packet. Echo replies go to the hook of the engine's `ping`. Other
+ * protocols go to the node that claimed them (vn_ip4_local_register_protocol);
+ * UDP that nobody claimed gets ICMP port unreachable through ip4-icmp-error,
+ * as a Linux host answers (traceroute stops on it); the rest is dropped.
+ * Fragments are dropped: there is no reassembly, and no handler could use a
+ * fragment.
  *
- * Metadata read: rx_if, flags. Written: flags (LOCAL_ORIGIN set, L2_BCAST
- * cleared) and adj (NULL) on echo replies; icmp_type/icmp_code for
- * ip4-icmp-error; error on drops.
- * Next nodes: error-drop, ip4-lookup, ip4-icmp-error, then one arc per
- * registered protocol handler.
- * Errors: see ip4_local_error_names; drop reasons plus plain counters.
- * Cycles/packet: not measured yet.
+ * Reads: vn_meta.rx_if, flags; the IPv4 header at data offset 0 and the
+ * ICMP or UDP header behind it.
+ * Writes: echo replies: the packet, vn_meta.flags (LOCAL_ORIGIN set, L2_BCAST
+ * cleared), adj (NULL); unclaimed UDP: vn_meta.icmp_type/icmp_code for
+ * ip4-icmp-error; drops: vn_buf.error.
+ * Nexts: error-drop (0), ip4-lookup, ip4-icmp-error, then one arc per
+ * registered protocol handler. An echo reply handed to ping's hook leaves
+ * the vector and goes to no arc.
+ * Errors: drop reasons (truncated or bad header, fragment, multi-segment,
+ * truncated or bad-checksum ICMP, echo from a bad source or to a broadcast,
+ * echo reply with no ping listening, ICMP type not handled, truncated UDP,
+ * TCP with no listener, unknown protocol); counters: echo replies sent, echo
+ * replies to ping, UDP with no listener (answered port unreachable).
  */
 #include <errno.h>
 #include <rte_byteorder.h>
@@ -83,10 +89,6 @@ static vn_ip4_local_icmp_hook ip4_local_echo_reply_hook;
 static uint16_t ip4_local_proto_next[256];
 static const char *ip4_local_proto_node[256];
 
-struct ip4_local_counts {
-	uint64_t echo_sent, echo_received, udp_unreach;
-};
-
 void
 vn_ip4_local_set_echo_reply_hook(vn_ip4_local_icmp_hook fn)
 {
@@ -134,7 +136,7 @@ ip4_local_csum_update(uint16_t csum, uint16_t old, uint16_t new)
 /* Turns a verified echo request into the reply; returns the next arc. */
 static inline uint16_t
 ip4_local_echo(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint16_t hl,
-	       uint16_t tot_len, struct ip4_local_counts *c)
+	       uint16_t tot_len, uint32_t *counts)
 {
 	struct vn_meta *meta = vn_meta(m);
 	uint32_t src = rte_be_to_cpu_32(ip->src_addr);
@@ -185,14 +187,14 @@ ip4_local_echo(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv4_hdr *ip
 
 	meta->flags = (meta->flags & ~VN_META_F_L2_BCAST) | VN_META_F_LOCAL_ORIGIN;
 	meta->adj = NULL;
-	c->echo_sent++;
+	counts[IP4_LOCAL_ERR_ECHO_REPLIES_SENT]++;
 	return IP4_LOCAL_NEXT_LOOKUP;
 }
 
 /* ICMP to us. Returns the next arc, or UINT16_MAX when the hook consumed m. */
 static inline uint16_t
 ip4_local_icmp(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint16_t hl,
-	       uint16_t tot_len, struct ip4_local_counts *c)
+	       uint16_t tot_len, uint32_t *counts)
 {
 	struct rte_icmp_hdr *icmp;
 	vn_ip4_local_icmp_hook hook;
@@ -214,14 +216,14 @@ ip4_local_icmp(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv4_hdr *ip
 	}
 	switch (icmp->icmp_type) {
 	case VN_ICMP_ECHO_REQUEST:
-		return ip4_local_echo(node, m, ip, hl, tot_len, c);
+		return ip4_local_echo(node, m, ip, hl, tot_len, counts);
 	case VN_ICMP_ECHO_REPLY:
 		hook = __atomic_load_n(&ip4_local_echo_reply_hook, __ATOMIC_ACQUIRE);
 		if (!hook) {
 			vn_drop_reason(node, m, IP4_LOCAL_ERR_ECHO_REPLY_NO_HOOK);
 			return IP4_LOCAL_NEXT_DROP;
 		}
-		c->echo_received++;
+		counts[IP4_LOCAL_ERR_ECHO_REPLIES_RECEIVED]++;
 		hook(m);
 		return UINT16_MAX;
 	default:
@@ -232,7 +234,7 @@ ip4_local_icmp(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv4_hdr *ip
 
 /* Returns the next arc for m, or UINT16_MAX when m was consumed. */
 static inline uint16_t
-ip4_local_one(struct vn_node *node, struct rte_mbuf *m, struct ip4_local_counts *c)
+ip4_local_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
 {
 	struct rte_ipv4_hdr *ip;
 	uint16_t hl, tot_len, next;
@@ -264,7 +266,7 @@ ip4_local_one(struct vn_node *node, struct rte_mbuf *m, struct ip4_local_counts 
 		return next;
 	switch (ip->next_proto_id) {
 	case IPPROTO_ICMP:
-		return ip4_local_icmp(node, m, ip, hl, tot_len, c);
+		return ip4_local_icmp(node, m, ip, hl, tot_len, counts);
 	case IPPROTO_UDP:
 		if (unlikely(tot_len - hl < (int)sizeof(struct rte_udp_hdr))) {
 			err = IP4_LOCAL_ERR_UDP_TRUNCATED;
@@ -272,7 +274,7 @@ ip4_local_one(struct vn_node *node, struct rte_mbuf *m, struct ip4_local_counts 
 		}
 		vn_meta(m)->icmp_type = VN_ICMP_DEST_UNREACH;
 		vn_meta(m)->icmp_code = VN_ICMP_CODE_PORT_UNREACH;
-		c->udp_unreach++;
+		counts[IP4_LOCAL_ERR_UDP_NO_LISTENER]++;
 		return IP4_LOCAL_NEXT_ICMP_ERROR;
 	case IPPROTO_TCP:
 		err = IP4_LOCAL_ERR_TCP_NO_LISTENER;
@@ -291,7 +293,7 @@ ip4_local_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 {
 	/* Zeroed: GCC -O3 warns vn_enqueue_nexts() may read it uninitialised. */
 	uint16_t nexts[VN_FRAME_SIZE] = {0};
-	struct ip4_local_counts c = {0};
+	uint32_t counts[IP4_LOCAL_N_ERROR] = {0};
 	uint16_t n_out = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -300,7 +302,7 @@ ip4_local_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		next = ip4_local_one(node, m, &c);
+		next = ip4_local_one(node, m, counts);
 		/* A consumed packet leaves the vector; the rest close up behind it. */
 		if (next == UINT16_MAX)
 			continue;
@@ -308,13 +310,8 @@ ip4_local_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 		nexts[n_out++] = next;
 	}
 	vn_enqueue_nexts(g, node, pkts, nexts, n_out);
-
-	if (c.echo_sent)
-		vn_node_count_error(node, IP4_LOCAL_ERR_ECHO_REPLIES_SENT, c.echo_sent);
-	if (c.echo_received)
-		vn_node_count_error(node, IP4_LOCAL_ERR_ECHO_REPLIES_RECEIVED, c.echo_received);
-	if (c.udp_unreach)
-		vn_node_count_error(node, IP4_LOCAL_ERR_UDP_NO_LISTENER, c.udp_unreach);
+	vn_node_count_errors(node, counts, IP4_LOCAL_ERR_ECHO_REPLIES_SENT,
+			     IP4_LOCAL_N_ERROR - IP4_LOCAL_ERR_ECHO_REPLIES_SENT);
 	return n;
 }
 

@@ -2,19 +2,21 @@
  * ip4-lookup: longest-prefix match of the destination in rte_lpm, four
  * addresses per lookup (rte_lpm_lookupx4), then the adjacency decides the
  * next node. ECMP groups pick a path by a flow hash, so a flow stays on one.
- * Two passes: the destinations into an array (each tbl24 entry prefetched as
- * soon as its address is known), then lookups of four straight from it; four
- * results equal to the last rewrite next hop reuse its adjacency.
+ * Two passes: the destinations into an array, each tbl24 entry prefetched
+ * as soon as its address is known (with many routes tbl24 misses the cache
+ * on every lookup, and the entry has arrived by pass 2), then lookups of
+ * four straight from the array, so each destination is loaded once. Four
+ * results equal to the last rewrite next hop reuse its adjacency with one
+ * compare, without reading the adjacency table. No packet-data prefetch:
+ * finding the address costs more than the miss.
  *
- * Reads: data at the IPv4 header. Writes: vn_meta.adj, hash; icmp_type/code
- * for unreachable. Next: ip4-rewrite, ip4-local, ip4-arp, ip4-icmp-error, drop.
- * Errors: no route (counted, answered by ICMP), blackhole route.
- * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
- * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 3.8 / 3.8 / 8.2;
- * 5.1 / 5.1 / 8.1 while pass 1 also prefetched packet data eight ahead;
- * 6.1 / 6.1 / 9.2 before four equal results reused the last adjacency, and
- * 8.0 / 8.1 / 10.8 with one pass that loaded each destination twice
- * (17 with 1M routes before any tbl24 prefetch).
+ * Reads: the IPv4 header at data offset 0 (destination; the 5-tuple for
+ * ECMP).
+ * Writes: vn_meta.adj; hash (ECMP); icmp_type/icmp_code for unreachable;
+ * drops: vn_buf.error.
+ * Nexts: error-drop (0), ip4-rewrite, ip4-local, ip4-arp, ip4-icmp-error.
+ * Errors: counter: no route (the packet goes on to ip4-icmp-error, which
+ * answers); drop reason: dropped by a drop route.
  */
 #include <rte_hash_crc.h>
 #include <rte_ip.h>
@@ -116,8 +118,8 @@ dst_of(struct rte_mbuf *m)
 
 /* The last plain rewrite adjacency seen and its LPM next hop: a vector mostly
  * goes one way, so four equal results are recognised with one compare and
- * take it without touching the adjacency table (four scalar compares measured
- * 5.8 clocks/packet against 4.9). Valid for one call (RCU). */
+ * take it without touching the adjacency table (one SSE compare: four scalar
+ * compares measured slower). Valid for one call (RCU). */
 struct lookup_last {
 	__m128i nh4; /* the next hop in all four lanes; ~0 (no LPM value) at first */
 	const struct vn_adj *adj;

@@ -1,12 +1,19 @@
 /*
  * port-rx: input node. Polls the RX queues this thread owns, a full vector
- * per burst, stamps the receive interface, and hands the vector on whole.
+ * per burst, stamps the receive interface, and hands each burst on whole
+ * (vn_input_move: an array swap). A burst comes from one interface, so it
+ * states the frame's interface and decides the device-input feature arc
+ * once per burst. The queues polled first rotate, so none always waits, and
+ * one call stops while the next node's queue still has room for a vector.
  *
- * Writes: vn_meta.rx_if, flags, trace_id; the frame's interface (frame_if).
- * Next: ethernet-input, or the first enabled device-input feature.
- * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
- * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 22.4 / 28.3 / 38.6,
- * nearly all of it net_pcap's RX burst (a copy per frame), which the floor pays too.
+ * Reads: this thread's RX queues (node->ctx); the device-input features of
+ * the burst's interface.
+ * Writes: vn_meta.rx_if, flags (0), feature_arc (device-input features);
+ * vn_buf.trace_id (0, then marks, vn_trace_input); the interface's RX
+ * counters; the frame's interface (the burst's).
+ * Nexts: error-drop (0), ethernet-input, or the first enabled device-input
+ * feature.
+ * Errors: none.
  */
 #include <rte_ethdev.h>
 #include <rte_malloc.h>

@@ -1,14 +1,17 @@
 /*
- * port-tx: sends runs of packets for the same interface with one TX burst on
- * this thread's queue. What the device refuses is counted and freed.
+ * port-tx: sends runs of packets for the same interface with one TX burst
+ * on this thread's queue. When the frame states its interface nothing but
+ * the byte count is per packet. What the device refuses after one retry (a
+ * ring that was momentarily full often has room a moment later) is counted
+ * and freed here.
  *
- * Reads: the frame's interface, or vn_meta.tx_if per packet.
- * Next: none (error-drop for interfaces without a device).
- * Errors: TX queue full, no device.
- * Measured (make bench, 2026-11-24, one worker, hugepages, 64-byte frames;
- * clocks/packet for ip4-1flow / ip4-10kflows / ip4-1Mroutes): 10.3 / 10.7 / 10.3,
- * mostly net_null's TX (it frees each mbuf), which the floor pays too; 12.1-12.5
- * with DPDK as shared libraries (each free's lcore id read via __tls_get_addr).
+ * Reads: the frame's interface (vn_frame_if), or vn_meta.tx_if per packet;
+ * pkt_len.
+ * Writes: the interface's TX counters; nothing in the packets.
+ * Nexts: error-drop (0) only, unused: every packet goes to the device or is
+ * freed here.
+ * Errors: counters of packets freed here: device TX queue full, interface
+ * has no device.
  */
 #include <rte_ethdev.h>
 #include <vecnet/net/interface.h>

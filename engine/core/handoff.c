@@ -1,6 +1,20 @@
 /*
- * Handoff between forwarding threads (see include/vecnet/handoff.h). Rings
- * are SP/SC: exactly one thread writes ring[q][src][dst] and one reads it.
+ * Handoff between forwarding threads (see include/vecnet/handoff.h), and
+ * its node, handoff-input: an input node that drains every ring addressed
+ * to this thread and hands each ring's packets on whole to the queue's
+ * target node. Rings are SP/SC: exactly one thread writes ring[q][src][dst]
+ * and one reads it, so neither side locks. vn_handoff_send, called by a
+ * node on the sending thread, sends packets for that thread straight to the
+ * target and drops what a full ring or a thread that does not exist
+ * refuses, under handoff-input's reasons.
+ *
+ * Reads: the rings addressed to this thread; nothing in the packets.
+ * Writes: nothing in the packets it hands on; vn_buf.error of those
+ * vn_handoff_send drops.
+ * Nexts: error-drop (0), then one arc per queue, to its target
+ * (vn_handoff_register).
+ * Errors: drop reasons: handoff ring full, handoff to a thread that does not
+ * exist.
  */
 #define VN_LOG_MOD "handoff"
 #include <errno.h>
@@ -161,9 +175,7 @@ handoff_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unu
 			n = rte_ring_sc_dequeue_burst(r, (void **)node->objs, VN_FRAME_SIZE, NULL);
 			if (n == 0)
 				continue;
-			node->n_objs = n;
-			vn_enqueue(g, node, queues[q].next, node->objs, n);
-			node->n_objs = 0;
+			vn_input_move(g, node, queues[q].next, n, VN_SCALAR_MIXED);
 			total += n;
 		}
 	return total;

@@ -2,28 +2,30 @@
  * acl-plugin-in-ip4 (ip4-unicast arc, keyed on the RX interface) and
  * acl-plugin-out-ip4 (ip4-output arc, keyed on the TX interface): the
  * interface's applied list decides, first match wins, and a packet no rule
- * matches is dropped ("acl implicit deny").
- *
- * Per vector: (1) a classifier key per packet (struct acl_key: protocol,
- * addresses, ports or ICMP type/code, TCP flags) into this thread's scratch;
- * (2) for each run of packets on one interface: one acquire load of the
- * list, a bulk lookup in the shared session table when a list on the
- * interface has a permit+reflect rule (hits pass, whichever thread made
- * the session), one rte_acl_classify over the misses, then the verdicts;
- * (3) a few of this thread's expired sessions deleted; (4) one enqueue. No
- * locks, no allocation per packet: counters are this thread's own, except a
- * hit on another thread's session (an atomic add on it) and a new session
- * (rte_hash's writer lock, once per flow).
+ * matches is dropped ("acl implicit deny"). Per vector: (1) a classifier key
+ * per packet (struct acl_key: protocol, addresses, ports or ICMP type/code,
+ * TCP flags) into this thread's scratch; (2) for each run of packets on one
+ * interface: one acquire load of the list, a bulk lookup in the shared
+ * session table when a list on the interface has a permit+reflect rule
+ * (hits pass, whichever thread made the session), one rte_acl_classify over
+ * the misses, then the verdicts; (3) a few of this thread's expired
+ * sessions deleted; (4) one enqueue. No locks, no allocation per packet:
+ * counters are this thread's own, except a hit on another thread's session
+ * (an atomic add on it) and a new session (rte_hash's writer lock, once per
+ * flow). Permits and session hits are counted per interface and direction
+ * (`show acl-plugin interface`), not as node counters: `show errors` stays a
+ * list of drops and rare events.
  *
  * Reads: the IPv4 header (input: at data offset 0; output: after the 14-byte
- * rewrite), the L4 header's first 14 bytes when present, vn_meta rx_if/tx_if.
- * Writes: vn_meta.error on drops, feature_arc. Next: error-drop, then the
- * arc's later features and end (added at graph build).
- * Errors: "acl deny" and "acl implicit deny" (drop reasons); counters
- * "acl session created", "acl session table full". Permits and session hits
- * are counted per interface and direction (`show acl-plugin interface`),
- * not here: `show errors` stays a list of drops and rare events.
- * Cycles/packet: see docs/acl.md.
+ * rewrite), the L4 header's first 14 bytes when present; vn_meta.rx_if
+ * (input) or tx_if (output).
+ * Writes: vn_meta.feature_arc (vn_feature_next); the shared session table
+ * (permit+reflect); this thread's rule and interface counters; drops:
+ * vn_buf.error.
+ * Nexts: error-drop (0), then the arc's later features and its end (added at
+ * graph build).
+ * Errors: drop reasons "acl deny" and "acl implicit deny"; counters "acl
+ * session created", "acl session table full".
  */
 #include <errno.h>
 #include <rte_cycles.h>
@@ -151,7 +153,7 @@ static inline void
 acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t if_index,
 	struct rte_mbuf **pkts, struct acl_key *keys, struct acl_sess_key *skeys, uint8_t *sides,
 	uint16_t *nexts, uint16_t n, uint64_t now, const struct acl_timeouts *tmo, uint32_t l3off,
-	uint32_t *cnt)
+	uint32_t *counts)
 {
 	const struct acl_list_fp *fp = acl_fp_get(dir, if_index);
 	struct acl_sess_table *st = NULL;
@@ -264,9 +266,9 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 			else
 				acl_add(&w->n_full, 1);
 			if (rc == 0)
-				cnt[ACL_ERR_SESSION_NEW]++;
+				counts[ACL_ERR_SESSION_NEW]++;
 			else if (rc < 0)
-				cnt[ACL_ERR_SESSION_FULL]++;
+				counts[ACL_ERR_SESSION_FULL]++;
 		}
 	}
 	acl_count_rule(last, t, run_pkts, run_bytes);
@@ -291,7 +293,7 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 	struct acl_worker *w = node->ctx;
 	uint32_t l3off = dir == ACL_DIR_OUT ? RTE_ETHER_HDR_LEN : 0;
 	uint16_t nexts[VN_FRAME_SIZE];
-	uint32_t cnt[ACL_N_ERR] = {0};
+	uint32_t counts[ACL_N_ERR] = {0};
 	uint64_t now = rte_rdtsc();
 	struct acl_timeouts tmo;
 	struct acl_sess_table *st;
@@ -319,7 +321,7 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 			j++;
 		if (ifx < VN_IF_MAX)
 			acl_run(w, node, dir, ifx, pkts + i, w->keys + i, w->skeys + i,
-				w->sides + i, nexts + i, j - i, now, &tmo, l3off, cnt);
+				w->sides + i, nexts + i, j - i, now, &tmo, l3off, counts);
 		else
 			for (uint16_t k = i; k < j; k++)
 				nexts[k] = vn_feature_next(node, pkts[k]);
@@ -329,8 +331,7 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 	st = __atomic_load_n(&acl_sess, __ATOMIC_ACQUIRE);
 	if (st && acl_worker_owned(w))
 		acl_session_sweep(w, st, now, &tmo, ACL_SWEEP_PER_VECTOR);
-	vn_node_count_error(node, ACL_ERR_SESSION_NEW, cnt[ACL_ERR_SESSION_NEW]);
-	vn_node_count_error(node, ACL_ERR_SESSION_FULL, cnt[ACL_ERR_SESSION_FULL]);
+	vn_node_count_errors(node, counts, ACL_ERR_SESSION_NEW, ACL_N_ERR - ACL_ERR_SESSION_NEW);
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
 	return n;
 }

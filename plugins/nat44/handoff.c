@@ -2,9 +2,10 @@
  * nat44-in2out-handoff and nat44-out2in-handoff: with several forwarding
  * threads, sessions are per worker, so both directions of a session must be
  * processed by the worker that owns it. These features run first on inside
- * and outside interfaces (nat44.c enables them instead of the translation
- * nodes when there is more than one forwarding thread) and hand each packet
- * over through the engine's handoff rings (include/vecnet/handoff.h):
+ * and outside interfaces and hand each packet over through the engine's
+ * handoff rings (include/vecnet/handoff.h). nat44.c enables them instead of
+ * the translation nodes only when there is more than one forwarding thread,
+ * so with one they cost nothing. The owner:
  *
  *   in2out: owner = hash(inside source address)          (all of a host's flows)
  *   out2in: static mapping of the destination -> hash(its local address)
@@ -13,11 +14,16 @@
  *
  * The in2out worker allocates outside ports only from its own range
  * (port_alloc.c), so replies find it. Packets for the calling worker go
- * straight to the target node. Reads: IPv4 header. Next: handoff-input's
- * arcs (nothing of its own but error-drop).
- * Cost: with one forwarding thread these features are never enabled (nat44.c
- * enables the translation nodes directly), so they cost nothing: nat44-16k's
- * `show runtime` has no handoff node. With several threads: not measured.
+ * straight to the target node.
+ *
+ * Reads: the IPv4 header at data offset 0 and the L4 header (out2in: an
+ * ICMP error's quoted packet too); out2in: the static mappings.
+ * Writes: nothing in the packets.
+ * Nexts: error-drop (0) only: vn_handoff_send hands the packets on through
+ * handoff-input's arcs (to nat44-in2out, nat44-out2in), here or on the
+ * owner's thread.
+ * Errors: none of their own: a full ring is dropped under handoff-input's
+ * reasons.
  */
 #include <vecnet/handoff.h>
 

@@ -2,14 +2,16 @@
  * nat44-in2out: translates packets from the inside on their way out, a
  * feature on the ip4-unicast arc of inside interfaces (between ip4-input and
  * ip4-lookup). With several forwarding threads nat44-in2out-handoff runs
- * first and hands each packet to the worker owning its inside address.
- *
- * The vector is handled by the template the two directions share
- * (xlate_node.h, with o2i false): chunks of 64 looked up in the worker's
- * in2out index, the fast path rewriting the source address and port to the
- * session's outside pair. What is this node's own is below: its slow path
- * (packets without a session), its error and next tables, its registration.
- * The slow path:
+ * first and hands each packet to the worker owning its inside address. The
+ * vector is handled by the template the two directions share (xlate_node.h,
+ * with o2i false): chunks of 64 looked up in the worker's in2out index, the
+ * fast path rewriting the source address and port to the session's outside
+ * pair. The index is our own, not rte_hash (a hit reads one bucket line and
+ * the session line), and keys are built and compared in the 8-byte words
+ * they are loaded as, so no load waits on a failed store forward
+ * (node_common.h, nat44_session_has_key; docs/nat44.md tells how it got
+ * there). What is this node's own is below: its slow path (packets without
+ * a session), its error and next tables, its registration. The slow path:
  *   - ICMP errors: the session of the quoted packet; outer source, quoted
  *     destination and every checksum rewritten;
  *   - traffic to the router itself, or not routed out of an outside
@@ -19,20 +21,20 @@
  *   - traffic to one of our outside addresses (hairpinning) is translated
  *     here, then sent to nat44-out2in(-handoff) for its destination.
  *
- * Reads: IPv4 header at data offset 0 (validated by ip4-input), rx_if.
- * Writes: the packet; vn_meta.feature_arc (vn_feature_next); error on drops.
- * Next: error-drop, nat44-out2in, nat44-out2in-handoff, then the arc's later
- * features and ip4-lookup (added at graph build). When every packet takes the
- * same arc the whole vector moves (vn_enqueue).
- * Errors: see in2out_errors.
- *
- * Cost (nat44-16k, 16,384 UDP flows all hitting, one worker, table sized for
- * 1M sessions; make bench): 30.6 clocks/packet, from 57-59 with rte_hash.
- * Most of the gain was not the index: the key was built with narrow stores
- * and hashed with 8-byte loads, and the session's key compared the same way,
- * so every packet waited twice on a failed store forward (~16 clocks each;
- * node_common.h, nat44_session_has_key). callgrind (perf/callgrind.sh):
- * ~213 instructions/packet, from 289 with rte_hash.
+ * Reads: the IPv4 header at data offset 0 (validated by ip4-input) and the
+ * L4 header; vn_meta.rx_if; the pool, static mappings and the FIB (where the
+ * destination is routed).
+ * Writes: the packet (source address and port, checksums); sessions (new
+ * ones, TCP state, counters); vn_meta.feature_arc (vn_feature_next); drops:
+ * vn_buf.error.
+ * Nexts: error-drop (0), nat44-out2in, nat44-out2in-handoff (hairpinned
+ * packets), then the arc's later features and ip4-lookup (added at graph
+ * build). When every packet takes the same arc the whole vector moves.
+ * Errors: drop reasons for the flows it cannot translate (session table
+ * full, no pool address, no free outside port, fragment, protocol or ICMP
+ * type not translated, truncated L4 header, ICMP error or echo reply without
+ * a session, session key in use); counters: sessions created, packets passed
+ * untranslated, packets hairpinned, ICMP errors translated.
  */
 #define VN_LOG_MOD "nat44"
 #include "xlate_node.h"
@@ -57,6 +59,8 @@ enum {
 	I2O_CNT_ICMP_ERROR,
 	I2O_N_ERR,
 };
+
+_Static_assert(I2O_N_ERR <= NAT44_NODE_ERR_MAX, "nat44_node_ctx.counts too small");
 
 static const char *const in2out_errors[] = {
 	[I2O_ERR_TABLE_FULL] = "session table full (new flow dropped)",
@@ -171,6 +175,7 @@ static const struct nat44_node_dir i2o_dir = {
 	.cnt_passed = I2O_CNT_PASSED,
 	.cnt_hairpin = I2O_CNT_HAIRPIN,
 	.cnt_icmp_error = I2O_CNT_ICMP_ERROR,
+	.n_errors = I2O_N_ERR,
 	.next_hairpin = I2O_NEXT_OUT2IN,
 	.next_hairpin_handoff = I2O_NEXT_OUT2IN_HANDOFF,
 };

@@ -270,7 +270,7 @@ nat44_session_o2i_key(const struct nat44_session *s, struct nat44_key *k)
 }
 /* The session's key of one direction is k. Field by field: building the
  * session's key in memory and comparing 8-byte words made each load wait on
- * a failed store forward (+16 clocks/packet in nat44-in2out). */
+ * a failed store forward. */
 static inline bool
 nat44_session_has_key(const struct nat44_session *s, bool o2i, const struct nat44_key *k)
 {

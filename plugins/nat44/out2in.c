@@ -4,14 +4,13 @@
  * also receives hairpinned packets from nat44-in2out. With several
  * forwarding threads nat44-out2in-handoff runs first and hands each packet to
  * the worker owning its session (by outside port, or by the local address of
- * a static mapping).
- *
- * Fast path: session found in the worker's out2in table by the packet's
- * 5-tuple (endpoint-dependent: the remote must match too); destination
- * address and port rewritten to the session's inside pair with incremental
- * checksums. The vector is handled by the template the two directions share
- * (xlate_node.h, with o2i true); what is this node's own is below: its slow
- * path (packets without a session), its error and next tables, its
+ * a static mapping). Fast path: session found in the worker's out2in table by
+ * the packet's 5-tuple (endpoint-dependent: the remote must match too);
+ * destination address and port rewritten to the session's inside pair with
+ * incremental checksums: nat44-in2out's code with the other side of the
+ * packet rewritten. The vector is handled by the template the two directions
+ * share (xlate_node.h, with o2i true); what is this node's own is below: its
+ * slow path (packets without a session), its error and next tables, its
  * registration. Slow path:
  *   - ICMP errors quoting a packet we translated: outer destination, quoted
  *     source and every checksum rewritten;
@@ -20,12 +19,18 @@
  *   - anything else addressed to one of our outside addresses is dropped
  *     ("no session"); other traffic (to the router, transit) passes.
  *
- * Reads: IPv4 header at offset 0 (validated by ip4-input), rx_if.
- * Writes: the packet; vn_meta.feature_arc; error on drops.
- * Next: error-drop, then the arc's later features and ip4-lookup.
- * Errors: see out2in_errors.
- * Cost: not measured; no bench scenario sends from the outside yet (the fast
- * path is the same code as nat44-in2out's with the destination rewritten).
+ * Reads: the IPv4 header at data offset 0 (validated by ip4-input) and the
+ * L4 header; vn_meta.rx_if; the pool, static mappings and the FIB (traffic
+ * to the router itself).
+ * Writes: the packet (destination address and port, checksums); sessions
+ * (new ones for static mappings, TCP state, counters); vn_meta.feature_arc;
+ * drops: vn_buf.error.
+ * Nexts: error-drop (0), then the arc's later features and ip4-lookup (added
+ * at graph build).
+ * Errors: drop reasons (no session for an outside address, session table
+ * full, fragment, protocol not translated, truncated L4 header, ICMP error
+ * without a session, session key in use); counters: sessions created (static
+ * mappings), packets passed untranslated, ICMP errors translated.
  */
 #define VN_LOG_MOD "nat44"
 #include "xlate_node.h"
@@ -46,6 +51,8 @@ enum {
 	O2I_CNT_ICMP_ERROR,
 	O2I_N_ERR,
 };
+
+_Static_assert(O2I_N_ERR <= NAT44_NODE_ERR_MAX, "nat44_node_ctx.counts too small");
 
 static const char *const out2in_errors[] = {
 	[O2I_ERR_NO_SESSION] = "no session for an outside address",
@@ -150,6 +157,7 @@ static const struct nat44_node_dir o2i_dir = {
 	.cnt_created = O2I_CNT_CREATED,
 	.cnt_passed = O2I_CNT_PASSED,
 	.cnt_icmp_error = O2I_CNT_ICMP_ERROR,
+	.n_errors = O2I_N_ERR,
 };
 
 static uint16_t

@@ -6,13 +6,12 @@
  * primary bucket line, often the secondary one (its bulk lookup prefetches
  * both), and the key-store line, and only then our session line. Here the
  * session holds its keys, so a hit reads one bucket line and the session
- * line it needed anyway. Session creation went from 674 to ~210 cycles.
+ * line it needed anyway. Session creation got cheaper too (docs/nat44.md).
  *
  * Why it grows (linear hashing): buckets in use are a prefix of the array,
  * about 4 sessions per bucket, so 16,384 sessions use 256 KB of buckets
  * whatever the configured maximum. Spread over the 16 MB a 1M-session table
- * needs, the same lookups cost nat44-in2out 33.7 clocks/packet instead of
- * 30.6 (make bench, nat44-16k, one run each): as many lines, more pages.
+ * needs, the same lookups measured slower: as many lines, more pages.
  * Growing splits one bucket at a time (Litwin's linear hashing), never
  * rehashing the table, so no insert stalls a worker.
  *

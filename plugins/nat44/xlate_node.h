@@ -8,7 +8,6 @@
  * stays in the node's file: its slow path (a packet the chunk lookup found
  * no session for), its error and next tables, its registration. The
  * template gets what it needs of them through a struct nat44_node_dir.
- *
  * Every function here that takes o2i is __rte_always_inline, not just
  * inline: a plain inline is a hint the compiler may decline for a function
  * called from several places (GCC kept nat44_node_fast out of line), and
@@ -27,6 +26,18 @@
  * usual (ICMP echo, IP options) through nat44_xlate, misses through the
  * direction's slow path. When every packet takes the same arc the whole
  * vector moves (vn_enqueue).
+ *
+ * Reads: in both nodes, the IPv4 header at data offset 0 (validated by
+ * ip4-input) and the L4 header, an ICMP error's quoted packet; vn_meta.rx_if
+ * (the arc's next feature); the worker's index and sessions.
+ * Writes: the packet (address, port, checksums); the session (TCP state,
+ * last seen, packets, bytes); vn_meta.feature_arc; drops: vn_buf.error.
+ * Nexts: error-drop (0), the node's own arcs (nat44_node_dir), then the
+ * arc's later features and ip4-lookup (added at graph build).
+ * Errors: the node's drop reasons (its file names them); its counters
+ * (sessions created, packets passed untranslated, packets hairpinned, ICMP
+ * errors translated) counted per vector in nat44_node_ctx.counts and added
+ * once.
  */
 #ifndef VN_NAT44_XLATE_NODE_H
 #define VN_NAT44_XLATE_NODE_H
@@ -37,13 +48,19 @@
 #include "node_common.h"
 #include "tcp_state.h"
 
-/* One vector's state: the time, the arc cache, and counts added to the
- * node's counters once, at the end of the vector. */
+#define NAT44_NODE_ERR_MAX 16 /* at least either node's number of errors */
+
+struct nat44_node_dir;
+
+/* One vector's state: the time, the arc cache, and the node's counters,
+ * indexed by its error enum (d says where each is) and added to the node
+ * once, at the end of the vector. */
 struct nat44_node_ctx {
 	uint32_t now;
 	struct nat44_next_cache nc;
 	uint16_t hairpin_next; /* in2out: the arc to nat44-out2in or its handoff */
-	uint64_t created, passed, hairpin, icmp_err;
+	const struct nat44_node_dir *d;
+	uint32_t counts[NAT44_NODE_ERR_MAX];
 };
 
 /* A direction's slow path: a packet without a session in the chunk lookup. */
@@ -57,12 +74,13 @@ typedef void nat44_chunk_fn(struct vn_node *node, struct nat44_worker *w, struct
 
 /* What a node's file hands the template besides the direction: its
  * out-of-line chunk function (see nat44_node_chunk_mixed), the indices of
- * its counters in its error names, and (in2out only) its arcs for
- * hairpinned packets. out2in has no hairpin counter or arcs: those fields
- * are read only when !o2i. */
+ * its counters in its error enum (they close it, from cnt_created to
+ * n_errors), and (in2out only) its arcs for hairpinned packets. out2in has
+ * no hairpin counter or arcs: those fields are read only when !o2i. */
 struct nat44_node_dir {
 	nat44_chunk_fn *chunk_mixed;
 	uint16_t cnt_created, cnt_passed, cnt_hairpin, cnt_icmp_error;
+	uint16_t n_errors;
 	uint16_t next_hairpin, next_hairpin_handoff;
 };
 
@@ -104,7 +122,7 @@ nat44_node_next(struct vn_node *node, const struct nat44_session *s, struct rte_
 		struct nat44_node_ctx *c, bool o2i)
 {
 	if (!o2i && unlikely(s->flags & NAT44_S_HAIRPIN)) {
-		c->hairpin++;
+		c->counts[c->d->cnt_hairpin]++;
 		return c->hairpin_next;
 	}
 	return nat44_feature_next(node, m, &c->nc);
@@ -153,7 +171,7 @@ nat44_node_drop(struct vn_node *node, struct rte_mbuf *m, uint16_t err)
 static inline uint16_t
 nat44_node_pass(struct vn_node *node, struct rte_mbuf *m, struct nat44_node_ctx *c)
 {
-	c->passed++;
+	c->counts[c->d->cnt_passed]++;
 	return nat44_feature_next(node, m, &c->nc);
 }
 
@@ -177,7 +195,7 @@ nat44_node_create(struct vn_node *node, struct nat44_worker *w, struct rte_mbuf 
 	if (idx < 0)
 		return nat44_node_full(node, w, m, err_full);
 	nat44_count(&w->create_cycles, rte_rdtsc() - t0);
-	c->created++;
+	c->counts[c->d->cnt_created]++;
 	return nat44_node_fast(node, &w->sess[idx], m, c, o2i);
 }
 
@@ -207,7 +225,7 @@ nat44_node_icmp_error(struct vn_node *node, struct nat44_worker *w, struct rte_m
 	s = &w->sess[idx];
 	nat44_xlate_icmp_error(ip, in, in_l4len, o2i, nat44_node_new_addr(s, o2i),
 			       nat44_node_new_addr(s, o2i), nat44_node_new_port(s, o2i));
-	c->icmp_err++;
+	c->counts[c->d->cnt_icmp_error]++;
 	if (!o2i && (s->flags & NAT44_S_HAIRPIN))
 		return c->hairpin_next;
 	return nat44_feature_next(node, m, &c->nc);
@@ -244,7 +262,7 @@ nat44_xlate_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbu
 	struct nat44_worker *w = nat44_worker_self(g);
 	uint16_t nexts[VN_FRAME_SIZE];
 	struct nat44_chunk ck;
-	struct nat44_node_ctx c = {.nc = {.rx_if = UINT16_MAX}};
+	struct nat44_node_ctx c = {.nc = {.rx_if = UINT16_MAX}, .d = d};
 	uint16_t diff = 0; /* bits where some packet's next differs from nexts[0] */
 	bool is_mixed = false;
 
@@ -294,14 +312,7 @@ nat44_xlate_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbu
 		vn_enqueue(g, node, nexts[0], pkts, n);
 	else
 		vn_enqueue_nexts(g, node, pkts, nexts, n);
-	if (c.created)
-		vn_node_count_error(node, d->cnt_created, c.created);
-	if (c.passed)
-		vn_node_count_error(node, d->cnt_passed, c.passed);
-	if (!o2i && c.hairpin)
-		vn_node_count_error(node, d->cnt_hairpin, c.hairpin);
-	if (c.icmp_err)
-		vn_node_count_error(node, d->cnt_icmp_error, c.icmp_err);
+	vn_node_count_errors(node, c.counts, d->cnt_created, d->n_errors - d->cnt_created);
 	return n;
 }
 

@@ -4,20 +4,19 @@
  * counts, per receiving interface, the packets it saw and dropped. It runs
  * only on the interfaces where it is enabled:
  *   set interface feature lan0 sample-filter arc ip4-unicast
+ * It is the template of docs/nodes.md: a _one() per packet into nexts[],
+ * the node's counter once per vector, one enqueue. No packet prefetch:
+ * ip4-input has just read the same header.
  *
  * Reads: the IPv4 header at data offset 0 (ip4-input has validated it),
- * vn_meta.rx_if. Writes: vn_meta.error on dropped packets (via vn_drop_reason);
- * vn_meta.feature_arc (via vn_feature_next).
- * Next nodes: error-drop (0), then the next enabled feature of the arc or
+ * vn_meta.rx_if; sample_drop_protocol, once per vector.
+ * Writes: vn_meta.feature_arc (vn_feature_next); this thread's
+ * per-interface counters (node->ctx); drops: vn_buf.error (vn_drop_reason).
+ * Nexts: error-drop (0), then the next enabled feature of the arc or
  * ip4-lookup: those arcs are added by the engine at graph build, and
  * vn_feature_next() picks the right one per packet.
- * Errors: "protocol dropped by configuration" (a drop reason) and "packets
- * inspected" (a counter, added once per vector).
- * Trace: `trace add port-rx N` records each marked packet as it enters the
- * node (the dispatcher does it, the node does nothing); sample_filter_trace()
- * formats the record at `show trace` time. A dropped packet's next record is
- * error-drop's, with the reason.
- * Cycles/packet: not measured (a load and a compare; the counters dominate).
+ * Errors: drop reason "protocol dropped by configuration"; counter "packets
+ * inspected", added once per vector.
  */
 #include <rte_ip.h>
 #include <rte_malloc.h>
@@ -88,31 +87,21 @@ sample_filter_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkt
 	uint32_t proto = __atomic_load_n(&sample_drop_protocol, __ATOMIC_RELAXED);
 	struct sample_ctx *ctx = node->ctx;
 	uint16_t nexts[VN_FRAME_SIZE];
-	uint16_t i = 0;
 
-	for (; i + 4 <= n; i += 4) {
-		if (i + 8 <= n) {
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
-		}
-		nexts[i] = sample_filter_one(node, ctx, proto, pkts[i]);
-		nexts[i + 1] = sample_filter_one(node, ctx, proto, pkts[i + 1]);
-		nexts[i + 2] = sample_filter_one(node, ctx, proto, pkts[i + 2]);
-		nexts[i + 3] = sample_filter_one(node, ctx, proto, pkts[i + 3]);
-	}
-	for (; i < n; i++)
+	for (uint16_t i = 0; i < n; i++)
 		nexts[i] = sample_filter_one(node, ctx, proto, pkts[i]);
 	vn_node_count_error(node, SAMPLE_ERR_INSPECTED, n);
 	vn_enqueue_nexts(g, node, pkts, nexts, n);
 	return n;
 }
 
-/* Formats one trace record: r->data holds the packet from its IPv4 header
- * as it entered the node, vn_trace_meta(r) its metadata. Runs on the main thread at
- * `show trace` time, so it may look things up (the interface name). Lines are
- * indented by two spaces; returns the length written. */
+/* Formats one trace record. The node does no tracing work: with `trace add
+ * port-rx N` the dispatcher records each marked packet as it enters the
+ * node, r->data holding the packet from its IPv4 header and vn_trace_meta(r)
+ * its metadata. This runs on the main thread at `show trace` time, so it may
+ * look things up (the interface name). Lines are indented by two spaces;
+ * returns the length written. A dropped packet's next record is error-drop's,
+ * with the reason. */
 static int
 sample_filter_trace(char *buf, size_t len, const struct vn_trace_rec *r,
 		    const struct vn_trace_rec *next)

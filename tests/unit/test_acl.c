@@ -687,6 +687,41 @@ test_detach_clear_paging(void)
 	cmd_ok("set acl-plugin session table max-entries 65536");
 }
 
+/* A full session table: new flows still pass, each counted once, as a
+ * session created or as "acl session table full". */
+static void
+test_session_table_full(void)
+{
+	uint32_t client = IP(10, 0, 1, 2), server = IP(10, 0, 2, 2);
+	uint64_t created0 = err_total(ACL_NODE_OUT, "acl session created");
+	uint64_t full0 = err_total(ACL_NODE_OUT, "acl session table full");
+	const uint32_t n_flows = 2 * ACL_SESSIONS_MIN;
+	struct rte_mbuf *pkts[VN_FRAME_SIZE];
+	uint64_t created, full;
+
+	cmd_ok("set acl-plugin session table max-entries 1024");
+	stateful_setup();
+	for (uint32_t f = 0; f < n_flows; f += VN_FRAME_SIZE) {
+		for (uint16_t i = 0; i < VN_FRAME_SIZE; i++) {
+			struct flow fl = udp(client, server, (uint16_t)(20000 + f + i), 53);
+
+			pkts[i] = mk(&fl, 0, RTE_ETHER_HDR_LEN);
+			vn_meta(pkts[i])->tx_if = 1;
+		}
+		vt_capture_reset(&out_cap);
+		vt_inject(g, ACL_NODE_OUT, pkts, VN_FRAME_SIZE);
+		CU_ASSERT_EQUAL(out_cap.n, VN_FRAME_SIZE); /* permitted, session or not */
+	}
+	vt_capture_reset(&out_cap);
+	created = err_total(ACL_NODE_OUT, "acl session created") - created0;
+	full = err_total(ACL_NODE_OUT, "acl session table full") - full0;
+	CU_ASSERT(created > 0 && created <= ACL_SESSIONS_MIN);
+	CU_ASSERT(full >= n_flows - ACL_SESSIONS_MIN);
+	CU_ASSERT_EQUAL(created + full, n_flows);
+	stateful_teardown();
+	cmd_ok("set acl-plugin session table max-entries 65536");
+}
+
 static int
 config_apply(const char *yaml)
 {
@@ -774,6 +809,8 @@ main(void)
 		{"tcp sessions: established vs transient (SYN, FIN, RST)", test_tcp_state},
 		{"detach deletes an ACL's sessions; clear; paging; table size",
 		 test_detach_clear_paging},
+		{"a full session table: new flows pass, counted as refused",
+		 test_session_table_full},
 		{"config section and Lua", test_config_and_lua},
 		CU_TEST_INFO_NULL,
 	};

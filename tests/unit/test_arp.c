@@ -503,6 +503,29 @@ test_glean(void)
 	CU_ASSERT_EQUAL(counter("ip4-arp", "arp requests sent"), 1);
 }
 
+/* The request's buffer comes from the pool with whatever its last packet
+ * left in the private area: none of it may survive, not even the core's
+ * part (a stale trace number would have it recorded under another packet's). */
+static void
+test_request_buffer_reset(void)
+{
+	struct rte_mbuf *m, *stale;
+
+	adj_init();
+	m = ip4_pkt(IP(10, 0, 1, 7), &glean_adj);
+	stale = rte_pktmbuf_alloc(vn_pktmbuf_pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(stale);
+	memset(vn_buf(stale), 0xa5, sizeof(struct vn_buf) + sizeof(struct vn_meta));
+	rte_pktmbuf_free(stale); /* back on top of this lcore's cache: the next alloc */
+	inject1("ip4-arp", m);
+
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	CU_ASSERT_PTR_EQUAL(tx_cap.pkts[0], stale);
+	assert_request(0, IP(10, 0, 1, 1), IP(10, 0, 1, 7));
+	CU_ASSERT_EQUAL(vn_buf(tx_cap.pkts[0])->trace_id, 0);
+	CU_ASSERT_EQUAL(vn_buf(tx_cap.pkts[0])->error, 0);
+}
+
 static void
 test_glean_source_selection(void)
 {
@@ -639,6 +662,7 @@ main(void)
 	static CU_TestInfo ip4_arp_tests[] = {
 		{"glean: request for the destination", test_glean},
 		{"glean: source on the target's subnet", test_glean_source_selection},
+		{"request: nothing of the buffer's last packet is left", test_request_buffer_reset},
 		{"incomplete: request for the next hop", test_incomplete},
 		{"one request per target per 100 ms", test_throttle},
 		{"many targets in one vector", test_many_targets},
