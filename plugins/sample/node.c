@@ -125,7 +125,7 @@ VN_NODE_REGISTER(sample_filter) = {
 	.name = "sample-filter",
 	.fn = sample_filter_fn,
 	/* Only error-drop here: the arc's later features and its end are added
-	 * at graph build (vn_feature_build). */
+	 * at graph build (the feature arcs' build hook, net/feature.c). */
 	.n_next = 1,
 	.n_errors = SAMPLE_N_ERR,
 	.error_names = sample_error_names,
