@@ -5,7 +5,7 @@
  * A handler consumes words with the vn_cli_arg_*() functions; each returns true
  * and advances on a match, or false and records what it would have accepted.
  * When nothing matches, `return vn_cli_unexpected(args);` reports e.g.
- *   unexpected 'foo' (word 4): expected one of: via, IPv4 address
+ *   unexpected 'foo' (word 4): expected one of: keyword 'max', number 1-100000
  */
 #ifndef VECNET_CLI_H
 #define VECNET_CLI_H
@@ -27,7 +27,7 @@ struct vn_cli_arg_type {
 };
 
 struct vn_cli_command {
-	const char *path; /* command words, e.g. "ip route add" */
+	const char *path; /* command words, e.g. "trace add" */
 	const char *syntax; /* shown in help, e.g. "PREFIX via ADDR [IF] | PREFIX via drop" */
 	const char *help; /* one line */
 	int (*fn)(struct vn_cli_out *out, struct vn_cli_args *args); /* 0 or -1 */
@@ -39,7 +39,7 @@ void vn_cli_register(struct vn_cli_command *cmd);
 void vn_cli_unregister(struct vn_cli_command *cmd);
 
 /* Register a command at load time (engine or plugin .so):
- *   VN_CLI_COMMAND(ip_route_add) = { .path = "ip route add", ... };  */
+ *   VN_CLI_COMMAND(trace_add) = { .path = "trace add", ... };  */
 #define VN_CLI_COMMAND(id) VN_REGISTRATION(vn_cli_command, id, vn_cli_register, vn_cli_unregister)
 
 /* Output. vn_cli_error() sets the error message and returns -1. */
