@@ -18,10 +18,13 @@
 #include <string.h>
 
 #include <vecnet/cli.h>
+
+#include "core/cli_priv.h"
 #include <vecnet/plugin.h>
 
 #define VN_CLI_EXPECT_MAX 16 /* distinct expectations remembered at one word */
 #define VN_CLI_EXPECT_LEN 48
+#define VN_CLI_DEPTH_MAX 16 /* words of a command path */
 #define VN_CLI_SHOW_MAX 40 /* characters of a user's word quoted in a message */
 #define VN_CLI_OUT_MIN 1024
 #define VN_CLI_OUT_KEEP (256 * 1024) /* reset() gives back buffers larger than this */
@@ -328,43 +331,95 @@ vn_cli_path_len(const char *path)
 	return n;
 }
 
-/* How many leading words of path equal the first of n words. */
-static size_t
-vn_cli_path_match(const char *path, const struct vn_cli_word *words, size_t n)
-{
-	size_t i;
+/*
+ * Resolving typed words against the command tree. Each typed word stands for
+ * the command word at its depth that it spells out exactly, or else for the
+ * one it is a unique prefix of (`sh int` = `show interface`, as vppctl, IOS
+ * and vtysh accept): an exact word always wins over a longer one it prefixes,
+ * and a prefix of two or more words is ambiguous. Resolution stops at the
+ * first word that is no command word: the arguments start there.
+ */
+struct vn_cli_res {
+	struct vn_cli_command *cmd; /* the longest complete command, or NULL */
+	size_t depth; /* words cmd's path takes */
+	size_t n; /* leading words resolved to command words */
+	const char *w[VN_CLI_DEPTH_MAX]; /* the command words they stand for */
+	size_t len[VN_CLI_DEPTH_MAX];
+	bool is_ambiguous; /* word n is a prefix of several command words */
+};
 
-	for (i = 0; i < n; i++) {
+/* Whether path's first d words are the resolved r->w[0..d). */
+static bool
+vn_cli_path_has(const char *path, const struct vn_cli_res *r, size_t d)
+{
+	for (size_t i = 0; i < d; i++) {
 		const char *w;
 		size_t len = vn_cli_path_word(path, i, &w);
 
-		if (len == 0 || strlen(words[i].text) != len || memcmp(w, words[i].text, len) != 0)
-			break;
+		if (len != r->len[i] || memcmp(w, r->w[i], len) != 0)
+			return false;
 	}
-	return i;
+	return true;
 }
 
-/* The command with the longest path that the leading words spell out. */
-static struct vn_cli_command *
-vn_cli_lookup(const struct vn_cli_word *words, size_t n, size_t *depth)
+/* Word d of c's path if c continues r's first d words and typed (tlen bytes)
+ * spells out its start; its length, 0 if not. */
+static size_t
+vn_cli_next_word(const struct vn_cli_command *c, const struct vn_cli_res *r, size_t d,
+		 const char *typed, size_t tlen, const char **w)
 {
-	struct vn_cli_command *best = NULL;
-	size_t best_len = 0;
+	/* First letters first: an `exec` of a million routes resolves every line,
+	 * and most commands differ there (a prefix has its word's first letter). */
+	if (d == 0 && c->path[0] != typed[0])
+		return 0;
+	size_t len = vn_cli_path_word(c->path, d, w);
 
-	for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next) {
-		/* First letters first: an `exec` of a million routes runs this per line,
-		 * and most commands differ there (parsing every path doubled its time). */
-		if (n == 0 || c->path[0] != words[0].text[0])
-			continue;
-		size_t len = vn_cli_path_len(c->path);
+	if (len < tlen || memcmp(*w, typed, tlen) != 0 || !vn_cli_path_has(c->path, r, d))
+		return 0;
+	return len;
+}
 
-		if (len > best_len && len <= n && vn_cli_path_match(c->path, words, len) == len) {
-			best = c;
-			best_len = len;
+static void
+vn_cli_resolve(const struct vn_cli_word *words, size_t n, struct vn_cli_res *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t d = 0; d < n && d < VN_CLI_DEPTH_MAX; d++) {
+		const char *typed = words[d].text, *pick = NULL, *w;
+		size_t tlen = strlen(typed), pick_len = 0;
+		bool is_exact = false, is_ambiguous = false;
+
+		if (tlen == 0)
+			break;
+		for (struct vn_cli_command *c = vn_cli_commands; c != NULL && !is_exact; c = c->next) {
+			size_t len = vn_cli_next_word(c, r, d, typed, tlen, &w);
+
+			if (len == 0)
+				continue;
+			if (len == tlen)
+				is_exact = true;
+			else if (pick != NULL && (pick_len != len || memcmp(pick, w, len) != 0))
+				is_ambiguous = true;
+			if (pick == NULL || is_exact) {
+				pick = w;
+				pick_len = len;
+			}
 		}
+		if (pick == NULL)
+			break; /* no command word: an argument */
+		if (!is_exact && is_ambiguous) {
+			r->is_ambiguous = true;
+			break;
+		}
+		r->w[d] = pick;
+		r->len[d] = pick_len;
+		r->n = d + 1;
+		for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next)
+			if (vn_cli_path_len(c->path) == d + 1 && vn_cli_path_has(c->path, r, d + 1)) {
+				r->cmd = c;
+				r->depth = d + 1;
+				break;
+			}
 	}
-	*depth = best_len;
-	return best;
 }
 
 /* --- sorted, distinct string lists ------------------------------------------- */
@@ -505,33 +560,107 @@ vn_cli_print_line(struct vn_cli_out *out, const struct vn_cli_word *words, size_
 			      vn_cli_show(words[i].text, show, sizeof(show)));
 }
 
+/* The distinct words at depth r->n that continue r's words and start with
+ * prefix (all of them for ""), sorted. */
+static void
+vn_cli_next_words(const struct vn_cli_res *r, const char *prefix, struct vn_cli_strs *l)
+{
+	size_t plen = strlen(prefix);
+
+	for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next) {
+		const char *w;
+		size_t len = plen ? vn_cli_next_word(c, r, r->n, prefix, plen, &w)
+				  : vn_cli_path_word(c->path, r->n, &w);
+
+		if (len != 0 && (plen || vn_cli_path_has(c->path, r, r->n)))
+			vn_cli_strs_add(l, w, len);
+	}
+	vn_cli_strs_sort(l);
+}
+
+/* Edit distance of a and b, bounded: anything above 3 is 4. */
+static unsigned
+vn_cli_distance(const char *a, const char *b, size_t blen)
+{
+	unsigned prev[VN_CLI_SHOW_MAX + 1], cur[VN_CLI_SHOW_MAX + 1];
+	size_t alen = strlen(a);
+
+	if (alen > VN_CLI_SHOW_MAX || blen > VN_CLI_SHOW_MAX)
+		return 4;
+	for (size_t j = 0; j <= blen; j++)
+		prev[j] = (unsigned)j;
+	for (size_t i = 1; i <= alen; i++) {
+		cur[0] = (unsigned)i;
+		for (size_t j = 1; j <= blen; j++) {
+			unsigned sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			cur[j] = VN_MIN(sub, VN_MIN(prev[j], cur[j - 1]) + 1);
+		}
+		memcpy(prev, cur, (blen + 1) * sizeof(prev[0]));
+	}
+	return VN_MIN(prev[blen], 4u);
+}
+
 /*
- * No command matches: name the deepest level the words reached and the command
- * words that would continue from there.
+ * No command matches: name the deepest level the words reached, the command
+ * words that would continue from there, and the nearest of them when the
+ * word was a typo of one (`did you mean 'show interface'?`).
  */
 static int
-vn_cli_unknown(const struct vn_cli_word *words, size_t n, struct vn_cli_out *out)
+vn_cli_unknown(const struct vn_cli_word *words, size_t n, const struct vn_cli_res *r,
+	       struct vn_cli_out *out)
 {
 	struct vn_cli_strs next = {0};
 	struct vn_cli_out *msg = vn_cli_out_new();
-	size_t depth = 0;
+	const char *near = NULL;
+	unsigned best = 3;
 	int rc;
 
 	if (msg == NULL)
 		return vn_cli_error(out, "out of memory");
-	for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next)
-		depth = VN_MAX(depth, vn_cli_path_match(c->path, words, n));
-	for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next) {
-		const char *w;
-		size_t len = vn_cli_path_word(c->path, depth, &w);
+	vn_cli_next_words(r, "", &next);
+	if (r->n < n) {
+		/* A typo costs one or two edits; a short word needs fewer to be one. */
+		size_t typed = strlen(words[r->n].text);
+		unsigned limit = typed <= 3 ? 1 : typed <= 6 ? 2 : 3;
 
-		if (len != 0 && vn_cli_path_match(c->path, words, depth) == depth)
-			vn_cli_strs_add(&next, w, len);
+		for (size_t i = 0; i < next.n; i++) {
+			unsigned d = vn_cli_distance(words[r->n].text, next.s[i], strlen(next.s[i]));
+			if (d <= limit && d < best + (near == NULL)) {
+				best = d;
+				near = next.s[i];
+			}
+		}
 	}
-	vn_cli_strs_sort(&next);
-	vn_cli_printf(msg, "%s command '", depth == n ? "incomplete" : "unknown");
+	vn_cli_printf(msg, "%s command '", r->n == n ? "incomplete" : "unknown");
 	vn_cli_print_line(msg, words, n);
 	vn_cli_printf(msg, "': expected one of: ");
+	vn_cli_strs_join(&next, msg);
+	if (near != NULL) {
+		vn_cli_printf(msg, "; did you mean '");
+		for (size_t i = 0; i < r->n; i++)
+			vn_cli_printf(msg, "%.*s ", (int)r->len[i], r->w[i]);
+		vn_cli_printf(msg, "%s'?", near);
+	}
+	rc = vn_cli_error(out, "%s", vn_cli_out_text(msg));
+	vn_cli_strs_free(&next);
+	vn_cli_out_free(msg);
+	return rc;
+}
+
+/* Word r->n is a prefix of several command words: name them. */
+static int
+vn_cli_ambiguous(const struct vn_cli_word *words, const struct vn_cli_res *r,
+		 struct vn_cli_out *out)
+{
+	struct vn_cli_strs next = {0};
+	struct vn_cli_out *msg = vn_cli_out_new();
+	char show[VN_CLI_SHOW_MAX + 1];
+	int rc;
+
+	if (msg == NULL)
+		return vn_cli_error(out, "out of memory");
+	vn_cli_next_words(r, words[r->n].text, &next);
+	vn_cli_printf(msg, "ambiguous '%s': ", vn_cli_show(words[r->n].text, show, sizeof(show)));
 	vn_cli_strs_join(&next, msg);
 	rc = vn_cli_error(out, "%s", vn_cli_out_text(msg));
 	vn_cli_strs_free(&next);
@@ -544,8 +673,7 @@ vn_cli_execute(const char *line, struct vn_cli_out *out)
 {
 	struct vn_cli_words ws;
 	struct vn_cli_args args;
-	struct vn_cli_command *cmd;
-	size_t depth;
+	struct vn_cli_res r;
 	int rc;
 
 	if (vn_cli_split(line != NULL ? line : "", &ws, out) < 0)
@@ -554,27 +682,57 @@ vn_cli_execute(const char *line, struct vn_cli_out *out)
 		rc = 0; /* blank line */
 		goto done;
 	}
-	cmd = vn_cli_lookup(ws.w, ws.n, &depth);
-	if (cmd == NULL) {
-		rc = vn_cli_unknown(ws.w, ws.n, out);
+	vn_cli_resolve(ws.w, ws.n, &r);
+	if (r.is_ambiguous && (r.cmd == NULL || r.depth == r.n)) {
+		rc = vn_cli_ambiguous(ws.w, &r, out);
+		goto done;
+	}
+	if (r.cmd == NULL) {
+		rc = vn_cli_unknown(ws.w, ws.n, &r, out);
 		goto done;
 	}
 	args = (struct vn_cli_args){
 		.out = out,
 		.words = ws.w,
 		.n_words = ws.n,
-		.cur = depth,
+		.cur = r.depth,
 	};
-	rc = cmd->fn(out, &args);
+	rc = r.cmd->fn(out, &args);
 	if (rc != 0) {
 		/* A failure always carries a message for the user. */
 		if (out->errmsg == NULL)
-			vn_cli_error(out, "%s: command failed", cmd->path);
+			vn_cli_error(out, "%s: command failed", r.cmd->path);
 		rc = -1;
 	}
 done:
 	vn_cli_words_free(&ws);
 	return rc;
+}
+
+struct vn_cli_command *
+vn_cli_command_for(const char *line, size_t *depth)
+{
+	struct vn_cli_out *err = vn_cli_out_new();
+	struct vn_cli_words ws;
+	struct vn_cli_res r;
+	int rc = err != NULL ? vn_cli_split(line, &ws, err) : -1;
+
+	vn_cli_out_free(err);
+	if (rc < 0)
+		return NULL;
+	vn_cli_resolve(ws.w, ws.n, &r);
+	vn_cli_words_free(&ws);
+	if (r.is_ambiguous && (r.cmd == NULL || r.depth == r.n))
+		return NULL;
+	if (depth != NULL)
+		*depth = r.depth;
+	return r.cmd;
+}
+
+struct vn_cli_command *
+vn_cli_command_first(void)
+{
+	return vn_cli_commands;
 }
 
 /* --- typed arguments ---------------------------------------------------------- */
@@ -783,8 +941,9 @@ vn_cli_complete(const char *line, char ***cands, size_t *n)
 	struct vn_cli_words ws;
 	struct vn_cli_out *err;
 	struct vn_cli_command *best;
+	struct vn_cli_res r;
 	const char *partial;
-	size_t plen, depth;
+	size_t plen;
 	char *head;
 	int rc = 0;
 
@@ -805,15 +964,18 @@ vn_cli_complete(const char *line, char ***cands, size_t *n)
 	/* Inside an open quote there is nothing to offer. */
 	if (vn_cli_split(head, &ws, err) < 0)
 		goto done;
-	for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next) {
-		const char *w;
-		size_t len = vn_cli_path_word(c->path, ws.n, &w);
+	/* The typed words may be prefixes: the command words they stand for
+	 * decide what may follow (`sh int<TAB>` offers interface names). */
+	vn_cli_resolve(ws.w, ws.n, &r);
+	if (r.n == ws.n && !r.is_ambiguous) {
+		struct vn_cli_strs next = {0};
 
-		if (len > 0 && len >= plen && memcmp(w, partial, plen) == 0 &&
-		    vn_cli_path_match(c->path, ws.w, ws.n) == ws.n)
-			vn_cli_strs_add(&l, w, len);
+		vn_cli_next_words(&r, partial, &next);
+		for (size_t i = 0; i < next.n; i++)
+			vn_cli_strs_add(&l, next.s[i], strlen(next.s[i]));
+		vn_cli_strs_free(&next);
 	}
-	best = vn_cli_lookup(ws.w, ws.n, &depth);
+	best = r.is_ambiguous && r.depth == r.n ? NULL : r.cmd;
 	if (best != NULL && best->complete != NULL && best->complete->name_at != NULL) {
 		const char *name;
 
@@ -879,7 +1041,8 @@ vn_cli_help(const char *line, struct vn_cli_out *out)
 	struct vn_cli_command **cmds = NULL;
 	struct vn_cli_command *best;
 	struct vn_cli_words ws;
-	size_t n_cmds = 0, n_all = 0, depth;
+	struct vn_cli_res r;
+	size_t n_cmds = 0, n_all = 0;
 	int rc = 0;
 
 	if (vn_cli_split(line != NULL ? line : "", &ws, out) < 0)
@@ -891,30 +1054,27 @@ vn_cli_help(const char *line, struct vn_cli_out *out)
 		rc = vn_cli_error(out, "out of memory");
 		goto done;
 	}
-	best = vn_cli_lookup(ws.w, ws.n, &depth);
-	if (best != NULL && depth < ws.n) {
+	vn_cli_resolve(ws.w, ws.n, &r);
+	best = r.is_ambiguous && r.depth == r.n ? NULL : r.cmd;
+	if (best != NULL && r.depth < ws.n) {
 		/* Arguments already typed: only the command itself applies. */
 		cmds[n_cmds++] = best;
 	} else {
-		for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next)
-			if (vn_cli_path_match(c->path, ws.w, ws.n) == ws.n)
-				cmds[n_cmds++] = c;
-	}
-	if (n_cmds == 0 && ws.n > 0) {
-		/* "show int?": the last word may be the start of a command word. */
-		const char *last = ws.w[ws.n - 1].text;
+		/* The commands the resolved words start; the last word may be
+		 * the start of several command words ("show i?"). */
+		bool last_partial = r.n + 1 == ws.n;
 
 		for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next) {
 			const char *w;
-			size_t len = vn_cli_path_word(c->path, ws.n - 1, &w);
 
-			if (len >= strlen(last) && strncmp(w, last, strlen(last)) == 0 &&
-			    vn_cli_path_match(c->path, ws.w, ws.n - 1) == ws.n - 1)
+			if (r.n == ws.n ? vn_cli_path_has(c->path, &r, r.n)
+			    : last_partial && vn_cli_next_word(c, &r, r.n, ws.w[r.n].text,
+							       strlen(ws.w[r.n].text), &w) != 0)
 				cmds[n_cmds++] = c;
 		}
 	}
 	if (n_cmds == 0) {
-		rc = vn_cli_unknown(ws.w, ws.n, out);
+		rc = vn_cli_unknown(ws.w, ws.n, &r, out);
 		goto done;
 	}
 	if (n_cmds > 1)
@@ -948,6 +1108,14 @@ vn_cli_help_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 VN_CLI_COMMAND(help) = {
 	.path = "help",
 	.syntax = "[WORDS]",
-	.help = "list the commands, or those starting with WORDS",
+	.help = "list the commands, or those starting with WORDS (prefixes too)",
+	.fn = vn_cli_help_fn,
+};
+
+/* vppctl's spelling of the same: `show help ip route`. */
+VN_CLI_COMMAND(show_help) = {
+	.path = "show help",
+	.syntax = "[WORDS]",
+	.help = "each command starting with WORDS: its syntax and what it does",
 	.fn = vn_cli_help_fn,
 };

@@ -25,4 +25,11 @@ int vn_cli_server_start(const char *path);
 void vn_cli_server_poll(int timeout_ms);
 void vn_cli_server_stop(void);
 
+/* The command a line runs (its words may be unique prefixes of the command's
+ * words), and how many words its path took; NULL when none or ambiguous.
+ * For tests and tools that walk the registry. */
+struct vn_cli_command *vn_cli_command_for(const char *line, size_t *depth);
+/* The registry, in registration order (follow ->next). */
+struct vn_cli_command *vn_cli_command_first(void);
+
 #endif

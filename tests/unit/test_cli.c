@@ -310,11 +310,12 @@ test_dispatch(void)
 	/* At top level the candidates include every module's commands. */
 	struct vn_cli_out *out = vn_cli_out_new();
 
-	CU_ASSERT_EQUAL(vn_cli_execute("sho interface", out), -1);
+	CU_ASSERT_EQUAL(vn_cli_execute("shox interface", out), -1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vn_cli_out_errmsg(out));
 	CU_ASSERT_EQUAL(strncmp(vn_cli_out_errmsg(out),
-				"unknown command 'sho interface': expected one of: ", 50),
+				"unknown command 'shox interface': expected one of: ", 51),
 			0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vn_cli_out_errmsg(out), "; did you mean 'show'?"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(vn_cli_out_errmsg(out), "vntest"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(vn_cli_out_errmsg(out), "help"));
 	vn_cli_out_free(out);
@@ -471,6 +472,8 @@ test_complete(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(vn_t_complete(""), "help"));
 	CU_ASSERT_STRING_EQUAL(vn_t_complete("hel"), "help");
 }
+
+static void vn_t_help(const char *line, int want_rc, const char *want);
 
 static void
 vn_t_help(const char *line, int want_rc, const char *want)
@@ -768,6 +771,128 @@ test_server_claim(void)
 	vn_t_rm_paths();
 }
 
+/* Unique prefixes of every word, as vppctl takes them. */
+static void
+test_prefixes(void)
+{
+	struct vn_cli_command bigger = {.path = "vntest bigger", .fn = vn_t_if};
+	struct vn_cli_out *out = vn_cli_out_new();
+
+	vn_t_exec("vnt ro ad 1.0.0.0/8 via drop", 0, "route 1.0.0.0/8 drop\n", NULL);
+	vn_t_exec("vntest r a 1.0.0.0/8 via drop", 0, "route 1.0.0.0/8 drop\n", NULL);
+	vn_t_exec("vntest se int st lan0 up", 0, "", NULL);
+	/* A word that prefixes no command word is the first argument. */
+	vn_t_exec("vntest ro addx y", 0, "route-short [addx] [y]\n", NULL);
+	/* Ambiguous at the top level: every candidate is named. */
+	CU_ASSERT_EQUAL(vn_cli_execute("s", out), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vn_cli_out_errmsg(out), "ambiguous 's': "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vn_cli_out_errmsg(out), "set"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vn_cli_out_errmsg(out), "show"));
+	vn_cli_out_free(out);
+	/* A typo is answered with the nearest word. */
+	vn_t_exec("vntest rute", -1, "",
+		  "unknown command 'vntest rute': expected one of: args, big, fail, route, set; "
+		  "did you mean 'vntest route'?");
+	vn_t_exec("vntest set interfac", -1, "",
+		  "incomplete command 'vntest set interfac': expected one of: state");
+	vn_t_exec("vntest zzzz", -1, "",
+		  "unknown command 'vntest zzzz': expected one of: args, big, fail, route, set");
+
+	/* An exact word wins over a longer one it prefixes; a shorter prefix of
+	 * both is ambiguous. */
+	vn_cli_register(&bigger);
+	vn_t_exec("vntest big 2", 0, "line 00000000\nline 00000001\n", NULL);
+	vn_t_exec("vntest bigg", 0, "", NULL);
+	vn_t_exec("vntest bi 2", -1, "", "ambiguous 'bi': big, bigger");
+	CU_ASSERT_STRING_EQUAL(vn_t_complete("vntest bi"), "big,bigger");
+	vn_cli_unregister(&bigger);
+	/* The same when the longer word was registered first. */
+	struct vn_cli_command hello = {.path = "vntest hello", .fn = vn_t_fail};
+	struct vn_cli_command hell = {.path = "vntest hell", .fn = vn_t_if};
+	vn_cli_register(&hello);
+	vn_cli_register(&hell);
+	vn_t_exec("vntest hell", 0, "", NULL);
+	vn_t_exec("vntest hello", -1, "partial output\n", "vntest hello: command failed");
+	vn_t_exec("vntest hel", -1, "", "ambiguous 'hel': hell, hello");
+	vn_cli_unregister(&hell);
+	vn_cli_unregister(&hello);
+
+	/* Completion and help resolve the words typed so far the same way. */
+	CU_ASSERT_STRING_EQUAL(vn_t_complete("vnt ro "), "add");
+	CU_ASSERT_STRING_EQUAL(vn_t_complete("vntest se i"), "interface,ip");
+	CU_ASSERT_STRING_EQUAL(vn_t_complete("vntest se int st la"), "lan0,lan1");
+	vn_t_help("vnt se int", 0, "vntest set interface state IF up|down  if state\n");
+	vn_t_exec("sh help vnt se int", 0, "vntest set interface state IF up|down  if state\n",
+		  NULL);
+	vn_t_help("vnt ro ad 1.0.0.0/8", 0,
+		  "vntest route add PREFIX via ADDR [IF] | PREFIX via drop\n"
+		  "                                          add a test route\n");
+}
+
+/* Word i of path (its length; 0 past the end), start in *w. */
+static size_t
+vn_t_path_word(const char *path, size_t i, const char **w)
+{
+	for (;;) {
+		while (*path == ' ')
+			path++;
+		size_t len = strcspn(path, " ");
+		if (len == 0 || i-- == 0) {
+			*w = path;
+			return len;
+		}
+		path += len;
+	}
+}
+
+/* Every registered command runs from the shortest unique abbreviation of each
+ * of its words (the shortest prefix no sibling command word shares, or the
+ * whole word): a module or plugin adding a command cannot break the rule
+ * without this failing. */
+static void
+test_every_path_abbreviated(void)
+{
+	size_t n_checked = 0, n_shortened = 0;
+
+	for (struct vn_cli_command *c = vn_cli_command_first(); c != NULL; c = c->next) {
+		char line[256] = "";
+		const char *w;
+		size_t len, depth;
+
+		for (size_t i = 0; (len = vn_t_path_word(c->path, i, &w)) != 0; i++) {
+			size_t k = 1;
+			for (; k < len; k++) {
+				bool shared = false;
+				for (struct vn_cli_command *o = vn_cli_command_first(); o; o = o->next) {
+					const char *ow, *a, *b;
+					size_t olen = vn_t_path_word(o->path, i, &ow), j;
+					for (j = 0; j < i; j++) {
+						size_t la = vn_t_path_word(c->path, j, &a);
+						size_t lb = vn_t_path_word(o->path, j, &b);
+						if (la != lb || memcmp(a, b, la) != 0)
+							break;
+					}
+					if (j == i && olen >= k && memcmp(ow, w, k) == 0 &&
+					    (olen != len || memcmp(ow, w, len) != 0))
+						shared = true;
+				}
+				if (!shared)
+					break;
+			}
+			n_shortened += k < len;
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%.*s ", (int)k, w);
+		}
+		struct vn_cli_command *got = vn_cli_command_for(line, &depth);
+		CU_ASSERT_PTR_EQUAL(got, c);
+		if (got != c)
+			fprintf(stderr, "\n  '%s' runs '%s', not '%s'\n", line, got ? got->path : "-",
+				c->path);
+		n_checked++;
+	}
+	CU_ASSERT(n_checked > 30);
+	CU_ASSERT(n_shortened > 30);
+}
+
 int
 main(void)
 {
@@ -781,6 +906,8 @@ main(void)
 		{"output growth", test_out_growth},
 		{"complete", test_complete},
 		{"help", test_help},
+		{"prefixes", test_prefixes},
+		{"every path abbreviated", test_every_path_abbreviated},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_TestInfo server_tests[] = {
