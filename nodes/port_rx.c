@@ -111,3 +111,8 @@ VN_NODE_REGISTER(port_rx) = {
 	.n_next = 2,
 	.next_names = {[PORT_RX_NEXT_ETHERNET] = "ethernet-input"},
 };
+
+/* VPP's names for its input nodes, which this node stands for here (its
+ * traffic arrives through DPDK ports, af_packet ones included). */
+VN_NODE_ALIAS(dpdk_input) = {.alias = "dpdk-input", .node = "port-rx"};
+VN_NODE_ALIAS(af_packet_input) = {.alias = "af-packet-input", .node = "port-rx"};

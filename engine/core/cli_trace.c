@@ -140,9 +140,26 @@ show_trace_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	return 0;
 }
 
+/* The input nodes' names, comma-separated, into list. */
+static const char *
+input_nodes(char *list, size_t len)
+{
+	size_t off = 0;
+
+	list[0] = '\0';
+	for (uint32_t i = 0; i < vn_node_count() && off < len; i++) {
+		const struct vn_node_reg *r = vn_node_reg_at(i);
+		if (r->type == VN_NODE_INPUT)
+			off += (size_t)snprintf(list + off, len - off, "%s%s", off ? ", " : "",
+						r->name);
+	}
+	return list;
+}
+
 static int
 trace_add_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
+	const struct vn_node_reg *reg;
 	char name[64];
 	uint32_t count;
 	int rc;
@@ -151,14 +168,17 @@ trace_add_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	    !vn_cli_arg_u32_range(args, 1, 100000, &count) || !vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	rc = vn_trace_add(name, count);
-	if (rc == -ENOENT)
-		return vn_cli_error(out, "unknown node '%s'", name);
-	if (rc == -EINVAL)
-		return vn_cli_error(out, "'%s' is not an input node; trace starts at an input node "
-					 "such as port-rx",
-				    name);
+	if (rc == -ENOENT || rc == -EINVAL) {
+		char list[512];
+		return vn_cli_error(out, "%s '%s'; trace starts at an input node: %s",
+				    rc == -ENOENT ? "unknown node" : "not an input node", name,
+				    input_nodes(list, sizeof(list)));
+	}
 	if (rc < 0)
 		return vn_cli_error(out, "trace add: %s", strerror(-rc));
+	reg = vn_node_reg_by_name_or_alias(name);
+	if (reg != NULL && strcmp(reg->name, name) != 0)
+		vn_cli_printf(out, "tracing %s (vecnet's node for %s)\n", reg->name, name);
 	return 0;
 }
 

@@ -49,6 +49,36 @@ vn_node_reg_by_name(const char *name)
 	return NULL;
 }
 
+static struct vn_node_alias *alias_head;
+
+void
+vn_node_alias_register(struct vn_node_alias *a)
+{
+	a->next = alias_head;
+	alias_head = a;
+}
+
+void
+vn_node_alias_unregister(struct vn_node_alias *a)
+{
+	for (struct vn_node_alias **p = &alias_head; *p; p = &(*p)->next)
+		if (*p == a) {
+			*p = a->next;
+			return;
+		}
+}
+
+struct vn_node_reg *
+vn_node_reg_by_name_or_alias(const char *name)
+{
+	struct vn_node_reg *r = vn_node_reg_by_name(name);
+
+	for (struct vn_node_alias *a = alias_head; r == NULL && a != NULL; a = a->next)
+		if (strcmp(a->alias, name) == 0)
+			r = vn_node_reg_by_name(a->node);
+	return r;
+}
+
 int
 vn_node_add_next(const char *node, const char *next)
 {

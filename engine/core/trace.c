@@ -124,7 +124,7 @@ vn_trace_mark(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, 
 int
 vn_trace_add(const char *node_name, uint32_t count)
 {
-	struct vn_node_reg *reg = vn_node_reg_by_name(node_name);
+	struct vn_node_reg *reg = vn_node_reg_by_name_or_alias(node_name);
 
 	if (!reg)
 		return -ENOENT;

@@ -61,6 +61,20 @@ void vn_node_unregister(struct vn_node_reg *reg);
  * returns the arc index or a negative errno. Only before the graph is built. */
 int vn_node_add_next(const char *node, const char *next);
 struct vn_node_reg *vn_node_reg_by_name(const char *name);
+
+/* Another name a node answers to where a command names nodes: VPP's input
+ * nodes, so `trace add dpdk-input 10` traces port-rx as an operator expects. */
+struct vn_node_alias {
+	const char *alias;
+	const char *node;
+	struct vn_node_alias *next;
+};
+void vn_node_alias_register(struct vn_node_alias *a);
+void vn_node_alias_unregister(struct vn_node_alias *a);
+#define VN_NODE_ALIAS(id)                                                                          \
+	VN_REGISTRATION(vn_node_alias, id, vn_node_alias_register, vn_node_alias_unregister)
+/* The node name stands for: itself when it is a node, an alias's node, or NULL. */
+struct vn_node_reg *vn_node_reg_by_name_or_alias(const char *name);
 uint32_t vn_node_count(void);
 struct vn_node_reg *vn_node_reg_at(uint32_t index);
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <rte_ip.h>
 #include <stdlib.h>
+#include <vecnet/cli.h>
 #include <vecnet/net/trace.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/neighbor.h>
@@ -94,6 +95,20 @@ test_refuses_non_input(void)
 {
 	CU_ASSERT_EQUAL(vn_trace_add("vt-mid", 1), -EINVAL);
 	CU_ASSERT_EQUAL(vn_trace_add("no-such-node", 1), -ENOENT);
+
+	/* VPP's input node names stand for port-rx; others are told what is. */
+	CU_ASSERT_PTR_NOT_NULL(vn_node_reg_by_name("port-rx"));
+	CU_ASSERT_PTR_EQUAL(vn_node_reg_by_name_or_alias("dpdk-input"),
+			    vn_node_reg_by_name("port-rx"));
+	CU_ASSERT_PTR_EQUAL(vn_node_reg_by_name_or_alias("af-packet-input"),
+			    vn_node_reg_by_name("port-rx"));
+	CU_ASSERT_PTR_NULL(vn_node_reg_by_name_or_alias("virtio-input"));
+	struct vn_cli_out *o = vn_cli_out_new();
+	CU_ASSERT_EQUAL(vn_cli_execute("trace add virtio-input 3", o), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vn_cli_out_errmsg(o) ?: "",
+				      "unknown node 'virtio-input'; trace starts at an input node: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vn_cli_out_errmsg(o) ?: "", "vt-src"));
+	vn_cli_out_free(o);
 }
 
 static void
