@@ -339,86 +339,108 @@ vn_cli_path_len(const char *path)
  * and a prefix of two or more words is ambiguous. Resolution stops at the
  * first word that is no command word: the arguments start there.
  */
+struct vn_cli_node {
+	const char *w; /* this word, in some command's path */
+	size_t len;
+	struct vn_cli_command *cmd; /* the command whose path ends here, or NULL */
+	struct vn_cli_node *child, *next; /* first child; next sibling */
+};
+
+/* The registry as a tree of command words, rebuilt after it changes: a line
+ * resolves by scanning a few siblings per word (an `exec` of a million routes
+ * resolves every line), not every command's path. */
+static struct vn_cli_node vn_cli_root;
+static bool vn_cli_tree_stale = true;
+
+static void
+vn_cli_tree_free(struct vn_cli_node *n)
+{
+	while (n != NULL) {
+		struct vn_cli_node *next = n->next;
+		vn_cli_tree_free(n->child);
+		free(n);
+		n = next;
+	}
+}
+
+/* False when out of memory: the tree stays stale and is built again. */
+static bool
+vn_cli_tree_build(void)
+{
+	vn_cli_tree_free(vn_cli_root.child);
+	vn_cli_root.child = NULL;
+	for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next) {
+		struct vn_cli_node *at = &vn_cli_root;
+		const char *w;
+		size_t len;
+
+		for (size_t i = 0; (len = vn_cli_path_word(c->path, i, &w)) != 0; i++) {
+			struct vn_cli_node **pp = &at->child;
+			while (*pp != NULL && ((*pp)->len != len || memcmp((*pp)->w, w, len) != 0))
+				pp = &(*pp)->next;
+			if (*pp == NULL) {
+				*pp = calloc(1, sizeof(**pp));
+				if (*pp == NULL)
+					return false;
+				(*pp)->w = w;
+				(*pp)->len = len;
+			}
+			at = *pp;
+		}
+		at->cmd = c;
+	}
+	vn_cli_tree_stale = false;
+	return true;
+}
+
 struct vn_cli_res {
 	struct vn_cli_command *cmd; /* the longest complete command, or NULL */
 	size_t depth; /* words cmd's path takes */
 	size_t n; /* leading words resolved to command words */
 	const char *w[VN_CLI_DEPTH_MAX]; /* the command words they stand for */
 	size_t len[VN_CLI_DEPTH_MAX];
+	const struct vn_cli_node *at; /* where the n words lead: its children come next */
 	bool is_ambiguous; /* word n is a prefix of several command words */
 };
-
-/* Whether path's first d words are the resolved r->w[0..d). */
-static bool
-vn_cli_path_has(const char *path, const struct vn_cli_res *r, size_t d)
-{
-	for (size_t i = 0; i < d; i++) {
-		const char *w;
-		size_t len = vn_cli_path_word(path, i, &w);
-
-		if (len != r->len[i] || memcmp(w, r->w[i], len) != 0)
-			return false;
-	}
-	return true;
-}
-
-/* Word d of c's path if c continues r's first d words and typed (tlen bytes)
- * spells out its start; its length, 0 if not. */
-static size_t
-vn_cli_next_word(const struct vn_cli_command *c, const struct vn_cli_res *r, size_t d,
-		 const char *typed, size_t tlen, const char **w)
-{
-	/* First letters first: an `exec` of a million routes resolves every line,
-	 * and most commands differ there (a prefix has its word's first letter). */
-	if (d == 0 && c->path[0] != typed[0])
-		return 0;
-	size_t len = vn_cli_path_word(c->path, d, w);
-
-	if (len < tlen || memcmp(*w, typed, tlen) != 0 || !vn_cli_path_has(c->path, r, d))
-		return 0;
-	return len;
-}
 
 static void
 vn_cli_resolve(const struct vn_cli_word *words, size_t n, struct vn_cli_res *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->at = &vn_cli_root;
+	if (vn_cli_tree_stale && !vn_cli_tree_build())
+		return; /* out of memory: nothing resolves, "unknown command" says so */
 	for (size_t d = 0; d < n && d < VN_CLI_DEPTH_MAX; d++) {
-		const char *typed = words[d].text, *pick = NULL, *w;
-		size_t tlen = strlen(typed), pick_len = 0;
-		bool is_exact = false, is_ambiguous = false;
+		const char *typed = words[d].text;
+		size_t tlen = strlen(typed);
+		const struct vn_cli_node *pick = NULL;
+		size_t n_prefixed = 0;
 
-		if (tlen == 0)
-			break;
-		for (struct vn_cli_command *c = vn_cli_commands; c != NULL && !is_exact; c = c->next) {
-			size_t len = vn_cli_next_word(c, r, d, typed, tlen, &w);
-
-			if (len == 0)
+		for (const struct vn_cli_node *c = r->at->child; c != NULL; c = c->next) {
+			if (c->len < tlen || memcmp(c->w, typed, tlen) != 0)
 				continue;
-			if (len == tlen)
-				is_exact = true;
-			else if (pick != NULL && (pick_len != len || memcmp(pick, w, len) != 0))
-				is_ambiguous = true;
-			if (pick == NULL || is_exact) {
-				pick = w;
-				pick_len = len;
+			if (c->len == tlen) { /* an exact word wins */
+				pick = c;
+				n_prefixed = 1;
+				break;
 			}
+			pick = c;
+			n_prefixed++;
 		}
-		if (pick == NULL)
+		if (pick == NULL || tlen == 0)
 			break; /* no command word: an argument */
-		if (!is_exact && is_ambiguous) {
+		if (n_prefixed > 1) {
 			r->is_ambiguous = true;
 			break;
 		}
-		r->w[d] = pick;
-		r->len[d] = pick_len;
+		r->w[d] = pick->w;
+		r->len[d] = pick->len;
 		r->n = d + 1;
-		for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next)
-			if (vn_cli_path_len(c->path) == d + 1 && vn_cli_path_has(c->path, r, d + 1)) {
-				r->cmd = c;
-				r->depth = d + 1;
-				break;
-			}
+		r->at = pick;
+		if (pick->cmd != NULL) {
+			r->cmd = pick->cmd;
+			r->depth = d + 1;
+		}
 	}
 }
 
@@ -535,6 +557,7 @@ vn_cli_register(struct vn_cli_command *cmd)
 	/* Appended, so listings keep registration order where they don't sort. */
 	cmd->next = NULL;
 	*pp = cmd;
+	vn_cli_tree_stale = true;
 }
 
 void
@@ -544,6 +567,7 @@ vn_cli_unregister(struct vn_cli_command *cmd)
 		if (*pp == cmd) {
 			*pp = cmd->next;
 			cmd->next = NULL;
+			vn_cli_tree_stale = true;
 			return;
 		}
 	}
@@ -567,14 +591,9 @@ vn_cli_next_words(const struct vn_cli_res *r, const char *prefix, struct vn_cli_
 {
 	size_t plen = strlen(prefix);
 
-	for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next) {
-		const char *w;
-		size_t len = plen ? vn_cli_next_word(c, r, r->n, prefix, plen, &w)
-				  : vn_cli_path_word(c->path, r->n, &w);
-
-		if (len != 0 && (plen || vn_cli_path_has(c->path, r, r->n)))
-			vn_cli_strs_add(l, w, len);
-	}
+	for (const struct vn_cli_node *c = r->at->child; c != NULL; c = c->next)
+		if (c->len >= plen && memcmp(c->w, prefix, plen) == 0)
+			vn_cli_strs_add(l, c->w, c->len);
 	vn_cli_strs_sort(l);
 }
 
@@ -1035,6 +1054,16 @@ vn_cli_print_cmds(struct vn_cli_out *out, struct vn_cli_command **cmds, size_t n
 	}
 }
 
+/* The commands at and below a node of the tree, appended to cmds. */
+static void
+vn_cli_subtree(const struct vn_cli_node *at, struct vn_cli_command **cmds, size_t *n)
+{
+	if (at->cmd != NULL)
+		cmds[(*n)++] = at->cmd;
+	for (const struct vn_cli_node *c = at->child; c != NULL; c = c->next)
+		vn_cli_subtree(c, cmds, n);
+}
+
 int
 vn_cli_help(const char *line, struct vn_cli_out *out)
 {
@@ -1062,15 +1091,14 @@ vn_cli_help(const char *line, struct vn_cli_out *out)
 	} else {
 		/* The commands the resolved words start; the last word may be
 		 * the start of several command words ("show i?"). */
-		bool last_partial = r.n + 1 == ws.n;
+		if (r.n == ws.n) {
+			vn_cli_subtree(r.at, cmds, &n_cmds);
+		} else if (r.n + 1 == ws.n) {
+			const char *last = ws.w[r.n].text;
 
-		for (struct vn_cli_command *c = vn_cli_commands; c != NULL; c = c->next) {
-			const char *w;
-
-			if (r.n == ws.n ? vn_cli_path_has(c->path, &r, r.n)
-			    : last_partial && vn_cli_next_word(c, &r, r.n, ws.w[r.n].text,
-							       strlen(ws.w[r.n].text), &w) != 0)
-				cmds[n_cmds++] = c;
+			for (const struct vn_cli_node *c = r.at->child; c != NULL; c = c->next)
+				if (c->len >= strlen(last) && memcmp(c->w, last, strlen(last)) == 0)
+					vn_cli_subtree(c, cmds, &n_cmds);
 		}
 	}
 	if (n_cmds == 0) {
