@@ -1,13 +1,15 @@
 /*
- * System commands: show version, show threads, show plugins, show graph.
- * Read-only views of engine state; nothing here runs on a forwarding thread,
- * and worker fields are only read (heartbeats are written by the workers).
+ * System commands: show version, show threads, show plugins, show graph,
+ * show log. Read-only views of engine state; nothing here runs on a
+ * forwarding thread, and worker fields are only read (heartbeats are written
+ * by the workers).
  */
 #define _GNU_SOURCE
 #define VN_LOG_MOD "cli"
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
@@ -17,6 +19,7 @@
 #include <vecnet/graph.h>
 
 #include "core/graph_priv.h"
+#include "core/log_priv.h"
 #include "core/worker_priv.h"
 
 /* A thread whose loop has not come round for this long is reported stalled. */
@@ -223,4 +226,37 @@ VN_CLI_COMMAND(show_graph) = {
 	.syntax = "[NODE]",
 	.help = "graph nodes with their type and next arcs",
 	.fn = vn_cli_show_graph,
+};
+
+/* --- show log -------------------------------------------------------------------- */
+
+#define VN_CLI_LOG_DEFAULT 20
+
+/* The last N lines of the log ring, oldest first, as they went to stderr. */
+static int
+vn_cli_show_log(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint32_t want = VN_CLI_LOG_DEFAULT, n;
+	char(*lines)[VN_LOG_LINE_MAX];
+
+	vn_cli_arg_u32_range(args, 1, VN_LOG_RING_LINES, &want);
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	lines = malloc(sizeof(*lines) * want);
+	if (lines == NULL)
+		return vn_cli_error(out, "show log: out of memory");
+	n = vn_log_ring_last(lines, want);
+	if (n == 0)
+		vn_cli_printf(out, "no log lines\n");
+	for (uint32_t i = 0; i < n; i++)
+		vn_cli_printf(out, "%s\n", lines[i]);
+	free(lines);
+	return 0;
+}
+
+VN_CLI_COMMAND(show_log) = {
+	.path = "show log",
+	.syntax = "[N]",
+	.help = "the last N log lines (20; at most 512), with time, level and module",
+	.fn = vn_cli_show_log,
 };
