@@ -1,6 +1,7 @@
 /*
  * The core's system commands, driven through vn_cli_execute() as vecnetctl
- * would: show log (the logger's ring), and their argument errors. Only the
+ * would: show log (the logger's ring), show buffers, and their argument
+ * errors. Only the
  * core and an in-memory EAL with the test packet pool; no interfaces.
  */
 #include <CUnit/CUnit.h>
@@ -12,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <vecnet/buffer.h>
 #include <vecnet/cli.h>
 
 #include "core/log_priv.h"
@@ -50,6 +54,18 @@ count_lines(const char *text)
 	for (; *text; text++)
 		n += *text == '\n';
 	return n;
+}
+
+/* The line of text that starts with word followed by a space; NULL if none. */
+static const char *
+line_of(const char *text, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, word, len) == 0 && p[len] == ' ')
+			return p;
+	return NULL;
 }
 
 /* stderr into a file (or /dev/null, around a flood of log lines) and back. */
@@ -230,12 +246,81 @@ test_log_threads(void)
 	CU_ASSERT_EQUAL(n_lines, VN_LOG_RING_LINES);
 }
 
+/* --- show buffers ------------------------------------------------------------------ */
+
+struct pool_row {
+	char numa[8], data[12];
+	unsigned index, size, total, avail, cached, used, cache_size, fill;
+};
+
+/* The test pool's row in `show buffers` and its per-lcore cache line. */
+static bool
+pool_row(struct pool_row *r)
+{
+	const char *t = cmd_ok("show buffers");
+	const char *l = line_of(t, "vn_test_pool");
+	char lc[16];
+
+	if (l == NULL) {
+		fprintf(stderr, "\n  no vn_test_pool in:\n%s\n", t);
+		return false;
+	}
+	if (sscanf(l, "vn_test_pool %u %7s %u %11s %u %u %u %u", &r->index, r->numa, &r->size,
+		   r->data, &r->total, &r->avail, &r->cached, &r->used) != 8)
+		return false;
+	/* "  cache size 256, per lcore: 0:N" (only lcore 0 is enabled here) */
+	l = strchr(l, '\n') + 1;
+	snprintf(lc, sizeof(lc), " %u:", rte_lcore_id());
+	return sscanf(l, "  cache size %u, per lcore:", &r->cache_size) == 1 && strstr(l, lc) &&
+	       sscanf(strstr(l, lc) + strlen(lc), "%u", &r->fill) == 1;
+}
+
+static void
+test_buffers(void)
+{
+	enum { K = 300 }; /* more than the lcore cache holds (256) */
+	struct rte_mbuf *m[K];
+	struct pool_row before, during, after;
+	char want[16];
+
+	CU_ASSERT(has(cmd_ok("show buffers"),
+		      "Pool Name                Index  NUMA   Size  Data Size    Total    Avail"
+		      "   Cached     Used\n"));
+	CU_ASSERT_FATAL(pool_row(&before));
+	CU_ASSERT_EQUAL(before.total, vn_pktmbuf_pool->size);
+	CU_ASSERT_EQUAL(before.total, 4095);
+	CU_ASSERT_EQUAL(before.size, vn_pktmbuf_pool->elt_size);
+	snprintf(want, sizeof(want), "%u", rte_pktmbuf_data_room_size(vn_pktmbuf_pool));
+	CU_ASSERT_STRING_EQUAL(before.data, want);
+	CU_ASSERT_STRING_EQUAL(before.numa, "any"); /* created with SOCKET_ID_ANY */
+	CU_ASSERT_EQUAL(before.cache_size, 256);
+	CU_ASSERT_EQUAL(before.fill, before.cached);
+	CU_ASSERT_EQUAL(before.avail + before.cached + before.used, before.total);
+	CU_ASSERT_EQUAL(before.used, rte_mempool_in_use_count(vn_pktmbuf_pool));
+
+	/* k buffers allocated: Used rises by k, whatever the cache gave; freed, it falls back. */
+	CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_alloc_bulk(vn_pktmbuf_pool, m, K), 0);
+	CU_ASSERT_FATAL(pool_row(&during));
+	CU_ASSERT_EQUAL(during.used, before.used + K);
+	CU_ASSERT_EQUAL(during.avail + during.cached + during.used, during.total);
+	CU_ASSERT_EQUAL(during.fill, during.cached);
+	rte_pktmbuf_free_bulk(m, K);
+	CU_ASSERT_FATAL(pool_row(&after));
+	CU_ASSERT_EQUAL(after.used, before.used);
+	CU_ASSERT_EQUAL(after.avail + after.cached, before.avail + before.cached);
+	CU_ASSERT_EQUAL(after.fill, after.cached);
+	CU_ASSERT(after.cached > 0); /* frees go to the lcore's cache first */
+
+	expect_err("show buffers x", "unexpected 'x' (word 3): expected one of: end of line");
+}
+
 int
 main(void)
 {
 	CU_TestInfo tests[] = {
 		{"show log", test_log},
 		{"show log: lines from several threads", test_log_threads},
+		{"show buffers", test_buffers},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
