@@ -1,7 +1,7 @@
 /*
  * The core's system commands, driven through vn_cli_execute() as vecnetctl
- * would: show log (the logger's ring), show buffers, and their argument
- * errors. Only the
+ * would: show log (the logger's ring), show buffers, show memory, and their
+ * argument errors. Only the
  * core and an in-memory EAL with the test packet pool; no interfaces.
  */
 #include <CUnit/CUnit.h>
@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_memzone.h>
 #include <vecnet/buffer.h>
 #include <vecnet/cli.h>
 
@@ -314,6 +316,77 @@ test_buffers(void)
 	expect_err("show buffers x", "unexpected 'x' (word 3): expected one of: end of line");
 }
 
+/* --- show memory --------------------------------------------------------------------- */
+
+/* "512", "1.5K", "256.0M" back to bytes (to a tenth of the unit). */
+static double
+bytes_of(const char *w)
+{
+	char *end;
+	double v = strtod(w, &end);
+	const char *units = "KMGTP", *u = *end ? strchr(units, *end) : NULL;
+
+	for (const char *p = units; u != NULL && p <= u; p++)
+		v *= 1024.0;
+	return v;
+}
+
+/* The row of socket 0 in `show memory`'s heap table: its size and allocated bytes. */
+static bool
+heap_row(const char *t, double *size, double *alloc)
+{
+	char sz[16], fr[16], al[16];
+	const char *l = strstr(t, "DPDK heaps:\n");
+
+	l = l ? strchr(strchr(l, '\n') + 1, '\n') + 1 : NULL; /* past the column names */
+	if (l == NULL || sscanf(l, "  0 %15s %15s %15s", sz, fr, al) != 3)
+		return false;
+	*size = bytes_of(sz);
+	*alloc = bytes_of(al);
+	return true;
+}
+
+static void
+count_zone(const struct rte_memzone *mz, void *arg)
+{
+	(*(unsigned *)arg)++;
+}
+
+static void
+test_memory(void)
+{
+	const char *t = cmd_ok("show memory");
+	double size, alloc, alloc2;
+	unsigned zones = 0;
+	char want[64];
+	void *p;
+
+	CU_ASSERT(has(t, "DPDK heaps:\n  Socket       Size       Free  Allocated  Greatest free"
+			 "   Allocs\n"));
+	CU_ASSERT_FATAL(heap_row(t, &size, &alloc));
+	CU_ASSERT(size > 0);
+	CU_ASSERT(alloc > 0 && alloc < size);
+	/* Memzones: the test pool's, and as many as DPDK walks, summed. */
+	CU_ASSERT(has(t, "Memzones:\n  Name "));
+	CU_ASSERT(has(t, "\n  MP_vn_test_pool "));
+	rte_memzone_walk(count_zone, &zones);
+	snprintf(want, sizeof(want), "  %u memzones, ", zones);
+	CU_ASSERT(zones > 0 && has(t, want));
+	/* The unit tests' EAL runs without hugepages, in 4K pages. */
+	CU_ASSERT(has(t, "EAL memory (no hugepages, --no-huge):\n  socket 0: "));
+	CU_ASSERT(has(t, " pages of 4.0K, "));
+	CU_ASSERT(has(t, "Process heap (malloc): "));
+
+	/* 8 MB more from the DPDK heap shows in Allocated. */
+	p = rte_malloc("vt-cs-mem", 8u << 20, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_FATAL(heap_row(cmd_ok("show memory"), &size, &alloc2));
+	CU_ASSERT(alloc2 - alloc > 7.9 * (1 << 20) && alloc2 - alloc < 8.2 * (1 << 20));
+	rte_free(p);
+
+	expect_err("show memory x", "unexpected 'x' (word 3): expected one of: end of line");
+}
+
 int
 main(void)
 {
@@ -321,6 +394,7 @@ main(void)
 		{"show log", test_log},
 		{"show log: lines from several threads", test_log_threads},
 		{"show buffers", test_buffers},
+		{"show memory", test_memory},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
