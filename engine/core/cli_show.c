@@ -1,6 +1,6 @@
 /*
- * System commands: show version, show threads, show plugins, show graph,
- * show log. Read-only views of engine state; nothing here runs on a
+ * System commands: show version, show clock, show threads, show plugins,
+ * show graph, show log. Read-only views of engine state; nothing here runs on a
  * forwarding thread, and worker fields are only read (heartbeats are written
  * by the workers).
  */
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_version.h>
@@ -63,6 +64,45 @@ VN_CLI_COMMAND(show_version) = {
 	.path = "show version",
 	.help = "vecnet and DPDK versions, uptime",
 	.fn = vn_cli_show_version,
+};
+
+/* --- show clock --------------------------------------------------------------- */
+
+/*
+ * VPP's first line: the engine's time (seconds since start, from the TSC),
+ * the TSC's clocks per second and the wall date; then the wall clock in Unix
+ * seconds (as log lines are stamped) and the uptime as show version has it.
+ */
+static int
+vn_cli_show_clock(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint64_t hz = rte_get_tsc_hz(), now = rte_rdtsc();
+	struct timespec ts;
+	struct tm tm;
+	char date[64], up[32];
+
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (vn_engine.start_tsc != 0) {
+		vn_cli_printf(out, "Time now %.6f, clocks/sec %" PRIu64 ", %s\n",
+			      (double)(now - vn_engine.start_tsc) / (double)hz, hz, date);
+		vn_cli_fmt_duration((now - vn_engine.start_tsc) / hz, up, sizeof(up));
+	} else {
+		vn_cli_printf(out, "Time now -, clocks/sec %" PRIu64 ", %s\n", hz, date);
+		snprintf(up, sizeof(up), "-");
+	}
+	vn_cli_printf(out, "Unix time %ld.%06ld\n", (long)ts.tv_sec, ts.tv_nsec / 1000);
+	vn_cli_printf(out, "uptime %s\n", up);
+	return 0;
+}
+
+VN_CLI_COMMAND(show_clock) = {
+	.path = "show clock",
+	.help = "engine time and TSC clocks per second, wall clock, uptime",
+	.fn = vn_cli_show_clock,
 };
 
 /* --- show threads -------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /*
  * The core's system commands, driven through vn_cli_execute() as vecnetctl
- * would: show log (the logger's ring), show buffers, show memory, and their
- * argument errors. Only the
+ * would: show log (the logger's ring), show buffers, show memory, show
+ * clock, and their argument errors. Only the
  * core and an in-memory EAL with the test packet pool; no interfaces.
  */
 #include <CUnit/CUnit.h>
@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -21,6 +23,7 @@
 #include <vecnet/cli.h>
 
 #include "core/log_priv.h"
+#include "core/worker_priv.h"
 #include "vn_test.h"
 #include "vn_test_cli.h"
 
@@ -387,6 +390,46 @@ test_memory(void)
 	expect_err("show memory x", "unexpected 'x' (word 3): expected one of: end of line");
 }
 
+/* --- show clock ----------------------------------------------------------------------- */
+
+static void
+test_clock(void)
+{
+	uint64_t hz = rte_get_tsc_hz(), clocks = 0;
+	double now = -1, unix_time = 0;
+	char date[64], want[96];
+	const char *t, *l;
+	struct tm tm;
+	time_t secs;
+
+	/* Before the engine has started (start_tsc 0) there is no engine time. */
+	CU_ASSERT_EQUAL_FATAL(vn_engine.start_tsc, 0);
+	t = cmd_ok("show clock");
+	CU_ASSERT(has(t, "Time now -, clocks/sec "));
+	CU_ASSERT(has(t, "\nuptime -\n"));
+
+	/* Started 5 s ago. */
+	vn_engine.start_tsc = rte_rdtsc() - 5 * hz;
+	t = cmd_ok("show clock");
+	vn_engine.start_tsc = 0;
+	CU_ASSERT_EQUAL(sscanf(t, "Time now %lf, clocks/sec %" SCNu64 ",", &now, &clocks), 2);
+	CU_ASSERT(now >= 5.0 && now < 6.0);
+	CU_ASSERT_EQUAL(clocks, hz); /* the TSC frequency */
+	CU_ASSERT(has(t, "\nuptime 00:00:05\n"));
+	/* The wall clock: Unix seconds near time(), and the same second as a GMT date. */
+	l = strstr(t, "\nUnix time ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(sscanf(l, "\nUnix time %lf", &unix_time), 1);
+	CU_ASSERT(unix_time > (double)time(NULL) - 2 && unix_time < (double)time(NULL) + 1);
+	secs = (time_t)unix_time;
+	gmtime_r(&secs, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	snprintf(want, sizeof(want), ", %s\n", date);
+	CU_ASSERT(has(t, want));
+
+	expect_err("show clock x", "unexpected 'x' (word 3): expected one of: end of line");
+}
+
 int
 main(void)
 {
@@ -395,6 +438,7 @@ main(void)
 		{"show log: lines from several threads", test_log_threads},
 		{"show buffers", test_buffers},
 		{"show memory", test_memory},
+		{"show clock", test_clock},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
