@@ -6,18 +6,21 @@
  */
 #define _GNU_SOURCE
 #define VN_LOG_MOD "cli"
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_version.h>
 #include <vecnet/cli.h>
 #include "core/plugin_priv.h"
 #include <vecnet/graph.h>
+#include <vecnet/plugin.h>
 
 #include "core/graph_priv.h"
 #include "core/log_priv.h"
@@ -41,10 +44,47 @@ vn_cli_fmt_duration(uint64_t secs, char *buf, size_t len)
 		snprintf(buf, len, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, h, m, s);
 }
 
+/* The build, from CMakeLists.txt (defined for this file only). */
+#ifndef VN_BUILD_TYPE
+#define VN_BUILD_TYPE "unknown"
+#endif
+#ifndef VN_BUILD_FLAGS
+#define VN_BUILD_FLAGS "unknown"
+#endif
+#if defined(__clang__)
+#define VN_COMPILER __VERSION__ /* "Debian Clang 14.0.6" */
+#elif defined(__GNUC__)
+#define VN_COMPILER "GCC " __VERSION__ /* "12.2.0" */
+#else
+#define VN_COMPILER __VERSION__
+#endif
+
+/*
+ * How DPDK is linked into this process, found where rte_version() lives:
+ * in the executable with this code (VN_DPDK_STATIC=ON, the engine's default)
+ * or in a shared library (VN_DPDK_STATIC=OFF, and the unit tests, which
+ * link the same core objects to the shared libraries). Asked of the
+ * process rather than of the CMake option, which only the engine follows.
+ */
+static void
+vn_cli_dpdk_linking(char *buf, size_t len)
+{
+	Dl_info dpdk, self;
+
+	if (dladdr((void *)rte_version, &dpdk) == 0 ||
+	    dladdr((void *)vn_cli_dpdk_linking, &self) == 0)
+		snprintf(buf, len, "unknown");
+	else if (dpdk.dli_fbase == self.dli_fbase)
+		snprintf(buf, len, "static, in the executable");
+	else
+		snprintf(buf, len, "shared, %s", dpdk.dli_fname);
+}
+
 static int
 vn_cli_show_version(struct vn_cli_out *out, struct vn_cli_args *args)
 {
-	char up[32];
+	bool verbose = vn_cli_arg_keyword(args, "verbose");
+	char up[32], linking[256];
 
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
@@ -57,12 +97,25 @@ vn_cli_show_version(struct vn_cli_out *out, struct vn_cli_args *args)
 	} else {
 		vn_cli_printf(out, "uptime -\n");
 	}
+	if (!verbose)
+		return 0;
+	/* VPP's verbose layout: one "Name:" per line, values in one column. */
+	vn_cli_dpdk_linking(linking, sizeof(linking));
+	vn_cli_printf(out, "%-26s%s\n", "Version:", VN_VERSION);
+	vn_cli_printf(out, "%-26s%s\n", "Build type:", VN_BUILD_TYPE);
+	vn_cli_printf(out, "%-26s%s\n", "Compiler:", VN_COMPILER);
+	vn_cli_printf(out, "%-26s%s\n", "C flags:", VN_BUILD_FLAGS);
+	vn_cli_printf(out, "%-26s%s\n", "DPDK version:", rte_version());
+	vn_cli_printf(out, "%-26s%s\n", "DPDK linking:", linking);
+	vn_cli_printf(out, "%-26s%d\n", "Plugin ABI:", VN_PLUGIN_ABI_VERSION);
+	vn_cli_printf(out, "%-26s%d\n", "Current PID:", (int)getpid());
 	return 0;
 }
 
 VN_CLI_COMMAND(show_version) = {
 	.path = "show version",
-	.help = "vecnet and DPDK versions, uptime",
+	.syntax = "[verbose]",
+	.help = "vecnet and DPDK versions, uptime; verbose: the build, DPDK linking, plugin ABI",
 	.fn = vn_cli_show_version,
 };
 

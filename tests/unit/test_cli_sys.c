@@ -1,7 +1,7 @@
 /*
  * The core's system commands, driven through vn_cli_execute() as vecnetctl
  * would: show log (the logger's ring), show buffers, show memory, show
- * clock, and their argument errors. Only the
+ * clock, show version verbose, and their argument errors. Only the
  * core and an in-memory EAL with the test packet pool; no interfaces.
  */
 #include <CUnit/CUnit.h>
@@ -19,8 +19,10 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_memzone.h>
+#include <rte_version.h>
 #include <vecnet/buffer.h>
 #include <vecnet/cli.h>
+#include <vecnet/plugin.h>
 
 #include "core/log_priv.h"
 #include "core/worker_priv.h"
@@ -430,6 +432,56 @@ test_clock(void)
 	expect_err("show clock x", "unexpected 'x' (word 3): expected one of: end of line");
 }
 
+/* --- show version verbose ---------------------------------------------------------------- */
+
+/* The value of "Name:" in `show version verbose`, to the end of its line. */
+static const char *
+field(const char *text, const char *name, char *buf, size_t len)
+{
+	const char *l = strstr(text, name);
+
+	buf[0] = '\0';
+	if (l == NULL || (l != text && l[-1] != '\n')) {
+		fprintf(stderr, "\n  no '%s' in:\n%s\n", name, text);
+		return buf;
+	}
+	l += strlen(name);
+	l += strspn(l, " ");
+	snprintf(buf, len, "%.*s", (int)strcspn(l, "\n"), l);
+	return buf;
+}
+
+static void
+test_version_verbose(void)
+{
+	char plain[256], v[1024], want[64];
+	const char *t;
+
+	snprintf(plain, sizeof(plain), "%s", cmd_ok("show version"));
+	t = cmd_ok("show version verbose");
+	/* show version's lines first, then the build. */
+	CU_ASSERT_EQUAL(strncmp(t, plain, strlen(plain)), 0);
+	CU_ASSERT_STRING_EQUAL(field(t, "Version:", v, sizeof(v)), VN_VERSION);
+	CU_ASSERT(has(t, "\nVersion:                  " VN_VERSION "\n")); /* VPP's column */
+	CU_ASSERT_STRING_EQUAL(field(t, "Build type:", v, sizeof(v)), VN_TEST_BUILD_TYPE);
+	CU_ASSERT_STRING_EQUAL(field(t, "C flags:", v, sizeof(v)), VN_TEST_BUILD_FLAGS);
+	CU_ASSERT(has(v, "-march=")); /* add_compile_options reach it */
+	CU_ASSERT(has(field(t, "Compiler:", v, sizeof(v)), __VERSION__));
+	CU_ASSERT_STRING_EQUAL(field(t, "DPDK version:", v, sizeof(v)), rte_version());
+	/* The unit tests link DPDK's shared libraries (the engine links it statically). */
+	CU_ASSERT(has(field(t, "DPDK linking:", v, sizeof(v)), "shared, "));
+	CU_ASSERT(has(v, "librte_eal.so"));
+	snprintf(want, sizeof(want), "%d", VN_PLUGIN_ABI_VERSION);
+	CU_ASSERT_STRING_EQUAL(field(t, "Plugin ABI:", v, sizeof(v)), want);
+	snprintf(want, sizeof(want), "%d", (int)getpid());
+	CU_ASSERT_STRING_EQUAL(field(t, "Current PID:", v, sizeof(v)), want);
+
+	expect_err("show version verbose x",
+		   "unexpected 'x' (word 4): expected one of: end of line");
+	expect_err("show version x",
+		   "unexpected 'x' (word 3): expected one of: keyword 'verbose', end of line");
+}
+
 int
 main(void)
 {
@@ -439,6 +491,7 @@ main(void)
 		{"show buffers", test_buffers},
 		{"show memory", test_memory},
 		{"show clock", test_clock},
+		{"show version verbose", test_version_verbose},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
