@@ -1,22 +1,29 @@
 /*
- * System commands: show version, show threads, show plugins, show graph.
- * Read-only views of engine state; nothing here runs on a forwarding thread,
- * and worker fields are only read (heartbeats are written by the workers).
+ * System commands: show version, show clock, show threads, show plugins,
+ * show graph, show log. Read-only views of engine state; nothing here runs on a
+ * forwarding thread, and worker fields are only read (heartbeats are written
+ * by the workers).
  */
 #define _GNU_SOURCE
 #define VN_LOG_MOD "cli"
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_version.h>
 #include <vecnet/cli.h>
 #include "core/plugin_priv.h"
 #include <vecnet/graph.h>
+#include <vecnet/plugin.h>
 
 #include "core/graph_priv.h"
+#include "core/log_priv.h"
 #include "core/worker_priv.h"
 
 /* A thread whose loop has not come round for this long is reported stalled. */
@@ -37,10 +44,47 @@ vn_cli_fmt_duration(uint64_t secs, char *buf, size_t len)
 		snprintf(buf, len, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, h, m, s);
 }
 
+/* The build, from CMakeLists.txt (defined for this file only). */
+#ifndef VN_BUILD_TYPE
+#define VN_BUILD_TYPE "unknown"
+#endif
+#ifndef VN_BUILD_FLAGS
+#define VN_BUILD_FLAGS "unknown"
+#endif
+#if defined(__clang__)
+#define VN_COMPILER __VERSION__ /* "Debian Clang 14.0.6" */
+#elif defined(__GNUC__)
+#define VN_COMPILER "GCC " __VERSION__ /* "12.2.0" */
+#else
+#define VN_COMPILER __VERSION__
+#endif
+
+/*
+ * How DPDK is linked into this process, found where rte_version() lives:
+ * in the executable with this code (VN_DPDK_STATIC=ON, the engine's default)
+ * or in a shared library (VN_DPDK_STATIC=OFF, and the unit tests, which
+ * link the same core objects to the shared libraries). Asked of the
+ * process rather than of the CMake option, which only the engine follows.
+ */
+static void
+vn_cli_dpdk_linking(char *buf, size_t len)
+{
+	Dl_info dpdk, self;
+
+	if (dladdr((void *)rte_version, &dpdk) == 0 ||
+	    dladdr((void *)vn_cli_dpdk_linking, &self) == 0)
+		snprintf(buf, len, "unknown");
+	else if (dpdk.dli_fbase == self.dli_fbase)
+		snprintf(buf, len, "static, in the executable");
+	else
+		snprintf(buf, len, "shared, %s", dpdk.dli_fname);
+}
+
 static int
 vn_cli_show_version(struct vn_cli_out *out, struct vn_cli_args *args)
 {
-	char up[32];
+	bool verbose = vn_cli_arg_keyword(args, "verbose");
+	char up[32], linking[256];
 
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
@@ -53,13 +97,65 @@ vn_cli_show_version(struct vn_cli_out *out, struct vn_cli_args *args)
 	} else {
 		vn_cli_printf(out, "uptime -\n");
 	}
+	if (!verbose)
+		return 0;
+	/* VPP's verbose layout: one "Name:" per line, values in one column. */
+	vn_cli_dpdk_linking(linking, sizeof(linking));
+	vn_cli_printf(out, "%-26s%s\n", "Version:", VN_VERSION);
+	vn_cli_printf(out, "%-26s%s\n", "Build type:", VN_BUILD_TYPE);
+	vn_cli_printf(out, "%-26s%s\n", "Compiler:", VN_COMPILER);
+	vn_cli_printf(out, "%-26s%s\n", "C flags:", VN_BUILD_FLAGS);
+	vn_cli_printf(out, "%-26s%s\n", "DPDK version:", rte_version());
+	vn_cli_printf(out, "%-26s%s\n", "DPDK linking:", linking);
+	vn_cli_printf(out, "%-26s%d\n", "Plugin ABI:", VN_PLUGIN_ABI_VERSION);
+	vn_cli_printf(out, "%-26s%d\n", "Current PID:", (int)getpid());
 	return 0;
 }
 
 VN_CLI_COMMAND(show_version) = {
 	.path = "show version",
-	.help = "vecnet and DPDK versions, uptime",
+	.syntax = "[verbose]",
+	.help = "vecnet and DPDK versions, uptime; verbose: the build, DPDK linking, plugin ABI",
 	.fn = vn_cli_show_version,
+};
+
+/* --- show clock --------------------------------------------------------------- */
+
+/*
+ * VPP's first line: the engine's time (seconds since start, from the TSC),
+ * the TSC's clocks per second and the wall date; then the wall clock in Unix
+ * seconds (as log lines are stamped) and the uptime as show version has it.
+ */
+static int
+vn_cli_show_clock(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint64_t hz = rte_get_tsc_hz(), now = rte_rdtsc();
+	struct timespec ts;
+	struct tm tm;
+	char date[64], up[32];
+
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (vn_engine.start_tsc != 0) {
+		vn_cli_printf(out, "Time now %.6f, clocks/sec %" PRIu64 ", %s\n",
+			      (double)(now - vn_engine.start_tsc) / (double)hz, hz, date);
+		vn_cli_fmt_duration((now - vn_engine.start_tsc) / hz, up, sizeof(up));
+	} else {
+		vn_cli_printf(out, "Time now -, clocks/sec %" PRIu64 ", %s\n", hz, date);
+		snprintf(up, sizeof(up), "-");
+	}
+	vn_cli_printf(out, "Unix time %ld.%06ld\n", (long)ts.tv_sec, ts.tv_nsec / 1000);
+	vn_cli_printf(out, "uptime %s\n", up);
+	return 0;
+}
+
+VN_CLI_COMMAND(show_clock) = {
+	.path = "show clock",
+	.help = "engine time and TSC clocks per second, wall clock, uptime",
+	.fn = vn_cli_show_clock,
 };
 
 /* --- show threads -------------------------------------------------------------- */
@@ -223,4 +319,37 @@ VN_CLI_COMMAND(show_graph) = {
 	.syntax = "[NODE]",
 	.help = "graph nodes with their type and next arcs",
 	.fn = vn_cli_show_graph,
+};
+
+/* --- show log -------------------------------------------------------------------- */
+
+#define VN_CLI_LOG_DEFAULT 20
+
+/* The last N lines of the log ring, oldest first, as they went to stderr. */
+static int
+vn_cli_show_log(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint32_t want = VN_CLI_LOG_DEFAULT, n;
+	char(*lines)[VN_LOG_LINE_MAX];
+
+	vn_cli_arg_u32_range(args, 1, VN_LOG_RING_LINES, &want);
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	lines = malloc(sizeof(*lines) * want);
+	if (lines == NULL)
+		return vn_cli_error(out, "show log: out of memory");
+	n = vn_log_ring_last(lines, want);
+	if (n == 0)
+		vn_cli_printf(out, "no log lines\n");
+	for (uint32_t i = 0; i < n; i++)
+		vn_cli_printf(out, "%s\n", lines[i]);
+	free(lines);
+	return 0;
+}
+
+VN_CLI_COMMAND(show_log) = {
+	.path = "show log",
+	.syntax = "[N]",
+	.help = "the last N log lines (20; at most 512), with time, level and module",
+	.fn = vn_cli_show_log,
 };

@@ -198,7 +198,8 @@ test_version_plugins_quit(void)
 	snprintf(want, sizeof(want), "vecnet %s (%s)\n", VN_VERSION, rte_version());
 	CU_ASSERT(has(t, want));
 	CU_ASSERT(has(t, "uptime "));
-	expect_err("show version x", "unexpected 'x' (word 3): expected one of: end of line");
+	expect_err("show version x",
+		   "unexpected 'x' (word 3): expected one of: keyword 'verbose', end of line");
 	CU_ASSERT_STRING_EQUAL(cmd_ok("show plugins"), "no plugins loaded\n");
 	expect_err("show plugins all", "unexpected 'all' (word 3): expected one of: end of line");
 	CU_ASSERT_STRING_EQUAL(cmd_ok("quit"), "");
