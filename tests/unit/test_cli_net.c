@@ -1,0 +1,233 @@
+/*
+ * The network layer's vppctl commands against a real engine state: interface
+ * names by unique prefix in every command that takes one.
+ *
+ * Interfaces: lan0, lan1, lan10, wan0 (virtual), null0 (net_null0, 2 RX queues).
+ */
+#include <CUnit/CUnit.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_dev.h>
+#include <vecnet/cli.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
+#include <vecnet/net/port.h>
+#include <vecnet/rcu.h>
+
+#include "net/port_priv.h"
+#include "vn_test.h"
+#include "vn_test_cli.h"
+
+enum { LAN0, LAN1, LAN10, WAN0, NULL0 };
+
+static uint16_t null_port; /* null0's DPDK port */
+
+/* --- helpers ---------------------------------------------------------------------- */
+
+/* Runs line expecting failure; returns the error message. */
+static const char *
+cmd_fail(const char *line)
+{
+	int rc = cmd(line);
+
+	CU_ASSERT_EQUAL(rc, -1);
+	if (rc != -1 || vn_cli_out_errmsg(out) == NULL) {
+		fprintf(stderr, "\n  '%s' did not fail:\n%s\n", line, vn_cli_out_text(out));
+		return "";
+	}
+	return vn_cli_out_errmsg(out);
+}
+
+static void
+expect_err(const char *line, const char *want)
+{
+	const char *got = cmd_fail(line);
+
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "\n  '%s'\n    gave: %s\n    want: %s\n", line, got, want);
+	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
+/* The line of text that starts with word followed by a space; NULL if none. */
+static const char *
+line_of(const char *text, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, word, len) == 0 && p[len] == ' ')
+			return p;
+	return NULL;
+}
+
+/* --- interface names: unique prefixes ------------------------------------------------ */
+
+/* A command that only parses an interface name and prints its index, so the
+ * argument type is seen on its own (with the engine's names or a test's). */
+static int
+vt_ifname_fn(struct vn_cli_out *o, struct vn_cli_args *args)
+{
+	uint32_t ifi;
+
+	if (!vn_cli_arg_ifname(args, &ifi) || !vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	vn_cli_printf(o, "if %u\n", ifi);
+	return 0;
+}
+
+VN_CLI_COMMAND(vt_ifname) = {
+	.path = "vt-ifname",
+	.syntax = "IF",
+	.fn = vt_ifname_fn,
+	.complete = &vn_cli_ifname,
+};
+
+static const char *const vt_names[] = {"ge0/8/0", "ge0/9/0", "ge0/10/0", "ge0/11/0", "a0", "a1"};
+
+static int
+vt_lookup(const char *name, uint32_t *if_index)
+{
+	for (uint32_t i = 0; i < VN_ARRAY_LEN(vt_names); i++) {
+		if (strcmp(name, vt_names[i]) == 0) {
+			*if_index = 100 + i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static const char *
+vt_name_at(uint32_t i)
+{
+	return i < VN_ARRAY_LEN(vt_names) ? vt_names[i] : NULL;
+}
+
+static const struct vn_cli_ifname_ops vt_ops = {.lookup = vt_lookup, .name_at = vt_name_at};
+
+static void
+test_ifname_prefix(void)
+{
+	const char *t;
+
+	/* Exact names, unique prefixes, and an exact name that starts a longer one. */
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname lan0"), "if 0\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname wa"), "if 3\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname w"), "if 3\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname nu"), "if 4\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname lan1"), "if 1\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname lan10"), "if 2\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname lan0"), "if 0\n");
+
+	/* Ambiguous: refused, with every candidate named. */
+	expect_err("vt-ifname lan", "unexpected 'lan' (word 2): expected one of: interface name "
+				    "(ambiguous: lan0, lan1, lan10)");
+	expect_err("vt-ifname l", "unexpected 'l' (word 2): expected one of: interface name "
+				  "(ambiguous: lan0, lan1, lan10)");
+	/* The next failure is a plain one again: nothing left over. */
+	expect_err("vt-ifname lan2", "unexpected 'lan2' (word 2): expected one of: interface name");
+	expect_err("vt-ifname wan00",
+		   "unexpected 'wan00' (word 2): expected one of: interface name");
+	expect_err("vt-ifname \"\"", "unexpected '' (word 2): expected one of: interface name");
+	expect_err("vt-ifname", "missing argument: expected one of: interface name");
+
+	/* Every command that takes an interface gets it. */
+	t = cmd_ok("show interface wa");
+	CU_ASSERT_PTR_NOT_NULL(line_of(t, "wan0"));
+	CU_ASSERT_PTR_NULL(line_of(t, "lan0"));
+	t = cmd_ok("show interface lan1");
+	CU_ASSERT_PTR_NOT_NULL(line_of(t, "lan1"));
+	CU_ASSERT_PTR_NULL(line_of(t, "lan10"));
+	expect_err("show interface lan", "unexpected 'lan' (word 3): expected one of: interface "
+					 "name (ambiguous: lan0, lan1, lan10), end of line");
+	cmd_ok("set interface state wa down");
+	CU_ASSERT_FALSE(vn_interface_get(WAN0)->admin_up);
+	cmd_ok("set interface state wan up");
+	CU_ASSERT_TRUE(vn_interface_get(WAN0)->admin_up);
+	expect_err("set interface state la up", "unexpected 'la' (word 4): expected one of: "
+						"interface name (ambiguous: lan0, lan1, lan10)");
+	CU_ASSERT_TRUE(vn_interface_get(LAN0)->admin_up);
+	CU_ASSERT_TRUE(vn_interface_get(LAN1)->admin_up);
+	cmd_ok("set interface ip address lan1 10.0.1.1/24");
+	expect_err("ip route add 10.7.0.0/16 via 10.0.1.9 lan",
+		   "unexpected 'lan' (word 7): expected one of: interface name (ambiguous: lan0, "
+		   "lan1, lan10), keyword 'via', end of line");
+	cmd_ok("ip route add 10.7.0.0/16 via 10.0.1.9 lan1");
+	CU_ASSERT(has(cmd_ok("show ip fib 10.7.0.0/16"), "via 10.0.1.9 lan1"));
+	cmd_ok("ip route del 10.7.0.0/16");
+	cmd_ok("set interface ip address del lan1 10.0.1.1/24");
+
+	/* A test's own names (vn_cli_set_ifname_ops) get the same rules; a message
+	 * too long for the parser names what fits and ends in "...". */
+	vn_cli_set_ifname_ops(&vt_ops);
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname ge0/10"), "if 102\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname a1"), "if 105\n");
+	expect_err("vt-ifname a", "unexpected 'a' (word 2): expected one of: interface name "
+				  "(ambiguous: a0, a1)");
+	expect_err("vt-ifname ge0/1", "unexpected 'ge0/1' (word 2): expected one of: interface "
+				      "name (ambiguous: ge0/10/0, ge0/11/0)");
+	expect_err("vt-ifname ge", "unexpected 'ge' (word 2): expected one of: interface name "
+				   "(ambiguous: ge0/8/0, ...)");
+	expect_err("vt-ifname lan0", "unexpected 'lan0' (word 2): expected one of: interface name");
+	vn_cli_set_ifname_ops(NULL);
+	CU_ASSERT_STRING_EQUAL(cmd_ok("vt-ifname lan0"), "if 0\n");
+	expect_err("vt-ifname ge", "unexpected 'ge' (word 2): expected one of: interface name");
+}
+
+/* --- fixture ------------------------------------------------------------------------ */
+
+static int
+suite_init(void)
+{
+	static const uint8_t mac[4][6] = {{2, 0, 0, 0, 0xa0, 0},
+					  {2, 0, 0, 0, 0xa1, 0},
+					  {2, 0, 0, 0, 0xa2, 0},
+					  {2, 0, 0, 0, 0xb0, 0}};
+	static const char *const names[4] = {"lan0", "lan1", "lan10", "wan0"};
+	uint32_t ifi;
+
+	if (vn_test_eal_init() < 0 || vn_rcu_init(4) < 0)
+		return -1;
+	for (uint32_t i = 0; i < 4; i++)
+		if (vn_interface_create_virtual(names[i], mac[i], 1500, &ifi) < 0 || ifi != i)
+			return -1;
+	/* Two forwarding threads (workers 0 and 1): each has its TX queue on the port. */
+	vn_port_set_tx_queues(2);
+	if (rte_dev_probe("net_null0") < 0 ||
+	    vn_interface_create("null0", "net_null0", 2, 1500, &ifi) < 0 || ifi != NULL0)
+		return -1;
+	null_port = vn_interface_get(NULL0)->port_id;
+	if (vn_fib_init(1u << 16) < 0 || vn_neighbor_init() < 0)
+		return -1;
+	out = vn_cli_out_new();
+	return out != NULL ? 0 : -1;
+}
+
+static int
+suite_fini(void)
+{
+	vn_cli_out_free(out);
+	vn_neighbor_fini();
+	vn_fib_fini();
+	vn_interface_close_all();
+	rte_eal_hotplug_remove("vdev", "net_null0");
+	return 0;
+}
+
+int
+main(void)
+{
+	CU_TestInfo tests[] = {
+		{"interface names by unique prefix", test_ifname_prefix},
+		CU_TEST_INFO_NULL,
+	};
+	CU_SuiteInfo suites[] = {
+		{"network commands", suite_init, suite_fini, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
+
+	return vn_test_run(suites);
+}
