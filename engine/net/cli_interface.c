@@ -1,5 +1,5 @@
 /*
- * Interface commands, in vppctl syntax: show interface [IF], show
+ * Interface commands, in vppctl syntax: show interface [address] [IF], show
  * hardware-interfaces [IF], clear interfaces, set interface state|ip
  * address|mtu. Handlers parse, then call the same control functions that the
  * YAML loader uses; a refused change is reported with the reason.
@@ -67,6 +67,39 @@ VN_CLI_COMMAND(show_interface) = {
 	.syntax = "[IF]",
 	.help = "interface state, MTU, counters and addresses",
 	.fn = vn_cli_show_interface,
+	.complete = &vn_cli_ifname,
+};
+
+/* --- show interface address ---------------------------------------------------- */
+
+/* VPP's layout: "lan0 (up):", then "  L3 10.0.1.1/24" per address. */
+static int
+vn_cli_show_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint32_t only = VN_IF_MAX;
+	char pfx[24];
+
+	if (!vn_cli_arg_ifname(args, &only))
+		only = VN_IF_MAX;
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	for (uint32_t i = 0; i < vn_interface_count(); i++) {
+		const struct vn_interface *ifp = vn_interface_get(i);
+
+		if (ifp == NULL || (only != VN_IF_MAX && only != i))
+			continue;
+		vn_cli_printf(out, "%s (%s):\n", ifp->name, ifp->admin_up ? "up" : "dn");
+		for (uint32_t a = 0; a < ifp->n_addrs; a++)
+			vn_cli_printf(out, "  L3 %s\n", vn_fmt_prefix(&ifp->addrs[a], pfx));
+	}
+	return 0;
+}
+
+VN_CLI_COMMAND(show_if_addr) = {
+	.path = "show interface address",
+	.syntax = "[IF]",
+	.help = "interface addresses",
+	.fn = vn_cli_show_if_addr,
 	.complete = &vn_cli_ifname,
 };
 

@@ -1,6 +1,7 @@
 /*
  * The network layer's vppctl commands against a real engine state: interface
- * names by unique prefix in every command that takes one.
+ * names by unique prefix in every command that takes one, show interface
+ * address.
  *
  * Interfaces: lan0, lan1, lan10, wan0 (virtual), null0 (net_null0, 2 RX queues).
  */
@@ -50,6 +51,15 @@ expect_err(const char *line, const char *want)
 	if (strcmp(got, want) != 0)
 		fprintf(stderr, "\n  '%s'\n    gave: %s\n    want: %s\n", line, got, want);
 	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
+static bool
+lacks(const char *text, const char *needle)
+{
+	if (strstr(text, needle) == NULL)
+		return true;
+	fprintf(stderr, "\n  '%s' unexpectedly in:\n%s\n", needle, text);
+	return false;
 }
 
 /* The line of text that starts with word followed by a space; NULL if none. */
@@ -177,6 +187,48 @@ test_ifname_prefix(void)
 	expect_err("vt-ifname ge", "unexpected 'ge' (word 2): expected one of: interface name");
 }
 
+/* --- show interface address ------------------------------------------------------- */
+
+static void
+test_if_address(void)
+{
+	const char *t;
+
+	/* VPP's layout: "NAME (up|dn):", then "  L3 ADDR/LEN" per address. */
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show interface address lan0"), "lan0 (up):\n");
+	cmd_ok("set interface ip address lan0 10.0.1.1/24");
+	cmd_ok("set interface ip address wan0 192.0.2.1/24");
+	cmd_ok("set interface ip address wan0 198.51.100.1/30");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show interface address lan0"), "lan0 (up):\n"
+								      "  L3 10.0.1.1/24\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show interface address wa"), "wan0 (up):\n"
+								    "  L3 192.0.2.1/24\n"
+								    "  L3 198.51.100.1/30\n");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show interface address"), "lan0 (up):\n"
+								 "  L3 10.0.1.1/24\n"
+								 "lan1 (up):\n"
+								 "lan10 (up):\n"
+								 "wan0 (up):\n"
+								 "  L3 192.0.2.1/24\n"
+								 "  L3 198.51.100.1/30\n"
+								 "null0 (up):\n");
+	cmd_ok("set interface state lan0 down");
+	CU_ASSERT(has(cmd_ok("show interface address lan0"), "lan0 (dn):\n  L3 10.0.1.1/24\n"));
+	cmd_ok("set interface state lan0 up");
+
+	cmd_ok("set interface ip address del wan0 192.0.2.1/24");
+	t = cmd_ok("show interface address wan0");
+	CU_ASSERT_STRING_EQUAL(t, "wan0 (up):\n  L3 198.51.100.1/30\n");
+	cmd_ok("set interface ip address del wan0 198.51.100.1/30");
+	cmd_ok("set interface ip address del lan0 10.0.1.1/24");
+	CU_ASSERT(lacks(cmd_ok("show interface address"), "L3"));
+
+	expect_err("show interface address bogus",
+		   "unexpected 'bogus' (word 4): expected one of: interface name, end of line");
+	expect_err("show interface address lan0 lan1",
+		   "unexpected 'lan1' (word 5): expected one of: end of line");
+}
+
 /* --- fixture ------------------------------------------------------------------------ */
 
 static int
@@ -222,6 +274,7 @@ main(void)
 {
 	CU_TestInfo tests[] = {
 		{"interface names by unique prefix", test_ifname_prefix},
+		{"show interface address", test_if_address},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
