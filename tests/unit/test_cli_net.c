@@ -1,7 +1,7 @@
 /*
  * The network layer's vppctl commands against a real engine state: interface
  * names by unique prefix in every command that takes one, show interface
- * address.
+ * address, show ip fib summary.
  *
  * Interfaces: lan0, lan1, lan10, wan0 (virtual), null0 (net_null0, 2 RX queues).
  */
@@ -229,6 +229,69 @@ test_if_address(void)
 		   "unexpected 'lan1' (word 5): expected one of: end of line");
 }
 
+/* --- show ip fib summary ----------------------------------------------------------------- */
+
+/* The Count of prefix length len in `show ip fib summary`; 0 if not listed. */
+static uint32_t
+fib_count(uint32_t len)
+{
+	const char *t = cmd_ok("show ip fib summary");
+	uint32_t l, n;
+
+	for (const char *p = t; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (sscanf(p, "%u %u", &l, &n) == 2 && l == len)
+			return n;
+	return 0;
+}
+
+static void
+test_fib_summary(void)
+{
+	static const char head[] = "ipv4-VRF:0, fib_index:0\n"
+				   "   Prefix length         Count      \n";
+	char want[256];
+
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show ip fib summary"), head);
+
+	/* An address: its connected /24 and local /32. */
+	cmd_ok("set interface ip address lan0 10.0.1.1/24");
+	snprintf(want, sizeof(want), "%s%20u%16u\n%20u%16u\n", head, 24, 1, 32, 1);
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show ip fib summary"), want);
+
+	/* Three /24 and one /32 more, a /16 and a default route. */
+	cmd_ok("ip route add 10.10.0.0/24 via 10.0.1.9");
+	cmd_ok("ip route add 10.10.1.0/24 via 10.0.1.9");
+	cmd_ok("ip route add 10.10.2.0/24 via drop");
+	cmd_ok("ip route add 10.20.0.7/32 via 10.0.1.9");
+	CU_ASSERT_EQUAL(fib_count(24), 4);
+	CU_ASSERT_EQUAL(fib_count(32), 2);
+	CU_ASSERT_EQUAL(fib_count(16), 0);
+	cmd_ok("ip route add 10.30.0.0/16 via 10.0.1.9");
+	cmd_ok("ip route add 0.0.0.0/0 via 10.0.1.9");
+	/* Shortest prefix first, as VPP lists them. */
+	snprintf(want, sizeof(want), "%s%20u%16u\n%20u%16u\n%20u%16u\n%20u%16u\n", head, 0, 1, 16,
+		 1, 24, 4, 32, 2);
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show ip fib summary"), want);
+	CU_ASSERT_EQUAL(vn_fib_route_count(), 8);
+
+	/* Deleting moves the counts back. */
+	cmd_ok("ip route del 10.10.0.0/24");
+	cmd_ok("ip route del 10.10.2.0/24");
+	cmd_ok("ip route del 10.20.0.7/32");
+	CU_ASSERT_EQUAL(fib_count(24), 2);
+	CU_ASSERT_EQUAL(fib_count(32), 1);
+	cmd_ok("ip route del 10.10.1.0/24");
+	cmd_ok("ip route del 10.30.0.0/16");
+	cmd_ok("ip route del 0.0.0.0/0");
+	cmd_ok("set interface ip address del lan0 10.0.1.1/24");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show ip fib summary"), head);
+
+	/* `show ip fib` itself is unchanged beside it. */
+	CU_ASSERT(has(cmd_ok("show ip fib"), "ipv4 fib: 0 routes"));
+	expect_err("show ip fib summary 24",
+		   "unexpected '24' (word 5): expected one of: end of line");
+}
+
 /* --- fixture ------------------------------------------------------------------------ */
 
 static int
@@ -275,6 +338,7 @@ main(void)
 	CU_TestInfo tests[] = {
 		{"interface names by unique prefix", test_ifname_prefix},
 		{"show interface address", test_if_address},
+		{"show ip fib summary", test_fib_summary},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
