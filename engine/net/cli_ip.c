@@ -1,7 +1,8 @@
 /*
  * IPv4 routing commands, in vppctl syntax: ip route add|del, show ip fib
- * [summary], set ip neighbor, show ip neighbors. They parse and call the FIB
- * and neighbour control API, the same functions the YAML loader uses.
+ * [summary], set ip neighbor, show ip neighbors (or neighbor). They parse and
+ * call the FIB and neighbour control API, the same functions the YAML loader
+ * uses.
  */
 #define _GNU_SOURCE
 #define VN_LOG_MOD "cli"
@@ -386,6 +387,15 @@ VN_CLI_COMMAND(show_ip_neighbors) = {
 	.path = "show ip neighbors",
 	.syntax = "[IF]",
 	.help = "ARP entries: age in seconds, flags S static / D dynamic",
+	.fn = vn_cli_show_ip_neighbors,
+	.complete = &vn_cli_ifname,
+};
+
+/* VPP spells it both ways. */
+VN_CLI_COMMAND(show_ip_neighbor) = {
+	.path = "show ip neighbor",
+	.syntax = "[IF]",
+	.help = "same as show ip neighbors",
 	.fn = vn_cli_show_ip_neighbors,
 	.complete = &vn_cli_ifname,
 };

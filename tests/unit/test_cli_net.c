@@ -1,7 +1,7 @@
 /*
  * The network layer's vppctl commands against a real engine state: interface
  * names by unique prefix in every command that takes one, show interface
- * address, show ip fib summary.
+ * address, show ip fib summary, show ip neighbor.
  *
  * Interfaces: lan0, lan1, lan10, wan0 (virtual), null0 (net_null0, 2 RX queues).
  */
@@ -60,6 +60,16 @@ lacks(const char *text, const char *needle)
 		return true;
 	fprintf(stderr, "\n  '%s' unexpectedly in:\n%s\n", needle, text);
 	return false;
+}
+
+/* The output of line, copied (cmd_ok's is overwritten by the next command). */
+static char *
+cmd_copy(const char *line)
+{
+	char *s = strdup(cmd_ok(line));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	return s;
 }
 
 /* The line of text that starts with word followed by a space; NULL if none. */
@@ -292,6 +302,82 @@ test_fib_summary(void)
 		   "unexpected '24' (word 5): expected one of: end of line");
 }
 
+/* --- show ip neighbor -------------------------------------------------------------------- */
+
+/* text without each line's first column (the neighbour's age, which moves). */
+static char *
+without_age(const char *text)
+{
+	char *s = malloc(strlen(text) + 1), *d = s;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (const char *p = text; *p != '\0';) {
+		size_t len;
+
+		p += strspn(p, " ");
+		p += strcspn(p, " \n");
+		len = strcspn(p, "\n");
+		len += p[len] == '\n';
+		memcpy(d, p, len);
+		d += len;
+		p += len;
+	}
+	*d = '\0';
+	return s;
+}
+
+static void
+neighbor_same(const char *a, const char *b)
+{
+	char *ta = cmd_copy(a), *tb = cmd_copy(b);
+	char *wa = without_age(ta), *wb = without_age(tb);
+
+	if (strcmp(wa, wb) != 0)
+		fprintf(stderr, "\n  '%s':\n%s\n  '%s':\n%s\n", a, ta, b, tb);
+	CU_ASSERT_STRING_EQUAL(wa, wb);
+	free(ta);
+	free(tb);
+	free(wa);
+	free(wb);
+}
+
+static void
+test_neighbor_alias(void)
+{
+	const char *err, *t;
+	char *e;
+
+	cmd_ok("set interface ip address lan0 10.0.1.1/24");
+	cmd_ok("set interface ip address wan0 192.0.2.1/24");
+	cmd_ok("set ip neighbor lan0 10.0.1.2 02:00:00:00:01:02 static");
+	cmd_ok("set ip neighbor lan0 10.0.1.3 02:00:00:00:01:03");
+	cmd_ok("set ip neighbor wan0 192.0.2.9 02:00:00:00:02:09");
+
+	CU_ASSERT(has(cmd_ok("show ip neighbor"), "10.0.1.2         S      02:00:00:00:01:02  lan0\n"));
+	CU_ASSERT(has(cmd_ok("show ip neighbor"), "192.0.2.9        D      02:00:00:00:02:09  wan0\n"));
+	neighbor_same("show ip neighbor", "show ip neighbors");
+	neighbor_same("show ip neighbor lan0", "show ip neighbors lan0");
+	neighbor_same("show ip neighbor wa", "show ip neighbors wan0");
+	CU_ASSERT(lacks(cmd_ok("show ip neighbor wan0"), "10.0.1."));
+
+	err = cmd_fail("show ip neighbors x");
+	e = strdup(err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_STRING_EQUAL(cmd_fail("show ip neighbor x"), e);
+	free(e);
+	CU_ASSERT(has(cmd_ok("help show ip"), "show ip neighbor [IF]"));
+	CU_ASSERT(has(cmd_ok("help show ip"), "show ip neighbors [IF]"));
+
+	cmd_ok("set ip neighbor del lan0 10.0.1.2");
+	cmd_ok("set ip neighbor del lan0 10.0.1.3");
+	cmd_ok("set ip neighbor del wan0 192.0.2.9");
+	cmd_ok("set interface ip address del lan0 10.0.1.1/24");
+	cmd_ok("set interface ip address del wan0 192.0.2.1/24");
+	t = cmd_ok("show ip neighbor");
+	CU_ASSERT(has(t, "Interface\n"));
+	CU_ASSERT(lacks(t, "02:00:00:00:0"));
+}
+
 /* --- fixture ------------------------------------------------------------------------ */
 
 static int
@@ -339,6 +425,7 @@ main(void)
 		{"interface names by unique prefix", test_ifname_prefix},
 		{"show interface address", test_if_address},
 		{"show ip fib summary", test_fib_summary},
+		{"show ip neighbor", test_neighbor_alias},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
