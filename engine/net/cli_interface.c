@@ -274,7 +274,10 @@ vn_cli_set_if_mtu(struct vn_cli_out *out, struct vn_cli_args *args)
 	uint32_t mtu, ifi;
 	int rc;
 
-	/* VPP order: the number, then the interface. The range is the control API's. */
+	/* VPP order: the number, then the interface; VPP's newer spelling names the
+	 * MTU `packet` (the L3 MTU, which is what vecnet has). The range is the
+	 * control API's. */
+	(void)vn_cli_arg_keyword(args, "packet");
 	if (!vn_cli_arg_u32_range(args, 68, 9000, &mtu) || !vn_cli_arg_ifname(args, &ifi) ||
 	    !vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
@@ -287,7 +290,7 @@ vn_cli_set_if_mtu(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(set_if_mtu) = {
 	.path = "set interface mtu",
-	.syntax = "N IF",
+	.syntax = "[packet] N IF",
 	.help = "IP MTU (68-9000)",
 	.fn = vn_cli_set_if_mtu,
 	.complete = &vn_cli_ifname,

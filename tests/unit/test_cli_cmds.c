@@ -421,9 +421,9 @@ test_set_interface(void)
 	CU_ASSERT(has(line_of(cmd_ok("show interface lan1"), "lan1") ?: "", "9000"));
 	cmd_ok("set interface mtu 1500 lan1");
 	expect_err("set interface mtu 10 lan1",
-		   "unexpected '10' (word 4): expected one of: number 68-9000");
+		   "unexpected '10' (word 4): expected one of: keyword 'packet', number 68-9000");
 	expect_err("set interface mtu lan1 1500",
-		   "unexpected 'lan1' (word 4): expected one of: number 68-9000");
+		   "unexpected 'lan1' (word 4): expected one of: keyword 'packet', number 68-9000");
 	expect_err("set interface mtu 1500", "missing argument: expected one of: interface name");
 
 	cmd_ok("set interface ip address lan0 10.0.1.1/24");

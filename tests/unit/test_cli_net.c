@@ -1,7 +1,7 @@
 /*
  * The network layer's vppctl commands against a real engine state: interface
  * names by unique prefix in every command that takes one, show interface
- * address, show ip fib summary, show ip neighbor.
+ * address, show ip fib summary, show ip neighbor, set interface mtu [packet].
  *
  * Interfaces: lan0, lan1, lan10, wan0 (virtual), null0 (net_null0, 2 RX queues).
  */
@@ -378,6 +378,40 @@ test_neighbor_alias(void)
 	CU_ASSERT(lacks(t, "02:00:00:00:0"));
 }
 
+/* --- set interface mtu [packet] ------------------------------------------------------- */
+
+static void
+test_mtu_packet(void)
+{
+	cmd_ok("set interface mtu packet 1400 lan1");
+	CU_ASSERT_EQUAL(vn_interface_get(LAN1)->mtu, 1400);
+	CU_ASSERT(has(line_of(cmd_ok("show interface lan1"), "lan1") ?: "", " 1400 "));
+	/* The older spelling, and a prefix of the name. */
+	cmd_ok("set interface mtu 9000 lan1");
+	CU_ASSERT_EQUAL(vn_interface_get(LAN1)->mtu, 9000);
+	cmd_ok("set interface mtu packet 1280 lan10");
+	CU_ASSERT_EQUAL(vn_interface_get(LAN10)->mtu, 1280);
+	CU_ASSERT_EQUAL(vn_interface_get(LAN1)->mtu, 9000);
+	cmd_ok("set interface mtu packet 1500 lan1");
+	cmd_ok("set interface mtu packet 1500 lan10");
+	CU_ASSERT(has(line_of(cmd_ok("show interface lan1"), "lan1") ?: "", " 1500 "));
+
+	expect_err("set interface mtu packet 67 lan1",
+		   "unexpected '67' (word 5): expected one of: number 68-9000");
+	expect_err("set interface mtu packet lan1 1400",
+		   "unexpected 'lan1' (word 5): expected one of: number 68-9000");
+	expect_err("set interface mtu packet packet 1400 lan1",
+		   "unexpected 'packet' (word 5): expected one of: number 68-9000");
+	expect_err("set interface mtu packet 1400",
+		   "missing argument: expected one of: interface name");
+	expect_err("set interface mtu packet", "missing argument: expected one of: number 68-9000");
+	expect_err("set interface mtu ip4 1400 lan1",
+		   "unexpected 'ip4' (word 4): expected one of: keyword 'packet', number 68-9000");
+	expect_err("set interface mtu packet 1400 lan1 now",
+		   "unexpected 'now' (word 7): expected one of: end of line");
+	CU_ASSERT_EQUAL(vn_interface_get(LAN1)->mtu, 1500);
+}
+
 /* --- fixture ------------------------------------------------------------------------ */
 
 static int
@@ -426,6 +460,7 @@ main(void)
 		{"show interface address", test_if_address},
 		{"show ip fib summary", test_fib_summary},
 		{"show ip neighbor", test_neighbor_alias},
+		{"set interface mtu [packet]", test_mtu_packet},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
