@@ -1,7 +1,9 @@
 /*
  * The network layer's vppctl commands against a real engine state: interface
  * names by unique prefix in every command that takes one, show interface
- * address, show ip fib summary, show ip neighbor, set interface mtu [packet].
+ * address, show ip fib summary, show ip neighbor, set interface mtu [packet],
+ * and show hardware-interfaces on a DPDK port (net_null) whose two RX queues
+ * are placed on two forwarding threads.
  *
  * Interfaces: lan0, lan1, lan10, wan0 (virtual), null0 (net_null0, 2 RX queues).
  */
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include <rte_dev.h>
+#include <rte_ethdev.h>
 #include <vecnet/cli.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
@@ -19,6 +22,7 @@
 #include <vecnet/net/port.h>
 #include <vecnet/rcu.h>
 
+#include "core/worker_priv.h"
 #include "net/port_priv.h"
 #include "vn_test.h"
 #include "vn_test_cli.h"
@@ -412,6 +416,110 @@ test_mtu_packet(void)
 	CU_ASSERT_EQUAL(vn_interface_get(LAN1)->mtu, 1500);
 }
 
+/* --- show hardware-interfaces ------------------------------------------------------------ */
+
+/* The value of counter name in text ("    name    N"); UINT64_MAX if absent. */
+static uint64_t
+counter_of(const char *text, const char *name)
+{
+	const char *p = strstr(text, name);
+	uint64_t v = UINT64_MAX;
+
+	if (p == NULL || sscanf(p + strlen(name), "%" SCNu64, &v) != 1)
+		return UINT64_MAX;
+	return v;
+}
+
+static void
+test_show_hardware(void)
+{
+	static const uint32_t fwd[2] = {1, 2};
+	struct rte_mbuf *m[8];
+	uint16_t n;
+	const char *t;
+	char *v;
+
+	/* A virtual interface: no port, no queues. */
+	t = cmd_ok("show hardware-interfaces lan0");
+	CU_ASSERT(has(t, "              Name               Idx    Link  Hardware\n"
+			 "lan0                              0      up   virtual\n"
+			 "  Link speed: unknown\n"
+			 "  Ethernet address 02:00:00:00:a0:00\n"
+			 "  driver virtual, no DPDK port\n"
+			 "    mtu 1500, flags: admin-up\n"));
+	CU_ASSERT(lacks(t, "RX Queues"));
+
+	/* The port before any placement: its queues are polled by no thread. */
+	t = cmd_ok("show hardware-interfaces null0");
+	CU_ASSERT(has(t, "null0                             4      up   net_null0\n"));
+	CU_ASSERT(has(t, "  RX Queues:\n    queue thread         mode\n"
+			 "    0     -              unplaced\n"
+			 "    1     -              unplaced\n"));
+
+	/* Two forwarding threads, one RX queue each, and a TX queue each. */
+	vn_engine.n_fwd = 2;
+	vn_engine.fwd_thread[0] = fwd[0];
+	vn_engine.fwd_thread[1] = fwd[1];
+	vn_port_thread_txq[1] = 0;
+	vn_port_thread_txq[2] = 1;
+	CU_ASSERT_EQUAL_FATAL(vn_rxq_place(2, fwd), 0);
+	t = cmd_ok("show hardware-interfaces null0");
+	CU_ASSERT(has(t, "  RX Queues:\n    queue thread         mode\n"
+			 "    0     worker 0 (1)   polling\n"
+			 "    1     worker 1 (2)   polling\n"));
+	CU_ASSERT(has(t, "  TX Queues:\n    queue  shared thread(s)\n"
+			 "    0      no     1\n"
+			 "    1      no     2\n"));
+	CU_ASSERT(has(t, "  Ethernet address "));
+	CU_ASSERT(has(t, "  driver net_null, port "));
+	CU_ASSERT(has(t, "    carrier up full duplex mtu 1500 (device "));
+	CU_ASSERT(has(t, "    rx: queues 2 (max "));
+	CU_ASSERT(has(t, "    tx: queues 2 (max "));
+	CU_ASSERT(has(t, "    rx offload avail:  none\n"));
+	CU_ASSERT(has(t, "    tx offload active: none\n"));
+	CU_ASSERT(lacks(t, "lan0"));
+	/* Nothing received yet: no counter is shown unless verbose. */
+	CU_ASSERT(lacks(t, "rx frames ok"));
+	CU_ASSERT(lacks(t, "extended stats:"));
+	v = cmd_copy("show hardware-interfaces verbose null0");
+	CU_ASSERT_EQUAL(counter_of(v, "rx frames ok"), 0);
+	CU_ASSERT(has(v, "    extended stats:\n"));
+	CU_ASSERT_EQUAL(counter_of(v, "      rx_good_packets"), 0);
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show hardware-interfaces null0 verbose"), v);
+	free(v);
+
+	/* net_null receives as many packets as asked for: the counters see them. */
+	n = rte_eth_rx_burst(null_port, 0, m, 8);
+	CU_ASSERT_EQUAL(n, 8);
+	rte_pktmbuf_free_bulk(m, n);
+	t = cmd_ok("show hardware-interfaces nu");
+	CU_ASSERT_EQUAL(counter_of(t, "    rx frames ok"), 8);
+	CU_ASSERT_EQUAL(counter_of(t, "      rx_good_packets"), 8);
+	CU_ASSERT_EQUAL(counter_of(t, "      rx_q0_packets"), 8);
+	CU_ASSERT(lacks(t, "rx_q1_packets"));
+	CU_ASSERT(lacks(t, "tx frames ok"));
+	CU_ASSERT_EQUAL(counter_of(cmd_ok("show hardware-interfaces verbose null0"),
+				   "      rx_q1_packets"), 0);
+
+	/* All interfaces: each once, in index order. */
+	t = cmd_ok("show hardware-interfaces");
+	CU_ASSERT(has(t, "\nlan0 "));
+	CU_ASSERT(has(t, "\nwan0 "));
+	CU_ASSERT(strstr(t, "\nlan10 ") < strstr(t, "\nnull0 "));
+
+	expect_err("show hardware-interfaces x", "unexpected 'x' (word 3): expected one of: "
+						 "keyword 'verbose', interface name, end of line");
+	expect_err("show hardware-interfaces verbose verbose",
+		   "unexpected 'verbose' (word 4): expected one of: interface name, end of line");
+	expect_err("show hardware-interfaces lan0 lan1",
+		   "unexpected 'lan1' (word 4): expected one of: keyword 'verbose', end of line");
+	expect_err("show hardware-interfaces lan", "unexpected 'lan' (word 3): expected one of: "
+						   "keyword 'verbose', interface name (ambiguous: "
+						   "lan0, lan1, lan10), end of line");
+
+	vn_engine.n_fwd = 0;
+}
+
 /* --- fixture ------------------------------------------------------------------------ */
 
 static int
@@ -461,6 +569,7 @@ main(void)
 		{"show ip fib summary", test_fib_summary},
 		{"show ip neighbor", test_neighbor_alias},
 		{"set interface mtu [packet]", test_mtu_packet},
+		{"show hardware-interfaces", test_show_hardware},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
