@@ -305,7 +305,7 @@ learn_mac() {
 	engine_config mac "$DATA/ip4-1flow.pcap" "$(buffers_for ip4-1flow)" adaptive "" >"$TMP/mac.yaml"
 	engine_start "$TMP/mac.yaml" mac 60
 	seen=$("$CTL" -s "$TMP/mac.sock" show hardware-interfaces in0 |
-		sed -n 's/.*mac \([0-9a-f:]\{17\}\).*/\1/p' | head -1)
+		sed -n 's/^  Ethernet address \([0-9a-f:]\{17\}\)$/\1/p' | head -1)
 	engine_stop mac
 	[ -n "$seen" ] || { log "cannot read in0's MAC from show hardware-interfaces"; exit 1; }
 	[ "$seen" = "$mac" ] || { log "net_pcap MAC is $seen: regenerating"; gen_data "$seen"; }

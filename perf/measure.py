@@ -38,11 +38,11 @@ def ctl(a, *words):
 
 def if_tx_packets(text, ifname):
     """`show interface IF`: the row 'tx packets N' after the interface's line.
-    Falls back to `show hardware-interfaces` style 'opackets N'."""
+    Falls back to `show hardware-interfaces` style 'tx frames ok N'."""
     m = re.search(r"^\s*(?:%s\b.*?)?tx packets\s+(\d+)" % re.escape(ifname), text, re.M)
     if m:
         return int(m.group(1))
-    m = re.search(r"opackets\s+(\d+)", text)
+    m = re.search(r"tx frames ok\s+(\d+)", text)
     if m:
         return int(m.group(1))
     raise SystemExit("no tx packets counter for %s in:\n%s" % (ifname, text))

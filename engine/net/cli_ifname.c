@@ -2,10 +2,22 @@
  * Interface names as a CLI argument type (vn_cli_ifname): vn_cli_arg_ifname()
  * and tab completion look names up through ops that default to the real
  * interface table; a unit test may install its own.
+ *
+ * A word names an interface when it is a name, or else the start of exactly
+ * one name (`show interface wa` is wan0). An exact name always wins over the
+ * longer names it starts (lan1 is lan1 even with lan10 there). A word that
+ * starts several names is refused, and the error lists them.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <vecnet/cli.h>
 #include <vecnet/net/interface.h>
+
+/* The parser keeps this many characters of what it expected (cli_parse.c,
+ * VN_CLI_EXPECT_LEN less the NUL); an ambiguity message is made to fit. */
+#define VN_CLI_IFNAME_WHAT_MAX 47
+#define VN_CLI_IFNAME_WHAT "interface name"
 
 static int
 vn_cli_ifname_lookup(const char *name, uint32_t *if_index)
@@ -38,10 +50,71 @@ vn_cli_set_ifname_ops(const struct vn_cli_ifname_ops *o)
 	ops = o ? o : &vn_cli_engine_ifname_ops;
 }
 
+/*
+ * What the type expects, for "expected one of: ..." messages. The parser
+ * reads it after a failed parse (vn_cli_arg), so a word that was an ambiguous
+ * prefix is reported with its candidates: "interface name (ambiguous: lan0,
+ * lan1)". The CLI runs on the main thread only.
+ */
+static char ifname_what[VN_CLI_IFNAME_WHAT_MAX + 1] = VN_CLI_IFNAME_WHAT;
+
+/* "interface name (ambiguous: a, b, ...)" within VN_CLI_IFNAME_WHAT_MAX: as
+ * many of the n_match candidates as fit, "..." when some were left out. */
+static void
+ifname_what_ambiguous(const char *word, size_t len, uint32_t n_match)
+{
+	static const char more[] = ", ...)";
+	const char *name;
+	uint32_t shown = 0;
+	size_t n;
+
+	n = (size_t)snprintf(ifname_what, sizeof(ifname_what), "%s (ambiguous: ",
+			     VN_CLI_IFNAME_WHAT);
+	for (uint32_t i = 0; (name = ops->name_at(i)) != NULL; i++) {
+		bool is_last = shown + 1 == n_match;
+		size_t need = (shown ? 2 : 0) + strlen(name) + (is_last ? 1 : sizeof(more) - 1);
+
+		if (strncmp(name, word, len) != 0)
+			continue;
+		if (n + need > VN_CLI_IFNAME_WHAT_MAX) {
+			snprintf(ifname_what + n, sizeof(ifname_what) - n, "%s",
+				 shown ? more : "...)");
+			return;
+		}
+		n += (size_t)snprintf(ifname_what + n, sizeof(ifname_what) - n, "%s%s",
+				      shown ? ", " : "", name);
+		shown++;
+	}
+	snprintf(ifname_what + n, sizeof(ifname_what) - n, ")");
+}
+
 static int
 ifname_parse(const char *w, void *out)
 {
-	return ops->lookup ? ops->lookup(w, out) : -ENOENT;
+	size_t len = strlen(w);
+	const char *name, *match = NULL;
+	uint32_t n_match = 0;
+
+	snprintf(ifname_what, sizeof(ifname_what), "%s", VN_CLI_IFNAME_WHAT);
+	if (ops->lookup == NULL)
+		return -ENOENT;
+	if (ops->lookup(w, out) == 0)
+		return 0; /* an exact name, even if it starts longer ones */
+	if (len == 0 || ops->name_at == NULL)
+		return -ENOENT;
+	for (uint32_t i = 0; (name = ops->name_at(i)) != NULL; i++) {
+		if (strncmp(name, w, len) == 0) {
+			match = name;
+			n_match++;
+		}
+	}
+	if (n_match == 1)
+		return ops->lookup(match, out);
+	if (n_match > 1) {
+		ifname_what_ambiguous(w, len, n_match);
+		return -EEXIST;
+	}
+	return -ENOENT;
 }
 
 static const char *
@@ -51,7 +124,7 @@ ifname_at(uint32_t i)
 }
 
 const struct vn_cli_arg_type vn_cli_ifname = {
-	.what = "interface name",
+	.what = ifname_what,
 	.parse = ifname_parse,
 	.name_at = ifname_at,
 };

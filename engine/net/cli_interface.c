@@ -1,16 +1,20 @@
 /*
- * Interface commands, in vppctl syntax: show interface [IF], show
- * hardware-interfaces [IF], clear interfaces, set interface state|ip
- * address|mtu. Handlers parse, then call the same control functions that the
- * YAML loader uses; a refused change is reported with the reason.
+ * Interface commands, in vppctl syntax: show interface [address] [IF], show
+ * hardware-interfaces [verbose] [IF], clear interfaces, set interface
+ * state|ip address|mtu. Handlers parse, then call the same control functions
+ * that the YAML loader uses; a refused change is reported with the reason.
  */
 #define VN_LOG_MOD "cli"
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <rte_ethdev.h>
 #include <vecnet/cli.h>
 #include <vecnet/net/interface.h>
+#include <vecnet/net/port.h>
 
 #include "net/port_priv.h"
 
@@ -70,62 +74,335 @@ VN_CLI_COMMAND(show_interface) = {
 	.complete = &vn_cli_ifname,
 };
 
+/* --- show interface address ---------------------------------------------------- */
+
+/* VPP's layout: "lan0 (up):", then "  L3 10.0.1.1/24" per address. */
+static int
+vn_cli_show_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint32_t only = VN_IF_MAX;
+	char pfx[24];
+
+	if (!vn_cli_arg_ifname(args, &only))
+		only = VN_IF_MAX;
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	for (uint32_t i = 0; i < vn_interface_count(); i++) {
+		const struct vn_interface *ifp = vn_interface_get(i);
+
+		if (ifp == NULL || (only != VN_IF_MAX && only != i))
+			continue;
+		vn_cli_printf(out, "%s (%s):\n", ifp->name, ifp->admin_up ? "up" : "dn");
+		for (uint32_t a = 0; a < ifp->n_addrs; a++)
+			vn_cli_printf(out, "  L3 %s\n", vn_fmt_prefix(&ifp->addrs[a], pfx));
+	}
+	return 0;
+}
+
+VN_CLI_COMMAND(show_if_addr) = {
+	.path = "show interface address",
+	.syntax = "[IF]",
+	.help = "interface addresses",
+	.fn = vn_cli_show_if_addr,
+	.complete = &vn_cli_ifname,
+};
+
 /* --- show hardware-interfaces -------------------------------------------------- */
 
+/* VPP's %=Ns: s centred in width columns. */
 static void
-vn_cli_hw_show_one(struct vn_cli_out *out, const struct vn_interface *ifp)
+vn_cli_centre(struct vn_cli_out *out, const char *s, int width)
 {
+	int pad = width - (int)strlen(s);
+
+	if (pad < 0)
+		pad = 0;
+	vn_cli_printf(out, "%*s%s%*s", pad / 2, "", s, pad - pad / 2, "");
+}
+
+/* "main (0)", "worker 1 (2)": the names of `show threads`, and the index. */
+static const char *
+vn_cli_thread_name(uint32_t thread, char *buf, size_t len)
+{
+	if (thread == 0)
+		snprintf(buf, len, "main (0)");
+	else
+		snprintf(buf, len, "worker %u (%u)", thread - 1, thread);
+	return buf;
+}
+
+/*
+ * Which forwarding thread polls each RX queue of ifp, read through the
+ * placement's own functions (it may change at run time): owner[q] = thread,
+ * or UINT32_MAX for a queue no thread polls.
+ */
+static void
+vn_cli_hw_rxq_owners(const struct vn_interface *ifp, uint32_t *owner)
+{
+	for (uint16_t q = 0; q < ifp->n_rx_queues; q++)
+		owner[q] = UINT32_MAX;
+	for (uint32_t i = 0; i < vn_fwd_thread_count(); i++) {
+		uint32_t t = vn_fwd_thread_index(i);
+		uint16_t n = vn_rxq_count_for_thread(t);
+		struct vn_rxq *qs;
+
+		if (n == 0)
+			continue;
+		qs = calloc(n, sizeof(*qs));
+		if (qs == NULL)
+			continue;
+		n = vn_rxq_for_thread(t, qs, n);
+		for (uint16_t k = 0; k < n; k++)
+			if (qs[k].if_index == ifp->if_index && qs[k].queue_id < ifp->n_rx_queues)
+				owner[qs[k].queue_id] = t;
+		free(qs);
+	}
+}
+
+static void
+vn_cli_hw_queues(struct vn_cli_out *out, const struct vn_interface *ifp)
+{
+	uint32_t *owner;
+	char name[32];
+
+	if (ifp->n_rx_queues > 0) {
+		owner = calloc(ifp->n_rx_queues, sizeof(*owner));
+		if (owner == NULL) {
+			vn_cli_printf(out, "  RX Queues: %u (placement: out of memory)\n",
+				      ifp->n_rx_queues);
+		} else {
+			vn_cli_hw_rxq_owners(ifp, owner);
+			vn_cli_printf(out, "  RX Queues:\n    %-6s%-15s%s\n", "queue", "thread",
+				      "mode");
+			for (uint16_t q = 0; q < ifp->n_rx_queues; q++)
+				vn_cli_printf(out, "    %-6u%-15s%s\n", q,
+					      owner[q] == UINT32_MAX
+						      ? "-"
+						      : vn_cli_thread_name(owner[q], name, sizeof(name)),
+					      owner[q] == UINT32_MAX ? "unplaced" : "polling");
+			free(owner);
+		}
+	}
+	if (ifp->n_tx_queues > 0 && ifp->port_id != VN_PORT_NONE) {
+		/* Each forwarding thread sends on its own queue of every port. */
+		vn_cli_printf(out, "  TX Queues:\n    %-7s%-7s%s\n", "queue", "shared", "thread(s)");
+		for (uint16_t q = 0; q < ifp->n_tx_queues; q++) {
+			uint32_t n = 0;
+
+			for (uint32_t i = 0; i < vn_fwd_thread_count(); i++)
+				n += vn_port_thread_txq[vn_fwd_thread_index(i)] == q;
+			vn_cli_printf(out, "    %-7u%-7s", q, n > 1 ? "yes" : "no");
+			for (uint32_t i = 0, k = 0; i < vn_fwd_thread_count(); i++) {
+				uint32_t t = vn_fwd_thread_index(i);
+
+				if (vn_port_thread_txq[t] == q)
+					vn_cli_printf(out, "%s%u", k++ ? "," : "", t);
+			}
+			vn_cli_printf(out, "%s\n", n == 0 ? "-" : "");
+		}
+	}
+}
+
+/* Offload flag names as VPP writes them ("ipv4-cksum"), wrapped under the first. */
+static void
+vn_cli_hw_offloads(struct vn_cli_out *out, const char *label, uint64_t flags, bool is_rx)
+{
+	const int indent = 4 + (int)strlen(label) + 1, width = 80;
+	int col = indent;
+
+	vn_cli_printf(out, "    %s ", label);
+	if (flags == 0)
+		vn_cli_printf(out, "none");
+	for (uint32_t b = 0; b < 64; b++) {
+		uint64_t f = 1ULL << b;
+		const char *name;
+		char lc[48];
+		size_t i;
+
+		if ((flags & f) == 0)
+			continue;
+		name = is_rx ? rte_eth_dev_rx_offload_name(f) : rte_eth_dev_tx_offload_name(f);
+		for (i = 0; name[i] != '\0' && i + 1 < sizeof(lc); i++)
+			lc[i] = name[i] == '_' ? '-' : (char)tolower((unsigned char)name[i]);
+		lc[i] = '\0';
+		if (col > indent && col + 1 + (int)i > width) {
+			vn_cli_printf(out, "\n%*s", indent, "");
+			col = indent;
+		}
+		vn_cli_printf(out, "%s%s", col > indent ? " " : "", lc);
+		col += (col > indent ? 1 : 0) + (int)i;
+	}
+	vn_cli_printf(out, "\n");
+}
+
+/* The port's xstats: those not zero, or all when verbose (VPP's `detail`). */
+static void
+vn_cli_hw_xstats(struct vn_cli_out *out, uint16_t port, bool verbose)
+{
+	struct rte_eth_xstat_name *names = NULL;
+	struct rte_eth_xstat *vals = NULL;
+	int n = rte_eth_xstats_get_names(port, NULL, 0), got, shown = 0;
+
+	if (n <= 0)
+		return;
+	names = calloc((size_t)n, sizeof(*names));
+	vals = calloc((size_t)n, sizeof(*vals));
+	if (names == NULL || vals == NULL) {
+		vn_cli_printf(out, "    extended stats: out of memory\n");
+		goto done;
+	}
+	if (rte_eth_xstats_get_names(port, names, (unsigned)n) != n) {
+		vn_cli_printf(out, "    extended stats: unavailable\n");
+		goto done;
+	}
+	got = rte_eth_xstats_get(port, vals, (unsigned)n);
+	if (got < 0 || got > n) {
+		vn_cli_printf(out, "    extended stats: unavailable\n");
+		goto done;
+	}
+	for (int i = 0; i < got; i++) {
+		if (vals[i].id >= (uint64_t)n || (!verbose && vals[i].value == 0))
+			continue;
+		if (shown++ == 0)
+			vn_cli_printf(out, "    extended stats:\n");
+		vn_cli_printf(out, "      %-38s%16" PRIu64 "\n", names[vals[i].id].name,
+			      vals[i].value);
+	}
+done:
+	free(names);
+	free(vals);
+}
+
+/* The DPDK port behind ifp: VPP's dpdk device section, then its counters. */
+static void
+vn_cli_hw_port(struct vn_cli_out *out, const struct vn_interface *ifp, bool verbose)
+{
+	uint16_t port = ifp->port_id, dev_mtu = 0;
+	struct rte_eth_dev_info info;
+	struct rte_eth_rxq_info rxq;
+	struct rte_eth_txq_info txq;
+	struct rte_eth_conf conf;
 	struct rte_eth_stats st;
 	struct rte_eth_link link;
-	char mac[18], lk[RTE_ETH_LINK_MAX_STR_LEN];
 
-	vn_cli_printf(out, "%s (idx %u) %s\n", ifp->name, ifp->if_index,
-		      ifp->admin_up ? "up" : "down");
-	vn_cli_printf(out, "  driver %s, device %s\n", ifp->driver[0] ? ifp->driver : "-",
-		      ifp->device[0] ? ifp->device : "-");
-	vn_cli_printf(out, "  mac %s, rx queues %u, tx queues %u\n", vn_fmt_mac(ifp->mac, mac),
-		      ifp->n_rx_queues, ifp->n_tx_queues);
-	if (ifp->port_id == VN_PORT_NONE) {
-		vn_cli_printf(out, "  no DPDK port (virtual interface)\n");
+	vn_cli_printf(out, "  driver %s, port %u, device %s\n", ifp->driver, port, ifp->device);
+	if (rte_eth_link_get_nowait(port, &link) == 0)
+		vn_cli_printf(out, "    carrier %s %s duplex mtu %u (device %u)\n",
+			      link.link_status == RTE_ETH_LINK_UP ? "up" : "down",
+			      link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" : "half",
+			      ifp->mtu, rte_eth_dev_get_mtu(port, &dev_mtu) == 0 ? dev_mtu : 0);
+	vn_cli_printf(out, "    flags: admin-%s\n", ifp->admin_up ? "up" : "down");
+	if (rte_eth_dev_info_get(port, &info) != 0) {
+		vn_cli_printf(out, "    device information unavailable\n");
 		return;
 	}
-	vn_cli_printf(out, "  port %u\n", ifp->port_id);
-	if (rte_eth_link_get_nowait(ifp->port_id, &link) == 0 &&
-	    rte_eth_link_to_str(lk, sizeof(lk), &link) > 0)
-		vn_cli_printf(out, "  %s\n", lk);
+	vn_cli_printf(out, "    rx: queues %u (max %u)", ifp->n_rx_queues, info.max_rx_queues);
+	if (ifp->n_rx_queues > 0 && rte_eth_rx_queue_info_get(port, 0, &rxq) == 0)
+		vn_cli_printf(out, ", desc %u", rxq.nb_desc);
+	vn_cli_printf(out, "\n    tx: queues %u (max %u)", ifp->n_tx_queues, info.max_tx_queues);
+	if (ifp->n_tx_queues > 0 && rte_eth_tx_queue_info_get(port, 0, &txq) == 0)
+		vn_cli_printf(out, ", desc %u", txq.nb_desc);
+	vn_cli_printf(out, "\n    max rx packet len: %u\n", info.max_rx_pktlen);
+	vn_cli_printf(out, "    promiscuous: unicast %s all-multicast %s\n",
+		      rte_eth_promiscuous_get(port) == 1 ? "on" : "off",
+		      rte_eth_allmulticast_get(port) == 1 ? "on" : "off");
+	if (rte_eth_dev_conf_get(port, &conf) != 0)
+		memset(&conf, 0, sizeof(conf));
+	vn_cli_hw_offloads(out, "rx offload avail: ", info.rx_offload_capa, true);
+	vn_cli_hw_offloads(out, "rx offload active:", conf.rxmode.offloads, true);
+	vn_cli_hw_offloads(out, "tx offload avail: ", info.tx_offload_capa, false);
+	vn_cli_hw_offloads(out, "tx offload active:", conf.txmode.offloads, false);
+	if (rte_eth_stats_get(port, &st) == 0) {
+		const struct {
+			const char *name;
+			uint64_t v;
+		} c[] = {
+			{"rx frames ok", st.ipackets}, {"rx bytes ok", st.ibytes},
+			{"rx missed", st.imissed},     {"rx errors", st.ierrors},
+			{"rx no bufs", st.rx_nombuf},  {"tx frames ok", st.opackets},
+			{"tx bytes ok", st.obytes},    {"tx errors", st.oerrors},
+		};
+		bool any = false;
+
+		for (size_t i = 0; i < VN_ARRAY_LEN(c); i++) {
+			if (!verbose && c[i].v == 0)
+				continue;
+			vn_cli_printf(out, "%s    %-40s%16" PRIu64 "\n", any ? "" : "\n", c[i].name,
+				      c[i].v);
+			any = true;
+		}
+	} else {
+		vn_cli_printf(out, "    ethdev statistics unavailable\n");
+	}
+	vn_cli_hw_xstats(out, port, verbose);
+}
+
+static void
+vn_cli_hw_show_one(struct vn_cli_out *out, const struct vn_interface *ifp, bool verbose)
+{
+	char mac[18], idx[12], dev[RTE_ETH_NAME_MAX_LEN];
+	struct rte_eth_link link;
+
+	if (ifp->port_id != VN_PORT_NONE)
+		vn_port_device_name(ifp->device, dev, sizeof(dev));
 	else
-		vn_cli_printf(out, "  link state unknown\n");
-	if (rte_eth_stats_get(ifp->port_id, &st) == 0)
-		vn_cli_printf(out,
-			      "  ipackets %" PRIu64 " opackets %" PRIu64 " imissed %" PRIu64
-			      " ierrors %" PRIu64 " oerrors %" PRIu64 " rx_nombuf %" PRIu64 "\n",
-			      st.ipackets, st.opackets, st.imissed, st.ierrors, st.oerrors,
-			      st.rx_nombuf);
+		snprintf(dev, sizeof(dev), "%s", ifp->driver[0] ? ifp->driver : "-");
+	snprintf(idx, sizeof(idx), "%u", ifp->if_index);
+	vn_cli_printf(out, "%-32s", ifp->name);
+	vn_cli_centre(out, idx, 6);
+	vn_cli_centre(out, vn_interface_link_up(ifp->if_index) ? "up" : "down", 8);
+	vn_cli_printf(out, "%s\n", dev);
+	if (ifp->port_id != VN_PORT_NONE && rte_eth_link_get_nowait(ifp->port_id, &link) == 0)
+		vn_cli_printf(out, "  Link speed: %s\n", rte_eth_link_speed_to_str(link.link_speed));
 	else
-		vn_cli_printf(out, "  ethdev statistics unavailable\n");
+		vn_cli_printf(out, "  Link speed: unknown\n");
+	vn_cli_hw_queues(out, ifp);
+	vn_cli_printf(out, "  Ethernet address %s\n", vn_fmt_mac(ifp->mac, mac));
+	if (ifp->port_id == VN_PORT_NONE) {
+		vn_cli_printf(out, "  driver %s, no DPDK port\n", ifp->driver[0] ? ifp->driver : "-");
+		vn_cli_printf(out, "    mtu %u, flags: admin-%s\n", ifp->mtu,
+			      ifp->admin_up ? "up" : "down");
+		return;
+	}
+	vn_cli_hw_port(out, ifp, verbose);
 }
 
 static int
 vn_cli_show_hw(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	uint32_t only = VN_IF_MAX;
+	bool verbose = false;
 
-	if (!vn_cli_arg_ifname(args, &only))
-		only = VN_IF_MAX;
-	if (!vn_cli_args_end(args))
-		return vn_cli_unexpected(args);
+	/* `verbose` and IF in either order, as VPP takes them. */
+	for (;;) {
+		if (!verbose && vn_cli_arg_keyword(args, "verbose"))
+			verbose = true;
+		else if (only == VN_IF_MAX && vn_cli_arg_ifname(args, &only))
+			continue;
+		else if (vn_cli_args_end(args))
+			break;
+		else
+			return vn_cli_unexpected(args);
+	}
+	if (vn_interface_count() == 0) {
+		vn_cli_printf(out, "no interfaces\n");
+		return 0;
+	}
+	vn_cli_centre(out, "Name", 32);
+	vn_cli_centre(out, "Idx", 6);
+	vn_cli_centre(out, "Link", 8);
+	vn_cli_printf(out, "Hardware\n");
 	for (uint32_t i = 0; i < vn_interface_count(); i++)
 		if (only == VN_IF_MAX || only == i)
-			vn_cli_hw_show_one(out, vn_interface_get(i));
-	if (vn_interface_count() == 0)
-		vn_cli_printf(out, "no interfaces\n");
+			vn_cli_hw_show_one(out, vn_interface_get(i), verbose);
 	return 0;
 }
 
 VN_CLI_COMMAND(show_hw) = {
 	.path = "show hardware-interfaces",
-	.syntax = "[IF]",
-	.help = "driver, device, port, MAC, queues, link and ethdev statistics",
+	.syntax = "[verbose] [IF]",
+	.help = "link, queues and the threads polling them, MAC, MTU, offloads, device "
+		"counters; verbose: zero counters too",
 	.fn = vn_cli_show_hw,
 	.complete = &vn_cli_ifname,
 };
@@ -241,7 +518,10 @@ vn_cli_set_if_mtu(struct vn_cli_out *out, struct vn_cli_args *args)
 	uint32_t mtu, ifi;
 	int rc;
 
-	/* VPP order: the number, then the interface. The range is the control API's. */
+	/* VPP order: the number, then the interface; VPP's newer spelling names the
+	 * MTU `packet` (the L3 MTU, which is what vecnet has). The range is the
+	 * control API's. */
+	(void)vn_cli_arg_keyword(args, "packet");
 	if (!vn_cli_arg_u32_range(args, 68, 9000, &mtu) || !vn_cli_arg_ifname(args, &ifi) ||
 	    !vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
@@ -254,7 +534,7 @@ vn_cli_set_if_mtu(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(set_if_mtu) = {
 	.path = "set interface mtu",
-	.syntax = "N IF",
+	.syntax = "[packet] N IF",
 	.help = "IP MTU (68-9000)",
 	.fn = vn_cli_set_if_mtu,
 	.complete = &vn_cli_ifname,

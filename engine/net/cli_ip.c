@@ -1,7 +1,8 @@
 /*
- * IPv4 routing commands, in vppctl syntax: ip route add|del, show ip fib,
- * set ip neighbor, show ip neighbors. They parse and call the FIB and
- * neighbour control API, the same functions the YAML loader uses.
+ * IPv4 routing commands, in vppctl syntax: ip route add|del, show ip fib
+ * [summary], set ip neighbor, show ip neighbors (or neighbor). They parse and
+ * call the FIB and neighbour control API, the same functions the YAML loader
+ * uses.
  */
 #define _GNU_SOURCE
 #define VN_LOG_MOD "cli"
@@ -245,6 +246,40 @@ VN_CLI_COMMAND(show_ip_fib) = {
 	.fn = vn_cli_show_ip_fib,
 };
 
+/* VPP's `show ip fib summary`: how many routes of each prefix length. */
+static int
+vn_cli_fib_count_len(const struct vn_route_info *r, void *ctx)
+{
+	uint32_t *counts = ctx;
+
+	if (r->prefix.len <= 32)
+		counts[r->prefix.len]++;
+	return 0;
+}
+
+static int
+vn_cli_show_ip_fib_summary(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint32_t counts[33] = {0};
+
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	vn_fib_walk(vn_cli_fib_count_len, counts);
+	/* VPP's "%=20s%=16s" heading, then "%20d%16d" rows, shortest prefix first. */
+	vn_cli_printf(out, "ipv4-VRF:0, fib_index:0\n");
+	vn_cli_printf(out, "%3s%s%4s%5s%s%6s\n", "", "Prefix length", "", "", "Count", "");
+	for (uint32_t len = 0; len <= 32; len++)
+		if (counts[len] != 0)
+			vn_cli_printf(out, "%20u%16u\n", len, counts[len]);
+	return 0;
+}
+
+VN_CLI_COMMAND(show_ip_fib_summary) = {
+	.path = "show ip fib summary",
+	.help = "number of routes of each prefix length",
+	.fn = vn_cli_show_ip_fib_summary,
+};
+
 /* --- neighbours ------------------------------------------------------------------------ */
 
 static const char *
@@ -352,6 +387,15 @@ VN_CLI_COMMAND(show_ip_neighbors) = {
 	.path = "show ip neighbors",
 	.syntax = "[IF]",
 	.help = "ARP entries: age in seconds, flags S static / D dynamic",
+	.fn = vn_cli_show_ip_neighbors,
+	.complete = &vn_cli_ifname,
+};
+
+/* VPP spells it both ways. */
+VN_CLI_COMMAND(show_ip_neighbor) = {
+	.path = "show ip neighbor",
+	.syntax = "[IF]",
+	.help = "same as show ip neighbors",
 	.fn = vn_cli_show_ip_neighbors,
 	.complete = &vn_cli_ifname,
 };
