@@ -9,7 +9,8 @@
 #define VN_RX_DESC 1024
 #define VN_TX_DESC 1024
 
-/* Assigns every RX queue of every interface to a forwarding thread. */
+/* Assigns every RX queue of every interface to a forwarding thread (once, at
+ * start): explicitly (the interface's rx_workers) or round-robin. */
 int vn_rxq_place(uint32_t n_fwd_threads, const uint32_t *fwd_thread_index);
 
 /* Number of TX queues each port gets: one per forwarding thread. */
