@@ -1,9 +1,11 @@
 /*
- * RX queue placement (engine/net/rxq.c): placement at start (round-robin and
- * the interfaces' explicit worker lists), moves and their errors, what
- * vn_rxq_for_thread and port-rx see after a move, and moves under concurrent
- * readers that behave as workers do, checking that no queue is ever held by
- * two threads and no set is freed under a reader.
+ * RX queue placement (engine/net/rxq.c) and its commands: placement at start
+ * (round-robin and the interfaces' explicit worker lists), moves and their
+ * errors, what vn_rxq_for_thread and port-rx see after a move, `show
+ * interface rx-placement` and `set interface rx-placement` (output and error
+ * messages), and moves under concurrent readers that behave as workers do,
+ * checking that no queue is ever held by two threads and no set is freed
+ * under a reader.
  *
  * Interfaces: lan0 (net_null, 2 RX queues), lan1 (net_null, 1 RX queue,
  * placed explicitly on worker 1), lan2 (virtual: no DPDK port, no queues).
@@ -60,6 +62,21 @@ expect_queues(uint32_t thread, const char *want)
 
 	if (strcmp(got, want) != 0)
 		fprintf(stderr, "\n  thread %u polls '%s', want '%s'\n", thread, got, want);
+	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
+static void
+expect_err(const char *line, const char *want)
+{
+	vn_cli_out_reset(out);
+	int rc = vn_cli_execute(line, out);
+	const char *got = vn_cli_out_errmsg(out);
+
+	CU_ASSERT_EQUAL(rc, -1);
+	if (rc != -1 || got == NULL || strcmp(got, want) != 0)
+		fprintf(stderr, "\n  '%s'\n    gave: %s\n    want: %s\n", line, got ? got : "(none)",
+			want);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
 	CU_ASSERT_STRING_EQUAL(got, want);
 }
 
@@ -215,6 +232,92 @@ test_port_rx_follows(void)
 	place_two_workers();
 }
 
+/* --- commands --------------------------------------------------------------------- */
+
+static void
+test_show(void)
+{
+	place_two_workers();
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show interface rx-placement"),
+			       "Thread 1 (worker 0):\n"
+			       "  node port-rx:\n"
+			       "    lan0 queue 0 (polling)\n"
+			       "Thread 2 (worker 1):\n"
+			       "  node port-rx:\n"
+			       "    lan0 queue 1 (polling)\n"
+			       "    lan1 queue 0 (polling)\n");
+	/* A thread with no queues is left out, as VPP does. */
+	cmd_ok("set interface rx-placement lan0 queue 0 worker 1");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show interface rx-placement"),
+			       "Thread 2 (worker 1):\n"
+			       "  node port-rx:\n"
+			       "    lan0 queue 0 (polling)\n"
+			       "    lan0 queue 1 (polling)\n"
+			       "    lan1 queue 0 (polling)\n");
+	/* The queue may be left out: queue 0, as in VPP. */
+	cmd_ok("set interface rx-placement lan1 worker 0");
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show interface rx-placement"),
+			       "Thread 1 (worker 0):\n"
+			       "  node port-rx:\n"
+			       "    lan1 queue 0 (polling)\n"
+			       "Thread 2 (worker 1):\n"
+			       "  node port-rx:\n"
+			       "    lan0 queue 0 (polling)\n"
+			       "    lan0 queue 1 (polling)\n");
+	expect_err("show interface rx-placement lan0",
+		   "unexpected 'lan0' (word 4): expected one of: end of line");
+	/* `show interface IF` is still the interface command. */
+	CU_ASSERT(has(cmd_ok("show interface lan0"), "lan0"));
+
+	/* The main thread alone (workers: []) is worker 0. */
+	vn_interface_get(lan1)->rx_workers[0] = -1;
+	CU_ASSERT_EQUAL(vn_rxq_place(1, (const uint32_t[]){0}), 0);
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show interface rx-placement"),
+			       "Thread 0 (main):\n"
+			       "  node port-rx:\n"
+			       "    lan0 queue 0 (polling)\n"
+			       "    lan0 queue 1 (polling)\n"
+			       "    lan1 queue 0 (polling)\n");
+	cmd_ok("set interface rx-placement lan0 queue 1 worker 0");
+	expect_err("set interface rx-placement lan0 queue 1 worker 1",
+		   "set interface rx-placement: no worker 1 (no workers are configured: worker 0 "
+		   "is the main thread)");
+	place_two_workers();
+}
+
+static void
+test_set_errors(void)
+{
+	const struct vn_rxq_set *s1, *s2;
+
+	place_two_workers();
+	s1 = vn_rxq_set_of(1);
+	s2 = vn_rxq_set_of(2);
+	expect_err("set interface rx-placement wan9 queue 0 worker 1",
+		   "set interface rx-placement: unknown interface 'wan9'");
+	expect_err("set interface rx-placement lan0 queue 2 worker 1",
+		   "set interface rx-placement: lan0 has no RX queue 2 (it has 2: 0-1)");
+	expect_err("set interface rx-placement lan1 queue 1 worker 1",
+		   "set interface rx-placement: lan1 has no RX queue 1 (it has 1: 0-0)");
+	expect_err("set interface rx-placement lan0 queue 1 worker 2",
+		   "set interface rx-placement: no worker 2 (there are 2: 0-1)");
+	expect_err("set interface rx-placement lan2 queue 0 worker 1",
+		   "set interface rx-placement: lan2 has no RX queues (no DPDK port)");
+	expect_err("set interface rx-placement",
+		   "missing argument: expected one of: interface name");
+	expect_err("set interface rx-placement lan0 queue x worker 1",
+		   "unexpected 'x' (word 6): expected one of: number 0-65535");
+	expect_err("set interface rx-placement lan0 queue 0",
+		   "missing argument: expected one of: keyword 'worker'");
+	expect_err("set interface rx-placement lan0 queue 0 worker 1 now",
+		   "unexpected 'now' (word 9): expected one of: end of line");
+	/* None of them moved anything. */
+	CU_ASSERT_PTR_EQUAL(vn_rxq_set_of(1), s1);
+	CU_ASSERT_PTR_EQUAL(vn_rxq_set_of(2), s2);
+	expect_queues(1, "lan0/0");
+	expect_queues(2, "lan0/1 lan1/0");
+}
+
 /* --- moves under readers ------------------------------------------------------------ */
 
 /*
@@ -331,6 +434,8 @@ main(void)
 	    {"placement at start: round-robin and explicit", test_place},
 	    {"moves and their errors", test_move},
 	    {"port-rx polls the current set", test_port_rx_follows},
+	    {"show interface rx-placement", test_show},
+	    {"set interface rx-placement errors", test_set_errors},
 	    {"moves under readers: never two holders", test_move_under_readers},
 	    CU_TEST_INFO_NULL,
 	};
