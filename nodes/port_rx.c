@@ -5,9 +5,12 @@
  * states the frame's interface and decides the device-input feature arc
  * once per burst. The queues polled first rotate, so none always waits, and
  * one call stops while the next node's queue still has room for a vector.
+ * Which queues it polls can change at run time (`set interface
+ * rx-placement`): it loads its thread's RX queue set once per call, a pointer
+ * the control plane replaces under RCU, and uses that set for the whole call.
  *
- * Reads: this thread's RX queues (node->ctx); the device-input features of
- * the burst's interface.
+ * Reads: this thread's RX queue set (vn_rxq_set_of, once per call); the
+ * device-input features of the burst's interface.
  * Writes: vn_meta.rx_if, flags (0), feature_arc (device-input features);
  * vn_buf.trace_id (0, then marks, vn_trace_input); the interface's RX
  * counters; the frame's interface (the burst's).
@@ -28,21 +31,16 @@ enum { PORT_RX_NEXT_DROP, PORT_RX_NEXT_ETHERNET };
 #define PORT_RX_MAX_PER_CALL (VN_NODE_QUEUE - VN_FRAME_SIZE)
 
 struct port_rx_ctx {
-	uint16_t n_queues;
 	uint16_t start; /* rotates so no queue is always polled last */
-	struct vn_rxq queues[];
 };
 
 static int
 port_rx_init(struct vn_graph *g, struct vn_node *node)
 {
-	uint16_t n = vn_rxq_count_for_thread(g->thread_index);
-	struct port_rx_ctx *c = rte_zmalloc("port_rx", sizeof(*c) + n * sizeof(struct vn_rxq),
-					    RTE_CACHE_LINE_SIZE);
+	struct port_rx_ctx *c = rte_zmalloc("port_rx", sizeof(*c), RTE_CACHE_LINE_SIZE);
 
 	if (!c)
 		return -1;
-	c->n_queues = vn_rxq_for_thread(g->thread_index, c->queues, n);
 	node->ctx = c;
 	return 0;
 }
@@ -75,10 +73,14 @@ static uint16_t
 port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, uint16_t zero)
 {
 	struct port_rx_ctx *c = node->ctx;
+	/* Valid until this walk ends: the old set of a moved queue is freed only
+	 * after every worker has passed a quiescent state (between walks). */
+	const struct vn_rxq_set *s = vn_rxq_set_of(g->thread_index);
+	uint16_t n_queues = s->n;
 	uint32_t total = 0;
 
-	for (uint16_t k = 0; k < c->n_queues && total < PORT_RX_MAX_PER_CALL; k++) {
-		const struct vn_rxq *q = &c->queues[(c->start + k) % c->n_queues];
+	for (uint16_t k = 0; k < n_queues && total < PORT_RX_MAX_PER_CALL; k++) {
+		const struct vn_rxq *q = &s->q[(c->start + k) % n_queues];
 		uint16_t n = rte_eth_rx_burst(q->port_id, q->queue_id, node->objs, VN_FRAME_SIZE);
 		if (n == 0)
 			continue;
@@ -96,8 +98,8 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 		vn_input_move(g, node, next, n, q->if_index);
 		total += n;
 	}
-	if (c->n_queues)
-		c->start = (c->start + 1) % c->n_queues;
+	if (n_queues)
+		c->start = (c->start + 1) % n_queues;
 	return total;
 }
 

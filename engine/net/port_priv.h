@@ -9,8 +9,20 @@
 #define VN_RX_DESC 1024
 #define VN_TX_DESC 1024
 
-/* Assigns every RX queue of every interface to a forwarding thread. */
+/* Assigns every RX queue of every interface to a forwarding thread (once, at
+ * start): explicitly (the interface's rx_workers) or round-robin. Worker w is
+ * then thread fwd_thread_index[w]. */
 int vn_rxq_place(uint32_t n_fwd_threads, const uint32_t *fwd_thread_index);
+/* Moves RX queue `queue` of an interface to worker `worker` while traffic
+ * flows; the old thread has stopped polling it before the new one starts
+ * (rxq.c says how). 0 (also when it is there already), -ENODEV (no such
+ * interface, or no DPDK port), -ERANGE (no such queue), -EINVAL (no such
+ * worker) or -ENOMEM; nothing changed on error. Control plane only. */
+int vn_rxq_move(uint32_t if_index, uint16_t queue, uint32_t worker);
+/* The workers placement knows (the forwarding threads, the main thread alone
+ * with `workers: []`) and the thread index of worker w (UINT32_MAX if none). */
+uint32_t vn_rxq_worker_count(void);
+uint32_t vn_rxq_worker_thread(uint32_t worker);
 
 /* Number of TX queues each port gets: one per forwarding thread. */
 void vn_port_set_tx_queues(uint16_t n);

@@ -17,7 +17,28 @@ struct vn_rxq {
 	uint16_t if_index;
 };
 
-/* The RX queues placed on a forwarding thread (read at thread init). */
+/*
+ * The RX queues a forwarding thread polls now. The set is immutable once
+ * published: moving a queue (`set interface rx-placement`) publishes new sets
+ * and frees the old ones after an RCU grace period. A device node loads its
+ * thread's set once per call (vn_rxq_set_of, never NULL) and may use it until
+ * its graph walk ends; it never keeps it across walks.
+ */
+struct vn_rxq_set {
+	uint16_t n;
+	struct vn_rxq q[];
+};
+
+extern const struct vn_rxq_set *vn_rxq_sets[VN_THREAD_MAX];
+
+static inline const struct vn_rxq_set *
+vn_rxq_set_of(uint32_t thread_index)
+{
+	return __atomic_load_n(&vn_rxq_sets[thread_index], __ATOMIC_ACQUIRE);
+}
+
+/* The RX queues placed on a forwarding thread now (control plane: the copy
+ * is of the current placement, which the next move may change). */
 uint16_t vn_rxq_count_for_thread(uint32_t thread_index);
 uint16_t vn_rxq_for_thread(uint32_t thread_index, struct vn_rxq *out, uint16_t max);
 
