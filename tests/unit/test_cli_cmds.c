@@ -56,52 +56,6 @@ VN_NODE_REGISTER(vt_source) = {
 
 /* --- helpers ------------------------------------------------------------------ */
 
-/* Runs line expecting failure; returns the error message. */
-static const char *
-cmd_fail(const char *line)
-{
-	vn_cli_out_reset(out);
-	int rc = vn_cli_execute(line, out);
-
-	CU_ASSERT_EQUAL(rc, -1);
-	if (rc != -1 || vn_cli_out_errmsg(out) == NULL) {
-		fprintf(stderr, "\n  '%s' did not fail:\n%s\n", line, vn_cli_out_text(out));
-		return "";
-	}
-	return vn_cli_out_errmsg(out);
-}
-
-static void
-expect_err(const char *line, const char *want)
-{
-	const char *got = cmd_fail(line);
-
-	if (strcmp(got, want) != 0)
-		fprintf(stderr, "\n  '%s'\n    gave: %s\n    want: %s\n", line, got, want);
-	CU_ASSERT_STRING_EQUAL(got, want);
-}
-
-static bool
-lacks(const char *text, const char *needle)
-{
-	if (strstr(text, needle) == NULL)
-		return true;
-	fprintf(stderr, "\n  '%s' unexpectedly in:\n%s\n", needle, text);
-	return false;
-}
-
-/* The line of text that starts with word followed by a space; NULL if none. */
-static const char *
-line_of(const char *text, const char *word)
-{
-	size_t len = strlen(word);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, word, len) == 0 && p[len] == ' ')
-			return p;
-	return NULL;
-}
-
 /* Calls and vectors of node in `show runtime`; false if the node isn't listed. */
 static bool
 runtime_of(const char *node, char *state, uint64_t *calls, uint64_t *vectors)

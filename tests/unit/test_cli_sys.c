@@ -31,28 +31,6 @@
 
 /* --- helpers ------------------------------------------------------------------ */
 
-static void
-expect_err(const char *line, const char *want)
-{
-	int rc = cmd(line);
-	const char *got = vn_cli_out_errmsg(out);
-
-	CU_ASSERT_EQUAL(rc, -1);
-	if (got == NULL || strcmp(got, want) != 0)
-		fprintf(stderr, "\n  '%s'\n    gave: %s\n    want: %s\n", line,
-			got ? got : "(no error)", want);
-	CU_ASSERT_STRING_EQUAL(got ? got : "", want);
-}
-
-static bool
-lacks(const char *text, const char *needle)
-{
-	if (strstr(text, needle) == NULL)
-		return true;
-	fprintf(stderr, "\n  '%s' unexpectedly in:\n%s\n", needle, text);
-	return false;
-}
-
 static uint32_t
 count_lines(const char *text)
 {
@@ -61,18 +39,6 @@ count_lines(const char *text)
 	for (; *text; text++)
 		n += *text == '\n';
 	return n;
-}
-
-/* The line of text that starts with word followed by a space; NULL if none. */
-static const char *
-line_of(const char *text, const char *word)
-{
-	size_t len = strlen(word);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, word, len) == 0 && p[len] == ' ')
-			return p;
-	return NULL;
 }
 
 /* stderr into a file (or /dev/null, around a flood of log lines) and back. */

@@ -65,21 +65,6 @@ expect_queues(uint32_t thread, const char *want)
 	CU_ASSERT_STRING_EQUAL(got, want);
 }
 
-static void
-expect_err(const char *line, const char *want)
-{
-	vn_cli_out_reset(out);
-	int rc = vn_cli_execute(line, out);
-	const char *got = vn_cli_out_errmsg(out);
-
-	CU_ASSERT_EQUAL(rc, -1);
-	if (rc != -1 || got == NULL || strcmp(got, want) != 0)
-		fprintf(stderr, "\n  '%s'\n    gave: %s\n    want: %s\n", line, got ? got : "(none)",
-			want);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
-	CU_ASSERT_STRING_EQUAL(got, want);
-}
-
 /* Back to the placement the suite starts from. */
 static void
 place_two_workers(void)
