@@ -18,6 +18,7 @@
  */
 #define VN_LOG_MOD "handoff"
 #include <errno.h>
+#include <stdlib.h>
 #include <rte_malloc.h>
 #include <rte_ring.h>
 #include <string.h>
@@ -58,7 +59,15 @@ vn_handoff_register(const char *name, const char *target)
 	arc = vn_node_add_next("handoff-input", target);
 	if (arc < 0)
 		return arc;
-	queues[n_queues] = (struct handoff_queue){.name = name, .target = target, .next = arc};
+	/* Copies, as the arc's name: the queue outlives a plugin that registered
+	 * it and was unloaded (its init failed). */
+	char *n = strdup(name), *t = strdup(target);
+	if (n == NULL || t == NULL) {
+		free(n);
+		free(t);
+		return -ENOMEM;
+	}
+	queues[n_queues] = (struct handoff_queue){.name = n, .target = t, .next = arc};
 	return n_queues++;
 }
 

@@ -5,6 +5,7 @@
  */
 #define VN_LOG_MOD "graph"
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <vecnet/graph.h>
 
@@ -95,7 +96,13 @@ vn_node_add_next(const char *node, const char *next)
 			return i;
 	if (r->n_next >= VN_NEXT_MAX)
 		return -ENOSPC;
-	r->next_names[r->n_next] = next;
+	/* The core's own copy: a plugin that added the arc and was then unloaded
+	 * (its init failed) leaves a name the build reports, not a pointer into
+	 * unmapped memory. */
+	char *copy = strdup(next);
+	if (copy == NULL)
+		return -ENOMEM;
+	r->next_names[r->n_next] = copy;
 	return r->n_next++;
 }
 

@@ -254,10 +254,13 @@ vn_trace_format_ip4_lookup(char *buf, size_t len, const struct vn_trace_rec *r,
 	struct vn_tbuf b = {.p = buf, .len = len};
 
 	fmt_ip4(&b, r->data, r->data_len);
-	if (next && vn_trace_meta(next)->adj_index != VN_TRACE_ADJ_NONE)
+	if (next && vn_trace_meta(next)->adj_index != VN_TRACE_ADJ_NONE) {
 		fmt_adj(&b, "lookup", vn_trace_meta(next)->adj_index);
-	else if (next)
-		tb_printf(&b, "  lookup: -> %s\n", vn_node_reg_at(next->node_index)->name);
+	} else if (next) {
+		/* A record torn by a `clear trace` during the copy may name no node. */
+		const struct vn_node_reg *nr = vn_node_reg_at(next->node_index);
+		tb_printf(&b, "  lookup: -> %s\n", nr ? nr->name : "?");
+	}
 	return tb_done(&b);
 }
 
