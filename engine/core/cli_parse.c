@@ -815,7 +815,7 @@ vn_cli_arg(struct vn_cli_args *a, const struct vn_cli_arg_type *t, void *out)
 	const char *w = vn_cli_cur(a);
 
 	if (w == NULL || t->parse(w, out) != 0) {
-		vn_cli_expect(a, "%s", t->what);
+		vn_cli_expect(a, "%s", w != NULL && t->refused != NULL ? t->refused(w) : t->what);
 		return false;
 	}
 	vn_cli_advance(a, 1);

@@ -50,26 +50,59 @@ vn_cli_set_ifname_ops(const struct vn_cli_ifname_ops *o)
 	ops = o ? o : &vn_cli_engine_ifname_ops;
 }
 
-/*
- * What the type expects, for "expected one of: ..." messages. The parser
- * reads it after a failed parse (vn_cli_arg), so a word that was an ambiguous
- * prefix is reported with its candidates: "interface name (ambiguous: lan0,
- * lan1)". The CLI runs on the main thread only.
- */
-static char ifname_what[VN_CLI_IFNAME_WHAT_MAX + 1] = VN_CLI_IFNAME_WHAT;
+/* The names word starts, and the last of them. */
+static uint32_t
+ifname_matches(const char *word, const char **match)
+{
+	size_t len = strlen(word);
+	const char *name;
+	uint32_t n = 0;
 
-/* "interface name (ambiguous: a, b, ...)" within VN_CLI_IFNAME_WHAT_MAX: as
- * many of the n_match candidates as fit, "..." when some were left out. */
-static void
-ifname_what_ambiguous(const char *word, size_t len, uint32_t n_match)
+	for (uint32_t i = 0; len > 0 && ops->name_at && (name = ops->name_at(i)) != NULL; i++)
+		if (strncmp(name, word, len) == 0) {
+			*match = name;
+			n++;
+		}
+	return n;
+}
+
+static int
+ifname_parse(const char *w, void *out)
+{
+	const char *match = NULL;
+
+	if (ops->lookup == NULL)
+		return -ENOENT;
+	if (ops->lookup(w, out) == 0)
+		return 0; /* an exact name, even if it starts longer ones */
+	switch (ifname_matches(w, &match)) {
+	case 0:
+		return -ENOENT;
+	case 1:
+		return ops->lookup(match, out);
+	default:
+		return -EEXIST;
+	}
+}
+
+/*
+ * What an "expected one of: ..." message says about a refused word: an
+ * ambiguous prefix with its candidates, "interface name (ambiguous: a, b,
+ * ...)", within VN_CLI_IFNAME_WHAT_MAX (as many as fit, "..." when some were
+ * left out). The CLI runs on the main thread only.
+ */
+static const char *
+ifname_refused(const char *word)
 {
 	static const char more[] = ", ...)";
+	static char what[VN_CLI_IFNAME_WHAT_MAX + 1];
 	const char *name;
-	uint32_t shown = 0;
-	size_t n;
+	size_t len = strlen(word), n;
+	uint32_t shown = 0, n_match = ifname_matches(word, &name);
 
-	n = (size_t)snprintf(ifname_what, sizeof(ifname_what), "%s (ambiguous: ",
-			     VN_CLI_IFNAME_WHAT);
+	if (n_match < 2)
+		return VN_CLI_IFNAME_WHAT;
+	n = (size_t)snprintf(what, sizeof(what), "%s (ambiguous: ", VN_CLI_IFNAME_WHAT);
 	for (uint32_t i = 0; (name = ops->name_at(i)) != NULL; i++) {
 		bool is_last = shown + 1 == n_match;
 		size_t need = (shown ? 2 : 0) + strlen(name) + (is_last ? 1 : sizeof(more) - 1);
@@ -77,44 +110,14 @@ ifname_what_ambiguous(const char *word, size_t len, uint32_t n_match)
 		if (strncmp(name, word, len) != 0)
 			continue;
 		if (n + need > VN_CLI_IFNAME_WHAT_MAX) {
-			snprintf(ifname_what + n, sizeof(ifname_what) - n, "%s",
-				 shown ? more : "...)");
-			return;
+			snprintf(what + n, sizeof(what) - n, "%s", shown ? more : "...)");
+			return what;
 		}
-		n += (size_t)snprintf(ifname_what + n, sizeof(ifname_what) - n, "%s%s",
-				      shown ? ", " : "", name);
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%s%s", shown ? ", " : "", name);
 		shown++;
 	}
-	snprintf(ifname_what + n, sizeof(ifname_what) - n, ")");
-}
-
-static int
-ifname_parse(const char *w, void *out)
-{
-	size_t len = strlen(w);
-	const char *name, *match = NULL;
-	uint32_t n_match = 0;
-
-	snprintf(ifname_what, sizeof(ifname_what), "%s", VN_CLI_IFNAME_WHAT);
-	if (ops->lookup == NULL)
-		return -ENOENT;
-	if (ops->lookup(w, out) == 0)
-		return 0; /* an exact name, even if it starts longer ones */
-	if (len == 0 || ops->name_at == NULL)
-		return -ENOENT;
-	for (uint32_t i = 0; (name = ops->name_at(i)) != NULL; i++) {
-		if (strncmp(name, w, len) == 0) {
-			match = name;
-			n_match++;
-		}
-	}
-	if (n_match == 1)
-		return ops->lookup(match, out);
-	if (n_match > 1) {
-		ifname_what_ambiguous(w, len, n_match);
-		return -EEXIST;
-	}
-	return -ENOENT;
+	snprintf(what + n, sizeof(what) - n, ")");
+	return what;
 }
 
 static const char *
@@ -124,7 +127,8 @@ ifname_at(uint32_t i)
 }
 
 const struct vn_cli_arg_type vn_cli_ifname = {
-	.what = ifname_what,
+	.what = VN_CLI_IFNAME_WHAT,
 	.parse = ifname_parse,
 	.name_at = ifname_at,
+	.refused = ifname_refused,
 };

@@ -18,14 +18,14 @@ struct vn_cli_args; /* cursor over the words after the command path */
 
 /* A type of argument a layer above defines (addresses, interface names): its
  * name for "expected ..." messages, its parser (0 when the word is one; the
- * value goes to out), and, for completion, its known names (i = 0.. until
- * NULL; may be NULL). `what` is read after a failed parse, so a type may say
- * there why the word was refused (interface names list an ambiguous prefix's
- * candidates). */
+ * value goes to out), for completion its known names (i = 0.. until NULL; may
+ * be NULL), and what to say instead of `what` about a word it refused (may be
+ * NULL: interface names list an ambiguous prefix's candidates). */
 struct vn_cli_arg_type {
 	const char *what;
 	int (*parse)(const char *word, void *out);
 	const char *(*name_at)(uint32_t i);
+	const char *(*refused)(const char *word);
 };
 
 struct vn_cli_command {
