@@ -37,9 +37,6 @@
 #include "net/pcap_priv.h"
 #include "net/port_priv.h"
 
-
-
-
 static void
 on_signal(int sig)
 {

@@ -18,7 +18,6 @@
 #include "core/graph_priv.h"
 #include "core/worker_priv.h"
 
-
 struct vn_rt_counts {
 	uint64_t calls, vectors, clocks;
 };

@@ -369,7 +369,6 @@ vn_cfg_check_duplicate(struct vn_cfg_errors *e, const struct vn_cfg_node *map,
 	return 0;
 }
 
-
 static int
 vn_cfg_validate_map(struct vn_cfg_errors *e, const struct vn_cfg_node *map,
 		    const struct vn_cfg_field *fields, const char *path)

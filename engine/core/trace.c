@@ -22,7 +22,6 @@
 
 #include "core/graph_priv.h"
 
-
 struct vn_trace_store {
 	/* written by the owning thread */
 	uint32_t n; /* records published (release) */

@@ -43,7 +43,6 @@ void vn_feature_unregister(struct vn_feature_reg *f);
 #define VN_FEATURE_REGISTER(id)                                                                    \
 	VN_REGISTRATION(vn_feature_reg, id, vn_feature_register, vn_feature_unregister)
 
-
 /* Control plane. */
 int vn_feature_enable(uint32_t if_index, const char *arc, const char *feature, bool enable);
 const char *vn_feature_arc_name(enum vn_feature_arc_id arc);

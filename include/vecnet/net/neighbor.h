@@ -36,5 +36,4 @@ bool vn_neighbor_post_learn(uint32_t if_index, uint32_t addr, const uint8_t mac[
 /* Main thread: applies queued bindings; returns how many. */
 uint32_t vn_neighbor_process_learned(void);
 
-
 #endif
