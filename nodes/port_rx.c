@@ -1,5 +1,6 @@
 /*
- * port-rx: input node. Polls the RX queues this thread owns, a full vector
+ * port-rx: input node. Polls the DPDK RX queues this thread owns (own port
+ * classes have input nodes of their own, host-input for host interfaces), a full vector
  * per burst, stamps the receive interface, and hands each burst on whole
  * (vn_input_move: an array swap). A burst comes from one interface, so it
  * states the frame's interface and decides the device-input feature arc
@@ -20,10 +21,7 @@
  */
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
-#include <vecnet/net/feature.h>
-#include <vecnet/net/pcap.h>
 #include <vecnet/net/port.h>
-#include <vecnet/trace.h>
 #include <vecnet/net/trace.h>
 
 enum { PORT_RX_NEXT_DROP, PORT_RX_NEXT_ETHERNET };
@@ -52,23 +50,6 @@ port_rx_fini(struct vn_graph *g, struct vn_node *node)
 	node->ctx = NULL;
 }
 
-static inline void
-port_rx_stamp(struct vn_graph *g, struct rte_mbuf **pkts, uint16_t n, uint16_t if_index)
-{
-	struct vn_if_counters *ic = vn_if_counters_of(g, if_index);
-	uint64_t bytes = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		struct vn_meta *md = vn_meta(pkts[i]);
-		md->rx_if = if_index;
-		md->flags = 0;
-		vn_buf(pkts[i])->trace_id = 0;
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	}
-	ic->rx_packets += n;
-	ic->rx_bytes += bytes;
-}
-
 static uint16_t
 port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, uint16_t zero)
 {
@@ -76,7 +57,7 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 	/* Valid until this walk ends: the old set of a moved queue is freed only
 	 * after every worker has passed a quiescent state (between walks). */
 	const struct vn_rxq_set *s = vn_rxq_set_of(g->thread_index);
-	uint16_t n_queues = s->n;
+	uint16_t n_queues = s->n_dpdk;
 	uint32_t total = 0;
 
 	for (uint16_t k = 0; k < n_queues && total < PORT_RX_MAX_PER_CALL; k++) {
@@ -84,18 +65,7 @@ port_rx_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, u
 		uint16_t n = rte_eth_rx_burst(q->port_id, q->queue_id, node->objs, VN_FRAME_SIZE);
 		if (n == 0)
 			continue;
-		port_rx_stamp(g, node->objs, n, q->if_index);
-		vn_pcap_hook(VN_PCAP_RX, node->objs, n);
-		vn_trace_input(g, node, node->objs, n);
-		uint16_t next = PORT_RX_NEXT_ETHERNET;
-		if (unlikely(vn_feature_arc_active(VN_ARC_DEVICE_INPUT))) {
-			/* One interface per burst: one decision for the whole vector. */
-			const struct vn_if_fp *fp = vn_if_fp(q->if_index);
-			uint32_t bitmap = fp ? fp->features[VN_ARC_DEVICE_INPUT] : 0;
-			for (uint16_t i = 0; bitmap && i < n; i++)
-				next = vn_feature_first(node, bitmap, node->objs[i]);
-		}
-		vn_input_move(g, node, next, n, q->if_index);
+		vn_port_rx_deliver(g, node, n, q->if_index, PORT_RX_NEXT_ETHERNET);
 		total += n;
 	}
 	if (n_queues)
@@ -114,7 +84,5 @@ VN_NODE_REGISTER(port_rx) = {
 	.next_names = {[PORT_RX_NEXT_ETHERNET] = "ethernet-input"},
 };
 
-/* VPP's names for its input nodes, which this node stands for here (its
- * traffic arrives through DPDK ports, af_packet ones included). */
+/* VPP's name for the input node this one stands for. */
 VN_NODE_ALIAS(dpdk_input) = {.alias = "dpdk-input", .node = "port-rx"};
-VN_NODE_ALIAS(af_packet_input) = {.alias = "af-packet-input", .node = "port-rx"};

@@ -44,7 +44,7 @@ tx_run(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
 	vn_pcap_hook(VN_PCAP_TX, pkts, n);
 	/* One retry: a ring that was momentarily full often has room a moment later. */
 	for (int tries = 0; tries < 2 && sent < n; tries++)
-		sent += rte_eth_tx_burst(fp->port_id, vn_port_thread_txq[g->thread_index], pkts + sent,
+		sent += vn_port_tx_burst(fp->port_id, vn_port_thread_txq[g->thread_index], pkts + sent,
 					 n - sent);
 	if (unlikely(sent < n)) {
 		for (uint16_t i = sent; i < n; i++)

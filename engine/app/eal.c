@@ -14,6 +14,7 @@
 
 #include "app/engine_config.h"
 #include "app/app.h"
+#include "net/port_priv.h"
 
 #define VN_EAL_ARGS 256
 
@@ -93,6 +94,8 @@ vn_eal_start(const struct vn_config *cfg, const char *prog)
 	}
 	for (uint32_t i = 0; i < cfg->n_interfaces && argc < VN_EAL_ARGS - 4; i++) {
 		const char *dev = cfg->interfaces[i].device;
+		if (vn_device_is_own(dev))
+			continue; /* vecnet's own driver, not EAL's */
 		if (is_pci_address(dev)) {
 			any_pci = true;
 			ARG("-a");

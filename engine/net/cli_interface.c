@@ -61,7 +61,7 @@ vn_cli_show_interface(struct vn_cli_out *out, struct vn_cli_args *args)
 	vn_cli_printf(out, "%-16s %4s  %-5s  %-5s  %5s  %-12s %16s\n", "Name", "Idx", "State",
 		      "Link", "MTU", "Counter", "Count");
 	for (uint32_t i = 0; i < vn_interface_count(); i++)
-		if (only == VN_IF_MAX || only == i)
+		if ((only == VN_IF_MAX || only == i) && vn_interface_get(i))
 			vn_cli_if_show_one(out, vn_interface_get(i));
 	return 0;
 }
@@ -352,7 +352,7 @@ vn_cli_hw_show_one(struct vn_cli_out *out, const struct vn_interface *ifp, bool 
 	vn_cli_centre(out, idx, 6);
 	vn_cli_centre(out, vn_interface_link_up(ifp->if_index) ? "up" : "down", 8);
 	vn_cli_printf(out, "%s\n", dev);
-	if (ifp->port_id != VN_PORT_NONE && rte_eth_link_get_nowait(ifp->port_id, &link) == 0)
+	if (vn_port_is_dpdk(ifp->port_id) && rte_eth_link_get_nowait(ifp->port_id, &link) == 0)
 		vn_cli_printf(out, "  Link speed: %s\n", rte_eth_link_speed_to_str(link.link_speed));
 	else
 		vn_cli_printf(out, "  Link speed: unknown\n");
@@ -362,6 +362,16 @@ vn_cli_hw_show_one(struct vn_cli_out *out, const struct vn_interface *ifp, bool 
 		vn_cli_printf(out, "  driver %s, no DPDK port\n", ifp->driver[0] ? ifp->driver : "-");
 		vn_cli_printf(out, "    mtu %u, flags: admin-%s\n", ifp->mtu,
 			      ifp->admin_up ? "up" : "down");
+		return;
+	}
+	const struct vn_port_own *own = vn_port_own(ifp->port_id);
+	if (own) {
+		vn_cli_printf(out, "  driver %s, port %s\n", ifp->driver, own->cls->name);
+		vn_cli_printf(out, "    carrier %s, mtu %u, flags: admin-%s\n",
+			      vn_interface_link_up(ifp->if_index) ? "up" : "down", ifp->mtu,
+			      ifp->admin_up ? "up" : "down");
+		if (own->cls->show)
+			own->cls->show(own->dev, out, verbose);
 		return;
 	}
 	vn_cli_hw_port(out, ifp, verbose);

@@ -217,9 +217,26 @@ vn_feature_enable(uint32_t if_index, const char *arc_name, const char *feature, 
 		vn_interface_publish(if_index);
 		uint32_t users = 0;
 		for (uint32_t i = 0; i < vn_interface_count(); i++)
-			users += vn_interface_get(i)->features[arc] != 0;
+			users += vn_interface_get(i) && vn_interface_get(i)->features[arc] != 0;
 		__atomic_store_n(&vn_feature_arc_users[arc], users, __ATOMIC_RELEASE);
 		return 0;
 	}
 	return -ENOENT;
 }
+
+/* An interface going away takes its features with it (each arc's count of
+ * interfaces using it drops too). */
+static void
+feature_interface_deleted(uint32_t if_index)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+
+	for (uint32_t arc = 0; ifp && arc < VN_ARC_COUNT; arc++)
+		for (uint32_t k = 0; k < vn_feature_arc_len[arc]; k++)
+			if (ifp->features[arc] & (1u << k))
+				vn_feature_enable(if_index, arcs[arc].name, ordered[arc][k]->node, false);
+}
+
+VN_INTERFACE_HOOKS(feature) = {
+	.deleted = feature_interface_deleted,
+};

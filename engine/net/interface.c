@@ -40,7 +40,7 @@ struct vn_interface *
 vn_interface_by_name(const char *name)
 {
 	for (uint32_t i = 0; i < n_ifs; i++)
-		if (strcmp(ifs[i]->name, name) == 0)
+		if (ifs[i] && strcmp(ifs[i]->name, name) == 0)
 			return ifs[i];
 	return NULL;
 }
@@ -49,13 +49,10 @@ bool
 vn_interface_link_up(uint32_t if_index)
 {
 	struct vn_interface *ifp = vn_interface_get(if_index);
-	struct rte_eth_link link;
 
 	if (!ifp || ifp->port_id == VN_PORT_NONE)
 		return ifp != NULL;
-	if (rte_eth_link_get_nowait(ifp->port_id, &link) != 0)
-		return false;
-	return link.link_status == RTE_ETH_LINK_UP;
+	return vn_port_link_up(ifp->port_id);
 }
 
 void
@@ -92,18 +89,21 @@ static int
 interface_add(const char *name, struct vn_interface **out)
 {
 	struct vn_interface *ifp;
+	uint32_t slot = 0;
 
 	if (!name || !*name || strlen(name) >= VN_IFNAME_MAX)
 		return -EINVAL;
 	if (vn_interface_by_name(name))
 		return -EEXIST;
-	if (n_ifs >= VN_IF_MAX)
+	while (slot < n_ifs && ifs[slot])
+		slot++;
+	if (slot >= VN_IF_MAX)
 		return -ENOSPC;
 	ifp = calloc(1, sizeof(*ifp));
 	if (!ifp)
 		return -ENOMEM;
 	snprintf(ifp->name, sizeof(ifp->name), "%s", name);
-	ifp->if_index = n_ifs;
+	ifp->if_index = slot;
 	ifp->port_id = VN_PORT_NONE;
 	ifp->mtu = 1500;
 	for (uint32_t i = 0; i < VN_ARRAY_LEN(ifp->rx_workers); i++)
@@ -112,11 +112,19 @@ interface_add(const char *name, struct vn_interface **out)
 	return 0;
 }
 
+/* A reused index starts with no counters and nothing cleared. */
 static void
 interface_commit(struct vn_interface *ifp)
 {
-	ifs[n_ifs++] = ifp;
-	vn_interface_publish(ifp->if_index);
+	uint32_t i = ifp->if_index;
+
+	for (uint32_t t = 0; t < VN_THREAD_MAX; t++)
+		memset(&vn_if_counters[t][i], 0, sizeof(vn_if_counters[t][i]));
+	memset(&cleared[i], 0, sizeof(cleared[i]));
+	ifs[i] = ifp;
+	if (i == n_ifs)
+		n_ifs++;
+	vn_interface_publish(i);
 }
 
 int
@@ -157,8 +165,118 @@ vn_interface_create(const char *name, const char *device, uint16_t rx_queues, ui
 		return rc;
 	}
 	interface_commit(ifp);
+	rc = vn_rxq_add_interface(ifp->if_index);
+	if (rc < 0) {
+		VN_ERR("%s: placing its RX queues: %s", ifp->name, strerror(-rc));
+		vn_interface_delete(ifp->if_index);
+		return rc;
+	}
 	if (if_index)
 		*if_index = ifp->if_index;
+	return 0;
+}
+
+static struct vn_interface_hooks *hooks;
+
+void
+vn_interface_hooks_register(struct vn_interface_hooks *h)
+{
+	h->next = hooks;
+	hooks = h;
+}
+
+void
+vn_interface_hooks_unregister(struct vn_interface_hooks *h)
+{
+	for (struct vn_interface_hooks **p = &hooks; *p; p = &(*p)->next)
+		if (*p == h) {
+			*p = h->next;
+			return;
+		}
+}
+
+/* Every path that names the interface leaves its route. */
+struct route_paths {
+	uint32_t if_index, n;
+	struct vn_prefix *prefix;
+	struct vn_route_path *path;
+};
+
+static int
+collect_paths(const struct vn_route_info *r, void *ctx)
+{
+	struct route_paths *rp = ctx;
+
+	if (r->source != VN_ROUTE_STATIC)
+		return 0;
+	for (uint32_t i = 0; i < r->n_paths; i++) {
+		if (r->paths[i].if_index != rp->if_index)
+			continue;
+		void *pp = realloc(rp->prefix, (rp->n + 1) * sizeof(*rp->prefix));
+		if (!pp)
+			return -ENOMEM;
+		rp->prefix = pp;
+		pp = realloc(rp->path, (rp->n + 1) * sizeof(*rp->path));
+		if (!pp)
+			return -ENOMEM;
+		rp->path = pp;
+		rp->prefix[rp->n] = r->prefix;
+		rp->path[rp->n++] = r->paths[i];
+	}
+	return 0;
+}
+
+static void
+routes_forget(struct vn_interface *ifp)
+{
+	struct route_paths rp = {.if_index = ifp->if_index};
+
+	if (vn_fib_walk(collect_paths, &rp) != 0)
+		VN_WARN("%s: out of memory listing its routes; some may stay", ifp->name);
+	for (uint32_t i = 0; i < rp.n; i++)
+		vn_route_del(&rp.prefix[i], &rp.path[i]);
+	if (rp.n)
+		VN_INFO("%s: %u route path(s) through it removed", ifp->name, rp.n);
+	free(rp.prefix);
+	free(rp.path);
+}
+
+int
+vn_interface_delete(uint32_t if_index)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+	struct vn_if_fp *fp;
+	int rc;
+
+	if (!ifp)
+		return -ENODEV;
+	/* Its queues leave first: if that fails nothing has changed. Once this
+	 * returns, no thread polls them (a grace period has passed). */
+	rc = vn_rxq_remove_interface(if_index);
+	if (rc < 0)
+		return rc;
+	vn_interface_set_admin(if_index, false);
+	for (struct vn_interface_hooks *h = hooks; h; h = h->next)
+		if (h->deleted)
+			h->deleted(if_index);
+	routes_forget(ifp);
+	while (ifp->n_addrs)
+		vn_interface_addr_del(if_index, &ifp->addrs[ifp->n_addrs - 1]);
+	vn_neighbor_flush_interface(if_index);
+	/* Readers find no interface from here; the grace period lets those that
+	 * still hold the snapshot (a walk in progress) finish before the port
+	 * goes and the index can be reused. */
+	fp = vn_if_fp_table[if_index];
+	__atomic_store_n(&vn_if_fp_table[if_index], NULL, __ATOMIC_RELEASE);
+	vn_rcu_synchronize();
+	rte_free(fp);
+	if (ifp->port_id != VN_PORT_NONE)
+		vn_port_close(ifp);
+	VN_INFO("%s: deleted", ifp->name);
+	ifs[if_index] = NULL;
+	while (n_ifs && !ifs[n_ifs - 1])
+		n_ifs--;
+	free(ifp);
 	return 0;
 }
 
@@ -172,12 +290,34 @@ vn_interface_set_admin(uint32_t if_index, bool up)
 	if (ifp->admin_up == up)
 		return 0;
 	ifp->admin_up = up;
-	if (ifp->port_id != VN_PORT_NONE) {
+	if (vn_port_is_dpdk(ifp->port_id)) {
 		int rc = up ? rte_eth_dev_set_link_up(ifp->port_id)
 			    : rte_eth_dev_set_link_down(ifp->port_id);
 		if (rc < 0 && rc != -ENOTSUP)
 			VN_DEBUG("%s: link %s: %s", ifp->name, up ? "up" : "down", strerror(-rc));
 	}
+	vn_interface_publish(if_index);
+	vn_fib_interface_changed(if_index);
+	return 0;
+}
+
+int
+vn_interface_set_mac(uint32_t if_index, const uint8_t mac[6])
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+
+	if (!ifp)
+		return -ENODEV;
+	if (mac[0] & 1)
+		return -EINVAL; /* a group address is nobody's own */
+	if (vn_port_is_dpdk(ifp->port_id)) {
+		struct rte_ether_addr a;
+		memcpy(a.addr_bytes, mac, 6);
+		int rc = rte_eth_dev_default_mac_addr_set(ifp->port_id, &a);
+		if (rc < 0)
+			return rc;
+	}
+	memcpy(ifp->mac, mac, 6);
 	vn_interface_publish(if_index);
 	vn_fib_interface_changed(if_index);
 	return 0;
@@ -193,7 +333,7 @@ vn_interface_set_mtu(uint32_t if_index, uint16_t mtu)
 	if (mtu < 68 || mtu > 9000)
 		return -EINVAL;
 	if (ifp->port_id != VN_PORT_NONE) {
-		int rc = rte_eth_dev_set_mtu(ifp->port_id, mtu);
+		int rc = vn_port_set_mtu(ifp->port_id, mtu);
 		/* Virtual devices often refuse; the IP MTU is still ours to enforce. */
 		if (rc < 0)
 			VN_DEBUG("%s: device MTU %u not set: %s", ifp->name, mtu, strerror(-rc));
@@ -215,7 +355,7 @@ vn_interface_addr_add(uint32_t if_index, const struct vn_prefix *p)
 	if (p->len > 32 || p->addr == 0 || (p->len < 31 && (p->addr & ~vn_prefix_mask(p->len)) == 0))
 		return -EINVAL;
 	for (uint32_t i = 0; i < n_ifs; i++)
-		for (uint32_t a = 0; a < ifs[i]->n_addrs; a++)
+		for (uint32_t a = 0; ifs[i] && a < ifs[i]->n_addrs; a++)
 			if (ifs[i]->addrs[a].addr == p->addr)
 				return -EEXIST;
 	if (ifp->n_addrs >= VN_IF_ADDR_MAX)
@@ -254,7 +394,7 @@ vn_interface_for_addr(uint32_t addr)
 	int best = -1, best_len = -1;
 
 	for (uint32_t i = 0; i < n_ifs; i++)
-		for (uint32_t a = 0; a < ifs[i]->n_addrs; a++) {
+		for (uint32_t a = 0; ifs[i] && a < ifs[i]->n_addrs; a++) {
 			const struct vn_prefix *p = &ifs[i]->addrs[a];
 			uint32_t mask = vn_prefix_mask(p->len);
 			if ((addr & mask) == (p->addr & mask) && p->len > best_len) {
@@ -308,6 +448,8 @@ void
 vn_interface_close_all(void)
 {
 	for (uint32_t i = 0; i < n_ifs; i++) {
+		if (!ifs[i])
+			continue;
 		if (ifs[i]->port_id != VN_PORT_NONE)
 			vn_port_close(ifs[i]);
 		rte_free(vn_if_fp_table[i]);

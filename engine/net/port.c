@@ -1,6 +1,8 @@
 /*
- * DPDK ports: configure RX queues (RSS when there are several), one TX queue
- * per forwarding thread, MTU, promiscuous mode off, and start.
+ * Ports. DPDK ports: configure RX queues (RSS when there are several), one
+ * TX queue per forwarding thread, MTU, promiscuous mode off, and start. Own
+ * ports (net/port.h: host interfaces, loopbacks): a table of class and
+ * device, and the control operations that dispatch on it.
  */
 #define VN_LOG_MOD "port"
 #include <errno.h>
@@ -8,9 +10,11 @@
 #include <string.h>
 #include <vecnet/buffer.h>
 
+#include "net/hostif_priv.h"
 #include "net/port_priv.h"
 
 struct rte_mempool *vn_pktmbuf_pool; /* the one packet pool (buffer.h) */
+struct vn_port_own vn_ports_own[VN_PORT_OWN_MAX];
 static uint16_t tx_queues_wanted = 1;
 
 void
@@ -36,6 +40,12 @@ vn_port_device_name(const char *device, char *name, size_t len)
 	name[n] = '\0';
 }
 
+bool
+vn_device_is_own(const char *device)
+{
+	return strncmp(device, VN_HOSTIF_PREFIX, strlen(VN_HOSTIF_PREFIX)) == 0;
+}
+
 int
 vn_port_open(struct vn_interface *ifp)
 {
@@ -46,6 +56,8 @@ vn_port_open(struct vn_interface *ifp)
 	char name[RTE_ETH_NAME_MAX_LEN];
 	int rc;
 
+	if (vn_device_is_own(ifp->device))
+		return vn_hostif_open(ifp, ifp->device + strlen(VN_HOSTIF_PREFIX));
 	vn_port_device_name(ifp->device, name, sizeof(name));
 	rc = rte_eth_dev_get_port_by_name(name, &port);
 	if (rc != 0) {
@@ -109,10 +121,63 @@ vn_port_open(struct vn_interface *ifp)
 	return 0;
 }
 
+uint16_t
+vn_port_own_add(const struct vn_port_class *cls, void *dev)
+{
+	for (uint16_t i = 0; i < VN_PORT_OWN_MAX; i++) {
+		if (vn_ports_own[i].cls)
+			continue;
+		vn_ports_own[i].dev = dev;
+		/* Published last: a reader that sees the class sees the device. */
+		__atomic_store_n(&vn_ports_own[i].cls, cls, __ATOMIC_RELEASE);
+		return VN_PORT_OWN_BASE + i;
+	}
+	return VN_PORT_NONE;
+}
+
+void
+vn_port_own_del(uint16_t port_id)
+{
+	uint32_t i = (uint32_t)port_id - VN_PORT_OWN_BASE;
+
+	if (i < VN_PORT_OWN_MAX)
+		vn_ports_own[i] = (struct vn_port_own){0};
+}
+
+bool
+vn_port_link_up(uint16_t port_id)
+{
+	const struct vn_port_own *p = vn_port_own(port_id);
+	struct rte_eth_link link;
+
+	if (p)
+		return p->cls->link_up(p->dev);
+	if (!vn_port_is_dpdk(port_id) || rte_eth_link_get_nowait(port_id, &link) != 0)
+		return false;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+int
+vn_port_set_mtu(uint16_t port_id, uint16_t mtu)
+{
+	const struct vn_port_own *p = vn_port_own(port_id);
+
+	if (p)
+		return p->cls->set_mtu ? p->cls->set_mtu(p->dev, mtu) : -ENOTSUP;
+	return vn_port_is_dpdk(port_id) ? rte_eth_dev_set_mtu(port_id, mtu) : -ENODEV;
+}
+
 void
 vn_port_close(struct vn_interface *ifp)
 {
-	rte_eth_dev_stop(ifp->port_id);
-	rte_eth_dev_close(ifp->port_id);
+	const struct vn_port_own *p = vn_port_own(ifp->port_id);
+
+	if (p) {
+		p->cls->close(p->dev);
+		vn_port_own_del(ifp->port_id);
+	} else if (vn_port_is_dpdk(ifp->port_id)) {
+		rte_eth_dev_stop(ifp->port_id);
+		rte_eth_dev_close(ifp->port_id);
+	}
 	ifp->port_id = VN_PORT_NONE;
 }

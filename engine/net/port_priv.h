@@ -19,6 +19,12 @@ int vn_rxq_place(uint32_t n_fwd_threads, const uint32_t *fwd_thread_index);
  * interface, or no DPDK port), -ERANGE (no such queue), -EINVAL (no such
  * worker) or -ENOMEM; nothing changed on error. Control plane only. */
 int vn_rxq_move(uint32_t if_index, uint16_t queue, uint32_t worker);
+/* A new interface's RX queues join the least loaded workers (or those its
+ * rx_workers name) at once; before start, vn_rxq_place places them. */
+int vn_rxq_add_interface(uint32_t if_index);
+/* Its queues leave every thread; returns once none polls them (after a grace
+ * period), so the device may be closed. -ENOMEM leaves them placed. */
+int vn_rxq_remove_interface(uint32_t if_index);
 /* The workers placement knows (the forwarding threads, the main thread alone
  * with `workers: []`) and the thread index of worker w (UINT32_MAX if none). */
 uint32_t vn_rxq_worker_count(void);
@@ -30,7 +36,14 @@ uint16_t vn_port_tx_queues_wanted(void);
 /* Finds the DPDK port for ifp->device (probed by EAL), configures and starts it;
  * fills port_id, driver, mac. */
 int vn_port_open(struct vn_interface *ifp);
+/* Stops and closes the interface's port, DPDK or own; port_id becomes none. */
 void vn_port_close(struct vn_interface *ifp);
+/* Control operations on any port (own ports dispatch to their class). */
+bool vn_port_link_up(uint16_t port_id);
+int vn_port_set_mtu(uint16_t port_id, uint16_t mtu);
+/* True for a device one of vecnet's own drivers opens ("host:VETH"): EAL is
+ * not told of it. */
+bool vn_device_is_own(const char *device);
 /* The DPDK device name of a config `device` string (text before the first comma). */
 void vn_port_device_name(const char *device, char *name, size_t len);
 

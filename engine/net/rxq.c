@@ -67,9 +67,15 @@ set_build(uint32_t thread)
 	s = aligned_alloc(RTE_CACHE_LINE_SIZE, sz);
 	if (!s)
 		return NULL;
+	/* DPDK queues first (port-rx's range), then own ports' (their class's
+	 * input node), each in table order. */
 	s->n = 0;
 	for (uint32_t i = 0; i < n_placed; i++)
-		if (placement[i].thread == thread)
+		if (placement[i].thread == thread && vn_port_is_dpdk(placement[i].q.port_id))
+			s->q[s->n++] = placement[i].q;
+	s->n_dpdk = s->n;
+	for (uint32_t i = 0; i < n_placed; i++)
+		if (placement[i].thread == thread && !vn_port_is_dpdk(placement[i].q.port_id))
 			s->q[s->n++] = placement[i].q;
 	return s;
 }
@@ -102,7 +108,7 @@ vn_rxq_place(uint32_t n_fwd_threads, const uint32_t *fwd_thread)
 	n_placed = 0;
 	for (uint32_t i = 0; i < vn_interface_count(); i++) {
 		struct vn_interface *ifp = vn_interface_get(i);
-		for (uint16_t q = 0; q < ifp->n_rx_queues && ifp->port_id != VN_PORT_NONE; q++) {
+		for (uint16_t q = 0; ifp && q < ifp->n_rx_queues && ifp->port_id != VN_PORT_NONE; q++) {
 			uint32_t t;
 			if (n_placed >= VN_RXQ_MAX)
 				return -ENOSPC;
@@ -201,6 +207,122 @@ vn_rxq_move(uint32_t if_index, uint16_t queue, uint32_t worker)
 	VN_INFO("%s: RX queue %u moved to worker %u (thread %u -> %u)", ifp->name, queue, worker,
 		from, to);
 	return 0;
+}
+
+/* Republishes the set of every thread in mask; with wait, returns only once
+ * no thread can still be polling from a set it replaced. */
+static int
+sets_republish(const bool *mask, bool wait)
+{
+	const struct vn_rxq_set *built[VN_THREAD_MAX] = {0}, *old[VN_THREAD_MAX] = {0};
+
+	for (uint32_t t = 0; t < VN_THREAD_MAX; t++) {
+		if (!mask[t])
+			continue;
+		built[t] = set_build(t);
+		if (!built[t]) {
+			for (uint32_t u = 0; u < t; u++)
+				if (built[u])
+					set_free((void *)built[u]);
+			return -ENOMEM;
+		}
+	}
+	for (uint32_t t = 0; t < VN_THREAD_MAX; t++)
+		if (mask[t])
+			old[t] = set_publish(t, built[t]);
+	if (wait)
+		vn_rcu_synchronize();
+	for (uint32_t t = 0; t < VN_THREAD_MAX; t++) {
+		if (!mask[t])
+			continue;
+		if (wait)
+			set_free((void *)old[t]);
+		else
+			set_retire(old[t]);
+	}
+	return 0;
+}
+
+/* The worker with the fewest queues: a new interface's queues spread out. */
+static uint32_t
+least_loaded_worker(void)
+{
+	uint32_t best = 0, best_n = UINT32_MAX;
+
+	for (uint32_t w = 0; w < n_fwd; w++) {
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < n_placed; i++)
+			n += placement[i].thread == fwd[w];
+		if (n < best_n) {
+			best = w;
+			best_n = n;
+		}
+	}
+	return best;
+}
+
+/*
+ * A queue nobody polls yet can join a thread's set at once: the thread starts
+ * polling it from its next call, and no other thread ever did.
+ */
+int
+vn_rxq_add_interface(uint32_t if_index)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+	bool mask[VN_THREAD_MAX] = {0};
+	uint32_t first = n_placed;
+	int rc;
+
+	if (!ifp || ifp->port_id == VN_PORT_NONE)
+		return -ENODEV;
+	if (n_fwd == 0)
+		return 0; /* not started: vn_rxq_place places it with the others */
+	if (n_placed + ifp->n_rx_queues > VN_RXQ_MAX)
+		return -ENOSPC;
+	for (uint16_t q = 0; q < ifp->n_rx_queues; q++) {
+		int w = q < VN_ARRAY_LEN(ifp->rx_workers) ? ifp->rx_workers[q] : -1;
+		uint32_t t = fwd[w >= 0 && (uint32_t)w < n_fwd ? (uint32_t)w : least_loaded_worker()];
+		placement[n_placed].q = (struct vn_rxq){
+			.port_id = ifp->port_id, .queue_id = q, .if_index = if_index};
+		placement[n_placed++].thread = t;
+		mask[t] = true;
+	}
+	rc = sets_republish(mask, false);
+	if (rc < 0)
+		n_placed = first;
+	return rc;
+}
+
+/*
+ * The interface's queues leave every set, and this returns after a grace
+ * period: no thread polls them any more (the reasoning of vn_rxq_move, step
+ * 2), so the caller may close the device.
+ */
+int
+vn_rxq_remove_interface(uint32_t if_index)
+{
+	static __typeof__(placement) saved;
+	bool mask[VN_THREAD_MAX] = {0};
+	uint32_t kept = 0, was = n_placed;
+	int rc;
+
+	memcpy(saved, placement, n_placed * sizeof(placement[0]));
+	for (uint32_t i = 0; i < n_placed; i++) {
+		if (placement[i].q.if_index == if_index) {
+			mask[placement[i].thread] = true;
+			continue;
+		}
+		placement[kept++] = placement[i];
+	}
+	if (kept == n_placed)
+		return 0;
+	n_placed = kept;
+	rc = sets_republish(mask, true);
+	if (rc < 0) {
+		memcpy(placement, saved, was * sizeof(placement[0]));
+		n_placed = was;
+	}
+	return rc;
 }
 
 uint32_t

@@ -96,12 +96,13 @@ test_refuses_non_input(void)
 	CU_ASSERT_EQUAL(vn_trace_add("vt-mid", 1), -EINVAL);
 	CU_ASSERT_EQUAL(vn_trace_add("no-such-node", 1), -ENOENT);
 
-	/* VPP's input node names stand for port-rx; others are told what is. */
+	/* VPP's input node names stand for ours; others are told what is. */
 	CU_ASSERT_PTR_NOT_NULL(vn_node_reg_by_name("port-rx"));
 	CU_ASSERT_PTR_EQUAL(vn_node_reg_by_name_or_alias("dpdk-input"),
 			    vn_node_reg_by_name("port-rx"));
+	CU_ASSERT_PTR_NOT_NULL(vn_node_reg_by_name("host-input"));
 	CU_ASSERT_PTR_EQUAL(vn_node_reg_by_name_or_alias("af-packet-input"),
-			    vn_node_reg_by_name("port-rx"));
+			    vn_node_reg_by_name("host-input"));
 	CU_ASSERT_PTR_NULL(vn_node_reg_by_name_or_alias("virtio-input"));
 	struct vn_cli_out *o = vn_cli_out_new();
 	CU_ASSERT_EQUAL(vn_cli_execute("trace add virtio-input 3", o), -1);

@@ -99,17 +99,40 @@ struct vn_interface {
 	int rx_workers[64]; /* explicit queue placement, -1 = any */
 };
 
+/* Interfaces are indexed 0 .. vn_interface_count() - 1; a deleted one leaves
+ * a hole (vn_interface_get returns NULL) until a new one reuses it. */
 uint32_t vn_interface_count(void);
 struct vn_interface *vn_interface_get(uint32_t if_index); /* NULL if none */
 struct vn_interface *vn_interface_by_name(const char *name);
 
-/* Opens the DPDK port for device (already probed by EAL) and creates the interface. */
+/* Opens the port for device and creates the interface: a DPDK device (probed
+ * by EAL, or at run time), or "host:VETH" for a host interface. Created while
+ * the engine runs, its RX queues join the workers at once. */
 int vn_interface_create(const char *name, const char *device, uint16_t rx_queues, uint16_t mtu,
 			uint32_t *if_index);
 /* An interface with no DPDK port (unit tests): it never receives, and sends nothing. */
 int vn_interface_create_virtual(const char *name, const uint8_t mac[6], uint16_t mtu,
 				uint32_t *if_index);
+/* Deletes an interface while traffic flows on the others (`delete
+ * host-interface`, `delete loopback`): it goes down, every module forgets
+ * what it keeps for it (vn_interface_hooks: routes through it, neighbours,
+ * features, NAT and ACL bindings), its RX queues stop being polled, and its
+ * port closes. Its index may then be reused. Main thread only. */
+int vn_interface_delete(uint32_t if_index);
+/* Told when an interface goes away, before its index may be reused: a module
+ * drops what it keeps per interface. Main thread. */
+struct vn_interface_hooks {
+	void (*deleted)(uint32_t if_index);
+	struct vn_interface_hooks *next;
+};
+void vn_interface_hooks_register(struct vn_interface_hooks *h);
+void vn_interface_hooks_unregister(struct vn_interface_hooks *h);
+#define VN_INTERFACE_HOOKS(id)                                                                     \
+	VN_REGISTRATION(vn_interface_hooks, id, vn_interface_hooks_register,                      \
+			vn_interface_hooks_unregister)
+
 int vn_interface_set_admin(uint32_t if_index, bool up);
+int vn_interface_set_mac(uint32_t if_index, const uint8_t mac[6]);
 int vn_interface_set_mtu(uint32_t if_index, uint16_t mtu);
 int vn_interface_addr_add(uint32_t if_index, const struct vn_prefix *p);
 int vn_interface_addr_del(uint32_t if_index, const struct vn_prefix *p);
