@@ -25,9 +25,6 @@ host() { # NAME ADDR GW
 	ip -n "$1" addr add "$2" dev eth0
 	ip -n "$1" link set eth0 up
 	ip -n "$1" route add default via "$3"
-	# Frames as on a wire: no TSO/GSO super-frames, no partial checksums.
-	ip netns exec "$1" ethtool -K eth0 tx off tso off gso off gro off >/dev/null 2>&1 || true
-	ethtool -K "$1-r" tx off tso off gso off gro off rx off >/dev/null 2>&1 || true
 }
 
 cleanup() {

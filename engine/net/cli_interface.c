@@ -523,6 +523,30 @@ VN_CLI_COMMAND(set_if_addr) = {
 };
 
 static int
+vn_cli_set_if_mac(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint8_t mac[6];
+	uint32_t ifi;
+	int rc;
+
+	if (!vn_cli_arg_ifname(args, &ifi) || !vn_cli_arg_mac(args, mac) || !vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	rc = vn_interface_set_mac(ifi, mac);
+	if (rc < 0)
+		return vn_cli_error(out, "set interface mac address %s: %s", if_name_of(ifi),
+				    rc == -EINVAL ? "not a unicast address" : strerror(-rc));
+	return 0;
+}
+
+VN_CLI_COMMAND(set_if_mac) = {
+	.path = "set interface mac address",
+	.syntax = "IF MAC",
+	.help = "the interface's Ethernet address",
+	.fn = vn_cli_set_if_mac,
+	.complete = &vn_cli_ifname,
+};
+
+static int
 vn_cli_set_if_mtu(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	uint32_t mtu, ifi;

@@ -47,10 +47,13 @@ vn_cli_show_rx_placement(struct vn_cli_out *out, struct vn_cli_args *args)
 
 		if (s->n == 0)
 			continue;
-		vn_cli_printf(out, "Thread %u (%s):\n  node port-rx:\n", t,
-			      vn_rxp_thread_name(t, name, sizeof(name)));
+		vn_cli_printf(out, "Thread %u (%s):\n", t, vn_rxp_thread_name(t, name, sizeof(name)));
 		for (uint16_t i = 0; i < s->n; i++) {
 			const struct vn_interface *ifp = vn_interface_get(s->q[i].if_index);
+			const char *node = vn_port_input_node(s->q[i].port_id);
+			/* The set keeps each input node's queues together. */
+			if (i == 0 || strcmp(node, vn_port_input_node(s->q[i - 1].port_id)) != 0)
+				vn_cli_printf(out, "  node %s:\n", node);
 			vn_cli_printf(out, "    %s queue %u (polling)\n", ifp ? ifp->name : "?",
 				      s->q[i].queue_id);
 		}

@@ -8,15 +8,20 @@
 #include <vecnet/net/feature.h>
 #include <vecnet/plugin.h>
 
+#define ARC_STARTS 2
+
 struct arc_def {
-	const char *name, *start, *end;
+	const char *name;
+	const char *start[ARC_STARTS]; /* the nodes that enter it (NULL past the last) */
+	const char *end;
 	bool by_tx;
 };
 
+/* device-input starts at every input node: DPDK's and each own port class's. */
 static const struct arc_def arcs[VN_ARC_COUNT] = {
-	[VN_ARC_DEVICE_INPUT] = {"device-input", "port-rx", "ethernet-input", false},
-	[VN_ARC_IP4_UNICAST] = {"ip4-unicast", "ip4-input", "ip4-lookup", false},
-	[VN_ARC_IP4_OUTPUT] = {"ip4-output", "ip4-rewrite", "interface-output", true},
+	[VN_ARC_DEVICE_INPUT] = {"device-input", {"port-rx", "host-input"}, "ethernet-input", false},
+	[VN_ARC_IP4_UNICAST] = {"ip4-unicast", {"ip4-input"}, "ip4-lookup", false},
+	[VN_ARC_IP4_OUTPUT] = {"ip4-output", {"ip4-rewrite"}, "interface-output", true},
 };
 
 struct vn_feature_node_info vn_feature_node_info[VN_NODE_MAX];
@@ -26,6 +31,15 @@ uint32_t vn_feature_arc_users[VN_ARC_COUNT];
 
 static struct vn_feature_reg *head;
 static struct vn_feature_reg *ordered[VN_ARC_COUNT][VN_FEATURES_PER_ARC];
+
+/* The node at position k of an arc (k < 0: its start node number s), or NULL. */
+static const char *
+arc_node(int arc, int k, int s)
+{
+	if (k >= 0)
+		return s == 0 ? ordered[arc][k]->node : NULL;
+	return s < ARC_STARTS ? arcs[arc].start[s] : NULL;
+}
 
 void
 vn_feature_register(struct vn_feature_reg *f)
@@ -143,12 +157,16 @@ feature_build_begin(void)
 			return rc;
 		/* Every node of the arc can reach every later feature and the end. */
 		for (int k = -1; k < (int)n[arc]; k++) {
-			const char *from = k < 0 ? arcs[arc].start : ordered[arc][k]->node;
-			for (uint32_t t = k + 1; t < n[arc]; t++)
-				if ((rc = vn_node_add_next(from, ordered[arc][t]->node)) < 0 && rc != -EEXIST)
+			const char *from;
+			for (int st = 0; (from = arc_node(arc, k, st)); st++) {
+				for (uint32_t t = k + 1; t < n[arc]; t++) {
+					rc = vn_node_add_next(from, ordered[arc][t]->node);
+					if (rc < 0 && rc != -EEXIST)
+						goto fail;
+				}
+				if ((rc = vn_node_add_next(from, arcs[arc].end)) < 0)
 					goto fail;
-			if ((rc = vn_node_add_next(from, arcs[arc].end)) < 0)
-				goto fail;
+			}
 		}
 	}
 	return 0;
@@ -166,28 +184,36 @@ arc_index(const struct vn_node_reg *from, const char *to)
 	return VN_NEXT_DROP;
 }
 
+/* Tells node `name`, at position k of arc (k < 0: one of its start nodes),
+ * which of its next arcs leads to each later feature and to the end. */
+static void
+arc_learn(int arc, int k, const char *name)
+{
+	const struct vn_node_reg *from = vn_node_reg_by_name(name);
+	uint32_t n = vn_feature_arc_len[arc];
+
+	if (!from)
+		return;
+	vn_feature_node_info[from->index] = (struct vn_feature_node_info){
+		.arc_id = arc,
+		.position = k < 0 ? 0 : k,
+		.is_feature = k >= 0,
+		.by_tx = arcs[arc].by_tx,
+	};
+	for (uint32_t t = k + 1; t < n; t++)
+		vn_feature_next_arc[from->index][t] = arc_index(from, ordered[arc][t]->node);
+	vn_feature_next_arc[from->index][n] = arc_index(from, arcs[arc].end);
+}
+
 static void
 feature_build_end(void)
 {
-	for (int arc = 0; arc < VN_ARC_COUNT; arc++) {
-		uint32_t n = vn_feature_arc_len[arc];
-		for (int k = -1; k < (int)n; k++) {
-			const struct vn_node_reg *from =
-				vn_node_reg_by_name(k < 0 ? arcs[arc].start : ordered[arc][k]->node);
-			if (!from)
-				continue;
-			struct vn_feature_node_info *fi = &vn_feature_node_info[from->index];
-			*fi = (struct vn_feature_node_info){
-				.arc_id = arc,
-				.position = k < 0 ? 0 : k,
-				.is_feature = k >= 0,
-				.by_tx = arcs[arc].by_tx,
-			};
-			for (uint32_t t = k + 1; t < n; t++)
-				vn_feature_next_arc[from->index][t] = arc_index(from, ordered[arc][t]->node);
-			vn_feature_next_arc[from->index][n] = arc_index(from, arcs[arc].end);
-		}
-	}
+	const char *name;
+
+	for (int arc = 0; arc < VN_ARC_COUNT; arc++)
+		for (int k = -1; k < (int)vn_feature_arc_len[arc]; k++)
+			for (int st = 0; (name = arc_node(arc, k, st)); st++)
+				arc_learn(arc, k, name);
 }
 
 /* Features add next arcs to the nodes of their arc before the core resolves
@@ -234,7 +260,8 @@ feature_interface_deleted(uint32_t if_index)
 	for (uint32_t arc = 0; ifp && arc < VN_ARC_COUNT; arc++)
 		for (uint32_t k = 0; k < vn_feature_arc_len[arc]; k++)
 			if (ifp->features[arc] & (1u << k))
-				vn_feature_enable(if_index, arcs[arc].name, ordered[arc][k]->node, false);
+				vn_feature_enable(if_index, arcs[arc].name, ordered[arc][k]->node,
+						  false);
 }
 
 VN_INTERFACE_HOOKS(feature) = {

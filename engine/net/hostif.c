@@ -79,13 +79,14 @@ ring_open(const struct hostif *h, bool rx, int *fd_out, struct hostif_ring *r)
 	};
 	r->map_len = (size_t)req.tp_block_size * req.tp_block_nr;
 	r->head = 0;
-	if ((rc = sockopt(fd, PACKET_VERSION, &version, sizeof(version), "TPACKET_V2", h->ifname)) ||
+	if ((rc =
+		 sockopt(fd, PACKET_VERSION, &version, sizeof(version), "TPACKET_V2", h->ifname)) ||
 	    (rc = sockopt(fd, PACKET_VNET_HDR, &one, sizeof(one), "PACKET_VNET_HDR", h->ifname)))
 		return rc;
 	if (rx) {
 		/* Our own transmissions are not input. */
-		rc = sockopt(fd, PACKET_IGNORE_OUTGOING, &one, sizeof(one), "PACKET_IGNORE_OUTGOING",
-			     h->ifname);
+		rc = sockopt(fd, PACKET_IGNORE_OUTGOING, &one, sizeof(one),
+			     "PACKET_IGNORE_OUTGOING", h->ifname);
 		if (rc == 0)
 			rc = sockopt(fd, PACKET_RX_RING, &req, sizeof(req), "RX ring", h->ifname);
 	} else {
@@ -105,7 +106,8 @@ ring_open(const struct hostif *h, bool rx, int *fd_out, struct hostif_ring *r)
 	if (r->map == MAP_FAILED) {
 		rc = -errno;
 		r->map = NULL;
-		VN_ERR("host-%s: mapping a %zu-byte ring: %s", h->ifname, r->map_len, strerror(errno));
+		VN_ERR("host-%s: mapping a %zu-byte ring: %s", h->ifname, r->map_len,
+		       strerror(errno));
 		return rc;
 	}
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
@@ -180,10 +182,10 @@ vn_hostif_open(struct vn_interface *ifp, const char *ifname)
 	h->n_rxq = ifp->n_rx_queues;
 	h->n_txq = ifp->n_tx_queues;
 	h->fanout_id = (getpid() ^ (h->ifindex << 4)) & 0xffff;
-	h->rxq = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(h->n_rxq * sizeof(*h->rxq),
-								    RTE_CACHE_LINE_SIZE));
-	h->txq = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(h->n_txq * sizeof(*h->txq),
-								    RTE_CACHE_LINE_SIZE));
+	h->rxq = aligned_alloc(RTE_CACHE_LINE_SIZE,
+			       RTE_ALIGN_CEIL(h->n_rxq * sizeof(*h->rxq), RTE_CACHE_LINE_SIZE));
+	h->txq = aligned_alloc(RTE_CACHE_LINE_SIZE,
+			       RTE_ALIGN_CEIL(h->n_txq * sizeof(*h->txq), RTE_CACHE_LINE_SIZE));
 	if (!h->rxq || !h->txq)
 		goto fail;
 	memset(h->rxq, 0, h->n_rxq * sizeof(*h->rxq));
@@ -214,7 +216,8 @@ vn_hostif_open(struct vn_interface *ifp, const char *ifname)
 	}
 	ifp->port_id = h->port_id;
 	snprintf(ifp->driver, sizeof(ifp->driver), "host (AF_PACKET)");
-	ifp->admin_up = true; /* the config says otherwise with `up: false`; the CLI creates it down */
+	ifp->admin_up =
+	    true; /* the config says otherwise with `up: false`; the CLI creates it down */
 	return 0;
 fail:
 	hostif_free(h);
@@ -252,14 +255,16 @@ hostif_show(void *dev, struct vn_cli_out *out, bool verbose)
 {
 	const struct hostif *h = dev;
 
-	vn_cli_printf(out, "    linux interface %s (ifindex %d), TPACKET_V2 with virtio-net headers\n",
+	vn_cli_printf(out,
+		      "    linux interface %s (ifindex %d), TPACKET_V2 with virtio-net headers\n",
 		      h->ifname, h->ifindex);
 	for (uint16_t q = 0; q < h->n_rxq; q++) {
 		const struct hostif_rxq *r = &h->rxq[q];
 		vn_cli_printf(out,
 			      "    rx queue %u: %u slots of %u bytes; frames %" PRIu64
-			      ", gso frames %" PRIu64 " (segments %" PRIu64 "), checksums completed %" PRIu64
-			      ", vlan tags restored %" PRIu64 "\n",
+			      ", gso frames %" PRIu64 " (segments %" PRIu64
+			      "), checksums completed %" PRIu64 ", vlan tags restored %" PRIu64
+			      "\n",
 			      q, r->ring.n_frames, r->ring.frame_size, r->frames, r->gso_frames,
 			      r->segments, r->csum_completed, r->vlan_restored);
 	}
@@ -269,7 +274,8 @@ hostif_show(void *dev, struct vn_cli_out *out, bool verbose)
 			continue;
 		vn_cli_printf(out,
 			      "    tx queue %u: %u slots of %u bytes; frames %" PRIu64
-			      ", ring full %" PRIu64 ", too large %" PRIu64 ", kick errors %" PRIu64 "\n",
+			      ", ring full %" PRIu64 ", too large %" PRIu64 ", kick errors %" PRIu64
+			      "\n",
 			      q, t->ring.n_frames, t->ring.frame_size, t->frames, t->ring_full,
 			      t->too_large, t->kick_errors);
 	}
@@ -277,8 +283,48 @@ hostif_show(void *dev, struct vn_cli_out *out, bool verbose)
 
 const struct vn_port_class vn_hostif_class = {
 	.name = "host",
+	.input_node = "host-input",
 	.tx_burst = vn_hostif_tx_burst,
 	.link_up = hostif_link_up,
 	.close = hostif_close,
 	.show = hostif_show,
 };
+
+int
+vn_hostif_create(const char *veth, const uint8_t *mac, uint16_t rx_queues, uint32_t *if_index)
+{
+	char name[VN_IFNAME_MAX], device[VN_IFNAME_MAX + sizeof(VN_HOSTIF_PREFIX)];
+	uint32_t idx;
+	int rc;
+
+	if (!*veth || strlen(veth) >= IF_NAMESIZE)
+		return -EINVAL;
+	snprintf(name, sizeof(name), "host-%s", veth);
+	snprintf(device, sizeof(device), VN_HOSTIF_PREFIX "%s", veth);
+	rc = vn_interface_create(name, device, rx_queues, 1500, &idx);
+	if (rc < 0)
+		return rc;
+	/* As in VPP: a new host interface waits for `set interface state`. */
+	vn_interface_set_admin(idx, false);
+	if (mac && (rc = vn_interface_set_mac(idx, mac)) < 0) {
+		vn_interface_delete(idx);
+		return rc;
+	}
+	if (if_index)
+		*if_index = idx;
+	return 0;
+}
+
+int
+vn_hostif_delete(const char *veth)
+{
+	char name[VN_IFNAME_MAX];
+	struct vn_interface *ifp;
+
+	snprintf(name, sizeof(name), "host-%s", veth);
+	ifp = vn_interface_by_name(name);
+	if (!ifp || !vn_port_own(ifp->port_id) ||
+	    vn_port_own(ifp->port_id)->cls != &vn_hostif_class)
+		return -ENOENT;
+	return vn_interface_delete(ifp->if_index);
+}

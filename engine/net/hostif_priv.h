@@ -48,7 +48,8 @@ hostif_slot(const struct hostif_ring *r, uint32_t i)
 {
 	uint32_t b = i / r->frames_per_block, f = i % r->frames_per_block;
 
-	return (struct tpacket2_hdr *)(r->map + (size_t)b * r->block_size + (size_t)f * r->frame_size);
+	return (struct tpacket2_hdr *)(r->map + (size_t)b * r->block_size +
+				       (size_t)f * r->frame_size);
 }
 
 static inline void
@@ -91,6 +92,12 @@ extern const struct vn_port_class vn_hostif_class;
  * counts set) and registers the port: fills port_id, driver, and mac (the
  * Linux interface's, unless ifp->mac is already set). */
 int vn_hostif_open(struct vn_interface *ifp, const char *ifname);
+
+/* `create host-interface name VETH [hw-addr MAC] [rx-queues N]`: the
+ * interface host-VETH, created down (as in VPP); mac may be NULL. */
+int vn_hostif_create(const char *veth, const uint8_t *mac, uint16_t rx_queues, uint32_t *if_index);
+/* -ENOENT if host-VETH is no host interface. */
+int vn_hostif_delete(const char *veth);
 
 /* Fast path (hostif_tx.c). */
 uint16_t vn_hostif_tx_burst(void *dev, uint16_t queue, struct rte_mbuf **pkts, uint16_t n);

@@ -207,7 +207,8 @@ gso_segment(struct vn_node *node, const struct hin_frame *f, const struct virtio
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t off = k * mss, seg = RTE_MIN(mss, payload - off);
 		struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool), *tail = m;
-		if (!m || !chain_append(m, &tail, hdr, hlen) || !chain_append(m, &tail, pay + off, seg)) {
+		if (!m || !chain_append(m, &tail, hdr, hlen) ||
+		    !chain_append(m, &tail, pay + off, seg)) {
 			rte_pktmbuf_free(m);
 			rte_pktmbuf_free_bulk(out, k);
 			vn_node_count_error(node, HIN_ERR_NOBUF, 1);
@@ -224,7 +225,7 @@ gso_segment(struct vn_node *node, const struct hin_frame *f, const struct virtio
 		} else {
 			struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + l3);
 			ip6->payload_len = rte_cpu_to_be_16(
-				(uint16_t)(l4 - l3 - sizeof(struct rte_ipv6_hdr) + l4_len));
+			    (uint16_t)(l4 - l3 - sizeof(struct rte_ipv6_hdr) + l4_len));
 		}
 		uint16_t *ck;
 		if (gso == VIRTIO_NET_HDR_GSO_UDP_L4) {
@@ -236,7 +237,7 @@ gso_segment(struct vn_node *node, const struct hin_frame *f, const struct virtio
 			th->sent_seq = rte_cpu_to_be_32(seq + off);
 			uint8_t fl = tcp_flags;
 			if (k + 1 < n)
-				fl &= (uint8_t)~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+				fl &= (uint8_t) ~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
 			if (k > 0)
 				fl &= (uint8_t)~RTE_TCP_CWR_FLAG;
 			th->tcp_flags = fl;
@@ -273,8 +274,8 @@ rx_frame(struct vn_node *node, struct hostif_rxq *q, const struct tpacket2_hdr *
 	q->frames++;
 	if (unlikely(status & TP_STATUS_VLAN_VALID)) {
 		uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) && h->tp_vlan_tpid
-					? h->tp_vlan_tpid
-					: RTE_ETHER_TYPE_VLAN;
+				    ? h->tp_vlan_tpid
+				    : RTE_ETHER_TYPE_VLAN;
 		f.vlan = true;
 		f.tag[0] = tpid >> 8;
 		f.tag[1] = tpid & 0xff;
@@ -298,7 +299,8 @@ rx_frame(struct vn_node *node, struct hostif_rxq *q, const struct tpacket2_hdr *
 		return 0;
 	}
 	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-		if (unlikely(csum_complete(m, vh->csum_start + (f.vlan ? 4u : 0u), vh->csum_offset) < 0)) {
+		if (unlikely(csum_complete(m, vh->csum_start + (f.vlan ? 4u : 0u),
+					   vh->csum_offset) < 0)) {
 			rte_pktmbuf_free(m);
 			vn_node_count_error(node, HIN_ERR_CSUM_BAD, 1);
 			return 0;

@@ -22,6 +22,8 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 
+#include "net/hostif_priv.h"
+
 static const char *
 vn_lua_errstr(int rc)
 {
@@ -250,6 +252,51 @@ vn_lua_set_mtu(lua_State *L)
 	rc = vn_interface_set_mtu(ifp->if_index, (uint16_t)mtu);
 	if (rc < 0)
 		return luaL_error(L, "set_mtu %s %d: %s", ifp->name, (int)mtu, vn_lua_errstr(rc));
+	return 0;
+}
+
+/* create_host_interface(VETH [, {hw_addr = MAC, rx_queues = N}]): its name. */
+static int
+vn_lua_create_host_interface(lua_State *L)
+{
+	const char *veth = luaL_checkstring(L, 1);
+	lua_Integer rxq = 1;
+	bool has_mac = false;
+	uint8_t mac[6];
+	uint32_t idx;
+	int rc;
+
+	if (!lua_isnoneornil(L, 2)) {
+		luaL_checktype(L, 2, LUA_TTABLE);
+		lua_getfield(L, 2, "rx_queues");
+		if (!lua_isnil(L, -1))
+			rxq = luaL_checkinteger(L, -1);
+		lua_pop(L, 1);
+		luaL_argcheck(L, rxq >= 1 && rxq <= 16, 2, "rx_queues out of range (1-16)");
+		lua_getfield(L, 2, "hw_addr");
+		if (!lua_isnil(L, -1)) {
+			vn_lua_check_mac(L, lua_gettop(L), mac);
+			has_mac = true;
+		}
+		lua_pop(L, 1);
+	}
+	rc = vn_hostif_create(veth, has_mac ? mac : NULL, (uint16_t)rxq, &idx);
+	if (rc < 0)
+		return luaL_error(L, "create_host_interface %s: %s", veth,
+				  rc == -ENODEV ? "Linux has no such interface" : vn_lua_errstr(rc));
+	lua_pushstring(L, vn_interface_get(idx)->name);
+	return 1;
+}
+
+static int
+vn_lua_delete_host_interface(lua_State *L)
+{
+	const char *veth = luaL_checkstring(L, 1);
+	int rc = vn_hostif_delete(veth);
+
+	if (rc < 0)
+		return luaL_error(L, "delete_host_interface %s: %s", veth,
+				  rc == -ENOENT ? "no such host interface" : vn_lua_errstr(rc));
 	return 0;
 }
 
@@ -516,6 +563,10 @@ VN_LUA_FUNCTION(interfaces) = {.name = "interfaces", .fn = vn_lua_interfaces};
 VN_LUA_FUNCTION(interface) = {.name = "interface", .fn = vn_lua_interface};
 VN_LUA_FUNCTION(set_state) = {.name = "set_state", .fn = vn_lua_set_state};
 VN_LUA_FUNCTION(set_mtu) = {.name = "set_mtu", .fn = vn_lua_set_mtu};
+VN_LUA_FUNCTION(create_host_interface) = {.name = "create_host_interface",
+					  .fn = vn_lua_create_host_interface};
+VN_LUA_FUNCTION(delete_host_interface) = {.name = "delete_host_interface",
+					  .fn = vn_lua_delete_host_interface};
 VN_LUA_FUNCTION(add_address) = {.name = "add_address", .fn = vn_lua_add_address};
 VN_LUA_FUNCTION(del_address) = {.name = "del_address", .fn = vn_lua_del_address};
 VN_LUA_FUNCTION(route_add) = {.name = "route_add", .fn = vn_lua_route_add};

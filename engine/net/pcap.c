@@ -225,7 +225,7 @@ idb_for(uint16_t if_index)
 static bool
 drop_is_l2(const char *node, const uint8_t *d, uint32_t len)
 {
-	if (strcmp(node, "ethernet-input") == 0 || strcmp(node, "port-rx") == 0 ||
+	if (strcmp(node, "ethernet-input") == 0 || strcmp(node, "port-rx") == 0 || strcmp(node, "host-input") == 0 ||
 	    strcmp(node, "interface-output") == 0 || strcmp(node, "port-tx") == 0 ||
 	    strcmp(node, "error-drop") == 0)
 		return true;

@@ -144,6 +144,14 @@ vn_port_own_del(uint16_t port_id)
 		vn_ports_own[i] = (struct vn_port_own){0};
 }
 
+const char *
+vn_port_input_node(uint16_t port_id)
+{
+	const struct vn_port_own *p = vn_port_own(port_id);
+
+	return p ? p->cls->input_node : "port-rx";
+}
+
 bool
 vn_port_link_up(uint16_t port_id)
 {

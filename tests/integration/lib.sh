@@ -1,5 +1,6 @@
 # Shared helpers for integration scenarios: Linux hosts in network namespaces
-# wired to a vecnet engine by veth + net_af_packet. Every scenario sources this,
+# wired to a vecnet engine by veth and host interfaces (device "host:VETH"),
+# with Linux's default offloads left on. Every scenario sources this,
 # calls vn_init NAME, and gets its hosts, engine and temp files removed by a trap.
 set -euo pipefail
 
@@ -74,14 +75,16 @@ vn_host() {
 	ip -n "$h" addr add "$addr" dev eth0
 	ip -n "$h" link set eth0 up
 	ip -n "$h" route add default via "$gw"
-	vn_no_offloads "$h"
 }
 
-# The engine sees frames exactly as the wire would: no TSO/GSO super-frames and
-# no partial checksums left for a NIC to fill in.
-vn_no_offloads() {
-	ip netns exec "$1" ethtool -K eth0 tx off tso off gso off gro off >/dev/null 2>&1 || true
-	ethtool -K "$1-r" tx off tso off gso off gro off rx off >/dev/null 2>&1 || true
+# vn_wait_listen NS PORT: waits (up to 5 s) until a TCP server listens in NS.
+vn_wait_listen() {
+	for _ in $(seq 50); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "nothing listens on $1:$2" >&2
+	return 1
 }
 
 # vn_engine_start CONFIG: starts the engine and waits until its CLI answers.

@@ -29,8 +29,8 @@ CFG=$VN_TMP/acl.yaml
 	cat <<EOT
   enable: [acl]
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-aa-r", addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-ab-r", addresses: [10.0.2.1/24] }
+  - { name: lan0, device: "host:vt-aa-r", addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-ab-r", addresses: [10.0.2.1/24] }
 acl:
   acls:
     - tag: no-ping

@@ -28,8 +28,8 @@ CFG=$VN_TMP/acl-workers.yaml
 	cat <<EOT
   enable: [acl]
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-awa-r,qpairs=2", rx-queues: 2, workers: [0, 1], addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-awb-r,qpairs=2", rx-queues: 2, workers: [1, 0], addresses: [10.0.2.1/24] }
+  - { name: lan0, device: "host:vt-awa-r", rx-queues: 2, workers: [0, 1], addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-awb-r", rx-queues: 2, workers: [1, 0], addresses: [10.0.2.1/24] }
 acl:
   sessions: 100000
   acls:

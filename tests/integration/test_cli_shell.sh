@@ -13,7 +13,7 @@ CFG=$VN_TMP/shell.yaml
 	vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-sh-r", addresses: [10.0.1.1/24] }
+  - { name: lan0, device: "host:vt-sh-r", addresses: [10.0.1.1/24] }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"

@@ -13,8 +13,8 @@ CFG=$VN_TMP/cli_sys.yaml
 	VN_WORKERS="[1]" VN_BUFFERS=8192 vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-cs-a-r", addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-cs-b-r", addresses: [10.0.2.1/24] }
+  - { name: lan0, device: "host:vt-cs-a-r", addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-cs-b-r", addresses: [10.0.2.1/24] }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"

@@ -13,8 +13,8 @@ CFG=$VN_TMP/control.yaml
 	vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-ca-r", addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-cb-r", addresses: [10.0.2.1/24] }
+  - { name: lan0, device: "host:vt-ca-r", addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-cb-r", addresses: [10.0.2.1/24] }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"
@@ -45,7 +45,7 @@ out=$(pinga 10.0.2.2 3)
 vn_check "with the right MAC traffic flows" grep -q " 0% packet loss" <<<"$out"
 
 rt=$(vnctl show runtime)
-for n in port-rx ethernet-input ip4-input ip4-lookup ip4-rewrite interface-output port-tx; do
+for n in host-input ethernet-input ip4-input ip4-lookup ip4-rewrite interface-output port-tx; do
 	vn_check "show runtime: $n has vectors" \
 		awk -v n="$n" '$1 == n && $4 > 0 {f = 1} END {exit !f}' <<<"$rt"
 done

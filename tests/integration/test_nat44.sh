@@ -102,9 +102,9 @@ CFG=$VN_TMP/nat.yaml
 	vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-nin-r", addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-nsrv-r", addresses: [10.0.3.1/24] }
-  - { name: wan0, device: "net_af_packet2,iface=vt-nout-r", addresses: [192.168.100.1/24] }
+  - { name: lan0, device: "host:vt-nin-r", addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-nsrv-r", addresses: [10.0.3.1/24] }
+  - { name: wan0, device: "host:vt-nout-r", addresses: [192.168.100.1/24] }
 nat44:
   sessions: 64
   addresses: [$POOL]

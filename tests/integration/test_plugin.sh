@@ -27,8 +27,8 @@ CFG=$VN_TMP/plugin.yaml
 	cat <<EOT
   enable: [sample]
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-pa-r", addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-pb-r", addresses: [10.0.2.1/24] }
+  - { name: lan0, device: "host:vt-pa-r", addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-pb-r", addresses: [10.0.2.1/24] }
 sample:
   drop-protocol: 1
 EOT
@@ -94,7 +94,7 @@ vn_check "show errors: sample-filter's drop reason" \
 	grep -Eq "[0-9]+ +sample-filter +protocol dropped by configuration" <<<"$(vnctl show errors)"
 
 vnctl clear trace
-vnctl trace add port-rx 20
+vnctl trace add host-input 20
 ip netns exec vt-pa ping -c 1 -W 1 10.0.2.2 >/dev/null 2>&1 || true
 trace=$(vnctl show trace)
 vn_check "show trace: sample-filter's own record of the echo" \

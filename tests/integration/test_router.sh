@@ -16,8 +16,8 @@ CFG=$VN_TMP/router.yaml
 	vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-ra-r", addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-rb-r", addresses: [10.0.2.1/24] }
+  - { name: lan0, device: "host:vt-ra-r", addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-rb-r", addresses: [10.0.2.1/24] }
 routes:
   - { prefix: 10.9.0.0/24, via: 10.0.2.2 }
 EOT

@@ -5,7 +5,7 @@
 # every 10 ms runs through the engine the whole time, UDP load beside it,
 # while every queue moves to one worker and back, several times slowly (each
 # move checked in `show interface rx-placement` and in `show runtime`: the
-# new worker's port-rx receives, the old one's nothing) and then many times
+# new worker's host-input receives, the old one's nothing) and then many times
 # as fast as the CLI goes. The engine must not crash, leak, or (under the
 # sanitizer build) touch freed memory. Hosts vt-rxa, vt-rxb.
 #
@@ -37,7 +37,7 @@ QUEUES=(lan0:0 lan0:1 lan1:0 lan1:1)
 
 # The expected `show interface rx-placement` when every queue is on worker W.
 all_on() {
-	printf 'Thread %u (worker %u):\n  node port-rx:\n' $(($1 + 1)) "$1"
+	printf 'Thread %u (worker %u):\n  node host-input:\n' $(($1 + 1)) "$1"
 	printf '    lan0 queue 0 (polling)\n    lan0 queue 1 (polling)\n'
 	printf '    lan1 queue 0 (polling)\n    lan1 queue 1 (polling)\n'
 }
@@ -50,9 +50,9 @@ move_all() { # BUILD W
 	done
 }
 
-# port-rx vectors per thread index in `show runtime` ("1=57 2=0").
+# host-input vectors per thread index in `show runtime` ("1=57 2=0").
 port_rx_by_thread() {
-	awk '/^Thread/ {t = $2; v[t] += 0} $1 == "port-rx" {v[t] += $4}
+	awk '/^Thread/ {t = $2; v[t] += 0} $1 == "host-input" {v[t] += $4}
 	     END {for (t in v) printf "%s=%d ", t, v[t]}' | tr ' ' '\n' | sort | tr '\n' ' '
 }
 
@@ -124,8 +124,8 @@ run_scenario() { # ENGINE_BUILD_DIR LABEL UDP_RATE (per stream, iperf3 -b)
 		VN_WORKERS="[0, 1]" vn_config_base | sed 's/poll: adaptive/poll: always/'
 		cat <<EOT
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-rxa-r,qpairs=2", rx-queues: 2, addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-rxb-r,qpairs=2", rx-queues: 2, addresses: [10.0.2.1/24], workers: [1, 0] }
+  - { name: lan0, device: "host:vt-rxa-r", rx-queues: 2, addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-rxb-r", rx-queues: 2, addresses: [10.0.2.1/24], workers: [1, 0] }
 EOT
 	} >"$cfg"
 	SENT_BASE_A=$(host_sent vt-rxa)
@@ -134,7 +134,7 @@ EOT
 
 	out=$("$ctl" -s "$VN_SOCK" show interface rx-placement)
 	vn_check "$label: placement at start: lan0 round-robin, lan1 as its workers: list" \
-		test "$out" = "$(printf 'Thread 1 (worker 0):\n  node port-rx:\n    lan0 queue 0 (polling)\n    lan1 queue 1 (polling)\nThread 2 (worker 1):\n  node port-rx:\n    lan0 queue 1 (polling)\n    lan1 queue 0 (polling)')"
+		test "$out" = "$(printf 'Thread 1 (worker 0):\n  node host-input:\n    lan0 queue 0 (polling)\n    lan1 queue 1 (polling)\nThread 2 (worker 1):\n  node host-input:\n    lan0 queue 1 (polling)\n    lan1 queue 0 (polling)')"
 
 	refused "$label" "$ctl" "unknown interface 'wan9'" wan9 queue 0 worker 1
 	refused "$label" "$ctl" "lan0 has no RX queue 2 (it has 2: 0-1)" lan0 queue 2 worker 1
@@ -171,7 +171,7 @@ EOT
 		sleep 0.5
 		rt=$("$ctl" -s "$VN_SOCK" show runtime)
 		counts=$(port_rx_by_thread <<<"$rt")
-		echo "round $r: all queues on worker $w; port-rx vectors by thread: $counts"
+		echo "round $r: all queues on worker $w; host-input vectors by thread: $counts"
 		if ! grep -qE "(^| )$((w + 1))=[1-9]" <<<"$counts" ||
 			! grep -qE "(^| )$((other + 1))=0( |$)" <<<"$counts"; then
 			echo "$rt" >&2
@@ -180,7 +180,7 @@ EOT
 		fi
 		ok=$((ok + 1))
 	done
-	vn_check "$label: $SLOW_ROUNDS rounds: each move shown by rx-placement, port-rx receiving on the new worker only ($ok ok)" \
+	vn_check "$label: $SLOW_ROUNDS rounds: each move shown by rx-placement, host-input receiving on the new worker only ($ok ok)" \
 		test "$fails" -eq 0 -a "$ok" -eq "$SLOW_ROUNDS"
 
 	# Fast: queues chase each other between the workers.

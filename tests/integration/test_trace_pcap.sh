@@ -22,8 +22,8 @@ CFG=$VN_TMP/trace.yaml
 	vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-ta-r", addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-tb-r", addresses: [10.0.2.1/24] }
+  - { name: lan0, device: "host:vt-ta-r", addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-tb-r", addresses: [10.0.2.1/24] }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"
@@ -35,17 +35,17 @@ ip netns exec vt-ta ping -c 2 -i 0.2 -W 1 10.0.2.2 >/dev/null 2>&1 || true
 out=$(vnctl trace add ip4-lookup 5 2>&1) && rc=0 || rc=$?
 vn_check "trace add refuses a node that is not an input node" test "$rc" -ne 0
 vn_check "... and says why" has "$out" "not an input node"
-vnctl trace add port-rx 10
+vnctl trace add host-input 10
 ip netns exec vt-ta ping -c 1 -W 2 10.0.2.2 >/dev/null 2>&1 || true
 trace=$(vnctl show trace)
 echo "$trace" >"$VN_TMP/trace.txt"
-# The first packet whose port-rx record shows an ICMP echo request from A.
+# The first packet whose host-input record shows an ICMP echo request from A.
 req=$(awk '/^Packet /{p=$0; buf=""} {buf=buf"\n"$0} /echo_request/ && p!="" {print p; exit}' \
 	<<<"$trace")
 nodes=$(awk -v p="$req" '$0==p{on=1; next} /^Packet /{on=0} on && /^[0-9][0-9]:[0-9][0-9]:/{print $2}' \
 	<<<"$trace" | paste -sd' ')
-vn_check "traced echo request crosses port-rx .. port-tx ($nodes)" \
-	test "$nodes" = "port-rx ethernet-input ip4-input ip4-lookup ip4-rewrite interface-output port-tx"
+vn_check "traced echo request crosses host-input .. port-tx ($nodes)" \
+	test "$nodes" = "host-input ethernet-input ip4-input ip4-lookup ip4-rewrite interface-output port-tx"
 vn_check "trace decodes addresses and TTL" grep -q "ICMP: 10.0.1.2 -> 10.0.2.2" <<<"$trace"
 vn_check "trace shows the lookup result and tx interface" has "$trace" "lookup: adj" "tx lan1"
 vnctl clear trace

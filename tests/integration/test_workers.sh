@@ -13,8 +13,8 @@ CFG=$VN_TMP/workers.yaml
 	VN_WORKERS="[0, 1]" vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "net_af_packet0,iface=vt-wa-r,qpairs=2", rx-queues: 2, addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "net_af_packet1,iface=vt-wb-r,qpairs=2", rx-queues: 2, addresses: [10.0.2.1/24] }
+  - { name: lan0, device: "host:vt-wa-r", rx-queues: 2, addresses: [10.0.1.1/24] }
+  - { name: lan1, device: "host:vt-wb-r", rx-queues: 2, addresses: [10.0.2.1/24] }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"

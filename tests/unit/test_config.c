@@ -745,13 +745,13 @@ test_default_yaml(void)
 	CU_ASSERT_STRING_EQUAL(cfg.plugins_path, "build/plugins");
 	CU_ASSERT_EQUAL_FATAL(cfg.n_interfaces, 2);
 	CU_ASSERT_STRING_EQUAL(cfg.interfaces[0].name, "lan0");
-	CU_ASSERT_STRING_EQUAL(cfg.interfaces[0].device, "net_af_packet0,iface=vn-host-a-r");
+	CU_ASSERT_STRING_EQUAL(cfg.interfaces[0].device, "host:vn-host-a-r");
 	CU_ASSERT_EQUAL(cfg.interfaces[0].n_addresses, 1);
 	CU_ASSERT_EQUAL(cfg.interfaces[0].addresses[0].addr, 0x0a000101);
 	CU_ASSERT_EQUAL(cfg.interfaces[0].addresses[0].len, 24);
 	CU_ASSERT_TRUE(cfg.interfaces[0].up);
 	CU_ASSERT_STRING_EQUAL(cfg.interfaces[1].name, "lan1");
-	CU_ASSERT_STRING_EQUAL(cfg.interfaces[1].device, "net_af_packet1,iface=vn-host-b-r");
+	CU_ASSERT_STRING_EQUAL(cfg.interfaces[1].device, "host:vn-host-b-r");
 	CU_ASSERT_EQUAL(cfg.interfaces[1].addresses[0].addr, 0x0a000201);
 	CU_ASSERT_EQUAL(cfg.interfaces[1].addresses[0].len, 24);
 	vn_config_free(&cfg);

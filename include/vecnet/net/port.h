@@ -30,6 +30,7 @@ struct vn_cli_out;
 
 struct vn_port_class {
 	const char *name; /* "host", "loopback" */
+	const char *input_node; /* the node that polls its RX queues ("host-input") */
 	/* Fast path, on the thread that owns the queue. tx_burst takes what it
 	 * returns (it owns those mbufs); the rest stay the caller's. */
 	uint16_t (*tx_burst)(void *dev, uint16_t queue, struct rte_mbuf **pkts, uint16_t n);
@@ -76,6 +77,8 @@ vn_port_tx_burst(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint1
 uint16_t vn_port_own_add(const struct vn_port_class *cls, void *dev);
 /* Forgets it (control plane, once no thread can still be using it). */
 void vn_port_own_del(uint16_t port_id);
+/* The input node that polls a port's RX queues: port-rx for DPDK's. */
+const char *vn_port_input_node(uint16_t port_id);
 
 struct vn_rxq {
 	uint16_t port_id;
