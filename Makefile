@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 BUILD ?= build
 
-.PHONY: all deps build debug run test unit integration bench install clean
+.PHONY: all deps build debug fuzz-build fuzz run test unit integration bench install clean
 
 all: build
 
@@ -17,12 +17,27 @@ debug: deps
 	@cmake -S . -B build-debug -DCMAKE_BUILD_TYPE=Debug -DVN_SANITIZE=ON -DCMAKE_C_FLAGS_DEBUG="-O0 -g" >/dev/null
 	@cmake --build build-debug -j $(JOBS)
 
+# The libFuzzer build (clang, ASan, UBSan; tests/fuzz/). Its own directory:
+# the gcc builds stay as they are.
+fuzz-build: deps
+	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DVN_FUZZ=ON \
+		-DVN_WERROR=OFF -DVN_DPDK_STATIC=OFF -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+
+# Every harness for FUZZ_SECONDS each (default 60); prints execs/s and coverage.
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES ?= graph trace cli config lua
+fuzz: fuzz-build
+	@rc=0; for h in $(FUZZ_HARNESSES); do \
+		bash tests/fuzz/run.sh $$h seconds $(FUZZ_SECONDS) || rc=1; done; exit $$rc
+
 run: build
 	@bash scripts/run-demo.sh
 
 # The sanitizer build is part of the test run: the RCU stress scenario runs
-# the engine under ASan/UBSan too (tests find it in build-debug/).
-test: build debug
+# the engine under ASan/UBSan too (tests find it in build-debug/); so is the
+# fuzz build: each harness runs a bounded number of inputs (label fuzz).
+test: build debug fuzz-build
 	@cd build && ctest --output-on-failure $(CTEST_ARGS)
 
 unit: build
@@ -38,4 +53,4 @@ install: build
 	@cmake --install build $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	rm -rf build build-debug
+	rm -rf build build-debug build-fuzz

@@ -3,6 +3,9 @@
  * read without blocking into per-client buffers, so a slow or stalled client
  * never holds up the others; each complete request runs at once and its response
  * is written before the next poll. The protocol is in cli/cli_proto.h.
+ * Only the engine's user (root) reaches it: the socket is 0600 in a
+ * directory that nobody else may write (docs/security.md); there is no
+ * network endpoint.
  */
 #define _GNU_SOURCE
 #define VN_LOG_MOD "cli"
@@ -48,6 +51,8 @@ static struct {
 	bool is_stop_pending; /* stop() called by a command: done when the poll ends */
 } vn_cli_srv = {.listen_fd = -1};
 
+/* Creates the missing directories of dir: its parents 0755, dir itself 0700
+ * (the socket's own directory: only root looks inside). */
 static int
 vn_cli_mkdir_p(const char *dir)
 {
@@ -62,7 +67,7 @@ vn_cli_mkdir_p(const char *dir)
 		char c = *p;
 
 		*p = '\0';
-		if (mkdir(d, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(d, c == '\0' ? 0700 : 0755) < 0 && errno != EEXIST) {
 			rc = -errno;
 			break;
 		}
@@ -72,6 +77,38 @@ vn_cli_mkdir_p(const char *dir)
 	}
 	free(d);
 	return rc;
+}
+
+/*
+ * As sshd checks its files: the socket's directory must be a directory of
+ * the engine's user (root) that nobody else can write, or another user could
+ * replace the socket with their own between two starts, or remove it.
+ */
+static int
+vn_cli_check_dir(const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0) {
+		VN_ERR("cli socket directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		VN_ERR("cli socket directory %s is not a directory; refusing it", dir);
+		return -ENOTDIR;
+	}
+	if (st.st_uid != geteuid()) {
+		VN_ERR("cli socket directory %s is owned by uid %u, not by the engine's uid %u; "
+		       "refusing it", dir, (unsigned)st.st_uid, (unsigned)geteuid());
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		VN_ERR("cli socket directory %s is writable by others (mode %04o); refusing it: "
+		       "use a directory only root can write (e.g. /run/vecnet)",
+		       dir, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
 }
 
 /* Makes room for the socket: refuses a live engine or a non-socket, drops a stale one. */
@@ -128,11 +165,17 @@ vn_cli_server_start(const char *path)
 	if (slash != NULL && slash != vn_cli_srv.path) {
 		*slash = '\0';
 		rc = vn_cli_mkdir_p(vn_cli_srv.path);
-		*slash = '/';
-		if (rc < 0) {
+		if (rc < 0)
 			VN_ERR("cannot create the directory of %s: %s", path, strerror(-rc));
+		else
+			rc = vn_cli_check_dir(vn_cli_srv.path);
+		*slash = '/';
+		if (rc < 0)
 			goto fail;
-		}
+	} else {
+		rc = vn_cli_check_dir(slash == vn_cli_srv.path ? "/" : ".");
+		if (rc < 0)
+			goto fail;
 	}
 	rc = vn_cli_claim_path(path);
 	if (rc < 0)

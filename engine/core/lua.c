@@ -11,6 +11,8 @@
  * so a script that catches the error with pcall is stopped at its next
  * instruction outside the pcall. A custom allocator caps the state's memory;
  * Lua turns a refused allocation into a LUA_ERRMEM error after a full GC.
+ * Scripts run in a sandbox (vn_lua_setup): the vecnet module is their only
+ * way out of the state.
  */
 #define _GNU_SOURCE
 #define VN_LOG_MOD "lua"
@@ -162,16 +164,72 @@ vn_lua_msgh(lua_State *L)
 	return 1;
 }
 
+/* load() as the base library's, but text only: a crafted binary chunk can
+ * crash the VM (the same reason `lua run` loads text only). */
+static int
+vn_lua_load_text(lua_State *L)
+{
+	int n = lua_gettop(L) < 4 ? 3 : 4; /* env only when given: a nil env is an env */
+
+	lua_settop(L, n);
+	lua_pushliteral(L, "t");
+	lua_replace(L, 3);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/*
+ * The sandbox (docs/security.md). A script may change the engine through the
+ * vecnet module and nothing else: no io, no package (require, loadlib: native
+ * code), no debug (sethook would lift the limits), from os only the clock
+ * and the date, no dofile or loadfile (files other than the one `lua run` is
+ * given), load() of text only. A script that wants data brings it in its
+ * own source.
+ */
+static const luaL_Reg vn_lua_libs[] = {
+	{LUA_GNAME, luaopen_base},	  {LUA_COLIBNAME, luaopen_coroutine},
+	{LUA_TABLIBNAME, luaopen_table},  {LUA_STRLIBNAME, luaopen_string},
+	{LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
+	{NULL, NULL},
+};
+static const char *const vn_lua_os_kept[] = {"clock", "date", "difftime", "time", NULL};
+static const char *const vn_lua_base_removed[] = {"dofile", "loadfile", NULL};
+
+/* os with only what reads the clock; os.exit says why it is not there. */
+static void
+vn_lua_open_os(lua_State *L)
+{
+	luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0); /* the full one, not global */
+	lua_newtable(L);
+	for (const char *const *k = vn_lua_os_kept; *k; k++) {
+		lua_getfield(L, -2, *k);
+		lua_setfield(L, -2, *k);
+	}
+	lua_pushcfunction(L, vn_lua_os_exit);
+	lua_setfield(L, -2, "exit");
+	lua_setglobal(L, LUA_OSLIBNAME);
+	lua_pop(L, 1);
+}
+
 /* Libraries and overrides, run protected: opening them allocates. */
 static int
 vn_lua_setup(lua_State *L)
 {
-	luaL_openlibs(L);
+	for (const luaL_Reg *lib = vn_lua_libs; lib->func; lib++) {
+		luaL_requiref(L, lib->name, lib->func, 1);
+		lua_pop(L, 1);
+	}
+	vn_lua_open_os(L);
+	for (const char *const *k = vn_lua_base_removed; *k; k++) {
+		lua_pushnil(L);
+		lua_setglobal(L, *k);
+	}
+	lua_getglobal(L, "load");
+	lua_pushcclosure(L, vn_lua_load_text, 1);
+	lua_setglobal(L, "load");
 	lua_register(L, "print", vn_lua_print);
-	lua_getglobal(L, "os");
-	lua_pushcfunction(L, vn_lua_os_exit);
-	lua_setfield(L, -2, "exit");
-	lua_pop(L, 1);
 	luaL_requiref(L, "vecnet", vn_lua_open_vecnet, 1);
 	lua_pop(L, 1);
 	return 0;

@@ -5,6 +5,9 @@
  * commands, config sections, features — all noted, so a failure can take
  * them back), then later run its init hook.
  * A broken plugin is reported and skipped; the engine starts without it.
+ * Plugin code runs as root in the engine: a file, or a directory, that
+ * anyone but root could write is refused before it is even read
+ * (docs/security.md).
  */
 #define _GNU_SOURCE /* dl_iterate_phdr */
 #define VN_LOG_MOD "plugin"
@@ -187,6 +190,35 @@ enabled(const char *name, bool all, char **enable, uint32_t n)
 	return false;
 }
 
+/*
+ * Whether path (a plugin or its directory) is safe to take code from: owned
+ * by root (or the engine's own user), writable by nobody else. Else err says
+ * why. As sshd's StrictModes; a symlink is judged by what it points to.
+ */
+static bool
+owner_only_writable(const char *path, char *err, size_t len)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		snprintf(err, len, "cannot stat: %s", strerror(errno));
+		return false;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(err, len, "owned by uid %u, not root: refusing to run its code",
+			 (unsigned)st.st_uid);
+		return false;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, len,
+			 "writable by %s (mode %04o): refusing to run code others could change; "
+			 "chmod go-w it", st.st_mode & S_IWOTH ? "everyone" : "its group",
+			 (unsigned)(st.st_mode & 07777));
+		return false;
+	}
+	return true;
+}
+
 static int
 load_one(const char *path)
 {
@@ -196,6 +228,10 @@ load_one(const char *path)
 	if (!p)
 		return -ENOMEM;
 	snprintf(p->path, sizeof(p->path), "%s", path);
+	if (!owner_only_writable(path, err, sizeof(err))) {
+		VN_ERR("%s: %s; skipped", path, err);
+		goto fail;
+	}
 	if (vn_plugin_read_desc(path, &p->desc, err, sizeof(err)) < 0) {
 		VN_ERR("%s: %s; skipped", path, err);
 		goto fail;
@@ -229,11 +265,16 @@ int
 vn_plugins_load(const char *dir, bool enable_all, char **enable, uint32_t n_enable)
 {
 	static const char suffix[] = "_plugin.so";
-	char *names[VN_PLUGIN_MAX];
+	char *names[VN_PLUGIN_MAX], err[256];
 	uint32_t n = 0, loaded = 0;
 	struct dirent *de;
 	DIR *d = opendir(dir);
 
+	if (d && !owner_only_writable(dir, err, sizeof(err))) {
+		VN_ERR("plugin directory %s: %s; no plugin loaded from it", dir, err);
+		closedir(d);
+		return 0;
+	}
 	if (!d) {
 		if (enable_all && errno == ENOENT)
 			VN_INFO("no plugin directory %s", dir);

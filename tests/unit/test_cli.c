@@ -771,6 +771,53 @@ test_server_claim(void)
 	vn_t_rm_paths();
 }
 
+/* The socket's directory is created 0700, and one that others may write (or
+ * that belongs to another user) is refused, as sshd refuses its files. */
+static void
+test_server_dir_modes(void)
+{
+	char dir[160];
+	struct stat st;
+
+	vn_t_paths();
+	CU_ASSERT_EQUAL_FATAL(vn_cli_server_start(vn_t_path), 0);
+	vn_cli_server_stop();
+	snprintf(dir, sizeof(dir), "%s/sub/dir", vn_t_dir);
+	CU_ASSERT_EQUAL(stat(dir, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0700);
+	CU_ASSERT_EQUAL(st.st_uid, geteuid());
+	snprintf(dir, sizeof(dir), "%s/sub", vn_t_dir);
+	CU_ASSERT_EQUAL(stat(dir, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0755);
+
+	/* World-writable (even sticky, as /tmp), group-writable: refused, nothing made. */
+	snprintf(dir, sizeof(dir), "%s/sub/dir", vn_t_dir);
+	CU_ASSERT_EQUAL(chmod(dir, 01777), 0);
+	CU_ASSERT_EQUAL(vn_cli_server_start(vn_t_path), -EPERM);
+	CU_ASSERT_NOT_EQUAL(access(vn_t_path, F_OK), 0);
+	CU_ASSERT_EQUAL(chmod(dir, 0770), 0);
+	CU_ASSERT_EQUAL(vn_cli_server_start(vn_t_path), -EPERM);
+	/* Another user's directory, however strict: refused. */
+	CU_ASSERT_EQUAL(chmod(dir, 0700), 0);
+	CU_ASSERT_EQUAL(chown(dir, 65534, 65534), 0);
+	CU_ASSERT_EQUAL(vn_cli_server_start(vn_t_path), -EPERM);
+	CU_ASSERT_EQUAL(chown(dir, geteuid(), getegid()), 0);
+	/* A directory only root writes, made by someone else (0755): taken. */
+	CU_ASSERT_EQUAL(chmod(dir, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_cli_server_start(vn_t_path), 0);
+	CU_ASSERT_EQUAL(stat(vn_t_path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+	CU_ASSERT_EQUAL(st.st_uid, geteuid());
+	vn_cli_server_stop();
+	/* A bare name lives in the current directory, checked the same way. */
+	CU_ASSERT_EQUAL_FATAL(chdir(dir), 0);
+	CU_ASSERT_EQUAL(chmod(dir, 0777), 0);
+	CU_ASSERT_EQUAL(vn_cli_server_start("cli.sock"), -EPERM);
+	CU_ASSERT_EQUAL(chmod(dir, 0700), 0);
+	CU_ASSERT_EQUAL_FATAL(chdir("/"), 0);
+	vn_t_rm_paths();
+}
+
 /* Unique prefixes of every word, as vppctl takes them. */
 static void
 test_prefixes(void)
@@ -913,6 +960,7 @@ main(void)
 	static CU_TestInfo server_tests[] = {
 		{"server and protocol", test_server},
 		{"socket path claim", test_server_claim},
+		{"socket directory: 0700, refused if others may write", test_server_dir_modes},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {

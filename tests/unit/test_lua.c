@@ -198,10 +198,45 @@ test_os_exit_refused(void)
 {
 	eval_fails("os.exit(0)", "os.exit is not allowed");
 	eval_fails("os.exit(true, true)", "os.exit is not allowed");
-	/* The rest of os and io stays. */
+	/* The clock stays. */
 	eval_expect("type(os.time())", "number\n");
-	eval_expect("type(io.open)", "function\n");
+	eval_expect("type(os.clock()) .. type(os.date('%Y'))", "numberstring\n");
 	eval_expect("1", "1\n");
+}
+
+/* The sandbox: nothing reaches files, processes or native code but through
+ * the vecnet module (docs/security.md). */
+static void
+test_sandbox(void)
+{
+	static const char *const absent[] = {
+		"io", "package", "require", "debug", "dofile", "loadfile", "os.execute",
+		"os.remove", "os.rename", "os.tmpname", "os.getenv", "os.setlocale",
+	};
+	char code[128], want[64];
+
+	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+		snprintf(code, sizeof(code), "type(%s)", absent[i]);
+		snprintf(want, sizeof(want), "nil\n");
+		vn_cli_out_reset(out);
+		CU_ASSERT_EQUAL(vn_lua_eval(code, out), 0);
+		if (strcmp(text(), want) != 0)
+			fprintf(stderr, "\n  %s is reachable from a script\n", absent[i]);
+		CU_ASSERT_STRING_EQUAL(text(), want);
+	}
+	eval_fails("os.execute('true')", "attempt to call a nil value");
+	eval_fails("io.open('/etc/passwd')", "attempt to index a nil value");
+	eval_fails("require('os')", "attempt to call a nil value");
+	/* load() takes text, refuses a binary chunk (which could crash the VM). */
+	eval_expect("load('return 6 * 7')()", "42\n");
+	eval_expect("select(2, load(string.dump(function() return 1 end)))",
+		    "attempt to load a binary chunk (mode is 't')\n");
+	eval_expect("load('return x', 'c', 't', {x = 5})()", "5\n");
+	eval_expect("load('return x', 'c', nil, {x = 6})()", "6\n");
+	/* The limits hold: no debug.sethook to lift them, no way to the registry. */
+	eval_fails("debug.sethook()", "attempt to index a nil value");
+	/* lua run still reads the one file it is given. */
+	eval_expect("type(vecnet.cli)", "function\n");
 }
 
 static void
@@ -473,6 +508,7 @@ main(void)
 		{"syntax error with line", test_syntax_error},
 		{"runtime error in a file: file:line", test_runtime_error_file},
 		{"os.exit refused", test_os_exit_refused},
+		{"sandbox: no io, os.execute, package, debug", test_sandbox},
 		{"runaway scripts aborted", test_runaway_aborted},
 		{"memory limit", test_memory_limit},
 		{"interfaces, state, MTU, addresses", test_interfaces},

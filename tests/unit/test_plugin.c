@@ -18,6 +18,7 @@
 #include <CUnit/CUnit.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,45 @@ test_missing_symbol_skipped(void)
 	CU_ASSERT_STRING_EQUAL(cmd_ok("show plugins"), "no plugins loaded\n");
 }
 
+/* Code others could change is never run: a plugin file or directory writable
+ * by group or others, or owned by another user, is refused before dlopen. */
+static void
+test_writable_refused(void)
+{
+	char dir[64], path[128], cmdline[256];
+
+	snprintf(dir, sizeof(dir), "/tmp/vn-test-plugin-perm.XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/failinit_plugin.so", dir);
+	snprintf(cmdline, sizeof(cmdline), "cp %s/failinit_plugin.so %s", VN_FIXTURE_DIR, path);
+	CU_ASSERT_EQUAL_FATAL(system(cmdline), 0);
+	unsetenv("VN_FIXTURE_FAILINIT_RAN");
+
+	CU_ASSERT_EQUAL(chmod(path, 0666), 0);
+	CU_ASSERT_EQUAL(load_one(dir, "failinit"), 0);
+	CU_ASSERT_EQUAL(chmod(path, 0664), 0);
+	CU_ASSERT_EQUAL(load_one(dir, "failinit"), 0);
+	CU_ASSERT_EQUAL(chmod(path, 0755), 0);
+	CU_ASSERT_EQUAL(chown(path, 65534, 65534), 0);
+	CU_ASSERT_EQUAL(load_one(dir, "failinit"), 0);
+	CU_ASSERT_EQUAL(chown(path, 0, 0), 0);
+	CU_ASSERT_EQUAL(chmod(dir, 01777), 0); /* as /tmp */
+	CU_ASSERT_EQUAL(load_one(dir, "failinit"), 0);
+	CU_ASSERT_EQUAL(chmod(dir, 0775), 0);
+	CU_ASSERT_EQUAL(load_one(dir, "failinit"), 0);
+	CU_ASSERT_PTR_NULL(getenv("VN_FIXTURE_FAILINIT_RAN")); /* none of its code ran */
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show plugins"), "no plugins loaded\n");
+
+	/* Only root may write: loaded (then unloaded by its failing init). */
+	CU_ASSERT_EQUAL(chmod(dir, 0755), 0);
+	CU_ASSERT_EQUAL(load_one(dir, "failinit"), 1);
+	CU_ASSERT_PTR_NOT_NULL(getenv("VN_FIXTURE_FAILINIT_RAN"));
+	vn_plugins_init();
+	CU_ASSERT_STRING_EQUAL(cmd_ok("show plugins"), "no plugins loaded\n");
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_failing_init_unloaded(void)
 {
@@ -426,6 +466,7 @@ main(void)
 		{"junk *_plugin.so skipped", test_junk_skipped},
 		{".so without descriptor skipped", test_no_descriptor_skipped},
 		{"unresolved symbol skipped", test_missing_symbol_skipped},
+		{"writable by others than root refused", test_writable_refused},
 		{"failing init unloaded, registrations gone", test_failing_init_unloaded},
 		{"sample loads, config schema, show plugins", test_sample_loads},
 		{"sample-filter on ip4-unicast per interface", test_sample_filter},
