@@ -69,7 +69,8 @@ show_interface_features(struct vn_cli_out *out, struct vn_cli_args *args)
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	for (uint32_t i = 0; i < vn_interface_count(); i++)
-		show_features(out, vn_interface_get(i));
+		if (vn_interface_get(i))
+			show_features(out, vn_interface_get(i));
 	return 0;
 }
 

@@ -217,7 +217,7 @@ vn_feature_enable(uint32_t if_index, const char *arc_name, const char *feature, 
 		vn_interface_publish(if_index);
 		uint32_t users = 0;
 		for (uint32_t i = 0; i < vn_interface_count(); i++)
-			users += vn_interface_get(i)->features[arc] != 0;
+			users += vn_interface_get(i) && vn_interface_get(i)->features[arc] != 0;
 		__atomic_store_n(&vn_feature_arc_users[arc], users, __ATOMIC_RELEASE);
 		return 0;
 	}

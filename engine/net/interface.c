@@ -17,12 +17,15 @@
 
 #include "net/fib_priv.h"
 #include "net/port_priv.h"
+#include "net/subif_priv.h"
 
 struct vn_if_fp *vn_if_fp_table[VN_IF_MAX];
 static struct vn_interface *ifs[VN_IF_MAX];
 static uint32_t n_ifs;
 static struct vn_if_counters cleared[VN_IF_MAX]; /* snapshot at `clear interfaces` */
 struct vn_if_counters vn_if_counters[VN_THREAD_MAX][VN_IF_MAX];
+
+static void counters_sum(uint32_t if_index, struct vn_if_counters *out);
 
 uint32_t
 vn_interface_count(void)
@@ -40,7 +43,7 @@ struct vn_interface *
 vn_interface_by_name(const char *name)
 {
 	for (uint32_t i = 0; i < n_ifs; i++)
-		if (strcmp(ifs[i]->name, name) == 0)
+		if (ifs[i] && strcmp(ifs[i]->name, name) == 0)
 			return ifs[i];
 	return NULL;
 }
@@ -50,7 +53,10 @@ vn_interface_link_up(uint32_t if_index)
 {
 	struct vn_interface *ifp = vn_interface_get(if_index);
 	struct rte_eth_link link;
+	uint32_t sup;
 
+	if (vn_subif_get(if_index, &sup, NULL, NULL))
+		return vn_interface_link_up(sup);
 	if (!ifp || ifp->port_id == VN_PORT_NONE)
 		return ifp != NULL;
 	if (rte_eth_link_get_nowait(ifp->port_id, &link) != 0)
@@ -83,27 +89,34 @@ vn_interface_publish(uint32_t if_index)
 	memcpy(fp->mac, ifp->mac, 6);
 	memcpy(fp->addrs, ifp->addrs, sizeof(fp->addrs));
 	memcpy(fp->features, ifp->features, sizeof(fp->features));
+	fp->sup_if_index = ifp->if_index;
+	vn_subif_fp_fill(fp);
 	old = vn_if_fp_table[if_index];
 	__atomic_store_n(&vn_if_fp_table[if_index], fp, __ATOMIC_RELEASE);
 	vn_rcu_free(old, rte_free);
+	/* A sub-interface's snapshot follows its parent's state. */
+	vn_subif_publish_children(if_index);
 }
 
 static int
 interface_add(const char *name, struct vn_interface **out)
 {
 	struct vn_interface *ifp;
+	uint32_t slot = 0;
 
 	if (!name || !*name || strlen(name) >= VN_IFNAME_MAX)
 		return -EINVAL;
 	if (vn_interface_by_name(name))
 		return -EEXIST;
-	if (n_ifs >= VN_IF_MAX)
+	while (slot < n_ifs && ifs[slot]) /* a removed interface's index first */
+		slot++;
+	if (slot >= VN_IF_MAX)
 		return -ENOSPC;
 	ifp = calloc(1, sizeof(*ifp));
 	if (!ifp)
 		return -ENOMEM;
 	snprintf(ifp->name, sizeof(ifp->name), "%s", name);
-	ifp->if_index = n_ifs;
+	ifp->if_index = slot;
 	ifp->port_id = VN_PORT_NONE;
 	ifp->mtu = 1500;
 	for (uint32_t i = 0; i < VN_ARRAY_LEN(ifp->rx_workers); i++)
@@ -115,8 +128,14 @@ interface_add(const char *name, struct vn_interface **out)
 static void
 interface_commit(struct vn_interface *ifp)
 {
-	ifs[n_ifs++] = ifp;
-	vn_interface_publish(ifp->if_index);
+	uint32_t i = ifp->if_index;
+
+	ifs[i] = ifp;
+	if (i >= n_ifs)
+		n_ifs = i + 1;
+	/* A reused index starts its counters from zero. */
+	counters_sum(i, &cleared[i]);
+	vn_interface_publish(i);
 }
 
 int
@@ -215,7 +234,7 @@ vn_interface_addr_add(uint32_t if_index, const struct vn_prefix *p)
 	if (p->len > 32 || p->addr == 0 || (p->len < 31 && (p->addr & ~vn_prefix_mask(p->len)) == 0))
 		return -EINVAL;
 	for (uint32_t i = 0; i < n_ifs; i++)
-		for (uint32_t a = 0; a < ifs[i]->n_addrs; a++)
+		for (uint32_t a = 0; ifs[i] && a < ifs[i]->n_addrs; a++)
 			if (ifs[i]->addrs[a].addr == p->addr)
 				return -EEXIST;
 	if (ifp->n_addrs >= VN_IF_ADDR_MAX)
@@ -249,12 +268,33 @@ vn_interface_addr_del(uint32_t if_index, const struct vn_prefix *p)
 }
 
 int
+vn_interface_remove(uint32_t if_index)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+	struct vn_if_fp *old;
+
+	if (!ifp)
+		return -ENODEV;
+	if (ifp->port_id != VN_PORT_NONE)
+		return -EBUSY;
+	old = vn_if_fp_table[if_index];
+	__atomic_store_n(&vn_if_fp_table[if_index], NULL, __ATOMIC_RELEASE);
+	/* After the grace period no walk holds a packet naming the index. */
+	vn_rcu_free(old, rte_free);
+	ifs[if_index] = NULL;
+	free(ifp);
+	while (n_ifs > 0 && !ifs[n_ifs - 1])
+		n_ifs--;
+	return 0;
+}
+
+int
 vn_interface_for_addr(uint32_t addr)
 {
 	int best = -1, best_len = -1;
 
 	for (uint32_t i = 0; i < n_ifs; i++)
-		for (uint32_t a = 0; a < ifs[i]->n_addrs; a++) {
+		for (uint32_t a = 0; ifs[i] && a < ifs[i]->n_addrs; a++) {
 			const struct vn_prefix *p = &ifs[i]->addrs[a];
 			uint32_t mask = vn_prefix_mask(p->len);
 			if ((addr & mask) == (p->addr & mask) && p->len > best_len) {
@@ -308,7 +348,7 @@ void
 vn_interface_close_all(void)
 {
 	for (uint32_t i = 0; i < n_ifs; i++) {
-		if (ifs[i]->port_id != VN_PORT_NONE)
+		if (ifs[i] && ifs[i]->port_id != VN_PORT_NONE)
 			vn_port_close(ifs[i]);
 		rte_free(vn_if_fp_table[i]);
 		vn_if_fp_table[i] = NULL;
@@ -316,6 +356,7 @@ vn_interface_close_all(void)
 		ifs[i] = NULL;
 	}
 	n_ifs = 0;
+	vn_subif_forget_all();
 }
 
 /* A thread's graph is new: its interface counters start from zero. */

@@ -102,7 +102,7 @@ vn_rxq_place(uint32_t n_fwd_threads, const uint32_t *fwd_thread)
 	n_placed = 0;
 	for (uint32_t i = 0; i < vn_interface_count(); i++) {
 		struct vn_interface *ifp = vn_interface_get(i);
-		for (uint16_t q = 0; q < ifp->n_rx_queues && ifp->port_id != VN_PORT_NONE; q++) {
+		for (uint16_t q = 0; ifp && q < ifp->n_rx_queues && ifp->port_id != VN_PORT_NONE; q++) {
 			uint32_t t;
 			if (n_placed >= VN_RXQ_MAX)
 				return -ENOSPC;
