@@ -28,6 +28,7 @@
 #include <vecnet/net/vlan.h>
 #include <vecnet/rcu.h>
 
+#include "app/engine_config.h"
 #include "net/port_priv.h"
 #include "vn_test.h"
 #include "vn_test_cli.h"
@@ -480,6 +481,92 @@ test_delete(void)
 	CU_ASSERT_EQUAL(vn_vlan_map(if_lan)->n_double, 1);
 }
 
+/* Lua: the same control functions, the same refusals. */
+static void
+test_lua(void)
+{
+	struct vn_subif_tags t;
+	uint32_t sup, id;
+
+	CU_ASSERT(has(cmd_ok("lua eval print(vecnet.create_sub_interface('lan', 30, "
+			     "{dot1ad = 31, inner_dot1q = 32}))"),
+		      "lan.30"));
+	const struct vn_interface *ifp = vn_interface_by_name("lan.30");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ifp);
+	CU_ASSERT_TRUE(vn_subif_get(ifp->if_index, &sup, &id, &t));
+	CU_ASSERT_EQUAL(sup, if_lan);
+	CU_ASSERT_EQUAL(id, 30);
+	CU_ASSERT_EQUAL(t.outer_tpid, VN_VLAN_TPID_DOT1AD);
+	CU_ASSERT_EQUAL(t.outer_vid, 31);
+	CU_ASSERT_EQUAL(t.inner_vid, 32);
+	CU_ASSERT(has(cmd_fail("lua eval vecnet.create_sub_interface('lan', 5000)"),
+		      "not a VLAN id"));
+	CU_ASSERT(has(cmd_fail("lua eval vecnet.create_sub_interface('lan', 31, {dot1ad = 31, "
+			       "inner_dot1q = 32})"),
+		      "name or VLAN tags already used"));
+	cmd_ok("lua eval vecnet.add_address('lan.30', '10.0.30.1/24')");
+	CU_ASSERT(has(cmd_fail("lua eval vecnet.delete_sub_interface('lan.30')"),
+		      "address 10.0.30.1/24 is on it"));
+	cmd_ok("lua eval vecnet.del_address('lan.30', '10.0.30.1/24')");
+	cmd_ok("lua eval vecnet.delete_sub_interface('lan.30')");
+	CU_ASSERT_PTR_NULL(vn_interface_by_name("lan.30"));
+	CU_ASSERT(has(cmd_fail("lua eval vecnet.delete_sub_interface('lan')"),
+		      "not a sub-interface"));
+}
+
+/* YAML: sub-interfaces: with their tags, checked against interfaces:, and
+ * routes and neighbours may name them. */
+static void
+test_yaml(void)
+{
+	static const char good[] =
+		"interfaces:\n"
+		"  - { name: lan0, device: net_null0 }\n"
+		"sub-interfaces:\n"
+		"  - { parent: lan0, id: 100, addresses: [10.0.100.1/24], up: true }\n"
+		"  - { parent: lan0, id: 200, dot1ad: 300, dot1q: 400, mtu: 1496 }\n"
+		"  - { parent: lan0, id: 7, dot1q: 70, inner-dot1q: 71 }\n"
+		"routes:\n"
+		"  - { prefix: 10.9.0.0/16, via: 10.0.100.2, interface: lan0.100 }\n";
+	static const char bad[] = "interfaces:\n"
+				  "  - { name: lan0, device: net_null0 }\n"
+				  "sub-interfaces:\n"
+				  "  - { parent: lan1, id: 100 }\n"
+				  "  - { parent: lan0, id: 5000 }\n"
+				  "routes:\n"
+				  "  - { prefix: 10.9.0.0/16, via: 10.0.100.2, interface: lan0.101 }\n";
+	struct vn_config cfg = {0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&text, &len);
+
+	CU_ASSERT_EQUAL_FATAL(vn_config_load_string("t.yaml", good, &cfg, err), 0);
+	CU_ASSERT_EQUAL_FATAL(cfg.n_subifs, 3);
+	CU_ASSERT_STRING_EQUAL(cfg.subifs[0].parent, "lan0");
+	CU_ASSERT_EQUAL(cfg.subifs[0].outer_tpid, 0x8100);
+	CU_ASSERT_EQUAL(cfg.subifs[0].outer_vid, 100);
+	CU_ASSERT_EQUAL(cfg.subifs[0].inner_vid, 0);
+	CU_ASSERT_TRUE(cfg.subifs[0].up);
+	CU_ASSERT_EQUAL(cfg.subifs[0].n_addresses, 1);
+	CU_ASSERT_EQUAL(cfg.subifs[1].outer_tpid, 0x88a8);
+	CU_ASSERT_EQUAL(cfg.subifs[1].outer_vid, 300);
+	CU_ASSERT_EQUAL(cfg.subifs[1].inner_vid, 400);
+	CU_ASSERT_EQUAL(cfg.subifs[1].mtu, 1496);
+	CU_ASSERT_FALSE(cfg.subifs[1].up); /* down unless up: true, as VPP */
+	CU_ASSERT_EQUAL(cfg.subifs[2].outer_tpid, 0x8100);
+	CU_ASSERT_EQUAL(cfg.subifs[2].outer_vid, 70);
+	CU_ASSERT_EQUAL(cfg.subifs[2].inner_vid, 71);
+	vn_config_free(&cfg);
+
+	CU_ASSERT_EQUAL(vn_config_load_string("t.yaml", bad, &cfg, err), -1);
+	fflush(err);
+	CU_ASSERT(has(text, "sub-interfaces[0].parent: no interface named 'lan1'"));
+	CU_ASSERT(has(text, "sub-interfaces[1].id: 5000 is not a VLAN id"));
+	CU_ASSERT(has(text, "routes[0].interface: no interface named 'lan0.101'"));
+	fclose(err);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -492,6 +579,8 @@ main(void)
 		{"arp tagged both ways", test_arp_tagged},
 		{"port-tx sends through the parent, counts on the sub", test_port_tx_through_parent},
 		{"delete refused while in use, then index reused", test_delete},
+		{"lua create and delete", test_lua},
+		{"yaml sub-interfaces", test_yaml},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
