@@ -11,7 +11,8 @@
  *
  * Reads: vn_meta.rx_if, flags; the ARP header at data offset 0 (the old
  * Ethernet header is in the headroom), first segment only.
- * Writes: replies: the packet (ARP reply, fresh Ethernet header, padding and
+ * Writes: replies: the packet (ARP reply, fresh Ethernet header with the
+ * interface's VLAN tags on a sub-interface, padding and
  * later segments cut), vn_meta.tx_if (= rx_if), flags (LOCAL_ORIGIN set,
  * L2_BCAST cleared); drops: vn_buf.error.
  * Nexts: error-drop (0), port-tx.
@@ -31,6 +32,7 @@
 #include <vecnet/net/neighbor.h>
 #include <vecnet/node.h>
 #include <vecnet/net/trace.h>
+#include <vecnet/net/vlan.h>
 
 enum arp_input_next {
 	ARP_INPUT_NEXT_DROP = VN_NEXT_DROP,
@@ -123,7 +125,7 @@ arp_input_reply(struct vn_node *node, struct rte_mbuf *m, struct rte_arp_hdr *ar
 {
 	struct rte_arp_ipv4 *d = &arp->arp_data;
 	struct vn_meta *meta = vn_meta(m);
-	struct rte_ether_hdr *eth;
+	uint8_t *eth;
 	uint32_t our_ip = d->arp_tip;
 
 	/* Drop Ethernet padding and any chained tail: the reply is exactly one ARP
@@ -142,14 +144,13 @@ arp_input_reply(struct vn_node *node, struct rte_mbuf *m, struct rte_arp_hdr *ar
 	memcpy(d->arp_sha.addr_bytes, fp->mac, RTE_ETHER_ADDR_LEN);
 	d->arp_sip = our_ip;
 
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	/* A sub-interface's reply carries its tags, as the request did. */
+	eth = (uint8_t *)rte_pktmbuf_prepend(m, vn_if_l2_len(fp));
 	if (unlikely(!eth)) {
 		vn_drop_reason(node, m, ARP_INPUT_ERR_NO_HEADROOM);
 		return ARP_INPUT_NEXT_DROP;
 	}
-	eth->dst_addr = d->arp_tha;
-	memcpy(eth->src_addr.addr_bytes, fp->mac, RTE_ETHER_ADDR_LEN);
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	vn_if_l2_write(fp, eth, d->arp_tha.addr_bytes, RTE_ETHER_TYPE_ARP);
 
 	meta->tx_if = meta->rx_if;
 	meta->flags = (meta->flags & ~VN_META_F_L2_BCAST) | VN_META_F_LOCAL_ORIGIN;

@@ -7,19 +7,28 @@
  * interface (port-rx does) its state and MAC are read once per vector and no
  * packet's rx_if is read. No packet-data prefetch: finding the address costs
  * an mbuf load and a few instructions per packet, more than the miss.
+ * A tagged frame (802.1Q, 802.1ad, QinQ) fails the one test like any other
+ * unusual frame; out of line, its tags find the sub-interface in the
+ * parent's VLAN map (net/vlan.h), which becomes its receive interface, and
+ * the tags are stripped with the Ethernet header: the untagged fast path
+ * pays nothing for VLANs.
  *
  * Reads: the frame's interface (vn_frame_if), or vn_meta.rx_if per packet
  * when the frame mixes interfaces; the Ethernet header at data offset 0.
- * Writes: data offset advanced past the Ethernet header; vn_meta.flags
- * (L2_BCAST on broadcast); drops: vn_buf.error.
+ * Writes: data offset advanced past the Ethernet header (and VLAN tags);
+ * vn_meta.flags (L2_BCAST on broadcast), rx_if (the sub-interface of a
+ * tagged frame) and that sub-interface's RX counters; drops: vn_buf.error.
  * Nexts: error-drop (0), ip4-input, arp-input.
- * Errors: drop reasons: frame shorter than an Ethernet header, another
- * host's MAC, multicast, unknown ethertype, interface down.
+ * Errors: drop reasons: frame shorter than an Ethernet header (with its
+ * tags), another host's MAC, multicast, unknown ethertype, interface down,
+ * VLAN tags no sub-interface has.
  */
 #include <rte_ether.h>
 #include <string.h>
 #include <vecnet/net/interface.h>
+#include <vecnet/net/port.h>
 #include <vecnet/net/trace.h>
+#include <vecnet/net/vlan.h>
 
 enum {
 	ETH_NEXT_DROP,
@@ -34,6 +43,7 @@ enum {
 	ETH_ERR_MCAST,
 	ETH_ERR_ETHERTYPE,
 	ETH_ERR_IF_DOWN,
+	ETH_ERR_VLAN_UNKNOWN,
 	ETH_N_ERR,
 };
 
@@ -43,6 +53,7 @@ static const char *const eth_errors[] = {
 	[ETH_ERR_MCAST] = "multicast frame (not supported)",
 	[ETH_ERR_ETHERTYPE] = "unknown ethertype",
 	[ETH_ERR_IF_DOWN] = "interface is down",
+	[ETH_ERR_VLAN_UNKNOWN] = "unknown VLAN tag (no such sub-interface)",
 };
 
 /* Frames start 2-byte aligned at best: compare MACs as three 16-bit words. */
@@ -54,7 +65,85 @@ mac_eq(const uint8_t *a, const uint8_t *b)
 }
 
 static inline uint16_t
-eth_one(struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
+eth_next_of(struct vn_node *node, struct rte_mbuf *m, uint16_t ether_type)
+{
+	switch (ether_type) {
+	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
+		return ETH_NEXT_IP4;
+	case RTE_BE16(RTE_ETHER_TYPE_ARP):
+		return ETH_NEXT_ARP;
+	default:
+		vn_drop_reason(node, m, ETH_ERR_ETHERTYPE);
+		return ETH_NEXT_DROP;
+	}
+}
+
+static inline uint16_t
+eth_be16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* A tagged frame on fp (the port it arrived on, its MAC already accepted):
+ * the sub-interface with exactly these tags becomes the receive interface
+ * (and counts the frame), and the tags go with the Ethernet header. */
+static __rte_noinline uint16_t
+eth_vlan(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct vn_vlan_map *map = vn_vlan_map(fp->if_index);
+	uint16_t len = rte_pktmbuf_data_len(m), l2_len = RTE_ETHER_HDR_LEN + 4;
+	uint16_t tpid, vid, type, sub, next;
+	const struct vn_if_fp *sfp;
+	struct vn_if_counters *ic;
+
+	if (unlikely(len < l2_len)) {
+		vn_drop_reason(node, m, ETH_ERR_SHORT);
+		return ETH_NEXT_DROP;
+	}
+	tpid = eth_be16(d + 12);
+	vid = rte_be_to_cpu_16(eth_be16(d + 14)) & RTE_VLAN_ID_MASK;
+	type = eth_be16(d + 16);
+	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		l2_len += 4;
+		if (unlikely(len < l2_len)) {
+			vn_drop_reason(node, m, ETH_ERR_SHORT);
+			return ETH_NEXT_DROP;
+		}
+		sub = map ? vn_vlan_map_double(map, tpid, vid,
+					       rte_be_to_cpu_16(eth_be16(d + 18)) & RTE_VLAN_ID_MASK)
+			  : VN_VLAN_NONE;
+		type = eth_be16(d + 20);
+	} else if (map) {
+		sub = tpid == RTE_BE16(RTE_ETHER_TYPE_VLAN) ? map->dot1q[vid] : map->dot1ad[vid];
+	} else {
+		sub = VN_VLAN_NONE;
+	}
+	if (sub == VN_VLAN_NONE) {
+		vn_drop_reason(node, m, ETH_ERR_VLAN_UNKNOWN);
+		return ETH_NEXT_DROP;
+	}
+	/* From here on the frame is the sub-interface's: its drops count there. */
+	vn_meta(m)->rx_if = sub;
+	sfp = vn_if_fp(sub);
+	if (unlikely(!sfp || !sfp->admin_up)) {
+		vn_drop_reason(node, m, ETH_ERR_IF_DOWN);
+		return ETH_NEXT_DROP;
+	}
+	ic = vn_if_counters_of(g, sub);
+	ic->rx_packets++;
+	ic->rx_bytes += rte_pktmbuf_pkt_len(m);
+	next = eth_next_of(node, m, type);
+	if (next != ETH_NEXT_DROP)
+		rte_pktmbuf_adj(m, l2_len);
+	return next;
+}
+
+static inline uint16_t
+eth_one(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
 {
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	uint16_t next;
@@ -72,18 +161,12 @@ eth_one(struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
 			return ETH_NEXT_DROP;
 		}
 	}
-	switch (eh->ether_type) {
-	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
-		next = ETH_NEXT_IP4;
-		break;
-	case RTE_BE16(RTE_ETHER_TYPE_ARP):
-		next = ETH_NEXT_ARP;
-		break;
-	default:
-		vn_drop_reason(node, m, ETH_ERR_ETHERTYPE);
-		return ETH_NEXT_DROP;
-	}
-	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
+	    eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_QINQ))
+		return eth_vlan(g, node, m, fp);
+	next = eth_next_of(node, m, eh->ether_type);
+	if (next != ETH_NEXT_DROP)
+		rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
 	return next;
 }
 
@@ -131,30 +214,30 @@ eth_if_mac_sh(const struct vn_if_fp *fp)
 
 /* Anything but a unicast IPv4 frame for us on an up interface: the full checks. */
 static __rte_noinline uint16_t
-eth_slow(struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
+eth_slow(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
 {
 	if (unlikely(!fp || !fp->admin_up)) {
 		vn_drop_reason(node, m, ETH_ERR_IF_DOWN);
 		return ETH_NEXT_DROP;
 	}
-	return eth_one(node, m, fp);
+	return eth_one(g, node, m, fp);
 }
 
 /* One packet, fast test first: its next node (stripped when it is ip4-input). */
 static inline uint16_t
-eth_classify(struct vn_node *node, struct rte_mbuf *m, uint64_t mac_sh,
+eth_classify(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, uint64_t mac_sh,
 	     const struct vn_if_fp *fp)
 {
 	if (likely(eth_fast_ok(m, mac_sh))) {
 		eth_strip(m);
 		return ETH_NEXT_IP4;
 	}
-	return eth_slow(node, m, fp);
+	return eth_slow(g, node, m, fp);
 }
 
 /* Frames from several interfaces: each packet's own, state read once per run. */
 static __rte_noinline bool
-eth_mixed(struct vn_node *node, struct rte_mbuf **pkts, uint16_t *nexts, uint16_t n)
+eth_mixed(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t *nexts, uint16_t n)
 {
 	uint32_t cur_if = VN_FRAME_IF_MIXED;
 	const struct vn_if_fp *fp = NULL;
@@ -170,7 +253,7 @@ eth_mixed(struct vn_node *node, struct rte_mbuf **pkts, uint16_t *nexts, uint16_
 			fp = rx_if < VN_IF_MAX ? vn_if_fp(rx_if) : NULL;
 			mac_sh = eth_if_mac_sh(fp);
 		}
-		nexts[i] = eth_classify(node, m, mac_sh, fp);
+		nexts[i] = eth_classify(g, node, m, mac_sh, fp);
 		all_ip4 &= nexts[i] == ETH_NEXT_IP4;
 	}
 	return all_ip4;
@@ -185,7 +268,7 @@ eth_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
 	bool all_ip4;
 
 	if (unlikely(if_index >= VN_IF_MAX)) { /* VN_FRAME_IF_MIXED is not below it */
-		all_ip4 = eth_mixed(node, pkts, nexts, n);
+		all_ip4 = eth_mixed(g, node, pkts, nexts, n);
 	} else {
 		/* The usual frame: one receive interface (port-rx said which), so its
 		 * state is read once and no packet's metadata is. */
@@ -202,7 +285,7 @@ eth_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
 			for (uint16_t k = 0; k < i; k++)
 				nexts[k] = ETH_NEXT_IP4;
 			for (; i < n; i++)
-				nexts[i] = eth_classify(node, pkts[i], mac_sh, fp);
+				nexts[i] = eth_classify(g, node, pkts[i], mac_sh, fp);
 		}
 	}
 	if (likely(all_ip4))

@@ -28,6 +28,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <string.h>
+#include <vecnet/net/vlan.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/node.h>
@@ -162,22 +163,22 @@ ip4_arp_is_group(const struct vn_if_fp *fp, uint32_t target)
 static inline struct rte_mbuf *
 ip4_arp_build(const struct vn_if_fp *fp, uint32_t src, uint32_t target, uint16_t rx_if)
 {
+	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct rte_mbuf *r = rte_pktmbuf_alloc(vn_pktmbuf_pool);
-	struct rte_ether_hdr *eth;
 	struct rte_arp_hdr *arp;
 	struct vn_meta *meta;
+	uint8_t *eth;
 
 	if (unlikely(!r))
 		return NULL;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(r, sizeof(*eth) + sizeof(*arp));
+	/* On a sub-interface the Ethernet header carries its VLAN tags. */
+	eth = (uint8_t *)rte_pktmbuf_append(r, vn_if_l2_len(fp) + sizeof(*arp));
 	if (unlikely(!eth)) {
 		rte_pktmbuf_free(r);
 		return NULL;
 	}
-	arp = (struct rte_arp_hdr *)(eth + 1);
-	memset(eth->dst_addr.addr_bytes, 0xff, RTE_ETHER_ADDR_LEN);
-	memcpy(eth->src_addr.addr_bytes, fp->mac, RTE_ETHER_ADDR_LEN);
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	arp = (struct rte_arp_hdr *)(eth + vn_if_l2_len(fp));
+	vn_if_l2_write(fp, eth, bcast, RTE_ETHER_TYPE_ARP);
 	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
 	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	arp->arp_hlen = RTE_ETHER_ADDR_LEN;

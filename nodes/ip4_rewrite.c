@@ -11,7 +11,8 @@
  *
  * Reads: vn_meta.adj (a REWRITE adjacency), flags; the IPv4 header at data
  * offset 0; pkt_len (the MTU test) and the headroom.
- * Writes: TTL and header checksum, the Ethernet header prepended,
+ * Writes: TTL and header checksum, the Ethernet header (with a
+ * sub-interface's VLAN tags, rewrite_one) prepended,
  * vn_meta.tx_if; icmp_type/icmp_code (and icmp_mtu) for ip4-icmp-error; the
  * frame's interface when every packet leaves on one; drops: vn_buf.error.
  * Nexts: error-drop (0), interface-output (or the first enabled ip4-output
@@ -73,12 +74,12 @@ rewrite_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
 		ip->hdr_checksum = (uint16_t)(sum + (sum >> 16));
 		ip->time_to_live--;
 	}
-	eth = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(adj->rewrite));
+	eth = (uint8_t *)rte_pktmbuf_prepend(m, adj->rewrite_len);
 	if (unlikely(!eth)) {
 		vn_drop_reason(node, m, RW_ERR_HEADROOM);
 		return RW_NEXT_DROP;
 	}
-	rte_memcpy(eth, adj->rewrite, sizeof(adj->rewrite));
+	rte_memcpy(eth, adj->rewrite, adj->rewrite_len);
 	md->tx_if = adj->tx_if;
 	return RW_NEXT_OUTPUT;
 }
@@ -104,6 +105,10 @@ rewrite_run(struct rte_mbuf **pkts, uint16_t i, uint16_t n, const struct vn_adj 
 	const uint16_t tx_if = adj->tx_if;
 	uint64_t eth_lo, eth_hi;
 
+	/* A sub-interface's tagged rewrite is longer: rewrite_one, per packet.
+	 * One test per run, not per packet. */
+	if (unlikely(adj->rewrite_len != RTE_ETHER_HDR_LEN))
+		return i;
 	memcpy(&eth_lo, adj->rewrite, 8);
 	memcpy(&eth_hi, adj->rewrite + 6, 8);
 	for (; i < n; i++) {

@@ -10,6 +10,7 @@
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/vlan.h>
 
 #include "app/engine_config.h"
 #include "app/app.h"
@@ -31,6 +32,25 @@ vn_config_create_interfaces(const struct vn_config *cfg)
 		struct vn_interface *ifp = vn_interface_get(idx);
 		for (uint32_t w = 0; w < ci->n_workers && w < VN_ARRAY_LEN(ifp->rx_workers); w++)
 			ifp->rx_workers[w] = ci->workers[w];
+	}
+	/* Sub-interfaces have no queues of their own, but routes may name them. */
+	for (uint32_t i = 0; i < cfg->n_subifs; i++) {
+		const struct vn_config_subif *cs = &cfg->subifs[i];
+		struct vn_subif_tags t = {
+			.outer_tpid = cs->outer_tpid,
+			.outer_vid = cs->outer_vid,
+			.inner_vid = cs->inner_vid,
+		};
+		uint32_t idx;
+		int rc = vn_subif_create(vn_interface_by_name(cs->parent)->if_index, cs->id, &t,
+					 &idx);
+		if (rc < 0) {
+			VN_ERR("sub-interface %s.%u: %s", cs->parent, cs->id,
+			       rc == -EEXIST ? "name or VLAN tags already used" : strerror(-rc));
+			return rc;
+		}
+		if (cs->mtu)
+			vn_interface_set_mtu(idx, cs->mtu);
 	}
 	return 0;
 }
@@ -54,6 +74,23 @@ vn_config_apply(const struct vn_config *cfg)
 			}
 		}
 		vn_interface_set_admin(ifp->if_index, ci->up);
+	}
+	for (uint32_t i = 0; i < cfg->n_subifs; i++) {
+		const struct vn_config_subif *cs = &cfg->subifs[i];
+		char name[2 * VN_IFNAME_MAX];
+
+		snprintf(name, sizeof(name), "%s.%u", cs->parent, cs->id);
+		struct vn_interface *ifp = vn_interface_by_name(name);
+		for (uint32_t a = 0; ifp && a < cs->n_addresses; a++) {
+			rc = vn_interface_addr_add(ifp->if_index, &cs->addresses[a]);
+			if (rc < 0) {
+				VN_ERR("%s: address %s: %s", name,
+				       vn_fmt_prefix(&cs->addresses[a], b1), strerror(-rc));
+				return rc;
+			}
+		}
+		if (ifp)
+			vn_interface_set_admin(ifp->if_index, cs->up);
 	}
 	for (uint32_t i = 0; i < cfg->n_neighbors; i++) {
 		const struct vn_config_neighbor *cn = &cfg->neighbors[i];

@@ -89,6 +89,7 @@ vn_config_free(struct vn_config *cfg)
 	free(cfg->plugins_enable);
 	free(cfg->exec);
 	free(cfg->interfaces);
+	free(cfg->subifs);
 	free(cfg->routes);
 	free(cfg->neighbors);
 	free(cfg->file);

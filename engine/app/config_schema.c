@@ -76,6 +76,25 @@ static const struct vn_cfg_field vn_interface_fields[] = {
     {.key = NULL},
 };
 
+/* VLAN sub-interfaces, VPP's `create sub-interfaces PARENT ID [dot1q V |
+ * dot1ad V [dot1q V]] [inner-dot1q V]`: named PARENT.ID; `id` alone is dot1q
+ * ID; with dot1ad, dot1q (or inner-dot1q) is the inner tag. */
+static const struct vn_cfg_field vn_subif_fields[] = {
+    {.key = "parent", .type = VN_CFG_T_STR, .required = true, .max_len = VN_IFNAME_MAX - 1},
+    {.key = "id", .type = VN_CFG_T_INT, .required = true, .min = 0, .max = UINT32_MAX - 1},
+    {.key = "dot1q", .type = VN_CFG_T_INT, .min = 1, .max = 4094},
+    {.key = "dot1ad", .type = VN_CFG_T_INT, .min = 1, .max = 4094},
+    {.key = "inner-dot1q", .type = VN_CFG_T_INT, .min = 1, .max = 4094},
+    {.key = "mtu", .type = VN_CFG_T_INT, .min = 68, .max = 9000},
+    {.key = "addresses",
+     .type = VN_CFG_T_LIST,
+     .elem = VN_CFG_T_SCALAR,
+     .scalar = &vn_cfg_prefix,
+     .max_items = VN_CFG_MAX_ADDRS},
+    {.key = "up", .type = VN_CFG_T_BOOL},
+    {.key = NULL},
+};
+
 static const struct vn_cfg_field vn_route_fields[] = {
     {.key = "prefix", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_prefix, .required = true},
     {.key = "via",
@@ -104,6 +123,7 @@ const struct vn_cfg_field vn_config_top_fields[] = {
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_MAP,
      .fields = vn_interface_fields},
+    {.key = "sub-interfaces", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = vn_subif_fields},
     {.key = "routes", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = vn_route_fields},
     {.key = "neighbors", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = vn_neighbor_fields},
     {.key = "exec", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 4095},
@@ -163,6 +183,68 @@ vn_cfg_interface_exists(const struct vn_cfg_node *interfaces, const char *name)
 	return false;
 }
 
+/* The name a sub-interface item gives its interface ("lan0.100"); false
+ * when the schema refused its parent or id. */
+static bool
+vn_cfg_subif_name(const struct vn_cfg_node *c, char *buf, size_t len)
+{
+	const struct vn_cfg_node *parent = vn_cfg_scalar(c, "parent");
+	const struct vn_cfg_node *id = vn_cfg_scalar(c, "id");
+	int64_t v;
+
+	if (!parent || !id || vn_cfg_parse_int(id->value, &v) < 0)
+		return false;
+	snprintf(buf, len, "%s.%lld", parent->value, (long long)v);
+	return true;
+}
+
+static bool
+vn_cfg_subif_exists(const struct vn_cfg_node *subifs, const char *name)
+{
+	char buf[2 * VN_IFNAME_MAX];
+
+	for (const struct vn_cfg_node *c = vn_cfg_first_map(subifs); c; c = vn_cfg_next_map(c))
+		if (vn_cfg_subif_name(c, buf, sizeof(buf)) && strcmp(buf, name) == 0)
+			return true;
+	return false;
+}
+
+static void
+vn_cfg_check_subifs(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces,
+		    const struct vn_cfg_node *subifs)
+{
+	for (const struct vn_cfg_node *c = vn_cfg_first_map(subifs); c; c = vn_cfg_next_map(c)) {
+		const struct vn_cfg_node *parent = vn_cfg_scalar(c, "parent");
+		const struct vn_cfg_node *id = vn_cfg_scalar(c, "id");
+		uint32_t i = vn_cfg_index(subifs, c);
+		int64_t v;
+
+		if (parent && !vn_cfg_interface_exists(interfaces, parent->value))
+			vn_cfg_error(e, parent,
+				     "sub-interfaces[%u].parent: no interface named '%s' in "
+				     "interfaces",
+				     i, parent->value);
+		if (vn_cfg_map_get(c, "dot1q") && vn_cfg_map_get(c, "inner-dot1q") &&
+		    !vn_cfg_map_get(c, "dot1ad"))
+			continue; /* dot1q OUTER inner-dot1q INNER */
+		if (vn_cfg_map_get(c, "dot1q") && vn_cfg_map_get(c, "dot1ad") &&
+		    vn_cfg_map_get(c, "inner-dot1q"))
+			vn_cfg_error(e, c,
+				     "sub-interfaces[%u]: with dot1ad, give the inner tag as dot1q "
+				     "or inner-dot1q, not both",
+				     i);
+		else if (vn_cfg_map_get(c, "inner-dot1q") && !vn_cfg_map_get(c, "dot1q") &&
+			 !vn_cfg_map_get(c, "dot1ad"))
+			vn_cfg_error(e, c, "sub-interfaces[%u]: inner-dot1q needs dot1q or dot1ad", i);
+		else if (!vn_cfg_map_get(c, "dot1q") && !vn_cfg_map_get(c, "dot1ad") && id &&
+			 vn_cfg_parse_int(id->value, &v) == 0 && (v < 1 || v > 4094))
+			vn_cfg_error(e, id,
+				     "sub-interfaces[%u].id: %lld is not a VLAN id (1-4094): give "
+				     "dot1q or dot1ad",
+				     i, (long long)v);
+	}
+}
+
 static void
 vn_cfg_check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces)
 {
@@ -188,14 +270,19 @@ vn_cfg_check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *inter
 	}
 }
 
+static const struct vn_cfg_node *vn_cfg_subifs; /* of the tree being checked */
+
 static void
 vn_cfg_check_ref(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces,
 		 const struct vn_cfg_node *seq, const struct vn_cfg_node *item)
 {
 	const struct vn_cfg_node *ifn = vn_cfg_scalar(item, "interface");
 
-	if (ifn != NULL && !vn_cfg_interface_exists(interfaces, ifn->value))
-		vn_cfg_error(e, ifn, "%s[%u].interface: no interface named '%s' in interfaces",
+	if (ifn != NULL && !vn_cfg_interface_exists(interfaces, ifn->value) &&
+	    !vn_cfg_subif_exists(vn_cfg_subifs, ifn->value))
+		vn_cfg_error(e, ifn,
+			     "%s[%u].interface: no interface named '%s' in interfaces or "
+			     "sub-interfaces",
 			     seq->key, vn_cfg_index(seq, item), ifn->value);
 }
 
@@ -278,6 +365,8 @@ vn_config_engine_check(struct vn_cfg_errors *e, const struct vn_cfg_node *root)
 	vn_cfg_check_workers(e, vn_cfg_map_get(root, "engine"));
 	vn_cfg_check_plugins(e, vn_cfg_map_get(root, "plugins"));
 	vn_cfg_check_interfaces(e, interfaces);
+	vn_cfg_subifs = vn_cfg_map_get(root, "sub-interfaces");
+	vn_cfg_check_subifs(e, interfaces, vn_cfg_subifs);
 	vn_cfg_check_routes(e, interfaces, vn_cfg_map_get(root, "routes"));
 	for (const struct vn_cfg_node *c = vn_cfg_first_map(neighbors); c; c = vn_cfg_next_map(c))
 		vn_cfg_check_ref(e, interfaces, neighbors, c);
@@ -369,6 +458,26 @@ vn_cfg_convert_interface(const struct vn_cfg_node *m, struct vn_config_interface
 }
 
 static void
+vn_cfg_convert_subif(const struct vn_cfg_node *m, struct vn_config_subif *s)
+{
+	const struct vn_cfg_node *addrs = vn_cfg_map_get(m, "addresses");
+	bool ad = vn_cfg_map_get(m, "dot1ad") != NULL;
+
+	snprintf(s->parent, sizeof(s->parent), "%s", vn_cfg_get_str(m, "parent", ""));
+	s->id = (uint32_t)vn_cfg_get_int(m, "id", 0);
+	s->outer_tpid = ad ? 0x88a8 : 0x8100;
+	s->outer_vid = (uint16_t)(ad ? vn_cfg_get_int(m, "dot1ad", 0)
+				     : vn_cfg_get_int(m, "dot1q", s->id));
+	s->inner_vid = (uint16_t)vn_cfg_get_int(m, "inner-dot1q",
+						ad ? vn_cfg_get_int(m, "dot1q", 0) : 0);
+	s->mtu = (uint16_t)vn_cfg_get_int(m, "mtu", 0);
+	s->up = vn_cfg_get_bool(m, "up", false);
+	for (const struct vn_cfg_node *c = addrs ? addrs->child : NULL; c != NULL; c = c->next)
+		if (vn_parse_prefix(c->value, &s->addresses[s->n_addresses]) == 0)
+			s->n_addresses++;
+}
+
+static void
 vn_cfg_convert_route(const struct vn_cfg_node *m, struct vn_config_route *r)
 {
 	const struct vn_cfg_node *via = vn_cfg_map_get(m, "via");
@@ -398,6 +507,7 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 	const struct vn_cfg_node *plugins = vn_cfg_map_get(root, "plugins");
 	const struct vn_cfg_node *enable = vn_cfg_map_get(plugins, "enable");
 	const struct vn_cfg_node *interfaces = vn_cfg_map_get(root, "interfaces");
+	const struct vn_cfg_node *subifs = vn_cfg_map_get(root, "sub-interfaces");
 	const struct vn_cfg_node *routes = vn_cfg_map_get(root, "routes");
 	const struct vn_cfg_node *neighbors = vn_cfg_map_get(root, "neighbors");
 	const struct vn_cfg_node *c;
@@ -420,13 +530,18 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 	cfg->interfaces = calloc(vn_cfg_count(interfaces), sizeof(*cfg->interfaces));
 	cfg->routes = calloc(vn_cfg_count(routes), sizeof(*cfg->routes));
 	cfg->neighbors = calloc(vn_cfg_count(neighbors), sizeof(*cfg->neighbors));
-	if ((interfaces != NULL && interfaces->child != NULL && cfg->interfaces == NULL) ||
+	cfg->subifs = calloc(vn_cfg_count(subifs), sizeof(*cfg->subifs));
+	if ((subifs != NULL && subifs->child != NULL && cfg->subifs == NULL) ||
+	    (interfaces != NULL && interfaces->child != NULL && cfg->interfaces == NULL) ||
 	    (routes != NULL && routes->child != NULL && cfg->routes == NULL) ||
 	    (neighbors != NULL && neighbors->child != NULL && cfg->neighbors == NULL))
 		return -ENOMEM;
 	for (i = 0, c = interfaces ? interfaces->child : NULL; c != NULL; c = c->next, i++)
 		vn_cfg_convert_interface(c, &cfg->interfaces[i]);
 	cfg->n_interfaces = i;
+	for (i = 0, c = subifs ? subifs->child : NULL; c != NULL; c = c->next, i++)
+		vn_cfg_convert_subif(c, &cfg->subifs[i]);
+	cfg->n_subifs = i;
 	for (i = 0, c = routes ? routes->child : NULL; c != NULL; c = c->next, i++)
 		vn_cfg_convert_route(c, &cfg->routes[i]);
 	cfg->n_routes = i;

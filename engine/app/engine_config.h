@@ -29,6 +29,18 @@ struct vn_config_interface {
 	int workers[VN_CFG_MAX_WORKERS];
 };
 
+/* sub-interfaces: VLAN sub-interface PARENT.ID, created down unless up. */
+struct vn_config_subif {
+	char parent[VN_IFNAME_MAX];
+	uint32_t id;
+	uint16_t outer_tpid; /* 0x8100 (dot1q, and `id` alone) or 0x88a8 (dot1ad) */
+	uint16_t outer_vid, inner_vid; /* inner 0: single tag */
+	uint16_t mtu; /* 0: the parent's */
+	bool up; /* default false, as VPP */
+	uint32_t n_addresses;
+	struct vn_prefix addresses[VN_CFG_MAX_ADDRS];
+};
+
 struct vn_config_route {
 	struct vn_prefix prefix;
 	bool drop;
@@ -63,6 +75,8 @@ struct vn_config {
 	/* tables: */
 	uint32_t n_interfaces;
 	struct vn_config_interface *interfaces;
+	uint32_t n_subifs;
+	struct vn_config_subif *subifs;
 	uint32_t n_routes;
 	struct vn_config_route *routes;
 	uint32_t n_neighbors;

@@ -106,10 +106,17 @@ adj_build(uint32_t index)
 		return a;
 	a->nh = c->nh;
 	if (c->has_mac) {
+		/* A sub-interface's tags follow the MACs, as in VPP's rewrite string. */
+		const struct vn_if_fp *fp = vn_if_fp(c->if_index);
+		uint8_t tags_len = fp ? fp->l2_tags_len : 0;
+
 		memcpy(&a->rewrite[0], c->mac, 6);
 		if (ifp)
 			memcpy(&a->rewrite[6], ifp->mac, 6);
-		memcpy(&a->rewrite[12], &ethertype, 2);
+		if (tags_len)
+			memcpy(&a->rewrite[12], fp->l2_tags, tags_len);
+		memcpy(&a->rewrite[12 + tags_len], &ethertype, 2);
+		a->rewrite_len = RTE_ETHER_HDR_LEN + tags_len;
 	}
 	return a;
 }

@@ -79,6 +79,9 @@ cli_delete_hostif(struct vn_cli_out *out, struct vn_cli_args *args)
 	rc = vn_hostif_delete(veth);
 	if (rc == -ENOENT)
 		return vn_cli_error(out, "delete host-interface: no host interface on '%s'", veth);
+	if (rc == -EBUSY)
+		return vn_cli_error(out, "delete host-interface %s: delete its sub-interfaces first",
+				    veth);
 	if (rc < 0)
 		return vn_cli_error(out, "delete host-interface %s: %s", veth, strerror(-rc));
 	return 0;

@@ -30,12 +30,18 @@ vn_cli_ifname_lookup(const char *name, uint32_t *if_index)
 	return 0;
 }
 
+/* The i-th interface that exists: a removed one leaves an empty slot, which
+ * must not end the walk. */
 static const char *
 vn_cli_ifname_at(uint32_t i)
 {
-	const struct vn_interface *ifp = vn_interface_get(i);
+	for (uint32_t k = 0; k < vn_interface_count(); k++) {
+		const struct vn_interface *ifp = vn_interface_get(k);
 
-	return ifp != NULL ? ifp->name : NULL;
+		if (ifp != NULL && i-- == 0)
+			return ifp->name;
+	}
+	return NULL;
 }
 
 static const struct vn_cli_ifname_ops vn_cli_engine_ifname_ops = {

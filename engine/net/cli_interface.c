@@ -15,6 +15,7 @@
 #include <vecnet/cli.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/port.h>
+#include <vecnet/net/vlan.h>
 
 #include "net/port_priv.h"
 
@@ -27,7 +28,9 @@ vn_cli_if_show_one(struct vn_cli_out *out, const struct vn_interface *ifp)
 					    "tx packets", "tx bytes", "tx-error"};
 	struct vn_if_counters c;
 	uint64_t values[VN_ARRAY_LEN(names)];
-	char pfx[24];
+	struct vn_subif_tags tags;
+	char pfx[24], vlan[48];
+	uint32_t sup;
 
 	vn_interface_counters(ifp->if_index, &c);
 	values[0] = c.rx_packets;
@@ -45,6 +48,9 @@ vn_cli_if_show_one(struct vn_cli_out *out, const struct vn_interface *ifp)
 			vn_cli_printf(out, "%42s", "");
 		vn_cli_printf(out, "  %-12s %16" PRIu64 "\n", names[i], values[i]);
 	}
+	if (vn_subif_get(ifp->if_index, &sup, NULL, &tags))
+		vn_cli_printf(out, "  vlan %s on %s\n", vn_subif_format_tags(&tags, vlan, sizeof(vlan)),
+			      vn_interface_get(sup)->name);
 	for (uint32_t a = 0; a < ifp->n_addrs; a++)
 		vn_cli_printf(out, "  address %s\n", vn_fmt_prefix(&ifp->addrs[a], pfx));
 }
@@ -403,7 +409,7 @@ vn_cli_show_hw(struct vn_cli_out *out, struct vn_cli_args *args)
 	vn_cli_centre(out, "Link", 8);
 	vn_cli_printf(out, "Hardware\n");
 	for (uint32_t i = 0; i < vn_interface_count(); i++)
-		if (only == VN_IF_MAX || only == i)
+		if ((only == VN_IF_MAX || only == i) && vn_interface_get(i))
 			vn_cli_hw_show_one(out, vn_interface_get(i), verbose);
 	return 0;
 }

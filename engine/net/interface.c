@@ -17,12 +17,15 @@
 
 #include "net/fib_priv.h"
 #include "net/port_priv.h"
+#include "net/subif_priv.h"
 
 struct vn_if_fp *vn_if_fp_table[VN_IF_MAX];
 static struct vn_interface *ifs[VN_IF_MAX];
 static uint32_t n_ifs;
 static struct vn_if_counters cleared[VN_IF_MAX]; /* snapshot at `clear interfaces` */
 struct vn_if_counters vn_if_counters[VN_THREAD_MAX][VN_IF_MAX];
+
+static void counters_sum(uint32_t if_index, struct vn_if_counters *out);
 
 uint32_t
 vn_interface_count(void)
@@ -49,7 +52,10 @@ bool
 vn_interface_link_up(uint32_t if_index)
 {
 	struct vn_interface *ifp = vn_interface_get(if_index);
+	uint32_t sup;
 
+	if (vn_subif_get(if_index, &sup, NULL, NULL))
+		return vn_interface_link_up(sup);
 	if (!ifp || ifp->port_id == VN_PORT_NONE)
 		return ifp != NULL;
 	return vn_port_link_up(ifp->port_id);
@@ -80,9 +86,13 @@ vn_interface_publish(uint32_t if_index)
 	memcpy(fp->mac, ifp->mac, 6);
 	memcpy(fp->addrs, ifp->addrs, sizeof(fp->addrs));
 	memcpy(fp->features, ifp->features, sizeof(fp->features));
+	fp->sup_if_index = ifp->if_index;
+	vn_subif_fp_fill(fp);
 	old = vn_if_fp_table[if_index];
 	__atomic_store_n(&vn_if_fp_table[if_index], fp, __ATOMIC_RELEASE);
 	vn_rcu_free(old, rte_free);
+	/* A sub-interface's snapshot follows its parent's state. */
+	vn_subif_publish_children(if_index);
 }
 
 static int
@@ -95,7 +105,7 @@ interface_add(const char *name, struct vn_interface **out)
 		return -EINVAL;
 	if (vn_interface_by_name(name))
 		return -EEXIST;
-	while (slot < n_ifs && ifs[slot])
+	while (slot < n_ifs && ifs[slot]) /* a removed interface's index first */
 		slot++;
 	if (slot >= VN_IF_MAX)
 		return -ENOSPC;
@@ -118,12 +128,11 @@ interface_commit(struct vn_interface *ifp)
 {
 	uint32_t i = ifp->if_index;
 
-	for (uint32_t t = 0; t < VN_THREAD_MAX; t++)
-		memset(&vn_if_counters[t][i], 0, sizeof(vn_if_counters[t][i]));
-	memset(&cleared[i], 0, sizeof(cleared[i]));
 	ifs[i] = ifp;
-	if (i == n_ifs)
-		n_ifs++;
+	if (i >= n_ifs)
+		n_ifs = i + 1;
+	/* A reused index starts its counters from zero. */
+	counters_sum(i, &cleared[i]);
 	vn_interface_publish(i);
 }
 
@@ -250,6 +259,10 @@ vn_interface_delete(uint32_t if_index)
 
 	if (!ifp)
 		return -ENODEV;
+	if (vn_subif_get(if_index, NULL, NULL, NULL))
+		return -EINVAL; /* `delete sub-interface`, which refuses while in use */
+	if (vn_subif_has_children(if_index))
+		return -EBUSY;
 	/* Its queues leave first: if that fails nothing has changed. Once this
 	 * returns, no thread polls them (a grace period has passed). */
 	rc = vn_rxq_remove_interface(if_index);
@@ -389,6 +402,27 @@ vn_interface_addr_del(uint32_t if_index, const struct vn_prefix *p)
 }
 
 int
+vn_interface_remove(uint32_t if_index)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+	struct vn_if_fp *old;
+
+	if (!ifp)
+		return -ENODEV;
+	if (ifp->port_id != VN_PORT_NONE)
+		return -EBUSY;
+	old = vn_if_fp_table[if_index];
+	__atomic_store_n(&vn_if_fp_table[if_index], NULL, __ATOMIC_RELEASE);
+	/* After the grace period no walk holds a packet naming the index. */
+	vn_rcu_free(old, rte_free);
+	ifs[if_index] = NULL;
+	free(ifp);
+	while (n_ifs > 0 && !ifs[n_ifs - 1])
+		n_ifs--;
+	return 0;
+}
+
+int
 vn_interface_for_addr(uint32_t addr)
 {
 	int best = -1, best_len = -1;
@@ -448,9 +482,7 @@ void
 vn_interface_close_all(void)
 {
 	for (uint32_t i = 0; i < n_ifs; i++) {
-		if (!ifs[i])
-			continue;
-		if (ifs[i]->port_id != VN_PORT_NONE)
+		if (ifs[i] && ifs[i]->port_id != VN_PORT_NONE)
 			vn_port_close(ifs[i]);
 		rte_free(vn_if_fp_table[i]);
 		vn_if_fp_table[i] = NULL;
@@ -458,6 +490,7 @@ vn_interface_close_all(void)
 		ifs[i] = NULL;
 	}
 	n_ifs = 0;
+	vn_subif_forget_all();
 }
 
 /* A thread's graph is new: its interface counters start from zero. */

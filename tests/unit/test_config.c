@@ -284,7 +284,7 @@ test_unknown_keys(void)
 		      "workers, buffers, hugepages, log-level, poll)");
 	VN_ASSERT_ERR(
 	    "t.yaml:4:1: natt44: unknown top-level key (expected one of: engine, cli, "
-	    "plugins, interfaces, routes, neighbors, exec; plugin sections: none loaded)");
+	    "plugins, interfaces, sub-interfaces, routes, neighbors, exec; plugin sections: none loaded)");
 	VN_ASSERT_N_ERRS(2);
 	vn_assert_empty(&cfg);
 
@@ -318,8 +318,8 @@ test_wrong_types(void)
 
 	CU_ASSERT_EQUAL(vn_load("- engine\n", &cfg), -1);
 	VN_ASSERT_ERR(
-	    "t.yaml:1:1: expected a map of sections (engine, cli, plugins, interfaces, routes, "
-	    "neighbors, exec, ...), got a list");
+	    "t.yaml:1:1: expected a map of sections (engine, cli, plugins, interfaces, sub-interfaces, "
+	    "routes, neighbors, exec, ...), got a list");
 	VN_ASSERT_N_ERRS(1);
 }
 
@@ -463,9 +463,10 @@ test_interface_references(void)
 			-1);
 	VN_ASSERT_ERR("t.yaml:4:11: interfaces[1].name: duplicate interface name 'lan0' (first "
 		      "defined at 2:11)");
-	VN_ASSERT_ERR("t.yaml:9:16: routes[0].interface: no interface named 'lan9' in interfaces");
+	VN_ASSERT_ERR("t.yaml:9:16: routes[0].interface: no interface named 'lan9' in interfaces or "
+		      "sub-interfaces");
 	VN_ASSERT_ERR("t.yaml:12:16: neighbors[0].interface: no interface named 'wan0' in "
-		      "interfaces");
+		      "interfaces or sub-interfaces");
 	VN_ASSERT_N_ERRS(3);
 	vn_assert_empty(&cfg);
 }
@@ -657,7 +658,7 @@ test_plugin_section(void)
 		      "sessions, pool)");
 	VN_ASSERT_ERR("t.yaml:4:7: testsec.pool[0]: missing required key 'end'");
 	VN_ASSERT_ERR("t.yaml:5:1: bogus: unknown top-level key (expected one of: engine, cli, "
-		      "plugins, interfaces, routes, neighbors, exec; plugin sections: testsec)");
+		      "plugins, interfaces, sub-interfaces, routes, neighbors, exec; plugin sections: testsec)");
 	VN_ASSERT_N_ERRS(3);
 	vn_assert_empty(&cfg);
 
@@ -675,7 +676,7 @@ test_plugin_section(void)
 	CU_ASSERT_EQUAL(vn_load("testsec:\n  enabled: on\n", &cfg), -1);
 	VN_ASSERT_ERR(
 	    "t.yaml:1:1: testsec: unknown top-level key (expected one of: engine, cli, "
-	    "plugins, interfaces, routes, neighbors, exec; plugin sections: none loaded)");
+	    "plugins, interfaces, sub-interfaces, routes, neighbors, exec; plugin sections: none loaded)");
 }
 
 /* --- files --------------------------------------------------------------- */

@@ -330,14 +330,23 @@ test_every_truncation(void)
 static void
 test_ethertypes(void)
 {
-	static const uint16_t odd[] = {RTE_ETHER_TYPE_IPV6, RTE_ETHER_TYPE_VLAN, 0x1234,
-				       RTE_ETHER_TYPE_QINQ, 0x0000, 0xffff};
+	static const uint16_t odd[] = {RTE_ETHER_TYPE_IPV6, 0x1234, 0x0000, 0xffff};
+	static const uint16_t tags[] = {RTE_ETHER_TYPE_VLAN, RTE_ETHER_TYPE_QINQ};
 
 	for (uint32_t i = 0; i < VN_ARRAY_LEN(odd); i++) {
 		struct rte_mbuf *m = udp_frame(PEER_IP, IP(192, 0, 2, 10), L3_LEN, 0);
 		rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type = rte_cpu_to_be_16(odd[i]);
 		inject1("ethernet-input", m);
 		assert_dropped("ethernet-input", "unknown ethertype");
+		graph_fresh();
+	}
+	/* A tagged frame on an interface without sub-interfaces (test_subif.c
+	 * has the ones with). */
+	for (uint32_t i = 0; i < VN_ARRAY_LEN(tags); i++) {
+		struct rte_mbuf *m = udp_frame(PEER_IP, IP(192, 0, 2, 10), L3_LEN, 0);
+		rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type = rte_cpu_to_be_16(tags[i]);
+		inject1("ethernet-input", m);
+		assert_dropped("ethernet-input", "unknown VLAN tag (no such sub-interface)");
 		graph_fresh();
 	}
 	/* ARP goes to arp-input with the Ethernet header stripped. */

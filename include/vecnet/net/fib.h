@@ -34,15 +34,20 @@ enum vn_adj_type {
 	VN_ADJ_REWRITE, /* next hop resolved: prepend rewrite and send on tx_if */
 };
 
+/* MACs, up to two VLAN tags, ethertype (VN_L2_HDR_MAX in net/vlan.h). */
+#define VN_ADJ_REWRITE_MAX 22
+
 struct vn_adj {
 	uint8_t type; /* enum vn_adj_type */
-	uint8_t pad;
+	uint8_t rewrite_len; /* REWRITE: 14, or 18/22 with a sub-interface's tags */
 	uint16_t tx_if;
 	uint16_t mtu; /* IP MTU of tx_if when the adjacency was built */
 	uint16_t pad2;
 	uint32_t index;
 	uint32_t nh; /* INCOMPLETE, REWRITE: next-hop address (host order) */
-	uint8_t rewrite[14]; /* REWRITE: dst MAC, src MAC, ethertype 0x0800 (wire order) */
+	/* REWRITE: dst MAC, src MAC, the tx interface's VLAN tags, ethertype
+	 * 0x0800 (wire order) */
+	uint8_t rewrite[VN_ADJ_REWRITE_MAX];
 } __rte_cache_aligned;
 
 struct vn_ecmp {

@@ -63,6 +63,13 @@ struct vn_if_fp {
 	struct vn_prefix addrs[VN_IF_ADDR_MAX]; /* host order */
 	uint16_t n_tx_queues;
 	uint32_t features[4]; /* enabled features per arc (bitmap), plugins */
+	/* Sub-interfaces (net/vlan.h): port_id, mac, n_tx_queues and link_up are
+	 * the parent's, admin_up is both the sub's and the parent's; the VLAN tags
+	 * that follow the MACs of every frame sent on it (wire order, TPID then
+	 * TCI, outer first). A port has l2_tags_len 0 and sup_if_index its own. */
+	uint16_t sup_if_index;
+	uint8_t l2_tags_len; /* 0, 4 (dot1q or dot1ad) or 8 (QinQ) */
+	uint8_t l2_tags[8];
 } __rte_cache_aligned;
 
 extern struct vn_if_fp *vn_if_fp_table[VN_IF_MAX];
@@ -139,6 +146,9 @@ int vn_interface_addr_del(uint32_t if_index, const struct vn_prefix *p);
 bool vn_interface_link_up(uint32_t if_index);
 /* Republishes the fast-path snapshot after a control change. */
 void vn_interface_publish(uint32_t if_index);
+/* Takes an interface without a DPDK port (a sub-interface) out of the table
+ * once nothing names it (the caller checks); its index may be reused. */
+int vn_interface_remove(uint32_t if_index);
 /* Interface whose connected subnet contains addr, or -1 (control plane). */
 int vn_interface_for_addr(uint32_t addr);
 void vn_interface_close_all(void);
