@@ -27,9 +27,10 @@ vn_cfg_doc_type(enum vn_cfg_type t, const struct vn_cfg_field *f, char *buf, siz
 	case VN_CFG_T_MAP:
 		return "map";
 	case VN_CFG_T_LIST:
-		snprintf(buf, size, "list of %s",
-			 f->elem == VN_CFG_T_MAP ? "maps"
-						 : vn_cfg_doc_type(f->elem, f, elem, sizeof(elem)));
+		if (f->elem == VN_CFG_T_SCALAR)
+			snprintf(buf, size, "list, each %s", vn_cfg_doc_type(f->elem, f, elem, sizeof(elem)));
+		else
+			snprintf(buf, size, "list of %ss", vn_cfg_doc_type(f->elem, f, elem, sizeof(elem)));
 		return buf;
 	case VN_CFG_T_SCALAR_OR_LIST:
 		snprintf(buf, size, "%s, or a list of them",
