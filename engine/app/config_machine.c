@@ -147,7 +147,7 @@ static void
 check_pci(struct vn_cfg_errors *e, const struct vn_cfg_node *at, const char *what,
 	  const char *pci, const struct vn_config *cfg)
 {
-	char path[PATH_MAX], drv[64], node_s[16], ifaces[256];
+	char path[PATH_MAX], drv[64], node_s[16];
 	int node;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", pci);
@@ -162,15 +162,17 @@ check_pci(struct vn_cfg_errors *e, const struct vn_cfg_node *at, const char *wha
 	if (!vn_sysfs_link_name(path, drv, sizeof(drv)))
 		snprintf(drv, sizeof(drv), "no driver");
 	if (!vn_pci_driver_usable(drv)) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/net", pci);
+		char linux_if[64], note[160] = "";
+
+		if (vn_pci_netdev(pci, linux_if, sizeof(linux_if)))
+			snprintf(note, sizeof(note),
+				 " (Linux has it as %s: `vecnet doctor` says whether it is in use)",
+				 linux_if);
 		vn_cfg_error(e, at,
 			     "%s: PCI device %s is bound to %s, not to vfio-pci or uio_pci_generic; "
 			     "give it to DPDK with `modprobe vfio-pci && dpdk-devbind.py "
 			     "--bind=vfio-pci %s`%s",
-			     what, pci, drv, pci,
-			     access(path, F_OK) == 0
-				 ? " (Linux uses it now: check `vecnet doctor` first)"
-				 : "");
+			     what, pci, drv, pci, note);
 	}
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/numa_node", pci);
 	node = vn_sysfs_read(path, node_s, sizeof(node_s)) ? atoi(node_s) : -1;
@@ -184,7 +186,6 @@ check_pci(struct vn_cfg_errors *e, const struct vn_cfg_node *at, const char *wha
 			break;
 		}
 	}
-	(void)ifaces;
 }
 
 static void

@@ -194,25 +194,6 @@ addresses(const struct ifaddrs *all, const char *ifn, char *buf, size_t size)
 	return buf;
 }
 
-/* The PCI device behind a netdev (virtio's netdev hangs one level below). */
-static bool
-netdev_pci(const char *ifn, char *pci, size_t size)
-{
-	char path[PATH_MAX], real[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device", ifn);
-	if (realpath(path, real) == NULL)
-		return false;
-	for (int up = 0; up < 2; up++) {
-		const char *base = strrchr(real, '/');
-		if (base && vn_pci_normalise(base + 1, pci, size))
-			return true;
-		if (base)
-			real[base - real] = '\0';
-	}
-	return false;
-}
-
 static void
 report_irqs(FILE *out, const char *pci)
 {
@@ -255,7 +236,7 @@ report_netdevs(FILE *out)
 
 		if (ifn[0] == '.')
 			continue;
-		is_pci = netdev_pci(ifn, pci, sizeof(pci));
+		is_pci = vn_netdev_pci(ifn, pci, sizeof(pci));
 		snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", ifn);
 		if (!vn_sysfs_read(path, state, sizeof(state)))
 			snprintf(state, sizeof(state), "unknown");

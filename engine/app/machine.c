@@ -261,3 +261,41 @@ vn_linux_ifaces(char *buf, size_t size)
 		closedir(d);
 	return buf[0] ? buf : "none";
 }
+
+bool
+vn_netdev_pci(const char *ifn, char *pci, size_t size)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device", ifn);
+	if (realpath(path, real) == NULL)
+		return false;
+	/* virtio's netdev hangs one level below its PCI device. */
+	for (int up = 0; up < 2; up++) {
+		char *base = strrchr(real, '/');
+		if (base && vn_pci_normalise(base + 1, pci, size))
+			return true;
+		if (base)
+			*base = '\0';
+	}
+	return false;
+}
+
+bool
+vn_pci_netdev(const char *pci, char *ifn, size_t size)
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *e;
+	char p[32];
+	bool found = false;
+
+	while (d && !found && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' && vn_netdev_pci(e->d_name, p, sizeof(p)) &&
+		    strcmp(p, pci) == 0) {
+			snprintf(ifn, size, "%s", e->d_name);
+			found = true;
+		}
+	if (d)
+		closedir(d);
+	return found;
+}

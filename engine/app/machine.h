@@ -8,6 +8,10 @@
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* cpu_set_t */
+/* The PCI device behind a Linux interface, and the interface of a PCI device. */
+bool vn_netdev_pci(const char *ifn, char *pci, size_t size);
+bool vn_pci_netdev(const char *pci, char *ifn, size_t size);
+
 #endif
 #include <sched.h>
 #include <stdbool.h>
@@ -50,5 +54,9 @@ bool vn_sysfs_link_name(const char *path, char *buf, size_t size);
 bool vn_pci_driver_usable(const char *driver);
 /* The Linux interfaces, space separated, for messages. */
 const char *vn_linux_ifaces(char *buf, size_t size);
+
+/* The PCI device behind a Linux interface, and the interface of a PCI device. */
+bool vn_netdev_pci(const char *ifn, char *pci, size_t size);
+bool vn_pci_netdev(const char *pci, char *ifn, size_t size);
 
 #endif

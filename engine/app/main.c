@@ -107,15 +107,30 @@ load_plugins(const char *file, const struct vn_cfg_node *root)
 }
 
 /* Parses, loads the plugins it names, validates and checks FILE against the
- * machine; 0 with cfg filled, or -1 with the errors printed on stderr. */
+ * machine; 0 with cfg filled, or -1 with the errors printed on stderr.
+ * Quiet: the plugin loader reports only problems. */
 static int
-load_config(const char *file, struct vn_config *cfg)
+load_config(const char *file, struct vn_config *cfg, bool quiet)
 {
 	/* Parsed once: a million routes take a second to parse. */
 	struct vn_cfg_node *root = vn_cfg_parse_file(file, stderr);
 
 	if (root == NULL)
 		return -1;
+	/* The plugins load before the file is validated: at the level it asks
+	 * for when that is readable already, so `loaded plugin` lines show. */
+	vn_log_level = quiet ? VN_LOG_WARNING : VN_LOG_INFO;
+	if (!quiet) {
+		static const char *const levels[] = {[VN_LOG_ERROR] = "error",
+						     [VN_LOG_WARNING] = "warning",
+						     [VN_LOG_INFO] = "info",
+						     [VN_LOG_DEBUG] = "debug"};
+		const char *want =
+		    vn_cfg_get_str(vn_cfg_map_get(root, "engine"), "log-level", "info");
+		for (int l = VN_LOG_ERROR; l <= VN_LOG_DEBUG; l++)
+			if (strcmp(want, levels[l]) == 0)
+				vn_log_level = l;
+	}
 	load_plugins(file, root);
 	if (vn_config_load_tree(file, root, cfg, stderr) < 0)
 		return -1;
@@ -311,9 +326,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	/* Plugins load before engine.log-level is known: only their problems. */
-	vn_log_level = VN_LOG_WARNING;
-	if (load_config(file, &cfg) < 0)
+	/* --check says only what is wrong (and that the file is valid). */
+	if (load_config(file, &cfg, check_only) < 0)
 		return 1;
 	if (check_only) {
 		printf("%s: valid\n", file);
