@@ -64,8 +64,8 @@ static const struct vn_cfg_field vn_engine_fields[] = {
      .def = "auto",
      .example = "on",
      .doc = "`on` needs reserved and mounted hugepages (fails at start otherwise, saying "
-	    "the command); `off` uses ordinary memory; `auto` takes hugepages when at least "
-	    "64 free 2 MB pages and a hugetlbfs mount exist."},
+	    "the command); `off` uses ordinary memory; `auto` takes hugepages when enough "
+	    "are free for `buffers` and a hugetlbfs is mounted."},
     {.key = "log-level",
      .type = VN_CFG_T_ENUM,
      .enum_values = vn_log_level_names,

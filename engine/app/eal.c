@@ -140,9 +140,8 @@ hugepages_available(uint32_t buffers)
 
 	for (uint32_t i = 0; i < n; i++)
 		free_mb += sz[i].free * (sz[i].kb / 1024);
-	(void)buffers;
 	/* EAL also needs a hugetlbfs mount. */
-	return free_mb >= 128 && vn_hugetlbfs_mounted(NULL, 0);
+	return free_mb >= (long)vn_engine_hugepage_mb(buffers) && vn_hugetlbfs_mounted(NULL, 0);
 }
 
 static void

@@ -162,9 +162,18 @@ vn_hugetlbfs_mounted(char *dir, size_t size)
 uint32_t
 vn_engine_memory_mb(uint32_t buffers)
 {
-	/* The FIB's DIR-24-8 tables take most of the first gigabyte; then the
-	 * buffers, about 2.4 KB each. */
+	/* A ceiling for anonymous memory (touched only as used): the FIB's
+	 * tables, the buffers and room for plugin tables. */
 	return 1024 + buffers / 256;
+}
+
+uint32_t
+vn_engine_hugepage_mb(uint32_t buffers)
+{
+	/* What is allocated at start: the FIB's DIR-24-8 tables (~130 MB), the
+	 * buffers (~2.5 KB each with their headers) and rings, caches and small
+	 * tables around them. */
+	return 256 + (uint32_t)(((uint64_t)buffers * 2560 + (1 << 20) - 1) >> 20);
 }
 
 bool

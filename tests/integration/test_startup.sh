@@ -96,15 +96,15 @@ free2m=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages)
 run -c "$VN_TMP/huge.yaml"
 vn_check "hugepages on, 16M buffers: exit 1" test "$RC" -eq 1
 vn_check "hugepages on: how many pages and the command" \
-	has_prefix "$VN_TMP/huge.yaml:3:14: engine.hugepages: 'on' needs 66560 MB of hugepages for 16777216 buffers and the FIB, "
-vn_check "hugepages on: the command reserves 33280 pages" \
-	grep -qF 'reserve 33280 pages of 2 MB: `echo 33280 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages`' <<<"$OUT"
+	has_prefix "$VN_TMP/huge.yaml:3:14: engine.hugepages: 'on' needs 41216 MB of hugepages for 16777216 buffers and the FIB, "
+vn_check "hugepages on: the command reserves 20608 pages" \
+	grep -qF 'reserve 20608 pages of 2 MB: `echo 20608 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages`' <<<"$OUT"
 vn_check "hugepages on: nothing left behind" nothing_left
-if [ "$free2m" -lt 544 ]; then
+if [ "$free2m" -lt 148 ]; then
 	base | sed 's/hugepages: off/hugepages: on/; s/buffers: 8192/buffers: 16384/' >"$VN_TMP/huge2.yaml"
 	run -c "$VN_TMP/huge2.yaml"
-	vn_check "hugepages on with $free2m free pages, default buffers: 544 pages asked for" \
-		bash -c '[ "$1" = 1 ] && grep -qF "reserve 544 pages of 2 MB" <<<"$0"' "$OUT" "$RC"
+	vn_check "hugepages on with $free2m free pages, default buffers: 148 pages asked for" \
+		bash -c '[ "$1" = 1 ] && grep -qF "reserve 148 pages of 2 MB" <<<"$0"' "$OUT" "$RC"
 fi
 
 # --- Linux interfaces that do not exist ---------------------------------

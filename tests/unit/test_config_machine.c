@@ -116,11 +116,11 @@ test_cores(void)
 static void
 test_hugepages(void)
 {
-	/* 16M buffers want 66560 MB: no test machine has that free. */
+	/* 16M buffers want 41216 MB: no test machine has that free. */
 	CU_ASSERT_EQUAL(check("t.yaml", "engine:\n  buffers: 16777216\n  hugepages: on\n"), 1);
-	CU_ASSERT_TRUE(has("t.yaml:3:14: engine.hugepages: 'on' needs 66560 MB of hugepages for "
+	CU_ASSERT_TRUE(has("t.yaml:3:14: engine.hugepages: 'on' needs 41216 MB of hugepages for "
 			   "16777216 buffers and the FIB, "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "reserve 33280 pages of 2 MB: `echo 33280 > "
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "reserve 20608 pages of 2 MB: `echo 20608 > "
 					   "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages`"));
 	CU_ASSERT_EQUAL(check("t.yaml", "engine:\n  buffers: 16777216\n  hugepages: auto\n"), 0);
 }
