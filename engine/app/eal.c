@@ -58,7 +58,9 @@ dpdk_types_read(void)
 	free(text);
 }
 
-/* One DPDK message (it may come in several writes; a line ends it). */
+/* One DPDK message (it may come in several writes; a line ends it). Only
+ * the stream's write touches it, and glibc holds the stream's lock for a
+ * whole rte_log call, so threads that log do not interleave here. */
 static char pending[1024];
 static size_t pending_len;
 
