@@ -1,4 +1,5 @@
 # vecnet: `make run` starts the engine on the embedded default, `make test` runs every test.
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
 BUILD ?= build
 
@@ -9,13 +10,13 @@ all: build
 deps:
 	@bash scripts/deps.sh
 
+# Quiet (scripts/build.sh): nothing on an up-to-date tree, what is compiled
+# otherwise, the whole log on a failure.
 build: deps
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build -j $(JOBS)
+	@bash scripts/build.sh build $(JOBS) -DCMAKE_BUILD_TYPE=Release
 
 debug: deps
-	@cmake -S . -B build-debug -DCMAKE_BUILD_TYPE=Debug -DVN_SANITIZE=ON -DCMAKE_C_FLAGS_DEBUG="-O0 -g" >/dev/null
-	@cmake --build build-debug -j $(JOBS)
+	@bash scripts/build.sh build-debug $(JOBS) -DCMAKE_BUILD_TYPE=Debug -DVN_SANITIZE=ON -DCMAKE_C_FLAGS_DEBUG="-O0 -g"
 
 # The libFuzzer build (clang, ASan, UBSan; tests/fuzz/). Its own directory:
 # the gcc builds stay as they are.

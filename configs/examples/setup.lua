@@ -1,6 +1,7 @@
 -- Example appliance setup in Lua, for the interfaces of configs/default.yaml
 -- (lan0 10.0.1.0/24, lan1 10.0.2.0/24). Run it with `vecnetctl lua run FILE`,
--- `exec FILE`, or from a config: `exec: [configs/examples/setup.lua]`.
+-- `exec FILE`, or from a config in configs/: `exec: [examples/setup.lua]`
+-- (exec paths start at the config file's directory).
 -- Every vecnet.* call goes through the engine's control API; an error stops the
 -- script with FILE:LINE and leaves what it already did in place.
 

@@ -26,7 +26,9 @@ vn_config_create_interfaces(const struct vn_config *cfg)
 		uint32_t idx;
 		int rc = vn_interface_create(ci->name, ci->device, ci->rx_queues, ci->mtu, &idx);
 		if (rc < 0) {
-			VN_ERR("interface %s (%s): %s", ci->name, ci->device, strerror(-rc));
+			/* The driver's own words say why (no such Linux interface, ...). */
+			VN_ERR("interface %s (%s): %s%s%s", ci->name, ci->device, strerror(-rc),
+			       vn_eal_first_error()[0] ? "; DPDK said: " : "", vn_eal_first_error());
 			return rc;
 		}
 		struct vn_interface *ifp = vn_interface_get(idx);

@@ -4,13 +4,55 @@
  * registered), cross-check, then convert into struct vn_config. Nothing is
  * kept from an invalid file.
  */
+#define _GNU_SOURCE /* memrchr */
 #define VN_LOG_MOD "config"
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/engine_config.h"
 #include "core/config_priv.h"
+
+void
+vn_config_resolve_path(const char *file, const char *path, char *out, size_t size)
+{
+	const char *slash = file ? strrchr(file, '/') : NULL;
+
+	/* A file in the current directory: the path stays as written. */
+	if (path[0] == '/' || slash == NULL)
+		snprintf(out, size, "%s", path);
+	else
+		snprintf(out, size, "%.*s/%s", (int)(slash - file), file, path);
+}
+
+void
+vn_config_default_plugin_dir(char *out, size_t size)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0 || (slash = memrchr(exe, '/', (size_t)n)) == NULL) {
+		snprintf(out, size, "plugins");
+		return;
+	}
+	*slash = '\0';
+	snprintf(out, size, "%s/plugins", exe);
+	if (access(out, F_OK) != 0)
+		snprintf(out, size, "%s/../lib/vecnet/plugins", exe);
+}
+
+void
+vn_config_plugin_dir(const char *file, const struct vn_cfg_node *root, char *out, size_t size)
+{
+	const char *path = vn_cfg_get_str(vn_cfg_map_get(root, "plugins"), "path", NULL);
+
+	if (path == NULL || path[0] == '\0')
+		vn_config_default_plugin_dir(out, size);
+	else
+		vn_config_resolve_path(file, path, out, size);
+}
 
 int
 vn_config_apply_sections(const struct vn_config *cfg, FILE *err)

@@ -31,48 +31,143 @@ static const char *const vn_poll_names[] = {
     [VN_POLL_ALWAYS] = "always", [VN_POLL_ADAPTIVE] = "adaptive", NULL};
 
 static const struct vn_cfg_field vn_engine_fields[] = {
-    {.key = "main-core", .type = VN_CFG_T_INT, .min = 0, .max = VN_CFG_MAX_CORE},
+    {.key = "main-core",
+     .type = VN_CFG_T_INT,
+     .min = 0,
+     .max = VN_CFG_MAX_CORE,
+     .def = "0",
+     .example = "0",
+     .doc = "CPU of the control thread (CLI, timers, neighbour learning); it forwards too "
+	    "when `workers` is empty. Must exist and be in the process's CPU affinity."},
     {.key = "workers",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_INT,
      .min = 0,
      .max = VN_CFG_MAX_CORE,
-     .max_items = VN_CFG_MAX_WORKERS},
-    {.key = "buffers", .type = VN_CFG_T_INT, .min = 1024, .max = 16777216},
-    {.key = "hugepages", .type = VN_CFG_T_ENUM, .enum_values = vn_hugepages_names},
-    {.key = "log-level", .type = VN_CFG_T_ENUM, .enum_values = vn_log_level_names},
-    {.key = "poll", .type = VN_CFG_T_ENUM, .enum_values = vn_poll_names},
+     .max_items = VN_CFG_MAX_WORKERS,
+     .def = "[]",
+     .example = "[1, 2]",
+     .doc = "One forwarding thread per listed CPU; `[]` runs the graph on the main thread. "
+	    "A worker on `main-core` is accepted with a warning (it shares the control "
+	    "thread's core); isolate worker CPUs with `isolcpus` (docs/tuning.md)."},
+    {.key = "buffers",
+     .type = VN_CFG_T_INT,
+     .min = 1024,
+     .max = 16777216,
+     .def = "16384",
+     .example = "65536",
+     .doc = "Packet buffers (mbufs) in the pool, about 2.3 KB each; with `hugepages: on` "
+	    "enough 2 MB pages must be reserved for them (`--check` says how many)."},
+    {.key = "hugepages",
+     .type = VN_CFG_T_ENUM,
+     .enum_values = vn_hugepages_names,
+     .def = "auto",
+     .example = "on",
+     .doc = "`on` needs reserved and mounted hugepages (fails at start otherwise, saying "
+	    "the command); `off` uses ordinary memory; `auto` takes hugepages when enough "
+	    "are free for `buffers` and a hugetlbfs is mounted."},
+    {.key = "log-level",
+     .type = VN_CFG_T_ENUM,
+     .enum_values = vn_log_level_names,
+     .def = "info",
+     .example = "debug",
+     .doc = "Least severe message logged, for vecnet's and DPDK's messages alike (DPDK's "
+	    "lines are logged with their DPDK log type, e.g. `[dpdk:lib.eal]`)."},
+    {.key = "poll",
+     .type = VN_CFG_T_ENUM,
+     .enum_values = vn_poll_names,
+     .def = "adaptive",
+     .example = "always",
+     .doc = "`always` spins the forwarding thread; `adaptive` lets the main thread sleep "
+	    "in the CLI poll after 1 ms without packets (workers always spin)."},
     {.key = NULL},
 };
 
 static const struct vn_cfg_field vn_cli_fields[] = {
-    {.key = "socket", .type = VN_CFG_T_STR, .max_len = VN_CFG_MAX_SOCKET_PATH},
+    {.key = "socket",
+     .type = VN_CFG_T_STR,
+     .max_len = VN_CFG_MAX_SOCKET_PATH,
+     .def = "/run/vecnet/cli.sock",
+     .example = "/run/vecnet/lab.sock",
+     .doc = "Unix socket `vecnetctl -s` talks to; its directory is created if missing. "
+	    "Two engines on one machine need two sockets."},
     {.key = NULL},
 };
 
 static const struct vn_cfg_field vn_plugins_fields[] = {
-    {.key = "path", .type = VN_CFG_T_STR, .max_len = 255},
-    {.key = "enable", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 255},
+    {.key = "path",
+     .type = VN_CFG_T_STR,
+     .max_len = 255,
+     .def = "`plugins/` beside the executable, else `PREFIX/lib/vecnet/plugins`",
+     .example = "/usr/local/lib/vecnet/plugins",
+     .doc = "Directory of the `*_plugin.so` files; must exist when given. Relative to the "
+	    "config file's directory."},
+    {.key = "enable",
+     .type = VN_CFG_T_LIST,
+     .elem = VN_CFG_T_STR,
+     .max_len = 255,
+     .def = "[all]",
+     .example = "[nat44, acl]",
+     .doc = "Plugins to load, by descriptor name or by file name without `_plugin.so`; "
+	    "`all` loads every one found. Each name must match a plugin in `path`."},
     {.key = NULL},
 };
 
 static const struct vn_cfg_field vn_interface_fields[] = {
-    {.key = "name", .type = VN_CFG_T_STR, .required = true, .max_len = VN_IFNAME_MAX - 1},
-    {.key = "device", .type = VN_CFG_T_STR, .required = true, .max_len = 255},
-    {.key = "rx-queues", .type = VN_CFG_T_INT, .min = 1, .max = VN_CFG_MAX_RX_QUEUES},
-    {.key = "mtu", .type = VN_CFG_T_INT, .min = 68, .max = 9000},
+    {.key = "name",
+     .type = VN_CFG_T_STR,
+     .required = true,
+     .max_len = VN_IFNAME_MAX - 1,
+     .example = "lan0",
+     .doc = "The interface's name in the CLI, routes and neighbours; unique."},
+    {.key = "device",
+     .type = VN_CFG_T_STR,
+     .required = true,
+     .max_len = 255,
+     .example = "net_af_packet0,iface=veth0",
+     .doc = "A PCI address (`0000:03:00.0`, bound to `vfio-pci` or `uio_pci_generic`), "
+	    "DPDK vdev arguments (`net_af_packet0,iface=veth0`, `net_null0`, `net_pcap0,...`), "
+	    "or `host:IFNAME` for a host interface: a Linux interface through vecnet's own "
+	    "AF_PACKET driver, which takes Linux's offloads as they are (docs/interfaces.md). "
+	    "`--check` looks for the Linux interface or the PCI device and its driver."},
+    {.key = "rx-queues",
+     .type = VN_CFG_T_INT,
+     .min = 1,
+     .max = VN_CFG_MAX_RX_QUEUES,
+     .def = "1",
+     .example = "2",
+     .doc = "Receive queues, spread over the workers (RSS on NICs that have it)."},
+    {.key = "mtu",
+     .type = VN_CFG_T_INT,
+     .min = 68,
+     .max = 9000,
+     .def = "1500",
+     .example = "9000",
+     .doc = "IP MTU; set on the device too where the driver allows it."},
     {.key = "addresses",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_SCALAR,
      .scalar = &vn_cfg_prefix,
-     .max_items = VN_CFG_MAX_ADDRS},
-    {.key = "up", .type = VN_CFG_T_BOOL},
+     .max_items = VN_CFG_MAX_ADDRS,
+     .def = "[]",
+     .example = "[10.0.1.1/24]",
+     .doc = "IPv4 addresses with prefix length; each adds a connected and a local route."},
+    {.key = "up",
+     .type = VN_CFG_T_BOOL,
+     .def = "true",
+     .example = "false",
+     .doc = "Admin state at start: interfaces are up unless this says `false` "
+	    "(`set interface state IF up` later)."},
     {.key = "workers",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_INT,
      .min = 0,
      .max = VN_CFG_MAX_CORE,
-     .max_items = VN_CFG_MAX_WORKERS},
+     .max_items = VN_CFG_MAX_WORKERS,
+     .def = "spread over all",
+     .example = "[0]",
+     .doc = "Worker numbers (0 = first of `engine.workers`) that poll this interface's "
+	    "receive queues, in queue order."},
     {.key = NULL},
 };
 
@@ -96,37 +191,112 @@ static const struct vn_cfg_field vn_subif_fields[] = {
 };
 
 static const struct vn_cfg_field vn_route_fields[] = {
-    {.key = "prefix", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_prefix, .required = true},
+    {.key = "prefix",
+     .type = VN_CFG_T_SCALAR,
+     .scalar = &vn_cfg_prefix,
+     .required = true,
+     .example = "0.0.0.0/0",
+     .doc = "Destination prefix."},
     {.key = "via",
      .type = VN_CFG_T_SCALAR_OR_LIST,
      .elem = VN_CFG_T_SCALAR,
      .scalar = &vn_cfg_ip4,
      .min_items = 1,
-     .max_items = VN_CFG_MAX_PATHS},
-    {.key = "interface", .type = VN_CFG_T_STR, .max_len = VN_IFNAME_MAX - 1},
-    {.key = "drop", .type = VN_CFG_T_BOOL},
+     .max_items = VN_CFG_MAX_PATHS,
+     .example = "[192.0.2.1, 192.0.2.2]",
+     .doc = "Next hop, or a list of next hops (ECMP). Give `via` or `drop: true`."},
+    {.key = "interface",
+     .type = VN_CFG_T_STR,
+     .max_len = VN_IFNAME_MAX - 1,
+     .example = "lan0",
+     .doc = "Interface of the next hop, when it is not found by the connected routes."},
+    {.key = "drop",
+     .type = VN_CFG_T_BOOL,
+     .example = "true",
+     .doc = "A route that drops (counted under `show errors`); must be `true` when given."},
     {.key = NULL},
 };
 
 static const struct vn_cfg_field vn_neighbor_fields[] = {
-    {.key = "interface", .type = VN_CFG_T_STR, .required = true, .max_len = VN_IFNAME_MAX - 1},
-    {.key = "address", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
-    {.key = "mac", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_mac, .required = true},
+    {.key = "interface",
+     .type = VN_CFG_T_STR,
+     .required = true,
+     .max_len = VN_IFNAME_MAX - 1,
+     .example = "lan0",
+     .doc = "Interface the neighbour is on."},
+    {.key = "address",
+     .type = VN_CFG_T_SCALAR,
+     .scalar = &vn_cfg_ip4,
+     .required = true,
+     .example = "10.0.1.2",
+     .doc = "Its IPv4 address."},
+    {.key = "mac",
+     .type = VN_CFG_T_SCALAR,
+     .scalar = &vn_cfg_mac,
+     .required = true,
+     .example = "\"02:00:00:00:01:02\"",
+     .doc = "Its MAC address (quote it: YAML reads some as numbers)."},
     {.key = NULL},
 };
 
 const struct vn_cfg_field vn_config_top_fields[] = {
-    {.key = "engine", .type = VN_CFG_T_MAP, .fields = vn_engine_fields},
-    {.key = "cli", .type = VN_CFG_T_MAP, .fields = vn_cli_fields},
-    {.key = "plugins", .type = VN_CFG_T_MAP, .fields = vn_plugins_fields},
+    {.key = "engine",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_engine_fields,
+     .doc = "Threads, memory and logging.",
+     .example = "  main-core: 0\n  workers: [1]\n  buffers: 16384\n  hugepages: auto\n"
+		"  log-level: info\n"},
+    {.key = "cli",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_cli_fields,
+     .doc = "The control socket.",
+     .example = "  socket: /run/vecnet/cli.sock\n"},
+    {.key = "plugins",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_plugins_fields,
+     .doc = "Which plugins load (before the rest of the file is checked: their sections "
+	    "are known only then).",
+     .example = "  path: ../build/plugins\n  enable: [all]\n"},
     {.key = "interfaces",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_MAP,
-     .fields = vn_interface_fields},
-    {.key = "sub-interfaces", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = vn_subif_fields},
-    {.key = "routes", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = vn_route_fields},
-    {.key = "neighbors", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = vn_neighbor_fields},
-    {.key = "exec", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 4095},
+     .fields = vn_interface_fields,
+     .def = "[]",
+     .doc = "The engine's interfaces, created in order.",
+     .example = "  - name: lan0\n    device: net_af_packet0,iface=veth-lan\n"
+		"    addresses: [10.0.1.1/24]\n  - name: wan0\n    device: 0000:03:00.0\n"
+		"    rx-queues: 2\n"},
+    {.key = "sub-interfaces",
+     .type = VN_CFG_T_LIST,
+     .elem = VN_CFG_T_MAP,
+     .fields = vn_subif_fields,
+     .def = "[]",
+     .doc = "VLAN sub-interfaces (named PARENT.ID), created after the interfaces.",
+     .example = "  - { parent: lan0, id: 100, addresses: [10.0.100.1/24], up: true }\n"},
+    {.key = "routes",
+     .type = VN_CFG_T_LIST,
+     .elem = VN_CFG_T_MAP,
+     .fields = vn_route_fields,
+     .def = "[]",
+     .doc = "Static routes, after the interfaces' connected routes.",
+     .example = "  - { prefix: 0.0.0.0/0, via: 192.0.2.1 }\n"
+		"  - { prefix: 203.0.113.0/24, drop: true }\n"},
+    {.key = "neighbors",
+     .type = VN_CFG_T_LIST,
+     .elem = VN_CFG_T_MAP,
+     .fields = vn_neighbor_fields,
+     .def = "[]",
+     .doc = "Static ARP entries.",
+     .example = "  - { interface: lan0, address: 10.0.1.2, mac: \"02:00:00:00:01:02\" }\n"},
+    {.key = "exec",
+     .type = VN_CFG_T_LIST,
+     .elem = VN_CFG_T_STR,
+     .max_len = 4095,
+     .def = "[]",
+     .example = "[setup.cli, setup.lua]",
+     .doc = "Files run in order once the engine is up: CLI command files (one command a "
+	    "line, `#` comments) and Lua scripts (`.lua`). They are files, not commands; "
+	    "`--check` checks they exist and are readable. Relative to the config file."},
     {.key = NULL},
 };
 
@@ -514,10 +684,11 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 	uint32_t i;
 
 	vn_cfg_convert_engine(vn_cfg_map_get(root, "engine"), cfg);
-	snprintf(cfg->cli_socket, sizeof(cfg->cli_socket), "%s",
-		 vn_cfg_get_str(vn_cfg_map_get(root, "cli"), "socket", "/run/vecnet/cli.sock"));
-	snprintf(cfg->plugins_path, sizeof(cfg->plugins_path), "%s",
-		 vn_cfg_get_str(plugins, "path", "build/plugins"));
+	vn_config_resolve_path(cfg->file,
+			       vn_cfg_get_str(vn_cfg_map_get(root, "cli"), "socket",
+					      "/run/vecnet/cli.sock"),
+			       cfg->cli_socket, sizeof(cfg->cli_socket));
+	vn_config_plugin_dir(cfg->file, root, cfg->plugins_path, sizeof(cfg->plugins_path));
 	/* No `enable:` loads every plugin found; `[all]` says so explicitly. */
 	if (enable == NULL || (enable->child != NULL && strcmp(enable->child->value, "all") == 0))
 		cfg->plugins_all = true;
@@ -525,6 +696,15 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 		return -ENOMEM;
 	if (vn_cfg_strings(vn_cfg_map_get(root, "exec"), &cfg->exec, &cfg->n_exec) < 0)
 		return -ENOMEM;
+	for (i = 0; i < cfg->n_exec; i++) {
+		char path[4096], *copy;
+
+		vn_config_resolve_path(cfg->file, cfg->exec[i], path, sizeof(path));
+		if ((copy = strdup(path)) == NULL)
+			return -ENOMEM;
+		free(cfg->exec[i]);
+		cfg->exec[i] = copy;
+	}
 
 	/* calloc(0) may return NULL or not; either is fine for an empty table. */
 	cfg->interfaces = calloc(vn_cfg_count(interfaces), sizeof(*cfg->interfaces));

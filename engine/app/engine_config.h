@@ -19,7 +19,7 @@ enum vn_hugepages { VN_HUGEPAGES_AUTO, VN_HUGEPAGES_ON, VN_HUGEPAGES_OFF };
 
 struct vn_config_interface {
 	char name[VN_IFNAME_MAX];
-	char device[256]; /* vdev arguments or PCI address */
+	char device[256]; /* vdev arguments or PCI address (host:IFNAME made vdev arguments) */
 	uint16_t rx_queues; /* default 1 */
 	uint16_t mtu; /* default 1500 */
 	bool up; /* default true */
@@ -66,9 +66,9 @@ struct vn_config {
 	enum vn_log_level log_level; /* default info */
 	enum vn_poll_mode poll; /* default adaptive */
 	/* cli: */
-	char cli_socket[256]; /* default /run/vecnet/cli.sock */
+	char cli_socket[4096]; /* resolved; default /run/vecnet/cli.sock */
 	/* plugins: */
-	char plugins_path[256]; /* default build/plugins */
+	char plugins_path[4096]; /* resolved; default vn_config_default_plugin_dir() */
 	uint32_t n_plugins_enable; /* 0 with plugins_all = true means all */
 	bool plugins_all;
 	char **plugins_enable;
@@ -102,6 +102,16 @@ int vn_config_load_tree(const char *name, struct vn_cfg_node *root, struct vn_co
 /* Same from a string (tests, `vecnet --check` of embedded configs). */
 int vn_config_load_string(const char *name, const char *yaml, struct vn_config *cfg, FILE *err);
 void vn_config_free(struct vn_config *cfg);
+
+/* Where a path written in the file points: relative paths start at the
+ * directory of the config file (file), not at the current directory. */
+void vn_config_resolve_path(const char *file, const char *path, char *out, size_t size);
+/* The plugin directory when the file gives none: plugins/ beside the
+ * executable (a build tree), else ../lib/vecnet/plugins from it (installed). */
+void vn_config_default_plugin_dir(char *out, size_t size);
+/* plugins.path of a parsed (not yet validated) tree, resolved. */
+void vn_config_plugin_dir(const char *file, const struct vn_cfg_node *root, char *out,
+			  size_t size);
 
 /* --- config_schema.c ------------------------------------------------------ */
 /* The application's own top-level sections. */

@@ -4,7 +4,9 @@
  * no workers. SIGINT/SIGTERM stop everything and return every mbuf.
  */
 #define VN_LOG_MOD "main"
+#define _GNU_SOURCE /* dl_iterate_phdr */
 #include <getopt.h>
+#include <link.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_launch.h>
@@ -48,10 +50,32 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: vecnet -c FILE [--check]\n"
-		   "  -c, --config FILE  start the engine from a YAML config\n"
-		   "      --check        validate FILE and exit (0 valid, 1 invalid)\n"
+		   "       vecnet doctor [-c FILE]\n"
+		   "       vecnet --schema | --version | --help\n"
+		   "  -c, --config FILE  start the engine from a YAML config (docs/config.md)\n"
+		   "      --check        check FILE, against this machine too, and exit\n"
+		   "                     (0 valid, 1 invalid)\n"
+		   "      doctor         is this machine ready for vecnet? what to do if not\n"
+		   "      --schema       print the configuration reference (docs/config.md)\n"
 		   "  -h, --help         this text\n"
-		   "  -v, --version      print the version\n");
+		   "  -v, --version      vecnet's and DPDK's versions\n"
+		   "exit: 0 ok, 1 invalid config or failed start, 2 usage error\n");
+}
+
+/* DPDK inside the executable or beside it (VN_DPDK_STATIC in CMakeLists.txt). */
+static int
+find_shared_eal(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	return info->dlpi_name && strstr(info->dlpi_name, "/librte_eal.so") != NULL;
+}
+
+static void
+print_version(void)
+{
+	/* rte_version() is "DPDK 22.11.x" already. */
+	printf("vecnet %s\n%s (%s), plugin ABI %d\n", VN_VERSION, rte_version(),
+	       dl_iterate_phdr(find_shared_eal, NULL) ? "shared libraries" : "linked statically",
+	       VN_PLUGIN_ABI_VERSION);
 }
 
 /*
@@ -59,15 +83,16 @@ usage(FILE *f)
  * read just `plugins:` from the raw tree.
  */
 static void
-load_plugins(const struct vn_cfg_node *root)
+load_plugins(const char *file, const struct vn_cfg_node *root)
 {
 	const struct vn_cfg_node *pl = vn_cfg_map_get(root, "plugins");
 	const struct vn_cfg_node *en = pl ? vn_cfg_map_get(pl, "enable") : NULL;
-	const char *dir = pl ? vn_cfg_get_str(pl, "path", "build/plugins") : "build/plugins";
+	char dir[4096];
 	char *names[64];
 	uint32_t n = 0;
 	bool all = en == NULL;
 
+	vn_config_plugin_dir(file, root, dir, sizeof(dir));
 	for (const struct vn_cfg_node *c = en && en->type == VN_CFG_SEQ ? en->child : NULL;
 	     c && n < VN_ARRAY_LEN(names); c = c->next) {
 		if (c->type != VN_CFG_SCALAR)
@@ -77,7 +102,86 @@ load_plugins(const struct vn_cfg_node *root)
 		else
 			names[n++] = c->value;
 	}
-	vn_plugins_load(dir, all, names, n);
+	if (access(dir, F_OK) == 0)
+		vn_plugins_load(dir, all, names, n);
+}
+
+/* Parses, loads the plugins it names, validates and checks FILE against the
+ * machine; 0 with cfg filled, or -1 with the errors printed on stderr.
+ * Quiet: the plugin loader reports only problems. */
+static int
+load_config(const char *file, struct vn_config *cfg, bool quiet)
+{
+	/* Parsed once: a million routes take a second to parse. */
+	struct vn_cfg_node *root = vn_cfg_parse_file(file, stderr);
+
+	if (root == NULL)
+		return -1;
+	/* The plugins load before the file is validated: at the level it asks
+	 * for when that is readable already, so `loaded plugin` lines show. */
+	vn_log_level = quiet ? VN_LOG_WARNING : VN_LOG_INFO;
+	if (!quiet) {
+		static const char *const levels[] = {[VN_LOG_ERROR] = "error",
+						     [VN_LOG_WARNING] = "warning",
+						     [VN_LOG_INFO] = "info",
+						     [VN_LOG_DEBUG] = "debug"};
+		const char *want =
+		    vn_cfg_get_str(vn_cfg_map_get(root, "engine"), "log-level", "info");
+		for (int l = VN_LOG_ERROR; l <= VN_LOG_DEBUG; l++)
+			if (strcmp(want, levels[l]) == 0)
+				vn_log_level = l;
+	}
+	load_plugins(file, root);
+	if (vn_config_load_tree(file, root, cfg, stderr) < 0)
+		return -1;
+	if (vn_config_machine_check(cfg, stderr) > 0) {
+		vn_config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prints the configuration reference with every plugin beside the engine. */
+static int
+print_schema(void)
+{
+	char dir[4096];
+
+	vn_log_level = VN_LOG_ERROR;
+	vn_config_default_plugin_dir(dir, sizeof(dir));
+	if (access(dir, F_OK) == 0)
+		vn_plugins_load(dir, true, NULL, 0);
+	vn_cfg_write_reference(stdout, vn_config_top_fields);
+	return 0;
+}
+
+static int
+doctor_main(int argc, char **argv)
+{
+	struct vn_config cfg;
+	const char *file = NULL;
+	int rc;
+
+	if (argc == 3 && (strcmp(argv[1], "-c") == 0 || strcmp(argv[1], "--config") == 0))
+		file = argv[2];
+	else if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	vn_log_level = VN_LOG_ERROR; /* the plugin loader's lines are not the report */
+	if (file == NULL)
+		return vn_doctor(NULL, stdout);
+	/* The report first, then what the file asks of the machine. */
+	memset(&cfg, 0, sizeof(cfg));
+	struct vn_cfg_node *root = vn_cfg_parse_file(file, stdout);
+	if (root == NULL)
+		return 1;
+	load_plugins(file, root);
+	if (vn_config_load_tree(file, root, &cfg, stdout) < 0)
+		return 1;
+	rc = vn_doctor(&cfg, stdout);
+	vn_config_free(&cfg);
+	return rc;
 }
 
 static int
@@ -169,46 +273,24 @@ buffers_all_returned(void)
 	return false;
 }
 
-/* Without hugepages each engine runs under its own EAL prefix, vecnet-<pid>
- * (engine/eal.c); the EAL leaves that runtime directory behind, holding only
- * its telemetry socket. Remove it, and nothing else: other prefixes are shared. */
-static void
-remove_own_runtime_dir(void)
-{
-	char own[32], path[PATH_MAX];
-	const char *dir = rte_eal_get_runtime_dir();
-	const char *base = strrchr(dir, '/');
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(own, sizeof(own), "vecnet-%d", (int)getpid());
-	if (!base || strcmp(base + 1, own) != 0 || !(d = opendir(dir)))
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
-			unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'}, {"check", no_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'},	  {"version", no_argument, NULL, 'v'},
-		{NULL, 0, NULL, 0},
+		{"schema", no_argument, NULL, 's'},	  {NULL, 0, NULL, 0},
 	};
 	struct vn_config cfg;
 	const char *file = NULL;
 	bool check_only = false, leak_free;
-	struct vn_cfg_node *root;
 	struct vn_graph *main_graph = NULL;
 	int opt, rc = 1;
 
-	while ((opt = getopt_long(argc, argv, "c:hv", opts, NULL)) != -1) {
+	if (argc >= 2 && strcmp(argv[1], "doctor") == 0)
+		return doctor_main(argc - 1, argv + 1);
+	opterr = 0; /* our own message, then the usage */
+	while ((opt = getopt_long(argc, argv, ":c:hv", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			file = optarg;
@@ -220,23 +302,32 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'v':
-			printf("vecnet %s (DPDK %s)\n", VN_VERSION, rte_version());
+			print_version();
 			return 0;
-		default:
+		case 's':
+			return print_schema();
+		case ':':
+			fprintf(stderr, "vecnet: %s needs an argument\n", argv[optind - 1]);
 			usage(stderr);
-			return 1;
+			return 2;
+		default:
+			fprintf(stderr, "vecnet: unknown option '%s'\n", argv[optind - 1]);
+			usage(stderr);
+			return 2;
 		}
 	}
-	if (!file) {
+	if (optind < argc) {
+		fprintf(stderr, "vecnet: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		return 1;
+		return 2;
 	}
-	/* Parsed once: a million routes take a second to parse. */
-	root = vn_cfg_parse_file(file, stderr);
-	if (root == NULL)
-		return 1;
-	load_plugins(root);
-	if (vn_config_load_tree(file, root, &cfg, stderr) < 0)
+	if (!file) {
+		fprintf(stderr, "vecnet: no config file: give -c FILE\n");
+		usage(stderr);
+		return 2;
+	}
+	/* --check says only what is wrong (and that the file is valid). */
+	if (load_config(file, &cfg, check_only) < 0)
 		return 1;
 	if (check_only) {
 		printf("%s: valid\n", file);
@@ -316,7 +407,7 @@ out_ports:
 	vn_fib_fini();
 out_eal:
 	rte_eal_cleanup();
-	remove_own_runtime_dir();
+	vn_eal_remove_runtime_dir();
 out_cfg:
 	vn_config_free(&cfg);
 	return rc;

@@ -437,6 +437,12 @@ vn_config_section_unregister(struct vn_config_section *s)
 	}
 }
 
+const struct vn_config_section *
+vn_config_sections_first(void)
+{
+	return vn_config_sections;
+}
+
 static struct vn_config_section *
 vn_config_section_find(const char *name)
 {

@@ -37,4 +37,10 @@ void vn_cfg_validate_root(struct vn_cfg_errors *e, const struct vn_cfg_node *roo
 int vn_cfg_apply_sections(const char *file, const struct vn_cfg_node *root,
 			  const struct vn_cfg_field *top, FILE *err);
 
+/* The registered sections, in registration order (follow ->next). */
+const struct vn_config_section *vn_config_sections_first(void);
+/* Writes the Markdown reference of the configuration (docs/config.md): the
+ * application's top-level sections, then every registered section. */
+void vn_cfg_write_reference(FILE *out, const struct vn_cfg_field *top);
+
 #endif

@@ -73,8 +73,14 @@ vn_log_emit(enum vn_log_level lvl, const char *mod, const char *fn, int line, co
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	len = snprintf(text, sizeof(text), "%ld.%03ld vecnet %s [%s] %s:%d: %s", (long)ts.tv_sec,
-		       ts.tv_nsec / 1000000, level_names[lvl], mod, fn, line, msg);
+	/* Line 0: a message from outside vecnet's code (DPDK's), no place to name. */
+	if (line > 0)
+		len = snprintf(text, sizeof(text), "%ld.%03ld vecnet %s [%s] %s:%d: %s",
+			       (long)ts.tv_sec, ts.tv_nsec / 1000000, level_names[lvl], mod, fn,
+			       line, msg);
+	else
+		len = snprintf(text, sizeof(text), "%ld.%03ld vecnet %s [%s] %s", (long)ts.tv_sec,
+			       ts.tv_nsec / 1000000, level_names[lvl], mod, msg);
 	if (len < 0)
 		return;
 	fprintf(stderr, "%s\n", text);

@@ -30,6 +30,7 @@
 struct vn_plugin {
 	struct vn_plugin_desc desc;
 	char path[512];
+	char file_name[64]; /* the file's name without _plugin.so */
 	void *handle;
 	bool initialised;
 };
@@ -219,11 +220,25 @@ owner_only_writable(const char *path, char *err, size_t len)
 	return true;
 }
 
+
+/* "'nat44'" or, when the file is named otherwise, "'nat' (file foo_plugin.so)":
+ * an author who renamed one must recognise both. */
+static const char *
+who(const struct vn_plugin *p, char *buf, size_t size)
+{
+	if (strcmp(p->desc.name, p->file_name) == 0)
+		snprintf(buf, size, "'%s'", p->desc.name);
+	else
+		snprintf(buf, size, "'%s' (file %s_plugin.so)", p->desc.name, p->file_name);
+	return buf;
+}
+
+/* Loads path when its file name or its descriptor's name is enabled. */
 static int
-load_one(const char *path)
+load_one(const char *path, const char *file_name, bool all, char **enable, uint32_t n_enable)
 {
 	struct vn_plugin *p = calloc(1, sizeof(*p));
-	char err[256];
+	char err[256], w[160];
 
 	if (!p)
 		return -ENOMEM;
@@ -232,27 +247,43 @@ load_one(const char *path)
 		VN_ERR("%s: %s; skipped", path, err);
 		goto fail;
 	}
+	snprintf(p->file_name, sizeof(p->file_name), "%s", file_name);
 	if (vn_plugin_read_desc(path, &p->desc, err, sizeof(err)) < 0) {
-		VN_ERR("%s: %s; skipped", path, err);
+		if (enabled(file_name, all, enable, n_enable))
+			VN_ERR("%s: %s; skipped", path, err);
 		goto fail;
 	}
+	if (!enabled(file_name, all, enable, n_enable) &&
+	    !enabled(p->desc.name, all, enable, n_enable))
+		goto fail;
 	for (uint32_t i = 0; i < n_plugins; i++)
 		if (strcmp(plugins[i]->desc.name, p->desc.name) == 0) {
-			VN_ERR("%s: plugin '%s' is already loaded from %s; skipped", path,
-			       p->desc.name, plugins[i]->path);
+			VN_ERR("%s: plugin %s is already loaded from %s; skipped", path,
+			       who(p, w, sizeof(w)), plugins[i]->path);
 			goto fail;
 		}
 	p->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!p->handle) {
-		VN_ERR("%s: %s; skipped", path, dlerror());
+		VN_ERR("%s: plugin %s: %s; skipped", path, who(p, w, sizeof(w)), dlerror());
 		goto fail;
 	}
 	plugins[n_plugins++] = p;
-	VN_INFO("loaded plugin %s %s: %s", p->desc.name, p->desc.version, p->desc.description);
+	VN_INFO("loaded plugin %s %s: %s", who(p, w, sizeof(w)), p->desc.version,
+		p->desc.description);
 	return 0;
 fail:
 	free(p);
 	return -1;
+}
+
+bool
+vn_plugin_is_loaded(const char *name)
+{
+	for (uint32_t i = 0; i < n_plugins; i++)
+		if (strcmp(plugins[i]->desc.name, name) == 0 ||
+		    strcmp(plugins[i]->file_name, name) == 0)
+			return true;
+	return false;
 }
 
 static int
@@ -276,10 +307,7 @@ vn_plugins_load(const char *dir, bool enable_all, char **enable, uint32_t n_enab
 		return 0;
 	}
 	if (!d) {
-		if (enable_all && errno == ENOENT)
-			VN_INFO("no plugin directory %s", dir);
-		else
-			VN_WARN("plugin directory %s: %s", dir, strerror(errno));
+		VN_WARN("plugin directory %s: %s; no plugins loaded", dir, strerror(errno));
 		return 0;
 	}
 	while ((de = readdir(d)) && n < VN_PLUGIN_MAX) {
@@ -294,20 +322,38 @@ vn_plugins_load(const char *dir, bool enable_all, char **enable, uint32_t n_enab
 		char path[512], short_name[64];
 		size_t len = strlen(names[i]) - (sizeof(suffix) - 1);
 		snprintf(short_name, sizeof(short_name), "%.*s", (int)len, names[i]);
-		if (n_plugins < VN_PLUGIN_MAX && enabled(short_name, enable_all, enable, n_enable)) {
+		if (n_plugins < VN_PLUGIN_MAX) {
 			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-			loaded += load_one(path) == 0;
+			loaded += load_one(path, short_name, enable_all, enable, n_enable) == 0;
 		}
 		free(names[i]);
 	}
 	for (uint32_t i = 0; !enable_all && i < n_enable; i++) {
-		bool found = false;
-		for (uint32_t j = 0; j < n_plugins; j++)
-			found |= strcmp(plugins[j]->desc.name, enable[i]) == 0;
-		if (!found)
+		if (!vn_plugin_is_loaded(enable[i]))
 			VN_WARN("plugin '%s' is enabled but was not loaded from %s", enable[i], dir);
 	}
 	return loaded;
+}
+
+const char *
+vn_plugins_list(const char *dir, char *buf, size_t size)
+{
+	static const char suffix[] = "_plugin.so";
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	while (d && (de = readdir(d)) != NULL && off < size) {
+		size_t len = strlen(de->d_name);
+		if (len > sizeof(suffix) - 1 &&
+		    strcmp(de->d_name + len - (sizeof(suffix) - 1), suffix) == 0)
+			off += snprintf(buf + off, size - off, "%s%.*s", off ? ", " : "",
+					(int)(len - (sizeof(suffix) - 1)), de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return buf[0] ? buf : "no *_plugin.so";
 }
 
 static void
@@ -333,8 +379,9 @@ vn_plugins_init(void)
 		int (*init)(void) = (int (*)(void))dlsym(p->handle, "vn_plugin_init");
 		int rc = init ? init() : 0;
 		if (rc < 0) {
-			VN_ERR("%s: plugin '%s' init failed (%s); unloaded", p->path, p->desc.name,
-			       strerror(-rc));
+			char w[160];
+			VN_ERR("%s: plugin %s init failed (%s); unloaded", p->path,
+			       who(p, w, sizeof(w)), strerror(-rc));
 			unload(i);
 			continue;
 		}

@@ -16,5 +16,10 @@ void vn_plugins_exit(void);
  * 0 or -errno with a message in err. */
 int vn_plugin_read_desc(const char *path, struct vn_plugin_desc *desc, char *err, size_t len);
 void vn_plugin_show(struct vn_cli_out *out);
+/* Whether a plugin of this name is loaded: its descriptor's name or its file
+ * name without _plugin.so (either may be given in plugins.enable). */
+bool vn_plugin_is_loaded(const char *name);
+/* The plugin files of dir by name ("acl, nat44"), for messages. */
+const char *vn_plugins_list(const char *dir, char *buf, size_t size);
 
 #endif

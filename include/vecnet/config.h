@@ -69,6 +69,12 @@ struct vn_cfg_field {
 	uint32_t min_items, max_items; /* LIST, SCALAR_OR_LIST: checked when max_items > 0 */
 	uint32_t max_len; /* STR: longest accepted string when > 0 */
 	const struct vn_cfg_scalar *scalar; /* SCALAR, or LIST/SCALAR_OR_LIST of SCALAR */
+	/* The reference (docs/config.md, `vecnet --schema`) is generated from these:
+	 * what the key does, its default as the user would write it (NULL: none or
+	 * required) and an example value in YAML. */
+	const char *doc;
+	const char *def;
+	const char *example;
 };
 
 /* Error sink used during validation: prints FILE:LINE:COL: message (nothing is
@@ -95,6 +101,7 @@ struct vn_config_section {
 	/* Called after the engine is up, in file order; 0 or negative errno. */
 	int (*apply)(const struct vn_cfg_node *section);
 	struct vn_config_section *next;
+	const char *doc; /* one paragraph for the reference (docs/config.md) */
 };
 void vn_config_section_register(struct vn_config_section *s);
 void vn_config_section_unregister(struct vn_config_section *s);

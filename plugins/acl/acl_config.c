@@ -26,35 +26,47 @@
 #include "acl.h"
 
 static const struct vn_cfg_field acl_cfg_rule_list_fields[] = {
-	{.key = "tag", .type = VN_CFG_T_STR, .max_len = ACL_TAG_MAX - 1},
+	{.key = "tag", .type = VN_CFG_T_STR, .max_len = ACL_TAG_MAX - 1,
+	 .example = "web", .doc = "A name for the ACL in `show acl-plugin acl`"},
 	{.key = "rules", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .required = true,
-	 .min_items = 1, .max_items = ACL_RULES_MAX, .max_len = 511},
+	 .min_items = 1, .max_items = ACL_RULES_MAX, .max_len = 511,
+	 .example = "[\"permit+reflect src 10.0.1.0/24 proto tcp\", \"deny\"]", .doc = "Rules in the CLI syntax, first match wins"},
 	{.key = NULL},
 };
 
 static const struct vn_cfg_field acl_cfg_if_fields[] = {
-	{.key = "name", .type = VN_CFG_T_STR, .required = true, .max_len = VN_IFNAME_MAX - 1},
+	{.key = "name", .type = VN_CFG_T_STR, .required = true, .max_len = VN_IFNAME_MAX - 1,
+	 .example = "lan1", .doc = "The interface"},
 	{.key = "input", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_INT, .min = 0, .max = ACL_MAX - 1,
-	 .max_items = ACL_LIST_MAX},
+	 .max_items = ACL_LIST_MAX,
+	 .example = "[1]", .doc = "ACL numbers applied to packets it receives, in order"},
 	{.key = "output", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_INT, .min = 0, .max = ACL_MAX - 1,
-	 .max_items = ACL_LIST_MAX},
+	 .max_items = ACL_LIST_MAX,
+	 .example = "[0]", .doc = "ACL numbers applied to packets it sends, in order"},
 	{.key = NULL},
 };
 
 static const struct vn_cfg_field acl_cfg_timeout_fields[] = {
-	{.key = "tcp-idle", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
-	{.key = "tcp-transient", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
-	{.key = "udp-idle", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
+	{.key = "tcp-idle", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7,
+	 .def = "86400", .example = "3600", .doc = "Seconds an idle established TCP session lives"},
+	{.key = "tcp-transient", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7,
+	 .def = "120", .example = "60", .doc = "Seconds a TCP session opening or closing lives"},
+	{.key = "udp-idle", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7,
+	 .def = "600", .example = "120", .doc = "Seconds an idle UDP session lives"},
 	{.key = NULL},
 };
 
 static const struct vn_cfg_field acl_cfg_fields[] = {
-	{.key = "sessions", .type = VN_CFG_T_INT, .min = ACL_SESSIONS_MIN, .max = ACL_SESSIONS_MAX},
-	{.key = "session-timeouts", .type = VN_CFG_T_MAP, .fields = acl_cfg_timeout_fields},
+	{.key = "sessions", .type = VN_CFG_T_INT, .min = ACL_SESSIONS_MIN, .max = ACL_SESSIONS_MAX,
+	 .def = "65536", .example = "262144", .doc = "Reflexive session table size, shared by every thread"},
+	{.key = "session-timeouts", .type = VN_CFG_T_MAP, .fields = acl_cfg_timeout_fields,
+	 .doc = "Idle timeouts of reflexive sessions"},
 	{.key = "acls", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP,
-	 .fields = acl_cfg_rule_list_fields, .max_items = ACL_MAX},
+	 .fields = acl_cfg_rule_list_fields, .max_items = ACL_MAX,
+	 .doc = "ACLs, numbered 0, 1, ... in this order"},
 	{.key = "interfaces", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP,
-	 .fields = acl_cfg_if_fields, .max_items = VN_IF_MAX},
+	 .fields = acl_cfg_if_fields, .max_items = VN_IF_MAX,
+	 .doc = "Which ACLs each interface applies"},
 	{.key = NULL},
 };
 
@@ -191,6 +203,8 @@ out:
 
 VN_CONFIG_SECTION(acl) = {
 	.name = "acl",
+	.doc = "Stateless and reflexive ACLs on interfaces (docs/acl.md), as the `set acl-plugin` "
+	       "commands.",
 	.fields = acl_cfg_fields,
 	.check = acl_cfg_check,
 	.apply = acl_cfg_apply,

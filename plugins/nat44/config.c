@@ -28,42 +28,61 @@
 static const char *const proto_names[] = {"tcp", "udp", NULL};
 
 static const struct vn_cfg_field static_fields[] = {
-	{.key = "protocol", .type = VN_CFG_T_ENUM, .enum_values = proto_names},
-	{.key = "local", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
-	{.key = "local-port", .type = VN_CFG_T_INT, .min = 1, .max = 65535},
-	{.key = "external", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
-	{.key = "external-port", .type = VN_CFG_T_INT, .min = 1, .max = 65535},
+	{.key = "protocol", .type = VN_CFG_T_ENUM, .enum_values = proto_names,
+	 .example = "tcp", .doc = "With the ports: a port forward of this protocol"},
+	{.key = "local", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true,
+	 .example = "10.0.1.2", .doc = "Inside address"},
+	{.key = "local-port", .type = VN_CFG_T_INT, .min = 1, .max = 65535,
+	 .example = "80", .doc = "Inside port (with protocol)"},
+	{.key = "external", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true,
+	 .example = "192.0.2.100", .doc = "Outside address the inside one is reached at"},
+	{.key = "external-port", .type = VN_CFG_T_INT, .min = 1, .max = 65535,
+	 .example = "8080", .doc = "Outside port (with protocol)"},
 	{.key = NULL},
 };
 
 static const struct vn_cfg_field identity_fields[] = {
-	{.key = "address", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true},
-	{.key = "protocol", .type = VN_CFG_T_ENUM, .enum_values = proto_names},
-	{.key = "port", .type = VN_CFG_T_INT, .min = 1, .max = 65535},
+	{.key = "address", .type = VN_CFG_T_SCALAR, .scalar = &vn_cfg_ip4, .required = true,
+	 .example = "10.0.1.1", .doc = "Address translated to itself (the router's own services)"},
+	{.key = "protocol", .type = VN_CFG_T_ENUM, .enum_values = proto_names,
+	 .example = "tcp", .doc = "Only this protocol (with port)"},
+	{.key = "port", .type = VN_CFG_T_INT, .min = 1, .max = 65535,
+	 .example = "22", .doc = "Only this port (with protocol)"},
 	{.key = NULL},
 };
 
 static const struct vn_cfg_field timeout_fields[] = {
-	{.key = "udp", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
-	{.key = "tcp-established", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
-	{.key = "tcp-transitory", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
-	{.key = "icmp", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7},
+	{.key = "udp", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7,
+	 .def = "300", .example = "120", .doc = "Seconds an idle UDP session lives"},
+	{.key = "tcp-established", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7,
+	 .def = "7440", .example = "3600", .doc = "Seconds an idle established TCP session lives"},
+	{.key = "tcp-transitory", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7,
+	 .def = "240", .example = "60", .doc = "Seconds a TCP session opening or closing lives"},
+	{.key = "icmp", .type = VN_CFG_T_INT, .min = 1, .max = 86400 * 7,
+	 .def = "60", .example = "30", .doc = "Seconds an ICMP echo session lives"},
 	{.key = NULL},
 };
 
 static const struct vn_cfg_field nat44_fields[] = {
 	{.key = "sessions", .type = VN_CFG_T_INT, .min = NAT44_MIN_SESSIONS,
-	 .max = NAT44_MAX_SESSIONS},
-	{.key = "addresses", .type = VN_CFG_T_SCALAR_OR_LIST, .elem = VN_CFG_T_STR, .max_len = 40},
+	 .max = NAT44_MAX_SESSIONS,
+	 .def = "1048576", .example = "65536", .doc = "Session table size, total over workers"},
+	{.key = "addresses", .type = VN_CFG_T_SCALAR_OR_LIST, .elem = VN_CFG_T_STR, .max_len = 40,
+	 .example = "[192.0.2.100, 192.0.2.110-192.0.2.120]", .doc = "Outside address pool: addresses or ranges A-B"},
 	{.key = "inside", .type = VN_CFG_T_SCALAR_OR_LIST, .elem = VN_CFG_T_STR,
-	 .max_len = VN_IFNAME_MAX - 1},
+	 .max_len = VN_IFNAME_MAX - 1,
+	 .example = "[lan0]", .doc = "Interfaces on the private side"},
 	{.key = "outside", .type = VN_CFG_T_SCALAR_OR_LIST, .elem = VN_CFG_T_STR,
-	 .max_len = VN_IFNAME_MAX - 1},
+	 .max_len = VN_IFNAME_MAX - 1,
+	 .example = "[wan0]", .doc = "Interfaces on the public side"},
 	{.key = "static-mappings", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP,
-	 .fields = static_fields},
+	 .fields = static_fields,
+	 .doc = "One-to-one or port-forward mappings, as `nat44 add static mapping`"},
 	{.key = "identity-mappings", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP,
-	 .fields = identity_fields},
-	{.key = "timeouts", .type = VN_CFG_T_MAP, .fields = timeout_fields},
+	 .fields = identity_fields,
+	 .doc = "Addresses (and ports) left untranslated"},
+	{.key = "timeouts", .type = VN_CFG_T_MAP, .fields = timeout_fields,
+	 .doc = "Session idle timeouts in seconds"},
 	{.key = NULL},
 };
 
@@ -256,6 +275,9 @@ nat44_cfg_apply(const struct vn_cfg_node *sec)
 
 VN_CONFIG_SECTION(nat44) = {
 	.name = "nat44",
+	.doc = "Endpoint-dependent NAT44 (docs/nat44.md): the outside pool, which interfaces "
+	       "are inside and outside, mappings and timeouts; applied with the same calls as "
+	       "the `nat44` commands.",
 	.fields = nat44_fields,
 	.check = nat44_cfg_check,
 	.apply = nat44_cfg_apply,

@@ -53,7 +53,8 @@ sample_set_drop_protocol(uint32_t proto)
 /* The schema is checked by the loader before anything starts: a wrong type
  * or an out-of-range value is reported as FILE:LINE:COL and nothing runs. */
 static const struct vn_cfg_field sample_cfg_fields[] = {
-	{.key = "drop-protocol", .type = VN_CFG_T_INT, .min = 0, .max = 255},
+	{.key = "drop-protocol", .type = VN_CFG_T_INT, .min = 0, .max = 255,
+	 .example = "17", .doc = "IP protocol number sample-filter drops; none when absent"},
 	{.key = NULL},
 };
 
@@ -69,6 +70,8 @@ sample_cfg_apply(const struct vn_cfg_node *section)
 VN_CONFIG_SECTION(sample) = {
 	.name = "sample",
 	.fields = sample_cfg_fields,
+	.doc = "The model plugin (docs/plugins.md): its sample-filter feature drops one IP "
+	       "protocol on the interfaces it is enabled on.",
 	.apply = sample_cfg_apply,
 };
 

@@ -211,6 +211,8 @@ test_full(void)
 static void
 vn_assert_defaults(const struct vn_config *cfg)
 {
+	char def_dir[4096];
+
 	CU_ASSERT_EQUAL(cfg->main_core, 0);
 	CU_ASSERT_EQUAL(cfg->n_workers, 0);
 	CU_ASSERT_EQUAL(cfg->buffers, 16384);
@@ -218,7 +220,8 @@ vn_assert_defaults(const struct vn_config *cfg)
 	CU_ASSERT_EQUAL(cfg->log_level, VN_LOG_INFO);
 	CU_ASSERT_EQUAL(cfg->poll, VN_POLL_ADAPTIVE);
 	CU_ASSERT_STRING_EQUAL(cfg->cli_socket, "/run/vecnet/cli.sock");
-	CU_ASSERT_STRING_EQUAL(cfg->plugins_path, "build/plugins");
+	vn_config_default_plugin_dir(def_dir, sizeof(def_dir));
+	CU_ASSERT_STRING_EQUAL(cfg->plugins_path, def_dir);
 	CU_ASSERT_TRUE(cfg->plugins_all);
 	CU_ASSERT_EQUAL(cfg->n_plugins_enable, 0);
 	CU_ASSERT_EQUAL(cfg->n_interfaces, 0);
@@ -720,7 +723,7 @@ test_file(void)
 static void
 test_default_yaml(void)
 {
-	char path[4096], src[4096];
+	char path[4096], src[4096], def_dir[4096];
 	const char *root = getenv("VN_SRC");
 	struct vn_config cfg;
 	size_t len;
@@ -743,7 +746,8 @@ test_default_yaml(void)
 	CU_ASSERT_EQUAL(cfg.buffers, 16384);
 	CU_ASSERT_EQUAL(cfg.poll, VN_POLL_ADAPTIVE);
 	CU_ASSERT_STRING_EQUAL(cfg.cli_socket, "/run/vecnet/cli.sock");
-	CU_ASSERT_STRING_EQUAL(cfg.plugins_path, "build/plugins");
+	vn_config_default_plugin_dir(def_dir, sizeof(def_dir));
+	CU_ASSERT_STRING_EQUAL(cfg.plugins_path, def_dir);
 	CU_ASSERT_EQUAL_FATAL(cfg.n_interfaces, 2);
 	CU_ASSERT_STRING_EQUAL(cfg.interfaces[0].name, "lan0");
 	CU_ASSERT_STRING_EQUAL(cfg.interfaces[0].device, "host:vn-host-a-r");

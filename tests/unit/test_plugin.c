@@ -289,6 +289,31 @@ test_failing_init_unloaded(void)
 	 * feature naming an unknown node. */
 }
 
+/* A plugin whose file is named otherwise than its descriptor is enabled by
+ * either name, and known by both once loaded. */
+static void
+test_renamed_file(void)
+{
+	char dir[] = "/tmp/vn-plugin-renamed.XXXXXX", cmdline[512];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(cmdline, sizeof(cmdline), "cp %s/failinit_plugin.so %s/renamed_plugin.so",
+		 VN_FIXTURE_DIR, dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmdline), 0);
+	CU_ASSERT_EQUAL(load_one(dir, "failinit"), 1); /* by its descriptor's name */
+	CU_ASSERT_TRUE(vn_plugin_is_loaded("failinit"));
+	CU_ASSERT_TRUE(vn_plugin_is_loaded("renamed"));
+	CU_ASSERT_FALSE(vn_plugin_is_loaded("renamed_plugin"));
+	vn_plugins_init(); /* its init fails: unloaded */
+	CU_ASSERT_FALSE(vn_plugin_is_loaded("renamed"));
+	CU_ASSERT_EQUAL(load_one(dir, "renamed"), 1); /* by its file's name */
+	CU_ASSERT_TRUE(vn_plugin_is_loaded("failinit"));
+	vn_plugins_init();
+	CU_ASSERT_EQUAL(load_one(dir, "other"), 0);
+	snprintf(cmdline, sizeof(cmdline), "rm -rf %s", dir);
+	CU_ASSERT_EQUAL(system(cmdline), 0);
+}
+
 /* --- the sample plugin ------------------------------------------------------ */
 
 static void
@@ -468,6 +493,7 @@ main(void)
 		{"unresolved symbol skipped", test_missing_symbol_skipped},
 		{"writable by others than root refused", test_writable_refused},
 		{"failing init unloaded, registrations gone", test_failing_init_unloaded},
+		{"file named otherwise than its descriptor", test_renamed_file},
 		{"sample loads, config schema, show plugins", test_sample_loads},
 		{"sample-filter on ip4-unicast per interface", test_sample_filter},
 		{"sample-filter trace record", test_sample_trace},
