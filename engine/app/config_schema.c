@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vecnet/net/neighbor.h>
+
 #include "app/engine_config.h"
 #include "core/config_priv.h"
 
@@ -96,6 +98,16 @@ static const struct vn_cfg_field vn_neighbor_fields[] = {
     {.key = NULL},
 };
 
+/* Packets held while their next hop resolves (vn_neighbor_config). */
+static const struct vn_cfg_field vn_neighbor_config_fields[] = {
+    {.key = "queue-length", .type = VN_CFG_T_INT, .min = 0, .max = VN_NEIGHBOR_QUEUE_MAX},
+    {.key = "resolve-timeout-ms",
+     .type = VN_CFG_T_INT,
+     .min = 1,
+     .max = VN_NEIGHBOR_TIMEOUT_MAX_MS},
+    {.key = NULL},
+};
+
 const struct vn_cfg_field vn_config_top_fields[] = {
     {.key = "engine", .type = VN_CFG_T_MAP, .fields = vn_engine_fields},
     {.key = "cli", .type = VN_CFG_T_MAP, .fields = vn_cli_fields},
@@ -106,6 +118,7 @@ const struct vn_cfg_field vn_config_top_fields[] = {
      .fields = vn_interface_fields},
     {.key = "routes", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = vn_route_fields},
     {.key = "neighbors", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = vn_neighbor_fields},
+    {.key = "neighbor-config", .type = VN_CFG_T_MAP, .fields = vn_neighbor_config_fields},
     {.key = "exec", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 4095},
     {.key = NULL},
 };
@@ -404,6 +417,11 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 	uint32_t i;
 
 	vn_cfg_convert_engine(vn_cfg_map_get(root, "engine"), cfg);
+	cfg->neighbor_queue_len = (uint32_t)vn_cfg_get_int(
+	    vn_cfg_map_get(root, "neighbor-config"), "queue-length", VN_NEIGHBOR_QUEUE_DEFAULT);
+	cfg->neighbor_timeout_ms =
+	    (uint32_t)vn_cfg_get_int(vn_cfg_map_get(root, "neighbor-config"), "resolve-timeout-ms",
+				     VN_NEIGHBOR_TIMEOUT_DEFAULT_MS);
 	snprintf(cfg->cli_socket, sizeof(cfg->cli_socket), "%s",
 		 vn_cfg_get_str(vn_cfg_map_get(root, "cli"), "socket", "/run/vecnet/cli.sock"));
 	snprintf(cfg->plugins_path, sizeof(cfg->plugins_path), "%s",

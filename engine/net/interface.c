@@ -16,6 +16,7 @@
 #include <vecnet/rcu.h>
 
 #include "net/fib_priv.h"
+#include "net/link_priv.h"
 #include "net/port_priv.h"
 
 struct vn_if_fp *vn_if_fp_table[VN_IF_MAX];
@@ -53,6 +54,9 @@ vn_interface_link_up(uint32_t if_index)
 
 	if (!ifp || ifp->port_id == VN_PORT_NONE)
 		return ifp != NULL;
+	int kernel = vn_link_kernel_state(ifp->device); /* AF_PACKET: the veth's carrier */
+	if (kernel >= 0)
+		return kernel;
 	if (rte_eth_link_get_nowait(ifp->port_id, &link) != 0)
 		return false;
 	return link.link_status == RTE_ETH_LINK_UP;
