@@ -200,9 +200,14 @@ vn_cli_fib_route(const struct vn_route_info *r, void *ctx)
 		vn_cli_printf(out, "  -> %s\n", vn_adj_format(a, adj, sizeof(adj)));
 		return 0;
 	}
-	for (uint32_t i = 0; i < r->n_paths && i < VN_ECMP_MAX_PATHS; i++)
-		vn_cli_printf(out, " %s -> %s\n", vn_cli_fmt_path(&r->paths[i], ps, sizeof(ps)),
-			      vn_adj_format(r->adj[i], adj, sizeof(adj)));
+	for (uint32_t i = 0; i < r->n_paths && i < VN_ECMP_MAX_PATHS; i++) {
+		uint32_t ifi = r->paths[i].if_index;
+		const struct vn_if_fp *fp = ifi < VN_IF_MAX ? vn_if_fp((uint16_t)ifi) : NULL;
+
+		vn_cli_printf(out, " %s -> %s%s\n", vn_cli_fmt_path(&r->paths[i], ps, sizeof(ps)),
+			      vn_adj_format(r->adj[i], adj, sizeof(adj)),
+			      fp && !fp->link_up ? " (link down)" : "");
+	}
 	return 0;
 }
 

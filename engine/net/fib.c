@@ -299,6 +299,8 @@ route_resolve(uint32_t ri)
 		p->adj = k ? got[0] : VN_ADJ_INDEX_UNREACH;
 		for (uint32_t j = 0; j < k; j++) {
 			bool skip = n == VN_ECMP_MAX_PATHS || !adj_link_up(got[j]);
+			if (skip && j == 0 && n < VN_ECMP_MAX_PATHS)
+				p->adj = VN_ADJ_INDEX_UNREACH; /* its link is down: not kept */
 			for (uint32_t i = 0; i < n && !skip; i++)
 				skip = adjs[i] == got[j];
 			if (skip)
