@@ -1,24 +1,43 @@
 /*
- * ip4-arp: sends an ARP request for a packet whose next hop has no MAC yet
- * (VPP's ip4-glean and ip4-arp in one node), then drops the packet. The
- * target is the packet's own destination for a GLEAN adjacency (connected
- * subnet) and adj->nh for an INCOMPLETE one. Requests are throttled per
- * thread to one per target and interface every VN_IP4_ARP_INTERVAL_MS, in a
- * small set-associative table keyed by (interface, target) with the TSC of
- * the last request: a burst towards an unresolved host costs one request,
- * and no state is shared between threads. The request is one mbuf from
- * vn_pktmbuf_pool, a whole Ethernet frame for port-tx. Like VPP (and unlike
- * Linux) the triggering packet is not queued: the sender retransmits.
+ * ip4-arp: resolves next hops that have no MAC yet (VPP's ip4-glean and
+ * ip4-arp in one node) and holds the packets waiting for them, as Linux's
+ * arp_queue does, so the first ping or SYN to a new neighbour leaves once it
+ * answers instead of being dropped. The target is the packet's own
+ * destination for a GLEAN adjacency (connected subnet) and adj->nh for an
+ * INCOMPLETE one. Requests are throttled per thread to one per target and
+ * interface every VN_IP4_ARP_INTERVAL_MS, in a small set-associative table
+ * keyed by (interface, target) with the TSC of the last request: a burst
+ * towards an unresolved host costs one request. The request is one mbuf
+ * from vn_pktmbuf_pool, a whole Ethernet frame for port-tx.
  *
- * Reads: vn_meta.adj, rx_if; the IPv4 destination at data offset 0 (GLEAN).
+ * Holding: each thread keeps, in its own table (nothing shared, nothing
+ * locked), up to vn_neighbor_cfg.queue_len packets per (interface, target)
+ * and IP4_ARP_HOLD_PKTS in all. The node is also an input node: polled on
+ * every loop, it costs one load while it holds nothing. While it holds
+ * packets it looks at them again whenever the FIB moves (vn_fib_epoch) and
+ * every IP4_ARP_SCAN_MS. A next hop that resolved (its adjacency is no
+ * longer INCOMPLETE, or the target no longer looks up to the glean), or
+ * whose interface went down or away, hands its packets back to ip4-lookup in
+ * arrival order: the lookup finds their adjacency afresh (the one they
+ * carried may be freed by now), and a down interface is dropped there with
+ * its reason. Packets still unresolved after timeout_ms are dropped; the
+ * request is repeated every IP4_ARP_RETRY_MS meanwhile. A thread's graph
+ * going away frees what it holds. queue_len 0 holds nothing (VPP's way: the
+ * trigger is dropped and the sender retransmits).
+ *
+ * Reads: vn_meta.adj, rx_if; the IPv4 destination at data offset 0 (GLEAN);
+ * for held packets the FIB (LPM, adjacencies) and interface state.
  * Writes: the request, a new packet: vn_buf and vn_meta zeroed, then
  * vn_meta.rx_if (the trigger's), tx_if (adj->tx_if), flags (LOCAL_ORIGIN);
- * the trigger: vn_buf.error.
- * Nexts: error-drop (0) for every input packet, port-tx for the requests.
- * Errors: drop reasons, one of which every input packet gets (address
- * resolution required, rate-limited, no buffer, bad adjacency, truncated,
- * interface down, no source address, group target); counter: arp requests
- * sent.
+ * the trigger: vn_buf.error when dropped; vn_buf.trace_id zeroed when held
+ * (a released packet is traced anew, as input).
+ * Nexts: error-drop (0), port-tx for the requests, ip4-lookup for released
+ * packets.
+ * Errors: drop reasons (address resolution required and rate-limited only
+ * with queue-length 0; hold queue full, too many packets held, resolution
+ * timed out, no buffer, bad adjacency, truncated, interface down, no source
+ * address, group target); counters: arp requests sent, packets held,
+ * held packets released.
  */
 #include <errno.h>
 #include <rte_arp.h>
@@ -31,17 +50,24 @@
 #include <vecnet/net/vlan.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor.h>
 #include <vecnet/node.h>
 #include <vecnet/net/trace.h>
+#include <vecnet/trace.h>
 
 #define VN_IP4_ARP_INTERVAL_MS 100
 #define IP4_ARP_BUCKET_BITS 8
 #define IP4_ARP_BUCKETS (1u << IP4_ARP_BUCKET_BITS)
 #define IP4_ARP_WAYS 4
+#define IP4_ARP_HOLD_ENTRIES 256 /* next hops one thread holds packets for */
+#define IP4_ARP_HOLD_PKTS 1024 /* packets one thread holds in all */
+#define IP4_ARP_SCAN_MS 10
+#define IP4_ARP_RETRY_MS 250
 
 enum ip4_arp_next {
 	IP4_ARP_NEXT_DROP = VN_NEXT_DROP,
 	IP4_ARP_NEXT_PORT_TX,
+	IP4_ARP_NEXT_LOOKUP,
 	IP4_ARP_N_NEXT,
 };
 
@@ -54,10 +80,17 @@ enum ip4_arp_error {
 	IP4_ARP_ERR_IF_DOWN,
 	IP4_ARP_ERR_NO_SRC,
 	IP4_ARP_ERR_GROUP,
-	/* counter, not a drop reason */
+	IP4_ARP_ERR_QUEUE_FULL,
+	IP4_ARP_ERR_HOLD_FULL,
+	IP4_ARP_ERR_TIMEOUT,
+	/* counters, not drop reasons */
 	IP4_ARP_ERR_REQUESTS_SENT,
+	IP4_ARP_ERR_HELD,
+	IP4_ARP_ERR_RELEASED,
 	IP4_ARP_N_ERROR,
 };
+
+#define IP4_ARP_HELD IP4_ARP_N_ERROR /* ip4_arp_one: kept, not dropped */
 
 static const char *const ip4_arp_error_names[IP4_ARP_N_ERROR] = {
 	[IP4_ARP_ERR_RESOLVING] = "address resolution required",
@@ -68,7 +101,12 @@ static const char *const ip4_arp_error_names[IP4_ARP_N_ERROR] = {
 	[IP4_ARP_ERR_IF_DOWN] = "interface down",
 	[IP4_ARP_ERR_NO_SRC] = "no source address on interface",
 	[IP4_ARP_ERR_GROUP] = "target is broadcast or multicast",
+	[IP4_ARP_ERR_QUEUE_FULL] = "hold queue full (next hop unresolved)",
+	[IP4_ARP_ERR_HOLD_FULL] = "too many packets held for resolution",
+	[IP4_ARP_ERR_TIMEOUT] = "address resolution timed out",
 	[IP4_ARP_ERR_REQUESTS_SENT] = "arp requests sent",
+	[IP4_ARP_ERR_HELD] = "packets held for address resolution",
+	[IP4_ARP_ERR_RELEASED] = "held packets released",
 };
 
 struct ip4_arp_entry {
@@ -78,8 +116,25 @@ struct ip4_arp_entry {
 	uint64_t tsc; /* when the last request for addr went out */
 };
 
+/* Packets waiting for one next hop, in arrival order. */
+struct ip4_arp_hold {
+	uint32_t target;
+	uint32_t adj_index; /* the GLEAN or INCOMPLETE adjacency they met */
+	uint16_t if_index;
+	uint16_t rx_if; /* the first packet's, for the repeated request */
+	uint8_t adj_type;
+	uint8_t n;
+	uint64_t since_tsc; /* first packet held: the timeout runs from here */
+	uint64_t asked_tsc; /* last request sent */
+	struct rte_mbuf *pkts[VN_NEIGHBOR_QUEUE_MAX];
+};
+
 struct ip4_arp_ctx {
-	uint64_t interval_tsc;
+	uint64_t interval_tsc, retry_tsc, scan_tsc, ms_tsc;
+	uint32_t n_holds, n_held; /* next hops, packets */
+	uint32_t epoch; /* vn_fib_epoch when held packets were last looked at */
+	uint64_t next_scan_tsc;
+	struct ip4_arp_hold holds[IP4_ARP_HOLD_ENTRIES]; /* dense */
 	struct ip4_arp_entry table[IP4_ARP_BUCKETS][IP4_ARP_WAYS];
 };
 
@@ -90,15 +145,23 @@ ip4_arp_thread_init(struct vn_graph *g, struct vn_node *node)
 
 	if (!ctx)
 		return -ENOMEM;
-	ctx->interval_tsc = rte_get_tsc_hz() * VN_IP4_ARP_INTERVAL_MS / 1000;
+	ctx->ms_tsc = rte_get_tsc_hz() / 1000;
+	ctx->interval_tsc = ctx->ms_tsc * VN_IP4_ARP_INTERVAL_MS;
+	ctx->retry_tsc = ctx->ms_tsc * IP4_ARP_RETRY_MS;
+	ctx->scan_tsc = ctx->ms_tsc * IP4_ARP_SCAN_MS;
 	node->ctx = ctx;
 	return 0;
 }
 
+/* Shutdown or graph rebuild: held packets go back to the pool. */
 static void
 ip4_arp_thread_fini(struct vn_graph *g, struct vn_node *node)
 {
-	rte_free(node->ctx);
+	struct ip4_arp_ctx *ctx = node->ctx;
+
+	for (uint32_t i = 0; ctx && i < ctx->n_holds; i++)
+		rte_pktmbuf_free_bulk(ctx->holds[i].pkts, ctx->holds[i].n);
+	rte_free(ctx);
 	node->ctx = NULL;
 }
 
@@ -199,14 +262,58 @@ ip4_arp_build(const struct vn_if_fp *fp, uint32_t src, uint32_t target, uint16_t
 	return r;
 }
 
-/* Handles one packet; a request, if any, is stored in *req. Returns the drop reason. */
+static struct ip4_arp_hold *
+ip4_arp_hold_find(struct ip4_arp_ctx *ctx, uint16_t if_index, uint32_t target)
+{
+	for (uint32_t i = 0; i < ctx->n_holds; i++)
+		if (ctx->holds[i].target == target && ctx->holds[i].if_index == if_index)
+			return &ctx->holds[i];
+	return NULL;
+}
+
+/* Keeps m for (adj's interface, target): IP4_ARP_HELD, or the drop reason. */
+static uint16_t
+ip4_arp_hold(struct ip4_arp_ctx *ctx, struct rte_mbuf *m, const struct vn_adj *adj,
+	     uint32_t target, uint64_t now, uint32_t queue_len)
+{
+	struct ip4_arp_hold *h = ip4_arp_hold_find(ctx, adj->tx_if, target);
+
+	if (ctx->n_held >= IP4_ARP_HOLD_PKTS)
+		return IP4_ARP_ERR_HOLD_FULL;
+	if (!h) {
+		if (ctx->n_holds == IP4_ARP_HOLD_ENTRIES)
+			return IP4_ARP_ERR_HOLD_FULL;
+		h = &ctx->holds[ctx->n_holds++];
+		*h = (struct ip4_arp_hold){
+			.target = target,
+			.adj_index = adj->index,
+			.if_index = adj->tx_if,
+			.rx_if = vn_meta(m)->rx_if,
+			.adj_type = adj->type,
+			.since_tsc = now,
+			.asked_tsc = now, /* a request went now or within the interval */
+		};
+	}
+	if (h->n >= queue_len)
+		return IP4_ARP_ERR_QUEUE_FULL;
+	/* Its trace ends here; a released packet is traced anew as input. */
+	vn_buf(m)->trace_id = 0;
+	h->pkts[h->n++] = m;
+	ctx->n_held++;
+	return IP4_ARP_HELD;
+}
+
+/* Handles one packet; a request, if any, is stored in *req. Returns the drop
+ * reason, or IP4_ARP_HELD. */
 static inline uint16_t
-ip4_arp_one(struct ip4_arp_ctx *ctx, struct rte_mbuf *m, uint64_t now, struct rte_mbuf **req)
+ip4_arp_one(struct ip4_arp_ctx *ctx, struct rte_mbuf *m, uint64_t now, uint32_t queue_len,
+	    struct rte_mbuf **req)
 {
 	struct vn_meta *meta = vn_meta(m);
 	const struct vn_adj *adj = meta->adj;
 	const struct vn_if_fp *fp;
 	uint32_t target;
+	bool may_send;
 
 	*req = NULL;
 	if (unlikely(!adj))
@@ -221,52 +328,155 @@ ip4_arp_one(struct ip4_arp_ctx *ctx, struct rte_mbuf *m, uint64_t now, struct rt
 		return IP4_ARP_ERR_BAD_ADJ;
 	}
 	fp = adj->tx_if < VN_IF_MAX ? vn_if_fp(adj->tx_if) : NULL;
-	if (unlikely(!fp || !fp->admin_up))
+	if (unlikely(!fp || !fp->admin_up || !fp->link_up))
 		return IP4_ARP_ERR_IF_DOWN;
 	if (unlikely(fp->n_addrs == 0))
 		return IP4_ARP_ERR_NO_SRC;
 	if (unlikely(ip4_arp_is_group(fp, target)))
 		return IP4_ARP_ERR_GROUP;
-	if (!ip4_arp_may_send(ctx, fp->if_index, target, now))
-		return IP4_ARP_ERR_THROTTLED;
-	*req = ip4_arp_build(fp, ip4_arp_src(fp, target), target, meta->rx_if);
-	if (unlikely(!*req))
-		return IP4_ARP_ERR_NO_BUFFER;
-	return IP4_ARP_ERR_RESOLVING;
+	may_send = ip4_arp_may_send(ctx, fp->if_index, target, now);
+	if (may_send) {
+		*req = ip4_arp_build(fp, ip4_arp_src(fp, target), target, meta->rx_if);
+		if (unlikely(!*req))
+			return IP4_ARP_ERR_NO_BUFFER;
+	}
+	if (queue_len == 0)
+		return may_send ? IP4_ARP_ERR_RESOLVING : IP4_ARP_ERR_THROTTLED;
+	return ip4_arp_hold(ctx, m, adj, target, now, queue_len);
+}
+
+/* Whether the packets held for h should go back to ip4-lookup: their next
+ * hop resolved, their route changed, or their interface is down or gone. */
+static bool
+ip4_arp_hold_done(const struct ip4_arp_hold *h)
+{
+	const struct vn_if_fp *fp = h->if_index < VN_IF_MAX ? vn_if_fp(h->if_index) : NULL;
+	const struct vn_adj *a;
+	uint32_t nh;
+
+	if (!fp || !fp->admin_up || !fp->link_up)
+		return true;
+	if (h->adj_type == VN_ADJ_INCOMPLETE) {
+		a = vn_adj_get(h->adj_index);
+		return a->type != VN_ADJ_INCOMPLETE || a->nh != h->target || a->tx_if != h->if_index;
+	}
+	/* Glean: resolving adds a host route for the target, so it looks up elsewhere. */
+	return rte_lpm_lookup(vn_fib_lpm, h->target, &nh) != 0 || nh != h->adj_index;
+}
+
+/* The poll: looks at held packets when the FIB moved or a scan is due. Hands
+ * resolved ones to ip4-lookup, drops timed-out ones, repeats requests. At
+ * most a vector each way per poll: the rest waits for the next loop. */
+static uint16_t
+ip4_arp_poll(struct vn_graph *g, struct vn_node *node, struct ip4_arp_ctx *ctx)
+{
+	struct rte_mbuf *out[VN_FRAME_SIZE], *drops[VN_FRAME_SIZE], *reqs[VN_FRAME_SIZE];
+	uint16_t n_out = 0, n_drops = 0, n_reqs = 0;
+	uint64_t now, timeout;
+	uint32_t epoch;
+
+	if (likely(ctx->n_holds == 0))
+		return 0;
+	now = rte_rdtsc();
+	epoch = vn_fib_epoch_get();
+	if (epoch == ctx->epoch && now < ctx->next_scan_tsc)
+		return 0;
+	ctx->epoch = epoch;
+	ctx->next_scan_tsc = now + ctx->scan_tsc;
+	timeout = ctx->ms_tsc * __atomic_load_n(&vn_neighbor_cfg.timeout_ms, __ATOMIC_RELAXED);
+	/* Backwards: an entry removed takes the last one's place, already seen. */
+	for (uint32_t i = ctx->n_holds; i-- > 0;) {
+		struct ip4_arp_hold *h = &ctx->holds[i];
+		bool done = ip4_arp_hold_done(h);
+
+		if (!done && now - h->since_tsc < timeout) {
+			const struct vn_if_fp *fp = vn_if_fp(h->if_index);
+			if (now - h->asked_tsc >= ctx->retry_tsc && n_reqs < VN_FRAME_SIZE &&
+			    fp->n_addrs > 0) {
+				reqs[n_reqs] = ip4_arp_build(fp, ip4_arp_src(fp, h->target),
+							     h->target, h->rx_if);
+				if (reqs[n_reqs])
+					n_reqs++;
+				h->asked_tsc = now;
+			}
+			continue;
+		}
+		if ((done && n_out + h->n > VN_FRAME_SIZE) ||
+		    (!done && n_drops + h->n > VN_FRAME_SIZE)) {
+			ctx->next_scan_tsc = 0; /* the next poll goes on */
+			continue;
+		}
+		for (uint8_t k = 0; k < h->n; k++) {
+			if (done) {
+				out[n_out++] = h->pkts[k];
+			} else {
+				vn_drop_reason(node, h->pkts[k], IP4_ARP_ERR_TIMEOUT);
+				drops[n_drops++] = h->pkts[k];
+			}
+		}
+		ctx->n_held -= h->n;
+		*h = ctx->holds[--ctx->n_holds];
+	}
+	if (n_out) {
+		vn_trace_input(g, node, out, n_out);
+		vn_enqueue(g, node, IP4_ARP_NEXT_LOOKUP, out, n_out);
+		vn_node_count_error(node, IP4_ARP_ERR_RELEASED, n_out);
+	}
+	vn_enqueue(g, node, IP4_ARP_NEXT_DROP, drops, n_drops);
+	vn_enqueue(g, node, IP4_ARP_NEXT_PORT_TX, reqs, n_reqs);
+	if (n_reqs)
+		vn_node_count_error(node, IP4_ARP_ERR_REQUESTS_SENT, n_reqs);
+	return n_out + n_drops + n_reqs;
 }
 
 static uint16_t
 ip4_arp_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct ip4_arp_ctx *ctx = node->ctx;
-	struct rte_mbuf *reqs[VN_FRAME_SIZE];
-	uint16_t n_reqs = 0;
-	uint64_t now = rte_rdtsc();
+	struct rte_mbuf *reqs[VN_FRAME_SIZE], *drops[VN_FRAME_SIZE];
+	uint16_t n_reqs = 0, n_drops = 0;
+	uint32_t queue_len;
+	uint64_t now;
 
+	if (n == 0)
+		return ip4_arp_poll(g, node, ctx); /* polled as an input node */
+	now = rte_rdtsc();
+	queue_len = __atomic_load_n(&vn_neighbor_cfg.queue_len, __ATOMIC_RELAXED);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *req;
-		vn_drop_reason(node, pkts[i], ip4_arp_one(ctx, pkts[i], now, &req));
+		uint16_t r = ip4_arp_one(ctx, pkts[i], now, queue_len, &req);
+
 		if (req)
 			reqs[n_reqs++] = req;
+		if (r == IP4_ARP_HELD)
+			continue;
+		vn_drop_reason(node, pkts[i], r);
+		drops[n_drops++] = pkts[i];
 	}
-	/* Every trigger is dropped, so the whole vector moves to error-drop at once. */
-	vn_enqueue(g, node, IP4_ARP_NEXT_DROP, pkts, n);
+	/* Nothing held: the whole vector moves to error-drop at once. */
+	if (n_drops == n)
+		vn_enqueue(g, node, IP4_ARP_NEXT_DROP, pkts, n);
+	else
+		vn_enqueue(g, node, IP4_ARP_NEXT_DROP, drops, n_drops);
 	vn_enqueue(g, node, IP4_ARP_NEXT_PORT_TX, reqs, n_reqs);
 	if (n_reqs)
 		vn_node_count_error(node, IP4_ARP_ERR_REQUESTS_SENT, n_reqs);
+	if (n_drops != n)
+		vn_node_count_error(node, IP4_ARP_ERR_HELD, n - n_drops);
 	return n;
 }
 
 VN_NODE_REGISTER(ip4_arp) = {
 	.name = "ip4-arp",
 	.format_trace = vn_trace_format_ip4,
-	.type = VN_NODE_INTERNAL,
+	.type = VN_NODE_INPUT, /* also polled: releases and expires held packets */
 	.fn = ip4_arp_fn,
 	.n_next = IP4_ARP_N_NEXT,
 	.next_names =
 		{
 			[IP4_ARP_NEXT_DROP] = "error-drop",
 			[IP4_ARP_NEXT_PORT_TX] = "port-tx",
+			[IP4_ARP_NEXT_LOOKUP] = "ip4-lookup",
 		},
 	.n_errors = IP4_ARP_N_ERROR,
 	.error_names = ip4_arp_error_names,

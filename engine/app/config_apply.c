@@ -61,9 +61,16 @@ vn_config_create_interfaces(const struct vn_config *cfg)
 int
 vn_config_apply(const struct vn_config *cfg)
 {
+	struct vn_neighbor_config nc = {.queue_len = cfg->neighbor_queue_len,
+					.timeout_ms = cfg->neighbor_timeout_ms};
 	char b1[32], b2[32];
 	int rc;
 
+	rc = vn_neighbor_config_set(&nc);
+	if (rc < 0) {
+		VN_ERR("neighbor-config: %s", strerror(-rc));
+		return rc;
+	}
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
 		const struct vn_config_interface *ci = &cfg->interfaces[i];
 		struct vn_interface *ifp = vn_interface_by_name(ci->name);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vecnet/net/neighbor.h>
+
 #include "app/engine_config.h"
 #include "core/config_priv.h"
 
@@ -239,6 +241,25 @@ static const struct vn_cfg_field vn_neighbor_fields[] = {
     {.key = NULL},
 };
 
+/* Packets held while their next hop resolves (vn_neighbor_config). */
+static const struct vn_cfg_field vn_neighbor_config_fields[] = {
+    {.key = "queue-length",
+     .type = VN_CFG_T_INT,
+     .min = 0,
+     .max = VN_NEIGHBOR_QUEUE_MAX,
+     .def = "3",
+     .example = "3",
+     .doc = "Packets held per unresolved next hop, per worker; 0 drops them as before."},
+    {.key = "resolve-timeout-ms",
+     .type = VN_CFG_T_INT,
+     .min = 1,
+     .max = VN_NEIGHBOR_TIMEOUT_MAX_MS,
+     .def = "1000",
+     .example = "1000",
+     .doc = "How long held packets wait for the answer before they are dropped."},
+    {.key = NULL},
+};
+
 const struct vn_cfg_field vn_config_top_fields[] = {
     {.key = "engine",
      .type = VN_CFG_T_MAP,
@@ -288,6 +309,11 @@ const struct vn_cfg_field vn_config_top_fields[] = {
      .def = "[]",
      .doc = "Static ARP entries.",
      .example = "  - { interface: lan0, address: 10.0.1.2, mac: \"02:00:00:00:01:02\" }\n"},
+    {.key = "neighbor-config",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_neighbor_config_fields,
+     .doc = "Packets held while their next hop resolves by ARP (as Linux's unres_qlen).",
+     .example = "  queue-length: 3\n  resolve-timeout-ms: 1000\n"},
     {.key = "exec",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_STR,
@@ -689,6 +715,11 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 					      "/run/vecnet/cli.sock"),
 			       cfg->cli_socket, sizeof(cfg->cli_socket));
 	vn_config_plugin_dir(cfg->file, root, cfg->plugins_path, sizeof(cfg->plugins_path));
+	cfg->neighbor_queue_len = (uint32_t)vn_cfg_get_int(
+	    vn_cfg_map_get(root, "neighbor-config"), "queue-length", VN_NEIGHBOR_QUEUE_DEFAULT);
+	cfg->neighbor_timeout_ms =
+	    (uint32_t)vn_cfg_get_int(vn_cfg_map_get(root, "neighbor-config"), "resolve-timeout-ms",
+				     VN_NEIGHBOR_TIMEOUT_DEFAULT_MS);
 	/* No `enable:` loads every plugin found; `[all]` says so explicitly. */
 	if (enable == NULL || (enable->child != NULL && strcmp(enable->child->value, "all") == 0))
 		cfg->plugins_all = true;

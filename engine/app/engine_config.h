@@ -1,6 +1,7 @@
 /*
  * The engine's own configuration: the application's top-level sections
- * (engine, cli, plugins, interfaces, routes, neighbors, exec), read from the
+ * (engine, cli, plugins, interfaces, routes, neighbors, neighbor-config,
+ * exec), read from the
  * YAML tree with the core's loader (vecnet/config.h) into struct vn_config.
  */
 #ifndef VN_ENGINE_CONFIG_H
@@ -81,6 +82,9 @@ struct vn_config {
 	struct vn_config_route *routes;
 	uint32_t n_neighbors;
 	struct vn_config_neighbor *neighbors;
+	/* neighbor-config: */
+	uint32_t neighbor_queue_len; /* default VN_NEIGHBOR_QUEUE_DEFAULT */
+	uint32_t neighbor_timeout_ms; /* default VN_NEIGHBOR_TIMEOUT_DEFAULT_MS */
 	uint32_t n_exec;
 	char **exec; /* CLI files and .lua scripts, in order */
 	/* the whole tree, for plugin sections applied after start */

@@ -36,6 +36,7 @@
 #include "core/plugin_priv.h"
 #include "core/rcu_priv.h"
 #include "core/worker_priv.h"
+#include "net/link_priv.h"
 #include "net/pcap_priv.h"
 #include "net/port_priv.h"
 
@@ -241,6 +242,7 @@ main_loop(struct vn_graph *g)
 				vn_cli_server_poll(1);
 				vn_neighbor_process_learned();
 				vn_pcap_poll();
+				vn_link_poll();
 				continue;
 			} else if (now < next_ctl) {
 				continue;
@@ -251,6 +253,7 @@ main_loop(struct vn_graph *g)
 		}
 		vn_neighbor_process_learned();
 		vn_pcap_poll();
+		vn_link_poll();
 		if (now >= next_check) {
 			check_workers(now, hz);
 			next_check = now + hz;

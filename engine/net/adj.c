@@ -129,6 +129,7 @@ adj_publish(uint32_t index)
 	if (!a)
 		return -ENOMEM;
 	old = __atomic_exchange_n(&vn_adj_table[index], a, __ATOMIC_ACQ_REL);
+	vn_fib_epoch_advance();
 	if (old && !adj_is_fixed_ptr(old))
 		adj_defer_free(old);
 	return 0;
@@ -278,6 +279,7 @@ adj_unlock(uint32_t i)
 	else
 		vn_hmap_del(&adj_map, adj_key(c->if_index, c->nh));
 	old = __atomic_exchange_n(&vn_adj_table[i], adj_fixed[VN_ADJ_INDEX_DROP], __ATOMIC_ACQ_REL);
+	vn_fib_epoch_advance();
 	/* Waits a grace period, after which no worker still holds index i. */
 	adj_defer_free(old);
 	c->kind = VN_ADJ_KIND_FREE;
@@ -295,6 +297,7 @@ ecmp_unlock(uint32_t g)
 		return;
 	vn_hmap_del(&ecmp_map, ecmp_ctl[g].key);
 	old = __atomic_exchange_n(&vn_ecmp_table[g], &ecmp_dead, __ATOMIC_ACQ_REL);
+	vn_fib_epoch_advance();
 	n = old->n_paths;
 	memcpy(members, old->adj, n * sizeof(members[0]));
 	/* Members go only after no worker can still read the old group. */
@@ -373,6 +376,7 @@ vn_ecmp_lock(const uint32_t *adj, uint32_t n, uint32_t *group)
 	ecmp_ctl[g] = (struct vn_ecmp_ctl){.refs = 1, .key = key};
 	/* The slot holds ecmp_dead or NULL: nothing to free. */
 	__atomic_store_n(&vn_ecmp_table[g], e, __ATOMIC_RELEASE);
+	vn_fib_epoch_advance();
 	n_ecmp_used++;
 	*group = g;
 	return 0;

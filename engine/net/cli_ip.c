@@ -1,6 +1,7 @@
 /*
  * IPv4 routing commands, in vppctl syntax: ip route add|del, show ip fib
- * [summary], set ip neighbor, show ip neighbors (or neighbor). They parse and
+ * [summary], set ip neighbor, show ip neighbors (or neighbor), set and show ip
+ * neighbor-config (the hold queue of packets awaiting ARP). They parse and
  * call the FIB and neighbour control API, the same functions the YAML loader
  * uses.
  */
@@ -199,9 +200,14 @@ vn_cli_fib_route(const struct vn_route_info *r, void *ctx)
 		vn_cli_printf(out, "  -> %s\n", vn_adj_format(a, adj, sizeof(adj)));
 		return 0;
 	}
-	for (uint32_t i = 0; i < r->n_paths && i < VN_ECMP_MAX_PATHS; i++)
-		vn_cli_printf(out, " %s -> %s\n", vn_cli_fmt_path(&r->paths[i], ps, sizeof(ps)),
-			      vn_adj_format(r->adj[i], adj, sizeof(adj)));
+	for (uint32_t i = 0; i < r->n_paths && i < VN_ECMP_MAX_PATHS; i++) {
+		uint32_t ifi = r->paths[i].if_index;
+		const struct vn_if_fp *fp = ifi < VN_IF_MAX ? vn_if_fp((uint16_t)ifi) : NULL;
+
+		vn_cli_printf(out, " %s -> %s%s\n", vn_cli_fmt_path(&r->paths[i], ps, sizeof(ps)),
+			      vn_adj_format(r->adj[i], adj, sizeof(adj)),
+			      fp && !fp->link_up ? " (link down)" : "");
+	}
 	return 0;
 }
 
@@ -398,4 +404,61 @@ VN_CLI_COMMAND(show_ip_neighbor) = {
 	.help = "same as show ip neighbors",
 	.fn = vn_cli_show_ip_neighbors,
 	.complete = &vn_cli_ifname,
+};
+
+/* --- packets held while a neighbour resolves ------------------------------------------ */
+
+/* VPP's `set ip neighbor-config` sets table limits; ours sets the hold queue
+ * (Linux's unres_qlen) and how long its packets wait. */
+static int
+vn_cli_set_ip_neighbor_config(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	struct vn_neighbor_config c;
+	bool any = false;
+
+	vn_neighbor_config_get(&c);
+	for (;;) {
+		if (vn_cli_arg_keyword(args, "queue-length")) {
+			if (!vn_cli_arg_u32_range(args, 0, VN_NEIGHBOR_QUEUE_MAX, &c.queue_len))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "resolve-timeout")) {
+			if (!vn_cli_arg_u32_range(args, 1, VN_NEIGHBOR_TIMEOUT_MAX_MS, &c.timeout_ms))
+				return vn_cli_unexpected(args);
+		} else {
+			break;
+		}
+		any = true;
+	}
+	if (!any || !vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	if (vn_neighbor_config_set(&c) < 0)
+		return vn_cli_error(out, "set ip neighbor-config: invalid value");
+	return 0;
+}
+
+VN_CLI_COMMAND(set_ip_neighbor_config) = {
+	.path = "set ip neighbor-config",
+	.syntax = "[queue-length N] [resolve-timeout MS]",
+	.help = "packets held per unresolved next hop and thread (0: none), and for how long",
+	.fn = vn_cli_set_ip_neighbor_config,
+};
+
+static int
+vn_cli_show_ip_neighbor_config(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	struct vn_neighbor_config c;
+
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	vn_neighbor_config_get(&c);
+	vn_cli_printf(out, "queue-length %u packets per unresolved next hop and thread\n",
+		      c.queue_len);
+	vn_cli_printf(out, "resolve-timeout %u ms\n", c.timeout_ms);
+	return 0;
+}
+
+VN_CLI_COMMAND(show_ip_neighbor_config) = {
+	.path = "show ip neighbor-config",
+	.help = "the hold queue for packets to unresolved next hops",
+	.fn = vn_cli_show_ip_neighbor_config,
 };

@@ -54,6 +54,7 @@ struct vn_fib_track {
 };
 
 struct rte_lpm *vn_fib_lpm;
+uint32_t vn_fib_epoch;
 
 static struct vn_route *routes;
 static uint32_t max_routes, routes_hw, n_routes;
@@ -67,6 +68,8 @@ static struct vn_hmap track_map; /* via -> index in tracks */
 static uint64_t *work; /* changed prefixes waiting to propagate */
 static uint32_t n_work, cap_work;
 static bool propagating;
+
+static bool link_down[VN_IF_MAX]; /* a route was resolved while this link was down */
 
 static inline uint64_t
 route_key(uint32_t addr, uint8_t len)
@@ -247,6 +250,24 @@ path_resolve_recursive(uint32_t ri, uint32_t via, uint32_t *out)
 	return 1;
 }
 
+/* A path through an interface whose link is down is left out of its route,
+ * as VPP leaves an unresolved path out of its load-balance: ECMP spreads over
+ * the links that work, and a route with none left is unreachable. */
+static bool
+adj_link_up(uint32_t index)
+{
+	const struct vn_adj *a = vn_adj_get(index);
+	const struct vn_if_fp *fp;
+
+	if (a->type != VN_ADJ_GLEAN && a->type != VN_ADJ_INCOMPLETE && a->type != VN_ADJ_REWRITE)
+		return true;
+	fp = a->tx_if < VN_IF_MAX ? vn_if_fp(a->tx_if) : NULL;
+	if (!fp || fp->link_up)
+		return true;
+	link_down[a->tx_if] = true;
+	return false;
+}
+
 /* The LPM next hop the route should have now, with one reference taken. */
 static uint32_t
 route_resolve(uint32_t ri)
@@ -277,10 +298,12 @@ route_resolve(uint32_t ri)
 			k = path_resolve_recursive(ri, p->via, got);
 		p->adj = k ? got[0] : VN_ADJ_INDEX_UNREACH;
 		for (uint32_t j = 0; j < k; j++) {
-			bool dup = n == VN_ECMP_MAX_PATHS;
-			for (uint32_t i = 0; i < n && !dup; i++)
-				dup = adjs[i] == got[j];
-			if (dup)
+			bool skip = n == VN_ECMP_MAX_PATHS || !adj_link_up(got[j]);
+			if (skip && j == 0 && n < VN_ECMP_MAX_PATHS)
+				p->adj = VN_ADJ_INDEX_UNREACH; /* its link is down: not kept */
+			for (uint32_t i = 0; i < n && !skip; i++)
+				skip = adjs[i] == got[j];
+			if (skip)
 				vn_fib_nh_unlock(got[j]);
 			else
 				adjs[n++] = got[j];
@@ -320,6 +343,7 @@ route_program(uint32_t ri)
 		return rc;
 	}
 	r->nh = nh;
+	vn_fib_epoch_advance();
 	/* The LPM no longer points at old: its last unlock may free it after a grace period. */
 	if (old != VN_ROUTE_NH_NONE)
 		vn_fib_nh_unlock(old);
@@ -436,6 +460,7 @@ route_destroy(uint32_t ri)
 			vn_lpm_clear(addr, len, routes[c].len, routes[c].nh);
 		else
 			vn_lpm_clear(addr, len, -1, 0);
+		vn_fib_epoch_advance();
 		vn_fib_nh_unlock(r->nh);
 	}
 	if (r->paths != &r->one)
@@ -682,11 +707,50 @@ vn_fib_connected_del(uint32_t if_index, const struct vn_prefix *p)
 	return found ? 0 : -ENOENT;
 }
 
+/* The link of if_index went down or came back: re-resolve the routes with a
+ * path through it, and the recursive routes whose via is on one of its
+ * subnets (their cover, the connected route, does not change itself). A scan
+ * of the table, but only when a link changes. */
+static void
+fib_relink(uint32_t if_index)
+{
+	for (uint32_t ri = 0; ri < routes_hw; ri++) {
+		const struct vn_route *r = &routes[ri];
+
+		if (!(r->flags & VN_ROUTE_F_USED) || (r->flags & VN_ROUTE_F_DROP) ||
+		    r->source == VN_ROUTE_LOCAL)
+			continue;
+		if (r->source == VN_ROUTE_CONNECTED) {
+			if (r->paths[0].if_index == if_index)
+				fib_propagate(r->addr, r->len);
+			continue;
+		}
+		for (uint32_t pi = 0; pi < r->n_paths; pi++) {
+			if (r->paths[pi].if_index != if_index)
+				continue;
+			if (route_program(ri) > 0)
+				fib_propagate(r->addr, r->len);
+			break;
+		}
+	}
+}
+
 void
 vn_fib_interface_changed(uint32_t if_index)
 {
-	if (vn_fib_lpm)
-		vn_adj_interface_rebuild(if_index);
+	const struct vn_if_fp *fp;
+	bool down;
+
+	if (!vn_fib_lpm || if_index >= VN_IF_MAX)
+		return;
+	vn_adj_interface_rebuild(if_index);
+	fp = vn_if_fp((uint16_t)if_index);
+	down = fp && !fp->link_up;
+	/* Down now, or some route was resolved while it was: those come back. */
+	if (down || link_down[if_index]) {
+		link_down[if_index] = down;
+		fib_relink(if_index);
+	}
 }
 
 void
@@ -857,6 +921,7 @@ vn_fib_fini(void)
 	tracks = NULL;
 	work = NULL;
 	max_routes = routes_hw = n_routes = n_route_free = 0;
+	memset(link_down, 0, sizeof(link_down));
 	n_tracks = cap_tracks = n_work = cap_work = 0;
 	vn_hmap_fini(&route_map);
 	vn_hmap_fini(&track_map);

@@ -8,10 +8,20 @@
 /* Called by the interface module. */
 int vn_fib_connected_add(uint32_t if_index, const struct vn_prefix *p);
 int vn_fib_connected_del(uint32_t if_index, const struct vn_prefix *p);
-void vn_fib_interface_changed(uint32_t if_index); /* MAC / MTU / state: rebuild adjacencies */
+/* MAC / MTU / state: rebuild adjacencies; when the link went down or came
+ * back, re-resolve the routes with paths through the interface (a path
+ * through a down link is left out of its route and ECMP group). */
+void vn_fib_interface_changed(uint32_t if_index);
 
 /* Called by the neighbour table when a MAC is learned, changed (mac) or removed (NULL). */
 void vn_fib_neighbor_update(uint32_t if_index, uint32_t addr, const uint8_t *mac);
+
+/* After each write workers may see (LPM entry, adjacency, ECMP group). */
+static inline void
+vn_fib_epoch_advance(void)
+{
+	__atomic_add_fetch(&vn_fib_epoch, 1, __ATOMIC_RELEASE);
+}
 
 /* --- fib_lpm.c: programs vn_fib_lpm's tbl24/tbl8 directly ----------------
  * rte_lpm_add/delete keep a rule array searched linearly per depth, which is

@@ -16,6 +16,7 @@
 #include <vecnet/rcu.h>
 
 #include "net/fib_priv.h"
+#include "net/link_priv.h"
 #include "net/port_priv.h"
 #include "net/subif_priv.h"
 
@@ -58,6 +59,10 @@ vn_interface_link_up(uint32_t if_index)
 		return vn_interface_link_up(sup);
 	if (!ifp || ifp->port_id == VN_PORT_NONE)
 		return ifp != NULL;
+	/* net_af_packet reports its link up whatever its veth does: ask the kernel. */
+	int kernel = vn_port_is_dpdk(ifp->port_id) ? vn_link_kernel_state(ifp->device) : -1;
+	if (kernel >= 0)
+		return kernel;
 	return vn_port_link_up(ifp->port_id);
 }
 

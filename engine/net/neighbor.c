@@ -38,6 +38,11 @@ static uint32_t n_entries, cap_entries; /* dense: deletion moves the last entry 
 static struct vn_hmap entry_map;	/* (if << 32 | addr) -> index in entries */
 static struct rte_ring *learn_ring;
 
+struct vn_neighbor_config vn_neighbor_cfg = {
+	.queue_len = VN_NEIGHBOR_QUEUE_DEFAULT,
+	.timeout_ms = VN_NEIGHBOR_TIMEOUT_DEFAULT_MS,
+};
+
 static uint64_t
 neighbor_now_ms(void)
 {
@@ -256,4 +261,23 @@ vn_neighbor_process_learned(void)
 		total += n;
 	} while (n == VN_NEIGHBOR_DRAIN_BURST);
 	return total;
+}
+
+int
+vn_neighbor_config_set(const struct vn_neighbor_config *c)
+{
+	if (!c || c->queue_len > VN_NEIGHBOR_QUEUE_MAX || c->timeout_ms == 0 ||
+	    c->timeout_ms > VN_NEIGHBOR_TIMEOUT_MAX_MS)
+		return -EINVAL;
+	/* Workers read each field on its own: a reader between the two stores
+	 * sees one old and one new value, each of them valid. */
+	__atomic_store_n(&vn_neighbor_cfg.queue_len, c->queue_len, __ATOMIC_RELAXED);
+	__atomic_store_n(&vn_neighbor_cfg.timeout_ms, c->timeout_ms, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void
+vn_neighbor_config_get(struct vn_neighbor_config *out)
+{
+	*out = vn_neighbor_cfg;
 }

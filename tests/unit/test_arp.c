@@ -9,6 +9,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_lpm.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -448,6 +449,15 @@ test_mixed_vector(void)
 
 /* ---- ip4-arp ------------------------------------------------------------ */
 
+/* These tests see every trigger dropped: nothing is held (VPP's way). */
+static int
+no_hold_init(void)
+{
+	struct vn_neighbor_config c = {.queue_len = 0, .timeout_ms = 1000};
+
+	return vn_neighbor_config_set(&c);
+}
+
 static struct vn_adj glean_adj, incomplete_adj, rewrite_adj, down_adj;
 
 static void
@@ -638,6 +648,262 @@ test_ip4_arp_no_buffer(void)
 	assert_dropped("ip4-arp", "no buffer for arp request");
 }
 
+/* ---- ip4-arp: packets held until the next hop resolves ------------------- */
+
+static const uint8_t nh_mac[6] = {0x02, 0xdd, 0x00, 0x00, 0x00, 0x09};
+
+static int
+hold_init(void)
+{
+	struct vn_neighbor_config c = {.queue_len = 3, .timeout_ms = 1000};
+	struct vn_route_path via = {.via = IP(10, 0, 1, 254), .if_index = if_up};
+	struct vn_prefix p = {.addr = IP(8, 8, 8, 0), .len = 24};
+
+	if (vn_neighbor_config_set(&c) < 0)
+		return -1;
+	return vn_route_add(&p, &via, 1) < 0 ? -1 : 0;
+}
+
+static int
+hold_fini(void)
+{
+	struct vn_prefix p = {.addr = IP(8, 8, 8, 0), .len = 24};
+
+	vn_route_del(&p, NULL);
+	return 0;
+}
+
+/* Released packets take the real path: ip4-lookup, ip4-rewrite,
+ * interface-output, then the capture in place of port-tx. */
+static void
+hold_setup(void)
+{
+	test_setup();
+	vt_redirect(g, "interface-output", "port-tx", "test-port-tx");
+}
+
+/* What ip4-lookup finds for dst now. */
+static const struct vn_adj *
+route_adj(uint32_t dst)
+{
+	uint32_t nh;
+
+	CU_ASSERT_EQUAL_FATAL(rte_lpm_lookup(vn_fib_lpm, dst, &nh), 0);
+	return vn_fib_adj(nh, 0);
+}
+
+/* n packets to dst, IP ids first.. in order, as ip4-lookup hands them over. */
+static void
+send_n(uint32_t dst, uint16_t first, uint16_t n)
+{
+	struct rte_mbuf *pkts[16];
+
+	CU_ASSERT_FATAL(n <= 16);
+	for (uint16_t i = 0; i < n; i++) {
+		pkts[i] = ip4_pkt(dst, route_adj(dst));
+		rte_pktmbuf_mtod(pkts[i], struct rte_ipv4_hdr *)->packet_id =
+			rte_cpu_to_be_16(first + i);
+	}
+	vt_inject(g, "ip4-arp", pkts, n);
+}
+
+/* The i-th captured frame is IPv4 packet `id` sent to mac. */
+static void
+assert_forwarded(uint16_t i, uint16_t id, const uint8_t *mac)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(tx_cap.pkts[i], struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+
+	CU_ASSERT_EQUAL_FATAL(eth->ether_type, rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4));
+	CU_ASSERT_EQUAL(memcmp(eth->dst_addr.addr_bytes, mac, 6), 0);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->packet_id), id);
+	CU_ASSERT_EQUAL(ip->time_to_live, 63);
+}
+
+static void
+poll_once(void)
+{
+	vn_graph_run_once(g);
+}
+
+/* Glean: the packets wait for the ARP reply, then leave in order through the
+ * rewrite of the new neighbour. */
+static void
+test_hold_released_in_order(void)
+{
+	send_n(IP(10, 0, 1, 7), 1, 3);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	assert_request(0, IP(10, 0, 1, 1), IP(10, 0, 1, 7));
+	CU_ASSERT_EQUAL(drop_cap.n, 0);
+	CU_ASSERT_EQUAL(counter("ip4-arp", "packets held for address resolution"), 3);
+
+	/* Nothing changed: nothing leaves. */
+	poll_once();
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor_set(if_up, IP(10, 0, 1, 7), peer_mac, false), 0);
+	poll_once();
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 4);
+	for (uint16_t i = 0; i < 3; i++)
+		assert_forwarded(1 + i, 1 + i, peer_mac);
+	CU_ASSERT_EQUAL(drop_cap.n, 0);
+	CU_ASSERT_EQUAL(counter("ip4-arp", "held packets released"), 3);
+	CU_ASSERT_EQUAL(vn_neighbor_del(if_up, IP(10, 0, 1, 7)), 0);
+}
+
+/* Incomplete: a route via an unresolved next hop; the request asks for the
+ * next hop and the packets leave when it answers. */
+static void
+test_hold_incomplete(void)
+{
+	CU_ASSERT_EQUAL_FATAL(route_adj(IP(8, 8, 8, 8))->type, VN_ADJ_INCOMPLETE);
+	send_n(IP(8, 8, 8, 8), 10, 2);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	assert_request(0, IP(10, 0, 1, 1), IP(10, 0, 1, 254));
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor_set(if_up, IP(10, 0, 1, 254), nh_mac, false), 0);
+	poll_once();
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 3);
+	assert_forwarded(1, 10, nh_mac);
+	assert_forwarded(2, 11, nh_mac);
+	CU_ASSERT_EQUAL(vn_neighbor_del(if_up, IP(10, 0, 1, 254)), 0);
+}
+
+/* The queue keeps the first queue-length packets; the rest are dropped by name. */
+static void
+test_hold_queue_full(void)
+{
+	send_n(IP(10, 0, 1, 8), 1, 5);
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 2);
+	for (int i = 0; i < 2; i++)
+		CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[i])->error,
+				vt_err("ip4-arp", "hold queue full (next hop unresolved)"));
+	CU_ASSERT_EQUAL(counter("ip4-arp", "packets held for address resolution"), 3);
+
+	/* Another next hop has its own queue. */
+	send_n(IP(10, 0, 1, 18), 1, 3);
+	CU_ASSERT_EQUAL(drop_cap.n, 2);
+	CU_ASSERT_EQUAL(counter("ip4-arp", "packets held for address resolution"), 6);
+}
+
+/* Unresolved for resolve-timeout: dropped by name, none left behind. */
+static void
+test_hold_timeout(void)
+{
+	struct vn_neighbor_config c = {.queue_len = 3, .timeout_ms = 30};
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor_config_set(&c), 0);
+	send_n(IP(10, 0, 1, 9), 1, 2);
+	poll_once();
+	CU_ASSERT_EQUAL(drop_cap.n, 0);
+	usleep(60 * 1000);
+	poll_once();
+	c.timeout_ms = 1000;
+	CU_ASSERT_EQUAL(vn_neighbor_config_set(&c), 0);
+	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 2);
+	for (int i = 0; i < 2; i++)
+		CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[i])->error,
+				vt_err("ip4-arp", "address resolution timed out"));
+	CU_ASSERT_EQUAL(counter("ip4-arp", "held packets released"), 0);
+
+	/* The next packet starts a new wait (and a new request). */
+	vt_capture_reset(&drop_cap);
+	send_n(IP(10, 0, 1, 9), 3, 1);
+	CU_ASSERT_EQUAL(drop_cap.n, 0);
+	CU_ASSERT_EQUAL(counter("ip4-arp", "packets held for address resolution"), 3);
+}
+
+/* While packets wait, the request is repeated. */
+static void
+test_hold_retry(void)
+{
+	send_n(IP(10, 0, 1, 10), 1, 1);
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	poll_once();
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	usleep(300 * 1000);
+	poll_once();
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 2);
+	assert_request(1, IP(10, 0, 1, 1), IP(10, 0, 1, 10));
+	CU_ASSERT_EQUAL(counter("ip4-arp", "arp requests sent"), 2);
+	CU_ASSERT_EQUAL(drop_cap.n, 0);
+}
+
+/* The interface goes down: the packets go back to ip4-lookup, which brings
+ * them to ip4-arp again, and there they are dropped as for a down interface. */
+static void
+test_hold_interface_down(void)
+{
+	send_n(IP(10, 0, 1, 11), 1, 2);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_up, false), 0);
+	poll_once();
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_up, true), 0);
+	CU_ASSERT_EQUAL(counter("ip4-arp", "held packets released"), 2);
+	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 2);
+	for (int i = 0; i < 2; i++)
+		CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[i])->error, vt_err("ip4-arp", "interface down"));
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+}
+
+/* The route through the next hop is deleted: its packets leave the queue
+ * (to ip4-lookup, which now has no route for them) rather than wait. */
+static void
+test_hold_route_deleted(void)
+{
+	struct vn_route_path via = {.via = IP(10, 0, 1, 254), .if_index = if_up};
+	struct vn_prefix p = {.addr = IP(8, 8, 8, 0), .len = 24};
+	unsigned avail;
+
+	send_n(IP(8, 8, 8, 9), 1, 3);
+	avail = rte_mempool_avail_count(vn_pktmbuf_pool);
+	CU_ASSERT_EQUAL_FATAL(vn_route_del(&p, NULL), 0);
+	poll_once();
+	CU_ASSERT_EQUAL(counter("ip4-arp", "held packets released"), 3);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(vn_pktmbuf_pool), avail + 3);
+	CU_ASSERT_EQUAL(vn_route_add(&p, &via, 1), 0);
+}
+
+/* A graph going away (shutdown) frees what it holds. */
+static void
+test_hold_freed_with_graph(void)
+{
+	unsigned avail;
+
+	send_n(IP(10, 0, 1, 12), 1, 3);
+	send_n(IP(8, 8, 8, 8), 1, 2);
+	CU_ASSERT_EQUAL(counter("ip4-arp", "packets held for address resolution"), 5);
+	avail = rte_mempool_avail_count(vn_pktmbuf_pool);
+	vn_graph_destroy(g);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(vn_pktmbuf_pool), avail + 5);
+	g = vn_graph_create(0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+}
+
+/* Queue length 0 holds nothing, as before the queue existed. */
+static void
+test_hold_disabled(void)
+{
+	struct vn_neighbor_config c = {.queue_len = 0, .timeout_ms = 1000};
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor_config_set(&c), 0);
+	send_n(IP(10, 0, 1, 13), 1, 2);
+	c.queue_len = 3;
+	CU_ASSERT_EQUAL(vn_neighbor_config_set(&c), 0);
+	CU_ASSERT_EQUAL_FATAL(drop_cap.n, 2);
+	CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[0])->error,
+			vt_err("ip4-arp", "address resolution required"));
+	CU_ASSERT_EQUAL(vn_buf(drop_cap.pkts[1])->error,
+			vt_err("ip4-arp", "arp request rate-limited"));
+	c.queue_len = VN_NEIGHBOR_QUEUE_MAX + 1;
+	CU_ASSERT_EQUAL(vn_neighbor_config_set(&c), -EINVAL);
+	c = (struct vn_neighbor_config){.queue_len = 3, .timeout_ms = 0};
+	CU_ASSERT_EQUAL(vn_neighbor_config_set(&c), -EINVAL);
+	vn_neighbor_config_get(&c);
+	CU_ASSERT_EQUAL(c.queue_len, 3);
+	CU_ASSERT_EQUAL(c.timeout_ms, 1000);
+}
+
 int
 main(void)
 {
@@ -670,9 +936,22 @@ main(void)
 		{"no buffer for the request", test_ip4_arp_no_buffer},
 		CU_TEST_INFO_NULL,
 	};
+	static CU_TestInfo hold_tests[] = {
+		{"glean: held, released in order once resolved", test_hold_released_in_order},
+		{"incomplete: held until the next hop resolves", test_hold_incomplete},
+		{"queue full: named drop", test_hold_queue_full},
+		{"timeout: named drop", test_hold_timeout},
+		{"request repeated while waiting", test_hold_retry},
+		{"interface down: released, dropped as down", test_hold_interface_down},
+		{"route deleted: released, nothing kept", test_hold_route_deleted},
+		{"graph destroyed: held packets freed", test_hold_freed_with_graph},
+		{"queue length 0: nothing held", test_hold_disabled},
+		CU_TEST_INFO_NULL,
+	};
 	static CU_SuiteInfo suites[] = {
 		{"arp-input", suite_init, NULL, test_setup, test_teardown, arp_tests},
-		{"ip4-arp", NULL, NULL, test_setup, test_teardown, ip4_arp_tests},
+		{"ip4-arp", no_hold_init, NULL, test_setup, test_teardown, ip4_arp_tests},
+		{"ip4-arp hold", hold_init, hold_fini, hold_setup, test_teardown, hold_tests},
 		CU_SUITE_INFO_NULL,
 	};
 	return vn_test_run(suites);

@@ -115,7 +115,8 @@ static const char vn_full_yaml[] =
     "  - { prefix: 203.0.113.0/24, drop: yes }\n"
     "neighbors:\n"
     "  - { interface: lan0, address: 10.0.1.2, mac: \"02:00:00:00:01:02\" }\n"
-    "exec: [configs/extra.cli, configs/setup.lua]\n";
+    "exec: [configs/extra.cli, configs/setup.lua]\n"
+    "neighbor-config: { queue-length: 8, resolve-timeout-ms: 250 }\n";
 
 static void
 test_full(void)
@@ -135,6 +136,8 @@ test_full(void)
 	CU_ASSERT_EQUAL(cfg.buffers, 32768);
 	CU_ASSERT_EQUAL(cfg.hugepages, VN_HUGEPAGES_OFF);
 	CU_ASSERT_EQUAL(cfg.log_level, VN_LOG_DEBUG);
+	CU_ASSERT_EQUAL(cfg.neighbor_queue_len, 8);
+	CU_ASSERT_EQUAL(cfg.neighbor_timeout_ms, 250);
 	CU_ASSERT_EQUAL(cfg.poll, VN_POLL_ALWAYS);
 	CU_ASSERT_STRING_EQUAL(cfg.cli_socket, "/tmp/vn-test.sock");
 	CU_ASSERT_STRING_EQUAL(cfg.plugins_path, "/opt/vecnet/plugins");
@@ -228,6 +231,8 @@ vn_assert_defaults(const struct vn_config *cfg)
 	CU_ASSERT_EQUAL(cfg->n_routes, 0);
 	CU_ASSERT_EQUAL(cfg->n_neighbors, 0);
 	CU_ASSERT_EQUAL(cfg->n_exec, 0);
+	CU_ASSERT_EQUAL(cfg->neighbor_queue_len, 3);
+	CU_ASSERT_EQUAL(cfg->neighbor_timeout_ms, 1000);
 	CU_ASSERT_PTR_NOT_NULL(cfg->root);
 }
 
@@ -287,7 +292,7 @@ test_unknown_keys(void)
 		      "workers, buffers, hugepages, log-level, poll)");
 	VN_ASSERT_ERR(
 	    "t.yaml:4:1: natt44: unknown top-level key (expected one of: engine, cli, "
-	    "plugins, interfaces, sub-interfaces, routes, neighbors, exec; plugin sections: none loaded)");
+	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, exec; plugin sections: none loaded)");
 	VN_ASSERT_N_ERRS(2);
 	vn_assert_empty(&cfg);
 
@@ -322,7 +327,7 @@ test_wrong_types(void)
 	CU_ASSERT_EQUAL(vn_load("- engine\n", &cfg), -1);
 	VN_ASSERT_ERR(
 	    "t.yaml:1:1: expected a map of sections (engine, cli, plugins, interfaces, sub-interfaces, "
-	    "routes, neighbors, exec, ...), got a list");
+	    "routes, neighbors, neighbor-config, exec, ...), got a list");
 	VN_ASSERT_N_ERRS(1);
 }
 
@@ -397,6 +402,20 @@ test_ranges(void)
 	VN_ASSERT_ERR("t.yaml:6:47: interfaces[0].rx-queues: expected an integer in [1, 64], got "
 		      "'0'");
 	VN_ASSERT_N_ERRS(6);
+
+	/* Queue 0 holds nothing (allowed); a timeout of 0 would drop at once. */
+	CU_ASSERT_EQUAL(vn_load("neighbor-config: { queue-length: 65, resolve-timeout-ms: 0 }\n",
+				&cfg),
+			-1);
+	VN_ASSERT_ERR("t.yaml:1:34: neighbor-config.queue-length: expected an integer in [0, 64], "
+		      "got '65'");
+	VN_ASSERT_ERR("t.yaml:1:58: neighbor-config.resolve-timeout-ms: expected an integer in [1, "
+		      "60000], got '0'");
+	VN_ASSERT_N_ERRS(2);
+	CU_ASSERT_EQUAL(vn_load("neighbor-config: { queue-length: 0 }\n", &cfg), 0);
+	CU_ASSERT_EQUAL(cfg.neighbor_queue_len, 0);
+	CU_ASSERT_EQUAL(cfg.neighbor_timeout_ms, 1000);
+	vn_config_free(&cfg);
 
 	/* List lengths are bounded by the fixed arrays of struct vn_config. */
 	off = (size_t)snprintf(yaml, sizeof(yaml),
@@ -661,7 +680,7 @@ test_plugin_section(void)
 		      "sessions, pool)");
 	VN_ASSERT_ERR("t.yaml:4:7: testsec.pool[0]: missing required key 'end'");
 	VN_ASSERT_ERR("t.yaml:5:1: bogus: unknown top-level key (expected one of: engine, cli, "
-		      "plugins, interfaces, sub-interfaces, routes, neighbors, exec; plugin sections: testsec)");
+		      "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, exec; plugin sections: testsec)");
 	VN_ASSERT_N_ERRS(3);
 	vn_assert_empty(&cfg);
 
@@ -679,7 +698,7 @@ test_plugin_section(void)
 	CU_ASSERT_EQUAL(vn_load("testsec:\n  enabled: on\n", &cfg), -1);
 	VN_ASSERT_ERR(
 	    "t.yaml:1:1: testsec: unknown top-level key (expected one of: engine, cli, "
-	    "plugins, interfaces, sub-interfaces, routes, neighbors, exec; plugin sections: none loaded)");
+	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, exec; plugin sections: none loaded)");
 }
 
 /* --- files --------------------------------------------------------------- */

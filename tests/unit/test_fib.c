@@ -13,12 +13,14 @@
 #include <time.h>
 
 #include <rte_lpm.h>
+#include <rte_malloc.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
 #include "net/fib_priv.h"
+#include "net/link_priv.h"
 #include "vn_test.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
@@ -489,6 +491,117 @@ test_interface_change(void)
 	assert_empty();
 }
 
+/* Carrier lost or back, as the link poll would publish it: a virtual
+ * interface's link is always up, so the snapshot is swapped by hand. */
+static void
+set_link(uint32_t if_index, bool up)
+{
+	struct vn_if_fp *fp = rte_zmalloc("test_fp", sizeof(*fp), RTE_CACHE_LINE_SIZE), *old;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	old = vn_if_fp_table[if_index];
+	*fp = *old;
+	fp->link_up = up;
+	__atomic_store_n(&vn_if_fp_table[if_index], fp, __ATOMIC_RELEASE);
+	rte_free(old); /* no reader thread in this test */
+	vn_fib_interface_changed(if_index);
+}
+
+/* The interfaces the first 16 flow hashes of addr leave on, as a bitmap. */
+static uint32_t
+out_ifs(uint32_t addr)
+{
+	uint32_t ifs = 0;
+
+	for (uint32_t h = 0; h < 16; h++) {
+		const struct vn_adj *a = fp_adj(addr, h);
+		if (a->type == VN_ADJ_REWRITE)
+			ifs |= 1u << a->tx_if;
+	}
+	return ifs;
+}
+
+/* ECMP over two links: a link that goes down leaves the group, all flows
+ * take the other, and it comes back with its link; a route whose only
+ * path is down is unreachable meanwhile; recursive routes through the
+ * down link's subnet follow. The link poll undoes a stale snapshot. */
+static void
+test_link_down(void)
+{
+	struct vn_prefix a1 = PFX(10, 0, 2, 1, 24);
+	struct vn_route_path two[2] = {{IP(10, 0, 1, 2), lan0}, {IP(10, 0, 2, 9), lan1}};
+
+	lan0_up();
+	CU_ASSERT_EQUAL_FATAL(vn_interface_addr_add(lan1, &a1), 0);
+	CU_ASSERT_EQUAL(vn_neighbor_set(lan0, IP(10, 0, 1, 2), mac_h2, true), 0);
+	CU_ASSERT_EQUAL(vn_neighbor_set(lan1, IP(10, 0, 2, 9), mac_h9, true), 0);
+	CU_ASSERT_EQUAL(vn_route_add(&PFX(30, 0, 0, 0, 8), two, 2), 0);
+	CU_ASSERT_EQUAL(add_via(PFX(40, 0, 0, 0, 8), IP(10, 0, 2, 9), lan1), 0);
+	CU_ASSERT_EQUAL(add_via(PFX(50, 0, 0, 0, 8), IP(10, 0, 2, 9), VN_IF_ANY), 0);
+	/* Recursive through the connected subnet itself (no host route yet). */
+	CU_ASSERT_EQUAL(add_via(PFX(70, 0, 0, 0, 8), IP(10, 0, 2, 77), VN_IF_ANY), 0);
+	CU_ASSERT_EQUAL(fp_type(IP(70, 1, 1, 1)), VN_ADJ_INCOMPLETE);
+	CU_ASSERT_EQUAL(vn_ecmp_count(), 1);
+	CU_ASSERT_EQUAL(out_ifs(IP(30, 1, 1, 1)), 1u << lan0 | 1u << lan1);
+
+	set_link(lan1, false);
+	CU_ASSERT_EQUAL(vn_ecmp_count(), 0);
+	CU_ASSERT_EQUAL(out_ifs(IP(30, 1, 1, 1)), 1u << lan0);
+	CU_ASSERT_EQUAL(fp_type(IP(40, 1, 1, 1)), VN_ADJ_UNREACH);
+	CU_ASSERT_EQUAL(fp_type(IP(50, 1, 1, 1)), VN_ADJ_UNREACH);
+	CU_ASSERT_EQUAL(fp_type(IP(70, 1, 1, 1)), VN_ADJ_UNREACH);
+	CU_ASSERT_EQUAL(fp_type(IP(10, 0, 1, 2)), VN_ADJ_REWRITE); /* lan0 untouched */
+
+	set_link(lan0, false);
+	CU_ASSERT_EQUAL(fp_type(IP(30, 1, 1, 1)), VN_ADJ_UNREACH);
+
+	set_link(lan0, true);
+	set_link(lan1, true);
+	CU_ASSERT_EQUAL(vn_ecmp_count(), 1);
+	CU_ASSERT_EQUAL(out_ifs(IP(30, 1, 1, 1)), 1u << lan0 | 1u << lan1);
+	CU_ASSERT_EQUAL(fp_adj(IP(40, 1, 1, 1), 0)->tx_if, lan1);
+	CU_ASSERT_EQUAL(fp_adj(IP(50, 1, 1, 1), 0)->tx_if, lan1);
+	CU_ASSERT_EQUAL(fp_type(IP(70, 1, 1, 1)), VN_ADJ_INCOMPLETE);
+
+	/* The poll reads the link (up: virtual) and republishes a stale snapshot. */
+	set_link(lan1, false);
+	CU_ASSERT_EQUAL(vn_ecmp_count(), 0);
+	CU_ASSERT_EQUAL(vn_link_poll_now(), 1);
+	CU_ASSERT_TRUE(vn_if_fp(lan1)->link_up);
+	CU_ASSERT_EQUAL(vn_ecmp_count(), 1);
+	CU_ASSERT_EQUAL(vn_link_poll_now(), 0);
+
+	/* A route added while the link is down comes up with it. */
+	set_link(lan1, false);
+	CU_ASSERT_EQUAL(add_via(PFX(60, 0, 0, 0, 8), IP(10, 0, 2, 9), lan1), 0);
+	CU_ASSERT_EQUAL(fp_type(IP(60, 1, 1, 1)), VN_ADJ_UNREACH);
+	set_link(lan1, true);
+	CU_ASSERT_EQUAL(fp_type(IP(60, 1, 1, 1)), VN_ADJ_REWRITE);
+
+	CU_ASSERT_EQUAL(del(PFX(30, 0, 0, 0, 8)), 0);
+	CU_ASSERT_EQUAL(del(PFX(40, 0, 0, 0, 8)), 0);
+	CU_ASSERT_EQUAL(del(PFX(50, 0, 0, 0, 8)), 0);
+	CU_ASSERT_EQUAL(del(PFX(60, 0, 0, 0, 8)), 0);
+	CU_ASSERT_EQUAL(del(PFX(70, 0, 0, 0, 8)), 0);
+	CU_ASSERT_EQUAL(vn_neighbor_del(lan0, IP(10, 0, 1, 2)), 0);
+	CU_ASSERT_EQUAL(vn_neighbor_del(lan1, IP(10, 0, 2, 9)), 0);
+	CU_ASSERT_EQUAL(vn_interface_addr_del(lan1, &a1), 0);
+	lan0_down();
+	assert_empty();
+}
+
+/* Only AF_PACKET vdevs ask the kernel; a veth that is gone is down. */
+static void
+test_link_kernel_state(void)
+{
+	CU_ASSERT_EQUAL(vn_link_kernel_state("net_af_packet0,iface=lo"), 1);
+	CU_ASSERT_EQUAL(vn_link_kernel_state("net_af_packet1,qpairs=1,iface=lo,x=y"), 1);
+	CU_ASSERT_EQUAL(vn_link_kernel_state("net_af_packet0,iface=vn-no-such0"), 0);
+	CU_ASSERT_EQUAL(vn_link_kernel_state("net_af_packet0"), -1);
+	CU_ASSERT_EQUAL(vn_link_kernel_state("net_null0"), -1);
+	CU_ASSERT_EQUAL(vn_link_kernel_state("0000:03:00.0"), -1);
+}
+
 struct walk_ctx {
 	uint32_t n;
 	uint64_t last;
@@ -686,6 +799,8 @@ main(void)
 	    {"ECMP", test_ecmp},
 	    {"drop route and errors", test_drop_and_errors},
 	    {"interface MAC/MTU change", test_interface_change},
+	    {"link down: paths leave routes and ECMP", test_link_down},
+	    {"link state of AF_PACKET devices", test_link_kernel_state},
 	    {"walk in prefix order", test_walk_order},
 	    {"reader thread during changes (RCU)", test_concurrent_reader},
 	    {"100k routes add/del, no leaks", test_100k_add_del},

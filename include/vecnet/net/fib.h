@@ -58,6 +58,17 @@ struct vn_ecmp {
 extern struct rte_lpm *vn_fib_lpm;
 extern struct vn_adj *vn_adj_table[VN_ADJ_MAX];
 extern struct vn_ecmp *vn_ecmp_table[VN_ECMP_MAX_GROUPS];
+/* Advanced after every change of what a lookup may return (routes,
+ * adjacencies, interface state): a thread holding packets for an unresolved
+ * next hop looks at them again when it moves. Release order: a reader that
+ * sees a new value also sees the change. */
+extern uint32_t vn_fib_epoch;
+
+static inline uint32_t
+vn_fib_epoch_get(void)
+{
+	return __atomic_load_n(&vn_fib_epoch, __ATOMIC_ACQUIRE);
+}
 
 static inline const struct vn_adj *
 vn_adj_get(uint32_t index)

@@ -36,4 +36,28 @@ bool vn_neighbor_post_learn(uint32_t if_index, uint32_t addr, const uint8_t mac[
 /* Main thread: applies queued bindings; returns how many. */
 uint32_t vn_neighbor_process_learned(void);
 
+/*
+ * Packets held while their next hop resolves (ip4-arp, Linux's arp_queue):
+ * each forwarding thread keeps up to queue_len packets per unresolved next
+ * hop and hands them back to ip4-lookup once the FIB changes under them
+ * (vn_fib_epoch); those still unresolved after timeout_ms are dropped.
+ * queue_len 0 holds nothing: the packet that triggers a request is dropped.
+ */
+#define VN_NEIGHBOR_QUEUE_DEFAULT 3
+#define VN_NEIGHBOR_QUEUE_MAX 64
+#define VN_NEIGHBOR_TIMEOUT_DEFAULT_MS 1000
+#define VN_NEIGHBOR_TIMEOUT_MAX_MS 60000
+
+struct vn_neighbor_config {
+	uint32_t queue_len; /* 0 .. VN_NEIGHBOR_QUEUE_MAX */
+	uint32_t timeout_ms; /* 1 .. VN_NEIGHBOR_TIMEOUT_MAX_MS */
+};
+
+/* Written by the main thread only, read by workers field by field. */
+extern struct vn_neighbor_config vn_neighbor_cfg;
+
+/* -EINVAL when a value is out of range (nothing changes then). */
+int vn_neighbor_config_set(const struct vn_neighbor_config *c);
+void vn_neighbor_config_get(struct vn_neighbor_config *out);
+
 #endif
