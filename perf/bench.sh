@@ -9,6 +9,7 @@
 #   BENCH_SCENARIOS ["ip4-1flow ip4-10kflows ip4-1Mroutes"]
 #   BENCH_HUGEPAGES [auto|on|off]  BENCH_BUILD [build]  BENCH_TSC_HZ [measured]
 #   BENCH_ROUTE_YAML_TIMEOUT [30] s (the YAML route load is bounded by this)
+#   BENCH_HOSTIF [1]: also run hostif-tcp (perf/hostif_tcp.sh; HOSTIF_ROUNDS, HOSTIF_SECONDS)
 #
 # Plugin scenarios live in perf/scenarios/<plugin>.sh; each calls
 # `scenario_add NAME PLUGIN` and defines, with NAME's dashes as underscores:
@@ -409,6 +410,13 @@ else
 		t1=$(date +%s.%N)
 		echo "{\"kind\":\"yaml-check\",\"routes\":$n,\"seconds\":$(awk "BEGIN{print $t1 - $t0}")}" >>"$RES"
 	done
+fi
+
+# --- TCP through host interfaces against the kernel on the same veths (perf/hostif_tcp.sh) -------
+if [ "${BENCH_HOSTIF:-1}" = 1 ]; then
+	log "hostif-tcp: iperf3 through host interfaces, then through the kernel"
+	BENCH_BUILD="$BUILD" bash "$ROOT/perf/hostif_tcp.sh" >"$TMP/extra-hostif-tcp.txt" ||
+		log "hostif-tcp did not run"
 fi
 
 # --- report -----------------------------------------------------------------------------------

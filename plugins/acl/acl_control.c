@@ -416,3 +416,24 @@ acl_control_fini(void)
 	memset(acl_if_reflect, 0, sizeof(acl_if_reflect));
 	acl_sess_table_free();
 }
+
+/* An interface going away takes its ACL bindings, and their sessions, along:
+ * the next interface given its index starts with none. */
+static void
+acl_interface_deleted(uint32_t if_index)
+{
+	char err[200];
+
+	for (int d = 0; d < ACL_N_DIR && if_index < VN_IF_MAX; d++)
+		while (if_lists[if_index][d].n) {
+			uint32_t last = if_lists[if_index][d].acl[if_lists[if_index][d].n - 1];
+			if (acl_interface_set(if_index, d, last, false, err, sizeof(err)) < 0) {
+				VN_WARN("interface %u deleted: %s", if_index, err);
+				break;
+			}
+		}
+}
+
+VN_INTERFACE_HOOKS(acl) = {
+	.deleted = acl_interface_deleted,
+};

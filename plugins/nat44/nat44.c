@@ -254,6 +254,23 @@ nat44_interface_set(uint32_t if_index, bool inside, bool is_add)
 	return 0;
 }
 
+/* An interface going away stops being inside or outside: the next interface
+ * given its index starts with no role. */
+static void
+nat44_interface_deleted(uint32_t if_index)
+{
+	uint8_t role = if_index < VN_IF_MAX ? nat44_main.if_role[if_index] : 0;
+
+	if (role & NAT44_IF_IN)
+		nat44_interface_set(if_index, true, false);
+	if (role & NAT44_IF_OUT)
+		nat44_interface_set(if_index, false, false);
+}
+
+VN_INTERFACE_HOOKS(nat44) = {
+	.deleted = nat44_interface_deleted,
+};
+
 /* --- static mappings ------------------------------------------------------- */
 
 static bool

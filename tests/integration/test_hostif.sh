@@ -55,6 +55,10 @@ vn_check "ping C -> B through the interface created at run time" grep -q " [23] 
 vnctl ip route add 10.77.0.0/16 via 10.0.3.2 host-hi-c-r
 vnctl set ip neighbor host-hi-c-r 10.0.3.9 02:00:00:00:03:09
 vnctl set interface feature host-hi-c-r sample-filter arc ip4-unicast
+vnctl set acl-plugin acl permit tag hi-c-acl
+vnctl set acl-plugin interface host-hi-c-r input acl 0
+vnctl set interface nat44 in host-hi-c-r
+vn_check "the ACL is bound to it" grep -q "host-hi-c-r" <<<"$(vnctl show acl-plugin interface)"
 vn_check "the route through it is in the FIB" grep -q "10.77.0.0/16" <<<"$(vnctl show ip fib)"
 
 vnctl delete host-interface name hi-c-r
@@ -72,7 +76,11 @@ vnctl set interface ip address host-hi-c-r 10.0.3.1/24
 out=$(ip netns exec hi-c ping -c 3 -i 0.2 -W 2 10.0.2.2 2>&1) || true
 vn_check "ping C -> B through the re-created interface" grep -q " [23] received" <<<"$out"
 vn_check "the re-created interface has no feature left over" \
-	bash -c "! grep -A3 host-hi-c-r <<<\"\$1\" | grep -q sample-filter" _ "$(vnctl show interface features)"
+	bash -c "! grep -A3 host-hi-c-r <<<\"\$1\" | grep -q 'sample-filter\|acl-plugin\|nat44'" _ "$(vnctl show interface features)"
+vn_check "... no ACL binding left over" \
+	bash -c "! grep -A2 host-hi-c-r <<<\"\$1\" | grep -q 'acl 0'" _ "$(vnctl show acl-plugin interface)"
+vn_check "... and no NAT44 role left over" \
+	bash -c "! grep -q host-hi-c-r <<<\"\$1\"" _ "$(vnctl show nat44 interfaces)"
 
 out=$(vnctl create host-interface name hi-nosuch0 2>&1) && rc=0 || rc=$?
 vn_check "a missing Linux interface is refused by name" grep -q "Linux has no interface 'hi-nosuch0'" <<<"$out"
