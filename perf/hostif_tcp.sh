@@ -131,6 +131,6 @@ for r in $(seq "$ROUNDS"); do
 done
 v=$(median <"$TMP/vecnet")
 k=$(median <"$TMP/linux")
-ratio=$(awk -v v="$v" -v k="$k" 'BEGIN { printf "%.3f", k > 0 ? v / k : 0 }')
+ratio=$(awk -v v="$v" -v k="$k" 'BEGIN { printf "%.3f", (k > 0 ? v / k : 0) }')
 echo "hostif-tcp rounds (Gbit/s): vecnet $(paste -sd' ' "$TMP/vecnet"), linux $(paste -sd' ' "$TMP/linux")"
 echo "BENCH scenario=hostif-tcp gbps=$v peer=linux peer_gbps=$k ratio=$ratio"
