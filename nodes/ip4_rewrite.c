@@ -25,6 +25,7 @@
 #include <rte_ip.h>
 #include <stddef.h>
 #include <string.h>
+#include <vecnet/net/gso.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/feature.h>
 #include <vecnet/net/trace.h>
@@ -57,8 +58,10 @@ rewrite_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
 		counts[RW_ERR_TTL]++;
 		return RW_NEXT_ICMP_ERROR;
 	}
-	/* Checked before the TTL changes, so an ICMP error quotes the header as received. */
-	if (unlikely(tlen > adj->mtu)) {
+	/* Checked before the TTL changes, so an ICMP error quotes the header as
+	 * received. A GSO super-frame is checked by the segments it will make. */
+	if (unlikely(tlen > adj->mtu) &&
+	    !(vn_gso_is_super(m) && m->l3_len + m->l4_len + m->tso_segsz <= adj->mtu)) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
 			md->icmp_type = 3; /* destination unreachable */
 			md->icmp_code = 4; /* fragmentation needed and DF set */

@@ -262,18 +262,27 @@ main_loop(struct vn_graph *g)
 	}
 }
 
+/* The packet pool, and the GSO super-frame pool if host interfaces made it. */
 static bool
 buffers_all_returned(void)
 {
-	unsigned avail = rte_mempool_avail_count(vn_pktmbuf_pool);
-	unsigned size = vn_pktmbuf_pool->size;
+	const struct rte_mempool *pools[] = {vn_pktmbuf_pool, rte_mempool_lookup("vn_gso")};
+	const char *what[] = {"buffers", "GSO buffers"};
+	bool all = true;
 
-	if (avail == size) {
-		VN_INFO("buffers: all %u returned to the pool", size);
-		return true;
+	for (size_t i = 0; i < RTE_DIM(pools); i++) {
+		if (!pools[i])
+			continue;
+		unsigned avail = rte_mempool_avail_count(pools[i]), size = pools[i]->size;
+		if (avail == size) {
+			VN_INFO("%s: all %u returned to the pool", what[i], size);
+			continue;
+		}
+		VN_ERR("%s: %u of %u returned to the pool (%u leaked)", what[i], avail, size,
+		       size - avail);
+		all = false;
 	}
-	VN_ERR("buffers: %u of %u returned to the pool (%u leaked)", avail, size, size - avail);
-	return false;
+	return all;
 }
 
 int

@@ -67,9 +67,10 @@ ring_open(const struct hostif *h, bool rx, int *fd_out, struct hostif_ring *r)
 		r->frames_per_block = HOSTIF_RX_BLOCK_SIZE / HOSTIF_RX_FRAME_SIZE;
 		r->n_frames = r->frames_per_block * HOSTIF_RX_BLOCKS;
 	} else {
-		r->frame_size = r->block_size = HOSTIF_TX_FRAME_SIZE;
-		r->frames_per_block = 1;
-		r->n_frames = HOSTIF_TX_FRAMES;
+		r->frame_size = HOSTIF_TX_FRAME_SIZE;
+		r->block_size = HOSTIF_TX_BLOCK_SIZE;
+		r->frames_per_block = HOSTIF_TX_BLOCK_SIZE / HOSTIF_TX_FRAME_SIZE;
+		r->n_frames = r->frames_per_block * HOSTIF_TX_BLOCKS;
 	}
 	req = (struct tpacket_req){
 		.tp_block_size = r->block_size,
@@ -182,6 +183,7 @@ vn_hostif_open(struct vn_interface *ifp, const char *ifname)
 	h->n_rxq = ifp->n_rx_queues;
 	h->n_txq = ifp->n_tx_queues;
 	h->fanout_id = (getpid() ^ (h->ifindex << 4)) & 0xffff;
+	h->gso = true;
 	h->rxq = aligned_alloc(RTE_CACHE_LINE_SIZE,
 			       RTE_ALIGN_CEIL(h->n_rxq * sizeof(*h->rxq), RTE_CACHE_LINE_SIZE));
 	h->txq = aligned_alloc(RTE_CACHE_LINE_SIZE,
@@ -262,11 +264,10 @@ hostif_show(void *dev, struct vn_cli_out *out, bool verbose)
 		const struct hostif_rxq *r = &h->rxq[q];
 		vn_cli_printf(out,
 			      "    rx queue %u: %u slots of %u bytes; frames %" PRIu64
-			      ", gso frames %" PRIu64 " (segments %" PRIu64
-			      "), checksums completed %" PRIu64 ", vlan tags restored %" PRIu64
-			      "\n",
+			      ", gso frames %" PRIu64 " (segments %" PRIu64 "), gso passed whole %" PRIu64
+			      ", checksums completed %" PRIu64 ", vlan tags restored %" PRIu64 "\n",
 			      q, r->ring.n_frames, r->ring.frame_size, r->frames, r->gso_frames,
-			      r->segments, r->csum_completed, r->vlan_restored);
+			      r->segments, r->gso_passed, r->csum_completed, r->vlan_restored);
 	}
 	for (uint16_t q = 0; q < h->n_txq; q++) {
 		const struct hostif_txq *t = &h->txq[q];
@@ -274,16 +275,17 @@ hostif_show(void *dev, struct vn_cli_out *out, bool verbose)
 			continue;
 		vn_cli_printf(out,
 			      "    tx queue %u: %u slots of %u bytes; frames %" PRIu64
-			      ", ring full %" PRIu64 ", too large %" PRIu64 ", kick errors %" PRIu64
-			      "\n",
-			      q, t->ring.n_frames, t->ring.frame_size, t->frames, t->ring_full,
-			      t->too_large, t->kick_errors);
+			      ", gso frames %" PRIu64 ", ring full %" PRIu64 ", too large %" PRIu64
+			      ", kick errors %" PRIu64 "\n",
+			      q, t->ring.n_frames, t->ring.frame_size, t->frames, t->gso_frames,
+			      t->ring_full, t->too_large, t->kick_errors);
 	}
 }
 
 const struct vn_port_class vn_hostif_class = {
 	.name = "host",
 	.input_node = "host-input",
+	.gso = true,
 	.tx_burst = vn_hostif_tx_burst,
 	.link_up = hostif_link_up,
 	.close = hostif_close,

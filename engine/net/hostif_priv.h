@@ -30,9 +30,10 @@
 #define HOSTIF_RX_FRAME_SIZE (17 * 4096)
 #define HOSTIF_RX_BLOCK_SIZE (128 * 4096)
 #define HOSTIF_RX_BLOCKS 37 /* 259 slots, 18.5 MiB per RX queue */
-/* TX frames are at most MTU-sized (9000) plus headers: 16 KiB slots. */
-#define HOSTIF_TX_FRAME_SIZE 16384
-#define HOSTIF_TX_FRAMES 256
+/* TX slots hold a passed-through super-frame too: the RX layout. */
+#define HOSTIF_TX_FRAME_SIZE HOSTIF_RX_FRAME_SIZE
+#define HOSTIF_TX_BLOCK_SIZE HOSTIF_RX_BLOCK_SIZE
+#define HOSTIF_TX_BLOCKS 37
 
 struct hostif_ring {
 	uint8_t *map;
@@ -62,14 +63,14 @@ struct hostif_rxq {
 	int fd;
 	struct hostif_ring ring;
 	/* Written by the polling thread only (show hardware-interfaces). */
-	uint64_t frames, gso_frames, segments, csum_completed, vlan_restored;
+	uint64_t frames, gso_frames, segments, gso_passed, csum_completed, vlan_restored;
 } __rte_cache_aligned;
 
 struct hostif_txq {
 	int fd;
 	struct hostif_ring ring;
 	/* Written by the sending thread only. */
-	uint64_t frames, ring_full, too_large, kick_errors;
+	uint64_t frames, gso_frames, ring_full, too_large, kick_errors;
 } __rte_cache_aligned;
 
 struct hostif {
@@ -79,6 +80,7 @@ struct hostif {
 	uint16_t port_id;
 	uint16_t n_rxq, n_txq;
 	int fanout_id;
+	bool gso; /* super-frames cross the graph whole when they can (rx_gso_pass) */
 	struct hostif_rxq *rxq;
 	struct hostif_txq *txq;
 };

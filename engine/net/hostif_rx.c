@@ -10,9 +10,8 @@
  *    and flags, and L4 checksum;
  *  - a VLAN tag the kernel took out (TP_STATUS_VLAN_VALID) is put back.
  * The copy out of the ring is needed anyway (the slot goes back to the
- * kernel), so segmenting while copying costs no extra pass; DPDK's rte_gso
- * would need an mbuf chain first and yields two-segment indirect mbufs that
- * every node downstream would then see, and leaves checksums to hardware.
+ * kernel), so segmenting while copying costs no extra pass (net/gso.c).
+ * A TCP/IPv4 super-frame may instead cross the graph whole (rx_gso_pass).
  *
  * Reads: this thread's RX queue set (vn_rxq_set_of, its own-port range).
  * Writes: what vn_port_rx_deliver writes.
@@ -23,9 +22,12 @@
 #include <rte_malloc.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
+#include <vecnet/net/feature.h>
+#include <vecnet/net/gso.h>
 #include <vecnet/net/trace.h>
 
 #include "net/hostif_priv.h"
+#include "net/mbuf_append.h"
 
 enum { HIN_NEXT_DROP, HIN_NEXT_ETHERNET };
 enum {
@@ -58,43 +60,14 @@ struct hin_frame {
 	uint8_t tag[4];
 };
 
-/* Appends len bytes to the chain head (last segment *tail), allocating
- * segments as the data room fills; false when the pool runs dry. */
-static inline bool
-chain_append(struct rte_mbuf *head, struct rte_mbuf **tail, const uint8_t *src, uint32_t len)
-{
-	struct rte_mbuf *t = *tail;
-
-	while (len) {
-		uint32_t room = rte_pktmbuf_tailroom(t);
-		if (room == 0) {
-			struct rte_mbuf *s = rte_pktmbuf_alloc(head->pool);
-			if (!s)
-				return false;
-			t->next = s;
-			t = s;
-			head->nb_segs++;
-			room = rte_pktmbuf_tailroom(t);
-		}
-		uint32_t k = RTE_MIN(room, len);
-		rte_memcpy(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len), src, k);
-		t->data_len += k;
-		head->pkt_len += k;
-		src += k;
-		len -= k;
-	}
-	*tail = t;
-	return true;
-}
-
 /* The frame's first `len` bytes (tag included) into the chain. */
 static inline bool
 frame_append(const struct hin_frame *f, struct rte_mbuf *m, struct rte_mbuf **tail, uint32_t len)
 {
 	if (likely(!f->vlan))
-		return chain_append(m, tail, f->data, len);
-	return chain_append(m, tail, f->data, 12) && chain_append(m, tail, f->tag, 4) &&
-	       chain_append(m, tail, f->data + 12, len - 16);
+		return vn_mbuf_append(m, tail, f->data, len);
+	return vn_mbuf_append(m, tail, f->data, 12) && vn_mbuf_append(m, tail, f->tag, 4) &&
+	       vn_mbuf_append(m, tail, f->data + 12, len - 16);
 }
 
 /* Completes a partial checksum: the field holds the pseudo-header sum, so the
@@ -115,143 +88,107 @@ csum_complete(struct rte_mbuf *m, uint32_t start, uint32_t offset)
 	return 0;
 }
 
-/* L3 offset and EtherType after any tags; 0 if the headers run out. */
-static inline uint32_t
-l3_offset(const uint8_t *hdr, uint32_t len, uint16_t *type)
+/*
+ * Cuts a GSO super-frame into out[]. Returns how many segments, 0 if it was
+ * dropped (counted), or -1 if they do not fit in room and the frame should
+ * wait for the next call.
+ */
+static int
+rx_gso_cut(struct vn_node *node, const struct hin_frame *f, const struct vn_gso *g,
+	   const uint8_t *hdr, struct rte_mbuf **out, uint16_t room, bool vector_empty)
 {
-	uint32_t off = 12;
+	uint32_t tag = f->vlan ? 4 : 0;
+	int n = vn_gso_segment(g, hdr, f->data + g->hlen - tag, f->len + tag - g->hlen,
+			       vn_pktmbuf_pool, out, room);
 
-	while (off + 2 <= len) {
-		uint16_t t = (uint16_t)(hdr[off] << 8 | hdr[off + 1]);
-		if (t != RTE_ETHER_TYPE_VLAN && t != RTE_ETHER_TYPE_QINQ) {
-			*type = t;
-			return off + 2;
-		}
-		off += 4;
+	if (n < 0 && vector_empty) {
+		vn_node_count_error(node, HIN_ERR_GSO_TOO_MANY, 1);
+		return 0;
 	}
-	return 0;
+	if (n == 0)
+		vn_node_count_error(node, HIN_ERR_NOBUF, 1);
+	return n;
 }
 
 /*
- * Cuts a GSO super-frame into segments of gso_size payload bytes at out[].
- * Returns how many, 0 if dropped (counted), or -1 if they do not fit in
- * room and the frame should wait for the next call.
+ * A TCP/IPv4 super-frame goes through the graph whole when nothing on its
+ * way could rewrite its ports or addresses (no features on the interface's
+ * input arcs, no output features anywhere: NAT44 on a partial checksum would
+ * break it) and it fits a super-frame buffer; the host interface it leaves
+ * by hands it to the kernel as GSO, any other port cuts it (port-tx).
+ * Returns the mbuf, or NULL to cut it here.
  */
-static int
-gso_segment(struct vn_node *node, const struct hin_frame *f, const struct virtio_net_hdr *vh,
-	    struct rte_mbuf **out, uint16_t room, bool vector_empty)
+static struct rte_mbuf *
+rx_gso_pass(const struct hostif *h, const struct hin_frame *f, const struct vn_gso *g)
 {
-	uint8_t hdr[HIN_HDR_MAX];
-	uint32_t l3, l4, l4_hlen, hlen, payload, mss = vh->gso_size, n;
-	uint8_t gso = vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
-	uint16_t type, ip_id = 0;
-	uint32_t seq = 0;
-	uint8_t tcp_flags = 0;
-	bool v4;
+	const struct vn_if_fp *fp = vn_if_fp(h->if_index);
+	struct rte_mempool *pool = vn_gso_pool();
+	struct rte_mbuf *m;
 
-	if (gso != VIRTIO_NET_HDR_GSO_TCPV4 && gso != VIRTIO_NET_HDR_GSO_TCPV6 &&
-	    gso != VIRTIO_NET_HDR_GSO_UDP_L4) {
+	if (!h->gso || g->type != VN_GSO_TCP4 || f->vlan || !fp || !pool ||
+	    fp->features[VN_ARC_DEVICE_INPUT] || fp->features[VN_ARC_IP4_UNICAST] ||
+	    vn_feature_arc_active(VN_ARC_IP4_OUTPUT) ||
+	    f->len + RTE_PKTMBUF_HEADROOM > rte_pktmbuf_data_room_size(pool))
+		return NULL;
+	m = rte_pktmbuf_alloc(pool);
+	if (!m)
+		return NULL;
+	rte_memcpy(rte_pktmbuf_mtod(m, void *), f->data, f->len);
+	m->data_len = m->pkt_len = f->len;
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+	m->tso_segsz = g->size;
+	m->l2_len = g->l3;
+	m->l3_len = g->l4 - g->l3;
+	m->l4_len = g->hlen - g->l4;
+	return m;
+}
+
+/* What a GSO frame becomes: the frame whole, or its segments. */
+static int
+rx_gso(struct vn_node *node, struct hostif_rxq *q, const struct hostif *h,
+       const struct hin_frame *f, const struct virtio_net_hdr *vh, struct rte_mbuf **out,
+       uint16_t room, bool vector_empty)
+{
+	static const uint8_t types[] = {
+		[VIRTIO_NET_HDR_GSO_TCPV4] = VN_GSO_TCP4,
+		[VIRTIO_NET_HDR_GSO_TCPV6] = VN_GSO_TCP6,
+		[VIRTIO_NET_HDR_GSO_UDP_L4] = VN_GSO_UDP,
+	};
+	uint8_t hdr[HIN_HDR_MAX], t = vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+	uint32_t tag = f->vlan ? 4 : 0, in_hdr = RTE_MIN(f->len, (uint32_t)HIN_HDR_MAX - 4);
+	struct vn_gso g;
+	int n;
+
+	if (t >= RTE_DIM(types) || types[t] == 0) {
 		vn_node_count_error(node, HIN_ERR_GSO_TYPE, 1);
 		return 0;
 	}
 	/* The headers, tag restored, in one place to copy into each segment. */
-	uint32_t in_hdr = RTE_MIN(f->len, (uint32_t)HIN_HDR_MAX - 4);
 	if (f->vlan) {
 		memcpy(hdr, f->data, 12);
 		memcpy(hdr + 12, f->tag, 4);
 		memcpy(hdr + 16, f->data + 12, in_hdr - 12);
-		in_hdr += 4;
 	} else {
 		memcpy(hdr, f->data, in_hdr);
 	}
-	l3 = l3_offset(hdr, in_hdr, &type);
-	v4 = type == RTE_ETHER_TYPE_IPV4;
-	if (l3 == 0 || mss == 0 || (!v4 && type != RTE_ETHER_TYPE_IPV6) ||
-	    (gso == VIRTIO_NET_HDR_GSO_TCPV4 && !v4) || (gso == VIRTIO_NET_HDR_GSO_TCPV6 && v4))
-		goto bad;
 	/* csum_start is where L4 begins: the kernel sets it on every GSO frame. */
-	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
-		goto bad;
-	l4 = vh->csum_start + (f->vlan ? 4 : 0);
-	if (l4 < l3 + (v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr)) ||
-	    l4 + sizeof(struct rte_udp_hdr) > in_hdr)
-		goto bad;
-	if (gso == VIRTIO_NET_HDR_GSO_UDP_L4) {
-		l4_hlen = sizeof(struct rte_udp_hdr);
-	} else {
-		if (l4 + sizeof(struct rte_tcp_hdr) > in_hdr)
-			goto bad;
-		l4_hlen = (hdr[l4 + 12] >> 4) * 4u;
-		if (l4_hlen < sizeof(struct rte_tcp_hdr))
-			goto bad;
-	}
-	hlen = l4 + l4_hlen;
-	if (hlen > in_hdr || hlen > f->len + (f->vlan ? 4 : 0))
-		goto bad;
-	payload = f->len + (f->vlan ? 4 : 0) - hlen;
-	n = payload ? (payload + mss - 1) / mss : 1;
-	if (n > room) {
-		if (!vector_empty)
-			return -1;
-		vn_node_count_error(node, HIN_ERR_GSO_TOO_MANY, 1);
+	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+	    vn_gso_parse(hdr, in_hdr + tag, f->len + tag, types[t], vh->gso_size,
+			 (uint16_t)(vh->csum_start + tag), &g) < 0) {
+		vn_node_count_error(node, HIN_ERR_GSO_BAD, 1);
 		return 0;
 	}
-	if (v4)
-		ip_id = rte_be_to_cpu_16(((struct rte_ipv4_hdr *)(hdr + l3))->packet_id);
-	if (gso != VIRTIO_NET_HDR_GSO_UDP_L4) {
-		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(hdr + l4);
-		seq = rte_be_to_cpu_32(th->sent_seq);
-		tcp_flags = th->tcp_flags;
+	out[0] = rx_gso_pass(h, f, &g);
+	if (out[0]) {
+		q->gso_passed++;
+		return 1;
 	}
-	const uint8_t *pay = f->data + hlen - (f->vlan ? 4 : 0);
-	for (uint32_t k = 0; k < n; k++) {
-		uint32_t off = k * mss, seg = RTE_MIN(mss, payload - off);
-		struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool), *tail = m;
-		if (!m || !chain_append(m, &tail, hdr, hlen) ||
-		    !chain_append(m, &tail, pay + off, seg)) {
-			rte_pktmbuf_free(m);
-			rte_pktmbuf_free_bulk(out, k);
-			vn_node_count_error(node, HIN_ERR_NOBUF, 1);
-			return 0;
-		}
-		uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-		uint32_t l4_len = l4_hlen + seg;
-		if (v4) {
-			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + l3);
-			ip->total_length = rte_cpu_to_be_16((uint16_t)(l4 - l3 + l4_len));
-			ip->packet_id = rte_cpu_to_be_16((uint16_t)(ip_id + k));
-			ip->hdr_checksum = 0;
-			ip->hdr_checksum = rte_ipv4_cksum(ip);
-		} else {
-			struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + l3);
-			ip6->payload_len = rte_cpu_to_be_16(
-			    (uint16_t)(l4 - l3 - sizeof(struct rte_ipv6_hdr) + l4_len));
-		}
-		uint16_t *ck;
-		if (gso == VIRTIO_NET_HDR_GSO_UDP_L4) {
-			struct rte_udp_hdr *uh = (struct rte_udp_hdr *)(p + l4);
-			uh->dgram_len = rte_cpu_to_be_16((uint16_t)l4_len);
-			ck = &uh->dgram_cksum;
-		} else {
-			struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(p + l4);
-			th->sent_seq = rte_cpu_to_be_32(seq + off);
-			uint8_t fl = tcp_flags;
-			if (k + 1 < n)
-				fl &= (uint8_t) ~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
-			if (k > 0)
-				fl &= (uint8_t)~RTE_TCP_CWR_FLAG;
-			th->tcp_flags = fl;
-			ck = &th->cksum;
-		}
-		*ck = 0;
-		*ck = v4 ? rte_ipv4_udptcp_cksum_mbuf(m, (struct rte_ipv4_hdr *)(p + l3), l4)
-			 : rte_ipv6_udptcp_cksum_mbuf(m, (struct rte_ipv6_hdr *)(p + l3), l4);
-		out[k] = m;
+	n = rx_gso_cut(node, f, &g, hdr, out, room, vector_empty);
+	if (n > 0) {
+		q->gso_frames++;
+		q->segments += (uint64_t)n;
 	}
-	return (int)n;
-bad:
-	vn_node_count_error(node, HIN_ERR_GSO_BAD, 1);
-	return 0;
+	return n;
 }
 
 /*
@@ -259,8 +196,9 @@ bad:
  * counted), or -1 if it must wait for room in the next call.
  */
 static inline int
-rx_frame(struct vn_node *node, struct hostif_rxq *q, const struct tpacket2_hdr *h, uint32_t status,
-	 struct rte_mbuf **out, uint16_t room, bool vector_empty)
+rx_frame(struct vn_node *node, const struct hostif *hif, struct hostif_rxq *q,
+	 const struct tpacket2_hdr *h, uint32_t status, struct rte_mbuf **out, uint16_t room,
+	 bool vector_empty)
 {
 	const uint8_t *data = (const uint8_t *)h + h->tp_mac;
 	const struct virtio_net_hdr *vh = (const struct virtio_net_hdr *)(data - sizeof(*vh));
@@ -283,14 +221,8 @@ rx_frame(struct vn_node *node, struct hostif_rxq *q, const struct tpacket2_hdr *
 		f.tag[3] = h->tp_vlan_tci & 0xff;
 		q->vlan_restored++;
 	}
-	if (unlikely(vh->gso_type != VIRTIO_NET_HDR_GSO_NONE)) {
-		int n = gso_segment(node, &f, vh, out, room, vector_empty);
-		if (n > 0) {
-			q->gso_frames++;
-			q->segments += (uint64_t)n;
-		}
-		return n;
-	}
+	if (unlikely(vh->gso_type != VIRTIO_NET_HDR_GSO_NONE))
+		return rx_gso(node, q, hif, &f, vh, out, room, vector_empty);
 	m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
 	tail = m;
 	if (unlikely(!m || !frame_append(&f, m, &tail, f.len + (f.vlan ? 4 : 0)))) {
@@ -313,7 +245,7 @@ rx_frame(struct vn_node *node, struct hostif_rxq *q, const struct tpacket2_hdr *
 
 /* Up to a vector from one queue's ring into node->objs. */
 static uint16_t
-rx_burst(struct vn_node *node, struct hostif_rxq *q)
+rx_burst(struct vn_node *node, const struct hostif *hif, struct hostif_rxq *q)
 {
 	struct hostif_ring *r = &q->ring;
 	uint16_t n = 0;
@@ -323,7 +255,7 @@ rx_burst(struct vn_node *node, struct hostif_rxq *q)
 		uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 		if (!(status & TP_STATUS_USER))
 			break;
-		int k = rx_frame(node, q, h, status, node->objs + n, VN_FRAME_SIZE - n, n == 0);
+		int k = rx_frame(node, hif, q, h, status, node->objs + n, VN_FRAME_SIZE - n, n == 0);
 		if (k < 0)
 			break; /* its segments go into the next vector */
 		n += (uint16_t)k;
@@ -367,7 +299,7 @@ hin_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, uint1
 		if (!p || p->cls != &vn_hostif_class)
 			continue;
 		struct hostif *h = p->dev;
-		uint16_t n = rx_burst(node, &h->rxq[rq->queue_id]);
+		uint16_t n = rx_burst(node, h, &h->rxq[rq->queue_id]);
 		if (n == 0)
 			continue;
 		vn_port_rx_deliver(g, node, n, rq->if_index, HIN_NEXT_ETHERNET);

@@ -1,17 +1,43 @@
 /*
  * Host interfaces, the transmit half: frames into this thread's TX ring,
  * then one send() to have the kernel take them (PACKET_QDISC_BYPASS: it
- * hands them straight to the device). Every frame leaves complete, so its
- * virtio-net header asks nothing of the kernel.
+ * hands them straight to the device).
  */
 #include <errno.h>
+#include <rte_tcp.h>
 #include <sys/socket.h>
+#include <vecnet/net/gso.h>
 
 #include "net/hostif_priv.h"
 
 /* Where a TX slot's frame starts: after the slot header, unless told
  * otherwise (PACKET_TX_HAS_OFF, unused). */
 #define HOSTIF_TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
+
+/*
+ * A frame that leaves complete asks nothing of the kernel; a passed-through
+ * super-frame asks it to cut (gso_size) and to finish its partial TCP
+ * checksum, as for a local sender's.
+ */
+static inline void
+tx_vnet_hdr(const struct rte_mbuf *m, struct virtio_net_hdr *vh)
+{
+	memset(vh, 0, sizeof(*vh));
+	if (likely(!vn_gso_is_super(m)))
+		return;
+	/* ip4-rewrite put the adjacency's L2 header (tags and all) in front. */
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t l2 = RTE_ETHER_HDR_LEN;
+	while (l2 + 4 <= m->data_len &&
+	       (uint16_t)(p[l2 - 2] << 8 | p[l2 - 1]) != RTE_ETHER_TYPE_IPV4)
+		l2 += 4;
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vh->gso_size = m->tso_segsz;
+	vh->csum_start = l2 + m->l3_len;
+	vh->csum_offset = offsetof(struct rte_tcp_hdr, cksum);
+	vh->hdr_len = l2 + m->l3_len + m->l4_len;
+}
 
 uint16_t
 vn_hostif_tx_burst(void *dev, uint16_t queue, struct rte_mbuf **pkts, uint16_t n)
@@ -37,7 +63,8 @@ vn_hostif_tx_burst(void *dev, uint16_t queue, struct rte_mbuf **pkts, uint16_t n
 			continue;
 		}
 		uint8_t *data = (uint8_t *)s + HOSTIF_TX_DATA_OFF;
-		memset(data, 0, sizeof(struct virtio_net_hdr));
+		tx_vnet_hdr(m, (struct virtio_net_hdr *)data);
+		q->gso_frames += vn_gso_is_super(m);
 		data += sizeof(struct virtio_net_hdr);
 		for (const struct rte_mbuf *seg = m; seg; seg = seg->next) {
 			rte_memcpy(data, rte_pktmbuf_mtod(seg, const void *), seg->data_len);

@@ -31,6 +31,7 @@ struct vn_cli_out;
 struct vn_port_class {
 	const char *name; /* "host", "loopback" */
 	const char *input_node; /* the node that polls its RX queues ("host-input") */
+	bool gso; /* tx_burst takes GSO super-frames (net/gso.h); else port-tx cuts them */
 	/* Fast path, on the thread that owns the queue. tx_burst takes what it
 	 * returns (it owns those mbufs); the rest stay the caller's. */
 	uint16_t (*tx_burst)(void *dev, uint16_t queue, struct rte_mbuf **pkts, uint16_t n);
@@ -62,6 +63,15 @@ vn_port_own(uint16_t port_id)
 	uint32_t i = (uint32_t)port_id - VN_PORT_OWN_BASE;
 
 	return i < VN_PORT_OWN_MAX && vn_ports_own[i].cls ? &vn_ports_own[i] : NULL;
+}
+
+/* Whether the port takes GSO super-frames (net/gso.h) as they are. */
+static inline bool
+vn_port_takes_gso(uint16_t port_id)
+{
+	const struct vn_port_own *p = vn_port_own(port_id);
+
+	return p && p->cls->gso;
 }
 
 static inline uint16_t
