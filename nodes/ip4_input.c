@@ -10,7 +10,8 @@
  * handles options and padding. No packet-data prefetch: it bought nothing
  * here.
  *
- * Reads: the IPv4 header at data offset 0; data_len.
+ * Reads: the IPv4 header at data offset 0; data_len (pkt_len when the frame
+ * is in several segments).
  * Writes: data_len/pkt_len trimmed to the total length (Ethernet padding);
  * vn_meta.feature_arc when an ip4-unicast feature is enabled; drops:
  * vn_buf.error.
@@ -70,7 +71,10 @@ static __rte_noinline uint16_t
 ip4_input_one(struct vn_node *node, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	/* The header is in the first segment; the packet may go on in others
+	 * (a jumbo frame from a host interface). */
 	uint16_t len = rte_pktmbuf_data_len(m);
+	uint32_t total = rte_pktmbuf_pkt_len(m);
 	uint16_t hlen, tlen, err;
 	uint32_t src, dst;
 
@@ -88,7 +92,7 @@ ip4_input_one(struct vn_node *node, struct rte_mbuf *m)
 		err = IP4_IN_ERR_IHL;
 		goto drop;
 	}
-	if (unlikely(tlen < hlen || tlen > len)) {
+	if (unlikely(tlen < hlen || tlen > total)) {
 		err = IP4_IN_ERR_LENGTH;
 		goto drop;
 	}
@@ -106,8 +110,12 @@ ip4_input_one(struct vn_node *node, struct rte_mbuf *m)
 		err = IP4_IN_ERR_DST;
 		goto drop;
 	}
-	if (unlikely(tlen < len)) /* Ethernet padding */
-		rte_pktmbuf_trim(m, len - tlen);
+	/* Ethernet padding: only short frames have it, so it is in the last
+	 * segment; a longer tail is not padding and the packet is refused. */
+	if (unlikely(tlen < total) && rte_pktmbuf_trim(m, (uint16_t)(total - tlen)) < 0) {
+		err = IP4_IN_ERR_LENGTH;
+		goto drop;
+	}
 	return IP4_IN_NEXT_LOOKUP;
 drop:
 	vn_drop_reason(node, m, err);

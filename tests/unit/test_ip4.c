@@ -531,6 +531,35 @@ test_padding_trimmed(void)
 	assert_forwarded(tx_cap.pkts[0], mac_nh2, mac_wan, if_wan, orig, 28);
 }
 
+/* A packet in two segments (a jumbo frame from a host interface) is
+ * forwarded whole; padding in its last segment is trimmed. */
+static void
+test_segmented_forwarded(void)
+{
+	for (int pad = 0; pad <= 6; pad += 6) {
+		struct rte_mbuf *f = udp_frame(PEER_IP, IP(192, 0, 2, 10), 1000, 0);
+		struct rte_mbuf *tail = rte_pktmbuf_alloc(vn_pktmbuf_pool);
+		uint8_t orig[1000], flat[1100];
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(tail);
+		memcpy(orig, frame_ip(f), 1000);
+		memcpy(rte_pktmbuf_append(tail, 400), orig + 600, 400);
+		memset(rte_pktmbuf_append(tail, (uint16_t)pad), 0xee, (size_t)pad);
+		rte_pktmbuf_trim(f, 400);
+		CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_chain(f, tail), 0);
+		inject1("ethernet-input", f);
+		CU_ASSERT_EQUAL(n_dropped(), 0);
+		CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+		struct rte_mbuf *m = tx_cap.pkts[0];
+		CU_ASSERT_EQUAL(m->nb_segs, 2);
+		CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_pkt_len(m), RTE_ETHER_HDR_LEN + 1000);
+		const uint8_t *ip = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, 1000, flat);
+		CU_ASSERT_EQUAL(ip[8], orig[8] - 1); /* TTL */
+		CU_ASSERT_EQUAL(memcmp(ip + 12, orig + 12, 1000 - 12), 0);
+		graph_fresh();
+	}
+}
+
 static void
 test_options_forwarded(void)
 {
@@ -1231,6 +1260,7 @@ main(void)
 		{"header checksum: fast check = rte_raw_cksum on random headers", test_checksum_random},
 		{"header checks", test_header_checks},
 		{"ethernet padding trimmed", test_padding_trimmed},
+		{"a packet in two segments forwarded whole", test_segmented_forwarded},
 		{"options ihl 6..15 forwarded", test_options_forwarded},
 		{"fragments forwarded", test_fragments_forwarded},
 		{"bad source and destination", test_bad_addresses},
