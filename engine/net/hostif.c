@@ -255,19 +255,25 @@ hostif_close(void *dev)
 static void
 hostif_show(void *dev, struct vn_cli_out *out, bool verbose)
 {
-	const struct hostif *h = dev;
+	struct hostif *h = dev;
 
 	vn_cli_printf(out,
 		      "    linux interface %s (ifindex %d), TPACKET_V2 with virtio-net headers\n",
 		      h->ifname, h->ifindex);
 	for (uint16_t q = 0; q < h->n_rxq; q++) {
-		const struct hostif_rxq *r = &h->rxq[q];
+		struct hostif_rxq *r = &h->rxq[q];
+		struct tpacket_stats st;
+		socklen_t len = sizeof(st);
+		if (getsockopt(r->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+			r->kernel_drops += st.tp_drops;
 		vn_cli_printf(out,
 			      "    rx queue %u: %u slots of %u bytes; frames %" PRIu64
 			      ", gso frames %" PRIu64 " (segments %" PRIu64 "), gso passed whole %" PRIu64
-			      ", checksums completed %" PRIu64 ", vlan tags restored %" PRIu64 "\n",
+			      ", checksums completed %" PRIu64 ", vlan tags restored %" PRIu64
+			      ", dropped by the kernel (ring full) %" PRIu64 "\n",
 			      q, r->ring.n_frames, r->ring.frame_size, r->frames, r->gso_frames,
-			      r->segments, r->gso_passed, r->csum_completed, r->vlan_restored);
+			      r->segments, r->gso_passed, r->csum_completed, r->vlan_restored,
+			      r->kernel_drops);
 	}
 	for (uint16_t q = 0; q < h->n_txq; q++) {
 		const struct hostif_txq *t = &h->txq[q];

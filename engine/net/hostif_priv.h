@@ -64,6 +64,9 @@ struct hostif_rxq {
 	struct hostif_ring ring;
 	/* Written by the polling thread only (show hardware-interfaces). */
 	uint64_t frames, gso_frames, segments, gso_passed, csum_completed, vlan_restored;
+	/* Control plane only: frames the kernel dropped because the ring was
+	 * full (PACKET_STATISTICS, which resets as it is read: summed here). */
+	uint64_t kernel_drops;
 } __rte_cache_aligned;
 
 struct hostif_txq {
