@@ -23,6 +23,7 @@
 #include <vecnet/net/neighbor.h>
 
 #include "net/hostif_priv.h"
+#include "net/lua_net_priv.h"
 
 static const char *
 vn_lua_errstr(int rc)
@@ -39,7 +40,7 @@ vn_lua_errstr(int rc)
 
 /* --- arguments --------------------------------------------------------------------- */
 
-static struct vn_interface *
+struct vn_interface *
 vn_lua_check_if(lua_State *L, int arg)
 {
 	const char *name = luaL_checkstring(L, arg);

@@ -18,16 +18,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/vlan.h>
 
-static struct vn_interface *
-lua_subif_check_if(lua_State *L, int arg)
-{
-	const char *name = luaL_checkstring(L, arg);
-	struct vn_interface *ifp = vn_interface_by_name(name);
-
-	if (ifp == NULL)
-		luaL_argerror(L, arg, lua_pushfstring(L, "unknown interface '%s'", name));
-	return ifp;
-}
+#include "net/lua_net_priv.h"
 
 /* opts[key] as a VLAN id, or 0 when absent. */
 static uint16_t
@@ -47,7 +38,7 @@ lua_subif_vid(lua_State *L, int opts, const char *key)
 static int
 vn_lua_create_subif(lua_State *L)
 {
-	struct vn_interface *sup = lua_subif_check_if(L, 1);
+	struct vn_interface *sup = vn_lua_check_if(L, 1);
 	lua_Integer id = luaL_checkinteger(L, 2);
 	struct vn_subif_tags t = {.outer_tpid = VN_VLAN_TPID_DOT1Q};
 	uint16_t q = 0, ad = 0, inner = 0;
@@ -84,7 +75,7 @@ vn_lua_create_subif(lua_State *L)
 static int
 vn_lua_delete_subif(lua_State *L)
 {
-	struct vn_interface *ifp = lua_subif_check_if(L, 1);
+	struct vn_interface *ifp = vn_lua_check_if(L, 1);
 	char name[VN_IFNAME_MAX], why[128];
 	int rc;
 
