@@ -16,8 +16,9 @@
 # frame out of an AF_PACKET ring, cuts it into MSS segments and copies each
 # into a TX ring (docs/interfaces.md).
 #
-# Prints `BENCH scenario=hostif-tcp gbps=X peer=linux peer_gbps=Y ratio=X/Y`
-# (medians of ROUNDS alternating rounds of SECONDS each). Knobs:
+# Prints `BENCH scenario=hostif-tcp gbps=X peer=linux peer_gbps=Y ratio=X/Y`,
+# and hostif-tcp-cut for vecnet with `no-gso` (every super-frame cut in
+# host-input) (medians of ROUNDS alternating rounds of SECONDS each). Knobs:
 #   HOSTIF_ROUNDS [3]  HOSTIF_SECONDS [10]  BENCH_BUILD [build]
 set -euo pipefail
 
@@ -77,22 +78,30 @@ kernel_off() {
 	ip -n hb-s neigh flush all
 }
 
+# vecnet_start [no-gso]: the engine in hb-r, its host interfaces made from
+# the CLI (with no-gso, super-frames are always cut in host-input).
 vecnet_start() {
 	cat >"$TMP/r.yaml" <<EOT
 engine: { workers: [], main-core: 1, buffers: 32768, hugepages: off, log-level: warning, poll: always }
 cli: { socket: $TMP/cli.sock }
 plugins: { enable: [] }
-interfaces:
-  - { name: lan0, device: "host:hb-c-r", addresses: [10.0.1.1/24] }
-  - { name: lan1, device: "host:hb-s-r", addresses: [10.0.2.1/24] }
 EOT
 	ip netns exec hb-r "$BUILD/vecnet" -c "$TMP/r.yaml" >"$TMP/engine.log" 2>&1 &
 	EPID=$!
 	for _ in $(seq 100); do
-		"$BUILD/vecnetctl" -s "$TMP/cli.sock" show version >/dev/null 2>&1 && return 0
+		"$BUILD/vecnetctl" -s "$TMP/cli.sock" show version >/dev/null 2>&1 && break
 		sleep 0.1
 	done
-	log "engine did not start"; cat "$TMP/engine.log" >&2; exit 1
+	cat >"$TMP/setup.cli" <<EOT
+create host-interface name hb-c-r ${1:-}
+create host-interface name hb-s-r ${1:-}
+set interface ip address host-hb-c-r 10.0.1.1/24
+set interface ip address host-hb-s-r 10.0.2.1/24
+set interface state host-hb-c-r up
+set interface state host-hb-s-r up
+EOT
+	"$BUILD/vecnetctl" -s "$TMP/cli.sock" exec "$TMP/setup.cli" >/dev/null ||
+		{ log "engine did not start"; cat "$TMP/engine.log" >&2; exit 1; }
 }
 vecnet_stop() {
 	kill -TERM "$EPID"; wait "$EPID" 2>/dev/null || true; EPID=""
@@ -119,18 +128,23 @@ print("%.3f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))' "$TMP/iperf
 
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-: >"$TMP/linux" && : >"$TMP/vecnet"
+: >"$TMP/linux" && : >"$TMP/vecnet" && : >"$TMP/cut"
 for r in $(seq "$ROUNDS"); do
 	kernel_on
 	g=$(run_iperf); log "round $r/$ROUNDS linux: $g Gbit/s"; echo "$g" >>"$TMP/linux"
 	kernel_off
 	vecnet_start
 	g=$(run_iperf); log "round $r/$ROUNDS vecnet: $g Gbit/s"; echo "$g" >>"$TMP/vecnet"
-	"$BUILD/vecnetctl" -s "$TMP/cli.sock" show errors >"$TMP/errors.txt" 2>&1 || true
+	vecnet_stop
+	vecnet_start no-gso
+	g=$(run_iperf); log "round $r/$ROUNDS vecnet, super-frames cut: $g Gbit/s"; echo "$g" >>"$TMP/cut"
 	vecnet_stop
 done
+ratio() { awk -v v="$1" -v k="$2" 'BEGIN { printf "%.3f", (k > 0 ? v / k : 0) }'; }
 v=$(median <"$TMP/vecnet")
+c=$(median <"$TMP/cut")
 k=$(median <"$TMP/linux")
-ratio=$(awk -v v="$v" -v k="$k" 'BEGIN { printf "%.3f", (k > 0 ? v / k : 0) }')
-echo "hostif-tcp rounds (Gbit/s): vecnet $(paste -sd' ' "$TMP/vecnet"), linux $(paste -sd' ' "$TMP/linux")"
-echo "BENCH scenario=hostif-tcp gbps=$v peer=linux peer_gbps=$k ratio=$ratio"
+echo "hostif-tcp rounds (Gbit/s): vecnet $(paste -sd' ' "$TMP/vecnet"), vecnet cutting" \
+	"$(paste -sd' ' "$TMP/cut"), linux $(paste -sd' ' "$TMP/linux")"
+echo "BENCH scenario=hostif-tcp gbps=$v peer=linux peer_gbps=$k ratio=$(ratio "$v" "$k")"
+echo "BENCH scenario=hostif-tcp-cut gbps=$c peer=linux peer_gbps=$k ratio=$(ratio "$c" "$k")"

@@ -1,8 +1,9 @@
 /*
  * Host-interface commands, in VPP's words: `create host-interface name VETH
- * [hw-addr MAC] [rx-queues N]` makes host-VETH (down until `set interface
- * state`), `delete host-interface name VETH` removes it while the others
- * forward.
+ * [hw-addr MAC] [rx-queues N] [no-gso]` makes host-VETH (down until `set
+ * interface state`; `no-gso`: GSO super-frames are always cut on input,
+ * never passed whole), `delete host-interface name VETH` removes it while
+ * the others forward.
  */
 #include <errno.h>
 #include <string.h>
@@ -16,7 +17,7 @@ cli_create_hostif(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	char veth[IF_NAMESIZE + 1];
 	uint8_t mac[6];
-	bool has_mac = false;
+	bool has_mac = false, gso = true;
 	uint32_t rxq = 1, idx;
 	int rc;
 
@@ -27,6 +28,8 @@ cli_create_hostif(struct vn_cli_out *out, struct vn_cli_args *args)
 			if (!vn_cli_arg_mac(args, mac))
 				return vn_cli_unexpected(args);
 			has_mac = true;
+		} else if (gso && vn_cli_arg_keyword(args, "no-gso")) {
+			gso = false;
 		} else if (vn_cli_arg_keyword(args, "rx-queues") ||
 			   vn_cli_arg_keyword(args, "num-rx-queues")) {
 			if (!vn_cli_arg_u32_range(args, 1, 16, &rxq))
@@ -43,6 +46,8 @@ cli_create_hostif(struct vn_cli_out *out, struct vn_cli_args *args)
 	rc = vn_hostif_create(veth, has_mac ? mac : NULL, (uint16_t)rxq, &idx);
 	switch (rc) {
 	case 0:
+		if (!gso)
+			vn_hostif_set_gso(idx, false);
 		vn_cli_printf(out, "host-%s\n", veth);
 		return 0;
 	case -ENODEV:
@@ -62,7 +67,7 @@ cli_create_hostif(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(create_hostif) = {
 	.path = "create host-interface",
-	.syntax = "name VETH [hw-addr MAC] [rx-queues N]",
+	.syntax = "name VETH [hw-addr MAC] [rx-queues N] [no-gso]",
 	.help = "a host interface on a Linux interface (AF_PACKET rings with virtio-net headers)",
 	.fn = cli_create_hostif,
 };

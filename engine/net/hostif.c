@@ -336,3 +336,16 @@ vn_hostif_delete(const char *veth)
 		return -ENOENT;
 	return vn_interface_delete(ifp->if_index);
 }
+
+int
+vn_hostif_set_gso(uint32_t if_index, bool on)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+	const struct vn_port_own *p = ifp ? vn_port_own(ifp->port_id) : NULL;
+
+	if (!p || p->cls != &vn_hostif_class)
+		return -ENODEV;
+	/* Read by host-input once per frame; either value is safe. */
+	__atomic_store_n(&((struct hostif *)p->dev)->gso, on, __ATOMIC_RELAXED);
+	return 0;
+}

@@ -101,6 +101,9 @@ int vn_hostif_open(struct vn_interface *ifp, const char *ifname);
 /* `create host-interface name VETH [hw-addr MAC] [rx-queues N]`: the
  * interface host-VETH, created down (as in VPP); mac may be NULL. */
 int vn_hostif_create(const char *veth, const uint8_t *mac, uint16_t rx_queues, uint32_t *if_index);
+/* Whether its TCP/IPv4 super-frames may cross the graph whole (the default)
+ * or are always cut in host-input (`no-gso`). */
+int vn_hostif_set_gso(uint32_t if_index, bool on);
 /* -ENOENT if host-VETH is no host interface. */
 int vn_hostif_delete(const char *veth);
 
