@@ -259,13 +259,18 @@ vn_memif_forget(uint16_t port)
 {
 	if (port >= RTE_MAX_ETHPORTS)
 		return;
+	bool last = false;
+
 	pthread_mutex_lock(&slaves_lock);
 	if (slave[port]) {
 		slave[port] = false;
 		slave_socket[port] = NULL;
-		n_slaves--; /* the alarm stops re-arming at zero */
+		last = --n_slaves == 0; /* the alarm stops re-arming at zero */
 	}
 	pthread_mutex_unlock(&slaves_lock);
+	/* Not under the lock: cancel waits for a running callback, which takes it. */
+	if (last)
+		rte_eal_alarm_cancel(slaves_retry, NULL);
 	free(port_socket[port]);
 	port_socket[port] = NULL;
 }
