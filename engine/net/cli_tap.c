@@ -62,6 +62,11 @@ cli_create_tap(struct vn_cli_out *out, struct vn_cli_args *args)
 	case -EEXIST:
 		return vn_cli_error(out, "create tap: tap%d exists", a.id);
 	case -EADDRINUSE:
+		if (a.host_ns)
+			return vn_cli_error(out,
+					    "create tap: Linux already has an interface '%s' (here "
+					    "or in %s)",
+					    a.host_if_name ? a.host_if_name : "tapN", ns);
 		return vn_cli_error(out, "create tap: Linux already has an interface '%s'",
 				    a.host_if_name ? a.host_if_name : "tapN");
 	case -ENOENT:

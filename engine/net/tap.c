@@ -126,6 +126,8 @@ vn_tap_open(struct vn_interface *ifp, const char *args)
 	}
 	setup.ns = o.ns;
 	rc = vn_netns_setup_link(o.ifname, &setup);
+	if (rc == -EEXIST && o.ns[0])
+		rc = -EADDRINUSE; /* the namespace has an interface of that name */
 	if (rc < 0) {
 		VN_ERR("%s: setting up Linux's %s%s%s: %s", ifp->name, o.ifname,
 		       o.ns[0] ? " in " : "", o.ns, strerror(-rc));

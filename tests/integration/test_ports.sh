@@ -76,8 +76,12 @@ vn_check "an existing tap id is refused" grep -q "create tap: tap0 exists" <<<"$
 out=$(vnctl create tap id 1 host-ns pt-nosuch 2>&1) || true
 vn_check "a missing namespace is refused by name" \
 	grep -q "no network namespace 'pt-nosuch'" <<<"$out"
+ip -n pt-t link add pt-dup type veth peer name pt-dup2
+out=$(vnctl create tap id 2 host-if-name pt-dup host-ns pt-t 2>&1) || true
+vn_check "a Linux name the namespace has is refused" \
+	grep -q "Linux already has an interface 'pt-dup' (here or in pt-t)" <<<"$out"
 vn_check "a refused tap leaves no interface" \
-	bash -c "! grep -q '^tap1 ' <<<\"\$1\"" _ "$(vnctl show interface)"
+	bash -c "! grep -qE '^tap[12] ' <<<\"\$1\"" _ "$(vnctl show interface)"
 
 # Deleted while its host floods pings at B, then created again.
 ip netns exec pt-t ping -q -i 0.01 -c 300 -W 1 10.0.2.2 >/dev/null 2>&1 &
