@@ -240,16 +240,19 @@ vn_memif_open(struct vn_interface *ifp, const char *args)
 		unlink(path); /* stale: its listener is gone */
 	}
 	snprintf(vdev, sizeof(vdev), "net_memif_vn%u", ifp->if_index);
-	snprintf(vargs, sizeof(vargs), "role=%s,id=%u,socket=%s,socket-abstract=no%s%s",
-		 master ? "server" : "client", idv, path, mac[0] ? ",mac=" : "", mac);
+	if (snprintf(vargs, sizeof(vargs), "role=%s,id=%u,socket=%s,socket-abstract=no%s%.17s",
+		     master ? "server" : "client", idv, path, mac[0] ? ",mac=" : "",
+		     mac) >= (int)sizeof(vargs))
+		return -ENAMETOOLONG; /* cannot be: the path is at most 107 bytes */
 	rc = vn_port_open_vdev(ifp, vdev, vargs, !master);
 	if (rc < 0)
 		return rc;
 	port_socket[ifp->port_id] = strdup(path);
 	if (!master && port_socket[ifp->port_id])
 		slave_add(ifp->port_id, port_socket[ifp->port_id]);
-	snprintf(ifp->driver, sizeof(ifp->driver), "memif (net_memif, %s id %u on %s)",
-		 master ? "master" : "slave", idv, path);
+	/* `show hardware` shows the device string, socket included. */
+	snprintf(ifp->driver, sizeof(ifp->driver), "memif (net_memif, %s id %u)",
+		 master ? "master" : "slave", idv);
 	return 0;
 }
 
