@@ -70,6 +70,17 @@ out=$(ip netns exec pt-t ping -c 3 -i 0.2 -W 2 10.0.2.2 2>&1) || true
 vn_check "ping tap host -> B through the router" grep -q " [23] received" <<<"$out"
 vn_check "the tap's link is up" \
 	awk '$1 == "tap0" && $4 == "up" { f = 1 } END { exit !f }' <<<"$(vnctl show interface)"
+vn_check "show hardware reads the carrier in the tap's namespace" \
+	grep -q "carrier up" <<<"$(vnctl show hardware-interfaces tap0)"
+ip -n pt-t link set pt-tap0 down
+for _ in $(seq 20); do
+	awk '$1 == "tap0" && $4 == "down" { f = 1 } END { exit !f }' <<<"$(vnctl show interface)" && break
+	sleep 0.1
+done
+vn_check "its Linux side set down in pt-t: the tap's link is down" \
+	awk '$1 == "tap0" && $4 == "down" { f = 1 } END { exit !f }' <<<"$(vnctl show interface)"
+ip -n pt-t link set pt-tap0 up
+ip -n pt-t route replace default via 10.0.3.1 dev pt-tap0
 
 out=$(vnctl create tap id 0 2>&1) || true
 vn_check "an existing tap id is refused" grep -q "create tap: tap0 exists" <<<"$out"
