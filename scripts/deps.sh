@@ -2,7 +2,7 @@
 # Installs every Debian package vecnet's build, tests and benches need. Idempotent.
 set -euo pipefail
 PKGS="build-essential cmake pkg-config dpdk dpdk-dev libdpdk-dev libyaml-dev libreadline-dev
-libcunit1-dev liblua5.4-dev lua5.4 iproute2 iputils-ping curl iperf3 wrk python3-scapy tshark
+libcunit1-dev liblua5.4-dev lua5.4 libmnl-dev iproute2 iputils-ping curl iperf3 wrk python3-scapy tshark
 tcpdump tmux netcat-openbsd procps ethtool abigail-tools clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do

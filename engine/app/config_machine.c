@@ -188,6 +188,53 @@ check_pci(struct vn_cfg_errors *e, const struct vn_cfg_node *at, const char *wha
 	}
 }
 
+/* The value of ",key=" in a device string, into buf ("" if absent). */
+static void
+device_opt(const char *dev, const char *key, char *buf, size_t len)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), ",%s=", key);
+	p = strstr(dev, pat);
+	buf[0] = '\0';
+	if (p)
+		snprintf(buf, len, "%.*s", (int)strcspn(p + strlen(pat), ","), p + strlen(pat));
+}
+
+/* A tap's namespace and a memif's socket directory exist (engine/net/tap.c,
+ * memif.c check the same when they create them). */
+static void
+check_vport(struct vn_cfg_errors *e, const struct vn_cfg_node *at, const char *what,
+	    const char *dev)
+{
+	char v[PATH_MAX], path[PATH_MAX + 16], *slash;
+	struct stat st;
+
+	if (dev[0] == 't') {
+		device_opt(dev, "host-ns", v, sizeof(v));
+		snprintf(path, sizeof(path), strchr(v, '/') ? "%s" : "/run/netns/%s", v);
+		if (v[0] && access(path, F_OK) != 0)
+			vn_cfg_error(e, at, "%s: no network namespace '%s'; create it (`ip netns add %s`)",
+				     what, v, v);
+		return;
+	}
+	device_opt(dev, "socket", v, sizeof(v));
+	if (!v[0] || strcmp(v, "/run/vpp/memif.sock") == 0)
+		return; /* made when needed, as VPP does */
+	if (v[0] != '/' || strlen(v) > 107) {
+		vn_cfg_error(e, at, "%s: memif socket '%s' must be an absolute path of at most 107 "
+				    "bytes",
+			     what, v);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s", v);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	if (path[0] && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
+		vn_cfg_error(e, at, "%s: the directory of memif socket '%s' does not exist", what, v);
+}
+
 static void
 check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *root,
 		 const struct vn_config *cfg)
@@ -203,6 +250,8 @@ check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *root,
 		snprintf(what, sizeof(what), "interfaces[%u].device", i);
 		if (vn_pci_normalise(dev, pci, sizeof(pci))) {
 			check_pci(e, at, what, pci, cfg);
+		} else if (strncmp(dev, "tap:", 4) == 0 || strncmp(dev, "memif:", 6) == 0) {
+			check_vport(e, at, what, dev);
 		} else if (vn_device_host_iface(dev, ifn, sizeof(ifn))) {
 			snprintf(path, sizeof(path), "/sys/class/net/%s", ifn);
 			if (ifn[0] == '\0' || strchr(ifn, '/') || access(path, F_OK) != 0)

@@ -131,6 +131,11 @@ static const struct vn_cfg_field vn_interface_fields[] = {
 	    "DPDK vdev arguments (`net_af_packet0,iface=veth0`, `net_null0`, `net_pcap0,...`), "
 	    "or `host:IFNAME` for a host interface: a Linux interface through vecnet's own "
 	    "AF_PACKET driver, which takes Linux's offloads as they are (docs/interfaces.md). "
+	    "Devices vecnet makes itself: `loopback`; "
+	    "`tap:NAME[,host-ns=NS][,host-ip4-addr=A/LEN][,host-ip4-gw=A][,hw-addr=MAC]` "
+	    "(a tap whose Linux side NAME is moved into namespace NS and addressed there); "
+	    "`memif:master|slave[,id=N][,socket=PATH][,hw-addr=MAC]` (id 0 and "
+	    "`/run/vpp/memif.sock` unless given). "
 	    "`--check` looks for the Linux interface or the PCI device and its driver."},
     {.key = "rx-queues",
      .type = VN_CFG_T_INT,

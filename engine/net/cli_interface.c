@@ -294,7 +294,8 @@ vn_cli_hw_port(struct vn_cli_out *out, const struct vn_interface *ifp, bool verb
 	vn_cli_printf(out, "  driver %s, port %u, device %s\n", ifp->driver, port, ifp->device);
 	if (rte_eth_link_get_nowait(port, &link) == 0)
 		vn_cli_printf(out, "    carrier %s %s duplex mtu %u (device %u)\n",
-			      link.link_status == RTE_ETH_LINK_UP ? "up" : "down",
+			      /* as the link poll sees it (a tap's Linux side, an af_packet's veth) */
+			      vn_interface_link_up(ifp->if_index) ? "up" : "down",
 			      link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" : "half",
 			      ifp->mtu, rte_eth_dev_get_mtu(port, &dev_mtu) == 0 ? dev_mtu : 0);
 	vn_cli_printf(out, "    flags: admin-%s\n", ifp->admin_up ? "up" : "down");

@@ -19,6 +19,7 @@
 #include "net/link_priv.h"
 #include "net/port_priv.h"
 #include "net/subif_priv.h"
+#include "net/tap_priv.h"
 
 struct vn_if_fp *vn_if_fp_table[VN_IF_MAX];
 static struct vn_interface *ifs[VN_IF_MAX];
@@ -308,7 +309,8 @@ vn_interface_set_admin(uint32_t if_index, bool up)
 	if (ifp->admin_up == up)
 		return 0;
 	ifp->admin_up = up;
-	if (vn_port_is_dpdk(ifp->port_id)) {
+	/* A tap's Linux side is Linux's to set up or down, as in VPP. */
+	if (vn_port_is_dpdk(ifp->port_id) && vn_tap_link_state(ifp->port_id) < 0) {
 		int rc = up ? rte_eth_dev_set_link_up(ifp->port_id)
 			    : rte_eth_dev_set_link_down(ifp->port_id);
 		if (rc < 0 && rc != -ENOTSUP)

@@ -6,16 +6,23 @@
  */
 #define VN_LOG_MOD "port"
 #include <errno.h>
+#include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <string.h>
 #include <vecnet/buffer.h>
 
 #include "net/hostif_priv.h"
+#include "net/loopback_priv.h"
+#include "net/memif_priv.h"
 #include "net/port_priv.h"
+#include "net/tap_priv.h"
 
 struct rte_mempool *vn_pktmbuf_pool; /* the one packet pool (buffer.h) */
 struct vn_port_own vn_ports_own[VN_PORT_OWN_MAX];
 static uint16_t tx_queues_wanted = 1;
+/* DPDK ports whose vdev vecnet probed at run time (tap, memif): closing one
+ * removes the vdev too, so its name and Linux interface are free again. */
+static bool hotplugged[RTE_MAX_ETHPORTS];
 
 void
 vn_port_set_tx_queues(uint16_t n)
@@ -40,31 +47,106 @@ vn_port_device_name(const char *device, char *name, size_t len)
 	name[n] = '\0';
 }
 
+static bool
+has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 bool
 vn_device_is_own(const char *device)
 {
-	return strncmp(device, VN_HOSTIF_PREFIX, strlen(VN_HOSTIF_PREFIX)) == 0;
+	return has_prefix(device, VN_HOSTIF_PREFIX) || strcmp(device, VN_LOOPBACK_DEVICE) == 0 ||
+	       has_prefix(device, VN_TAP_PREFIX) || has_prefix(device, VN_MEMIF_PREFIX);
 }
 
 int
 vn_port_open(struct vn_interface *ifp)
 {
-	struct rte_eth_conf conf = {0};
-	struct rte_eth_dev_info info;
-	struct rte_ether_addr mac;
-	uint16_t port, nb_rxd = VN_RX_DESC, nb_txd = VN_TX_DESC;
 	char name[RTE_ETH_NAME_MAX_LEN];
-	int rc;
+	uint16_t port;
 
-	if (vn_device_is_own(ifp->device))
+	if (has_prefix(ifp->device, VN_HOSTIF_PREFIX))
 		return vn_hostif_open(ifp, ifp->device + strlen(VN_HOSTIF_PREFIX));
+	if (strcmp(ifp->device, VN_LOOPBACK_DEVICE) == 0)
+		return vn_loopback_open(ifp);
+	if (has_prefix(ifp->device, VN_TAP_PREFIX))
+		return vn_tap_open(ifp, ifp->device + strlen(VN_TAP_PREFIX));
+	if (has_prefix(ifp->device, VN_MEMIF_PREFIX))
+		return vn_memif_open(ifp, ifp->device + strlen(VN_MEMIF_PREFIX));
 	vn_port_device_name(ifp->device, name, sizeof(name));
-	rc = rte_eth_dev_get_port_by_name(name, &port);
-	if (rc != 0) {
+	if (rte_eth_dev_get_port_by_name(name, &port) != 0) {
 		VN_ERR("%s: no DPDK port named '%s' (device '%s' not probed?)", ifp->name, name,
 		       ifp->device);
 		return -ENODEV;
 	}
+	return vn_port_open_dpdk(ifp, port);
+}
+
+/* Closes a port and removes its device (hot-unplug): the driver's remove
+ * finds the ethdev gone and frees the vdev, so its name can be used again. */
+static void
+port_unplug(uint16_t port, const char *ifname)
+{
+	struct rte_eth_dev_info info;
+	struct rte_device *dev = NULL;
+
+	if (rte_eth_dev_info_get(port, &info) == 0)
+		dev = info.device;
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port); /* releases the port id */
+	if (dev) {
+		int rc = rte_dev_remove(dev);
+		if (rc < 0)
+			VN_WARN("%s: removing its device: %s", ifname, strerror(-rc));
+	}
+}
+
+static int port_open_dpdk(struct vn_interface *ifp, uint16_t port, bool start_may_fail);
+
+int
+vn_port_open_vdev(struct vn_interface *ifp, const char *vdev, const char *args,
+		  bool start_may_fail)
+{
+	char devargs[512];
+	uint16_t port;
+	int rc;
+
+	snprintf(devargs, sizeof(devargs), "%s,%s", vdev, args);
+	rc = rte_dev_probe(devargs);
+	if (rc < 0) {
+		VN_ERR("%s: probing %s: %s", ifp->name, devargs, strerror(-rc));
+		return rc;
+	}
+	if (rte_eth_dev_get_port_by_name(vdev, &port) != 0) {
+		VN_ERR("%s: %s probed but has no ethdev", ifp->name, vdev);
+		return -ENODEV;
+	}
+	rc = port_open_dpdk(ifp, port, start_may_fail);
+	if (rc < 0) {
+		port_unplug(port, ifp->name);
+		ifp->port_id = VN_PORT_NONE;
+		return rc;
+	}
+	hotplugged[port] = true;
+	return 0;
+}
+
+int
+vn_port_open_dpdk(struct vn_interface *ifp, uint16_t port)
+{
+	return port_open_dpdk(ifp, port, false);
+}
+
+static int
+port_open_dpdk(struct vn_interface *ifp, uint16_t port, bool start_may_fail)
+{
+	struct rte_eth_conf conf = {0};
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
+	uint16_t nb_rxd = VN_RX_DESC, nb_txd = VN_TX_DESC;
+	int rc;
+
 	rc = rte_eth_dev_info_get(port, &info);
 	if (rc != 0)
 		return rc;
@@ -107,7 +189,10 @@ vn_port_open(struct vn_interface *ifp)
 		VN_DEBUG("%s: device MTU %u not set (%s); enforced in software", ifp->name,
 			 ifp->mtu, strerror(-rc));
 	rc = rte_eth_dev_start(port);
-	if (rc < 0) {
+	if (rc < 0 && start_may_fail) {
+		VN_INFO("%s: not started yet (%s); its driver's owner retries", ifp->name,
+			strerror(-rc));
+	} else if (rc < 0) {
 		VN_ERR("%s: start failed: %s", ifp->name, strerror(-rc));
 		return rc;
 	}
@@ -160,6 +245,10 @@ vn_port_link_up(uint16_t port_id)
 
 	if (p)
 		return p->cls->link_up(p->dev);
+	/* A tap's Linux side may be in another namespace, where net_tap does not look. */
+	int tap = vn_tap_link_state(port_id);
+	if (tap >= 0)
+		return tap;
 	if (!vn_port_is_dpdk(port_id) || rte_eth_link_get_nowait(port_id, &link) != 0)
 		return false;
 	return link.link_status == RTE_ETH_LINK_UP;
@@ -184,8 +273,17 @@ vn_port_close(struct vn_interface *ifp)
 		p->cls->close(p->dev);
 		vn_port_own_del(ifp->port_id);
 	} else if (vn_port_is_dpdk(ifp->port_id)) {
-		rte_eth_dev_stop(ifp->port_id);
-		rte_eth_dev_close(ifp->port_id);
+		uint16_t port = ifp->port_id;
+
+		vn_tap_forget(port);
+		vn_memif_forget(port);
+		if (hotplugged[port]) {
+			hotplugged[port] = false;
+			port_unplug(port, ifp->name);
+		} else {
+			rte_eth_dev_stop(port);
+			rte_eth_dev_close(port);
+		}
 	}
 	ifp->port_id = VN_PORT_NONE;
 }

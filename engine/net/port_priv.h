@@ -36,13 +36,21 @@ uint16_t vn_port_tx_queues_wanted(void);
 /* Finds the DPDK port for ifp->device (probed by EAL), configures and starts it;
  * fills port_id, driver, mac. */
 int vn_port_open(struct vn_interface *ifp);
+/* The same for a DPDK port already found (port). */
+int vn_port_open_dpdk(struct vn_interface *ifp, uint16_t port);
+/* Probes the vdev `vdev` with `args` now (hotplug: tap, memif) and opens its
+ * port; on failure the vdev is removed again. vn_port_close removes it. With
+ * start_may_fail, a port that does not start yet (a memif slave whose master
+ * is not there) is kept, configured, for its module to start later. */
+int vn_port_open_vdev(struct vn_interface *ifp, const char *vdev, const char *args,
+		      bool start_may_fail);
 /* Stops and closes the interface's port, DPDK or own; port_id becomes none. */
 void vn_port_close(struct vn_interface *ifp);
 /* Control operations on any port (own ports dispatch to their class). */
 bool vn_port_link_up(uint16_t port_id);
 int vn_port_set_mtu(uint16_t port_id, uint16_t mtu);
-/* True for a device one of vecnet's own drivers opens ("host:VETH"): EAL is
- * not told of it. */
+/* True for a device vecnet opens itself ("host:VETH", "loopback", "tap:...",
+ * "memif:..."): EAL is not told of it. */
 bool vn_device_is_own(const char *device);
 /* The DPDK device name of a config `device` string (text before the first comma). */
 void vn_port_device_name(const char *device, char *name, size_t len);

@@ -98,6 +98,29 @@ test_host_device(void)
 			   "'vn-nosuch0' (it has: "));
 }
 
+/* Devices vecnet makes: a tap's namespace, a memif's socket directory. */
+static void
+test_vport_devices(void)
+{
+	CU_ASSERT_EQUAL(check("t.yaml", "interfaces:\n"
+					"  - { name: a, device: loopback }\n"
+					"  - { name: b, device: \"tap:vt0,host-ip4-addr=10.0.0.2/24\" }\n"
+					"  - { name: c, device: \"memif:slave,id=1,socket=/tmp/m.sock\" }\n"
+					"  - { name: d, device: \"memif:master\" }\n"),
+			0);
+	CU_ASSERT_EQUAL(check("t.yaml", "interfaces:\n"
+					"  - { name: a, device: \"tap:vt0,host-ns=vn-nosuch-ns\" }\n"
+					"  - { name: b, device: \"memif:slave,socket=/vn-nosuch-dir/m.sock\" }\n"
+					"  - { name: c, device: \"memif:master,socket=m.sock\" }\n"),
+			3);
+	CU_ASSERT_TRUE(has("t.yaml:2:24: interfaces[0].device: no network namespace "
+			   "'vn-nosuch-ns'; create it (`ip netns add vn-nosuch-ns`)"));
+	CU_ASSERT_TRUE(has("t.yaml:3:24: interfaces[1].device: the directory of memif socket "
+			   "'/vn-nosuch-dir/m.sock' does not exist"));
+	CU_ASSERT_TRUE(has("t.yaml:4:24: interfaces[2].device: memif socket 'm.sock' must be an "
+			   "absolute path of at most 107 bytes"));
+}
+
 static void
 test_cores(void)
 {
@@ -159,6 +182,7 @@ main(void)
 	CU_TestInfo tests[] = {
 		{"relative paths start at the file", test_relative_paths},
 		{"host:IFNAME devices", test_host_device},
+		{"tap, memif and loopback devices", test_vport_devices},
 		{"cores", test_cores},
 		{"hugepages on without pages", test_hugepages},
 		{"PCI devices", test_pci},

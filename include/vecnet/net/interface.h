@@ -113,8 +113,9 @@ struct vn_interface *vn_interface_get(uint32_t if_index); /* NULL if none */
 struct vn_interface *vn_interface_by_name(const char *name);
 
 /* Opens the port for device and creates the interface: a DPDK device (probed
- * by EAL, or at run time), or "host:VETH" for a host interface. Created while
- * the engine runs, its RX queues join the workers at once. */
+ * by EAL, or at run time), "host:VETH" for a host interface, "loopback",
+ * "tap:..." or "memif:..." (docs/interfaces.md). Created while the engine
+ * runs, its RX queues join the workers at once. */
 int vn_interface_create(const char *name, const char *device, uint16_t rx_queues, uint16_t mtu,
 			uint32_t *if_index);
 /* An interface with no DPDK port (unit tests): it never receives, and sends nothing. */
