@@ -3,7 +3,7 @@ MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
 BUILD ?= build
 
-.PHONY: all deps build debug fuzz-build fuzz run test unit integration bench install clean
+.PHONY: all deps build debug fuzz-build fuzz run test unit integration soak bench install clean
 
 all: build
 
@@ -40,6 +40,17 @@ run: build
 # fuzz build: each harness runs a bounded number of inputs (label fuzz).
 test: build debug fuzz-build
 	@cd build && ctest --output-on-failure $(CTEST_ARGS)
+
+# The soak under faults (tests/integration/test_soak.sh) for SOAK_MINUTES on
+# the release engine, then SOAK_SAN_MINUTES on the sanitizer build (0: not;
+# `make test` runs both briefly). SOAK_REPORT receives the figures.
+SOAK_MINUTES ?= 10
+SOAK_SAN_MINUTES ?= 0
+SOAK_REPORT ?= $(CURDIR)/build/soak-report.txt
+soak: build
+	@VN_BUILD=$(CURDIR)/build VN_SRC=$(CURDIR) VN_DEBUG_BUILD=$(CURDIR)/build-debug \
+		VN_SOAK_SECONDS=$$(($(SOAK_MINUTES) * 60)) VN_SOAK_SAN_SECONDS=$$(($(SOAK_SAN_MINUTES) * 60)) \
+		VN_SOAK_REPORT=$(SOAK_REPORT) bash tests/integration/test_soak.sh
 
 unit: build
 	@cd build && ctest --output-on-failure -L unit

@@ -14,6 +14,7 @@
 
 #include "app/engine_config.h"
 #include "app/app.h"
+#include "net/fib_priv.h"
 
 int vn_config_apply_sections(const struct vn_config *cfg, FILE *err);
 
@@ -125,7 +126,10 @@ vn_config_apply(const struct vn_config *cfg)
 		if (rc < 0) {
 			VN_ERR("route %s%s%s: %s", vn_fmt_prefix(&cr->prefix, b1),
 			       cr->drop ? " drop" : " via ",
-			       cr->drop ? "" : vn_fmt_ip4(cr->via[0], b2), strerror(-rc));
+			       cr->drop ? "" : vn_fmt_ip4(cr->via[0], b2),
+			       rc == -ENOSPC && vn_fib_route_room() == 0
+				   ? "route table full (raise engine.ip4-routes)"
+				   : strerror(-rc));
 			return rc;
 		}
 	}

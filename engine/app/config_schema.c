@@ -60,6 +60,16 @@ static const struct vn_cfg_field vn_engine_fields[] = {
      .example = "65536",
      .doc = "Packet buffers (mbufs) in the pool, about 2.3 KB each; with `hugepages: on` "
 	    "enough 2 MB pages must be reserved for them (`--check` says how many)."},
+    {.key = "ip4-routes",
+     .type = VN_CFG_T_INT,
+     .min = 1024,
+     .max = 1 << 27,
+     .def = "2097152",
+     .example = "4194304",
+     .doc = "Most IPv4 routes the FIB holds: static, connected, local and host routes "
+	    "alike. An `ip route add` (or interface address) beyond it is refused whole, "
+	    "saying the table is full. Memory (some 40 bytes a route) is touched only as "
+	    "routes arrive."},
     {.key = "hugepages",
      .type = VN_CFG_T_ENUM,
      .enum_values = vn_hugepages_names,
@@ -634,6 +644,7 @@ vn_cfg_convert_engine(const struct vn_cfg_node *engine, struct vn_config *cfg)
 	cfg->main_core = (int)vn_cfg_get_int(engine, "main-core", 0);
 	cfg->n_workers = vn_cfg_ints(vn_cfg_map_get(engine, "workers"), cfg->workers);
 	cfg->buffers = (uint32_t)vn_cfg_get_int(engine, "buffers", 16384);
+	cfg->ip4_routes = (uint32_t)vn_cfg_get_int(engine, "ip4-routes", VN_CFG_IP4_ROUTES_DEF);
 	cfg->hugepages = vn_cfg_enum_index(
 	    vn_hugepages_names, vn_cfg_get_str(engine, "hugepages", NULL), VN_HUGEPAGES_AUTO);
 	cfg->log_level = vn_cfg_enum_index(vn_log_level_names,

@@ -56,6 +56,8 @@ struct vn_config_neighbor {
 	uint8_t mac[6];
 };
 
+#define VN_CFG_IP4_ROUTES_DEF (1u << 21)
+
 struct vn_config {
 	char *file;
 	/* engine: */
@@ -63,6 +65,7 @@ struct vn_config {
 	uint32_t n_workers; /* default 0: graph on the main thread */
 	int workers[VN_CFG_MAX_WORKERS];
 	uint32_t buffers; /* default 16384 */
+	uint32_t ip4_routes; /* default VN_CFG_IP4_ROUTES_DEF */
 	enum vn_hugepages hugepages; /* default auto */
 	enum vn_log_level log_level; /* default info */
 	enum vn_poll_mode poll; /* default adaptive */

@@ -366,7 +366,7 @@ main(int argc, char **argv)
 		VN_ERR("cannot create a pool of %u buffers: %s", cfg.buffers, rte_strerror(rte_errno));
 		goto out_eal;
 	}
-	if (vn_rcu_init(VN_THREAD_MAX) < 0 || vn_fib_init(1u << 21) < 0 ||
+	if (vn_rcu_init(VN_THREAD_MAX) < 0 || vn_fib_init(cfg.ip4_routes) < 0 ||
 	    vn_neighbor_init() < 0)
 		goto out_eal;
 	vn_engine.n_fwd = cfg.n_workers ? cfg.n_workers : 1;

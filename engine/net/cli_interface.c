@@ -485,15 +485,20 @@ VN_CLI_COMMAND(set_if_state) = {
 };
 
 static const char *
-vn_cli_addr_errstr(int rc, bool is_del)
+vn_cli_addr_errstr(int rc, bool is_del, uint32_t if_index)
 {
+	const struct vn_interface *ifp = vn_interface_get(if_index);
+
 	switch (rc) {
 	case -EEXIST:
 		return "address already in use";
 	case -EINVAL:
 		return "not a host address (zero, network or broadcast)";
 	case -ENOSPC:
-		return "too many addresses on the interface";
+		/* Or no room for its connected and local routes. */
+		return ifp && ifp->n_addrs >= VN_IF_ADDR_MAX
+			   ? "too many addresses on the interface"
+			   : "route table full (engine.ip4-routes): nothing added";
 	case -ENOENT:
 		return is_del ? "no such address on the interface" : "no such entry";
 	default:
@@ -517,7 +522,7 @@ vn_cli_set_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
 	if (rc < 0)
 		return vn_cli_error(out, "set interface ip address %s%s %s: %s",
 				    is_del ? "del " : "", if_name_of(ifi),
-				    vn_fmt_prefix(&p, pfx), vn_cli_addr_errstr(rc, is_del));
+				    vn_fmt_prefix(&p, pfx), vn_cli_addr_errstr(rc, is_del, ifi));
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 
+#include "net/fib_priv.h"
+
 static const char *
 if_name_of(uint32_t if_index)
 {
@@ -88,7 +90,7 @@ vn_cli_ip_route_add(struct vn_cli_out *out, struct vn_cli_args *args)
 	struct vn_route_path paths[VN_ECMP_MAX_PATHS];
 	uint32_t n_paths = 0;
 	struct vn_prefix p;
-	bool is_drop = false;
+	bool is_drop = false, exists;
 	char pfx[24], ps[64];
 	int rc;
 
@@ -110,7 +112,13 @@ vn_cli_ip_route_add(struct vn_cli_out *out, struct vn_cli_args *args)
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	vn_cli_prefix_mask(&p);
+	exists = vn_fib_get(&p, &(struct vn_route_info){0}) == 0;
 	rc = is_drop ? vn_route_add_drop(&p) : vn_route_add(&p, paths, n_paths);
+	if (rc == -ENOSPC && !exists && vn_fib_route_room() == 0)
+		return vn_cli_error(out,
+				    "ip route add %s: route table full (%u routes, the most "
+				    "engine.ip4-routes allows): nothing added",
+				    vn_fmt_prefix(&p, pfx), vn_fib_route_max());
 	if (rc < 0)
 		return vn_cli_error(out, "ip route add %s%s: %s", vn_fmt_prefix(&p, pfx),
 				    is_drop ? " via drop"

@@ -57,7 +57,14 @@ struct rte_lpm *vn_fib_lpm;
 uint32_t vn_fib_epoch;
 
 static struct vn_route *routes;
-static uint32_t max_routes, routes_hw, n_routes;
+/*
+ * max_routes (engine.ip4-routes) bounds the routes an operator makes:
+ * static, connected, local. Host routes, one per neighbour learned on a
+ * connected subnet, have a room of the same size of their own: a table
+ * full of static routes must not keep the next neighbour from being
+ * reached. The array holds both.
+ */
+static uint32_t max_routes, routes_hw, n_routes, n_host;
 static uint32_t *route_free, n_route_free;
 static struct vn_hmap route_map; /* route_key() -> route index */
 
@@ -428,7 +435,7 @@ route_create(uint32_t addr, uint8_t len, uint8_t source, uint32_t *out)
 {
 	uint32_t ri;
 
-	if (n_routes >= max_routes)
+	if (source == VN_ROUTE_HOST ? n_host >= max_routes : n_routes - n_host >= max_routes)
 		return -ENOSPC;
 	ri = n_route_free ? route_free[--n_route_free] : routes_hw++;
 	if (vn_hmap_put(&route_map, route_key(addr, len), ri) < 0) {
@@ -442,6 +449,7 @@ route_create(uint32_t addr, uint8_t len, uint8_t source, uint32_t *out)
 				       .nh = VN_ROUTE_NH_NONE};
 	routes[ri].paths = &routes[ri].one;
 	n_routes++;
+	n_host += source == VN_ROUTE_HOST;
 	*out = ri;
 	return 0;
 }
@@ -453,6 +461,7 @@ route_destroy(uint32_t ri)
 	uint32_t addr = r->addr;
 	uint8_t len = r->len;
 
+	n_host -= r->source == VN_ROUTE_HOST;
 	route_tracks_detach(ri);
 	if (r->nh != VN_ROUTE_NH_NONE) {
 		uint32_t c = route_find_shorter(addr, len);
@@ -497,6 +506,19 @@ route_commit(uint32_t ri, const struct vn_fib_path *paths, uint32_t n, bool is_d
 	}
 	if (rc > 0)
 		fib_propagate(r->addr, r->len);
+	return 0;
+}
+
+/* A neighbour's host route made static moves to the operator's room. */
+static int
+route_make_static(uint32_t ri)
+{
+	if (routes[ri].source == VN_ROUTE_HOST) {
+		if (n_routes - n_host >= max_routes)
+			return -ENOSPC;
+		n_host--;
+	}
+	routes[ri].source = VN_ROUTE_STATIC;
 	return 0;
 }
 
@@ -551,7 +573,9 @@ vn_route_add(const struct vn_prefix *p, const struct vn_route_path *paths, uint3
 		if (rc < 0)
 			return rc;
 	}
-	routes[ri].source = VN_ROUTE_STATIC;
+	rc = route_make_static(ri);
+	if (rc < 0)
+		return rc;
 	return route_commit(ri, merged, n, false, is_new);
 }
 
@@ -573,7 +597,9 @@ vn_route_add_drop(const struct vn_prefix *p)
 	}
 	if (routes[ri].source == VN_ROUTE_CONNECTED || routes[ri].source == VN_ROUTE_LOCAL)
 		return -EEXIST;
-	routes[ri].source = VN_ROUTE_STATIC;
+	rc = route_make_static(ri);
+	if (rc < 0)
+		return rc;
 	return route_commit(ri, NULL, 0, true, false);
 }
 
@@ -652,10 +678,18 @@ route_is(uint32_t ri, uint8_t source, uint32_t if_index)
 	       routes[ri].paths[0].if_index == if_index;
 }
 
+/* Whether an interface route where ri is (none, or one it evicts) needs room
+ * of its own. */
+static bool
+route_takes_room(uint32_t ri)
+{
+	return ri == VN_ROUTE_NONE || routes[ri].source == VN_ROUTE_HOST;
+}
+
 int
 vn_fib_connected_add(uint32_t if_index, const struct vn_prefix *p)
 {
-	uint32_t net, ri;
+	uint32_t net, ri, need;
 	int rc;
 
 	if (!vn_fib_lpm || !p || p->len > 32 || if_index >= VN_IF_MAX)
@@ -667,6 +701,12 @@ vn_fib_connected_add(uint32_t if_index, const struct vn_prefix *p)
 	ri = route_find(net, p->len);
 	if (p->len < 32 && ri != VN_ROUTE_NONE && routes[ri].source == VN_ROUTE_CONNECTED)
 		return -EEXIST;
+	/* Room for both routes first: the connected one takes the place of a
+	 * static route at its prefix, which a failure of the local one could not
+	 * give back. A host route there frees room of the other kind only. */
+	need = (p->len < 32 && route_takes_room(ri)) + route_takes_room(route_find(p->addr, 32));
+	if (n_routes - n_host + need > max_routes)
+		return -ENOSPC;
 	if (p->len < 32) {
 		rc = route_add_interface(net, p->len, VN_ROUTE_CONNECTED, if_index, 0);
 		if (rc < 0)
@@ -863,6 +903,18 @@ vn_fib_route_count(void)
 	return n_routes;
 }
 
+uint32_t
+vn_fib_route_max(void)
+{
+	return max_routes;
+}
+
+uint32_t
+vn_fib_route_room(void)
+{
+	return max_routes - (n_routes - n_host);
+}
+
 /* --- init ------------------------------------------------------------------- */
 
 int
@@ -882,8 +934,9 @@ vn_fib_init(uint32_t max)
 	if (max == 0 || max > (1u << 27))
 		return -EINVAL;
 	max_routes = max;
-	routes = calloc(max, sizeof(*routes)); /* pages are touched only as routes arrive */
-	route_free = malloc(max * sizeof(*route_free));
+	/* Operators' routes and host routes; pages are touched only as routes arrive. */
+	routes = calloc(2 * (size_t)max, sizeof(*routes));
+	route_free = malloc(2 * (size_t)max * sizeof(*route_free));
 	if (!routes || !route_free)
 		goto fail;
 	if (vn_hmap_init(&route_map, VN_MIN(max, 1u << 16)) < 0 || vn_hmap_init(&track_map, 64) < 0)
@@ -920,7 +973,7 @@ vn_fib_fini(void)
 	route_free = NULL;
 	tracks = NULL;
 	work = NULL;
-	max_routes = routes_hw = n_routes = n_route_free = 0;
+	max_routes = routes_hw = n_routes = n_host = n_route_free = 0;
 	memset(link_down, 0, sizeof(link_down));
 	n_tracks = cap_tracks = n_work = cap_work = 0;
 	vn_hmap_fini(&route_map);

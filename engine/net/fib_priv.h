@@ -13,6 +13,12 @@ int vn_fib_connected_del(uint32_t if_index, const struct vn_prefix *p);
  * through a down link is left out of its route and ECMP group). */
 void vn_fib_interface_changed(uint32_t if_index);
 
+/* The most static, connected and local routes the table holds
+ * (engine.ip4-routes), and how many more fit now. Neighbours' host routes
+ * have as much room again of their own. */
+uint32_t vn_fib_route_max(void);
+uint32_t vn_fib_route_room(void);
+
 /* Called by the neighbour table when a MAC is learned, changed (mac) or removed (NULL). */
 void vn_fib_neighbor_update(uint32_t if_index, uint32_t addr, const uint8_t *mac);
 

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <vecnet/cli.h>
+#include <vecnet/rcu.h>
 
 #include "net/hostif_priv.h"
 
@@ -158,30 +159,22 @@ linux_mac(const char *ifname, uint8_t mac[6])
 	return rc;
 }
 
-int
-vn_hostif_open(struct vn_interface *ifp, const char *ifname)
+/* A device with every socket and ring open on the Linux interface ifindex;
+ * NULL (logged) on failure. */
+static struct hostif *
+hostif_alloc(const char *ifname, int ifindex, uint16_t if_index, uint16_t n_rxq, uint16_t n_txq,
+	     int *rc_out)
 {
-	static const uint8_t zero[6];
-	struct hostif *h;
+	struct hostif *h = calloc(1, sizeof(*h));
 	int rc = -ENOMEM;
 
-	if (!*ifname || strlen(ifname) >= IF_NAMESIZE) {
-		VN_ERR("%s: '%s' is not a Linux interface name", ifp->name, ifname);
-		return -EINVAL;
-	}
-	h = calloc(1, sizeof(*h));
 	if (!h)
-		return -ENOMEM;
+		goto out;
 	snprintf(h->ifname, sizeof(h->ifname), "%s", ifname);
-	h->ifindex = (int)if_nametoindex(ifname);
-	if (h->ifindex == 0) {
-		VN_ERR("%s: Linux has no interface named '%s'", ifp->name, ifname);
-		free(h);
-		return -ENODEV;
-	}
-	h->if_index = ifp->if_index;
-	h->n_rxq = ifp->n_rx_queues;
-	h->n_txq = ifp->n_tx_queues;
+	h->ifindex = ifindex;
+	h->if_index = if_index;
+	h->n_rxq = n_rxq;
+	h->n_txq = n_txq;
 	h->fanout_id = (getpid() ^ (h->ifindex << 4)) & 0xffff;
 	h->gso = true;
 	h->rxq = aligned_alloc(RTE_CACHE_LINE_SIZE,
@@ -206,6 +199,34 @@ vn_hostif_open(struct vn_interface *ifp, const char *ifname)
 	for (uint16_t q = 0; q < h->n_txq; q++)
 		if ((rc = ring_open(h, false, &h->txq[q].fd, &h->txq[q].ring)))
 			goto fail;
+	return h;
+fail:
+	hostif_free(h);
+	h = NULL;
+out:
+	*rc_out = rc;
+	return NULL;
+}
+
+int
+vn_hostif_open(struct vn_interface *ifp, const char *ifname)
+{
+	static const uint8_t zero[6];
+	struct hostif *h;
+	int ifindex, rc;
+
+	if (!*ifname || strlen(ifname) >= IF_NAMESIZE) {
+		VN_ERR("%s: '%s' is not a Linux interface name", ifp->name, ifname);
+		return -EINVAL;
+	}
+	ifindex = (int)if_nametoindex(ifname);
+	if (ifindex == 0) {
+		VN_ERR("%s: Linux has no interface named '%s'", ifp->name, ifname);
+		return -ENODEV;
+	}
+	h = hostif_alloc(ifname, ifindex, ifp->if_index, ifp->n_rx_queues, ifp->n_tx_queues, &rc);
+	if (!h)
+		return rc;
 	if (memcmp(ifp->mac, zero, 6) == 0 && (rc = linux_mac(ifname, ifp->mac)) < 0) {
 		VN_ERR("%s: reading %s's MAC address: %s", ifp->name, ifname, strerror(-rc));
 		goto fail;
@@ -250,6 +271,63 @@ static void
 hostif_close(void *dev)
 {
 	hostif_free(dev);
+}
+
+static void
+hostif_free_rcu(void *dev)
+{
+	hostif_free(dev);
+}
+
+/*
+ * A veth deleted and created again under the same name is a new Linux
+ * interface (a new ifindex): the sockets stay bound to the old one, which
+ * delivers nothing and takes nothing ever again. So a device whose name now
+ * names another ifindex is opened afresh and swapped in under RCU, as a
+ * route is: each thread loads the port's device once per burst, so after a
+ * grace period no thread polls or fills the old rings and they are closed.
+ * Every queue stays on its thread (placement is by port and queue, not by
+ * device), so each new ring has one consumer from the first burst. Counters
+ * carry over (what the old rings count during the grace period is lost).
+ */
+int
+vn_hostif_relink(uint32_t if_index)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+	const struct vn_port_own *p = ifp ? vn_port_own(ifp->port_id) : NULL;
+	struct hostif *old, *h;
+	int ifindex, rc;
+
+	if (!p || p->cls != &vn_hostif_class)
+		return 0;
+	old = p->dev;
+	ifindex = (int)if_nametoindex(old->ifname);
+	if (ifindex == 0 || ifindex == old->ifindex)
+		return 0; /* gone (the link is down), or still the same */
+	h = hostif_alloc(old->ifname, ifindex, old->if_index, old->n_rxq, old->n_txq, &rc);
+	if (!h)
+		return rc; /* logged; the next poll tries again */
+	h->port_id = old->port_id;
+	for (uint16_t q = 0; q < h->n_rxq; q++) {
+		struct hostif_rxq *n = &h->rxq[q], *o = &old->rxq[q];
+		n->frames = o->frames;
+		n->gso_frames = o->gso_frames;
+		n->segments = o->segments;
+		n->csum_completed = o->csum_completed;
+		n->vlan_restored = o->vlan_restored;
+	}
+	for (uint16_t q = 0; q < h->n_txq; q++) {
+		struct hostif_txq *n = &h->txq[q], *o = &old->txq[q];
+		n->frames = o->frames;
+		n->ring_full = o->ring_full;
+		n->too_large = o->too_large;
+		n->kick_errors = o->kick_errors;
+	}
+	VN_INFO("%s: Linux interface %s is back as ifindex %d (was %d): sockets reopened",
+		ifp->name, h->ifname, ifindex, old->ifindex);
+	__atomic_store_n(&vn_ports_own[h->port_id - VN_PORT_OWN_BASE].dev, h, __ATOMIC_RELEASE);
+	vn_rcu_free(old, hostif_free_rcu); /* waits for the grace period */
+	return 1;
 }
 
 static void

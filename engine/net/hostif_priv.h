@@ -107,6 +107,13 @@ int vn_hostif_set_gso(uint32_t if_index, bool on);
 /* -ENOENT if host-VETH is no host interface. */
 int vn_hostif_delete(const char *veth);
 
+/* The link poll: if the Linux interface of interface if_index was deleted
+ * and created again (its name has a new ifindex), reopens the sockets and
+ * rings on the new one (the old ones closed after a grace period). 1 when
+ * reopened, 0 when nothing to do (or no host interface), negative errno when
+ * the reopen failed (the next call tries again). Control plane only. */
+int vn_hostif_relink(uint32_t if_index);
+
 /* Fast path (hostif_tx.c). */
 uint16_t vn_hostif_tx_burst(void *dev, uint16_t queue, struct rte_mbuf **pkts, uint16_t n);
 

@@ -23,6 +23,7 @@
 #include <vecnet/net/interface.h>
 
 #include "net/fib_priv.h"
+#include "net/hostif_priv.h"
 #include "net/link_priv.h"
 
 static int ioctl_fd = -1;
@@ -79,6 +80,7 @@ vn_link_poll_now(void)
 
 		if (!ifp || !fp)
 			continue;
+		vn_hostif_relink(i); /* a veth back under its name is a new ifindex */
 		up = vn_interface_link_up(i);
 		if (up == fp->link_up)
 			continue;

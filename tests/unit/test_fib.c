@@ -787,6 +787,144 @@ test_concurrent_reader(void)
 	assert_empty();
 }
 
+/* --- a table at its configured maximum ----------------------------------------- */
+
+#define FULL_MAX 64
+
+static int
+full_init(void)
+{
+	return vn_fib_init(FULL_MAX) < 0 || vn_neighbor_init() < 0 ? -1 : 0;
+}
+
+/* Static /32s 10.9.0.0, 10.9.0.1, ... until the table holds FULL_MAX - spare. */
+static void
+fill(uint32_t spare)
+{
+	struct vn_route_path via = {IP(10, 0, 1, 2), lan0};
+
+	for (uint32_t i = 0; vn_fib_route_count() < FULL_MAX - spare; i++) {
+		struct vn_prefix p = {.addr = IP(10, 9, 0, 0) + i, .len = 32};
+		CU_ASSERT_EQUAL_FATAL(vn_route_add(&p, &via, 1), 0);
+	}
+}
+
+static void
+unfill(void)
+{
+	for (uint32_t i = 0; i < FULL_MAX; i++)
+		vn_route_del(&(struct vn_prefix){.addr = IP(10, 9, 0, 0) + i, .len = 32}, NULL);
+}
+
+/*
+ * At the maximum every way a route is made is refused whole (-ENOSPC, the
+ * CLI then says "route table full"), and nothing of it is left: no route, no
+ * LPM entry, no adjacency; what was there is untouched, changes that need no
+ * new route still work, and one delete makes room again.
+ */
+static void
+test_full_refused_whole(void)
+{
+	struct vn_route_path via = {IP(10, 0, 1, 2), lan0}, via2 = {IP(10, 0, 1, 3), lan0};
+	struct vn_prefix over = PFX(172, 16, 5, 0, 24), addr = PFX(192, 168, 7, 1, 24);
+	struct vn_route_info r;
+	uint32_t adjs;
+
+	CU_ASSERT_EQUAL(vn_fib_route_max(), FULL_MAX);
+	lan0_up();
+	fill(0);
+	adjs = vn_adj_count();
+	CU_ASSERT_EQUAL(vn_fib_route_count(), FULL_MAX);
+	CU_ASSERT_EQUAL(vn_route_add(&over, &via, 1), -ENOSPC);
+	CU_ASSERT_EQUAL(vn_route_add_drop(&over), -ENOSPC);
+	CU_ASSERT_EQUAL(vn_fib_get(&over, &r), -ENOENT);
+	CU_ASSERT_EQUAL(fp_type(IP(172, 16, 5, 1)), VN_ADJ_UNREACH);
+	CU_ASSERT_EQUAL(vn_adj_count(), adjs);
+	/* An interface address needs two routes: refused, the address not kept. */
+	CU_ASSERT_EQUAL(vn_interface_addr_add(lan1, &addr), -ENOSPC);
+	CU_ASSERT_EQUAL(vn_interface_get(lan1)->n_addrs, 0);
+	CU_ASSERT_EQUAL(vn_fib_get(&PFX(192, 168, 7, 0, 24), &r), -ENOENT);
+	CU_ASSERT_EQUAL(fp_type(IP(192, 168, 7, 1)), VN_ADJ_UNREACH);
+	CU_ASSERT_EQUAL(vn_fib_route_count(), FULL_MAX);
+	/* A second path on an existing route needs no new route. */
+	CU_ASSERT_EQUAL(vn_route_add(&PFX(10, 9, 0, 0, 32), &via2, 1), 0);
+	CU_ASSERT_EQUAL(vn_fib_get(&PFX(10, 9, 0, 0, 32), &r), 0);
+	CU_ASSERT_EQUAL(r.n_paths, 2);
+	CU_ASSERT_EQUAL(vn_route_del(&PFX(10, 9, 0, 0, 32), &via2), 0);
+	/* One delete makes room for one route. */
+	CU_ASSERT_EQUAL(vn_route_del(&PFX(10, 9, 0, 1, 32), NULL), 0);
+	CU_ASSERT_EQUAL(vn_route_add(&over, &via, 1), 0);
+	CU_ASSERT_EQUAL(fp_type(IP(172, 16, 5, 1)), fp_type(IP(10, 9, 0, 2)));
+	CU_ASSERT_EQUAL(vn_route_add(&PFX(172, 16, 6, 0, 24), &via, 1), -ENOSPC);
+	CU_ASSERT_EQUAL(vn_route_del(&over, NULL), 0);
+	unfill();
+	lan0_down();
+	assert_empty();
+}
+
+/*
+ * An interface address whose connected prefix a static route holds, in a
+ * full table: the connected route would take the static one's place and
+ * the local route then find no room, and the static route could not be
+ * given back. Refused before anything changes: the static route is still
+ * there and still forwards.
+ */
+static void
+test_full_address_keeps_static(void)
+{
+	struct vn_route_path via = {IP(10, 0, 1, 2), lan0};
+	struct vn_prefix net = PFX(192, 168, 8, 0, 24), addr = PFX(192, 168, 8, 1, 24);
+	struct vn_route_info r;
+
+	lan0_up();
+	CU_ASSERT_EQUAL(vn_route_add(&net, &via, 1), 0);
+	fill(0);
+	CU_ASSERT_EQUAL(vn_interface_addr_add(lan1, &addr), -ENOSPC);
+	CU_ASSERT_EQUAL(vn_fib_get(&net, &r), 0);
+	CU_ASSERT_EQUAL(r.source, VN_ROUTE_STATIC);
+	CU_ASSERT_EQUAL(r.paths[0].via, IP(10, 0, 1, 2));
+	CU_ASSERT_EQUAL(fp_adj(IP(192, 168, 8, 9), 0)->tx_if, lan0);
+	CU_ASSERT_EQUAL(vn_interface_get(lan1)->n_addrs, 0);
+	CU_ASSERT_EQUAL(vn_fib_route_count(), FULL_MAX);
+	/* With room for the local route, the address takes the prefix. */
+	CU_ASSERT_EQUAL(vn_route_del(&PFX(10, 9, 0, 1, 32), NULL), 0);
+	CU_ASSERT_EQUAL(vn_interface_addr_add(lan1, &addr), 0);
+	CU_ASSERT_EQUAL(vn_fib_get(&net, &r), 0);
+	CU_ASSERT_EQUAL(r.source, VN_ROUTE_CONNECTED);
+	CU_ASSERT_EQUAL(vn_interface_addr_del(lan1, &addr), 0);
+	unfill();
+	lan0_down();
+	assert_empty();
+}
+
+/*
+ * Neighbours' host routes have room of their own: a table full of static
+ * routes still reaches the next neighbour learned, and a static route that
+ * would take a host route's place needs room of the operator's kind.
+ */
+static void
+test_full_neighbor_reached(void)
+{
+	struct vn_route_path via = {IP(10, 0, 1, 2), lan0};
+	const struct vn_adj *a;
+
+	lan0_up();
+	fill(0);
+	CU_ASSERT_EQUAL(vn_fib_route_room(), 0);
+	CU_ASSERT_EQUAL(vn_neighbor_set(lan0, IP(10, 0, 1, 7), mac_h9, false), 0);
+	a = fp_adj(IP(10, 0, 1, 7), 0);
+	CU_ASSERT_EQUAL(a->type, VN_ADJ_REWRITE);
+	CU_ASSERT_EQUAL(memcmp(a->rewrite, mac_h9, 6), 0);
+	CU_ASSERT_EQUAL(vn_fib_route_count(), FULL_MAX + 1);
+	CU_ASSERT_EQUAL(vn_route_add(&PFX(10, 0, 1, 7, 32), &via, 1), -ENOSPC);
+	CU_ASSERT_EQUAL(fp_adj(IP(10, 0, 1, 7), 0)->type, VN_ADJ_REWRITE);
+	CU_ASSERT_EQUAL(vn_neighbor_del(lan0, IP(10, 0, 1, 7)), 0);
+	CU_ASSERT_EQUAL(vn_fib_route_count(), FULL_MAX);
+	unfill();
+	lan0_down();
+	assert_empty();
+}
+
 int
 main(void)
 {
@@ -807,8 +945,16 @@ main(void)
 	    {"1M routes load rate", test_1m_load_rate},
 	    CU_TEST_INFO_NULL,
 	};
+	CU_TestInfo full_tests[] = {
+	    {"at the maximum: every add refused whole", test_full_refused_whole},
+	    {"at the maximum: an address does not evict a static route", test_full_address_keeps_static},
+	    {"at the maximum: a new neighbour is still reached", test_full_neighbor_reached},
+	    CU_TEST_INFO_NULL,
+	};
 	CU_SuiteInfo suites[] = {
 	    {"fib", suite_init, suite_fini, NULL, NULL, tests},
+	    /* After "fib": its interfaces, a table of FULL_MAX routes of its own. */
+	    {"fib at its maximum", full_init, suite_fini, NULL, NULL, full_tests},
 	    CU_SUITE_INFO_NULL,
 	};
 
