@@ -239,8 +239,8 @@ vn_hostif_open(struct vn_interface *ifp, const char *ifname)
 	}
 	ifp->port_id = h->port_id;
 	snprintf(ifp->driver, sizeof(ifp->driver), "host (AF_PACKET)");
-	ifp->admin_up =
-	    true; /* the config says otherwise with `up: false`; the CLI creates it down */
+	/* The config says otherwise with `up: false`; the CLI creates it down. */
+	ifp->admin_up = true;
 	return 0;
 fail:
 	hostif_free(h);
@@ -308,17 +308,21 @@ vn_hostif_relink(uint32_t if_index)
 	if (!h)
 		return rc; /* logged; the next poll tries again */
 	h->port_id = old->port_id;
+	h->gso = old->gso;
 	for (uint16_t q = 0; q < h->n_rxq; q++) {
 		struct hostif_rxq *n = &h->rxq[q], *o = &old->rxq[q];
 		n->frames = o->frames;
 		n->gso_frames = o->gso_frames;
 		n->segments = o->segments;
+		n->gso_passed = o->gso_passed;
 		n->csum_completed = o->csum_completed;
 		n->vlan_restored = o->vlan_restored;
+		n->kernel_drops = o->kernel_drops;
 	}
 	for (uint16_t q = 0; q < h->n_txq; q++) {
 		struct hostif_txq *n = &h->txq[q], *o = &old->txq[q];
 		n->frames = o->frames;
+		n->gso_frames = o->gso_frames;
 		n->ring_full = o->ring_full;
 		n->too_large = o->too_large;
 		n->kick_errors = o->kick_errors;
