@@ -286,7 +286,7 @@ conn_reset(struct tcp_worker *w, struct tcp_conn *c, int err)
 	if (c->flags & TCP_CF_APP_KNOWS) {
 		if (conn_app(c)->reset)
 			conn_app(c)->reset((struct vn_session *)c);
-	} else if (c->state == TCP_SYN_SENT && conn_app(c)->connected) {
+	} else if ((c->flags & TCP_CF_ACTIVE) && conn_app(c)->connected) {
 		/* The app opened it: it hears the failure, then cleanup. */
 		c->flags |= TCP_CF_APP_KNOWS;
 		conn_app(c)->connected((struct vn_session *)c, c->opaque, err);
@@ -599,6 +599,12 @@ conn_established(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = s->ack;
 	c->flags |= TCP_CF_APP_KNOWS;
+	if (c->flags & TCP_CF_ACTIVE) { /* a simultaneous open */
+		w->stats[TCP_STAT_ACTIVE_OPENS]++;
+		if (conn_app(c)->connected)
+			conn_app(c)->connected((struct vn_session *)c, c->opaque, 0);
+		return !(c->flags & TCP_CF_CLEANUP);
+	}
 	w->stats[TCP_STAT_PASSIVE_OPENS]++;
 	if (conn_app(c)->accept && conn_app(c)->accept((struct vn_session *)c) != 0) {
 		tcp_conn_abort(w, c);
@@ -666,7 +672,9 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		c->snd_una = s->ack;
 		if (seq_lt(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
-		conn_cc_ack(w, c, acked, s->ack);
+		/* Congestion control counts data: the ACK of a SYN or FIN opens nothing. */
+		if (data_acked)
+			conn_cc_ack(w, c, data_acked, s->ack);
 		if (c->snd_una == c->snd_max)
 			conn_disarm(w, c, TCP_TIMER_RTX);
 		else if (!(c->flags & TCP_CF_RECOVERY))
@@ -881,8 +889,9 @@ tcp_input_conn(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 			conn_challenge_ack(w, c);
 			return;
 		}
-		if (c->state == TCP_SYN_RCVD || c->state == TCP_TIME_WAIT ||
-		    c->state == TCP_LAST_ACK || c->state == TCP_CLOSING) {
+		if ((c->state == TCP_SYN_RCVD && !(c->flags & TCP_CF_ACTIVE)) ||
+		    c->state == TCP_TIME_WAIT || c->state == TCP_LAST_ACK ||
+		    c->state == TCP_CLOSING) {
 			conn_delete(w, c);
 			return;
 		}
@@ -981,6 +990,7 @@ tcp_connect(struct tcp_worker *w, uint32_t app, uint64_t opaque, uint32_t laddr,
 	c->app = app;
 	c->opaque = opaque;
 	c->state = TCP_SYN_SENT;
+	c->flags |= TCP_CF_ACTIVE;
 	c->rcv_mss = tcp_mss_for_mtu(mtu);
 	c->snd_mss = c->rcv_mss; /* ours, until the SYN-ACK says theirs */
 	c->iss = tcp_isn(laddr, c->lport, raddr, rport);
@@ -1031,7 +1041,7 @@ conn_rtx_timeout(struct tcp_worker *w, struct tcp_conn *c)
 	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD) {
 		if (c->n_rtx >= tcp_cfg.max_syn_rtx) {
 			w->stats[TCP_STAT_CONN_TIMEOUTS]++;
-			if (c->state == TCP_SYN_SENT)
+			if (c->flags & TCP_CF_ACTIVE)
 				conn_reset(w, c, -ETIMEDOUT);
 			else
 				conn_delete(w, c);

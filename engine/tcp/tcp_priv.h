@@ -138,12 +138,14 @@ enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_N_TIMER };
 #define TCP_CF_CLEANUP 0x1000 /* freed at the end of this loop */
 #define TCP_CF_PEER_CLOSED 0x2000 /* peer_close delivered */
 #define TCP_CF_TX_FULL 0x4000 /* app found the tx FIFO full: tell it of space */
+#define TCP_CF_ACTIVE 0x8000 /* we opened it (connect): the app hears connected */
+#define TCP_CF_ACTIVE 0x8000 /* we opened it (connect), the app hears connected */
 
 struct tcp_conn {
 	uint32_t idx; /* in the worker's pool */
 	uint32_t thread;
 	uint8_t state;
-	uint16_t flags;
+	uint32_t flags;
 	uint32_t laddr, raddr; /* host order */
 	uint16_t lport, rport;
 	uint32_t app;
