@@ -97,7 +97,8 @@ struct echo_client_conn {
 
 /* One run of `test echo clients`. Callbacks find their connection by the
  * opaque value (run generation << 32 | index); a connection of an earlier,
- * abandoned run is aborted instead. */
+ * abandoned run is aborted instead. Each connection's entry is written by
+ * its owning thread only; the run's counters by every thread (atomics). */
 static struct {
 	uint32_t gen;
 	uint32_t n, bytes;
@@ -149,12 +150,12 @@ ec_connected(struct vn_session *s, uint64_t opaque, int err)
 	if ((uint32_t)(opaque >> 32) != ec.gen)
 		return;
 	if (err) {
-		ec.n_failed++;
+		__atomic_fetch_add(&ec.n_failed, 1, __ATOMIC_RELEASE);
 		if (!s) /* no session, so no cleanup to count it */
-			ec.n_done++;
+			__atomic_fetch_add(&ec.n_done, 1, __ATOMIC_RELEASE);
 		return;
 	}
-	ec.n_connected++;
+	__atomic_fetch_add(&ec.n_connected, 1, __ATOMIC_RELEASE);
 	ec_send(s);
 }
 
@@ -170,7 +171,7 @@ ec_rx(struct vn_session *s)
 	while ((n = vn_session_read(s, buf, sizeof(buf))) > 0) {
 		for (uint32_t k = 0; k < n; k++)
 			if (buf[k] != echo_pattern(i, c->rcvd + k)) {
-				ec.n_bad++;
+				__atomic_fetch_add(&ec.n_bad, 1, __ATOMIC_RELEASE);
 				vn_session_abort(s);
 				return;
 			}
@@ -189,8 +190,9 @@ ec_peer_close(struct vn_session *s)
 	uint32_t i;
 	struct echo_client_conn *c = ec_conn(s, &i);
 
+	/* The server closed before echoing everything. */
 	if (c && !c->is_ok)
-		ec.n_failed++; /* the server closed before echoing everything */
+		__atomic_fetch_add(&ec.n_failed, 1, __ATOMIC_RELEASE);
 	vn_session_close(s);
 }
 
@@ -201,14 +203,14 @@ ec_reset(struct vn_session *s)
 	struct echo_client_conn *c = ec_conn(s, &i);
 
 	if (c && !c->is_ok)
-		ec.n_failed++;
+		__atomic_fetch_add(&ec.n_failed, 1, __ATOMIC_RELEASE);
 }
 
 static void
 ec_cleanup(struct vn_session *s)
 {
 	if ((uint32_t)(vn_session_opaque(s) >> 32) == ec.gen)
-		ec.n_done++;
+		__atomic_fetch_add(&ec.n_done, 1, __ATOMIC_RELEASE);
 }
 
 static const struct vn_app_cb echo_client_cb = {
@@ -335,14 +337,16 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	ec.n = n;
 	ec.bytes = bytes;
 	ec.n_connected = ec.n_done = ec.n_failed = ec.n_bad = 0;
-	/* One worker for now: the connection's owner must be the thread its
-	 * segments arrive on (docs/tcp.md, ownership). */
+	/* Spread over the forwarding threads: each opens its own, with a
+	 * port that makes it the owner. */
 	thread = g ? g->thread_index : vn_fwd_thread_index(0);
 	start = rte_rdtsc();
 	ec.last_tsc = start;
 	deadline = start + hz * timeout;
 	while (vn_engine_running()) {
 		while (submitted < n) {
+			if (!g)
+				thread = vn_fwd_thread_index(submitted % vn_fwd_thread_count());
 			rc = vn_session_connect((uint32_t)app, thread, addr, port,
 						(uint64_t)ec.gen << 32 | submitted);
 			if (rc < 0)

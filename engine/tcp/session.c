@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vecnet/graph.h>
+#include <vecnet/handoff.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip4_local.h>
@@ -146,10 +147,20 @@ vn_session_enable(bool on)
 }
 
 /* TCP addressed to us goes to tcp4-input: claimed before every graph build. */
+int tcp_handoff_queue = -1;
+
 static int
 session_build_begin(void)
 {
 	int rc = vn_ip4_local_register_protocol(IPPROTO_TCP, "tcp4-input");
+
+	/* Segments that arrive on a thread that does not own their
+	 * connection go to the owner's tcp4-input. */
+	if (tcp_handoff_queue < 0) {
+		tcp_handoff_queue = vn_handoff_register("tcp4-input", "tcp4-input");
+		if (tcp_handoff_queue < 0)
+			return tcp_handoff_queue;
+	}
 
 	if (rc == -EEXIST)
 		VN_WARN("IP protocol 6 is claimed by another node: the TCP stack gets no segments");

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vecnet/handoff.h>
+
 #include "tcp/tcp_priv.h"
 
 struct tcp_cfg tcp_cfg = {
@@ -168,6 +170,8 @@ void
 tcp_worker_bind(struct tcp_worker *w, struct vn_graph *g, struct vn_node *node, uint16_t next)
 {
 	w->flush = tcp_flush_to_node;
+	w->fwd = vn_handoff_self(g);
+	w->n_fwd = vn_handoff_n_threads();
 	w->flush_g = g;
 	w->flush_node = node;
 	w->flush_next = next;
@@ -978,6 +982,9 @@ tcp_connect(struct tcp_worker *w, uint32_t app, uint64_t opaque, uint32_t laddr,
 
 	for (uint32_t i = 0; i < n && !c; i++) {
 		uint16_t port = (uint16_t)(first + (w->next_ephemeral++ % n));
+		/* The port must make this thread the owner (as mTCP picks it). */
+		if (tcp_owner(laddr, port, raddr, rport, w->n_fwd) != w->fwd)
+			continue;
 		if (tcp_conn_lookup(w, laddr, port, raddr, rport) || tcp_listener_find(laddr, port))
 			continue;
 		c = conn_alloc(w, laddr, port, raddr, rport);

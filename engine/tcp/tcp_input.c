@@ -14,6 +14,10 @@
  * Writes: resets: the packet (in place), vn_meta.flags, adj; drops:
  * vn_buf.error. Accepted segments are consumed (their bytes copied into the
  * session's rx FIFO) and freed.
+ * With several forwarding threads, a segment whose connection another
+ * thread owns (tcp_owner: a symmetric hash of the 4-tuple) is handed to it
+ * through the handoff rings first, so RSS or fanout may deliver anywhere.
+ *
  * Nexts: error-drop (0), tcp4-output (resets, and segments the stack built).
  * Errors: drop reasons (truncated header, header past the first buffer, bad
  * data offset, bad checksum, SYN with FIN, SYN with RST, malformed options,
@@ -26,6 +30,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 #include <vecnet/graph.h>
+#include <vecnet/handoff.h>
 #include <vecnet/net/buffer.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/trace.h>
@@ -58,6 +63,7 @@ enum tcp_input_error {
 	TCP_INPUT_ERR_NEW_CONN,
 	TCP_INPUT_ERR_RST_NO_LISTENER,
 	TCP_INPUT_ERR_RST_NOT_SYN,
+	TCP_INPUT_ERR_HANDED_OFF,
 	TCP_INPUT_N_ERROR,
 };
 
@@ -79,6 +85,7 @@ static const char *const tcp_input_error_names[TCP_INPUT_N_ERROR] = {
 	[TCP_INPUT_ERR_NEW_CONN] = "syns accepted (new connections)",
 	[TCP_INPUT_ERR_RST_NO_LISTENER] = "resets sent: no listener",
 	[TCP_INPUT_ERR_RST_NOT_SYN] = "resets sent: ack to a listener",
+	[TCP_INPUT_ERR_HANDED_OFF] = "segments handed to their owner thread",
 };
 
 static inline bool
@@ -241,17 +248,55 @@ drop:
 	return TCP_INPUT_NEXT_DROP;
 }
 
+/* Hands the segments this thread does not own to their owners; returns how
+ * many stay, closed up at the front of pkts. */
+static uint16_t
+tcp_input_handoff(struct vn_graph *g, struct tcp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+		  uint32_t *counts)
+{
+	struct rte_mbuf *away[VN_FRAME_SIZE];
+	uint16_t dst[VN_FRAME_SIZE], n_away = 0, n_keep = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+		uint16_t hl = rte_ipv4_hdr_len(ip);
+		uint32_t owner = w->fwd;
+		if (rte_pktmbuf_data_len(m) >= hl + 4u) { /* else it is dropped here */
+			const struct rte_tcp_hdr *th =
+				(const struct rte_tcp_hdr *)((const uint8_t *)ip + hl);
+			owner = tcp_owner(rte_be_to_cpu_32(ip->dst_addr),
+					  rte_be_to_cpu_16(th->dst_port),
+					  rte_be_to_cpu_32(ip->src_addr),
+					  rte_be_to_cpu_16(th->src_port), w->n_fwd);
+		}
+		if (owner == w->fwd) {
+			pkts[n_keep++] = m;
+		} else {
+			away[n_away] = m;
+			dst[n_away++] = (uint16_t)owner;
+		}
+	}
+	if (n_away) {
+		counts[TCP_INPUT_ERR_HANDED_OFF] += n_away;
+		vn_handoff_send(g, (uint16_t)tcp_handoff_queue, away, dst, n_away);
+	}
+	return n_keep;
+}
+
 static uint16_t
 tcp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nexts[VN_FRAME_SIZE] = {0};
 	uint32_t counts[TCP_INPUT_N_ERROR] = {0};
 	struct tcp_worker *w = tcp_workers[g->thread_index];
-	uint16_t n_out = 0;
+	uint16_t n_out = 0, n_in = n;
 
 	if (w) {
 		tcp_worker_bind(w, g, node, TCP_INPUT_NEXT_OUTPUT);
 		w->now_ms = rte_rdtsc() / w->tsc_per_ms;
+		if (w->n_fwd > 1)
+			n = tcp_input_handoff(g, w, pkts, n, counts);
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t next = tcp_input_one(w, node, pkts[i], counts);
@@ -267,7 +312,7 @@ tcp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 	}
 	vn_node_count_errors(node, counts, TCP_INPUT_ERR_TO_CONN,
 			     TCP_INPUT_N_ERROR - TCP_INPUT_ERR_TO_CONN);
-	return n;
+	return n_in;
 }
 
 static int

@@ -237,6 +237,20 @@ tcp_conn_rcv_wnd(const struct tcp_conn *c)
 	return VN_MAX(room, adv);
 }
 
+/* The owner of a 4-tuple among n forwarding threads: a hash that gives
+ * both directions the same value, so whichever thread RSS or fanout picks,
+ * every segment of a connection is handled by one thread. */
+static inline uint32_t
+tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32_t n)
+{
+	uint64_t x = ((uint64_t)(laddr ^ raddr) << 16) ^ (uint16_t)(lport ^ rport);
+
+	if (n <= 1)
+		return 0;
+	x *= 0x9E3779B97F4A7C15ull;
+	return (uint32_t)((x >> 32) % n);
+}
+
 /* ---- per-worker state ---- */
 
 /* Counters: one set per worker, summed by `show tcp stats`. */
@@ -274,6 +288,7 @@ typedef void (*tcp_flush_fn)(struct tcp_worker *w);
 
 struct tcp_worker {
 	uint32_t thread;
+	uint32_t fwd, n_fwd; /* this thread's forwarding index, of how many (handoff) */
 	uint32_t refs;
 	struct rte_hash *table; /* 4-tuple -> pool index */
 	struct tcp_conn **pool;
@@ -365,6 +380,7 @@ struct tcp_app {
 	bool is_used;
 };
 extern struct tcp_app tcp_apps[TCP_APP_MAX];
+extern int tcp_handoff_queue; /* the handoff queue to tcp4-input */
 extern bool vn_session_is_enabled;
 
 /* ---- the protocol (tcp.c, tcp_output.c) ---- */
