@@ -776,7 +776,10 @@ conn_process_data(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		c->flags |= TCP_CF_ACK_NOW;
 		tcp_want_output(w, c);
 		if (rc < 0) {
-			fin = false; /* not kept: the peer sends it again */
+			/* Not kept (more holes than we track): the duplicate
+			 * ACK and SACK blocks make the peer send it again. */
+			w->stats[TCP_STAT_OOO_REFUSED]++;
+			fin = false;
 		} else if (off) {
 			w->stats[TCP_STAT_OOO_SEGS]++;
 		} else if (rc > 0) {

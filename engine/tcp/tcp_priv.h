@@ -269,6 +269,7 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(CHALLENGE_ACKS, "challenge acks sent")                                                   \
 	_(CHALLENGE_LIMITED, "challenge acks suppressed (rate limit)")                             \
 	_(OOO_SEGS, "out-of-order segments kept")                                                  \
+	_(OOO_REFUSED, "out-of-order segments not kept (interval limit)")                          \
 	_(DUP_SEGS, "duplicate segments")                                                          \
 	_(NO_BUFFER, "segments not sent (no buffer)")                                              \
 	_(TIME_WAIT_REUSED, "time-wait connections reused by a new syn")
