@@ -1,6 +1,6 @@
 /*
  * Commands of the host stack, in VPP's words: session enable|disable,
- * show session [verbose], show tcp stats, show tcp config.
+ * show session [verbose], show tcp stats (settings: tcp_config.c).
  *
  * Connection lists are read from the main thread. That is safe when the
  * main thread is the forwarder (workers: []), the configuration this stack
@@ -145,27 +145,4 @@ VN_CLI_COMMAND(show_tcp_stats) = {
 	.path = "show tcp stats",
 	.help = "TCP counters summed over the threads",
 	.fn = show_tcp_stats_fn,
-};
-
-static int
-show_tcp_config_fn(struct vn_cli_out *out, struct vn_cli_args *args)
-{
-	if (!vn_cli_args_end(args))
-		return vn_cli_unexpected(args);
-	vn_cli_printf(out,
-		      "rx-fifo-size %u\ntx-fifo-size %u\nmax-connections %u (per thread)\n"
-		      "time-wait-ms %u\nfin-wait-2-ms %u\nrto-min-ms %u\nrto-max-ms %u\n"
-		      "rto-initial-ms %u\nmax-retransmissions %u\nmax-syn-retransmissions %u\n"
-		      "challenge-acks-per-s %u\ncongestion-control newreno\n",
-		      tcp_cfg.rx_fifo, tcp_cfg.tx_fifo, tcp_cfg.max_conns, tcp_cfg.time_wait_ms,
-		      tcp_cfg.fin_wait_2_ms, tcp_cfg.rto_min_ms, tcp_cfg.rto_max_ms,
-		      tcp_cfg.rto_init_ms, tcp_cfg.max_rtx, tcp_cfg.max_syn_rtx,
-		      tcp_cfg.challenge_acks_per_s);
-	return 0;
-}
-
-VN_CLI_COMMAND(show_tcp_config) = {
-	.path = "show tcp config",
-	.help = "the TCP stack's settings",
-	.fn = show_tcp_config_fn,
 };

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <vecnet/config.h>
 
 struct tcp_worker;
 
@@ -20,6 +21,14 @@ void session_request_run(struct tcp_worker *w, struct session_request *r);
 /* `session enable|disable`: disabling needs no listener and no connection. */
 int vn_session_enable(bool on);
 uint32_t vn_session_n_listeners(void);
+/* Sets a TCP setting by its name (`set tcp`, `tcp:`): 0, -ENOENT, -ERANGE. */
+int vn_tcp_set(const char *name, uint64_t v);
+/* The tcp: section of the engine's config: its schema, the checks the
+ * schema cannot make (FIFO sizes powers of two, rto-min <= rto-max), and its
+ * application once the engine is up. NULL section: nothing to do. */
+extern const struct vn_cfg_field vn_tcp_cfg_fields[];
+int vn_tcp_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section);
+int vn_tcp_cfg_apply(const struct vn_cfg_node *section);
 /* An application registered under name, or -ENOENT. */
 int vn_app_find(const char *name);
 

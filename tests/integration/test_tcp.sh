@@ -26,6 +26,10 @@ vn_check "listening needs the session layer enabled" grep -q "session enable" <<
 vnctl session enable
 vnctl test echo server uri tcp://0.0.0.0/7777
 vnctl test echo server uri tcp://10.0.1.1/9 discard
+vnctl set tcp time-wait-ms 5000
+vn_check "set tcp changes a setting" grep -q "^time-wait-ms  *5000$" <<<"$(vnctl show tcp config)"
+out=$(vnctl set tcp rx-fifo-size 1000 2>&1) || true
+vn_check "set tcp refuses a FIFO size that is no power of two" grep -q "power of two" <<<"$out"
 out=$(vnctl show session)
 vn_check "show session lists the echo listener" grep -q "listen 0.0.0.0:7777 app echo-server" <<<"$out"
 

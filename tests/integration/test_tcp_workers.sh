@@ -17,10 +17,16 @@ CFG=$VN_TMP/tcpw.yaml
 	cat <<EOT
 interfaces:
   - { name: lan0, device: "host:tc-w-r", rx-queues: 2, addresses: [10.0.1.1/24] }
+tcp:
+  enable: true
+  rx-fifo-size: 131072
+  time-wait-ms: 10000
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"
-vnctl session enable
+cfg=$(vnctl show tcp config)
+vn_check "the tcp: section set the FIFO size" grep -q "^rx-fifo-size  *131072$" <<<"$cfg"
+vn_check "the tcp: section enabled the session layer" grep -q "session layer enabled" <<<"$(vnctl show session)"
 vnctl test echo server uri tcp://0.0.0.0/7777
 ip netns exec tc-w ping -c 2 -i 0.2 -W 2 10.0.1.1 >/dev/null || true
 

@@ -1030,6 +1030,25 @@ test_isn(void)
 	CU_ASSERT(tcp_mss_for_mtu(9000) < 2048);
 }
 
+static void
+test_settings(void)
+{
+	uint32_t old = tcp_cfg.rx_fifo;
+
+	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", 100000), -ERANGE); /* not a power of two */
+	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", 1024), -ERANGE); /* too small */
+	CU_ASSERT_EQUAL(vn_tcp_set("no-such-setting", 1), -ENOENT);
+	CU_ASSERT_EQUAL(vn_tcp_set("rto-min-ms", tcp_cfg.rto_max_ms + 1), -ERANGE);
+	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", 1u << 18), 0);
+	CU_ASSERT_EQUAL(tcp_cfg.rx_fifo, 1u << 18);
+	/* A new connection gets the new FIFO, and a shift that offers it whole. */
+	reset_all();
+	establish(false);
+	CU_ASSERT_EQUAL(conn()->rx.size, 1u << 18);
+	CU_ASSERT_EQUAL(conn()->rcv_wscale, 3);
+	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", old), 0);
+}
+
 int
 main(void)
 {
@@ -1059,6 +1078,7 @@ main(void)
 		{"simultaneous open", test_simultaneous_open},
 		{"reset to a segment without listener", test_reset_to_no_listener},
 		{"ISN and MSS", test_isn},
+		{"settings: ranges, new connections use them", test_settings},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
