@@ -329,7 +329,7 @@ tcp_input_thread_fini(struct vn_graph *g, struct vn_node *node)
 
 VN_NODE_REGISTER(tcp4_input) = {
 	.name = "tcp4-input",
-	.format_trace = vn_trace_format_ip4,
+	.format_trace = tcp_trace_format,
 	.type = VN_NODE_INTERNAL,
 	.fn = tcp_input_fn,
 	.n_next = TCP_INPUT_N_NEXT,

@@ -68,7 +68,7 @@ tcp_output_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, 
 
 VN_NODE_REGISTER(tcp4_output) = {
 	.name = "tcp4-output",
-	.format_trace = vn_trace_format_ip4,
+	.format_trace = tcp_trace_format,
 	.type = VN_NODE_INTERNAL,
 	.fn = tcp_output_fn,
 	.n_next = TCP_OUTPUT_N_NEXT,

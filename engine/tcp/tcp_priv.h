@@ -429,6 +429,10 @@ bool tcp_make_reset(struct rte_mbuf *m);
 uint32_t tcp_isn(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);
 /* MSS we announce for an interface MTU, and that fits one buffer. */
 uint16_t tcp_mss_for_mtu(uint16_t mtu);
+struct vn_trace_rec;
+/* Trace formatter of the TCP nodes: the IPv4 line and the TCP header. */
+int tcp_trace_format(char *buf, size_t len, const struct vn_trace_rec *r,
+		     const struct vn_trace_rec *next);
 /* Computes the IPv4 and TCP checksums of a segment built by the stack. */
 void tcp_checksum(struct rte_mbuf *m);
 

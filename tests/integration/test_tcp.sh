@@ -46,6 +46,8 @@ ip netns exec tc-a timeout 30 nc -N 10.0.1.1 9 <"$VN_TMP/blob" >/dev/null
 vn_check "30 MB to the discard server" test $? -eq 0
 
 # Nobody listens on 12345: the SYN is answered with a reset at once.
+vnctl clear trace >/dev/null
+vnctl trace add host-input 10
 if ip netns exec tc-a timeout 5 nc -z -w 3 10.0.1.1 12345 2>/dev/null; then
 	vn_fail "a connection to a closed port succeeded"
 else
@@ -53,6 +55,12 @@ else
 fi
 stats=$(vnctl show errors)
 vn_check "the refusal is a counted reset" grep -q "resets sent: no listener" <<<"$stats"
+tr=$(vnctl show trace)
+vn_check "the trace shows the SYN to port 12345 in tcp4-input" \
+	grep -q "tcp: [0-9]* -> 12345 SYN seq" <<<"$tr"
+vn_check "the trace shows the reset leaving tcp4-output" \
+	grep -q "tcp: 12345 -> [0-9]* RST ACK seq 0 ack" <<<"$tr"
+vnctl clear trace >/dev/null
 
 # Many Linux clients at once.
 out=$(ip netns exec tc-a timeout 150 "$PY" "$VN_SRC/tests/integration/tcp_echo.py" clients \
