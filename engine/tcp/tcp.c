@@ -36,6 +36,7 @@ struct tcp_cfg tcp_cfg = {
 	.max_rtx = 12,
 	.max_syn_rtx = 5,
 	.challenge_acks_per_s = 1000,
+	.half_open_max = 1024,
 	.mss_default = 536,
 };
 
@@ -272,10 +273,20 @@ conn_app_detach(struct tcp_conn *c)
 /* c is closed: it leaves the table now and is freed by tcp_reap() at the
  * end of the loop, so code up the stack that still holds it stays safe. */
 static void
+conn_half_open_done(struct tcp_worker *w, struct tcp_conn *c)
+{
+	if (c->flags & TCP_CF_HALF_OPEN) {
+		c->flags &= ~TCP_CF_HALF_OPEN;
+		w->n_half_open--;
+	}
+}
+
+static void
 conn_delete(struct tcp_worker *w, struct tcp_conn *c)
 {
 	if (c->flags & TCP_CF_CLEANUP)
 		return;
+	conn_half_open_done(w, c);
 	c->state = TCP_CLOSED;
 	conn_unhash(w, c);
 	c->flags |= TCP_CF_CLEANUP;
@@ -456,7 +467,7 @@ tcp_parse_options(const uint8_t *opt, uint32_t len, struct tcp_seg *s)
 }
 
 /* Our window shift: the smallest that lets the rx FIFO be advertised whole. */
-static uint8_t
+uint8_t
 tcp_our_wscale(void)
 {
 	uint8_t ws = 0;
@@ -597,6 +608,7 @@ conn_seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s, uint32_t 
 static bool
 conn_established(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
 {
+	conn_half_open_done(w, c);
 	c->state = TCP_ESTABLISHED;
 	c->snd_wnd = (uint32_t)s->wnd << c->snd_wscale;
 	c->max_snd_wnd = c->snd_wnd;
@@ -960,6 +972,8 @@ tcp_input_listen(struct tcp_worker *w, const struct tcp_listener *l, uint32_t la
 		return NULL;
 	c->app = l->app;
 	c->state = TCP_SYN_RCVD;
+	c->flags |= TCP_CF_HALF_OPEN;
+	w->n_half_open++;
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
@@ -971,6 +985,42 @@ tcp_input_listen(struct tcp_worker *w, const struct tcp_listener *l, uint32_t la
 	c->recover = c->iss;
 	c->snd_wnd = s->wnd;
 	tcp_want_output(w, c);
+	return c;
+}
+
+struct tcp_conn *
+tcp_conn_from_cookie(struct tcp_worker *w, const struct tcp_listener *l, uint32_t laddr,
+		     uint16_t lport, uint32_t raddr, uint16_t rport, const struct tcp_seg *s,
+		     uint16_t mss, int ws, bool sack, uint16_t if_index)
+{
+	struct tcp_conn *c = conn_alloc(w, laddr, lport, raddr, rport);
+
+	if (!c)
+		return NULL;
+	c->app = l->app;
+	c->if_index = if_index;
+	c->irs = s->seq - 1;
+	c->rcv_nxt = c->rcv_adv = s->seq;
+	c->iss = s->ack - 1;
+	c->snd_una = c->snd_nxt = c->snd_max = s->ack;
+	c->recover = c->snd_una;
+	c->rcv_mss = mss;
+	c->snd_mss = mss;
+	if (ws >= 0) {
+		c->flags |= TCP_CF_WS;
+		c->snd_wscale = (uint8_t)ws;
+		c->rcv_wscale = tcp_our_wscale();
+	}
+	if (s->has_ts) {
+		c->flags |= TCP_CF_TS;
+		c->ts_recent = s->tsval;
+	}
+	if (sack)
+		c->flags |= TCP_CF_SACK;
+	c->cwnd = VN_MIN(10u * c->snd_mss, VN_MAX(2u * c->snd_mss, 14600u));
+	c->ssthresh = UINT32_MAX / 2;
+	c->state = TCP_SYN_RCVD; /* conn_established() takes it from here */
+	conn_established(w, c, s); /* an app that refuses it resets it */
 	return c;
 }
 

@@ -31,6 +31,7 @@ static const struct tcp_param tcp_params[] = {
 	{"max-retransmissions", &tcp_cfg.max_rtx, 1, 30, false},
 	{"max-syn-retransmissions", &tcp_cfg.max_syn_rtx, 1, 10, false},
 	{"challenge-acks-per-s", &tcp_cfg.challenge_acks_per_s, 0, 1000000, false},
+	{"half-open-max", &tcp_cfg.half_open_max, 0, 1000000, false},
 };
 
 int
@@ -132,6 +133,8 @@ const struct vn_cfg_field vn_tcp_cfg_fields[] = {
 		"timeouts of a SYN or SYN-ACK before the open fails"),
 	TCP_INT("challenge-acks-per-s", 0, 1000000, "1000", "1000",
 		"RFC 5961 challenge ACKs a thread sends per second at most"),
+	TCP_INT("half-open-max", 0, 1000000, "1024", "4096",
+		"passive connections a thread keeps in SYN_RCVD; beyond, SYNs get SYN cookies"),
 	{.key = NULL},
 };
 

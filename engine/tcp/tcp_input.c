@@ -4,6 +4,9 @@
  * this worker's 4-tuple table or else a listener (RCU-published), and runs
  * the state machine (tcp.c). Segments for no connection and no listener are
  * answered with a reset made in place of the segment (RFC 9293 3.10.7.1).
+ * When the worker already holds tcp_cfg.half_open_max half-open
+ * connections, a SYN is answered with a SYN cookie instead (syn_cookie.c)
+ * and an ACK to a listener that returns a valid cookie opens the connection.
  * What the state machine wants to send (ACKs, data) is left on the
  * worker's pending list for session-queue, which coalesces it to one ACK
  * per connection per loop.
@@ -64,6 +67,8 @@ enum tcp_input_error {
 	TCP_INPUT_ERR_RST_NO_LISTENER,
 	TCP_INPUT_ERR_RST_NOT_SYN,
 	TCP_INPUT_ERR_HANDED_OFF,
+	TCP_INPUT_ERR_COOKIE_SENT,
+	TCP_INPUT_ERR_COOKIE_CONN,
 	TCP_INPUT_N_ERROR,
 };
 
@@ -86,6 +91,8 @@ static const char *const tcp_input_error_names[TCP_INPUT_N_ERROR] = {
 	[TCP_INPUT_ERR_RST_NO_LISTENER] = "resets sent: no listener",
 	[TCP_INPUT_ERR_RST_NOT_SYN] = "resets sent: ack to a listener",
 	[TCP_INPUT_ERR_HANDED_OFF] = "segments handed to their owner thread",
+	[TCP_INPUT_ERR_COOKIE_SENT] = "syns answered with a cookie",
+	[TCP_INPUT_ERR_COOKIE_CONN] = "connections opened from a cookie",
 };
 
 static inline bool
@@ -214,8 +221,19 @@ tcp_input_one(struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m, ui
 		goto reset;
 	}
 	/* LISTEN (RFC 9293 3.10.7.2): an ACK is answered with a reset, only a
-	 * SYN opens. */
+	 * SYN opens; unless the ACK returns one of our SYN cookies. */
 	if (s.flags & TCP_F_ACK) {
+		if (!(s.flags & TCP_F_SYN)) {
+			c = tcp_syn_cookie_check(w, l, dst, dport, src, sport, &s,
+						 vn_meta(m)->rx_if);
+			if (c) {
+				counts[TCP_INPUT_ERR_COOKIE_CONN]++;
+				if (!(c->flags & TCP_CF_CLEANUP))
+					tcp_input_conn(w, c, &s); /* its data, if any */
+				rte_pktmbuf_free(m);
+				return UINT16_MAX;
+			}
+		}
 		counts[TCP_INPUT_ERR_RST_NOT_SYN]++;
 		goto reset;
 	}
@@ -226,6 +244,14 @@ tcp_input_one(struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m, ui
 	{
 		const struct vn_if_fp *fp = vn_if_fp(vn_meta(m)->rx_if);
 		uint16_t mtu = fp ? fp->mtu : 1500;
+		/* Too many half-open: answer statelessly (SYN flood). */
+		if (w->n_half_open >= tcp_cfg.half_open_max) {
+			tcp_syn_cookie_send(w, dst, dport, src, sport, &s, mtu,
+					    vn_meta(m)->rx_if);
+			counts[TCP_INPUT_ERR_COOKIE_SENT]++;
+			rte_pktmbuf_free(m);
+			return UINT16_MAX;
+		}
 		c = tcp_input_listen(w, l, dst, dport, src, sport, &s, mtu);
 	}
 	if (!c) {

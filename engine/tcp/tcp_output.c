@@ -82,11 +82,11 @@ opt_write(uint8_t *p0, const struct tcp_worker *w, const struct tcp_conn *c, uin
 		if (sack && ts) {
 			*p++ = 4;
 			*p++ = 2;
-			p = opt_ts(p, (uint32_t)w->now_ms, c->ts_recent);
+			p = opt_ts(p, (uint32_t)w->now_ms + c->ts_off, c->ts_recent);
 		} else if (ts) {
 			*p++ = 1;
 			*p++ = 1;
-			p = opt_ts(p, (uint32_t)w->now_ms, c->ts_recent);
+			p = opt_ts(p, (uint32_t)w->now_ms + c->ts_off, c->ts_recent);
 		} else if (sack) {
 			*p++ = 1;
 			*p++ = 1;
@@ -106,7 +106,7 @@ opt_write(uint8_t *p0, const struct tcp_worker *w, const struct tcp_conn *c, uin
 	if (c->flags & TCP_CF_TS) {
 		*p++ = 1;
 		*p++ = 1;
-		p = opt_ts(p, (uint32_t)w->now_ms, c->ts_recent);
+		p = opt_ts(p, (uint32_t)w->now_ms + c->ts_off, c->ts_recent);
 	}
 	if ((c->flags & TCP_CF_SACK) && c->rx.n_ooo)
 		p = opt_sack(p, c, (c->flags & TCP_CF_TS) ? 3 : 4);
@@ -202,6 +202,12 @@ seg_max_payload(const struct tcp_conn *c)
 	uint32_t olen = opt_len_data(c);
 
 	return c->snd_mss > olen ? c->snd_mss - olen : 1;
+}
+
+void
+tcp_send_syn_ack(struct tcp_worker *w, struct tcp_conn *c)
+{
+	seg_send(w, c, c->iss, TCP_F_SYN | TCP_F_ACK, 0);
 }
 
 void
@@ -462,8 +468,8 @@ tcp_checksum(struct rte_mbuf *m)
 		v2 = ROTL(v2, 32);                                                                 \
 	} while (0)
 
-static uint64_t
-siphash24(const uint64_t k[2], const uint64_t *words, uint32_t n_words, uint32_t n_bytes)
+uint64_t
+tcp_siphash(const uint64_t k[2], const uint64_t *words, uint32_t n_words, uint32_t n_bytes)
 {
 	uint64_t v0 = 0x736f6d6570736575ull ^ k[0], v1 = 0x646f72616e646f6dull ^ k[1];
 	uint64_t v2 = 0x6c7967656e657261ull ^ k[0], v3 = 0x7465646279746573ull ^ k[1];
@@ -501,7 +507,7 @@ tcp_isn(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
 		tsc_per_4us = VN_MAX(rte_get_tsc_hz() / 250000, 1ull);
 	}
 	/* ISN = M + F(4-tuple, secret), M a 4 microsecond clock. */
-	return (uint32_t)(rte_rdtsc() / tsc_per_4us) + (uint32_t)siphash24(isn_key, words, 2, 16);
+	return (uint32_t)(rte_rdtsc() / tsc_per_4us) + (uint32_t)tcp_siphash(isn_key, words, 2, 16);
 }
 
 uint16_t

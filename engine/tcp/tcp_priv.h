@@ -139,6 +139,7 @@ enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_N_TIMER };
 #define TCP_CF_PEER_CLOSED 0x2000 /* peer_close delivered */
 #define TCP_CF_TX_FULL 0x4000 /* app found the tx FIFO full: tell it of space */
 #define TCP_CF_ACTIVE 0x8000 /* we opened it (connect): the app hears connected */
+#define TCP_CF_HALF_OPEN 0x10000 /* a passive SYN_RCVD, counted in n_half_open */
 #define TCP_CF_ACTIVE 0x8000 /* we opened it (connect), the app hears connected */
 
 struct tcp_conn {
@@ -162,6 +163,7 @@ struct tcp_conn {
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge last advertised */
 	uint32_t fin_rcv_seq;
 	uint32_t ts_recent; /* RFC 7323 */
+	uint32_t ts_off; /* added to our clock in TSval (only a SYN cookie's SYN-ACK) */
 	/* congestion control, RFC 5681 / 6582 */
 	uint32_t cwnd, ssthresh, recover;
 	uint32_t dupacks;
@@ -272,7 +274,10 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(OOO_REFUSED, "out-of-order segments not kept (interval limit)")                          \
 	_(DUP_SEGS, "duplicate segments")                                                          \
 	_(NO_BUFFER, "segments not sent (no buffer)")                                              \
-	_(TIME_WAIT_REUSED, "time-wait connections reused by a new syn")
+	_(TIME_WAIT_REUSED, "time-wait connections reused by a new syn")                          \
+	_(SYN_COOKIES_SENT, "syn cookies sent (half-open limit reached)")                          \
+	_(SYN_COOKIES_OK, "connections opened from a syn cookie")                                  \
+	_(SYN_COOKIES_BAD, "acks to a listener with no valid cookie")
 
 enum tcp_stat {
 #define _(n, s) TCP_STAT_##n,
@@ -294,6 +299,7 @@ struct tcp_worker {
 	struct rte_hash *table; /* 4-tuple -> pool index */
 	struct tcp_conn **pool;
 	uint32_t pool_size, n_conns, free_head;
+	uint32_t n_half_open; /* passive connections in SYN_RCVD */
 	uint32_t *free_next;
 	struct tcp_wheel wheel;
 	uint64_t now_ms;
@@ -350,6 +356,7 @@ struct tcp_cfg {
 	uint32_t max_rtx; /* timeouts before the connection is abandoned */
 	uint32_t max_syn_rtx;
 	uint32_t challenge_acks_per_s;
+	uint32_t half_open_max; /* per worker; beyond, SYNs are answered with cookies */
 	uint16_t mss_default; /* when the peer sends none (RFC 9293: 536) */
 };
 extern struct tcp_cfg tcp_cfg;
@@ -412,6 +419,36 @@ uint32_t tcp_output_pending(struct tcp_worker *w, uint32_t budget);
 uint32_t tcp_output(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget);
 /* The app read from the rx FIFO: send a window update when it grew enough. */
 void tcp_app_read(struct tcp_worker *w, struct tcp_conn *c);
+/* Sends c's SYN-ACK (seq iss) now. */
+void tcp_send_syn_ack(struct tcp_worker *w, struct tcp_conn *c);
+uint64_t tcp_siphash(const uint64_t k[2], const uint64_t *words, uint32_t n_words,
+		     uint32_t n_bytes);
+/* Our window shift for the configured rx FIFO. */
+uint8_t tcp_our_wscale(void);
+
+/* SYN cookies (syn_cookie.c, RFC 4987). */
+/* Answers SYN s to listener l with a SYN-ACK whose ISN is a cookie; no
+ * state is kept. */
+void tcp_syn_cookie_send(struct tcp_worker *w, uint32_t laddr, uint16_t lport, uint32_t raddr,
+			 uint16_t rport, const struct tcp_seg *s, uint16_t mtu, uint16_t if_index);
+/* An ACK s to listener l: the connection its cookie stands for, ESTABLISHED
+ * (the app accepted it), or NULL when the cookie is not valid. */
+struct tcp_conn *tcp_syn_cookie_check(struct tcp_worker *w, const struct tcp_listener *l,
+				      uint32_t laddr, uint16_t lport, uint32_t raddr,
+				      uint16_t rport, const struct tcp_seg *s, uint16_t if_index);
+/* Cookie arithmetic, for the tests: the ISN for a SYN, and its check (the
+ * MSS index, or -1). */
+uint32_t tcp_cookie_make(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+			 uint32_t peer_isn, uint64_t now_ms, uint32_t mss_idx);
+int tcp_cookie_verify(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+		      uint32_t peer_isn, uint64_t now_ms, uint32_t cookie);
+extern const uint16_t tcp_cookie_mss[8];
+/* A connection made from a valid cookie (tcp.c). */
+struct tcp_conn *tcp_conn_from_cookie(struct tcp_worker *w, const struct tcp_listener *l,
+				      uint32_t laddr, uint16_t lport, uint32_t raddr,
+				      uint16_t rport, const struct tcp_seg *s, uint16_t mss,
+				      int ws, bool sack, uint16_t if_index);
+
 /* RST for c: sequence seq, with an ACK of rcv_nxt when with_ack. */
 void tcp_conn_send_rst(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, bool with_ack);
 /* Sends the first unacknowledged segment again (fast retransmit). */

@@ -1031,6 +1031,73 @@ test_isn(void)
 }
 
 static void
+test_cookie_arithmetic(void)
+{
+	uint64_t t = 10 * 64000 + 5;
+	uint32_t c = tcp_cookie_make(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, 5);
+
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c), 5);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t + 64000, c), 5);
+	/* Too old, another peer ISN, another port, a flipped bit: refused. */
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t + 128000, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS + 1, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT + 1, PEER_ISS, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c ^ 0x100), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c ^ 1), -1);
+}
+
+static void
+test_cookie_connection(void)
+{
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	const struct out_seg *o;
+	struct tcp_conn *c;
+	uint32_t cookie, tsval;
+
+	reset_all();
+	s.has_mss = true;
+	s.mss = 1460;
+	s.has_ws = true;
+	s.ws = 9;
+	s.has_sack_perm = true;
+	s.has_ts = true;
+	s.tsval = 5555;
+	tcp_syn_cookie_send(w, LADDR, LPORT, RADDR, RPORT, &s, 1500, 0);
+	tcp_worker_flush(w);
+	CU_ASSERT_EQUAL(w->n_conns, 0); /* no state */
+	o = last();
+	CU_ASSERT_EQUAL_FATAL(o->flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(o->ack, PEER_ISS + 1);
+	CU_ASSERT(o->opt.has_ws && o->opt.has_sack_perm && o->opt.has_ts && o->opt.mss == 1460);
+	CU_ASSERT_EQUAL(o->opt.tsecr, 5555);
+	cookie = o->seq;
+	tsval = o->opt.tsval;
+	CU_ASSERT_EQUAL(tsval & 0xf, 9);
+	CU_ASSERT(tsval & 16);
+	CU_ASSERT(tsval <= (uint32_t)w->now_ms); /* never ahead of our clock */
+	/* A forged ACK: no connection. */
+	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 2, NULL, 0);
+	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 0));
+	/* The real one: established, the options restored. */
+	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 1, NULL, 0);
+	s.has_ts = true;
+	s.tsval = 5556;
+	s.tsecr = tsval;
+	c = tcp_syn_cookie_check(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(ev.accepts, 1);
+	CU_ASSERT_EQUAL(c->snd_mss, 1460);
+	CU_ASSERT_EQUAL(c->snd_wscale, 9);
+	CU_ASSERT(c->flags & TCP_CF_SACK);
+	CU_ASSERT(c->flags & TCP_CF_TS);
+	CU_ASSERT_EQUAL(c->snd_wnd, 1000u << 9);
+	CU_ASSERT_EQUAL(c->rcv_nxt, PEER_ISS + 1);
+	CU_ASSERT_EQUAL(c->snd_una, cookie + 1);
+	CU_ASSERT_EQUAL(w->n_half_open, 0);
+}
+
+static void
 test_settings(void)
 {
 	uint32_t old = tcp_cfg.rx_fifo;
@@ -1079,6 +1146,8 @@ main(void)
 		{"reset to a segment without listener", test_reset_to_no_listener},
 		{"ISN and MSS", test_isn},
 		{"settings: ranges, new connections use them", test_settings},
+		{"syn cookie: encode, verify, expire", test_cookie_arithmetic},
+		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
