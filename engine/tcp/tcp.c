@@ -37,6 +37,9 @@ struct tcp_cfg tcp_cfg = {
 	.max_syn_rtx = 5,
 	.challenge_acks_per_s = 1000,
 	.half_open_max = 1024,
+	.keepalive_idle_ms = 0,
+	.keepalive_interval_ms = 75000,
+	.keepalive_probes = 9,
 	.mss_default = 536,
 };
 
@@ -380,6 +383,41 @@ conn_enter_time_wait(struct tcp_worker *w, struct tcp_conn *c)
 	tcp_fifo_free(&c->tx);
 }
 
+/* Keepalive (RFC 9293 3.8.4), off unless keepalive-idle-ms is set. */
+static void
+conn_keepalive_start(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t idle = tcp_cfg.keepalive_idle_ms;
+
+	c->last_rcv_ms = (uint32_t)w->now_ms;
+	if (idle)
+		conn_arm(w, c, TCP_TIMER_KEEP, idle);
+}
+
+static void
+conn_keepalive_timeout(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t idle = tcp_cfg.keepalive_idle_ms, quiet = (uint32_t)w->now_ms - c->last_rcv_ms;
+
+	if (!idle || (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT))
+		return;
+	/* Heard from recently, or data outstanding (retransmission covers it). */
+	if ((c->n_keep_probes == 0 && quiet < idle) || c->snd_una != c->snd_max) {
+		c->n_keep_probes = 0;
+		conn_arm(w, c, TCP_TIMER_KEEP, quiet < idle ? idle - quiet : idle);
+		return;
+	}
+	if (c->n_keep_probes >= tcp_cfg.keepalive_probes) {
+		w->stats[TCP_STAT_CONN_TIMEOUTS]++;
+		tcp_conn_send_rst(w, c, c->snd_nxt, true);
+		conn_reset(w, c, -ETIMEDOUT);
+		return;
+	}
+	c->n_keep_probes++;
+	tcp_send_keepalive(w, c);
+	conn_arm(w, c, TCP_TIMER_KEEP, tcp_cfg.keepalive_interval_ms);
+}
+
 /* RFC 5961 challenge ACK, limited to challenge_acks_per_s per worker. */
 static void
 conn_challenge_ack(struct tcp_worker *w, struct tcp_conn *c)
@@ -610,6 +648,7 @@ conn_established(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 {
 	conn_half_open_done(w, c);
 	c->state = TCP_ESTABLISHED;
+	conn_keepalive_start(w, c);
 	c->snd_wnd = (uint32_t)s->wnd << c->snd_wscale;
 	c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = s->seq;
@@ -852,6 +891,7 @@ conn_input_syn_sent(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s,
 	c->n_rtx = 0;
 	conn_disarm(w, c, TCP_TIMER_RTX);
 	c->state = TCP_ESTABLISHED;
+	conn_keepalive_start(w, c);
 	c->snd_wnd = s->wnd; /* a SYN's window is never scaled */
 	c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = s->seq;
@@ -870,6 +910,8 @@ tcp_input_conn(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 	uint32_t seg_len = s->len + !!(s->flags & TCP_F_SYN) + !!(s->flags & TCP_F_FIN);
 
 	c->segs_in++;
+	c->last_rcv_ms = (uint32_t)w->now_ms; /* the peer is alive */
+	c->n_keep_probes = 0;
 	if (c->state == TCP_SYN_SENT) {
 		conn_input_syn_sent(w, c, s, c->rcv_mss);
 		return;
@@ -1163,6 +1205,9 @@ tcp_timer_expired(void *ctx, uint32_t idx, uint8_t type)
 	switch (type) {
 	case TCP_TIMER_RTX:
 		conn_rtx_timeout(w, c);
+		break;
+	case TCP_TIMER_KEEP:
+		conn_keepalive_timeout(w, c);
 		break;
 	case TCP_TIMER_WAIT:
 		/* TIME_WAIT over, or FIN_WAIT_2 given up. */

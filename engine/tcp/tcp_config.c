@@ -32,6 +32,9 @@ static const struct tcp_param tcp_params[] = {
 	{"max-syn-retransmissions", &tcp_cfg.max_syn_rtx, 1, 10, false},
 	{"challenge-acks-per-s", &tcp_cfg.challenge_acks_per_s, 0, 1000000, false},
 	{"half-open-max", &tcp_cfg.half_open_max, 0, 1000000, false},
+	{"keepalive-idle-ms", &tcp_cfg.keepalive_idle_ms, 0, 86400000, false},
+	{"keepalive-interval-ms", &tcp_cfg.keepalive_interval_ms, 100, 3600000, false},
+	{"keepalive-probes", &tcp_cfg.keepalive_probes, 1, 100, false},
 };
 
 int
@@ -135,6 +138,12 @@ const struct vn_cfg_field vn_tcp_cfg_fields[] = {
 		"RFC 5961 challenge ACKs a thread sends per second at most"),
 	TCP_INT("half-open-max", 0, 1000000, "1024", "4096",
 		"passive connections a thread keeps in SYN_RCVD; beyond, SYNs get SYN cookies"),
+	TCP_INT("keepalive-idle-ms", 0, 86400000, "0", "7200000",
+		"idle time before keepalive probes start; 0: no keepalive (RFC 9293 3.8.4)"),
+	TCP_INT("keepalive-interval-ms", 100, 3600000, "75000", "75000",
+		"time between keepalive probes"),
+	TCP_INT("keepalive-probes", 1, 100, "9", "9",
+		"unanswered keepalive probes before the connection is reset"),
 	{.key = NULL},
 };
 

@@ -238,6 +238,13 @@ tcp_retransmit_first(struct tcp_worker *w, struct tcp_conn *c)
 }
 
 void
+tcp_send_keepalive(struct tcp_worker *w, struct tcp_conn *c)
+{
+	if (seg_send(w, c, c->snd_una - 1, TCP_F_ACK, 0))
+		w->stats[TCP_STAT_KEEPALIVES]++;
+}
+
+void
 tcp_send_probe(struct tcp_worker *w, struct tcp_conn *c)
 {
 	if (!tcp_fifo_len(&c->tx) || !seg_send(w, c, c->snd_una, TCP_F_ACK, 1))

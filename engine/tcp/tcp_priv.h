@@ -120,7 +120,7 @@ enum tcp_state {
 };
 extern const char *const tcp_state_names[TCP_N_STATE];
 
-enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_N_TIMER };
+enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_TIMER_KEEP, TCP_N_TIMER };
 
 /* Connection flags. */
 #define TCP_CF_ACK_NOW 0x0001 /* send an ACK with the next output */
@@ -171,6 +171,8 @@ struct tcp_conn {
 	uint32_t srtt, rttvar, rto;
 	uint32_t rtt_seq, rtt_start;
 	uint8_t n_rtx; /* consecutive timeouts (backoff exponent) */
+	uint8_t n_keep_probes; /* keepalive probes unanswered */
+	uint32_t last_rcv_ms; /* when a segment last arrived (keepalive) */
 	tcp_timer_handle timer[TCP_N_TIMER];
 	struct tcp_fifo rx, tx;
 	/* per-connection counters for show session verbose */
@@ -275,6 +277,7 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(DUP_SEGS, "duplicate segments")                                                          \
 	_(NO_BUFFER, "segments not sent (no buffer)")                                              \
 	_(TIME_WAIT_REUSED, "time-wait connections reused by a new syn")                          \
+	_(KEEPALIVES, "keepalive probes sent")                                                     \
 	_(SYN_COOKIES_SENT, "syn cookies sent (half-open limit reached)")                          \
 	_(SYN_COOKIES_OK, "connections opened from a syn cookie")                                  \
 	_(SYN_COOKIES_BAD, "acks to a listener with no valid cookie")
@@ -357,6 +360,8 @@ struct tcp_cfg {
 	uint32_t max_syn_rtx;
 	uint32_t challenge_acks_per_s;
 	uint32_t half_open_max; /* per worker; beyond, SYNs are answered with cookies */
+	uint32_t keepalive_idle_ms; /* 0: no keepalive */
+	uint32_t keepalive_interval_ms, keepalive_probes;
 	uint16_t mss_default; /* when the peer sends none (RFC 9293: 536) */
 };
 extern struct tcp_cfg tcp_cfg;
@@ -453,6 +458,8 @@ struct tcp_conn *tcp_conn_from_cookie(struct tcp_worker *w, const struct tcp_lis
 void tcp_conn_send_rst(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, bool with_ack);
 /* Sends the first unacknowledged segment again (fast retransmit). */
 void tcp_retransmit_first(struct tcp_worker *w, struct tcp_conn *c);
+/* Keepalive probe: an ACK one below snd_una, which the peer must answer. */
+void tcp_send_keepalive(struct tcp_worker *w, struct tcp_conn *c);
 /* Zero-window probe: one byte at snd_una, past the window. */
 void tcp_send_probe(struct tcp_worker *w, struct tcp_conn *c);
 /* Arms the retransmission timer unless it runs (RFC 6298 5.1). */

@@ -1098,6 +1098,46 @@ test_cookie_connection(void)
 }
 
 static void
+test_keepalive(void)
+{
+	struct tcp_conn *c;
+	uint32_t iss, before;
+
+	CU_ASSERT_EQUAL(vn_tcp_set("keepalive-idle-ms", 1000), 0);
+	CU_ASSERT_EQUAL(vn_tcp_set("keepalive-interval-ms", 100), 0);
+	CU_ASSERT_EQUAL(vn_tcp_set("keepalive-probes", 3), 0);
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	CU_ASSERT_NOT_EQUAL_FATAL(c->timer[TCP_TIMER_KEEP], 0);
+	before = n_out;
+	advance_ms(999);
+	CU_ASSERT_EQUAL(n_out, before);
+	advance_ms(1);
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK);
+	CU_ASSERT_EQUAL(last()->seq, iss); /* one below snd_una */
+	/* The peer answers: quiet again for a whole idle time. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0));
+	before = n_out;
+	advance_ms(999);
+	CU_ASSERT_EQUAL(n_out, before);
+	/* Silence: three probes 100 ms apart, then the reset. */
+	advance_ms(1);
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	advance_ms(200);
+	CU_ASSERT_EQUAL(n_out, before + 3);
+	CU_ASSERT_EQUAL(ev.reset, 0);
+	advance_ms(100);
+	CU_ASSERT_EQUAL(ev.reset, 1);
+	CU_ASSERT_EQUAL(last()->flags & TCP_F_RST, TCP_F_RST);
+	CU_ASSERT_PTR_NULL(conn());
+	vn_tcp_set("keepalive-idle-ms", 0);
+	vn_tcp_set("keepalive-interval-ms", 75000);
+	vn_tcp_set("keepalive-probes", 9);
+}
+
+static void
 test_settings(void)
 {
 	uint32_t old = tcp_cfg.rx_fifo;
@@ -1146,6 +1186,7 @@ main(void)
 		{"reset to a segment without listener", test_reset_to_no_listener},
 		{"ISN and MSS", test_isn},
 		{"settings: ranges, new connections use them", test_settings},
+		{"keepalive: probes after idle, reset after silence", test_keepalive},
 		{"syn cookie: encode, verify, expire", test_cookie_arithmetic},
 		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
 		CU_TEST_INFO_NULL,
