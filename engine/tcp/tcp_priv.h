@@ -396,6 +396,38 @@ extern struct tcp_app tcp_apps[TCP_APP_MAX];
 extern int tcp_handoff_queue; /* the handoff queue to tcp4-input */
 extern bool vn_session_is_enabled;
 
+/* ---- connections (tcp_conn.c) ---- */
+
+static inline const struct vn_app_cb *
+tcp_conn_app(const struct tcp_conn *c)
+{
+	return &tcp_apps[c->app].cb;
+}
+
+/* A connection in the worker's pool and table, or NULL (pool full, no memory). */
+struct tcp_conn *tcp_conn_alloc(struct tcp_worker *w, uint32_t laddr, uint16_t lport,
+				uint32_t raddr, uint16_t rport);
+/* The application is done with c: its cleanup callback, once. */
+void tcp_conn_app_detach(struct tcp_conn *c);
+/* c left SYN_RCVD (passive): one half-open fewer. */
+void tcp_conn_half_open_done(struct tcp_worker *w, struct tcp_conn *c);
+/* c is closed: out of the table now, freed by tcp_reap() at the loop's end,
+ * so callers up the stack that still hold it stay safe. */
+void tcp_conn_delete(struct tcp_worker *w, struct tcp_conn *c);
+/* Reset by the peer or timed out: the app hears reset (or connected with
+ * err for an open), then c is deleted. */
+void tcp_conn_reset(struct tcp_worker *w, struct tcp_conn *c, int err);
+void tcp_conn_arm(struct tcp_worker *w, struct tcp_conn *c, uint8_t type, uint32_t ms);
+void tcp_conn_disarm(struct tcp_worker *w, struct tcp_conn *c, uint8_t type);
+/* The RTO with c's backoff applied, bounded by rto-max-ms. */
+uint32_t tcp_conn_rto(const struct tcp_conn *c);
+void tcp_conn_time_wait(struct tcp_worker *w, struct tcp_conn *c);
+void tcp_conn_keepalive_start(struct tcp_worker *w, struct tcp_conn *c);
+/* RFC 5961 challenge ACK, rate-limited per worker. */
+void tcp_conn_challenge_ack(struct tcp_worker *w, struct tcp_conn *c);
+/* RFC 5681 3.1 eq. 4: ssthresh after a loss (tcp.c). */
+void tcp_conn_loss_ssthresh(struct tcp_conn *c);
+
 /* ---- the protocol (tcp.c, tcp_output.c) ---- */
 
 /* Handles one parsed segment for the connection with that 4-tuple, or for a
