@@ -253,14 +253,29 @@ echo_parse_uri(const char *uri, uint32_t *addr, uint16_t *port)
 	return 0;
 }
 
+int
+vn_echo_server(const char *uri, bool discard, bool stop)
+{
+	uint32_t addr;
+	uint16_t port;
+	int app;
+
+	if (echo_parse_uri(uri, &addr, &port) < 0)
+		return -EINVAL;
+	app = discard ? echo_app("discard-server", &discard_server_cb)
+		      : echo_app("echo-server", &echo_server_cb);
+	if (app < 0)
+		return app;
+	return stop ? vn_session_unlisten((uint32_t)app, addr, port)
+		    : vn_session_listen((uint32_t)app, addr, port);
+}
+
 static int
 echo_server_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
-	char uri[64];
-	uint32_t addr;
-	uint16_t port;
+	char uri[64] = "";
 	bool discard = false, stop = false;
-	int app, rc;
+	int rc;
 
 	while (!vn_cli_args_end(args)) {
 		if (vn_cli_arg_keyword(args, "uri")) {
@@ -274,14 +289,9 @@ echo_server_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 			return vn_cli_unexpected(args);
 		}
 	}
-	if (echo_parse_uri(uri, &addr, &port) < 0)
+	rc = vn_echo_server(uri, discard, stop);
+	if (rc == -EINVAL)
 		return vn_cli_error(out, "uri: tcp://ADDR/PORT, not '%s'", uri);
-	app = discard ? echo_app("discard-server", &discard_server_cb)
-		      : echo_app("echo-server", &echo_server_cb);
-	if (app < 0)
-		return vn_cli_error(out, "cannot register the server: %s", strerror(-app));
-	rc = stop ? vn_session_unlisten((uint32_t)app, addr, port)
-		  : vn_session_listen((uint32_t)app, addr, port);
 	if (rc == -EPERM)
 		return vn_cli_error(out, "session layer disabled (session enable)");
 	if (rc < 0)

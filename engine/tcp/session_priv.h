@@ -29,6 +29,9 @@ int vn_tcp_set(const char *name, uint64_t v);
 extern const struct vn_cfg_field vn_tcp_cfg_fields[];
 int vn_tcp_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section);
 int vn_tcp_cfg_apply(const struct vn_cfg_node *section);
+/* The built-in echo (or discard) server on uri "tcp://ADDR/PORT", or stops
+ * it: 0, -EINVAL (uri), -EPERM (stack disabled), or what listen says. */
+int vn_echo_server(const char *uri, bool discard, bool stop);
 /* An application registered under name, or -ENOENT. */
 int vn_app_find(const char *name);
 

@@ -144,6 +144,12 @@ const struct vn_cfg_field vn_tcp_cfg_fields[] = {
 		"time between keepalive probes"),
 	TCP_INT("keepalive-probes", 1, 100, "9", "9",
 		"unanswered keepalive probes before the connection is reset"),
+	{.key = "echo-servers", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 63,
+	 .def = "[]", .example = "[\"tcp://0.0.0.0/7\"]",
+	 .doc = "built-in echo servers to start (`test echo server uri ...`); needs `enable`"},
+	{.key = "discard-servers", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 63,
+	 .def = "[]", .example = "[\"tcp://0.0.0.0/9\"]",
+	 .doc = "built-in discard servers to start; needs `enable`"},
 	{.key = NULL},
 };
 
@@ -163,8 +169,21 @@ vn_tcp_cfg_apply(const struct vn_cfg_node *section)
 			return rc;
 		}
 	}
-	if (vn_cfg_get_bool(section, "enable", false))
-		return vn_session_enable(true);
+	if (vn_cfg_get_bool(section, "enable", false) && (rc = vn_session_enable(true)) < 0)
+		return rc;
+	for (int d = 0; d < 2; d++) {
+		const char *key = d ? "discard-servers" : "echo-servers";
+		const struct vn_cfg_node *list = vn_cfg_map_get(section, key);
+		/* The schema checked: a list of strings. */
+		for (const struct vn_cfg_node *u = list ? list->child : NULL; u; u = u->next) {
+			rc = vn_echo_server(u->value, d, false);
+			if (rc < 0) {
+				VN_ERR("tcp.%s %s: %s", key, u->value,
+				       rc == -EPERM ? "needs tcp.enable" : strerror(-rc));
+				return rc;
+			}
+		}
+	}
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Malformed and out-of-place segments from a Linux host (raw socket) to the
-# echo server: each is dropped under its own name in `show errors` (or
+# echo server (started from the tcp: section; a discard server from Lua): each is dropped under its own name in `show errors` (or
 # answered with a reset where RFC 9293 says so), nothing crashes, and the
 # server still serves a real client afterwards; no mbuf leaked.
 source "$(dirname "$0")/lib.sh"
@@ -17,10 +17,18 @@ interfaces:
   - { name: lan0, device: "host:tc-h-r", addresses: [10.0.1.1/24] }
 tcp:
   enable: true
+  echo-servers: ["tcp://0.0.0.0/7777"]
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"
-vnctl test echo server uri tcp://0.0.0.0/7777
+vn_check "the tcp: section started the echo server" \
+	grep -q "listen 0.0.0.0:7777 app echo-server" <<<"$(vnctl show session)"
+# From Lua: a discard server, and a bad URI refused.
+vnctl lua eval 'vecnet.echo_server("tcp://0.0.0.0/7778", {discard = true})'
+vn_check "Lua started a discard server" \
+	grep -q "listen 0.0.0.0:7778 app discard-server" <<<"$(vnctl show session)"
+out=$(vnctl lua eval 'vecnet.echo_server("tcp:/nowhere")' 2>&1) || true
+vn_check "Lua refuses a bad URI" grep -q "uri is tcp://ADDR/PORT" <<<"$out"
 ip netns exec tc-h ping -c 2 -i 0.2 -W 2 10.0.1.1 >/dev/null || true
 
 # errors NODE REASON: the count of that reason in show errors (0 if absent).
