@@ -327,6 +327,19 @@ vn_session_abort(struct vn_session *s)
 	tcp_conn_abort(tcp_workers[c->thread], c);
 }
 
+void
+vn_session_set_nodelay(struct vn_session *s, bool nodelay)
+{
+	struct tcp_conn *c = conn_of(s);
+
+	if (nodelay) {
+		c->flags &= ~TCP_CF_NAGLE;
+		tcp_want_output(tcp_workers[c->thread], c); /* what Nagle held goes now */
+	} else {
+		c->flags |= TCP_CF_NAGLE;
+	}
+}
+
 uint64_t
 vn_session_opaque(const struct vn_session *s)
 {

@@ -35,6 +35,7 @@ static const struct tcp_param tcp_params[] = {
 	{"keepalive-idle-ms", &tcp_cfg.keepalive_idle_ms, 0, 86400000, false},
 	{"keepalive-interval-ms", &tcp_cfg.keepalive_interval_ms, 100, 3600000, false},
 	{"keepalive-probes", &tcp_cfg.keepalive_probes, 1, 100, false},
+	{"nagle", &tcp_cfg.nagle, 0, 1, false},
 };
 
 int
@@ -144,6 +145,8 @@ const struct vn_cfg_field vn_tcp_cfg_fields[] = {
 		"time between keepalive probes"),
 	TCP_INT("keepalive-probes", 1, 100, "9", "9",
 		"unanswered keepalive probes before the connection is reset"),
+	TCP_INT("nagle", 0, 1, "0", "1",
+		"1: connections start with Nagle's algorithm (an app may turn it off per session)"),
 	{.key = "echo-servers", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 63,
 	 .def = "[]", .example = "[\"tcp://0.0.0.0/7\"]",
 	 .doc = "built-in echo servers to start (`test echo server uri ...`); needs `enable`"},

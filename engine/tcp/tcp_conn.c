@@ -33,6 +33,7 @@ struct tcp_cfg tcp_cfg = {
 	.keepalive_idle_ms = 0,
 	.keepalive_interval_ms = 75000,
 	.keepalive_probes = 9,
+	.nagle = 0,
 	.mss_default = 536,
 };
 
@@ -201,6 +202,8 @@ tcp_conn_alloc(struct tcp_worker *w, uint32_t laddr, uint16_t lport, uint32_t ra
 	c->lport = lport;
 	c->rport = rport;
 	c->rto = tcp_cfg.rto_init_ms;
+	if (tcp_cfg.nagle)
+		c->flags |= TCP_CF_NAGLE;
 	return c;
 fail:
 	tcp_fifo_free(&c->rx);

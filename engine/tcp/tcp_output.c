@@ -276,9 +276,12 @@ output_data(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget)
 			len = VN_MIN(avail, VN_MIN(max_pl, wnd - flight));
 			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1): a short
 			 * segment only when it is all we have, or when nothing
-			 * is in flight to bring an ACK. No Nagle: ours is the
-			 * no-delay behaviour. */
-			if (len < max_pl && len < avail && flight > 0)
+			 * is in flight to bring an ACK. With Nagle (RFC 896)
+			 * not even all we have, while anything is in flight;
+			 * a FIN to follow sends it at once. */
+			if (len < max_pl && flight > 0 &&
+			    (len < avail || ((c->flags & TCP_CF_NAGLE) &&
+					     !(c->flags & TCP_CF_FIN_QUEUED))))
 				break;
 			if (!seg_send(w, c, c->snd_nxt, TCP_F_ACK | (len == avail ? TCP_F_PSH : 0),
 				      len))

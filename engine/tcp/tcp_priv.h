@@ -140,6 +140,7 @@ enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_TIMER_KEEP, TCP_N_TIMER
 #define TCP_CF_TX_FULL 0x4000 /* app found the tx FIFO full: tell it of space */
 #define TCP_CF_ACTIVE 0x8000 /* we opened it (connect): the app hears connected */
 #define TCP_CF_HALF_OPEN 0x10000 /* a passive SYN_RCVD, counted in n_half_open */
+#define TCP_CF_NAGLE 0x20000 /* hold small segments while data is unacknowledged */
 #define TCP_CF_ACTIVE 0x8000 /* we opened it (connect), the app hears connected */
 
 struct tcp_conn {
@@ -362,6 +363,7 @@ struct tcp_cfg {
 	uint32_t half_open_max; /* per worker; beyond, SYNs are answered with cookies */
 	uint32_t keepalive_idle_ms; /* 0: no keepalive */
 	uint32_t keepalive_interval_ms, keepalive_probes;
+	uint32_t nagle; /* 1: new connections start with Nagle's algorithm */
 	uint16_t mss_default; /* when the peer sends none (RFC 9293: 536) */
 };
 extern struct tcp_cfg tcp_cfg;

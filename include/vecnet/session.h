@@ -65,6 +65,10 @@ uint32_t vn_session_tx_space(const struct vn_session *s);
 /* Queues up to len bytes; returns how many fit. When not all fit, or the
  * FIFO is now full, tx_space follows once the peer acknowledges some. */
 uint32_t vn_session_write(struct vn_session *s, const void *buf, uint32_t len);
+/* Nagle's algorithm (RFC 896) off (nodelay, the default unless the `nagle`
+ * setting says otherwise) or on: with it, a short segment waits while data
+ * is unacknowledged. */
+void vn_session_set_nodelay(struct vn_session *s, bool nodelay);
 /* Graceful close: FIN once the queued bytes are sent. */
 void vn_session_close(struct vn_session *s);
 /* Abortive close: RST now. */

@@ -600,6 +600,32 @@ test_sender_sws(void)
 	CU_ASSERT_EQUAL(c->snd_nxt, iss + 1 + 2920);
 }
 
+/* Nagle: a short segment waits for the ACK of what is in flight. */
+static void
+test_nagle(void)
+{
+	uint8_t data[100] = {0};
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_set_nodelay(ev.s, false);
+	vn_session_write(ev.s, data, 100);
+	CU_ASSERT_EQUAL(loop(), 1); /* nothing in flight: it goes */
+	vn_session_write(ev.s, data, 100);
+	CU_ASSERT_EQUAL(loop(), 0); /* held */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 101, NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->len, 100);
+	/* No delay: the short segment goes with data in flight. */
+	vn_session_set_nodelay(ev.s, true);
+	vn_session_write(ev.s, data, 100);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(c->snd_nxt, iss + 301);
+}
+
 static void
 test_rto_and_backoff(void)
 {
@@ -1170,6 +1196,7 @@ main(void)
 		{"data in and out of order, SACK, duplicates", test_data_in_and_out_of_order},
 		{"sending: initial window, slow start, ACK of unsent", test_send_and_ack},
 		{"sender SWS avoidance", test_sender_sws},
+		{"Nagle and no-delay", test_nagle},
 		{"RTO: go back N, backoff, Karn", test_rto_and_backoff},
 		{"fast retransmit and NewReno recovery", test_fast_retransmit},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
