@@ -1,6 +1,7 @@
 /*
  * Commands of the host stack, in VPP's words: session enable|disable,
- * show session [verbose], show tcp stats (settings: tcp_config.c).
+ * show session [verbose] [thread N] [state S], show tcp stats (settings:
+ * tcp_config.c).
  *
  * Connection lists are read from the main thread. That is safe when the
  * main thread is the forwarder (workers: []), the configuration this stack
@@ -9,6 +10,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <vecnet/cli.h>
 #include <vecnet/graph.h>
 #include <vecnet/net/addr.h>
@@ -88,33 +90,51 @@ show_session_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	bool verbose = false;
 	const struct tcp_listen_table *lt = tcp_listeners;
-	char a[16];
+	uint32_t thread = UINT32_MAX, state = UINT32_MAX;
+	char a[16], word[16];
 
-	if (vn_cli_arg_keyword(args, "verbose"))
-		verbose = true;
-	if (!vn_cli_args_end(args))
-		return vn_cli_unexpected(args);
+	while (!vn_cli_args_end(args)) {
+		if (vn_cli_arg_keyword(args, "verbose")) {
+			verbose = true;
+		} else if (vn_cli_arg_keyword(args, "thread")) {
+			if (!vn_cli_arg_u32_range(args, 0, VN_THREAD_MAX - 1, &thread))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "state")) {
+			if (!vn_cli_arg_word(args, "STATE (e.g. ESTABLISHED)", word, sizeof(word)))
+				return vn_cli_unexpected(args);
+			for (uint32_t s = TCP_SYN_SENT; s < TCP_N_STATE; s++)
+				if (strcasecmp(word, tcp_state_names[s]) == 0)
+					state = s;
+			if (state == UINT32_MAX)
+				return vn_cli_error(out, "no state '%s' (SYN_SENT ... TIME_WAIT)", word);
+		} else {
+			return vn_cli_unexpected(args);
+		}
+	}
 	vn_cli_printf(out, "session layer %s\n", vn_session_is_enabled ? "enabled" : "disabled");
 	for (uint32_t i = 0; lt && i < lt->n; i++)
 		vn_cli_printf(out, "listen %s:%u app %s\n", vn_fmt_ip4(lt->l[i].addr, a),
 			      lt->l[i].port, tcp_apps[lt->l[i].app].name);
 	for (uint32_t t = 0; t < VN_THREAD_MAX; t++) {
 		const struct tcp_worker *w = tcp_workers[t];
-		if (!w)
+		if (!w || (thread != UINT32_MAX && t != thread))
 			continue;
 		vn_cli_printf(out, "thread %u: %u connections\n", t, w->n_conns);
 		if (!session_may_walk(t))
 			continue;
-		for (uint32_t i = 0; i < w->pool_size; i++)
-			if (w->pool[i] && !(w->pool[i]->flags & TCP_CF_CLEANUP))
-				show_conn(out, w->pool[i], verbose);
+		for (uint32_t i = 0; i < w->pool_size; i++) {
+			const struct tcp_conn *c = w->pool[i];
+			if (c && !(c->flags & TCP_CF_CLEANUP) &&
+			    (state == UINT32_MAX || c->state == state))
+				show_conn(out, c, verbose);
+		}
 	}
 	return 0;
 }
 
 VN_CLI_COMMAND(show_session) = {
 	.path = "show session",
-	.syntax = "[verbose]",
+	.syntax = "[verbose] [thread N] [state STATE]",
 	.help = "listeners and TCP connections per thread",
 	.fn = show_session_fn,
 };

@@ -79,6 +79,11 @@ out=$(vnctl test echo clients nclients 1000 bytes 20000 uri tcp://10.0.1.2/5000 
 echo "$out"
 vn_check "1000 concurrent engine clients complete" \
 	grep -q "1000 clients, 20000 bytes each: 1000 complete, 0 failed, 0 corrupt$" <<<"$out"
+tw=$(vnctl show session state time_wait)
+n_tw=$(grep -c " TIME_WAIT " <<<"$tw" || true)
+vn_check "the engine closed first: its connections wait in TIME_WAIT ($n_tw)" test "$n_tw" -ge 1000
+other=$(grep " -> " <<<"$tw" | grep -vc " TIME_WAIT " || true)
+vn_check "show session state lists that state only ($other others)" test "$other" -eq 0
 out=$(vnctl test echo clients nclients 1 bytes 1000 uri tcp://10.0.1.2/5001 2>&1) || true
 vn_check "a client to a closed Linux port fails (reset)" grep -q "0 complete, 1 failed" <<<"$out"
 
