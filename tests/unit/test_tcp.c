@@ -749,6 +749,48 @@ test_outside_window(void)
 	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 1);
 }
 
+/* Receiver flow control: an app that does not read closes the window; a
+ * probe into the closed window is answered, not kept; reading reopens it
+ * with a window update. */
+static void
+test_receive_window(void)
+{
+	static uint8_t data[1460];
+	uint8_t sink[4096];
+	struct tcp_conn *c;
+	uint32_t iss, seq = PEER_ISS + 1, size;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	size = c->rx.size;
+	for (uint32_t sent = 0; sent + sizeof(data) <= size; sent += sizeof(data)) {
+		input(seg(TCP_F_ACK, seq, iss + 1, data, sizeof(data)));
+		seq += sizeof(data);
+	}
+	input(seg(TCP_F_ACK, seq, iss + 1, data, size - (seq - PEER_ISS - 1)));
+	seq = PEER_ISS + 1 + size;
+	CU_ASSERT_EQUAL(tcp_fifo_free_space(&c->rx), 0);
+	loop();
+	CU_ASSERT_EQUAL(last()->ack, seq);
+	CU_ASSERT_EQUAL(last()->wnd, 0);
+	/* A zero-window probe: not kept, answered with the same ACK. */
+	input(seg(TCP_F_ACK, seq, iss + 1, data, 1));
+	CU_ASSERT_EQUAL(c->rcv_nxt, seq);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->ack, seq);
+	CU_ASSERT_EQUAL(last()->wnd, 0);
+	/* Reading less than an MSS opens no window yet (receiver SWS)... */
+	vn_session_read(ev.s, sink, 1000);
+	CU_ASSERT_EQUAL(loop(), 0);
+	/* ...more does, and the update says how much. */
+	vn_session_read(ev.s, sink, 3000);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL((uint32_t)last()->wnd << c->rcv_wscale, 4000u);
+	input(seg(TCP_F_ACK, seq, iss + 1, data, 1000));
+	CU_ASSERT_EQUAL(c->rcv_nxt, seq + 1000);
+}
+
 static void
 test_paws(void)
 {
@@ -1201,6 +1243,7 @@ main(void)
 		{"fast retransmit and NewReno recovery", test_fast_retransmit},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
 		{"segment outside the window", test_outside_window},
+		{"receive window: closed, probed, reopened", test_receive_window},
 		{"PAWS", test_paws},
 		{"passive close", test_passive_close},
 		{"active close and TIME_WAIT", test_active_close_time_wait},
