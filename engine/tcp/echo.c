@@ -91,7 +91,8 @@ static const struct vn_app_cb discard_server_cb = {
 /* ---- client ---- */
 
 struct echo_client_conn {
-	uint32_t sent, rcvd;
+	uint64_t sent, rcvd; /* bytes over all rounds */
+	uint32_t round; /* request/response rounds completed */
 	bool is_ok;
 };
 
@@ -101,7 +102,7 @@ struct echo_client_conn {
  * its owning thread only; the run's counters by every thread (atomics). */
 static struct {
 	uint32_t gen;
-	uint32_t n, bytes;
+	uint32_t n, bytes, rounds;
 	uint32_t n_connected, n_done, n_failed, n_bad;
 	uint64_t first_tsc, last_tsc;
 	struct echo_client_conn *c;
@@ -133,10 +134,13 @@ ec_send(struct vn_session *s)
 	uint32_t i;
 	struct echo_client_conn *c = ec_conn(s, &i);
 
-	while (c && c->sent < ec.bytes) {
-		uint32_t n = VN_MIN(ec.bytes - c->sent, (uint32_t)sizeof(buf)), w;
+	/* This round's request: bytes more than the rounds before. */
+	uint64_t limit = c ? (uint64_t)(c->round + 1) * ec.bytes : 0;
+
+	while (c && c->sent < limit) {
+		uint32_t n = (uint32_t)VN_MIN(limit - c->sent, (uint64_t)sizeof(buf)), w;
 		for (uint32_t k = 0; k < n; k++)
-			buf[k] = echo_pattern(i, c->sent + k);
+			buf[k] = echo_pattern(i, (uint32_t)(c->sent + k));
 		w = vn_session_write(s, buf, n);
 		c->sent += w;
 		if (w < n)
@@ -170,14 +174,20 @@ ec_rx(struct vn_session *s)
 		return;
 	while ((n = vn_session_read(s, buf, sizeof(buf))) > 0) {
 		for (uint32_t k = 0; k < n; k++)
-			if (buf[k] != echo_pattern(i, c->rcvd + k)) {
+			if (buf[k] != echo_pattern(i, (uint32_t)(c->rcvd + k))) {
 				__atomic_fetch_add(&ec.n_bad, 1, __ATOMIC_RELEASE);
 				vn_session_abort(s);
 				return;
 			}
 		c->rcvd += n;
 	}
-	if (c->rcvd >= ec.bytes && !c->is_ok) {
+	/* A round is done when its whole echo is back; the next request
+	 * follows, or after the last one the client closes. */
+	while (!c->is_ok && c->rcvd >= (uint64_t)(c->round + 1) * ec.bytes) {
+		if (++c->round < ec.rounds) {
+			ec_send(s);
+			continue;
+		}
 		c->is_ok = true;
 		ec.last_tsc = rte_rdtsc();
 		vn_session_close(s);
@@ -310,7 +320,7 @@ static int
 echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	struct vn_graph *g = vn_graph_self(); /* non-NULL: the main thread forwards */
-	uint32_t n = 1, bytes = 8192, timeout = 60, submitted = 0, thread, addr;
+	uint32_t n = 1, bytes = 8192, rounds = 1, timeout = 60, submitted = 0, thread, addr;
 	uint64_t hz = rte_get_tsc_hz(), deadline, start;
 	uint16_t port;
 	char uri[64] = "";
@@ -323,6 +333,9 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 				return vn_cli_unexpected(args);
 		} else if (vn_cli_arg_keyword(args, "bytes")) {
 			if (!vn_cli_arg_u32_range(args, 1, 1u << 31, &bytes))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "rounds")) {
+			if (!vn_cli_arg_u32_range(args, 1, 10000000, &rounds))
 				return vn_cli_unexpected(args);
 		} else if (vn_cli_arg_keyword(args, "timeout")) {
 			if (!vn_cli_arg_u32_range(args, 1, 3600, &timeout))
@@ -346,6 +359,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	ec.gen++;
 	ec.n = n;
 	ec.bytes = bytes;
+	ec.rounds = rounds;
 	ec.n_connected = ec.n_done = ec.n_failed = ec.n_bad = 0;
 	/* Spread over the forwarding threads: each opens its own, with a
 	 * port that makes it the owner. */
@@ -386,13 +400,19 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 		uint32_t n_ok = 0;
 		for (uint32_t i = 0; i < n; i++)
 			n_ok += ec.c[i].is_ok;
-		vn_cli_printf(out, "%u clients, %u bytes each: %u complete, %u failed, %u corrupt%s\n",
-			      n, bytes, n_ok, ec.n_failed, ec.n_bad,
-			      ec.n_done < n ? " (timed out)" : "");
+		if (rounds > 1)
+			vn_cli_printf(out, "%u clients, %u rounds of %u bytes each: ", n, rounds,
+				      bytes);
+		else
+			vn_cli_printf(out, "%u clients, %u bytes each: ", n, bytes);
+		vn_cli_printf(out, "%u complete, %u failed, %u corrupt%s\n", n_ok, ec.n_failed,
+			      ec.n_bad, ec.n_done < n ? " (timed out)" : "");
 		if (secs > 0)
 			vn_cli_printf(out,
-				      "%.3f s, %.3f Gbit/s each way, %.1f connections/s\n", secs,
-				      (double)n_ok * bytes * 8 / secs / 1e9, n_ok / secs);
+				      "%.3f s, %.3f Gbit/s each way, %.1f connections/s, "
+				      "%.1f transactions/s\n",
+				      secs, (double)n_ok * rounds * bytes * 8 / secs / 1e9, n_ok / secs,
+				      (double)n_ok * rounds / secs);
 	}
 	if (ec.n_done < n)
 		ec.gen++; /* stragglers are aborted by their next callback */
@@ -401,7 +421,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(test_echo_clients) = {
 	.path = "test echo clients",
-	.syntax = "[nclients N] [bytes B] [timeout SEC] uri tcp://ADDR/PORT",
-	.help = "open N connections, send B bytes on each, check the echo, report",
+	.syntax = "[nclients N] [bytes B] [rounds R] [timeout SEC] uri tcp://ADDR/PORT",
+	.help = "open N connections, send B bytes (R times, each after the echo), check, report",
 	.fn = echo_clients_fn,
 };

@@ -79,6 +79,11 @@ out=$(vnctl test echo clients nclients 1000 bytes 20000 uri tcp://10.0.1.2/5000 
 echo "$out"
 vn_check "1000 concurrent engine clients complete" \
 	grep -q "1000 clients, 20000 bytes each: 1000 complete, 0 failed, 0 corrupt$" <<<"$out"
+out=$(vnctl test echo clients nclients 10 bytes 64 rounds 500 uri tcp://10.0.1.2/5000 2>&1) || true
+echo "$out"
+vn_check "request/response: 10 clients, 500 rounds of 64 bytes each, all checked" \
+	grep -q "10 clients, 500 rounds of 64 bytes each: 10 complete, 0 failed, 0 corrupt$" <<<"$out"
+vn_check "transactions/s reported" grep -Eq "[0-9.]+ transactions/s" <<<"$out"
 tw=$(vnctl show session state time_wait)
 n_tw=$(grep -c " TIME_WAIT " <<<"$tw" || true)
 vn_check "the engine closed first: its connections wait in TIME_WAIT ($n_tw)" test "$n_tw" -ge 1000
