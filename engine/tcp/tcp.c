@@ -151,7 +151,11 @@ conn_flight(const struct tcp_conn *c)
 void
 tcp_conn_loss_ssthresh(struct tcp_conn *c)
 {
-	c->ssthresh = VN_MAX(conn_flight(c) / 2, 2u * c->snd_mss);
+	if (c->cc == TCP_CC_CUBIC) {
+		tcp_cubic_loss(c);
+		return;
+	}
+	c->ssthresh = VN_MAX(conn_flight(c) / 2, 2u * c->snd_mss); /* RFC 5681 3.1 eq. 4 */
 }
 
 static void
@@ -176,6 +180,8 @@ conn_cc_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked, uint32_t a
 	c->dupacks = 0;
 	if (c->cwnd < c->ssthresh)
 		c->cwnd += VN_MIN(acked, (uint32_t)c->snd_mss); /* slow start */
+	else if (c->cc == TCP_CC_CUBIC)
+		tcp_cubic_ack(w, c, acked);
 	else
 		c->cwnd += VN_MAX(1u, (uint32_t)c->snd_mss * c->snd_mss / c->cwnd);
 	c->cwnd = VN_MIN(c->cwnd, 1u << 30);

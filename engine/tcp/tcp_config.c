@@ -36,7 +36,21 @@ static const struct tcp_param tcp_params[] = {
 	{"keepalive-interval-ms", &tcp_cfg.keepalive_interval_ms, 100, 3600000, false},
 	{"keepalive-probes", &tcp_cfg.keepalive_probes, 1, 100, false},
 	{"nagle", &tcp_cfg.nagle, 0, 1, false},
+	{"congestion-control", &tcp_cfg.cc, TCP_CC_NEWRENO, TCP_CC_CUBIC, false},
 };
+
+static const char *const tcp_cc_names[] = {[TCP_CC_NEWRENO] = "newreno", [TCP_CC_CUBIC] = "cubic",
+					   NULL};
+
+/* A congestion control by name: its enum tcp_cc, or -1. */
+static int
+tcp_cc_by_name(const char *name)
+{
+	for (int i = 0; tcp_cc_names[i]; i++)
+		if (strcmp(tcp_cc_names[i], name) == 0)
+			return i;
+	return -1;
+}
 
 int
 vn_tcp_set(const char *name, uint64_t v)
@@ -66,9 +80,20 @@ set_tcp_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	uint64_t v;
 	int rc;
 
-	if (!vn_cli_arg_word(args, "setting", key, sizeof(key)) || !vn_cli_arg_u64(args, &v) ||
-	    !vn_cli_args_end(args))
+	if (!vn_cli_arg_word(args, "setting", key, sizeof(key)))
 		return vn_cli_unexpected(args);
+	if (strcmp(key, "congestion-control") == 0) {
+		char name[16];
+		int cc;
+		if (!vn_cli_arg_word(args, "newreno | cubic", name, sizeof(name)) ||
+		    !vn_cli_args_end(args))
+			return vn_cli_unexpected(args);
+		if ((cc = tcp_cc_by_name(name)) < 0)
+			return vn_cli_error(out, "congestion-control: newreno or cubic, not '%s'", name);
+		v = (uint64_t)cc;
+	} else if (!vn_cli_arg_u64(args, &v) || !vn_cli_args_end(args)) {
+		return vn_cli_unexpected(args);
+	}
 	rc = vn_tcp_set(key, v);
 	if (rc == -ENOENT)
 		return vn_cli_error(out, "no setting '%s' (show tcp config lists them)", key);
@@ -94,11 +119,14 @@ show_tcp_config_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
-	for (uint32_t i = 0; i < VN_ARRAY_LEN(tcp_params); i++)
-		vn_cli_printf(out, "%-24s %u\n", tcp_params[i].name, *tcp_params[i].val);
+	for (uint32_t i = 0; i < VN_ARRAY_LEN(tcp_params); i++) {
+		if (tcp_params[i].val == &tcp_cfg.cc)
+			vn_cli_printf(out, "%-24s %s\n", tcp_params[i].name, tcp_cc_names[tcp_cfg.cc]);
+		else
+			vn_cli_printf(out, "%-24s %u\n", tcp_params[i].name, *tcp_params[i].val);
+	}
 	vn_cli_printf(out, "%-24s %u (per thread, at start)\n", "max-connections",
 		      tcp_cfg.max_conns);
-	vn_cli_printf(out, "%-24s newreno\n", "congestion-control");
 	return 0;
 }
 
@@ -147,6 +175,9 @@ const struct vn_cfg_field vn_tcp_cfg_fields[] = {
 		"unanswered keepalive probes before the connection is reset"),
 	TCP_INT("nagle", 0, 1, "0", "1",
 		"1: connections start with Nagle's algorithm (an app may turn it off per session)"),
+	{.key = "congestion-control", .type = VN_CFG_T_ENUM, .enum_values = tcp_cc_names,
+	 .def = "newreno", .example = "cubic",
+	 .doc = "of new connections: NewReno (RFC 6582) or CUBIC (RFC 9438)"},
 	{.key = "echo-servers", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 63,
 	 .def = "[]", .example = "[\"tcp://0.0.0.0/7\"]",
 	 .doc = "built-in echo servers to start (`test echo server uri ...`); needs `enable`"},
@@ -172,6 +203,10 @@ vn_tcp_cfg_apply(const struct vn_cfg_node *section)
 			return rc;
 		}
 	}
+	if (vn_cfg_map_get(section, "congestion-control"))
+		vn_tcp_set("congestion-control",
+			   (uint64_t)tcp_cc_by_name(vn_cfg_get_str(section, "congestion-control",
+								  "newreno")));
 	if (vn_cfg_get_bool(section, "enable", false) && (rc = vn_session_enable(true)) < 0)
 		return rc;
 	for (int d = 0; d < 2; d++) {

@@ -34,6 +34,7 @@ struct tcp_cfg tcp_cfg = {
 	.keepalive_interval_ms = 75000,
 	.keepalive_probes = 9,
 	.nagle = 0,
+	.cc = TCP_CC_NEWRENO,
 	.mss_default = 536,
 };
 
@@ -204,6 +205,7 @@ tcp_conn_alloc(struct tcp_worker *w, uint32_t laddr, uint16_t lport, uint32_t ra
 	c->rto = tcp_cfg.rto_init_ms;
 	if (tcp_cfg.nagle)
 		c->flags |= TCP_CF_NAGLE;
+	c->cc = (uint8_t)tcp_cfg.cc;
 	return c;
 fail:
 	tcp_fifo_free(&c->rx);

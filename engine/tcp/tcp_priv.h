@@ -120,6 +120,8 @@ enum tcp_state {
 };
 extern const char *const tcp_state_names[TCP_N_STATE];
 
+enum tcp_cc { TCP_CC_NEWRENO, TCP_CC_CUBIC };
+
 enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_TIMER_KEEP, TCP_N_TIMER };
 
 /* Connection flags. */
@@ -165,9 +167,13 @@ struct tcp_conn {
 	uint32_t fin_rcv_seq;
 	uint32_t ts_recent; /* RFC 7323 */
 	uint32_t ts_off; /* added to our clock in TSval (only a SYN cookie's SYN-ACK) */
-	/* congestion control, RFC 5681 / 6582 */
+	/* congestion control, RFC 5681 / 6582, and RFC 9438 (CUBIC) */
 	uint32_t cwnd, ssthresh, recover;
 	uint32_t dupacks;
+	uint8_t cc; /* enum tcp_cc */
+	bool cubic_epoch_valid;
+	uint32_t cubic_w_max, cubic_epoch_ms;
+	double cubic_k, cubic_w_est;
 	/* RTO, RFC 6298; milliseconds, srtt and rttvar scaled by 8 and 4 */
 	uint32_t srtt, rttvar, rto;
 	uint32_t rtt_seq, rtt_start;
@@ -364,6 +370,7 @@ struct tcp_cfg {
 	uint32_t keepalive_idle_ms; /* 0: no keepalive */
 	uint32_t keepalive_interval_ms, keepalive_probes;
 	uint32_t nagle; /* 1: new connections start with Nagle's algorithm */
+	uint32_t cc; /* enum tcp_cc of new connections */
 	uint16_t mss_default; /* when the peer sends none (RFC 9293: 536) */
 };
 extern struct tcp_cfg tcp_cfg;
@@ -427,7 +434,11 @@ void tcp_conn_time_wait(struct tcp_worker *w, struct tcp_conn *c);
 void tcp_conn_keepalive_start(struct tcp_worker *w, struct tcp_conn *c);
 /* RFC 5961 challenge ACK, rate-limited per worker. */
 void tcp_conn_challenge_ack(struct tcp_worker *w, struct tcp_conn *c);
-/* RFC 5681 3.1 eq. 4: ssthresh after a loss (tcp.c). */
+/* CUBIC (cubic.c): after a loss (W_max, ssthresh), and in congestion
+ * avoidance for acked bytes. */
+void tcp_cubic_loss(struct tcp_conn *c);
+void tcp_cubic_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked);
+/* ssthresh after a loss by c's congestion control (tcp.c). */
 void tcp_conn_loss_ssthresh(struct tcp_conn *c);
 
 /* ---- the protocol (tcp.c, tcp_output.c) ---- */

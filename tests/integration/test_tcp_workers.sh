@@ -4,7 +4,7 @@
 # to, and segments that arrive on the other worker are handed over (the
 # count shows it). nc moves 20 MB through the echo server intact, 200
 # concurrent Linux clients and 200 engine clients (opened on both workers)
-# get every byte back; no mbuf leaked. When the sanitizer build exists
+# get every byte back (with CUBIC); no mbuf leaked. When the sanitizer build exists
 # (make debug), the scenario runs again on its engine under ASan/UBSan.
 source "$(dirname "$0")/lib.sh"
 vn_init tcpw
@@ -26,11 +26,13 @@ tcp:
   enable: true
   rx-fifo-size: 131072
   time-wait-ms: 10000
+  congestion-control: cubic
 EOT
 	} >"$CFG"
 	VN_BUILD=$build vn_engine_start "$CFG"
 	cfg=$(vnctl show tcp config)
 	vn_check "the tcp: section set the FIFO size" grep -q "^rx-fifo-size  *131072$" <<<"$cfg"
+	vn_check "the tcp: section chose CUBIC" grep -q "^congestion-control  *cubic$" <<<"$cfg"
 	vn_check "the tcp: section enabled the session layer" grep -q "session layer enabled" <<<"$(vnctl show session)"
 	vnctl test echo server uri tcp://0.0.0.0/7777
 	ip netns exec tc-w ping -c 2 -i 0.2 -W 2 10.0.1.1 >/dev/null || true

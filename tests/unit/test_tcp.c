@@ -1205,6 +1205,50 @@ test_keepalive(void)
 	vn_tcp_set("keepalive-probes", 9);
 }
 
+/* CUBIC after a loss at 100 segments: from 70, concave up to W_max by K =
+ * cbrt(30 / 0.4) = 4.2 s, convex beyond; fast convergence below W_max. */
+static void
+test_cubic(void)
+{
+	struct tcp_conn *c;
+	uint32_t mss, at_half = 0, at_k = 0, at_2k = 0;
+
+	CU_ASSERT_EQUAL(vn_tcp_set("congestion-control", TCP_CC_CUBIC), 0);
+	reset_all();
+	establish(false);
+	c = conn();
+	CU_ASSERT_EQUAL(c->cc, TCP_CC_CUBIC);
+	mss = c->snd_mss;
+	c->cwnd = 100 * mss;
+	c->snd_max = c->snd_una + 100 * mss; /* a full window in flight */
+	tcp_conn_loss_ssthresh(c);
+	CU_ASSERT_EQUAL(c->cubic_w_max, 100 * mss);
+	CU_ASSERT_EQUAL(c->ssthresh, 70 * mss);
+	c->cwnd = c->ssthresh;
+	c->snd_max = c->snd_una;
+	/* One window acknowledged per 100 ms round trip. */
+	for (uint32_t step = 1; step <= 85; step++) {
+		w->now_ms += 100;
+		tcp_cubic_ack(w, c, c->cwnd);
+		if (step == 21)
+			at_half = c->cwnd;
+		if (step == 43)
+			at_k = c->cwnd;
+		if (step == 85)
+			at_2k = c->cwnd;
+	}
+	/* Concave: near W_max already at K/2, far faster than Reno's 70 + 21. */
+	CU_ASSERT(at_half > 94 * mss && at_half < 100 * mss);
+	CU_ASSERT(at_k >= 99 * mss && at_k <= 101 * mss);
+	CU_ASSERT(at_2k > 125 * mss && at_2k < 135 * mss);
+	/* A loss below the last maximum releases more (fast convergence). */
+	c->cubic_w_max = 200 * mss;
+	c->cwnd = 100 * mss;
+	tcp_conn_loss_ssthresh(c);
+	CU_ASSERT_EQUAL(c->cubic_w_max, 85 * mss);
+	CU_ASSERT_EQUAL(vn_tcp_set("congestion-control", TCP_CC_NEWRENO), 0);
+}
+
 static void
 test_settings(void)
 {
@@ -1257,6 +1301,7 @@ main(void)
 		{"ISN and MSS", test_isn},
 		{"settings: ranges, new connections use them", test_settings},
 		{"keepalive: probes after idle, reset after silence", test_keepalive},
+		{"CUBIC: concave to W_max at K, convex beyond, fast convergence", test_cubic},
 		{"syn cookie: encode, verify, expire", test_cookie_arithmetic},
 		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
 		CU_TEST_INFO_NULL,
