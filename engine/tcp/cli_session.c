@@ -166,3 +166,29 @@ VN_CLI_COMMAND(show_tcp_stats) = {
 	.help = "TCP counters summed over the threads",
 	.fn = show_tcp_stats_fn,
 };
+
+static int
+clear_session_fn(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint32_t thread = UINT32_MAX;
+	int rc;
+
+	if (vn_cli_arg_keyword(args, "thread") &&
+	    !vn_cli_arg_u32_range(args, 0, VN_THREAD_MAX - 1, &thread))
+		return vn_cli_unexpected(args);
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	rc = vn_session_clear(thread);
+	if (rc < 0)
+		return vn_cli_error(out, "%s", strerror(-rc));
+	if (rc == 0 && thread != UINT32_MAX)
+		return vn_cli_error(out, "thread %u runs no TCP stack", thread);
+	return 0;
+}
+
+VN_CLI_COMMAND(clear_session) = {
+	.path = "clear session",
+	.syntax = "[thread N]",
+	.help = "reset every TCP connection (of one thread); listeners stay",
+	.fn = clear_session_fn,
+};

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <vecnet/graph.h>
 #include <vecnet/handoff.h>
+#include <vecnet/node.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip4_local.h>
@@ -217,6 +218,7 @@ vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port, 
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
+	r->type = SESSION_REQ_CONNECT;
 	r->app = app;
 	r->raddr = addr;
 	r->rport = port;
@@ -233,12 +235,60 @@ vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port, 
 }
 
 /* Worker: runs a connect request. */
+int
+vn_session_clear(uint32_t thread)
+{
+	int n = 0;
+
+	for (uint32_t t = 0; t < VN_THREAD_MAX; t++) {
+		struct session_request *r;
+		if (!tcp_workers[t] || (thread != UINT32_MAX && t != thread))
+			continue;
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		r->type = SESSION_REQ_CLEAR;
+		if (rte_ring_mp_enqueue(tcp_workers[t]->requests, r) != 0) {
+			free(r);
+			return -EAGAIN;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Worker: aborts the connections it owns, at most a frame of resets per
+ * loop (tcp4-output's queue is bounded); true when all are done. */
+static bool
+session_clear_run(struct tcp_worker *w)
+{
+	uint32_t n_rst = 0;
+
+	for (uint32_t i = 0; i < w->pool_size; i++) {
+		struct tcp_conn *c = w->pool[i];
+		if (!c || (c->flags & TCP_CF_CLEANUP))
+			continue;
+		if (n_rst == VN_FRAME_SIZE)
+			return false;
+		if (c->state != TCP_TIME_WAIT && c->state != TCP_SYN_SENT)
+			n_rst++;
+		tcp_conn_abort(w, c);
+	}
+	return true;
+}
+
 void
 session_request_run(struct tcp_worker *w, struct session_request *r)
 {
-	struct tcp_conn *c =
-		tcp_connect(w, r->app, r->opaque, r->laddr, r->raddr, r->rport, r->mtu);
+	struct tcp_conn *c;
 
+	if (r->type == SESSION_REQ_CLEAR) {
+		/* The rest next loop: the request goes round again. */
+		if (session_clear_run(w) || rte_ring_mp_enqueue(w->requests, r) != 0)
+			free(r);
+		return;
+	}
+	c = tcp_connect(w, r->app, r->opaque, r->laddr, r->raddr, r->rport, r->mtu);
 	if (c) {
 		c->if_index = r->if_index;
 	} else if (tcp_apps[r->app].cb.connected) {

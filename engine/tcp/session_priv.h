@@ -8,8 +8,11 @@
 
 struct tcp_worker;
 
-/* A connect request, main thread to worker (freed by the worker). */
+/* A request from the main thread to a worker (freed by the worker). */
+enum session_request_type { SESSION_REQ_CONNECT, SESSION_REQ_CLEAR };
+
 struct session_request {
+	enum session_request_type type;
 	uint32_t app;
 	uint32_t laddr, raddr;
 	uint16_t rport;
@@ -18,6 +21,10 @@ struct session_request {
 };
 
 void session_request_run(struct tcp_worker *w, struct session_request *r);
+/* `clear session`: every connection of thread (UINT32_MAX: of every
+ * thread) is aborted by its worker (RST; the app hears cleanup). Returns
+ * the number of threads asked, or a negative errno. */
+int vn_session_clear(uint32_t thread);
 /* `session enable|disable`: disabling needs no listener and no connection. */
 int vn_session_enable(bool on);
 uint32_t vn_session_n_listeners(void);
