@@ -34,6 +34,7 @@
 #include <rte_tcp.h>
 #include <vecnet/graph.h>
 #include <vecnet/handoff.h>
+#include <vecnet/net/addr.h>
 #include <vecnet/net/buffer.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/trace.h>
@@ -99,6 +100,22 @@ static inline bool
 tcp_input_is_group(uint32_t a)
 {
 	return a == UINT32_MAX || (a & 0xf0000000u) == 0xe0000000u;
+}
+
+/* Directed to a subnet's broadcast address on the arrival interface (RFC
+ * 1122 4.2.3.10: no TCP to broadcast). Not for /31 and /32. */
+static inline bool
+tcp_input_is_subnet_bcast(uint16_t rx_if, uint32_t dst)
+{
+	const struct vn_if_fp *fp = rx_if < VN_IF_MAX ? vn_if_fp(rx_if) : NULL;
+
+	for (uint32_t i = 0; fp && i < fp->n_addrs; i++) {
+		uint32_t mask = vn_prefix_mask(fp->addrs[i].len);
+		if (fp->addrs[i].len < 31 && (dst & mask) == (fp->addrs[i].addr & mask) &&
+		    (dst | mask) == UINT32_MAX)
+			return true;
+	}
+	return false;
 }
 
 /* Verifies the TCP checksum over a segment that may span buffers. */
@@ -167,11 +184,13 @@ tcp_input_one(struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m, ui
 		err = TCP_INPUT_ERR_SYN_RST;
 		goto drop;
 	}
-	if (unlikely(tcp_input_is_group(dst) || (vn_meta(m)->flags & VN_META_F_L2_BCAST))) {
+	if (unlikely(tcp_input_is_group(dst) || (vn_meta(m)->flags & VN_META_F_L2_BCAST) ||
+		     tcp_input_is_subnet_bcast(vn_meta(m)->rx_if, dst))) {
 		err = TCP_INPUT_ERR_BCAST;
 		goto drop;
 	}
-	if (unlikely(src == 0 || tcp_input_is_group(src) || (src >> 24) == 127)) {
+	/* A source of ours (a LAND attack) would have us talk to ourselves. */
+	if (unlikely(src == 0 || tcp_input_is_group(src) || (src >> 24) == 127 || src == dst)) {
 		err = TCP_INPUT_ERR_BAD_SRC;
 		goto drop;
 	}

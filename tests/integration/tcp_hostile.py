@@ -12,6 +12,7 @@ Sends COUNT segments of one CASE from SRC to DST:PORT through a raw socket:
   synrst    SYN and RST together
   rst       an RST for no connection
   ack       an ACK to the listener (no connection, no cookie)
+  syn       a plain SYN (with SRC or DST chosen to be hostile: LAND, broadcast)
 """
 import random
 import socket
@@ -51,6 +52,7 @@ CASES = {
     "synrst": dict(flags=0x06),
     "rst": dict(flags=0x04),
     "ack": dict(flags=0x10),
+    "syn": dict(flags=0x02),
 }
 
 
@@ -58,6 +60,7 @@ def main():
     src, dst, port, case, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     a, b = socket.inet_aton(src), socket.inet_aton(dst)
     for _ in range(count):
         s.sendto(segment(a, b, random.randint(20000, 30000), port, **CASES[case]), (dst, 0))

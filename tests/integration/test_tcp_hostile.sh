@@ -54,6 +54,21 @@ check_case synfin tcp4-input "tcp syn with fin"
 check_case synrst tcp4-input "tcp syn with rst"
 check_case rst tcp4-input "tcp rst for no connection"
 check_case ack tcp4-input "resets sent: ack to a listener"
+# A SYN from our own address (LAND) and one to the subnet's broadcast.
+before=$(errors tcp4-input "tcp from invalid source")
+ip netns exec tc-h "$PY" "$VN_SRC/tests/integration/tcp_hostile.py" 10.0.1.1 10.0.1.1 7777 syn 5
+sleep 0.3
+after=$(errors tcp4-input "tcp from invalid source")
+vn_check "LAND: SYNs from our own address dropped as 'tcp from invalid source' ($before -> $after)" \
+	test "$after" -eq $((before + 5))
+# The subnet's broadcast is no address of ours: the router drops it before
+# the stack (ip4-arp), by name, and nothing answers.
+before=$(errors ip4-arp "target is broadcast or multicast")
+ip netns exec tc-h "$PY" "$VN_SRC/tests/integration/tcp_hostile.py" 10.0.1.2 10.0.1.255 7777 syn 5
+sleep 0.3
+after=$(errors ip4-arp "target is broadcast or multicast")
+vn_check "SYNs to the subnet broadcast dropped by name, not answered ($before -> $after)" \
+	test "$after" -eq $((before + 5))
 vn_check "no half-open connection was made by any of them" \
 	grep -q "^ *0 connections$" <<<"$(vnctl show tcp stats)"
 
