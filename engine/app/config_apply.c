@@ -15,6 +15,7 @@
 #include "app/engine_config.h"
 #include "app/app.h"
 #include "net/fib_priv.h"
+#include "tcp/session_priv.h"
 
 int vn_config_apply_sections(const struct vn_config *cfg, FILE *err);
 
@@ -133,6 +134,8 @@ vn_config_apply(const struct vn_config *cfg)
 			return rc;
 		}
 	}
+	if ((rc = vn_tcp_cfg_apply(vn_cfg_map_get(cfg->root, "tcp"))) < 0)
+		return rc;
 	if (vn_config_apply_sections(cfg, stderr) != 0)
 		return -EINVAL;
 	return 0;

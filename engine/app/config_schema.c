@@ -15,6 +15,7 @@
 
 #include "app/engine_config.h"
 #include "core/config_priv.h"
+#include "tcp/session_priv.h"
 
 /* Any lcore id DPDK can be built with; the EAL rejects cores that do not exist. */
 #define VN_CFG_MAX_CORE 1023
@@ -338,6 +339,12 @@ const struct vn_cfg_field vn_config_top_fields[] = {
      .doc = "Files run in order once the engine is up: CLI command files (one command a "
 	    "line, `#` comments) and Lua scripts (`.lua`). They are files, not commands; "
 	    "`--check` checks they exist and are readable. Relative to the config file."},
+    {.key = "tcp",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_tcp_cfg_fields,
+     .doc = "The TCP host stack (docs/tcp.md): on or off, FIFO sizes, timeouts and limits, "
+	    "for connections opened after they change (`set tcp` at run time).",
+     .example = "  enable: true\n  rx-fifo-size: 262144\n"},
     {.key = NULL},
 };
 
@@ -579,6 +586,7 @@ vn_config_engine_check(struct vn_cfg_errors *e, const struct vn_cfg_node *root)
 	vn_cfg_subifs = vn_cfg_map_get(root, "sub-interfaces");
 	vn_cfg_check_subifs(e, interfaces, vn_cfg_subifs);
 	vn_cfg_check_routes(e, interfaces, vn_cfg_map_get(root, "routes"));
+	vn_tcp_cfg_check(e, vn_cfg_map_get(root, "tcp"));
 	for (const struct vn_cfg_node *c = vn_cfg_first_map(neighbors); c; c = vn_cfg_next_map(c))
 		vn_cfg_check_ref(e, interfaces, neighbors, c);
 	return e->count - before;

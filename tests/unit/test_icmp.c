@@ -151,6 +151,8 @@ test_setup(void)
 	vt_redirect(g, "ip4-local", "error-drop", "test-drop");
 	vt_redirect(g, "ip4-icmp-error", "ip4-lookup", "test-ip4-lookup");
 	vt_redirect(g, "ip4-icmp-error", "error-drop", "test-drop");
+	vt_redirect(g, "tcp4-input", "error-drop", "test-drop");
+	vt_redirect(g, "tcp4-output", "ip4-lookup", "test-ip4-lookup");
 }
 
 static void
@@ -283,7 +285,6 @@ test_echo_drops(void)
 		 icmp_pkt(VN_ICMP_ECHO_REPLY, PEER_IP, OUR_IP, 64, 0)},
 		{"fragment to us (no reassembly)",
 		 icmp_pkt(VN_ICMP_ECHO_REQUEST, PEER_IP, OUR_IP, 64, 0)},
-		{"tcp no listener", ip4_pkt(IPPROTO_TCP, PEER_IP, OUR_IP, 60, 0)},
 		{"unknown ip protocol", ip4_pkt(99, PEER_IP, OUR_IP, 60, 0)},
 		{"udp header truncated", ip4_pkt(IPPROTO_UDP, PEER_IP, OUR_IP, 27, 0)},
 	};
@@ -300,6 +301,20 @@ test_echo_drops(void)
 		vt_capture_reset(&drop_cap);
 	}
 	CU_ASSERT_EQUAL(counter("ip4-local", "echo replies sent"), 0);
+
+	/* TCP belongs to the host stack: a segment that is no valid TCP is
+	 * dropped by tcp4-input, under one of its reasons. */
+	{
+		const struct vn_node_reg *reg;
+		const char *name;
+		inject1("ip4-local", ip4_pkt(IPPROTO_TCP, PEER_IP, OUR_IP, 60, 0));
+		CU_ASSERT_EQUAL(lookup_cap.n, 0);
+		CU_ASSERT_EQUAL_FATAL(drop_cap.n, 1);
+		reg = vn_error_node(vn_buf(drop_cap.pkts[0])->error, &name);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(reg);
+		CU_ASSERT_STRING_EQUAL(reg->name, "tcp4-input");
+		vt_capture_reset(&drop_cap);
+	}
 }
 
 /* Every truncation of a valid echo request is dropped with a reason of

@@ -1,0 +1,415 @@
+/*
+ * The session layer: applications, listeners and the application API of
+ * include/vecnet/session.h. Listeners are one small table that every worker
+ * reads: the main thread copies it, changes the copy, publishes it with a
+ * release store and frees the old one after an RCU grace period. Connect
+ * requests go to the chosen worker through its request ring.
+ */
+#define VN_LOG_MOD "session"
+#include <errno.h>
+#include <netinet/in.h>
+#include <rte_ring.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vecnet/graph.h>
+#include <vecnet/handoff.h>
+#include <vecnet/node.h>
+#include <vecnet/net/fib.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/ip4_local.h>
+#include <vecnet/rcu.h>
+
+#include "tcp/session_priv.h"
+#include "tcp/tcp_priv.h"
+
+struct tcp_app tcp_apps[TCP_APP_MAX];
+bool vn_session_is_enabled;
+struct tcp_listen_table *tcp_listeners;
+
+int
+vn_app_register(const char *name, const struct vn_app_cb *cb)
+{
+	if (!name || !cb)
+		return -EINVAL;
+	for (int i = 0; i < TCP_APP_MAX; i++) {
+		if (tcp_apps[i].is_used)
+			continue;
+		memset(&tcp_apps[i], 0, sizeof(tcp_apps[i]));
+		snprintf(tcp_apps[i].name, sizeof(tcp_apps[i].name), "%s", name);
+		tcp_apps[i].cb = *cb;
+		tcp_apps[i].is_used = true;
+		return i;
+	}
+	return -ENOSPC;
+}
+
+int
+vn_app_find(const char *name)
+{
+	for (int i = 0; i < TCP_APP_MAX; i++)
+		if (tcp_apps[i].is_used && strcmp(tcp_apps[i].name, name) == 0)
+			return i;
+	return -ENOENT;
+}
+
+/* ---- listeners ---- */
+
+const struct tcp_listener *
+tcp_listener_find(uint32_t addr, uint16_t port)
+{
+	const struct tcp_listen_table *t = __atomic_load_n(&tcp_listeners, __ATOMIC_ACQUIRE);
+	const struct tcp_listener *any = NULL;
+
+	for (uint32_t i = 0; t && i < t->n; i++) {
+		if (t->l[i].port != port)
+			continue;
+		if (t->l[i].addr == addr)
+			return &t->l[i];
+		if (t->l[i].addr == 0)
+			any = &t->l[i];
+	}
+	return any;
+}
+
+static int
+listeners_publish(struct tcp_listen_table *t)
+{
+	struct tcp_listen_table *old = tcp_listeners;
+
+	__atomic_store_n(&tcp_listeners, t, __ATOMIC_RELEASE);
+	if (old)
+		vn_rcu_free(old, free);
+	return 0;
+}
+
+int
+vn_session_listen(uint32_t app, uint32_t addr, uint16_t port)
+{
+	struct tcp_listen_table *t;
+
+	if (!vn_session_is_enabled)
+		return -EPERM;
+	if (app >= TCP_APP_MAX || !tcp_apps[app].is_used || port == 0)
+		return -EINVAL;
+	for (uint32_t i = 0; tcp_listeners && i < tcp_listeners->n; i++)
+		if (tcp_listeners->l[i].port == port && tcp_listeners->l[i].addr == addr)
+			return -EADDRINUSE;
+	if (tcp_listeners && tcp_listeners->n == TCP_LISTEN_MAX)
+		return -ENOSPC;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	if (tcp_listeners)
+		*t = *tcp_listeners;
+	t->l[t->n++] = (struct tcp_listener){.addr = addr, .port = port, .app = app};
+	return listeners_publish(t);
+}
+
+int
+vn_session_unlisten(uint32_t app, uint32_t addr, uint16_t port)
+{
+	struct tcp_listen_table *t;
+	uint32_t i;
+
+	for (i = 0; tcp_listeners && i < tcp_listeners->n; i++)
+		if (tcp_listeners->l[i].port == port && tcp_listeners->l[i].addr == addr &&
+		    tcp_listeners->l[i].app == app)
+			break;
+	if (!tcp_listeners || i == tcp_listeners->n)
+		return -ENOENT;
+	t = malloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	*t = *tcp_listeners;
+	t->l[i] = t->l[--t->n];
+	return listeners_publish(t);
+}
+
+uint32_t
+vn_session_n_listeners(void)
+{
+	return tcp_listeners ? tcp_listeners->n : 0;
+}
+
+/* ---- enable / disable ---- */
+
+int
+vn_session_enable(bool on)
+{
+	if (!on) {
+		if (vn_session_n_listeners())
+			return -EBUSY;
+		for (uint32_t t = 0; t < VN_THREAD_MAX; t++)
+			if (tcp_workers[t] && tcp_workers[t]->n_conns)
+				return -EBUSY;
+	}
+	vn_session_is_enabled = on;
+	return 0;
+}
+
+/* TCP addressed to us goes to tcp4-input: claimed before every graph build. */
+int tcp_handoff_queue = -1;
+
+static int
+session_build_begin(void)
+{
+	int rc = vn_ip4_local_register_protocol(IPPROTO_TCP, "tcp4-input");
+
+	/* Segments that arrive on a thread that does not own their
+	 * connection go to the owner's tcp4-input. */
+	if (tcp_handoff_queue < 0) {
+		tcp_handoff_queue = vn_handoff_register("tcp4-input", "tcp4-input");
+		if (tcp_handoff_queue < 0)
+			return tcp_handoff_queue;
+	}
+
+	if (rc == -EEXIST)
+		VN_WARN("IP protocol 6 is claimed by another node: the TCP stack gets no segments");
+	return rc == -EEXIST ? 0 : rc;
+}
+
+VN_GRAPH_HOOKS(session) = {
+	.build_begin = session_build_begin,
+};
+
+/* ---- active open ---- */
+
+/* Source address and interface for dst, as ping chooses them. */
+static int
+session_route(uint32_t dst, uint32_t *src, uint16_t *if_index, uint16_t *mtu)
+{
+	struct vn_route_info ri;
+	const struct vn_adj *adj;
+	const struct vn_interface *ifp;
+
+	if (vn_fib_lookup(dst, &ri) < 0 || ri.is_drop || ri.n_paths == 0)
+		return -EHOSTUNREACH;
+	adj = vn_adj_get(ri.adj[0]);
+	if (!adj || adj->type == VN_ADJ_UNREACH || adj->type == VN_ADJ_DROP ||
+	    adj->type == VN_ADJ_LOCAL)
+		return -EHOSTUNREACH;
+	ifp = vn_interface_get(adj->tx_if);
+	if (!ifp || ifp->n_addrs == 0)
+		return -EHOSTUNREACH;
+	*src = ifp->addrs[0].addr;
+	for (uint32_t k = 0; k < ifp->n_addrs; k++) /* prefer the next hop's subnet */
+		if (((adj->nh ? adj->nh : dst) & vn_prefix_mask(ifp->addrs[k].len)) ==
+		    (ifp->addrs[k].addr & vn_prefix_mask(ifp->addrs[k].len)))
+			*src = ifp->addrs[k].addr;
+	*if_index = adj->tx_if;
+	*mtu = ifp->mtu;
+	return 0;
+}
+
+int
+vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port, uint64_t opaque)
+{
+	struct session_request *r;
+	struct tcp_worker *w;
+	int rc;
+
+	if (!vn_session_is_enabled)
+		return -EPERM;
+	if (app >= TCP_APP_MAX || !tcp_apps[app].is_used || port == 0)
+		return -EINVAL;
+	w = thread < VN_THREAD_MAX ? tcp_workers[thread] : NULL;
+	if (!w)
+		return -ENODEV;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->type = SESSION_REQ_CONNECT;
+	r->app = app;
+	r->raddr = addr;
+	r->rport = port;
+	r->opaque = opaque;
+	if ((rc = session_route(addr, &r->laddr, &r->if_index, &r->mtu)) < 0) {
+		free(r);
+		return rc;
+	}
+	if (rte_ring_mp_enqueue(w->requests, r) != 0) {
+		free(r);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Worker: runs a connect request. */
+int
+vn_session_clear(uint32_t thread)
+{
+	int n = 0;
+
+	for (uint32_t t = 0; t < VN_THREAD_MAX; t++) {
+		struct session_request *r;
+		if (!tcp_workers[t] || (thread != UINT32_MAX && t != thread))
+			continue;
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		r->type = SESSION_REQ_CLEAR;
+		if (rte_ring_mp_enqueue(tcp_workers[t]->requests, r) != 0) {
+			free(r);
+			return -EAGAIN;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Worker: aborts the connections it owns, at most a frame of resets per
+ * loop (tcp4-output's queue is bounded); true when all are done. */
+static bool
+session_clear_run(struct tcp_worker *w)
+{
+	uint32_t n_rst = 0;
+
+	for (uint32_t i = 0; i < w->pool_size; i++) {
+		struct tcp_conn *c = w->pool[i];
+		if (!c || (c->flags & TCP_CF_CLEANUP))
+			continue;
+		if (n_rst == VN_FRAME_SIZE)
+			return false;
+		if (c->state != TCP_TIME_WAIT && c->state != TCP_SYN_SENT)
+			n_rst++;
+		tcp_conn_abort(w, c);
+	}
+	return true;
+}
+
+void
+session_request_run(struct tcp_worker *w, struct session_request *r)
+{
+	struct tcp_conn *c;
+
+	if (r->type == SESSION_REQ_CLEAR) {
+		/* The rest next loop: the request goes round again. */
+		if (session_clear_run(w) || rte_ring_mp_enqueue(w->requests, r) != 0)
+			free(r);
+		return;
+	}
+	c = tcp_connect(w, r->app, r->opaque, r->laddr, r->raddr, r->rport, r->mtu);
+	if (c) {
+		c->if_index = r->if_index;
+	} else if (tcp_apps[r->app].cb.connected) {
+		int err = w->n_conns >= w->pool_size ? -ENOMEM : -EADDRNOTAVAIL;
+		tcp_apps[r->app].cb.connected(NULL, r->opaque, err);
+	}
+	free(r);
+}
+
+/* ---- the API on the session's thread ---- */
+
+static inline struct tcp_conn *
+conn_of(const struct vn_session *s)
+{
+	return (struct tcp_conn *)s;
+}
+
+uint32_t
+vn_session_rx_avail(const struct vn_session *s)
+{
+	return tcp_fifo_len(&conn_of(s)->rx);
+}
+
+uint32_t
+vn_session_read(struct vn_session *s, void *buf, uint32_t len)
+{
+	struct tcp_conn *c = conn_of(s);
+	uint32_t n = tcp_fifo_read(&c->rx, buf, len);
+
+	if (n)
+		tcp_app_read(tcp_workers[c->thread], c);
+	return n;
+}
+
+uint32_t
+vn_session_peek(const struct vn_session *s, uint32_t off, void *buf, uint32_t len)
+{
+	return tcp_fifo_peek(&conn_of(s)->rx, off, buf, len);
+}
+
+static bool
+conn_may_write(const struct tcp_conn *c)
+{
+	return (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) &&
+	       !(c->flags & (TCP_CF_FIN_QUEUED | TCP_CF_CLEANUP));
+}
+
+uint32_t
+vn_session_tx_space(const struct vn_session *s)
+{
+	const struct tcp_conn *c = conn_of(s);
+
+	return conn_may_write(c) ? tcp_fifo_free_space(&c->tx) : 0;
+}
+
+uint32_t
+vn_session_write(struct vn_session *s, const void *buf, uint32_t len)
+{
+	struct tcp_conn *c = conn_of(s);
+	uint32_t n;
+
+	if (!conn_may_write(c))
+		return 0;
+	n = tcp_fifo_write(&c->tx, buf, len);
+	/* Full, or fuller than the app wanted: it hears when there is room. */
+	if (n < len || tcp_fifo_free_space(&c->tx) == 0)
+		c->flags |= TCP_CF_TX_FULL;
+	if (n)
+		tcp_want_output(tcp_workers[c->thread], c);
+	return n;
+}
+
+void
+vn_session_close(struct vn_session *s)
+{
+	struct tcp_conn *c = conn_of(s);
+
+	tcp_conn_close(tcp_workers[c->thread], c);
+}
+
+void
+vn_session_abort(struct vn_session *s)
+{
+	struct tcp_conn *c = conn_of(s);
+
+	tcp_conn_abort(tcp_workers[c->thread], c);
+}
+
+void
+vn_session_set_nodelay(struct vn_session *s, bool nodelay)
+{
+	struct tcp_conn *c = conn_of(s);
+
+	if (nodelay) {
+		c->flags &= ~TCP_CF_NAGLE;
+		tcp_want_output(tcp_workers[c->thread], c); /* what Nagle held goes now */
+	} else {
+		c->flags |= TCP_CF_NAGLE;
+	}
+}
+
+uint64_t
+vn_session_opaque(const struct vn_session *s)
+{
+	return conn_of(s)->opaque;
+}
+
+void
+vn_session_set_opaque(struct vn_session *s, uint64_t opaque)
+{
+	conn_of(s)->opaque = opaque;
+}
+
+void
+vn_session_endpoints(const struct vn_session *s, uint32_t *laddr, uint16_t *lport,
+		     uint32_t *raddr, uint16_t *rport)
+{
+	const struct tcp_conn *c = conn_of(s);
+
+	*laddr = c->laddr;
+	*lport = c->lport;
+	*raddr = c->raddr;
+	*rport = c->rport;
+}

@@ -1,0 +1,45 @@
+/* The session layer's control side: requests to workers, enable, the CLI. */
+#ifndef VN_SESSION_PRIV_H
+#define VN_SESSION_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vecnet/config.h>
+
+struct tcp_worker;
+
+/* A request from the main thread to a worker (freed by the worker). */
+enum session_request_type { SESSION_REQ_CONNECT, SESSION_REQ_CLEAR };
+
+struct session_request {
+	enum session_request_type type;
+	uint32_t app;
+	uint32_t laddr, raddr;
+	uint16_t rport;
+	uint16_t if_index, mtu;
+	uint64_t opaque;
+};
+
+void session_request_run(struct tcp_worker *w, struct session_request *r);
+/* `clear session`: every connection of thread (UINT32_MAX: of every
+ * thread) is aborted by its worker (RST; the app hears cleanup). Returns
+ * the number of threads asked, or a negative errno. */
+int vn_session_clear(uint32_t thread);
+/* `session enable|disable`: disabling needs no listener and no connection. */
+int vn_session_enable(bool on);
+uint32_t vn_session_n_listeners(void);
+/* Sets a TCP setting by its name (`set tcp`, `tcp:`): 0, -ENOENT, -ERANGE. */
+int vn_tcp_set(const char *name, uint64_t v);
+/* The tcp: section of the engine's config: its schema, the checks the
+ * schema cannot make (FIFO sizes powers of two, rto-min <= rto-max), and its
+ * application once the engine is up. NULL section: nothing to do. */
+extern const struct vn_cfg_field vn_tcp_cfg_fields[];
+int vn_tcp_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section);
+int vn_tcp_cfg_apply(const struct vn_cfg_node *section);
+/* The built-in echo (or discard) server on uri "tcp://ADDR/PORT", or stops
+ * it: 0, -EINVAL (uri), -EPERM (stack disabled), or what listen says. */
+int vn_echo_server(const char *uri, bool discard, bool stop);
+/* An application registered under name, or -ENOENT. */
+int vn_app_find(const char *name);
+
+#endif

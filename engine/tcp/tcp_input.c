@@ -1,0 +1,390 @@
+/*
+ * tcp4-input: TCP segments addressed to us, from ip4-local (protocol 6).
+ * Checks the header, the checksum and the options, finds the connection in
+ * this worker's 4-tuple table or else a listener (RCU-published), and runs
+ * the state machine (tcp.c). Segments for no connection and no listener are
+ * answered with a reset made in place of the segment (RFC 9293 3.10.7.1).
+ * When the worker already holds tcp_cfg.half_open_max half-open
+ * connections, a SYN is answered with a SYN cookie instead (syn_cookie.c)
+ * and an ACK to a listener that returns a valid cookie opens the connection.
+ * What the state machine wants to send (ACKs, data) is left on the
+ * worker's pending list for session-queue, which coalesces it to one ACK
+ * per connection per loop.
+ *
+ * Reads: the IPv4 header at data offset 0 (ip4-local checked it), the TCP
+ * header and options, vn_meta.rx_if (MSS of a new connection from its MTU),
+ * flags (L2 broadcast).
+ * Writes: resets: the packet (in place), vn_meta.flags, adj; drops:
+ * vn_buf.error. Accepted segments are consumed (their bytes copied into the
+ * session's rx FIFO) and freed.
+ * With several forwarding threads, a segment whose connection another
+ * thread owns (tcp_owner: a symmetric hash of the 4-tuple) is handed to it
+ * through the handoff rings first, so RSS or fanout may deliver anywhere.
+ *
+ * Nexts: error-drop (0), tcp4-output (resets, and segments the stack built).
+ * Errors: drop reasons (truncated header, header past the first buffer, bad
+ * data offset, bad checksum, SYN with FIN, SYN with RST, malformed options,
+ * to a broadcast or multicast address, from an invalid source, RST for no
+ * connection, not a SYN for a listener, connection table full, segment
+ * handled by a connection: not a drop, see counters); counters: segments
+ * to connections, resets sent for no listener.
+ */
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+#include <vecnet/graph.h>
+#include <vecnet/handoff.h>
+#include <vecnet/net/addr.h>
+#include <vecnet/net/buffer.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/trace.h>
+#include <vecnet/node.h>
+
+#include "tcp/tcp_priv.h"
+
+enum tcp_input_next {
+	TCP_INPUT_NEXT_DROP = VN_NEXT_DROP,
+	TCP_INPUT_NEXT_OUTPUT,
+	TCP_INPUT_N_NEXT,
+};
+
+enum tcp_input_error {
+	TCP_INPUT_ERR_TRUNCATED,
+	TCP_INPUT_ERR_NOT_CONTIGUOUS,
+	TCP_INPUT_ERR_BAD_OFFSET,
+	TCP_INPUT_ERR_CHECKSUM,
+	TCP_INPUT_ERR_SYN_FIN,
+	TCP_INPUT_ERR_SYN_RST,
+	TCP_INPUT_ERR_OPTIONS,
+	TCP_INPUT_ERR_BCAST,
+	TCP_INPUT_ERR_BAD_SRC,
+	TCP_INPUT_ERR_RST_NO_CONN,
+	TCP_INPUT_ERR_NOT_SYN,
+	TCP_INPUT_ERR_TABLE_FULL,
+	TCP_INPUT_ERR_NO_WORKER,
+	/* counters, not drop reasons */
+	TCP_INPUT_ERR_TO_CONN,
+	TCP_INPUT_ERR_NEW_CONN,
+	TCP_INPUT_ERR_RST_NO_LISTENER,
+	TCP_INPUT_ERR_RST_NOT_SYN,
+	TCP_INPUT_ERR_HANDED_OFF,
+	TCP_INPUT_ERR_COOKIE_SENT,
+	TCP_INPUT_ERR_COOKIE_CONN,
+	TCP_INPUT_N_ERROR,
+};
+
+static const char *const tcp_input_error_names[TCP_INPUT_N_ERROR] = {
+	[TCP_INPUT_ERR_TRUNCATED] = "tcp header truncated",
+	[TCP_INPUT_ERR_NOT_CONTIGUOUS] = "tcp header past the first buffer",
+	[TCP_INPUT_ERR_BAD_OFFSET] = "tcp data offset out of bounds",
+	[TCP_INPUT_ERR_CHECKSUM] = "tcp bad checksum",
+	[TCP_INPUT_ERR_SYN_FIN] = "tcp syn with fin",
+	[TCP_INPUT_ERR_SYN_RST] = "tcp syn with rst",
+	[TCP_INPUT_ERR_OPTIONS] = "tcp malformed options",
+	[TCP_INPUT_ERR_BCAST] = "tcp to broadcast or multicast",
+	[TCP_INPUT_ERR_BAD_SRC] = "tcp from invalid source",
+	[TCP_INPUT_ERR_RST_NO_CONN] = "tcp rst for no connection",
+	[TCP_INPUT_ERR_NOT_SYN] = "tcp non-syn to a listener without ack",
+	[TCP_INPUT_ERR_TABLE_FULL] = "tcp connection table full",
+	[TCP_INPUT_ERR_NO_WORKER] = "tcp stack not running on this thread",
+	[TCP_INPUT_ERR_TO_CONN] = "segments to connections",
+	[TCP_INPUT_ERR_NEW_CONN] = "syns accepted (new connections)",
+	[TCP_INPUT_ERR_RST_NO_LISTENER] = "resets sent: no listener",
+	[TCP_INPUT_ERR_RST_NOT_SYN] = "resets sent: ack to a listener",
+	[TCP_INPUT_ERR_HANDED_OFF] = "segments handed to their owner thread",
+	[TCP_INPUT_ERR_COOKIE_SENT] = "syns answered with a cookie",
+	[TCP_INPUT_ERR_COOKIE_CONN] = "connections opened from a cookie",
+};
+
+static inline bool
+tcp_input_is_group(uint32_t a)
+{
+	return a == UINT32_MAX || (a & 0xf0000000u) == 0xe0000000u;
+}
+
+/* Directed to a subnet's broadcast address on the arrival interface (RFC
+ * 1122 4.2.3.10: no TCP to broadcast). Not for /31 and /32. */
+static inline bool
+tcp_input_is_subnet_bcast(uint16_t rx_if, uint32_t dst)
+{
+	const struct vn_if_fp *fp = rx_if < VN_IF_MAX ? vn_if_fp(rx_if) : NULL;
+
+	for (uint32_t i = 0; fp && i < fp->n_addrs; i++) {
+		uint32_t mask = vn_prefix_mask(fp->addrs[i].len);
+		if (fp->addrs[i].len < 31 && (dst & mask) == (fp->addrs[i].addr & mask) &&
+		    (dst | mask) == UINT32_MAX)
+			return true;
+	}
+	return false;
+}
+
+/* Verifies the TCP checksum over a segment that may span buffers. */
+static inline bool
+tcp_input_csum_ok(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint16_t hl, uint32_t l4len)
+{
+	uint16_t raw;
+	uint32_t sum;
+
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return true;
+	if (rte_raw_cksum_mbuf(m, hl, l4len, &raw) < 0)
+		return false;
+	sum = (uint32_t)raw + rte_ipv4_phdr_cksum(ip, 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* Returns the next arc for m, or UINT16_MAX when consumed. */
+static inline uint16_t
+tcp_input_one(struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint16_t hl = rte_ipv4_hdr_len(ip), doff;
+	uint32_t tot_len = rte_be_to_cpu_16(ip->total_length), l4len = tot_len - hl;
+	uint32_t src = rte_be_to_cpu_32(ip->src_addr), dst = rte_be_to_cpu_32(ip->dst_addr);
+	struct rte_tcp_hdr *th;
+	struct tcp_seg s = {0};
+	const struct tcp_listener *l;
+	struct tcp_conn *c;
+	uint16_t sport, dport, err;
+
+	if (unlikely(!w)) {
+		err = TCP_INPUT_ERR_NO_WORKER;
+		goto drop;
+	}
+	if (unlikely(l4len < sizeof(*th))) {
+		err = TCP_INPUT_ERR_TRUNCATED;
+		goto drop;
+	}
+	th = (struct rte_tcp_hdr *)((uint8_t *)ip + hl);
+	doff = (th->data_off >> 4) * 4;
+	if (unlikely(hl + sizeof(*th) > rte_pktmbuf_data_len(m))) {
+		err = TCP_INPUT_ERR_NOT_CONTIGUOUS;
+		goto drop;
+	}
+	if (unlikely(doff < sizeof(*th) || doff > l4len)) {
+		err = TCP_INPUT_ERR_BAD_OFFSET;
+		goto drop;
+	}
+	if (unlikely(hl + doff > rte_pktmbuf_data_len(m))) {
+		err = TCP_INPUT_ERR_NOT_CONTIGUOUS;
+		goto drop;
+	}
+	if (unlikely(!tcp_input_csum_ok(m, ip, hl, l4len))) {
+		err = TCP_INPUT_ERR_CHECKSUM;
+		goto drop;
+	}
+	s.flags = th->tcp_flags & 0x3f; /* reserved bits are ignored (RFC 9293 3.1) */
+	if (unlikely((s.flags & (TCP_F_SYN | TCP_F_FIN)) == (TCP_F_SYN | TCP_F_FIN))) {
+		err = TCP_INPUT_ERR_SYN_FIN;
+		goto drop;
+	}
+	if (unlikely((s.flags & (TCP_F_SYN | TCP_F_RST)) == (TCP_F_SYN | TCP_F_RST))) {
+		err = TCP_INPUT_ERR_SYN_RST;
+		goto drop;
+	}
+	if (unlikely(tcp_input_is_group(dst) || (vn_meta(m)->flags & VN_META_F_L2_BCAST) ||
+		     tcp_input_is_subnet_bcast(vn_meta(m)->rx_if, dst))) {
+		err = TCP_INPUT_ERR_BCAST;
+		goto drop;
+	}
+	/* A source of ours (a LAND attack) would have us talk to ourselves. */
+	if (unlikely(src == 0 || tcp_input_is_group(src) || (src >> 24) == 127 || src == dst)) {
+		err = TCP_INPUT_ERR_BAD_SRC;
+		goto drop;
+	}
+	if (unlikely(doff > sizeof(*th) &&
+		     tcp_parse_options((const uint8_t *)(th + 1), doff - sizeof(*th), &s) < 0)) {
+		err = TCP_INPUT_ERR_OPTIONS;
+		goto drop;
+	}
+	s.seq = rte_be_to_cpu_32(th->sent_seq);
+	s.ack = rte_be_to_cpu_32(th->recv_ack);
+	s.wnd = rte_be_to_cpu_16(th->rx_win);
+	s.len = l4len - doff;
+	if (s.len) {
+		uint32_t off = hl + doff;
+		s.data = off + s.len <= rte_pktmbuf_data_len(m)
+				 ? rte_pktmbuf_mtod_offset(m, const uint8_t *, off)
+				 : rte_pktmbuf_read(m, off, s.len, w->scratch);
+	}
+	sport = rte_be_to_cpu_16(th->src_port);
+	dport = rte_be_to_cpu_16(th->dst_port);
+	w->stats[TCP_STAT_SEGS_IN]++;
+
+	c = tcp_conn_lookup(w, dst, dport, src, sport);
+	/* A new SYN may take over a TIME_WAIT 4-tuple when its sequence
+	 * number is above the old connection's (RFC 9293 3.6.1). */
+	if (c && c->state == TCP_TIME_WAIT &&
+	    (s.flags & (TCP_F_SYN | TCP_F_ACK | TCP_F_RST)) == TCP_F_SYN &&
+	    seq_gt(s.seq, c->rcv_nxt) && tcp_listener_find(dst, dport)) {
+		tcp_conn_abort(w, c);
+		tcp_reap(w);
+		w->stats[TCP_STAT_TIME_WAIT_REUSED]++;
+		c = NULL;
+	}
+	if (c) {
+		counts[TCP_INPUT_ERR_TO_CONN]++;
+		tcp_input_conn(w, c, &s);
+		rte_pktmbuf_free(m);
+		return UINT16_MAX;
+	}
+	if (s.flags & TCP_F_RST) {
+		err = TCP_INPUT_ERR_RST_NO_CONN;
+		goto drop;
+	}
+	l = vn_session_is_enabled ? tcp_listener_find(dst, dport) : NULL;
+	if (!l) {
+		counts[TCP_INPUT_ERR_RST_NO_LISTENER]++;
+		goto reset;
+	}
+	/* LISTEN (RFC 9293 3.10.7.2): an ACK is answered with a reset, only a
+	 * SYN opens; unless the ACK returns one of our SYN cookies. */
+	if (s.flags & TCP_F_ACK) {
+		if (!(s.flags & TCP_F_SYN)) {
+			c = tcp_syn_cookie_check(w, l, dst, dport, src, sport, &s,
+						 vn_meta(m)->rx_if);
+			if (c) {
+				counts[TCP_INPUT_ERR_COOKIE_CONN]++;
+				if (!(c->flags & TCP_CF_CLEANUP))
+					tcp_input_conn(w, c, &s); /* its data, if any */
+				rte_pktmbuf_free(m);
+				return UINT16_MAX;
+			}
+		}
+		counts[TCP_INPUT_ERR_RST_NOT_SYN]++;
+		goto reset;
+	}
+	if (!(s.flags & TCP_F_SYN)) {
+		err = TCP_INPUT_ERR_NOT_SYN;
+		goto drop;
+	}
+	{
+		const struct vn_if_fp *fp = vn_if_fp(vn_meta(m)->rx_if);
+		uint16_t mtu = fp ? fp->mtu : 1500;
+		/* Too many half-open: answer statelessly (SYN flood). */
+		if (w->n_half_open >= tcp_cfg.half_open_max) {
+			tcp_syn_cookie_send(w, dst, dport, src, sport, &s, mtu,
+					    vn_meta(m)->rx_if);
+			counts[TCP_INPUT_ERR_COOKIE_SENT]++;
+			rte_pktmbuf_free(m);
+			return UINT16_MAX;
+		}
+		c = tcp_input_listen(w, l, dst, dport, src, sport, &s, mtu);
+	}
+	if (!c) {
+		err = TCP_INPUT_ERR_TABLE_FULL;
+		goto drop;
+	}
+	c->if_index = vn_meta(m)->rx_if;
+	counts[TCP_INPUT_ERR_NEW_CONN]++;
+	rte_pktmbuf_free(m);
+	return UINT16_MAX;
+reset:
+	if (!tcp_make_reset(m)) {
+		err = TCP_INPUT_ERR_RST_NO_CONN;
+		goto drop;
+	}
+	w->stats[TCP_STAT_RST_SENT]++;
+	return TCP_INPUT_NEXT_OUTPUT;
+drop:
+	vn_drop_reason(node, m, err);
+	return TCP_INPUT_NEXT_DROP;
+}
+
+/* Hands the segments this thread does not own to their owners; returns how
+ * many stay, closed up at the front of pkts. */
+static uint16_t
+tcp_input_handoff(struct vn_graph *g, struct tcp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+		  uint32_t *counts)
+{
+	struct rte_mbuf *away[VN_FRAME_SIZE];
+	uint16_t dst[VN_FRAME_SIZE], n_away = 0, n_keep = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+		uint16_t hl = rte_ipv4_hdr_len(ip);
+		uint32_t owner = w->fwd;
+		if (rte_pktmbuf_data_len(m) >= hl + 4u) { /* else it is dropped here */
+			const struct rte_tcp_hdr *th =
+				(const struct rte_tcp_hdr *)((const uint8_t *)ip + hl);
+			owner = tcp_owner(rte_be_to_cpu_32(ip->dst_addr),
+					  rte_be_to_cpu_16(th->dst_port),
+					  rte_be_to_cpu_32(ip->src_addr),
+					  rte_be_to_cpu_16(th->src_port), w->n_fwd);
+		}
+		if (owner == w->fwd) {
+			pkts[n_keep++] = m;
+		} else {
+			away[n_away] = m;
+			dst[n_away++] = (uint16_t)owner;
+		}
+	}
+	if (n_away) {
+		counts[TCP_INPUT_ERR_HANDED_OFF] += n_away;
+		vn_handoff_send(g, (uint16_t)tcp_handoff_queue, away, dst, n_away);
+	}
+	return n_keep;
+}
+
+static uint16_t
+tcp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t nexts[VN_FRAME_SIZE] = {0};
+	uint32_t counts[TCP_INPUT_N_ERROR] = {0};
+	struct tcp_worker *w = tcp_workers[g->thread_index];
+	uint16_t n_out = 0, n_in = n;
+
+	if (w) {
+		tcp_worker_bind(w, g, node, TCP_INPUT_NEXT_OUTPUT);
+		w->now_ms = rte_rdtsc() / w->tsc_per_ms;
+		if (w->n_fwd > 1)
+			n = tcp_input_handoff(g, w, pkts, n, counts);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t next = tcp_input_one(w, node, pkts[i], counts);
+		if (next == UINT16_MAX)
+			continue;
+		pkts[n_out] = pkts[i];
+		nexts[n_out++] = next;
+	}
+	vn_enqueue_nexts(g, node, pkts, nexts, n_out);
+	if (w) {
+		tcp_worker_flush(w);
+		tcp_reap(w);
+	}
+	vn_node_count_errors(node, counts, TCP_INPUT_ERR_TO_CONN,
+			     TCP_INPUT_N_ERROR - TCP_INPUT_ERR_TO_CONN);
+	return n_in;
+}
+
+static int
+tcp_input_thread_init(struct vn_graph *g, struct vn_node *node)
+{
+	return tcp_worker_attach(g->thread_index) ? 0 : -1;
+}
+
+static void
+tcp_input_thread_fini(struct vn_graph *g, struct vn_node *node)
+{
+	tcp_worker_detach(g->thread_index);
+}
+
+VN_NODE_REGISTER(tcp4_input) = {
+	.name = "tcp4-input",
+	.format_trace = tcp_trace_format,
+	.type = VN_NODE_INTERNAL,
+	.fn = tcp_input_fn,
+	.n_next = TCP_INPUT_N_NEXT,
+	.next_names =
+		{
+			[TCP_INPUT_NEXT_DROP] = "error-drop",
+			[TCP_INPUT_NEXT_OUTPUT] = "tcp4-output",
+		},
+	.n_errors = TCP_INPUT_N_ERROR,
+	.error_names = tcp_input_error_names,
+	.thread_init = tcp_input_thread_init,
+	.thread_fini = tcp_input_thread_fini,
+};

@@ -1,0 +1,533 @@
+/*
+ * Building segments: what a connection may send now (RFC 9293 3.8.6, RFC
+ * 5681 windows), its options (MSS, window scale, SACK-permitted and SACK
+ * blocks, timestamps), resets, ISNs (RFC 6528). Segments are built whole
+ * here, headers included; tcp4-output fills in the checksums.
+ */
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_random.h>
+#include <rte_tcp.h>
+#include <string.h>
+#include <vecnet/net/buffer.h>
+
+#include "tcp/tcp_priv.h"
+
+#define TCP_OPT_MAX 40
+
+/* ---- options ---- */
+
+static uint8_t *
+opt_ts(uint8_t *p, uint32_t tsval, uint32_t tsecr)
+{
+	*p++ = 8;
+	*p++ = 10;
+	tsval = rte_cpu_to_be_32(tsval);
+	tsecr = rte_cpu_to_be_32(tsecr);
+	memcpy(p, &tsval, 4);
+	memcpy(p + 4, &tsecr, 4);
+	return p + 8;
+}
+
+/* SACK blocks from the rx FIFO's out-of-order intervals (RFC 2018 4), up to
+ * max; the interval nearest above rcv_nxt first. */
+static uint8_t *
+opt_sack(uint8_t *p, const struct tcp_conn *c, uint32_t max)
+{
+	uint32_t n = VN_MIN((uint32_t)c->rx.n_ooo, max);
+
+	*p++ = 1;
+	*p++ = 1;
+	*p++ = 5;
+	*p++ = (uint8_t)(2 + 8 * n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t start = c->rcv_nxt + (c->rx.ooo[i].start - c->rx.tail);
+		uint32_t end = c->rcv_nxt + (c->rx.ooo[i].end - c->rx.tail);
+		start = rte_cpu_to_be_32(start);
+		end = rte_cpu_to_be_32(end);
+		memcpy(p, &start, 4);
+		memcpy(p + 4, &end, 4);
+		p += 8;
+	}
+	return p;
+}
+
+/* Options of a segment (not a SYN): timestamps, then SACK blocks. */
+static uint32_t
+opt_len_data(const struct tcp_conn *c)
+{
+	uint32_t len = (c->flags & TCP_CF_TS) ? 12 : 0;
+
+	if ((c->flags & TCP_CF_SACK) && c->rx.n_ooo)
+		len += 4 + 8 * VN_MIN((uint32_t)c->rx.n_ooo, (c->flags & TCP_CF_TS) ? 3u : 4u);
+	return len;
+}
+
+static uint32_t
+opt_write(uint8_t *p0, const struct tcp_worker *w, const struct tcp_conn *c, uint8_t flags)
+{
+	uint8_t *p = p0;
+	uint16_t mss = rte_cpu_to_be_16(c->rcv_mss);
+
+	if (flags & TCP_F_SYN) {
+		bool active = !(flags & TCP_F_ACK);
+		bool ts = active || (c->flags & TCP_CF_TS);
+		bool sack = active || (c->flags & TCP_CF_SACK);
+		bool ws = active || (c->flags & TCP_CF_WS);
+		*p++ = 2;
+		*p++ = 4;
+		memcpy(p, &mss, 2);
+		p += 2;
+		if (sack && ts) {
+			*p++ = 4;
+			*p++ = 2;
+			p = opt_ts(p, (uint32_t)w->now_ms + c->ts_off, c->ts_recent);
+		} else if (ts) {
+			*p++ = 1;
+			*p++ = 1;
+			p = opt_ts(p, (uint32_t)w->now_ms + c->ts_off, c->ts_recent);
+		} else if (sack) {
+			*p++ = 1;
+			*p++ = 1;
+			*p++ = 4;
+			*p++ = 2;
+		}
+		if (ws) {
+			*p++ = 1;
+			*p++ = 3;
+			*p++ = 3;
+			*p++ = c->rcv_wscale;
+		}
+		return (uint32_t)(p - p0);
+	}
+	if (flags & TCP_F_RST)
+		return 0;
+	if (c->flags & TCP_CF_TS) {
+		*p++ = 1;
+		*p++ = 1;
+		p = opt_ts(p, (uint32_t)w->now_ms + c->ts_off, c->ts_recent);
+	}
+	if ((c->flags & TCP_CF_SACK) && c->rx.n_ooo)
+		p = opt_sack(p, c, (c->flags & TCP_CF_TS) ? 3 : 4);
+	return (uint32_t)(p - p0);
+}
+
+/* ---- segments ---- */
+
+/* A segment of c: seq, flags, and len payload bytes from the tx FIFO at
+ * seq. NULL without a buffer (counted). */
+static struct rte_mbuf *
+seg_build(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
+	uint8_t opts[TCP_OPT_MAX];
+	uint32_t olen = opt_write(opts, w, c, flags), wnd;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint16_t hlen = (uint16_t)(sizeof(*ip) + sizeof(*th) + olen);
+
+	if (!m || !(ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, hlen + len))) {
+		rte_pktmbuf_free(m);
+		w->stats[TCP_STAT_NO_BUFFER]++;
+		return NULL;
+	}
+	*ip = (struct rte_ipv4_hdr){
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.total_length = rte_cpu_to_be_16(hlen + len),
+		.packet_id = rte_cpu_to_be_16((uint16_t)c->segs_out),
+		.fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG),
+		.time_to_live = 64,
+		.next_proto_id = IPPROTO_TCP,
+		.src_addr = rte_cpu_to_be_32(c->laddr),
+		.dst_addr = rte_cpu_to_be_32(c->raddr),
+	};
+	if (flags & TCP_F_SYN) {
+		wnd = VN_MIN(tcp_conn_rcv_wnd(c), 65535u); /* never scaled */
+	} else if (flags & TCP_F_RST) {
+		wnd = 0;
+	} else {
+		wnd = VN_MIN(tcp_conn_rcv_wnd(c) >> c->rcv_wscale, 65535u);
+		if (seq_gt(c->rcv_nxt + (wnd << c->rcv_wscale), c->rcv_adv))
+			c->rcv_adv = c->rcv_nxt + (wnd << c->rcv_wscale);
+	}
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	*th = (struct rte_tcp_hdr){
+		.src_port = rte_cpu_to_be_16(c->lport),
+		.dst_port = rte_cpu_to_be_16(c->rport),
+		.sent_seq = rte_cpu_to_be_32(seq),
+		.recv_ack = (flags & TCP_F_ACK) ? rte_cpu_to_be_32(c->rcv_nxt) : 0,
+		.data_off = (uint8_t)(((sizeof(*th) + olen) / 4) << 4),
+		.tcp_flags = flags,
+		.rx_win = rte_cpu_to_be_16((uint16_t)wnd),
+	};
+	memcpy(th + 1, opts, olen);
+	if (len)
+		tcp_fifo_peek(&c->tx, seq - c->snd_una, (uint8_t *)(th + 1) + olen, len);
+	vn_meta_reset(m);
+	vn_meta(m)->flags = VN_META_F_LOCAL_ORIGIN;
+	vn_meta(m)->rx_if = c->if_index;
+	vn_meta(m)->tx_if = c->if_index;
+	c->segs_out++;
+	c->bytes_out += len;
+	if (flags & TCP_F_ACK)
+		c->flags &= ~TCP_CF_ACK_NOW;
+	return m;
+}
+
+void
+tcp_emit(struct tcp_worker *w, struct rte_mbuf *m)
+{
+	w->stats[TCP_STAT_SEGS_OUT]++;
+	w->out[w->n_out++] = m;
+	if (w->n_out == TCP_OUT_BATCH)
+		w->flush(w);
+}
+
+static bool
+seg_send(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
+{
+	struct rte_mbuf *m = seg_build(w, c, seq, flags, len);
+
+	if (!m)
+		return false;
+	tcp_emit(w, m);
+	return true;
+}
+
+/* Payload bytes a segment of c may carry after its options. */
+static uint32_t
+seg_max_payload(const struct tcp_conn *c)
+{
+	uint32_t olen = opt_len_data(c);
+
+	return c->snd_mss > olen ? c->snd_mss - olen : 1;
+}
+
+void
+tcp_send_syn_ack(struct tcp_worker *w, struct tcp_conn *c)
+{
+	seg_send(w, c, c->iss, TCP_F_SYN | TCP_F_ACK, 0);
+}
+
+void
+tcp_conn_send_rst(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, bool with_ack)
+{
+	if (seg_send(w, c, seq, TCP_F_RST | (with_ack ? TCP_F_ACK : 0), 0))
+		w->stats[TCP_STAT_RST_SENT]++;
+}
+
+void
+tcp_retransmit_first(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx);
+	bool ok;
+
+	if (seq_lt(c->snd_una, data_end))
+		ok = seg_send(w, c, c->snd_una, TCP_F_ACK,
+			      VN_MIN(data_end - c->snd_una, seg_max_payload(c)));
+	else if ((c->flags & TCP_CF_FIN_SENT) && c->snd_una == c->fin_seq)
+		ok = seg_send(w, c, c->snd_una, TCP_F_ACK | TCP_F_FIN, 0);
+	else
+		return;
+	if (ok) {
+		c->rtx_segs++;
+		w->stats[TCP_STAT_RTX_SEGS]++;
+	}
+	c->flags &= ~TCP_CF_RTT_TIMING; /* Karn */
+}
+
+void
+tcp_send_keepalive(struct tcp_worker *w, struct tcp_conn *c)
+{
+	if (seg_send(w, c, c->snd_una - 1, TCP_F_ACK, 0))
+		w->stats[TCP_STAT_KEEPALIVES]++;
+}
+
+void
+tcp_send_probe(struct tcp_worker *w, struct tcp_conn *c)
+{
+	if (!tcp_fifo_len(&c->tx) || !seg_send(w, c, c->snd_una, TCP_F_ACK, 1))
+		return;
+	if (seq_lt(c->snd_nxt, c->snd_una + 1))
+		c->snd_nxt = c->snd_una + 1;
+	if (seq_lt(c->snd_max, c->snd_nxt))
+		c->snd_max = c->snd_nxt;
+}
+
+/* Data and FIN as the windows allow. */
+static uint32_t
+output_data(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget)
+{
+	uint32_t n = 0;
+
+	while (n < budget) {
+		uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx);
+		if (seq_lt(c->snd_nxt, data_end)) {
+			uint32_t wnd = VN_MIN(c->cwnd, c->snd_wnd);
+			uint32_t flight = c->snd_nxt - c->snd_una, avail = data_end - c->snd_nxt;
+			uint32_t max_pl = seg_max_payload(c), len;
+			bool is_new = c->snd_nxt == c->snd_max;
+			if (flight >= wnd) {
+				if (c->snd_wnd == 0 && c->snd_una == c->snd_max)
+					tcp_conn_rtx_start(w, c); /* persist: probe later */
+				break;
+			}
+			len = VN_MIN(avail, VN_MIN(max_pl, wnd - flight));
+			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1): a short
+			 * segment only when it is all we have, or when nothing
+			 * is in flight to bring an ACK. With Nagle (RFC 896)
+			 * not even all we have, while anything is in flight;
+			 * a FIN to follow sends it at once. */
+			if (len < max_pl && flight > 0 &&
+			    (len < avail || ((c->flags & TCP_CF_NAGLE) &&
+					     !(c->flags & TCP_CF_FIN_QUEUED))))
+				break;
+			if (!seg_send(w, c, c->snd_nxt, TCP_F_ACK | (len == avail ? TCP_F_PSH : 0),
+				      len))
+				break;
+			if (is_new && !(c->flags & TCP_CF_RTT_TIMING)) {
+				c->flags |= TCP_CF_RTT_TIMING;
+				c->rtt_seq = c->snd_nxt + len;
+				c->rtt_start = (uint32_t)w->now_ms;
+			}
+			if (!is_new) {
+				c->rtx_segs++;
+				w->stats[TCP_STAT_RTX_SEGS]++;
+			}
+			c->snd_nxt += len;
+			if (seq_gt(c->snd_nxt, c->snd_max))
+				c->snd_max = c->snd_nxt;
+			tcp_conn_rtx_start(w, c);
+			n++;
+		} else if ((c->flags & TCP_CF_FIN_QUEUED) && c->snd_nxt == data_end &&
+			   (!(c->flags & TCP_CF_FIN_SENT) || seq_leq(c->snd_una, c->fin_seq))) {
+			if (!seg_send(w, c, c->snd_nxt, TCP_F_ACK | TCP_F_FIN, 0))
+				break;
+			c->fin_seq = c->snd_nxt;
+			c->flags |= TCP_CF_FIN_SENT;
+			c->snd_nxt++;
+			if (seq_gt(c->snd_nxt, c->snd_max))
+				c->snd_max = c->snd_nxt;
+			tcp_conn_rtx_start(w, c);
+			n++;
+			break;
+		} else {
+			break;
+		}
+	}
+	return n;
+}
+
+uint32_t
+tcp_output(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget)
+{
+	uint32_t n = 0;
+
+	if (c->flags & TCP_CF_CLEANUP || budget == 0)
+		return 0;
+	switch (c->state) {
+	case TCP_SYN_SENT:
+	case TCP_SYN_RCVD:
+		if (c->snd_nxt == c->iss) {
+			uint8_t f = TCP_F_SYN | (c->state == TCP_SYN_RCVD ? TCP_F_ACK : 0);
+			if (seg_send(w, c, c->iss, f, 0)) {
+				c->snd_nxt = c->iss + 1;
+				c->snd_max = c->snd_nxt;
+				n++;
+			}
+			tcp_conn_rtx_start(w, c);
+		}
+		return n;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT_1:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		n = output_data(w, c, budget);
+		break;
+	default:
+		break;
+	}
+	if (n == 0 && (c->flags & TCP_CF_ACK_NOW) && c->state != TCP_CLOSED &&
+	    seg_send(w, c, c->snd_nxt, TCP_F_ACK, 0))
+		n++;
+	return n;
+}
+
+uint32_t
+tcp_output_pending(struct tcp_worker *w, uint32_t budget)
+{
+	uint32_t i = 0, sent = 0;
+
+	while (i < w->n_pending && sent < budget) {
+		struct tcp_conn *c = w->pool[w->pending[i]];
+		if (c) {
+			sent += tcp_output(w, c, budget - sent);
+			if (sent >= budget)
+				break; /* c may have more: it stays first in line */
+			c->flags &= ~TCP_CF_PENDING;
+		}
+		i++;
+	}
+	memmove(w->pending, w->pending + i, (w->n_pending - i) * sizeof(w->pending[0]));
+	w->n_pending -= i;
+	return sent;
+}
+
+/* Receiver SWS avoidance (RFC 9293 3.8.6.2.2): announce a window that grew
+ * by at least min(half the FIFO, one MSS). */
+void
+tcp_app_read(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t edge = c->rcv_nxt + tcp_fifo_free_space(&c->rx);
+	uint32_t grow = VN_MIN(c->rx.size / 2, (uint32_t)c->rcv_mss);
+
+	if (c->state < TCP_ESTABLISHED || c->state == TCP_TIME_WAIT)
+		return;
+	if (seq_geq(edge, c->rcv_adv + grow)) {
+		c->flags |= TCP_CF_ACK_NOW;
+		tcp_want_output(w, c);
+	}
+}
+
+/* ---- resets to segments without a connection ---- */
+
+bool
+tcp_make_reset(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint16_t hl = rte_ipv4_hdr_len(ip);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + hl);
+	uint32_t src = ip->src_addr, dst = ip->dst_addr;
+	uint16_t sport = th->src_port, dport = th->dst_port;
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq), ack = rte_be_to_cpu_32(th->recv_ack);
+	uint8_t flags = th->tcp_flags;
+	uint32_t len = rte_be_to_cpu_16(ip->total_length) - hl - (th->data_off >> 4) * 4u;
+	struct rte_tcp_hdr *rh;
+
+	if (flags & TCP_F_RST)
+		return false;
+	if (m->nb_segs > 1) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	m->data_len = m->pkt_len = sizeof(*ip) + sizeof(*th);
+	*ip = (struct rte_ipv4_hdr){
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*th)),
+		.packet_id = rte_cpu_to_be_16((uint16_t)rte_rand()),
+		.fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG),
+		.time_to_live = 64,
+		.next_proto_id = IPPROTO_TCP,
+		.src_addr = dst,
+		.dst_addr = src,
+	};
+	rh = (struct rte_tcp_hdr *)(ip + 1);
+	*rh = (struct rte_tcp_hdr){
+		.src_port = dport,
+		.dst_port = sport,
+		.data_off = 5 << 4,
+	};
+	/* RFC 9293 3.10.7.1. */
+	if (flags & TCP_F_ACK) {
+		rh->sent_seq = rte_cpu_to_be_32(ack);
+		rh->tcp_flags = TCP_F_RST;
+	} else {
+		len += !!(flags & TCP_F_SYN) + !!(flags & TCP_F_FIN);
+		rh->recv_ack = rte_cpu_to_be_32(seq + len);
+		rh->tcp_flags = TCP_F_RST | TCP_F_ACK;
+	}
+	vn_meta(m)->flags = (vn_meta(m)->flags & ~VN_META_F_L2_BCAST) | VN_META_F_LOCAL_ORIGIN;
+	vn_meta(m)->adj = NULL;
+	return true;
+}
+
+void
+tcp_checksum(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	th->cksum = 0;
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+}
+
+/* ---- ISN (RFC 6528) ---- */
+
+/* SipHash-2-4 (Aumasson, Bernstein): the keyed hash RFC 6528's F needs. */
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                                   \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = ROTL(v1, 13);                                                                 \
+		v1 ^= v0;                                                                          \
+		v0 = ROTL(v0, 32);                                                                 \
+		v2 += v3;                                                                          \
+		v3 = ROTL(v3, 16);                                                                 \
+		v3 ^= v2;                                                                          \
+		v0 += v3;                                                                          \
+		v3 = ROTL(v3, 21);                                                                 \
+		v3 ^= v0;                                                                          \
+		v2 += v1;                                                                          \
+		v1 = ROTL(v1, 17);                                                                 \
+		v1 ^= v2;                                                                          \
+		v2 = ROTL(v2, 32);                                                                 \
+	} while (0)
+
+uint64_t
+tcp_siphash(const uint64_t k[2], const uint64_t *words, uint32_t n_words, uint32_t n_bytes)
+{
+	uint64_t v0 = 0x736f6d6570736575ull ^ k[0], v1 = 0x646f72616e646f6dull ^ k[1];
+	uint64_t v2 = 0x6c7967656e657261ull ^ k[0], v3 = 0x7465646279746573ull ^ k[1];
+	uint64_t b = (uint64_t)n_bytes << 56;
+
+	for (uint32_t i = 0; i < n_words; i++) {
+		v3 ^= words[i];
+		SIPROUND;
+		SIPROUND;
+		v0 ^= words[i];
+	}
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint64_t isn_key[2];
+
+uint32_t
+tcp_isn(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+	uint64_t words[2] = {(uint64_t)laddr << 32 | raddr, (uint64_t)lport << 16 | rport};
+	static uint64_t tsc_per_4us;
+
+	if (!isn_key[0] && !isn_key[1]) { /* first use: a secret for this run */
+		isn_key[0] = rte_rand();
+		isn_key[1] = rte_rand();
+		tsc_per_4us = VN_MAX(rte_get_tsc_hz() / 250000, 1ull);
+	}
+	/* ISN = M + F(4-tuple, secret), M a 4 microsecond clock. */
+	return (uint32_t)(rte_rdtsc() / tsc_per_4us) + (uint32_t)tcp_siphash(isn_key, words, 2, 16);
+}
+
+uint16_t
+tcp_mss_for_mtu(uint16_t mtu)
+{
+	/* A segment is one buffer: headroom for the link header (and two VLAN
+	 * tags), 40 bytes of IPv4 and TCP headers, 40 of options. */
+	uint32_t room = RTE_MBUF_DEFAULT_DATAROOM - RTE_PKTMBUF_HEADROOM - 40 - 40;
+
+	if (mtu < 40 + 64)
+		return 64;
+	return (uint16_t)VN_MIN((uint32_t)mtu - 40, room);
+}

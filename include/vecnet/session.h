@@ -1,0 +1,82 @@
+/*
+ * The host stack's application API (docs/tcp.md): TCP connections that end
+ * in the engine, for plugins. An application registers callbacks once; they
+ * run on the forwarding thread that owns the session, inside its loop, so an
+ * application needs no locks for per-session state. Each session has two
+ * byte FIFOs: rx holds what arrived in order (and keeps out-of-order bytes
+ * until the hole fills), tx holds what the application wrote until the peer
+ * acknowledges it.
+ *
+ * Listen and connect are control functions (main thread); everything that
+ * takes a session runs on the session's thread, from a callback.
+ */
+#ifndef VECNET_SESSION_H
+#define VECNET_SESSION_H
+
+#include <vecnet/common.h>
+
+struct vn_session; /* one TCP connection */
+
+struct vn_app_cb {
+	/* A passive open completed (three-way handshake done). Non-zero
+	 * refuses the session: it is reset, and cleanup follows. */
+	int (*accept)(struct vn_session *s);
+	/* An active open completed (err 0), or failed (-ECONNREFUSED,
+	 * -ETIMEDOUT; cleanup follows). s is NULL when no session could be
+	 * made at all (-ENOMEM, -EADDRNOTAVAIL); opaque is the connect's. */
+	void (*connected)(struct vn_session *s, uint64_t opaque, int err);
+	/* New in-order bytes in the rx FIFO. */
+	void (*rx)(struct vn_session *s);
+	/* The peer acknowledged data: the tx FIFO has room again. Called only
+	 * after a write filled the FIFO or did not fit. */
+	void (*tx_space)(struct vn_session *s);
+	/* The peer sent FIN: everything before it is in the rx FIFO. */
+	void (*peer_close)(struct vn_session *s);
+	/* The connection was reset or timed out; cleanup follows. */
+	void (*reset)(struct vn_session *s);
+	/* The last call for s: it is freed when the callback returns. */
+	void (*cleanup)(struct vn_session *s);
+};
+
+/* Registers an application; returns its index (>= 0) or -ENOSPC / -EINVAL.
+ * The callbacks are copied; name must stay valid. */
+int vn_app_register(const char *name, const struct vn_app_cb *cb);
+
+/* Main thread. Segments to addr:port (addr 0: any of the engine's
+ * addresses) start sessions of app. 0, -EADDRINUSE, -ENOSPC, -EPERM when
+ * the session layer is disabled (`session enable`). */
+int vn_session_listen(uint32_t app, uint32_t addr, uint16_t port);
+int vn_session_unlisten(uint32_t app, uint32_t addr, uint16_t port);
+
+/* Main thread. Opens a connection to addr:port (host order) on forwarding
+ * thread `thread` (vn_fwd_thread_index); app's connected callback reports
+ * the result there, with opaque set on the session. 0 when the request was
+ * queued, or a negative errno (-EHOSTUNREACH: no route or no source
+ * address; -EAGAIN: request queue full). */
+int vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port,
+		       uint64_t opaque);
+
+/* On the session's thread. */
+uint32_t vn_session_rx_avail(const struct vn_session *s);
+uint32_t vn_session_read(struct vn_session *s, void *buf, uint32_t len);
+/* Copies without consuming, from off bytes into the rx FIFO. */
+uint32_t vn_session_peek(const struct vn_session *s, uint32_t off, void *buf, uint32_t len);
+uint32_t vn_session_tx_space(const struct vn_session *s);
+/* Queues up to len bytes; returns how many fit. When not all fit, or the
+ * FIFO is now full, tx_space follows once the peer acknowledges some. */
+uint32_t vn_session_write(struct vn_session *s, const void *buf, uint32_t len);
+/* Nagle's algorithm (RFC 896) off (nodelay, the default unless the `nagle`
+ * setting says otherwise) or on: with it, a short segment waits while data
+ * is unacknowledged. */
+void vn_session_set_nodelay(struct vn_session *s, bool nodelay);
+/* Graceful close: FIN once the queued bytes are sent. */
+void vn_session_close(struct vn_session *s);
+/* Abortive close: RST now. */
+void vn_session_abort(struct vn_session *s);
+uint64_t vn_session_opaque(const struct vn_session *s);
+void vn_session_set_opaque(struct vn_session *s, uint64_t opaque);
+/* Endpoints, host order. */
+void vn_session_endpoints(const struct vn_session *s, uint32_t *laddr, uint16_t *lport,
+			  uint32_t *raddr, uint16_t *rport);
+
+#endif

@@ -1,0 +1,1314 @@
+/*
+ * The TCP host stack from inside: byte FIFOs with out-of-order inserts, the
+ * timer wheel (reset before fire, stale handles), option parsing, and the
+ * state machine driven by crafted segments, its answers read back from the
+ * segments it builds (flags, sequence numbers, options).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+#include <string.h>
+#include <vecnet/net/buffer.h>
+#include <vecnet/session.h>
+
+#include "tcp/session_priv.h"
+#include "tcp/tcp_priv.h"
+#include "vn_test.h"
+
+#define THREAD 3
+#define LADDR 0x0a000001u /* 10.0.0.1, us */
+#define RADDR 0x0a000002u /* 10.0.0.2, the peer */
+#define LPORT 80
+#define RPORT 40000
+#define PEER_ISS 1000000u
+
+static struct tcp_worker *w;
+static int app;
+
+/* ---- captured output ---- */
+
+struct out_seg {
+	uint8_t flags;
+	uint32_t seq, ack, len;
+	uint16_t wnd;
+	struct tcp_seg opt;
+	uint8_t data[2048];
+};
+
+#define OUT_MAX 512
+static struct out_seg out[OUT_MAX];
+static uint32_t n_out;
+
+static void
+capture_flush(struct tcp_worker *wk)
+{
+	for (uint32_t i = 0; i < wk->n_out; i++) {
+		struct rte_mbuf *m = wk->out[i];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+		uint32_t doff = (th->data_off >> 4) * 4u;
+		if (n_out < OUT_MAX) {
+			struct out_seg *o = &out[n_out++];
+			memset(o, 0, sizeof(*o));
+			o->flags = th->tcp_flags;
+			o->seq = rte_be_to_cpu_32(th->sent_seq);
+			o->ack = rte_be_to_cpu_32(th->recv_ack);
+			o->wnd = rte_be_to_cpu_16(th->rx_win);
+			o->len = rte_be_to_cpu_16(ip->total_length) - 20 - doff;
+			CU_ASSERT_EQUAL(tcp_parse_options((uint8_t *)(th + 1), doff - 20, &o->opt), 0);
+			memcpy(o->data, (uint8_t *)th + doff, VN_MIN(o->len, sizeof(o->data)));
+			/* What tcp4-output does, and it must verify. */
+			tcp_checksum(m);
+			CU_ASSERT_EQUAL(rte_ipv4_udptcp_cksum_verify(ip, th), 0);
+		}
+		rte_pktmbuf_free(m);
+	}
+	wk->n_out = 0;
+}
+
+/* Runs what session-queue runs each loop; returns the number of new segments. */
+static uint32_t
+loop(void)
+{
+	uint32_t before = n_out;
+
+	tcp_wheel_advance(&w->wheel, w->now_ms, tcp_timer_expired, w);
+	tcp_output_pending(w, 256);
+	tcp_worker_flush(w);
+	tcp_reap(w);
+	return n_out - before;
+}
+
+static void
+advance_ms(uint32_t ms)
+{
+	for (uint32_t i = 0; i < ms; i++) {
+		w->now_ms++;
+		loop();
+	}
+}
+
+static const struct out_seg *
+last(void)
+{
+	return n_out ? &out[n_out - 1] : NULL;
+}
+
+/* ---- the test application ---- */
+
+static struct {
+	uint32_t accepts, connected, rx, tx_space, peer_close, reset, cleanup;
+	int connect_err;
+	struct vn_session *s;
+	bool refuse;
+} ev;
+
+static int
+t_accept(struct vn_session *s)
+{
+	ev.accepts++;
+	ev.s = s;
+	return ev.refuse ? -1 : 0;
+}
+static void
+t_connected(struct vn_session *s, uint64_t opaque, int err)
+{
+	ev.connected++;
+	ev.connect_err = err;
+	ev.s = s;
+}
+static void
+t_rx(struct vn_session *s)
+{
+	ev.rx++;
+}
+static void
+t_tx_space(struct vn_session *s)
+{
+	ev.tx_space++;
+}
+static void
+t_peer_close(struct vn_session *s)
+{
+	ev.peer_close++;
+}
+static void
+t_reset(struct vn_session *s)
+{
+	ev.reset++;
+}
+static void
+t_cleanup(struct vn_session *s)
+{
+	ev.cleanup++;
+	ev.s = NULL;
+}
+
+static const struct vn_app_cb test_cb = {
+	.accept = t_accept,
+	.connected = t_connected,
+	.rx = t_rx,
+	.tx_space = t_tx_space,
+	.peer_close = t_peer_close,
+	.reset = t_reset,
+	.cleanup = t_cleanup,
+};
+
+/* ---- segments from the peer ---- */
+
+static struct tcp_seg
+seg(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint32_t len)
+{
+	return (struct tcp_seg){
+		.flags = flags, .seq = seq, .ack = ack, .wnd = 1000, .data = data, .len = len};
+}
+
+static struct tcp_conn *
+conn(void)
+{
+	return tcp_conn_lookup(w, LADDR, LPORT, RADDR, RPORT);
+}
+
+static void
+input(struct tcp_seg s)
+{
+	struct tcp_conn *c = conn();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	tcp_input_conn(w, c, &s);
+}
+
+static struct tcp_listener listener;
+
+/* A passive open completed: SYN (with MSS 1460, wscale 7, SACK-permitted,
+ * timestamps when ts), our SYN-ACK, the ACK. Returns our ISS. */
+static uint32_t
+establish(bool ts)
+{
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	s.has_mss = true;
+	s.mss = 1460;
+	s.has_ws = true;
+	s.ws = 7;
+	s.has_sack_perm = true;
+	s.has_ts = ts;
+	s.tsval = 100;
+	c = tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	loop();
+	CU_ASSERT_EQUAL_FATAL(last()->flags, TCP_F_SYN | TCP_F_ACK);
+	iss = last()->seq;
+	s = seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0);
+	s.wnd = 1000; /* x 128 */
+	s.has_ts = ts;
+	s.tsval = 101;
+	s.tsecr = last()->opt.tsval;
+	input(s);
+	CU_ASSERT_EQUAL_FATAL(conn()->state, TCP_ESTABLISHED);
+	loop();
+	return iss;
+}
+
+static void
+reset_all(void)
+{
+	for (uint32_t i = 0; i < w->pool_size; i++)
+		if (w->pool[i])
+			tcp_conn_abort(w, w->pool[i]);
+	loop();
+	memset(&ev, 0, sizeof(ev));
+	n_out = 0;
+	w->challenge_left = 1000;
+}
+
+/* ---- suite setup ---- */
+
+static int
+suite_init(void)
+{
+	if (vn_test_eal_init() < 0)
+		return -1;
+	w = tcp_worker_attach(THREAD);
+	if (!w)
+		return -1;
+	w->flush = capture_flush;
+	app = vn_app_register("test", &test_cb);
+	if (app < 0)
+		return -1;
+	listener = (struct tcp_listener){.addr = LADDR, .port = LPORT, .app = (uint32_t)app};
+	vn_session_is_enabled = true;
+	return 0;
+}
+
+/* Outside a test: no assertions, the segments just go back. */
+static void
+free_flush(struct tcp_worker *wk)
+{
+	rte_pktmbuf_free_bulk(wk->out, wk->n_out);
+	wk->n_out = 0;
+}
+
+static int
+suite_fini(void)
+{
+	w->flush = free_flush;
+	reset_all();
+	tcp_worker_detach(THREAD);
+	return 0;
+}
+
+/* ---- FIFO ---- */
+
+static void
+test_fifo_in_order_and_wrap(void)
+{
+	struct tcp_fifo f;
+	uint8_t buf[100], got[100];
+
+	CU_ASSERT_EQUAL(tcp_fifo_init(&f, 100), -EINVAL); /* powers of two */
+	CU_ASSERT_EQUAL_FATAL(tcp_fifo_init(&f, 64), 0);
+	for (int round = 0; round < 10; round++) {
+		for (int i = 0; i < 50; i++)
+			buf[i] = (uint8_t)(round * 50 + i);
+		CU_ASSERT_EQUAL(tcp_fifo_write(&f, buf, 50), 50);
+		CU_ASSERT_EQUAL(tcp_fifo_free_space(&f), 14);
+		CU_ASSERT_EQUAL(tcp_fifo_peek(&f, 10, got, 5), 5);
+		CU_ASSERT_EQUAL(got[0], buf[10]);
+		CU_ASSERT_EQUAL(tcp_fifo_read(&f, got, 100), 50);
+		CU_ASSERT_EQUAL(memcmp(got, buf, 50), 0);
+	}
+	CU_ASSERT_EQUAL(tcp_fifo_write(&f, buf, 100), 64); /* what fits */
+	tcp_fifo_free(&f);
+}
+
+static void
+test_fifo_out_of_order(void)
+{
+	struct tcp_fifo f;
+	uint8_t data[64], got[64];
+
+	for (int i = 0; i < 64; i++)
+		data[i] = (uint8_t)(i * 3 + 1);
+	CU_ASSERT_EQUAL_FATAL(tcp_fifo_init(&f, 64), 0);
+	/* [20,30) and [40,50) arrive first: nothing readable yet. */
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 40, data + 40, 10), 0);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 20, data + 20, 10), 0);
+	CU_ASSERT_EQUAL(f.n_ooo, 2);
+	CU_ASSERT_EQUAL(tcp_fifo_len(&f), 0);
+	/* [25,45) overlaps both: one interval [20,50). */
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 25, data + 25, 20), 0);
+	CU_ASSERT_EQUAL(f.n_ooo, 1);
+	/* Past the room: refused. */
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 60, data, 10), -ENOSPC);
+	/* [0,20) fills the hole: all 50 readable, in order. */
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 0, data, 20), 50);
+	CU_ASSERT_EQUAL(f.n_ooo, 0);
+	CU_ASSERT_EQUAL(tcp_fifo_read(&f, got, 64), 50);
+	CU_ASSERT_EQUAL(memcmp(got, data, 50), 0);
+	tcp_fifo_free(&f);
+}
+
+static void
+test_fifo_ooo_limit(void)
+{
+	struct tcp_fifo f;
+	uint8_t b[4] = {1, 2, 3, 4};
+
+	CU_ASSERT_EQUAL_FATAL(tcp_fifo_init(&f, 1024), 0);
+	for (uint32_t i = 0; i < TCP_FIFO_OOO_MAX; i++)
+		CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 10 + i * 10, b, 4), 0);
+	/* A ninth separate interval is refused, one touching another is not. */
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 500, b, 4), -E2BIG);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 14, b, 4), 0);
+	CU_ASSERT_EQUAL(f.n_ooo, TCP_FIFO_OOO_MAX);
+	CU_ASSERT_EQUAL(f.ooo[0].end - f.ooo[0].start, 8);
+	tcp_fifo_free(&f);
+}
+
+/* ---- timer wheel ---- */
+
+static uint32_t fired[16], n_fired;
+static struct tcp_wheel *cur_wheel;
+static tcp_timer_handle victim;
+
+static void
+on_timer(void *ctx, uint32_t conn, uint8_t type)
+{
+	if (n_fired < 16)
+		fired[n_fired++] = conn;
+	if (type == 1) /* this one stops another timer of the same tick */
+		tcp_wheel_stop(cur_wheel, victim);
+}
+
+static void
+test_wheel(void)
+{
+	struct tcp_wheel wh;
+	tcp_timer_handle h, h2;
+
+	tcp_wheel_init(&wh, 1000);
+	cur_wheel = &wh;
+	n_fired = 0;
+	h = tcp_wheel_start(&wh, 7, 0, 10);
+	CU_ASSERT_NOT_EQUAL(h, 0);
+	CU_ASSERT_EQUAL(tcp_wheel_advance(&wh, 1009, on_timer, NULL), 0);
+	CU_ASSERT_EQUAL(tcp_wheel_advance(&wh, 1010, on_timer, NULL), 1);
+	CU_ASSERT_EQUAL(fired[0], 7);
+	/* Stopped before it is due: never fires; its stale handle stops nothing. */
+	h = tcp_wheel_start(&wh, 8, 0, 5);
+	tcp_wheel_stop(&wh, h);
+	h2 = tcp_wheel_start(&wh, 9, 0, 5); /* likely the same entry, new generation */
+	tcp_wheel_stop(&wh, h);
+	CU_ASSERT_EQUAL(tcp_wheel_advance(&wh, 1100, on_timer, NULL), 1);
+	CU_ASSERT_EQUAL(fired[1], 9);
+	CU_ASSERT_EQUAL(wh.n_armed, 0);
+	tcp_wheel_stop(&wh, h2); /* after it fired: harmless */
+	/* Longer than a turn of the wheel. */
+	tcp_wheel_start(&wh, 10, 0, 3 * TCP_WHEEL_SLOTS + 5);
+	CU_ASSERT_EQUAL(tcp_wheel_advance(&wh, 1100 + 3 * TCP_WHEEL_SLOTS + 4, on_timer, NULL), 0);
+	CU_ASSERT_EQUAL(tcp_wheel_advance(&wh, 1100 + 3 * TCP_WHEEL_SLOTS + 5, on_timer, NULL), 1);
+	/* Two due in one tick; the first's callback stops the second, which
+	 * was already collected for firing: it must not fire. */
+	n_fired = 0;
+	{
+		uint64_t t = wh.now;
+		tcp_wheel_start(&wh, 11, 1, 3);
+		victim = tcp_wheel_start(&wh, 12, 0, 3);
+		tcp_wheel_start(&wh, 13, 1, 3);
+		CU_ASSERT_EQUAL(tcp_wheel_advance(&wh, t + 3, on_timer, NULL), 2);
+		CU_ASSERT_EQUAL(n_fired, 2);
+		for (uint32_t i = 0; i < n_fired; i++)
+			CU_ASSERT_NOT_EQUAL(fired[i], 12);
+	}
+	/* Many timers: the entry pool grows. */
+	for (uint32_t i = 0; i < 5000; i++)
+		CU_ASSERT_NOT_EQUAL(tcp_wheel_start(&wh, i, 0, 1 + i % 50), 0);
+	CU_ASSERT_EQUAL(tcp_wheel_advance(&wh, wh.now + 50, on_timer, NULL), 5000);
+	tcp_wheel_fini(&wh);
+}
+
+/* ---- options ---- */
+
+static void
+test_options(void)
+{
+	static const uint8_t good[] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6,
+				       1, 3, 3, 7, 99, 3, 0 /* unknown, skipped */, 0 /* EOL */};
+	static const uint8_t overrun[] = {2, 4, 0x05};
+	static const uint8_t zero_len[] = {8, 0, 1, 1};
+	static const uint8_t bad_mss[] = {2, 3, 5, 1};
+	static const uint8_t sack[] = {1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 9};
+	static const uint8_t lone_kind[] = {1, 1, 3};
+	struct tcp_seg s = {0};
+
+	CU_ASSERT_EQUAL(tcp_parse_options(good, sizeof(good), &s), 0);
+	CU_ASSERT(s.has_mss && s.mss == 1460);
+	CU_ASSERT(s.has_sack_perm);
+	CU_ASSERT(s.has_ts && s.tsval == 5 && s.tsecr == 6);
+	CU_ASSERT(s.has_ws && s.ws == 7);
+	memset(&s, 0, sizeof(s));
+	CU_ASSERT_EQUAL(tcp_parse_options(overrun, sizeof(overrun), &s), -1);
+	CU_ASSERT_EQUAL(tcp_parse_options(zero_len, sizeof(zero_len), &s), -1);
+	CU_ASSERT_EQUAL(tcp_parse_options(bad_mss, sizeof(bad_mss), &s), -1);
+	CU_ASSERT_EQUAL(tcp_parse_options(lone_kind, sizeof(lone_kind), &s), -1);
+	CU_ASSERT_EQUAL(tcp_parse_options(sack, sizeof(sack), &s), 0);
+	CU_ASSERT(s.n_sack == 1 && s.sack[0].start == 1 && s.sack[0].end == 9);
+}
+
+/* ---- state machine ---- */
+
+static void
+test_passive_open(void)
+{
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	const struct out_seg *o;
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	s.has_mss = true;
+	s.mss = 1400;
+	s.has_ws = true;
+	s.ws = 2;
+	s.has_sack_perm = true;
+	s.has_ts = true;
+	s.tsval = 77;
+	c = tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->state, TCP_SYN_RCVD);
+	CU_ASSERT_EQUAL(loop(), 1);
+	o = last();
+	CU_ASSERT_EQUAL(o->flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(o->ack, PEER_ISS + 1);
+	CU_ASSERT(o->opt.has_mss && o->opt.mss == 1460); /* ours, from the MTU */
+	CU_ASSERT(o->opt.has_ws && o->opt.has_sack_perm && o->opt.has_ts);
+	CU_ASSERT_EQUAL(o->opt.tsecr, 77);
+	CU_ASSERT_EQUAL(c->snd_mss, 1400); /* the smaller */
+	iss = o->seq;
+	CU_ASSERT_EQUAL(ev.accepts, 0);
+	/* A retransmitted SYN gets the SYN-ACK again. */
+	input(seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(last()->seq, iss);
+	/* An ACK of something else: reset <SEQ=SEG.ACK>, still SYN_RCVD. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 5, NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_RST);
+	CU_ASSERT_EQUAL(last()->seq, iss + 5);
+	CU_ASSERT_EQUAL(c->state, TCP_SYN_RCVD);
+	/* The right ACK: established, the app accepts. */
+	s = seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0);
+	s.has_ts = true;
+	s.tsval = 78;
+	s.wnd = 100;
+	input(s);
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(ev.accepts, 1);
+	CU_ASSERT_EQUAL(c->snd_wnd, 400); /* scaled by the peer's shift */
+	CU_ASSERT_EQUAL(c->cwnd, 10u * 1400); /* RFC 6928 */
+}
+
+static void
+test_refused_accept(void)
+{
+	reset_all();
+	ev.refuse = true;
+	{
+		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+		tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+	}
+	loop();
+	input(seg(TCP_F_ACK, PEER_ISS + 1, last()->seq + 1, NULL, 0));
+	loop();
+	CU_ASSERT_EQUAL(ev.accepts, 1);
+	CU_ASSERT_EQUAL(last()->flags & TCP_F_RST, TCP_F_RST);
+	CU_ASSERT_PTR_NULL(conn());
+	CU_ASSERT_EQUAL(ev.cleanup, 1);
+}
+
+static void
+test_data_in_and_out_of_order(void)
+{
+	uint8_t data[3000], got[3000];
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i < 3000; i++)
+		data[i] = (uint8_t)(i * 13);
+	/* In order: delivered, acknowledged once for the loop. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, data, 1000));
+	CU_ASSERT_EQUAL(ev.rx, 1);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 1001);
+	/* [2000,3000) before [1000,2000): kept, SACKed, not delivered. */
+	input(seg(TCP_F_ACK, PEER_ISS + 2001, iss + 1, data + 2000, 1000));
+	CU_ASSERT_EQUAL(ev.rx, 1);
+	CU_ASSERT_EQUAL(vn_session_rx_avail(ev.s), 1000);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 1001);
+	CU_ASSERT_EQUAL_FATAL(last()->opt.n_sack, 1);
+	CU_ASSERT_EQUAL(last()->opt.sack[0].start, PEER_ISS + 2001);
+	CU_ASSERT_EQUAL(last()->opt.sack[0].end, PEER_ISS + 3001);
+	/* The hole fills: everything in order. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1001, iss + 1, data + 1000, 1000));
+	CU_ASSERT_EQUAL(ev.rx, 2);
+	CU_ASSERT_EQUAL(c->rcv_nxt, PEER_ISS + 3001);
+	CU_ASSERT_EQUAL(vn_session_read(ev.s, got, sizeof(got)), 3000);
+	CU_ASSERT_EQUAL(memcmp(got, data, 3000), 0);
+	loop();
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 3001);
+	CU_ASSERT_EQUAL(last()->opt.n_sack, 0);
+	/* A duplicate is acknowledged again, not delivered again. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, data, 1000));
+	CU_ASSERT_EQUAL(ev.rx, 2);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 3001);
+	/* Overlapping the left edge: only the new part is taken. */
+	input(seg(TCP_F_ACK, PEER_ISS + 2501, iss + 1, data + 2500, 500 + 0));
+	input(seg(TCP_F_ACK, PEER_ISS + 2801, iss + 1, data, 400));
+	CU_ASSERT_EQUAL(c->rcv_nxt, PEER_ISS + 3201);
+	CU_ASSERT_EQUAL(vn_session_read(ev.s, got, sizeof(got)), 200);
+	CU_ASSERT_EQUAL(memcmp(got, data + 200, 200), 0);
+}
+
+static void
+test_send_and_ack(void)
+{
+	uint8_t data[20000];
+	struct tcp_conn *c;
+	uint32_t iss, n;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (uint32_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)i;
+	CU_ASSERT_EQUAL(vn_session_write(ev.s, data, sizeof(data)), sizeof(data));
+	/* Initial window: 10 segments of 1460. */
+	n = loop();
+	CU_ASSERT_EQUAL(n, 10);
+	CU_ASSERT_EQUAL(out[n_out - 10].seq, iss + 1);
+	CU_ASSERT_EQUAL(out[n_out - 10].len, 1460);
+	CU_ASSERT_EQUAL(memcmp(out[n_out - 9].data, data + 1460, 1460), 0);
+	CU_ASSERT_EQUAL(c->snd_nxt, iss + 1 + 14600);
+	CU_ASSERT_EQUAL(loop(), 0); /* window full */
+	/* An ACK of 2 segments: slow start opens by 1460 (min(acked, mss)). */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1 + 2920, NULL, 0));
+	CU_ASSERT_EQUAL(c->cwnd, 11u * 1460);
+	CU_ASSERT_EQUAL(tcp_fifo_len(&c->tx), sizeof(data) - 2920);
+	CU_ASSERT_EQUAL(loop(), 3);
+	/* An ACK beyond what was sent: ACKed back and ignored. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, c->snd_max + 100, NULL, 0));
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 2920);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->len, 0);
+	CU_ASSERT_EQUAL(last()->seq, c->snd_nxt);
+}
+
+/* Sender SWS avoidance: no short segment while data is in flight. */
+static void
+test_sender_sws(void)
+{
+	uint8_t data[5000] = {0};
+	struct tcp_seg s;
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	s = seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0);
+	s.wnd = 16; /* x 128: 2048 bytes */
+	input(s);
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	/* Acked, the window slides: the next full segment fits. */
+	s.ack = iss + 1 + 1460;
+	input(s);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	CU_ASSERT_EQUAL(c->snd_nxt, iss + 1 + 2920);
+}
+
+/* Nagle: a short segment waits for the ACK of what is in flight. */
+static void
+test_nagle(void)
+{
+	uint8_t data[100] = {0};
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_set_nodelay(ev.s, false);
+	vn_session_write(ev.s, data, 100);
+	CU_ASSERT_EQUAL(loop(), 1); /* nothing in flight: it goes */
+	vn_session_write(ev.s, data, 100);
+	CU_ASSERT_EQUAL(loop(), 0); /* held */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 101, NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->len, 100);
+	/* No delay: the short segment goes with data in flight. */
+	vn_session_set_nodelay(ev.s, true);
+	vn_session_write(ev.s, data, 100);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(c->snd_nxt, iss + 301);
+}
+
+static void
+test_rto_and_backoff(void)
+{
+	uint8_t data[3000] = {0};
+	struct tcp_conn *c;
+	uint32_t iss, rto;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 3);
+	rto = c->rto;
+	CU_ASSERT(rto >= tcp_cfg.rto_min_ms);
+	advance_ms(rto - 1);
+	CU_ASSERT_EQUAL(loop(), 0);
+	advance_ms(1);
+	/* Go back N with a loss window of one segment. */
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	CU_ASSERT_EQUAL(c->cwnd, 1460);
+	CU_ASSERT_EQUAL(c->ssthresh, 2u * 1460);
+	CU_ASSERT_EQUAL(c->n_rtx, 1);
+	/* Backoff: the next timeout comes after twice the RTO. */
+	{
+		uint32_t before = n_out;
+		advance_ms(2 * rto - 1);
+		CU_ASSERT_EQUAL(n_out, before);
+		advance_ms(1);
+		CU_ASSERT_EQUAL(n_out, before + 1);
+		CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	}
+	/* The ACK ends the backoff, and Karn keeps the retransmitted
+	 * segment from being timed. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1 + 1460, NULL, 0));
+	CU_ASSERT_EQUAL(c->n_rtx, 0);
+	CU_ASSERT_EQUAL(c->srtt, 0);
+}
+
+static void
+test_fast_retransmit(void)
+{
+	uint8_t data[14600] = {0};
+	struct tcp_conn *c;
+	uint32_t iss, before;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 10);
+	before = n_out;
+	for (int i = 0; i < 2; i++)
+		input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0));
+	CU_ASSERT_EQUAL(n_out, before);
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0)); /* the third */
+	tcp_worker_flush(w);
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	CU_ASSERT_EQUAL(c->ssthresh, 5u * 1460);
+	CU_ASSERT_EQUAL(c->cwnd, 8u * 1460);
+	/* A full ACK ends recovery with cwnd = ssthresh (flight 0). */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1 + 14600, NULL, 0));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->cwnd, 1460u); /* min(ssthresh, flight + mss) */
+}
+
+static void
+test_rst_rules(void)
+{
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	/* In the window but not exactly rcv_nxt: a challenge ACK (RFC 5961). */
+	input(seg(TCP_F_RST, PEER_ISS + 100, 0, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK);
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 1);
+	/* Outside the window: dropped without an answer. */
+	input(seg(TCP_F_RST, PEER_ISS + 10000000, 0, NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 0);
+	/* A SYN on an established connection: a challenge ACK too. */
+	input(seg(TCP_F_SYN, PEER_ISS + 1, 0, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK);
+	/* Challenge ACKs are rate-limited. */
+	w->challenge_left = 0;
+	w->challenge_sec = w->now_ms / 1000;
+	input(seg(TCP_F_SYN, PEER_ISS + 1, 0, NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 0);
+	/* Exactly rcv_nxt: the connection is reset. */
+	input(seg(TCP_F_RST, PEER_ISS + 1, 0, NULL, 0));
+	CU_ASSERT_EQUAL(ev.reset, 1);
+	CU_ASSERT_EQUAL(ev.cleanup, 1);
+	loop();
+	CU_ASSERT_PTR_NULL(conn());
+	(void)iss;
+}
+
+static void
+test_outside_window(void)
+{
+	uint8_t d[10] = {0};
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	input(seg(TCP_F_ACK, PEER_ISS + 1 + (1u << 20), iss + 1, d, 10));
+	CU_ASSERT_EQUAL(ev.rx, 0);
+	CU_ASSERT_EQUAL(c->rx.n_ooo, 0);
+	CU_ASSERT_EQUAL(loop(), 1); /* a duplicate ACK says where we are */
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 1);
+}
+
+/* Receiver flow control: an app that does not read closes the window; a
+ * probe into the closed window is answered, not kept; reading reopens it
+ * with a window update. */
+static void
+test_receive_window(void)
+{
+	static uint8_t data[1460];
+	uint8_t sink[4096];
+	struct tcp_conn *c;
+	uint32_t iss, seq = PEER_ISS + 1, size;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	size = c->rx.size;
+	for (uint32_t sent = 0; sent + sizeof(data) <= size; sent += sizeof(data)) {
+		input(seg(TCP_F_ACK, seq, iss + 1, data, sizeof(data)));
+		seq += sizeof(data);
+	}
+	input(seg(TCP_F_ACK, seq, iss + 1, data, size - (seq - PEER_ISS - 1)));
+	seq = PEER_ISS + 1 + size;
+	CU_ASSERT_EQUAL(tcp_fifo_free_space(&c->rx), 0);
+	loop();
+	CU_ASSERT_EQUAL(last()->ack, seq);
+	CU_ASSERT_EQUAL(last()->wnd, 0);
+	/* A zero-window probe: not kept, answered with the same ACK. */
+	input(seg(TCP_F_ACK, seq, iss + 1, data, 1));
+	CU_ASSERT_EQUAL(c->rcv_nxt, seq);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->ack, seq);
+	CU_ASSERT_EQUAL(last()->wnd, 0);
+	/* Reading less than an MSS opens no window yet (receiver SWS)... */
+	vn_session_read(ev.s, sink, 1000);
+	CU_ASSERT_EQUAL(loop(), 0);
+	/* ...more does, and the update says how much. */
+	vn_session_read(ev.s, sink, 3000);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL((uint32_t)last()->wnd << c->rcv_wscale, 4000u);
+	input(seg(TCP_F_ACK, seq, iss + 1, data, 1000));
+	CU_ASSERT_EQUAL(c->rcv_nxt, seq + 1000);
+}
+
+static void
+test_paws(void)
+{
+	uint8_t d[10] = {1};
+	struct tcp_seg s;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(true);
+	CU_ASSERT(conn()->flags & TCP_CF_TS);
+	s = seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, d, 10);
+	s.has_ts = true;
+	s.tsval = 50; /* older than 101 */
+	input(s);
+	CU_ASSERT_EQUAL(ev.rx, 0);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 1);
+	s.tsval = 200;
+	input(s);
+	CU_ASSERT_EQUAL(ev.rx, 1);
+	loop();
+	CU_ASSERT_EQUAL(last()->opt.tsecr, 200);
+}
+
+static void
+test_passive_close(void)
+{
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	input(seg(TCP_F_ACK | TCP_F_FIN, PEER_ISS + 1, iss + 1, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_CLOSE_WAIT);
+	CU_ASSERT_EQUAL(ev.peer_close, 1);
+	loop();
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 2);
+	vn_session_close(ev.s);
+	CU_ASSERT_EQUAL(c->state, TCP_LAST_ACK);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK | TCP_F_FIN);
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	input(seg(TCP_F_ACK, PEER_ISS + 2, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(ev.cleanup, 1);
+	loop();
+	CU_ASSERT_PTR_NULL(conn());
+}
+
+static void
+test_active_close_time_wait(void)
+{
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_close(ev.s);
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_1);
+	loop();
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK | TCP_F_FIN);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_2);
+	input(seg(TCP_F_ACK | TCP_F_FIN, PEER_ISS + 1, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_TIME_WAIT);
+	CU_ASSERT_EQUAL(ev.cleanup, 1); /* the app is done; TIME_WAIT is ours */
+	CU_ASSERT_PTR_NULL(c->rx.data);
+	loop();
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 2);
+	/* The FIN again (our ACK was lost): ACKed again. */
+	input(seg(TCP_F_ACK | TCP_F_FIN, PEER_ISS + 1, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 2);
+	advance_ms(tcp_cfg.time_wait_ms - 1);
+	CU_ASSERT_PTR_NOT_NULL(conn());
+	advance_ms(1);
+	CU_ASSERT_PTR_NULL(conn());
+}
+
+static void
+test_simultaneous_close(void)
+{
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_close(ev.s);
+	loop();
+	/* Their FIN crosses ours: CLOSING, then TIME_WAIT on the ACK. */
+	input(seg(TCP_F_ACK | TCP_F_FIN, PEER_ISS + 1, iss + 1, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_CLOSING);
+	input(seg(TCP_F_ACK, PEER_ISS + 2, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_TIME_WAIT);
+}
+
+static void
+test_out_of_order_fin(void)
+{
+	uint8_t d[100] = {0};
+	struct tcp_conn *c;
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	/* Data and FIN after a hole: the FIN waits for the hole. */
+	input(seg(TCP_F_ACK | TCP_F_FIN, PEER_ISS + 101, iss + 1, d, 100));
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(ev.peer_close, 0);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, d, 100));
+	CU_ASSERT_EQUAL(c->state, TCP_CLOSE_WAIT);
+	CU_ASSERT_EQUAL(c->rcv_nxt, PEER_ISS + 202);
+	CU_ASSERT_EQUAL(ev.peer_close, 1);
+	CU_ASSERT_EQUAL(vn_session_rx_avail(ev.s), 200);
+}
+
+static void
+test_zero_window_probe(void)
+{
+	uint8_t data[100] = {0};
+	struct tcp_seg s;
+	struct tcp_conn *c;
+	uint32_t iss, before;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	s = seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0);
+	s.wnd = 0;
+	input(s);
+	CU_ASSERT_EQUAL(c->snd_wnd, 0);
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 0); /* nothing fits */
+	before = n_out;
+	advance_ms(c->rto);
+	CU_ASSERT_EQUAL(n_out, before + 1); /* one byte past the window */
+	CU_ASSERT_EQUAL(last()->len, 1);
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	CU_ASSERT_EQUAL(c->cwnd, 10u * 1460); /* a probe is no loss */
+	/* The window opens: the rest goes. */
+	s.wnd = 1000;
+	s.ack = iss + 2;
+	input(s);
+	CU_ASSERT(loop() >= 1);
+	CU_ASSERT_EQUAL(c->snd_nxt, iss + 101);
+}
+
+static void
+test_active_open(void)
+{
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss;
+
+	reset_all();
+	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(c->lport >= 32768);
+	CU_ASSERT_EQUAL(loop(), 1);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_SYN);
+	CU_ASSERT(last()->opt.has_mss && last()->opt.has_ws && last()->opt.has_ts &&
+		  last()->opt.has_sack_perm);
+	iss = last()->seq;
+	/* SYN retransmitted after the initial RTO (1 s). */
+	advance_ms(tcp_cfg.rto_init_ms);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_SYN);
+	CU_ASSERT_EQUAL(last()->seq, iss);
+	/* A SYN-ACK with a bad ACK: reset <SEQ=SEG.ACK>, still SYN_SENT. */
+	s = seg(TCP_F_SYN | TCP_F_ACK, 5000, iss + 7, NULL, 0);
+	tcp_input_conn(w, c, &s);
+	loop();
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_RST);
+	CU_ASSERT_EQUAL(last()->seq, iss + 7);
+	CU_ASSERT_EQUAL(c->state, TCP_SYN_SENT);
+	/* The real SYN-ACK (no options: MSS 536, no scaling). */
+	s = seg(TCP_F_SYN | TCP_F_ACK, 5000, iss + 1, NULL, 0);
+	tcp_input_conn(w, c, &s);
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(ev.connected, 1);
+	CU_ASSERT_EQUAL(ev.connect_err, 0);
+	CU_ASSERT_EQUAL(c->snd_mss, 536);
+	CU_ASSERT_EQUAL(c->rcv_wscale, 0);
+	loop();
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK);
+	CU_ASSERT_EQUAL(last()->ack, 5001);
+	CU_ASSERT_EQUAL(last()->opt.has_ts, false);
+}
+
+static void
+test_active_open_refused(void)
+{
+	struct tcp_conn *c;
+	struct tcp_seg s;
+
+	reset_all();
+	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	loop();
+	s = seg(TCP_F_RST | TCP_F_ACK, 0, last()->seq + 1, NULL, 0);
+	tcp_input_conn(w, c, &s);
+	CU_ASSERT_EQUAL(ev.connected, 1);
+	CU_ASSERT_EQUAL(ev.connect_err, -ECONNREFUSED);
+	CU_ASSERT_EQUAL(ev.cleanup, 1);
+}
+
+static void
+test_simultaneous_open(void)
+{
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss;
+
+	reset_all();
+	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	loop();
+	iss = last()->seq;
+	s = seg(TCP_F_SYN, 9000, 0, NULL, 0); /* their SYN crosses ours */
+	tcp_input_conn(w, c, &s);
+	CU_ASSERT_EQUAL(c->state, TCP_SYN_RCVD);
+	loop();
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(last()->seq, iss);
+	CU_ASSERT_EQUAL(last()->ack, 9001);
+	s = seg(TCP_F_SYN | TCP_F_ACK, 9000, iss + 1, NULL, 0);
+	tcp_input_conn(w, c, &s);
+	/* The SYN in it is old; the ACK establishes: connected, not accept. */
+	s = seg(TCP_F_ACK, 9001, iss + 1, NULL, 0);
+	tcp_input_conn(w, c, &s);
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(ev.connected, 1);
+	CU_ASSERT_EQUAL(ev.accepts, 0);
+}
+
+/* A segment as it arrives: IPv4 and TCP headers, data at the IPv4 header. */
+static struct rte_mbuf *
+wire_seg(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t payload)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, 40 + payload);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+
+	if (!ip)
+		abort();
+	memset(ip, 0, 40 + payload);
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16(40 + payload);
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = rte_cpu_to_be_32(RADDR);
+	ip->dst_addr = rte_cpu_to_be_32(LADDR);
+	th->src_port = rte_cpu_to_be_16(RPORT);
+	th->dst_port = rte_cpu_to_be_16(LPORT);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = 5 << 4;
+	th->tcp_flags = flags;
+	vn_meta_reset(m);
+	return m;
+}
+
+static void
+test_reset_to_no_listener(void)
+{
+	struct rte_mbuf *m = wire_seg(TCP_F_SYN, 7000, 0, 0);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+
+	/* A SYN: <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>, back to the sender. */
+	CU_ASSERT_TRUE(tcp_make_reset(m));
+	CU_ASSERT_EQUAL(th->tcp_flags, TCP_F_RST | TCP_F_ACK);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(th->recv_ack), 7001);
+	CU_ASSERT_EQUAL(th->sent_seq, 0);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->dst_addr), RADDR);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(th->dst_port), RPORT);
+	CU_ASSERT_EQUAL(m->pkt_len, 40);
+	rte_pktmbuf_free(m);
+	/* Data with an ACK: <SEQ=SEG.ACK><CTL=RST>. */
+	m = wire_seg(TCP_F_ACK | TCP_F_PSH, 7000, 12345, 100);
+	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, 20);
+	CU_ASSERT_TRUE(tcp_make_reset(m));
+	CU_ASSERT_EQUAL(th->tcp_flags, TCP_F_RST);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(th->sent_seq), 12345);
+	CU_ASSERT_EQUAL(m->pkt_len, 40);
+	rte_pktmbuf_free(m);
+	/* A reset is never answered. */
+	m = wire_seg(TCP_F_RST, 7000, 0, 0);
+	CU_ASSERT_FALSE(tcp_make_reset(m));
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_isn(void)
+{
+	uint32_t a = tcp_isn(LADDR, 1, RADDR, 2), b = tcp_isn(LADDR, 1, RADDR, 3);
+	uint32_t a2;
+
+	rte_delay_us_block(400);
+	a2 = tcp_isn(LADDR, 1, RADDR, 2);
+	/* The same 4-tuple moves with the 4 us clock; another one is elsewhere. */
+	CU_ASSERT(a2 - a >= 100 && a2 - a < 100000);
+	CU_ASSERT_NOT_EQUAL(a, b);
+	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1500), 1460);
+	CU_ASSERT(tcp_mss_for_mtu(9000) < 2048);
+}
+
+static void
+test_cookie_arithmetic(void)
+{
+	uint64_t t = 10 * 64000 + 5;
+	uint32_t c = tcp_cookie_make(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, 5);
+
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c), 5);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t + 64000, c), 5);
+	/* Too old, another peer ISN, another port, a flipped bit: refused. */
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t + 128000, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS + 1, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT + 1, PEER_ISS, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c ^ 0x100), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c ^ 1), -1);
+}
+
+static void
+test_cookie_connection(void)
+{
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	const struct out_seg *o;
+	struct tcp_conn *c;
+	uint32_t cookie, tsval;
+
+	reset_all();
+	s.has_mss = true;
+	s.mss = 1460;
+	s.has_ws = true;
+	s.ws = 9;
+	s.has_sack_perm = true;
+	s.has_ts = true;
+	s.tsval = 5555;
+	tcp_syn_cookie_send(w, LADDR, LPORT, RADDR, RPORT, &s, 1500, 0);
+	tcp_worker_flush(w);
+	CU_ASSERT_EQUAL(w->n_conns, 0); /* no state */
+	o = last();
+	CU_ASSERT_EQUAL_FATAL(o->flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(o->ack, PEER_ISS + 1);
+	CU_ASSERT(o->opt.has_ws && o->opt.has_sack_perm && o->opt.has_ts && o->opt.mss == 1460);
+	CU_ASSERT_EQUAL(o->opt.tsecr, 5555);
+	cookie = o->seq;
+	tsval = o->opt.tsval;
+	CU_ASSERT_EQUAL(tsval & 0xf, 9);
+	CU_ASSERT(tsval & 16);
+	CU_ASSERT(tsval <= (uint32_t)w->now_ms); /* never ahead of our clock */
+	/* A forged ACK: no connection. */
+	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 2, NULL, 0);
+	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 0));
+	/* The real one: established, the options restored. */
+	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 1, NULL, 0);
+	s.has_ts = true;
+	s.tsval = 5556;
+	s.tsecr = tsval;
+	c = tcp_syn_cookie_check(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(ev.accepts, 1);
+	CU_ASSERT_EQUAL(c->snd_mss, 1460);
+	CU_ASSERT_EQUAL(c->snd_wscale, 9);
+	CU_ASSERT(c->flags & TCP_CF_SACK);
+	CU_ASSERT(c->flags & TCP_CF_TS);
+	CU_ASSERT_EQUAL(c->snd_wnd, 1000u << 9);
+	CU_ASSERT_EQUAL(c->rcv_nxt, PEER_ISS + 1);
+	CU_ASSERT_EQUAL(c->snd_una, cookie + 1);
+	CU_ASSERT_EQUAL(w->n_half_open, 0);
+}
+
+static void
+test_keepalive(void)
+{
+	struct tcp_conn *c;
+	uint32_t iss, before;
+
+	CU_ASSERT_EQUAL(vn_tcp_set("keepalive-idle-ms", 1000), 0);
+	CU_ASSERT_EQUAL(vn_tcp_set("keepalive-interval-ms", 100), 0);
+	CU_ASSERT_EQUAL(vn_tcp_set("keepalive-probes", 3), 0);
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	CU_ASSERT_NOT_EQUAL_FATAL(c->timer[TCP_TIMER_KEEP], 0);
+	before = n_out;
+	advance_ms(999);
+	CU_ASSERT_EQUAL(n_out, before);
+	advance_ms(1);
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK);
+	CU_ASSERT_EQUAL(last()->seq, iss); /* one below snd_una */
+	/* The peer answers: quiet again for a whole idle time. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0));
+	before = n_out;
+	advance_ms(999);
+	CU_ASSERT_EQUAL(n_out, before);
+	/* Silence: three probes 100 ms apart, then the reset. */
+	advance_ms(1);
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	advance_ms(200);
+	CU_ASSERT_EQUAL(n_out, before + 3);
+	CU_ASSERT_EQUAL(ev.reset, 0);
+	advance_ms(100);
+	CU_ASSERT_EQUAL(ev.reset, 1);
+	CU_ASSERT_EQUAL(last()->flags & TCP_F_RST, TCP_F_RST);
+	CU_ASSERT_PTR_NULL(conn());
+	vn_tcp_set("keepalive-idle-ms", 0);
+	vn_tcp_set("keepalive-interval-ms", 75000);
+	vn_tcp_set("keepalive-probes", 9);
+}
+
+/* CUBIC after a loss at 100 segments: from 70, concave up to W_max by K =
+ * cbrt(30 / 0.4) = 4.2 s, convex beyond; fast convergence below W_max. */
+static void
+test_cubic(void)
+{
+	struct tcp_conn *c;
+	uint32_t mss, at_half = 0, at_k = 0, at_2k = 0;
+
+	CU_ASSERT_EQUAL(vn_tcp_set("congestion-control", TCP_CC_CUBIC), 0);
+	reset_all();
+	establish(false);
+	c = conn();
+	CU_ASSERT_EQUAL(c->cc, TCP_CC_CUBIC);
+	mss = c->snd_mss;
+	c->cwnd = 100 * mss;
+	c->snd_max = c->snd_una + 100 * mss; /* a full window in flight */
+	tcp_conn_loss_ssthresh(c);
+	CU_ASSERT_EQUAL(c->cubic_w_max, 100 * mss);
+	CU_ASSERT_EQUAL(c->ssthresh, 70 * mss);
+	c->cwnd = c->ssthresh;
+	c->snd_max = c->snd_una;
+	/* One window acknowledged per 100 ms round trip. */
+	for (uint32_t step = 1; step <= 85; step++) {
+		w->now_ms += 100;
+		tcp_cubic_ack(w, c, c->cwnd);
+		if (step == 21)
+			at_half = c->cwnd;
+		if (step == 43)
+			at_k = c->cwnd;
+		if (step == 85)
+			at_2k = c->cwnd;
+	}
+	/* Concave: near W_max already at K/2, far faster than Reno's 70 + 21. */
+	CU_ASSERT(at_half > 94 * mss && at_half < 100 * mss);
+	CU_ASSERT(at_k >= 99 * mss && at_k <= 101 * mss);
+	CU_ASSERT(at_2k > 125 * mss && at_2k < 135 * mss);
+	/* A loss below the last maximum releases more (fast convergence). */
+	c->cubic_w_max = 200 * mss;
+	c->cwnd = 100 * mss;
+	tcp_conn_loss_ssthresh(c);
+	CU_ASSERT_EQUAL(c->cubic_w_max, 85 * mss);
+	CU_ASSERT_EQUAL(vn_tcp_set("congestion-control", TCP_CC_NEWRENO), 0);
+}
+
+static void
+test_settings(void)
+{
+	uint32_t old = tcp_cfg.rx_fifo;
+
+	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", 100000), -ERANGE); /* not a power of two */
+	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", 1024), -ERANGE); /* too small */
+	CU_ASSERT_EQUAL(vn_tcp_set("no-such-setting", 1), -ENOENT);
+	CU_ASSERT_EQUAL(vn_tcp_set("rto-min-ms", tcp_cfg.rto_max_ms + 1), -ERANGE);
+	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", 1u << 18), 0);
+	CU_ASSERT_EQUAL(tcp_cfg.rx_fifo, 1u << 18);
+	/* A new connection gets the new FIFO, and a shift that offers it whole. */
+	reset_all();
+	establish(false);
+	CU_ASSERT_EQUAL(conn()->rx.size, 1u << 18);
+	CU_ASSERT_EQUAL(conn()->rcv_wscale, 3);
+	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", old), 0);
+}
+
+int
+main(void)
+{
+	CU_TestInfo tests[] = {
+		{"fifo: in order, wrapping", test_fifo_in_order_and_wrap},
+		{"fifo: out-of-order intervals merge and fill", test_fifo_out_of_order},
+		{"fifo: out-of-order interval limit", test_fifo_ooo_limit},
+		{"wheel: expiry, reset before fire, stale handles", test_wheel},
+		{"options: parsed, malformed refused", test_options},
+		{"passive open: SYN-ACK, options, bad ACK reset", test_passive_open},
+		{"passive open refused by the app", test_refused_accept},
+		{"data in and out of order, SACK, duplicates", test_data_in_and_out_of_order},
+		{"sending: initial window, slow start, ACK of unsent", test_send_and_ack},
+		{"sender SWS avoidance", test_sender_sws},
+		{"Nagle and no-delay", test_nagle},
+		{"RTO: go back N, backoff, Karn", test_rto_and_backoff},
+		{"fast retransmit and NewReno recovery", test_fast_retransmit},
+		{"RST and SYN rules (RFC 5961)", test_rst_rules},
+		{"segment outside the window", test_outside_window},
+		{"receive window: closed, probed, reopened", test_receive_window},
+		{"PAWS", test_paws},
+		{"passive close", test_passive_close},
+		{"active close and TIME_WAIT", test_active_close_time_wait},
+		{"simultaneous close", test_simultaneous_close},
+		{"out-of-order FIN", test_out_of_order_fin},
+		{"zero-window probe", test_zero_window_probe},
+		{"active open: SYN, retransmission, bad ACK", test_active_open},
+		{"active open refused", test_active_open_refused},
+		{"simultaneous open", test_simultaneous_open},
+		{"reset to a segment without listener", test_reset_to_no_listener},
+		{"ISN and MSS", test_isn},
+		{"settings: ranges, new connections use them", test_settings},
+		{"keepalive: probes after idle, reset after silence", test_keepalive},
+		{"CUBIC: concave to W_max at K, convex beyond, fast convergence", test_cubic},
+		{"syn cookie: encode, verify, expire", test_cookie_arithmetic},
+		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
+		CU_TEST_INFO_NULL,
+	};
+	CU_SuiteInfo suites[] = {
+		{"tcp", suite_init, suite_fini, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
+	return vn_test_run(suites);
+}
