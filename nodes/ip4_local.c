@@ -8,7 +8,7 @@
  * UDP that nobody claimed gets ICMP port unreachable through ip4-icmp-error,
  * as a Linux host answers (traceroute stops on it); the rest is dropped.
  * Fragments are dropped: there is no reassembly, and no handler could use a
- * fragment.
+ * fragment. A GSO super-frame (net/gso.h) is cut into segments first.
  *
  * Reads: vn_meta.rx_if, flags; the IPv4 header at data offset 0 and the
  * ICMP or UDP header behind it.
@@ -21,16 +21,19 @@
  * Errors: drop reasons (truncated or bad header, fragment, multi-segment,
  * truncated or bad-checksum ICMP, echo from a bad source or to a broadcast,
  * echo reply with no ping listening, ICMP type not handled, truncated UDP,
- * TCP with no listener, unknown protocol); counters: echo replies sent, echo
- * replies to ping, UDP with no listener (answered port unreachable).
+ * TCP with no listener, unknown protocol, GSO frame not cut); counters: echo
+ * replies sent, echo replies to ping, UDP with no listener (answered port
+ * unreachable).
  */
 #include <errno.h>
 #include <rte_byteorder.h>
+#include <rte_ether.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_random.h>
 #include <rte_udp.h>
 #include <string.h>
+#include <vecnet/net/gso.h>
 #include <vecnet/net/icmp.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip4_local.h>
@@ -58,6 +61,7 @@ enum ip4_local_error {
 	IP4_LOCAL_ERR_UDP_TRUNCATED,
 	IP4_LOCAL_ERR_TCP_NO_LISTENER,
 	IP4_LOCAL_ERR_UNKNOWN_PROTO,
+	IP4_LOCAL_ERR_GSO_CUT,
 	/* counters, not drop reasons */
 	IP4_LOCAL_ERR_ECHO_REPLIES_SENT,
 	IP4_LOCAL_ERR_ECHO_REPLIES_RECEIVED,
@@ -78,6 +82,7 @@ static const char *const ip4_local_error_names[IP4_LOCAL_N_ERROR] = {
 	[IP4_LOCAL_ERR_ICMP_UNHANDLED] = "icmp type not handled",
 	[IP4_LOCAL_ERR_UDP_TRUNCATED] = "udp header truncated",
 	[IP4_LOCAL_ERR_TCP_NO_LISTENER] = "tcp no listener",
+	[IP4_LOCAL_ERR_GSO_CUT] = "GSO frame to us not cut (no buffers or bad headers)",
 	[IP4_LOCAL_ERR_UNKNOWN_PROTO] = "unknown ip protocol",
 	[IP4_LOCAL_ERR_ECHO_REPLIES_SENT] = "echo replies sent",
 	[IP4_LOCAL_ERR_ECHO_REPLIES_RECEIVED] = "echo replies to ping",
@@ -288,6 +293,38 @@ drop:
 	return IP4_LOCAL_NEXT_DROP;
 }
 
+/*
+ * A GSO super-frame for this host (a host interface passed it whole, net/gso.h):
+ * the protocol that claims it gets ordinary segments with full checksums,
+ * cut here and sent one by one (a rare packet: the path for bulk data to an
+ * application on the engine).
+ */
+static __rte_noinline void
+ip4_local_cut(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
+{
+	struct rte_mbuf *segs[VN_FRAME_SIZE];
+	uint8_t meta[sizeof(struct vn_buf) + sizeof(struct vn_meta)];
+	int n;
+
+	memcpy(meta, vn_buf(m), sizeof(meta));
+	/* The cutter wants the frame: ethernet-input left its header in the
+	 * headroom (with tags, its last 14 bytes still end in the EtherType). */
+	if (!rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN) ||
+	    (n = vn_gso_segment_mbuf(m, vn_pktmbuf_pool, segs, VN_FRAME_SIZE)) <= 0) {
+		vn_drop_reason(node, m, IP4_LOCAL_ERR_GSO_CUT);
+		vn_enqueue_one(g, node, IP4_LOCAL_NEXT_DROP, m);
+		return;
+	}
+	for (int k = 0; k < n; k++) {
+		struct rte_mbuf *seg = segs[k];
+		memcpy(vn_buf(seg), meta, sizeof(meta));
+		rte_pktmbuf_adj(seg, RTE_ETHER_HDR_LEN);
+		uint16_t next = ip4_local_one(node, seg, counts);
+		if (next != UINT16_MAX)
+			vn_enqueue_one(g, node, next, seg);
+	}
+}
+
 static uint16_t
 ip4_local_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -302,6 +339,10 @@ ip4_local_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (unlikely(vn_gso_is_super(m))) {
+			ip4_local_cut(g, node, m, counts);
+			continue;
+		}
 		next = ip4_local_one(node, m, counts);
 		/* A consumed packet leaves the vector; the rest close up behind it. */
 		if (next == UINT16_MAX)
