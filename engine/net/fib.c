@@ -16,6 +16,7 @@
 
 #include <rte_errno.h>
 #include <rte_lpm.h>
+#include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/rcu.h>
 
@@ -896,6 +897,8 @@ vn_fib_init(uint32_t max)
 	rc = vn_adj_init();
 	if (rc == 0)
 		rc = vn_lpm_writer_init(vn_fib_lpm, n_tbl8);
+	if (rc == 0)
+		rc = vn_fib6_init(max); /* IPv6 shares the adjacencies */
 	if (rc < 0)
 		goto fail;
 	VN_INFO("FIB ready: %u routes max, %u tbl8 groups%s", max, n_tbl8,
@@ -925,6 +928,7 @@ vn_fib_fini(void)
 	n_tracks = cap_tracks = n_work = cap_work = 0;
 	vn_hmap_fini(&route_map);
 	vn_hmap_fini(&track_map);
+	vn_fib6_fini();
 	vn_adj_fini();
 	vn_lpm_writer_fini();
 	rte_lpm_free(vn_fib_lpm);
