@@ -38,13 +38,13 @@ CFG=$VN_TMP/ip6.yaml
 	vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "host:v6-a-r" }
+  - { name: lan0, device: "host:v6-a-r", addresses: [10.0.1.1/24, 2001:db8:1::1/64] }
   - { name: lan1, device: "host:v6-b-r" }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"
 
-vnctl set interface ip address lan0 2001:db8:1::1/64
+# lan0's address came from the file, lan1's comes from the CLI.
 vnctl set interface ip address lan1 2001:db8:2::1/64
 out=$(vnctl show interface address lan1)
 vn_check "show interface address lists the IPv6 address" grep -q "L3 2001:db8:2::1/64" <<<"$out"
