@@ -23,6 +23,7 @@
 #include <vecnet/net/neighbor.h>
 
 #include "net/hostif_priv.h"
+#include "net/lua_ip6.h"
 
 static const char *
 vn_lua_errstr(int rc)
@@ -304,6 +305,8 @@ static int
 vn_lua_address(lua_State *L, bool is_add)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	if (vn_lua_is_ip6(L, 2))
+		return vn_lua_address6(L, ifp->if_index, ifp->name, is_add);
 	struct vn_prefix p = vn_lua_check_prefix(L, 2, false);
 	char buf[24];
 	int rc;
@@ -334,6 +337,8 @@ vn_lua_del_address(lua_State *L)
 static int
 vn_lua_route_add(lua_State *L)
 {
+	if (vn_lua_is_ip6(L, 1))
+		return vn_lua_route_add6(L);
 	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
 	struct vn_route_path paths[VN_ECMP_MAX_PATHS];
 	uint32_t if_index = vn_lua_opt_if_index(L, 3);
@@ -382,6 +387,8 @@ vn_lua_route_add(lua_State *L)
 static int
 vn_lua_route_del(lua_State *L)
 {
+	if (vn_lua_is_ip6(L, 1))
+		return vn_lua_route_del6(L);
 	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
 	struct vn_route_path path = {.if_index = VN_IF_ANY};
 	bool has_path = !lua_isnoneornil(L, 2);
@@ -512,6 +519,8 @@ static int
 vn_lua_neighbor_set(lua_State *L)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	if (vn_lua_is_ip6(L, 2))
+		return vn_lua_neighbor_set6(L, ifp->if_index, ifp->name);
 	uint32_t addr = vn_lua_check_ip4(L, 2);
 	bool is_static = true;
 	uint8_t mac[6];
@@ -534,6 +543,8 @@ static int
 vn_lua_neighbor_del(lua_State *L)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	if (vn_lua_is_ip6(L, 2))
+		return vn_lua_neighbor_del6(L, ifp->if_index, ifp->name);
 	uint32_t addr = vn_lua_check_ip4(L, 2);
 	char buf[16];
 	int rc;
