@@ -106,6 +106,16 @@ vn_check "no route: the router answers destination unreachable" \
 	grep -Eqi "unreachable|No route" <<<"$out"
 vn_check "no route: counted" grep -q "destination unreachable sent" <<<"$(vnctl show errors)"
 
+# traceroute -6 (UDP probes): the router answers the first hop (time
+# exceeded, from its address on A's link), B the second (port unreachable).
+if command -v traceroute >/dev/null; then
+	out=$(ip netns exec v6-a timeout 20 traceroute -6 -n -q 1 -w 2 -m 4 2001:db8:2::2 2>&1) || true
+	vn_check "traceroute -6: the router is hop 1" grep -Eq "^ *1 +2001:db8:1::1 " <<<"$out"
+	vn_check "traceroute -6: B is hop 2" grep -Eq "^ *2 +2001:db8:2::2 " <<<"$out"
+else
+	vn_fail "traceroute is not installed (scripts/deps.sh installs it)"
+fi
+
 # A smaller MTU towards B: A's full-size segments get packet too big, A
 # lowers its path MTU, and the transfer arrives whole.
 vnctl set interface mtu packet 1280 lan1
