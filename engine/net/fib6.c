@@ -319,6 +319,20 @@ vn_route6_del(const struct vn_prefix6 *p, const struct vn_route6_path *path)
 }
 
 /* --- connected, local and host routes ------------------------------------- */
+struct host_scan {
+	uint32_t if_index;
+	struct vn_prefix6 net;
+};
+
+static void
+host_route_of(const struct vn_neighbor6_info *n, void *arg)
+{
+	const struct host_scan *h = arg;
+
+	if (n->if_index == h->if_index && vn_prefix6_contains(&h->net, &n->addr))
+		vn_fib6_neighbor_update(n->if_index, &n->addr, n->mac);
+}
+
 int
 vn_fib6_connected_add(uint32_t if_index, const struct vn_prefix6 *p)
 {
@@ -343,9 +357,14 @@ vn_fib6_connected_add(uint32_t if_index, const struct vn_prefix6 *p)
 	rc = vn_adj_glean6_lock(if_index, &glean);
 	if (rc == 0)
 		rc = route_new_fixed(&net, VN_ROUTE_CONNECTED, glean, false);
-	if (rc < 0)
+	if (rc < 0) {
 		route_free(route_find(&host));
-	return rc;
+		return rc;
+	}
+	/* Neighbours known before the prefix (static ones from the file) get
+	 * their host routes now: learning would never touch a static entry. */
+	vn_neighbor6_walk(host_route_of, &(struct host_scan){.if_index = if_index, .net = net});
+	return 0;
 }
 
 /* Host routes go with the connected prefix that made them. */

@@ -331,8 +331,15 @@ test_addresses(void)
 			-EINVAL);
 	CU_ASSERT_EQUAL(vn_interface_addr6_add(if_wan, PP("2001:db8:1::1/64")),
 			-EEXIST);
+	/* A static neighbour set before the prefix exists gets its host route with it. */
+	CU_ASSERT_EQUAL(vn_neighbor6_set(if_lan, AP("2001:db8:7::9"), mac_peer, true), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:7::9/128"), &ri), -ENOENT);
 	CU_ASSERT_EQUAL(vn_interface_addr6_add(if_lan, &p), 0);
 	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:7::/64"), &ri), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:7::9/128"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.source, VN_ROUTE_HOST);
+	CU_ASSERT_EQUAL(vn_neighbor6_del(if_lan, AP("2001:db8:7::9")), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:7::9/128"), &ri), -ENOENT);
 	CU_ASSERT_EQUAL(vn_interface_addr6_del(if_lan, &p), 0);
 	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:7::/64"), &ri), -ENOENT);
 	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:7::1/128"), &ri), -ENOENT);
