@@ -31,6 +31,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 #define VN_ND_RETRANS_MS 250
 #define GLEAN6_SLOTS 256
@@ -174,6 +175,7 @@ glean6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 
 VN_NODE_REGISTER(ip6_glean) = {
 	.name = "ip6-glean",
+	.format_trace = vn_trace_format_ip6,
 	.fn = glean6_fn,
 	.n_next = G6_N_NEXT,
 	.next_names =

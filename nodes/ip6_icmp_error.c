@@ -31,6 +31,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 #define VN_ICMP6_ERROR_RATE 1000 /* errors per second per thread */
 #define VN_ICMP6_ERROR_BURST 100
@@ -230,6 +231,7 @@ icmp6e_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint
 
 VN_NODE_REGISTER(ip6_icmp_error) = {
 	.name = "ip6-icmp-error",
+	.format_trace = vn_trace_format_ip6,
 	.fn = icmp6e_fn,
 	.n_next = ICMP6E_N_NEXT,
 	.next_names =

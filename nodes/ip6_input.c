@@ -28,6 +28,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 enum { IP6_IN_NEXT_DROP, IP6_IN_NEXT_LOOKUP, IP6_IN_NEXT_LOCAL, IP6_IN_N_NEXT };
 
@@ -233,6 +234,7 @@ ip6_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 
 VN_NODE_REGISTER(ip6_input) = {
 	.name = "ip6-input",
+	.format_trace = vn_trace_format_ip6,
 	.fn = ip6_input_fn,
 	.n_next = IP6_IN_N_NEXT,
 	.next_names =

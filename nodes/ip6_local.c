@@ -33,6 +33,7 @@
 #include <vecnet/net/ip6.h>
 #include <vecnet/net/neighbor6.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 enum { L6_NEXT_DROP, L6_NEXT_LOOKUP, L6_NEXT_OUTPUT, L6_NEXT_ICMP_ERROR, L6_N_NEXT };
 
@@ -388,6 +389,7 @@ l6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t
 
 VN_NODE_REGISTER(ip6_local) = {
 	.name = "ip6-local",
+	.format_trace = vn_trace_format_ip6,
 	.fn = l6_fn,
 	.n_next = L6_N_NEXT,
 	.next_names =

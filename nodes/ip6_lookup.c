@@ -25,6 +25,7 @@
 #include <vecnet/net/fib6.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 enum {
 	LOOKUP6_NEXT_DROP,
@@ -138,6 +139,7 @@ lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 
 VN_NODE_REGISTER(ip6_lookup) = {
 	.name = "ip6-lookup",
+	.format_trace = vn_trace_format_ip6_lookup,
 	.fn = lookup6_fn,
 	.n_next = LOOKUP6_N_NEXT,
 	.next_names =

@@ -23,6 +23,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/node.h>
+#include <vecnet/net/trace.h>
 
 enum { RW6_NEXT_DROP, RW6_NEXT_OUTPUT, RW6_NEXT_ICMP_ERROR, RW6_N_NEXT };
 
@@ -137,6 +138,7 @@ rewrite6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, ui
 
 VN_NODE_REGISTER(ip6_rewrite) = {
 	.name = "ip6-rewrite",
+	.format_trace = vn_trace_format_ip6,
 	.fn = rewrite6_fn,
 	.n_next = RW6_N_NEXT,
 	.next_names =

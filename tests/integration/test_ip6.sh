@@ -106,6 +106,24 @@ vn_check "no route: the router answers destination unreachable" \
 	grep -Eqi "unreachable|No route" <<<"$out"
 vn_check "no route: counted" grep -q "destination unreachable sent" <<<"$(vnctl show errors)"
 
+# Trace and pcapng: IPv6 decoded by `show trace`, captured whole for tshark.
+vnctl trace add host-input 10
+CAP=$VN_TMP/cap.pcapng
+vnctl pcap trace rx tx max 50 file "$CAP"
+ip netns exec v6-a ping -6 -c 2 -i 0.2 -W 2 2001:db8:2::2 >/dev/null 2>&1 || true
+sleep 0.2
+vnctl pcap trace off
+trace=$(vnctl show trace)
+vn_check "show trace decodes ICMPv6 at ip6-input" grep -q "ICMP6: 2001:db8:1::2 -> 2001:db8:2::2" \
+	<<<"$trace"
+vn_check "show trace names the echo request" grep -q "icmp6 echo_request id" <<<"$trace"
+vn_check "show trace shows ip6-lookup's adjacency" grep -q "lookup: adj .* rewrite lan1 nh 2001:db8:2::2" \
+	<<<"$trace"
+vnctl clear trace
+tsh=$(tshark -r "$CAP" -V 2>&1) || true
+vn_check "tshark reads IPv6 echo requests in the capture" grep -q "Echo (ping) request" <<<"$tsh"
+vn_check "tshark: hop limit 63 on the way out" grep -q "Hop Limit: 63" <<<"$tsh"
+
 # traceroute -6 (UDP probes): the router answers the first hop (time
 # exceeded, from its address on A's link), B the second (port unreachable).
 if command -v traceroute >/dev/null; then
