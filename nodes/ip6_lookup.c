@@ -1,7 +1,6 @@
 /*
- * ip6-lookup: longest-prefix match of the destination in rte_fib6, the whole
- * vector in one bulk lookup (the trie walks its levels for all addresses,
- * AVX-512 where the CPU has it), then the adjacency decides the next node, as
+ * ip6-lookup: longest-prefix match of the destination in rte_lpm6, the whole
+ * vector in one bulk lookup, then the adjacency decides the next node, as
  * in ip4-lookup. ECMP groups pick a path by a flow hash (addresses, flow
  * label, next header). A run of results equal to the last rewrite next hop
  * reuses its adjacency without reading the adjacency table.
@@ -18,7 +17,7 @@
  * Errors: counters: no route, link-local source not forwarded (both go on to
  * ip6-icmp-error, which answers); drop reason: dropped by a drop route.
  */
-#include <rte_fib6.h>
+#include <rte_lpm6.h>
 #include <rte_hash_crc.h>
 #include <rte_ip.h>
 #include <string.h>
@@ -63,7 +62,7 @@ flow_hash6(const struct rte_ipv6_hdr *ip)
 
 /* Everything but a plain rewrite adjacency for a global source. */
 static __rte_noinline uint16_t
-lookup6_slow(struct vn_node *node, struct rte_mbuf *m, uint64_t nh, uint32_t *counts)
+lookup6_slow(struct vn_node *node, struct rte_mbuf *m, uint32_t nh, uint32_t *counts)
 {
 	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 	struct vn_meta *md = vn_meta(m);
@@ -71,7 +70,7 @@ lookup6_slow(struct vn_node *node, struct rte_mbuf *m, uint64_t nh, uint32_t *co
 
 	if (nh & VN_FIB_NH_ECMP)
 		md->hash = flow_hash6(ip);
-	adj = vn_fib_adj((uint32_t)nh, md->hash);
+	adj = vn_fib_adj(nh, md->hash);
 	md->adj = adj;
 	if (adj->type == VN_ADJ_LOCAL)
 		return LOOKUP6_NEXT_LOCAL;
@@ -95,17 +94,20 @@ lookup6_slow(struct vn_node *node, struct rte_mbuf *m, uint64_t nh, uint32_t *co
 static uint16_t
 lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint8_t dst[VN_FRAME_SIZE][RTE_FIB6_IPV6_ADDR_SIZE];
-	uint64_t hops[VN_FRAME_SIZE];
+	uint8_t dst[VN_FRAME_SIZE][RTE_LPM6_IPV6_ADDR_SIZE];
+	int32_t res[VN_FRAME_SIZE];
+	uint32_t hops[VN_FRAME_SIZE];
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint32_t counts[LOOKUP6_N_ERR] = {0};
 	const struct vn_adj *last_adj = NULL;
-	uint64_t last_nh = UINT64_MAX;
+	uint32_t last_nh = UINT32_MAX;
 	bool all_rewrite = true;
 
 	for (uint16_t i = 0; i < n; i++)
 		memcpy(dst[i], rte_pktmbuf_mtod(pkts[i], const struct rte_ipv6_hdr *)->dst_addr, 16);
-	rte_fib6_lookup_bulk(vn_fib6, dst, hops, n);
+	rte_lpm6_lookup_bulk_func(vn_fib6, dst, res, n);
+	for (uint16_t i = 0; i < n; i++)
+		hops[i] = vn_fib6_nh(res[i]);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *src = rte_pktmbuf_mtod(m, const uint8_t *) + 8;
@@ -117,7 +119,7 @@ lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 			continue;
 		}
 		if (!(hops[i] & VN_FIB_NH_ECMP) && (src[0] != 0xfe || (src[1] & 0xc0) != 0x80)) {
-			const struct vn_adj *adj = vn_adj_get((uint32_t)hops[i]);
+			const struct vn_adj *adj = vn_adj_get(hops[i]);
 			if (likely(adj->type == VN_ADJ_REWRITE)) {
 				vn_meta(m)->adj = adj;
 				nexts[i] = LOOKUP6_NEXT_REWRITE;

@@ -1,14 +1,18 @@
 /*
- * IPv6 route table and resolution. rte_fib6 (trie) holds both views: its
- * RIB is the control plane's route table (each node's extension points at
- * our struct vn_route6), its trie what workers look up. Adjacencies and ECMP
- * groups are the IPv4 FIB's (adj.c), shared by both families.
+ * IPv6 route table and resolution. An rte_rib6 is the control plane's route
+ * table (each node's extension points at our struct vn_route6: exact match,
+ * longest match and walks), an rte_lpm6 what workers look up. Adjacencies and
+ * ECMP groups are the IPv4 FIB's (adj.c), shared by both families.
  *
- * rte_fib6 in DPDK 22.11 has no RCU mode: a delete that empties a tbl8 group
- * returns it to the free pool at once, and a later add may reuse it while a
- * worker still walks it. So a write that may take a tbl8 (any add) after a
- * delete first waits for a grace period; a run of deletes or a run of adds
- * (loading a table) pays nothing, alternating edits one grace period each.
+ * Why rte_lpm6 and not rte_fib6 (docs/ip6.md): DPDK 22.11's rte_fib6 trie
+ * shares no tbl8 group between routes (a /48 takes three of its own, 3 KB),
+ * where rte_lpm6 shares them along common prefixes; lookups measured alike.
+ *
+ * rte_lpm6 has no RCU mode: a delete that empties a tbl8 group returns it to
+ * the free pool at once, and a later add may reuse it while a worker still
+ * walks it. So an add after a delete first waits for a grace period; a run
+ * of deletes or a run of adds (loading a table) pays nothing, alternating
+ * edits one grace period each.
  *
  * Paths resolve on the link: a via must lie in one of our connected prefixes,
  * or the path names its interface (link-local vias must). Recursive vias
@@ -20,7 +24,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
-#include <rte_fib6.h>
+#include <rte_lpm6.h>
 #include <rte_rib6.h>
 #include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
@@ -41,7 +45,7 @@ struct vn_route6 {
 	uint32_t adj[VN_ECMP_MAX_PATHS]; /* each path's adjacency; one reference each */
 };
 
-struct rte_fib6 *vn_fib6;
+struct rte_lpm6 *vn_fib6;
 static struct rte_rib6 *rib;
 static uint32_t n_routes;
 static bool deleted_since_sync; /* a tbl8 may be free but still read */
@@ -54,23 +58,32 @@ route_find(const struct vn_prefix6 *p)
 	return n ? *(struct vn_route6 **)rte_rib6_get_ext(n) : NULL;
 }
 
-/* Programs the trie; the RIB node (created by rte_fib6_add) then carries r. */
+static uint32_t
+lpm6_nh(uint32_t nh)
+{
+	return nh & VN_FIB_NH_ECMP ? VN_FIB6_LPM_ECMP | (nh & ~VN_FIB_NH_ECMP) : nh;
+}
+
+/* Programs r (new or replacing the route of its prefix) in both tables. */
 static int
 route_program(struct vn_route6 *r, uint32_t nh)
 {
-	struct rte_rib6_node *n;
+	struct rte_rib6_node *n = rte_rib6_lookup_exact(rib, r->prefix.addr.b, r->prefix.len);
+	bool is_new = n == NULL;
 	int rc;
 
+	if (is_new && (n = rte_rib6_insert(rib, r->prefix.addr.b, r->prefix.len)) == NULL)
+		return -ENOSPC;
 	if (deleted_since_sync && vn_rcu) {
 		vn_rcu_synchronize();
 		deleted_since_sync = false;
 	}
-	rc = rte_fib6_add(vn_fib6, r->prefix.addr.b, r->prefix.len, nh);
-	if (rc < 0)
+	rc = rte_lpm6_add(vn_fib6, r->prefix.addr.b, r->prefix.len, lpm6_nh(nh));
+	if (rc < 0) {
+		if (is_new)
+			rte_rib6_remove(rib, r->prefix.addr.b, r->prefix.len);
 		return rc;
-	n = rte_rib6_lookup_exact(rib, r->prefix.addr.b, r->prefix.len);
-	if (!n)
-		return -ENOENT;
+	}
 	*(struct vn_route6 **)rte_rib6_get_ext(n) = r;
 	vn_fib_epoch_advance();
 	return 0;
@@ -79,7 +92,8 @@ route_program(struct vn_route6 *r, uint32_t nh)
 static void
 route_unprogram(struct vn_route6 *r)
 {
-	rte_fib6_delete(vn_fib6, r->prefix.addr.b, r->prefix.len);
+	rte_lpm6_delete(vn_fib6, r->prefix.addr.b, r->prefix.len);
+	rte_rib6_remove(rib, r->prefix.addr.b, r->prefix.len);
 	deleted_since_sync = true;
 	vn_fib_epoch_advance();
 }
@@ -434,32 +448,50 @@ vn_fib6_neighbor_update(uint32_t if_index, const struct vn_ip6 *addr, const uint
 		VN_ERR("host route for a neighbour: not added");
 }
 
-/* An interface goes away: its static paths and host routes with it. */
+/* An interface goes away: the paths through it leave their routes (a route
+ * with other paths keeps them), its host routes go. Connected and local
+ * routes go with its addresses. */
+struct gone6 {
+	struct vn_prefix6 prefix;
+	struct vn_route6_path path;
+	bool whole;
+};
+
 static void
 fib6_interface_deleted(uint32_t if_index)
 {
-	struct rte_rib6_node *n = NULL;
 	static const uint8_t any[16];
-	struct vn_route6 *gone[256];
-	uint32_t n_gone;
+	struct rte_rib6_node *n = NULL;
+	struct gone6 *gone = NULL;
+	uint32_t n_gone = 0, cap = 0;
 
-	do {
-		n_gone = 0;
-		n = NULL;
-		while (n_gone < VN_ARRAY_LEN(gone) &&
-		       (n = rte_rib6_get_nxt(rib, any, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
-			struct vn_route6 *r = *(struct vn_route6 **)rte_rib6_get_ext(n);
-			bool uses = false;
-			for (uint32_t i = 0; i < r->n_paths && !r->is_drop; i++)
-				uses |= vn_adj_get(r->adj[i])->tx_if == if_index;
-			if (r->source == VN_ROUTE_HOST)
-				uses = vn_adj_get(r->nh)->tx_if == if_index;
-			if (uses && (r->source == VN_ROUTE_STATIC || r->source == VN_ROUTE_HOST))
-				gone[n_gone++] = r;
+	while ((n = rte_rib6_get_nxt(rib, any, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		const struct vn_route6 *r = *(struct vn_route6 **)rte_rib6_get_ext(n);
+		bool host = r->source == VN_ROUTE_HOST && vn_adj_get(r->nh)->tx_if == if_index;
+
+		for (uint32_t i = 0; i < (host ? 1u : r->n_paths); i++) {
+			if (!host && (r->source != VN_ROUTE_STATIC ||
+				      vn_adj_get(r->adj[i])->tx_if != if_index))
+				continue;
+			if (n_gone == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct gone6 *g = realloc(gone, cap * sizeof(*g));
+				if (!g) {
+					VN_ERR("out of memory: routes through if %u may stay", if_index);
+					goto apply;
+				}
+				gone = g;
+			}
+			gone[n_gone] = (struct gone6){.prefix = r->prefix, .whole = host};
+			if (!host)
+				gone[n_gone].path = r->paths[i];
+			n_gone++;
 		}
-		for (uint32_t i = 0; i < n_gone; i++)
-			route_free(gone[i]);
-	} while (n_gone == VN_ARRAY_LEN(gone));
+	}
+apply:
+	for (uint32_t i = 0; i < n_gone; i++)
+		vn_route6_del(&gone[i].prefix, gone[i].whole ? NULL : &gone[i].path);
+	free(gone);
 }
 
 VN_INTERFACE_HOOKS(fib6_hooks) = {.deleted = fib6_interface_deleted};
@@ -537,26 +569,25 @@ vn_fib6_route_count(void)
 int
 vn_fib6_init(uint32_t max)
 {
-	/* The RIB's nodes are a mempool, allocated and touched up front (unlike the
-	 * IPv4 table's lazily touched array): the IPv6 table holds up to
-	 * VN_FIB6_ROUTES_MAX routes, fewer for a small IPv4 table. A /48 takes up
-	 * to three tbl8 groups (bits 24..48), shared along common prefixes; 1 KB
-	 * each with 4-byte next hops. */
+	/* The RIB's nodes and the rule table are allocated up front: the IPv6
+	 * table holds up to VN_FIB6_ROUTES_MAX routes, fewer for a small IPv4
+	 * table. tbl8 groups (1 KB each) are shared along common prefixes; a
+	 * table of /48s under a few hundred /32s needs about one per route. */
 	uint32_t cap = VN_MIN(VN_MAX(max, 1024u), VN_FIB6_ROUTES_MAX);
-	struct rte_fib6_conf conf = {
-		.type = RTE_FIB6_TRIE,
-		.default_nh = VN_ADJ_INDEX_UNREACH,
-		.max_routes = (int)cap,
-		.rib_ext_sz = sizeof(struct vn_route6 *),
-		.trie = {.nh_sz = RTE_FIB6_TRIE_4B, .num_tbl8 = VN_MIN(VN_MAX(cap / 8, 256u), 1u << 15)},
+	struct rte_lpm6_config lc = {
+		.max_rules = cap,
+		.number_tbl8s = VN_MIN(VN_MAX(cap / 4, 1024u), 1u << 16),
 	};
+	struct rte_rib6_conf rc = {.ext_sz = sizeof(struct vn_route6 *), .max_nodes = (int)cap * 2};
 
-	vn_fib6 = rte_fib6_create("vn_fib6", SOCKET_ID_ANY, &conf);
-	if (!vn_fib6) {
-		VN_ERR("rte_fib6_create: %s", rte_strerror(rte_errno));
+	vn_fib6 = rte_lpm6_create("vn_fib6", SOCKET_ID_ANY, &lc);
+	rib = vn_fib6 ? rte_rib6_create("vn_rib6", SOCKET_ID_ANY, &rc) : NULL;
+	if (!vn_fib6 || !rib) {
+		VN_ERR("IPv6 FIB: %s", rte_strerror(rte_errno));
+		rte_lpm6_free(vn_fib6);
+		vn_fib6 = NULL;
 		return -ENOMEM;
 	}
-	rib = rte_fib6_get_rib(vn_fib6);
 	n_routes = 0;
 	deleted_since_sync = false;
 	return 0;
@@ -573,7 +604,8 @@ vn_fib6_fini(void)
 	/* Workers are stopped: free our route objects, then the tables. */
 	while ((n = rte_rib6_get_nxt(rib, any, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL)
 		free(*(struct vn_route6 **)rte_rib6_get_ext(n));
-	rte_fib6_free(vn_fib6);
+	rte_rib6_free(rib);
+	rte_lpm6_free(vn_fib6);
 	vn_fib6 = NULL;
 	rib = NULL;
 	n_routes = 0;
