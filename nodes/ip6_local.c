@@ -8,9 +8,11 @@
  * clear when sent to a group). An advertisement for an address we own is a
  * duplicate: logged by its counter and dropped. Router advertisements are
  * never acted on (no route or address is taken from them), router
- * solicitations go unanswered (no advertisements are sent). UDP and TCP that
- * nobody listens to get port unreachable; other protocols parameter problem
- * (unrecognised next header), as a Linux host answers.
+ * solicitations go unanswered (no advertisements are sent). Other protocols
+ * to a unicast address of ours go to the node that claimed them
+ * (vn_ip6_local_register_protocol); UDP and TCP nobody claimed get port
+ * unreachable, other protocols parameter problem (unrecognised next header),
+ * as a Linux host answers.
  *
  * Replies to a global source go through ip6-lookup; replies to a link-local
  * source (no route leads there) go back out of the receiving interface to
@@ -21,16 +23,19 @@
  * Writes: replies: the packet (IPv6 and ICMPv6 headers, extension headers
  * removed), vn_meta.flags (LOCAL_ORIGIN), adj, tx_if; icmp_type/icmp_code/
  * icmp_mtu for ip6-icmp-error; drops: vn_buf.error.
- * Nexts: error-drop (0), ip6-lookup, interface-output, ip6-icmp-error.
+ * Nexts: error-drop (0), ip6-lookup, interface-output, ip6-icmp-error, then
+ * one arc per registered protocol handler.
  * Errors: drop reasons for every packet not answered, and for what was
  * consumed (advertisements learned); counters: echo replies, neighbour
  * advertisements sent, port unreachable.
  */
+#include <errno.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <string.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
+#include <vecnet/net/ip6_local.h>
 #include <vecnet/net/neighbor6.h>
 #include <vecnet/node.h>
 #include <vecnet/net/trace.h>
@@ -96,6 +101,10 @@ static const char *const l6_errors[] = {
 };
 
 static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+
+/* Next arc per upper-layer protocol; 0 = not claimed. Written before the graph is built. */
+static uint16_t l6_proto_next[256];
+static const char *l6_proto_node[256];
 
 /*
  * The packet becomes an IPv6 header and ulen bytes of ICMPv6 at l4 (which
@@ -358,6 +367,8 @@ l6_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
 		vn_drop_reason(node, m, L6_ERR_MCAST_DATA);
 		return L6_NEXT_DROP;
 	}
+	if (l6_proto_next[w.proto])
+		return l6_proto_next[w.proto];
 	if (w.proto == IPPROTO_UDP || w.proto == IPPROTO_TCP) {
 		vn_meta(m)->icmp_type = VN_ICMP6_DEST_UNREACH;
 		vn_meta(m)->icmp_code = VN_ICMP6_CODE_PORT_UNREACH;
@@ -401,3 +412,24 @@ VN_NODE_REGISTER(ip6_local) = {
 	.n_errors = L6_N_ERR,
 	.error_names = l6_errors,
 };
+
+int
+vn_ip6_local_register_protocol(uint8_t proto, const char *node_name)
+{
+	int arc;
+
+	if (!node_name)
+		return -EINVAL;
+	if (proto == VN_IP6_NH_ICMP6)
+		return -EBUSY;
+	if (l6_proto_node[proto])
+		return strcmp(l6_proto_node[proto], node_name) == 0 ? 0 : -EEXIST;
+	arc = vn_node_add_next("ip6-local", node_name);
+	if (arc < 0)
+		return arc;
+	if (arc == VN_NEXT_DROP) /* "error-drop": arc 0 means unclaimed */
+		return -EINVAL;
+	l6_proto_next[proto] = (uint16_t)arc;
+	l6_proto_node[proto] = node_name;
+	return 0;
+}

@@ -22,6 +22,7 @@
 #include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
+#include <vecnet/net/ip6_local.h>
 #include <vecnet/net/neighbor.h>
 #include <vecnet/net/neighbor6.h>
 #include <vecnet/rcu.h>
@@ -30,6 +31,7 @@
 #include "vn_test_graph.h"
 
 VT_CAPTURE_NODE(tx_cap, "test-port-tx");
+VT_CAPTURE_NODE(claim_cap, "test-ip6-claim");
 
 static const uint8_t mac_lan[6] = {0x02, 0, 0, 0, 0x60, 1};
 static const uint8_t mac_wan[6] = {0x02, 0, 0, 0, 0x60, 2};
@@ -84,6 +86,7 @@ static void
 graph_down(void)
 {
 	vt_capture_reset(&tx_cap);
+	vt_capture_reset(&claim_cap);
 	vn_graph_destroy(g);
 	g = NULL;
 }
@@ -250,7 +253,22 @@ suite_init(void)
 	    vn_neighbor6_set(if_wan, &nh, mac_nh, true) < 0 ||
 	    vn_route6_add(&r100, &via_nh, 1) < 0 || vn_route6_add_drop(&rdead) < 0)
 		return -1;
+	/* Protocol 254 (experimental) is claimed; ICMPv6 cannot be. */
+	if (vn_ip6_local_register_protocol(254, "test-ip6-claim") < 0 ||
+	    vn_ip6_local_register_protocol(254, "test-ip6-claim") < 0 ||
+	    vn_ip6_local_register_protocol(254, "test-port-tx") != -EEXIST ||
+	    vn_ip6_local_register_protocol(VN_IP6_NH_ICMP6, "test-ip6-claim") != -EBUSY)
+		return -1;
 	return vn_graph_build() < 0 ? -1 : 0;
+}
+
+/* After the last suite: the FIB frees its routes (LeakSanitizer checks it). */
+static int
+suite_fini(void)
+{
+	vn_neighbor_fini();
+	vn_fib_fini();
+	return 0;
 }
 
 /* ---- addresses and control plane ------------------------------------------ */
@@ -864,6 +882,15 @@ test_echo(void)
 	CU_ASSERT_EQUAL(sent_icmp(0)->type, VN_ICMP6_PARAM_PROBLEM);
 	CU_ASSERT_EQUAL(sent_icmp(0)->code, VN_ICMP6_CODE_BAD_NEXT_HEADER);
 	CU_ASSERT_EQUAL(rte_be_to_cpu_32(sent_icmp(0)->data), 6);
+	graph_fresh();
+	/* A claimed protocol goes to its node, data at the IPv6 header. */
+	m = udp6("2001:db8:1::2", "2001:db8:1::1");
+	rte_pktmbuf_mtod_offset(m, uint8_t *, RTE_ETHER_HDR_LEN)[6] = 254;
+	inject1(m);
+	CU_ASSERT_EQUAL(tx_cap.n, 0);
+	CU_ASSERT_EQUAL_FATAL(claim_cap.n, 1);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(claim_cap.pkts[0], uint8_t *)[0] >> 4, 6);
+	CU_ASSERT_EQUAL(vn_meta(claim_cap.pkts[0])->rx_if, if_lan);
 }
 
 /* NS or NA body: target, then an optional link-layer option. */
@@ -1081,7 +1108,7 @@ main(void)
 	static CU_SuiteInfo suites[] = {
 		{"ip6 control", suite_init, NULL, NULL, NULL, ctl_tests},
 		{"ip6 forwarding", NULL, NULL, graph_up, graph_down, fwd_tests},
-		{"ip6-local, nd", NULL, NULL, graph_up, graph_down, local_tests},
+		{"ip6-local, nd", NULL, suite_fini, graph_up, graph_down, local_tests},
 		CU_SUITE_INFO_NULL,
 	};
 	return vn_test_run(suites);
