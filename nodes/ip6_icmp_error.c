@@ -2,9 +2,10 @@
  * ip6-icmp-error: turns an offending packet into the ICMPv6 error about it,
  * in place (RFC 4443 2.4, 3; RFC 8201 for packet too big). The error quotes
  * as much of the offending packet as keeps it within the IPv6 minimum MTU
- * (1280 bytes), comes from an address of the receiving interface (one in the
- * destination's prefix, else its first global one, else its link-local one)
- * with hop limit 64. No error is sent about an ICMPv6 error or a redirect,
+ * (1280 bytes), comes from the address the offending packet was sent to when
+ * that is ours (RFC 4443 2.2), else from an address of the receiving
+ * interface (one in the destination's prefix, else its first global one, else
+ * its link-local one), with hop limit 64. No error is sent about an ICMPv6 error or a redirect,
  * to a source that is unspecified or multicast, or (but packet too big and
  * parameter problem, RFC 4443 2.4 e) about a packet sent to a multicast
  * group or as link broadcast; each is dropped by name. A per-thread token
@@ -28,6 +29,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <string.h>
+#include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/node.h>
@@ -187,7 +189,12 @@ icmp6e_one(struct vn_node *node, struct icmp6e_ctx *ctx, struct rte_mbuf *m, uin
 		.proto = VN_IP6_NH_ICMP6,
 		.hop_limits = 64,
 	};
-	memcpy(ip->src_addr, vn_if_src6(rx, &src)->b, 16);
+	/* md->adj is LOCAL for a packet ip6-lookup gave ip6-local. */
+	if (!vn_ip6_is_multicast(&dst) &&
+	    ((md->adj && md->adj->type == VN_ADJ_LOCAL) || vn_ip6_eq(&dst, &rx->ll6)))
+		memcpy(ip->src_addr, dst.b, 16);
+	else
+		memcpy(ip->src_addr, vn_if_src6(rx, &src)->b, 16);
 	memcpy(ip->dst_addr, src.b, 16);
 	icmp = (struct vn_icmp6_hdr *)(ip + 1);
 	icmp->type = type;

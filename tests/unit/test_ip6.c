@@ -869,11 +869,13 @@ test_echo(void)
 	inject1(m);
 	assert_dropped("ip6-local", "icmp6 bad checksum");
 	graph_fresh();
-	/* UDP and an unknown protocol to us. */
-	inject1(udp6("2001:db8:1::2", "2001:db8:1::1"));
+	/* UDP and an unknown protocol to us; the error comes from the address
+	 * the packet was sent to (RFC 4443 2.2), here the other interface's. */
+	inject1(udp6("2001:db8:1::2", "2001:db8:2::1"));
 	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
 	CU_ASSERT_EQUAL(sent_icmp(0)->type, VN_ICMP6_DEST_UNREACH);
 	CU_ASSERT_EQUAL(sent_icmp(0)->code, VN_ICMP6_CODE_PORT_UNREACH);
+	CU_ASSERT_EQUAL(memcmp(sent_ip(0)->src_addr, A("2001:db8:2::1").b, 16), 0);
 	graph_fresh();
 	m = udp6("2001:db8:1::2", "2001:db8:1::1");
 	rte_pktmbuf_mtod_offset(m, uint8_t *, RTE_ETHER_HDR_LEN)[6] = 253;
