@@ -24,7 +24,8 @@
  * removed), vn_meta.flags (LOCAL_ORIGIN), adj, tx_if; icmp_type/icmp_code/
  * icmp_mtu for ip6-icmp-error; drops: vn_buf.error.
  * Nexts: error-drop (0), ip6-lookup, interface-output, ip6-icmp-error, then
- * one arc per registered protocol handler.
+ * one arc per registered protocol handler. An echo reply handed to ping's
+ * hook leaves the vector and goes to no arc.
  * Errors: drop reasons for every packet not answered, and for what was
  * consumed (advertisements learned); counters: echo replies, neighbour
  * advertisements sent, port unreachable.
@@ -69,6 +70,7 @@ enum {
 	L6_ERR_NA_SENT,
 	L6_ERR_PORT_UNREACH,
 	L6_ERR_PROTO_UNREACH,
+	L6_ERR_ECHO_REPLY_RX,
 	L6_N_ERR,
 };
 
@@ -98,6 +100,7 @@ static const char *const l6_errors[] = {
 	[L6_ERR_NA_SENT] = "neighbor advertisements sent",
 	[L6_ERR_PORT_UNREACH] = "no listener (port unreachable)",
 	[L6_ERR_PROTO_UNREACH] = "protocol not handled (parameter problem)",
+	[L6_ERR_ECHO_REPLY_RX] = "echo replies to ping",
 };
 
 static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
@@ -105,6 +108,15 @@ static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
 /* Next arc per upper-layer protocol; 0 = not claimed. Written before the graph is built. */
 static uint16_t l6_proto_next[256];
 static const char *l6_proto_node[256];
+static vn_ip6_local_icmp_hook l6_echo_reply_hook;
+
+#define L6_CONSUMED UINT16_MAX /* the echo-reply hook took the packet */
+
+void
+vn_ip6_local_set_echo_reply_hook(vn_ip6_local_icmp_hook fn)
+{
+	__atomic_store_n(&l6_echo_reply_hook, fn, __ATOMIC_RELEASE);
+}
 
 /*
  * The packet becomes an IPv6 header and ulen bytes of ICMPv6 at l4 (which
@@ -318,9 +330,16 @@ l6_icmp(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8
 		return l6_ns(node, m, ip, l4, ulen, fp, counts);
 	case VN_ICMP6_NEIGHBOR_ADVERT:
 		return l6_na(node, m, ip, l4, ulen, fp, counts);
-	case VN_ICMP6_ECHO_REPLY:
+	case VN_ICMP6_ECHO_REPLY: {
+		vn_ip6_local_icmp_hook hook = __atomic_load_n(&l6_echo_reply_hook, __ATOMIC_ACQUIRE);
+		if (hook) {
+			counts[L6_ERR_ECHO_REPLY_RX]++;
+			hook(m);
+			return L6_CONSUMED;
+		}
 		vn_drop_reason(node, m, L6_ERR_ECHO_REPLY);
 		break;
+	}
 	case VN_ICMP6_ROUTER_SOLICIT:
 		vn_drop_reason(node, m, L6_ERR_RS);
 		break;
@@ -389,9 +408,17 @@ l6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t
 	uint32_t counts[L6_N_ERR] = {0};
 	uint16_t nexts[VN_FRAME_SIZE];
 
-	for (uint16_t i = 0; i < n; i++)
-		nexts[i] = l6_one(node, pkts[i], counts);
-	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	uint16_t k = 0;
+
+	/* Packets the echo-reply hook took leave the vector. */
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t next = l6_one(node, pkts[i], counts);
+		if (next == L6_CONSUMED)
+			continue;
+		pkts[k] = pkts[i];
+		nexts[k++] = next;
+	}
+	vn_enqueue_nexts(g, node, pkts, nexts, k);
 	vn_node_count_errors(node, counts, L6_ERR_NS_DAD, 1);
 	vn_node_count_errors(node, counts, L6_ERR_LEARN_RING_FULL, 1);
 	vn_node_count_errors(node, counts, L6_ERR_ECHO_SENT, L6_N_ERR - L6_ERR_ECHO_SENT);

@@ -106,6 +106,14 @@ vn_check "no route: the router answers destination unreachable" \
 	grep -Eqi "unreachable|No route" <<<"$out"
 vn_check "no route: counted" grep -q "destination unreachable sent" <<<"$(vnctl show errors)"
 
+# The engine's own ping, over IPv6.
+out=$(vnctl ping 2001:db8:2::2 repeat 3 interval 0.2 2>&1) || true
+vn_check "engine ping -> B: 3 sent, 3 received" grep -q "3 sent, 3 received, 0% packet loss" <<<"$out"
+vn_check "engine ping reply lines" grep -Eq "bytes from 2001:db8:2::2: icmp_seq=3 hlim=64 time=" \
+	<<<"$out"
+out=$(vnctl ping 2001:db8:100::1 repeat 2 interval 0.2 2>&1) || true
+vn_check "engine ping through the static route" grep -q "2 sent, 2 received" <<<"$out"
+
 # Trace and pcapng: IPv6 decoded by `show trace`, captured whole for tshark.
 vnctl trace add host-input 10
 CAP=$VN_TMP/cap.pcapng

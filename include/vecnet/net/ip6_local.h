@@ -7,7 +7,17 @@
 #ifndef VECNET_IP6_LOCAL_H
 #define VECNET_IP6_LOCAL_H
 
+#include <rte_mbuf.h>
 #include <vecnet/common.h>
+
+/* Receives one ICMPv6 echo reply addressed to us, data at its IPv6 header,
+ * its checksum verified. The hook consumes the packet. It runs on the
+ * forwarding thread inside the graph walk: it must not block. */
+typedef void (*vn_ip6_local_icmp_hook)(struct rte_mbuf *m);
+
+/* Installs (fn) or removes (NULL) the hook for echo replies (the engine's
+ * `ping` for IPv6). Without one, echo replies are dropped (counted). */
+void vn_ip6_local_set_echo_reply_hook(vn_ip6_local_icmp_hook fn);
 
 /* Sends every packet of upper-layer protocol proto (after any extension
  * headers; vn_ip6_walk in net/ip6.h finds it again) addressed to one of our
