@@ -181,6 +181,14 @@ vn_interface_create(const char *name, const char *device, uint16_t rx_queues, ui
 		free(ifp);
 		return rc;
 	}
+	/* IPv6 neighbour discovery needs the all-nodes and solicited-node groups
+	 * (ethernet-input keeps only those): a NIC's filter must let multicast in.
+	 * Devices that cannot (or need not: AF_PACKET sees all) just say so. */
+	if (vn_port_is_dpdk(ifp->port_id)) {
+		int mrc = rte_eth_allmulticast_enable(ifp->port_id);
+		if (mrc < 0)
+			VN_DEBUG("%s: all-multicast not enabled: %s", ifp->name, strerror(-mrc));
+	}
 	interface_commit(ifp);
 	rc = vn_rxq_add_interface(ifp->if_index);
 	if (rc < 0) {

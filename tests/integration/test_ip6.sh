@@ -32,6 +32,7 @@ v6_host() {
 
 v6_host v6-a 2001:db8:1::2/64
 v6_host v6-b 2001:db8:2::2/64
+v6_host v6-c 2001:db8:3::2/64 # on a DPDK port (net_af_packet), not a host interface
 
 CFG=$VN_TMP/ip6.yaml
 {
@@ -40,6 +41,7 @@ CFG=$VN_TMP/ip6.yaml
 interfaces:
   - { name: lan0, device: "host:v6-a-r", addresses: [10.0.1.1/24, 2001:db8:1::1/64] }
   - { name: lan1, device: "host:v6-b-r" }
+  - { name: lan2, device: "net_af_packet0,iface=v6-c-r", addresses: [2001:db8:3::1/64] }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"
@@ -105,6 +107,11 @@ out=$(ip netns exec v6-a ping -6 -c 1 -W 2 2001:db8:dead::1 2>&1) || true
 vn_check "no route: the router answers destination unreachable" \
 	grep -Eqi "unreachable|No route" <<<"$out"
 vn_check "no route: counted" grep -q "destination unreachable sent" <<<"$(vnctl show errors)"
+
+# A host behind a DPDK port: neighbour discovery through the NIC's multicast.
+ip -n v6-c -6 route add default via 2001:db8:3::1
+out=$(ip netns exec v6-c ping -6 -c 3 -i 0.3 -W 2 2001:db8:1::2 2>&1) || true
+vn_check "ping -6 C (DPDK port) -> A" grep -q " [23] received" <<<"$out"
 
 # The engine's own ping, over IPv6.
 out=$(vnctl ping 2001:db8:2::2 repeat 3 interval 0.2 2>&1) || true
