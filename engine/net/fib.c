@@ -745,6 +745,7 @@ vn_fib_interface_changed(uint32_t if_index)
 	if (!vn_fib_lpm || if_index >= VN_IF_MAX)
 		return;
 	vn_adj_interface_rebuild(if_index);
+	vn_fib6_interface_changed(if_index);
 	fp = vn_if_fp((uint16_t)if_index);
 	down = fp && !fp->link_up;
 	/* Down now, or some route was resolved while it was: those come back. */

@@ -48,6 +48,7 @@ struct vn_route6 {
 struct rte_lpm6 *vn_fib6;
 static struct rte_rib6 *rib;
 static uint32_t n_routes;
+static bool link_down6[VN_IF_MAX]; /* a route was resolved while this link was down */
 static bool deleted_since_sync; /* a tbl8 may be free but still read */
 
 static struct vn_route6 *
@@ -117,24 +118,45 @@ path_resolve(const struct vn_route6_path *rp, uint32_t *adj)
 	return vn_adj_nh6_lock((uint32_t)ifi, &rp->via, adj);
 }
 
+/* A path whose link is down is left out of its route, as for IPv4: ECMP
+ * spreads over the links that work, a route with none left is unreachable. */
+static bool
+adj6_link_up(uint32_t index)
+{
+	const struct vn_adj *a = vn_adj_get(index);
+	const struct vn_if_fp *fp = a->tx_if < VN_IF_MAX ? vn_if_fp(a->tx_if) : NULL;
+
+	if (!fp || fp->link_up)
+		return true;
+	link_down6[a->tx_if] = true;
+	return false;
+}
+
 /* The next hop for r's paths (one reference taken): a path's adjacency, or an
- * ECMP group of them. */
+ * ECMP group of those whose link is up. */
 static int
 route_nh(const struct vn_route6 *r, uint32_t *nh)
 {
-	uint32_t g;
+	uint32_t up[VN_ECMP_MAX_PATHS], n = 0, g;
 	int rc;
 
 	if (r->is_drop) {
 		*nh = VN_ADJ_INDEX_DROP;
 		return 0;
 	}
-	if (r->n_paths == 1) {
-		*nh = r->adj[0];
+	for (uint32_t i = 0; i < r->n_paths; i++)
+		if (adj6_link_up(r->adj[i]))
+			up[n++] = r->adj[i];
+	if (n == 0) {
+		*nh = VN_ADJ_INDEX_UNREACH; /* kept, shown unresolved */
+		return 0;
+	}
+	if (n == 1) {
+		*nh = up[0];
 		vn_fib_nh_lock(*nh);
 		return 0;
 	}
-	rc = vn_ecmp_lock(r->adj, r->n_paths, &g);
+	rc = vn_ecmp_lock(up, n, &g);
 	if (rc < 0)
 		return rc;
 	*nh = VN_FIB_NH_ECMP | g;
@@ -496,6 +518,50 @@ apply:
 
 VN_INTERFACE_HOOKS(fib6_hooks) = {.deleted = fib6_interface_deleted};
 
+/* Link down, or back after a route was resolved while it was down: static
+ * routes with a path through it are resolved again. */
+void
+vn_fib6_interface_changed(uint32_t if_index)
+{
+	static const uint8_t any[16];
+	const struct vn_if_fp *fp;
+	struct rte_rib6_node *n = NULL;
+	struct vn_route6 **todo = NULL;
+	uint32_t n_todo = 0, cap = 0;
+	bool down;
+
+	if (!vn_fib6 || if_index >= VN_IF_MAX)
+		return;
+	fp = vn_if_fp((uint16_t)if_index);
+	down = fp && !fp->link_up;
+	if (!down && !link_down6[if_index])
+		return;
+	link_down6[if_index] = down;
+	while ((n = rte_rib6_get_nxt(rib, any, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		struct vn_route6 *r = *(struct vn_route6 **)rte_rib6_get_ext(n);
+		bool uses = false;
+
+		for (uint32_t i = 0; r->source == VN_ROUTE_STATIC && !r->is_drop && i < r->n_paths;
+		     i++)
+			uses |= vn_adj_get(r->adj[i])->tx_if == if_index;
+		if (!uses)
+			continue;
+		if (n_todo == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct vn_route6 **t = realloc(todo, cap * sizeof(*t));
+			if (!t)
+				break;
+			todo = t;
+		}
+		todo[n_todo++] = r;
+	}
+	/* route_update keeps r (only its next hop changes): the list stays valid. */
+	for (uint32_t i = 0; i < n_todo; i++)
+		if (route_update(todo[i]) < 0)
+			VN_ERR("a route through if %u not re-resolved", if_index);
+	free(todo);
+}
+
 /* --- queries --------------------------------------------------------------- */
 static void
 route_info(const struct vn_route6 *r, struct vn_route6_info *out)
@@ -609,4 +675,5 @@ vn_fib6_fini(void)
 	vn_fib6 = NULL;
 	rib = NULL;
 	n_routes = 0;
+	memset(link_down6, 0, sizeof(link_down6));
 }

@@ -66,6 +66,8 @@ void vn_adj_nh6_update(uint32_t if_index, const struct vn_ip6 *nh, const uint8_t
 /* --- fib6.c ---------------------------------------------------------------- */
 int vn_fib6_connected_add(uint32_t if_index, const struct vn_prefix6 *p);
 int vn_fib6_connected_del(uint32_t if_index, const struct vn_prefix6 *p);
+/* Link state changed (called by vn_fib_interface_changed). */
+void vn_fib6_interface_changed(uint32_t if_index);
 /* Neighbour learned, changed (mac) or removed (NULL). */
 void vn_fib6_neighbor_update(uint32_t if_index, const struct vn_ip6 *addr, const uint8_t *mac);
 

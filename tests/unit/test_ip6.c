@@ -15,6 +15,7 @@
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_udp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 
 #include "vn_test.h"
 #include "vn_test_graph.h"
+#include "net/fib_priv.h"
 
 VT_CAPTURE_NODE(tx_cap, "test-port-tx");
 VT_CAPTURE_NODE(claim_cap, "test-ip6-claim");
@@ -392,6 +394,57 @@ test_interface_deleted(void)
 	CU_ASSERT_EQUAL(vn_neighbor6_get(if_tmp, AP("2001:db8:3::7"), NULL), -ENOENT);
 	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:300::/48"), NULL), 0);
 	CU_ASSERT_EQUAL(vn_adj_count(), adjs);
+}
+
+/* Carrier lost or back, as the link poll would publish it (a virtual
+ * interface's link is always up, so the snapshot is swapped by hand). */
+static void
+set_link(uint32_t if_index, bool up)
+{
+	struct vn_if_fp *fp = rte_zmalloc("test_fp", sizeof(*fp), RTE_CACHE_LINE_SIZE), *old;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	old = vn_if_fp_table[if_index];
+	*fp = *old;
+	fp->link_up = up;
+	__atomic_store_n(&vn_if_fp_table[if_index], fp, __ATOMIC_RELEASE);
+	vn_rcu_synchronize();
+	rte_free(old);
+	vn_fib_interface_changed(if_index);
+}
+
+/* A path over a down link leaves its ECMP group and comes back with it; a
+ * route whose only path is down is unreachable meanwhile. */
+static void
+test_link_down(void)
+{
+	struct vn_route6_path two[2] = {{.via = A("2001:db8:1::2"), .if_index = VN_IF_ANY},
+					{.via = A("2001:db8:2::2"), .if_index = VN_IF_ANY}};
+	struct vn_route6_info ri;
+
+	CU_ASSERT_EQUAL_FATAL(vn_route6_add(PP("2001:db8:500::/48"), two, 2), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_route6_add(PP("2001:db8:501::/48"), &two[1], 1), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:500::/48"), &ri), 0);
+	CU_ASSERT(ri.fib_nh & VN_FIB_NH_ECMP);
+	set_link(if_wan, false);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:500::/48"), &ri), 0);
+	if (ri.fib_nh & VN_FIB_NH_ECMP) { /* still over both: undo before failing */
+		set_link(if_wan, true);
+		vn_route6_del(PP("2001:db8:500::/48"), NULL);
+		vn_route6_del(PP("2001:db8:501::/48"), NULL);
+		CU_FAIL_FATAL("the down link's path stayed in the ECMP group");
+	}
+	CU_ASSERT_EQUAL(vn_adj_get(ri.fib_nh)->tx_if, if_lan);
+	CU_ASSERT_EQUAL(ri.n_paths, 2); /* both paths kept, one out of use */
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:501::/48"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.fib_nh, VN_ADJ_INDEX_UNREACH);
+	set_link(if_wan, true);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:500::/48"), &ri), 0);
+	CU_ASSERT(ri.fib_nh & VN_FIB_NH_ECMP);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:501::/48"), &ri), 0);
+	CU_ASSERT_EQUAL(vn_adj_get(ri.fib_nh)->tx_if, if_wan);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:500::/48"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:501::/48"), NULL), 0);
 }
 
 /* 100,000 /48s in and out: nothing leaks, counts come back. */
@@ -1083,6 +1136,7 @@ main(void)
 		{"fib6: via, ecmp, link-local via, refusals", test_fib_routes},
 		{"interface addresses: connected and local routes", test_addresses},
 		{"interface deleted: its paths, host routes, neighbours go", test_interface_deleted},
+		{"link down: paths leave routes and ECMP", test_link_down},
 		{"100k routes add/del, no leaks", test_100k_routes},
 		{"reader thread during changes (RCU)", test_concurrent_reader},
 		CU_TEST_INFO_NULL,
