@@ -26,6 +26,7 @@
 #include <vecnet/net/ip6_local.h>
 #include <vecnet/net/neighbor.h>
 #include <vecnet/net/neighbor6.h>
+#include <vecnet/net/vlan.h>
 #include <vecnet/rcu.h>
 
 #include "vn_test.h"
@@ -1128,6 +1129,69 @@ test_multicast_macs(void)
 	assert_dropped("ethernet-input", "multicast frame (not supported)");
 }
 
+/* IPv6 on a dot1q sub-interface of lan: tagged frames in (ethernet-input
+ * strips the tag), the tagged rewrite out (ip6-rewrite's per-packet path),
+ * on-link replies with the tag, and deletion refused while IPv6 names it. */
+static void
+test_vlan(void)
+{
+	struct vn_subif_tags tags = {.outer_tpid = VN_VLAN_TPID_DOT1Q, .outer_vid = 100};
+	static const uint8_t mac_v[6] = {0x02, 0xcc, 0, 0, 0, 0x64};
+	char why[128];
+	uint32_t sub;
+	uint8_t *l3;
+
+	CU_ASSERT_EQUAL_FATAL(vn_subif_create(if_lan, 100, &tags, &sub), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(sub, true), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_addr6_add(sub, PP("2001:db8:64::1/64")), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor6_set(sub, AP("2001:db8:64::2"), mac_v, true), 0);
+	CU_ASSERT_EQUAL(vn_subif_delete(sub, why, sizeof(why)), -EBUSY);
+	CU_ASSERT_STRING_EQUAL(why, "address 2001:db8:64::1/64 is on it");
+
+	/* Out: a packet from lan to the sub-interface's host leaves tagged. */
+	inject1(udp6("2001:db8:1::2", "2001:db8:64::2"));
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	const uint8_t *f = rte_pktmbuf_mtod(tx_cap.pkts[0], const uint8_t *);
+	CU_ASSERT_EQUAL(memcmp(f, mac_v, 6), 0);
+	CU_ASSERT_EQUAL(f[12] << 8 | f[13], RTE_ETHER_TYPE_VLAN);
+	CU_ASSERT_EQUAL((f[14] << 8 | f[15]) & 0xfff, 100);
+	CU_ASSERT_EQUAL(f[16] << 8 | f[17], RTE_ETHER_TYPE_IPV6);
+	CU_ASSERT_EQUAL(f[18 + 7], 63); /* hop limit */
+	CU_ASSERT_EQUAL(vn_meta(tx_cap.pkts[0])->tx_if, sub);
+	graph_fresh();
+
+	/* In: a tagged echo request to our link-local address on the
+	 * sub-interface, from a link-local source: answered on-link, tagged. */
+	uint8_t body[4 + 8] = {0};
+	char ll[VN_IP6_STRLEN];
+	vn_fmt_ip6(&vn_if_fp(sub)->ll6, ll);
+	struct rte_mbuf *e = icmp6(mac_lan, "fe80::64:2", ll, 64, VN_ICMP6_ECHO_REQUEST, body,
+				   sizeof(body));
+	struct rte_mbuf *m = frame(mac_lan, mac_v, if_lan, (uint16_t)(rte_pktmbuf_data_len(e) - 14 + 4),
+				   &l3);
+	l3[-2] = 0x81; /* the ethertype becomes the tag... */
+	l3[-1] = 0x00;
+	l3[0] = 0;
+	l3[1] = 100;
+	l3[2] = 0x86; /* ...and the tag's ethertype is IPv6 */
+	l3[3] = 0xdd;
+	memcpy(l3 + 4, rte_pktmbuf_mtod_offset(e, uint8_t *, 14), rte_pktmbuf_data_len(e) - 14);
+	rte_pktmbuf_free(e);
+	inject1(m);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	f = rte_pktmbuf_mtod(tx_cap.pkts[0], const uint8_t *);
+	CU_ASSERT_EQUAL(memcmp(f, mac_v, 6), 0);
+	CU_ASSERT_EQUAL(f[12] << 8 | f[13], RTE_ETHER_TYPE_VLAN);
+	CU_ASSERT_EQUAL((f[14] << 8 | f[15]) & 0xfff, 100);
+	CU_ASSERT_EQUAL(f[16] << 8 | f[17], RTE_ETHER_TYPE_IPV6);
+	CU_ASSERT_EQUAL(f[18 + 40], VN_ICMP6_ECHO_REPLY);
+	graph_fresh();
+
+	CU_ASSERT_EQUAL(vn_neighbor6_del(sub, AP("2001:db8:64::2")), 0);
+	CU_ASSERT_EQUAL(vn_interface_addr6_del(sub, PP("2001:db8:64::1/64")), 0);
+	CU_ASSERT_EQUAL(vn_subif_delete(sub, why, sizeof(why)), 0);
+}
+
 int
 main(void)
 {
@@ -1159,6 +1223,7 @@ main(void)
 		{"router advertisement ignored", test_router_advertisement_ignored},
 		{"glean: solicitation sent, rate limited", test_glean},
 		{"multicast MACs: joined groups only", test_multicast_macs},
+		{"dot1q sub-interface: tagged in and out", test_vlan},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
