@@ -5,8 +5,9 @@
  * addresses are answered with an advertisement and teach us the sender;
  * neighbour advertisements teach us the target (RFC 4861 7.1, 7.2: hop limit
  * 255, code 0, target not multicast, options well formed, solicited flag
- * clear when sent to a group). An advertisement for an address we own is a
- * duplicate: logged by its counter and dropped. Router advertisements are
+ * clear when sent to a group). Only on-link addresses are learned (link-local
+ * or in one of the interface's prefixes). An advertisement for an address we
+ * own is a duplicate: logged by its counter and dropped. Router advertisements are
  * never acted on (no route or address is taken from them), router
  * solicitations go unanswered (no advertisements are sent). Other protocols
  * to a unicast address of ours go to the node that claimed them
@@ -56,6 +57,7 @@ enum {
 	L6_ERR_NA_DUPLICATE,
 	L6_ERR_NA_LEARNED,
 	L6_ERR_NA_NO_LLADDR,
+	L6_ERR_NA_OFF_LINK,
 	L6_ERR_LEARN_RING_FULL,
 	L6_ERR_RS,
 	L6_ERR_RA,
@@ -87,6 +89,7 @@ static const char *const l6_errors[] = {
 	[L6_ERR_NA_DUPLICATE] = "neighbor advertisement for our address (duplicate)",
 	[L6_ERR_NA_LEARNED] = "neighbor advertisement learned",
 	[L6_ERR_NA_NO_LLADDR] = "neighbor advertisement without link-layer address",
+	[L6_ERR_NA_OFF_LINK] = "neighbor advertisement for an off-link target",
 	[L6_ERR_LEARN_RING_FULL] = "neighbor learn queue full",
 	[L6_ERR_RS] = "router solicitation (advertisements off)",
 	[L6_ERR_RA] = "router advertisement ignored",
@@ -179,6 +182,20 @@ l6_nd_opts(const uint8_t *opt, uint32_t len, uint8_t opt_type, const uint8_t **l
 	return true;
 }
 
+/* On this link: link-local, or inside one of the interface's prefixes. Only
+ * such addresses are learned, so a spoofed advertisement cannot fill the
+ * table with addresses no route would ever resolve there. */
+static bool
+l6_on_link(const struct vn_if_fp *fp, const struct vn_ip6 *a)
+{
+	if (vn_ip6_is_link_local(a))
+		return true;
+	for (uint32_t i = 0; i < fp->n_addrs6; i++)
+		if (vn_prefix6_contains(&fp->addrs6[i], a))
+			return true;
+	return false;
+}
+
 static uint16_t
 l6_ns(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t *l4,
       uint16_t ulen, const struct vn_if_fp *fp, uint32_t *counts)
@@ -208,7 +225,7 @@ l6_ns(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		 * say so to all nodes, as RFC 4861 7.2.4 has a defender do. */
 		counts[L6_ERR_NS_DAD]++;
 		dst = *(const struct vn_ip6 *)all_nodes;
-	} else if (slla) {
+	} else if (slla && l6_on_link(fp, &src)) {
 		if (!vn_neighbor6_post_learn(fp->if_index, &src, slla, false))
 			counts[L6_ERR_LEARN_RING_FULL]++;
 	}
@@ -264,6 +281,10 @@ l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 	}
 	if (!tlla || (tlla[0] & 1)) {
 		vn_drop_reason(node, m, L6_ERR_NA_NO_LLADDR);
+		return L6_NEXT_DROP;
+	}
+	if (!l6_on_link(fp, &na->target)) {
+		vn_drop_reason(node, m, L6_ERR_NA_OFF_LINK);
 		return L6_NEXT_DROP;
 	}
 	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla, flags & VN_ND_NA_F_ROUTER))

@@ -1062,6 +1062,13 @@ test_neighbor_advertisement(void)
 	inject1(icmp6((const uint8_t[6]){0x33, 0x33, 0, 0, 0, 1}, "2001:db8:1::9", "ff02::1", 255,
 		      VN_ICMP6_NEIGHBOR_ADVERT, b, len));
 	assert_dropped("ip6-local", "neighbor discovery message malformed");
+	graph_fresh();
+	/* A target no prefix of the link holds (spoofed): not learned. */
+	len = nd_body(b, 0, "2001:db8:99::9", VN_ND_OPT_TGT_LLADDR, mac_new);
+	inject1(icmp6(mac_lan, "fe80::9", "2001:db8:1::1", 255, VN_ICMP6_NEIGHBOR_ADVERT, b, len));
+	assert_dropped("ip6-local", "neighbor advertisement for an off-link target");
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(vn_neighbor6_get(if_lan, AP("2001:db8:99::9"), NULL), -ENOENT);
 	CU_ASSERT_EQUAL(vn_neighbor6_get(if_lan, AP("2001:db8:1::9"), NULL),
 			-ENOENT);
 }
