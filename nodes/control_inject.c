@@ -7,7 +7,8 @@
  * Reads: its ring (node->ctx); nothing in the packets (the producer fills
  * vn_meta).
  * Writes: vn_buf.trace_id of the packets it marks (vn_trace_input).
- * Nexts: error-drop (0), ip4-lookup.
+ * Nexts: error-drop (0), ip4-lookup, ip6-lookup (IPv6 packets: the version
+ * nibble says which; the whole vector moves when all are IPv4).
  * Errors: none.
  */
 #include <errno.h>
@@ -17,7 +18,7 @@
 #include <vecnet/net/inject.h>
 #include <vecnet/trace.h>
 
-enum { INJECT_NEXT_DROP, INJECT_NEXT_LOOKUP, INJECT_N_NEXT };
+enum { INJECT_NEXT_DROP, INJECT_NEXT_LOOKUP, INJECT_NEXT_LOOKUP6, INJECT_N_NEXT };
 
 #define INJECT_THREADS VN_THREAD_MAX
 #define INJECT_RING 256
@@ -64,6 +65,19 @@ inject_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, ui
 	if (n == 0)
 		return 0;
 	vn_trace_input(g, node, node->objs, n);
+	for (uint16_t i = 0; i < n; i++) {
+		if ((rte_pktmbuf_mtod(node->objs[i], uint8_t *)[0] >> 4) != 6)
+			continue;
+		uint16_t nexts[VN_FRAME_SIZE];
+		for (uint16_t k = 0; k < n; k++)
+			nexts[k] = (rte_pktmbuf_mtod(node->objs[k], uint8_t *)[0] >> 4) == 6
+					   ? INJECT_NEXT_LOOKUP6
+					   : INJECT_NEXT_LOOKUP;
+		node->n_objs = n;
+		vn_enqueue_nexts(g, node, node->objs, nexts, n);
+		node->n_objs = 0;
+		return n;
+	}
 	vn_input_move(g, node, INJECT_NEXT_LOOKUP, n, VN_SCALAR_MIXED);
 	return n;
 }
@@ -87,5 +101,5 @@ VN_NODE_REGISTER(control_inject) = {
 	.thread_init = inject_init,
 	.thread_fini = inject_fini,
 	.n_next = INJECT_N_NEXT,
-	.next_names = {[INJECT_NEXT_LOOKUP] = "ip4-lookup"},
+	.next_names = {[INJECT_NEXT_LOOKUP] = "ip4-lookup", [INJECT_NEXT_LOOKUP6] = "ip6-lookup"},
 };

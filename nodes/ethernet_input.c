@@ -18,14 +18,19 @@
  * Writes: data offset advanced past the Ethernet header (and VLAN tags);
  * vn_meta.flags (L2_BCAST on broadcast), rx_if (the sub-interface of a
  * tagged frame) and that sub-interface's RX counters; drops: vn_buf.error.
- * Nexts: error-drop (0), ip4-input, arp-input.
+ * IPv6 frames (0x86DD) go to ip6-input; so do frames to the IPv6 multicast
+ * MACs of the groups the interface has joined (all-nodes, and the
+ * solicited-node groups of its addresses: neighbour discovery needs them),
+ * flagged L2_BCAST like a broadcast. Other multicast is dropped.
+ * Nexts: error-drop (0), ip4-input, arp-input, ip6-input.
  * Errors: drop reasons: frame shorter than an Ethernet header (with its
- * tags), another host's MAC, multicast, unknown ethertype, interface down,
- * VLAN tags no sub-interface has.
+ * tags), another host's MAC, multicast (a group not joined), unknown
+ * ethertype, interface down, VLAN tags no sub-interface has.
  */
 #include <rte_ether.h>
 #include <string.h>
 #include <vecnet/net/interface.h>
+#include <vecnet/net/ip6.h>
 #include <vecnet/net/port.h>
 #include <vecnet/net/trace.h>
 #include <vecnet/net/vlan.h>
@@ -34,6 +39,7 @@ enum {
 	ETH_NEXT_DROP,
 	ETH_NEXT_IP4,
 	ETH_NEXT_ARP,
+	ETH_NEXT_IP6,
 	ETH_N_NEXT,
 };
 
@@ -72,6 +78,8 @@ eth_next_of(struct vn_node *node, struct rte_mbuf *m, uint16_t ether_type)
 		return ETH_NEXT_IP4;
 	case RTE_BE16(RTE_ETHER_TYPE_ARP):
 		return ETH_NEXT_ARP;
+	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
+		return ETH_NEXT_IP6;
 	default:
 		vn_drop_reason(node, m, ETH_ERR_ETHERTYPE);
 		return ETH_NEXT_DROP;
@@ -142,6 +150,20 @@ eth_vlan(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, const str
 	return next;
 }
 
+/* 33:33 + the low 32 bits of a group fp has joined (RFC 2464 7). */
+static bool
+eth_ip6_mcast_joined(const uint8_t *mac, const struct vn_if_fp *fp)
+{
+	struct vn_ip6 group = {.b = {0xff, 0x02}};
+
+	if (mac[0] != 0x33 || mac[1] != 0x33)
+		return false;
+	memcpy(group.b + 12, mac + 2, 4);
+	if (mac[2] == 0xff)
+		group.b[11] = 0x01; /* solicited-node: ff02::1:ffXX:XXXX */
+	return vn_if_joined6(fp, &group);
+}
+
 static inline uint16_t
 eth_one(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp)
 {
@@ -153,7 +175,8 @@ eth_one(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, const stru
 		return ETH_NEXT_DROP;
 	}
 	if (unlikely(!mac_eq(eh->dst_addr.addr_bytes, fp->mac))) {
-		if (rte_is_broadcast_ether_addr(&eh->dst_addr)) {
+		if (rte_is_broadcast_ether_addr(&eh->dst_addr) ||
+		    eth_ip6_mcast_joined(eh->dst_addr.addr_bytes, fp)) {
 			vn_meta(m)->flags |= VN_META_F_L2_BCAST;
 		} else {
 			bool mcast = rte_is_multicast_ether_addr(&eh->dst_addr);
@@ -304,6 +327,7 @@ VN_NODE_REGISTER(ethernet_input) = {
 		{
 			[ETH_NEXT_IP4] = "ip4-input",
 			[ETH_NEXT_ARP] = "arp-input",
+			[ETH_NEXT_IP6] = "ip6-input",
 		},
 	.n_errors = ETH_N_ERR,
 	.error_names = eth_errors,

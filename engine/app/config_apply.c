@@ -8,6 +8,8 @@
 #include <string.h>
 #include <vecnet/cli.h>
 #include <vecnet/net/fib.h>
+#include <vecnet/net/fib6.h>
+#include <vecnet/net/neighbor6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 #include <vecnet/net/vlan.h>
@@ -59,6 +61,61 @@ vn_config_create_interfaces(const struct vn_config *cfg)
 	return 0;
 }
 
+static int
+config_apply_addrs6(const char *ifname, uint32_t if_index, const struct vn_prefix6 *a, uint32_t n)
+{
+	char b[VN_PREFIX6_STRLEN];
+
+	for (uint32_t i = 0; i < n; i++) {
+		int rc = vn_interface_addr6_add(if_index, &a[i]);
+		if (rc < 0) {
+			VN_ERR("%s: address %s: %s", ifname, vn_fmt_prefix6(&a[i], b),
+			       strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* IPv6 neighbours, then routes (which may resolve through them). */
+static int
+config_apply_ip6(const struct vn_config *cfg)
+{
+	char b1[VN_PREFIX6_STRLEN], b2[VN_IP6_STRLEN];
+	int rc;
+
+	for (uint32_t i = 0; i < cfg->n_neighbors6; i++) {
+		const struct vn_config_neighbor6 *cn = &cfg->neighbors6[i];
+		struct vn_interface *ifp = vn_interface_by_name(cn->interface);
+		rc = vn_neighbor6_set(ifp->if_index, &cn->address, cn->mac, true);
+		if (rc < 0) {
+			VN_ERR("neighbor %s on %s: %s", vn_fmt_ip6(&cn->address, b2),
+			       cn->interface, strerror(-rc));
+			return rc;
+		}
+	}
+	for (uint32_t i = 0; i < cfg->n_routes6; i++) {
+		const struct vn_config_route6 *cr = &cfg->routes6[i];
+		struct vn_route6_path paths[VN_CFG_MAX_PATHS];
+		struct vn_prefix6 p = cr->prefix;
+		uint32_t if_index = VN_IF_ANY;
+
+		if (cr->interface[0])
+			if_index = vn_interface_by_name(cr->interface)->if_index;
+		for (uint32_t k = 0; k < cr->n_paths; k++)
+			paths[k] = (struct vn_route6_path){.via = cr->via[k], .if_index = if_index};
+		vn_ip6_mask(&p.addr, p.len); /* a route names its network, as on the CLI */
+		rc = cr->drop ? vn_route6_add_drop(&p) : vn_route6_add(&p, paths, cr->n_paths);
+		if (rc < 0) {
+			VN_ERR("route %s%s%s: %s", vn_fmt_prefix6(&p, b1),
+			       cr->drop ? " drop" : " via ",
+			       cr->drop ? "" : vn_fmt_ip6(&cr->via[0], b2), strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 /* Addresses and state come after the graph exists (they program the FIB). */
 int
 vn_config_apply(const struct vn_config *cfg)
@@ -84,6 +141,9 @@ vn_config_apply(const struct vn_config *cfg)
 				return rc;
 			}
 		}
+		rc = config_apply_addrs6(ci->name, ifp->if_index, ci->addresses6, ci->n_addresses6);
+		if (rc < 0)
+			return rc;
 		vn_interface_set_admin(ifp->if_index, ci->up);
 	}
 	for (uint32_t i = 0; i < cfg->n_subifs; i++) {
@@ -99,6 +159,12 @@ vn_config_apply(const struct vn_config *cfg)
 				       vn_fmt_prefix(&cs->addresses[a], b1), strerror(-rc));
 				return rc;
 			}
+		}
+		if (ifp) {
+			rc = config_apply_addrs6(name, ifp->if_index, cs->addresses6,
+						 cs->n_addresses6);
+			if (rc < 0)
+				return rc;
 		}
 		if (ifp)
 			vn_interface_set_admin(ifp->if_index, cs->up);
@@ -134,6 +200,9 @@ vn_config_apply(const struct vn_config *cfg)
 			return rc;
 		}
 	}
+	rc = config_apply_ip6(cfg);
+	if (rc < 0)
+		return rc;
 	if ((rc = vn_tcp_cfg_apply(vn_cfg_map_get(cfg->root, "tcp"))) < 0)
 		return rc;
 	if (vn_config_apply_sections(cfg, stderr) != 0)

@@ -133,6 +133,8 @@ vn_config_free(struct vn_config *cfg)
 	free(cfg->interfaces);
 	free(cfg->subifs);
 	free(cfg->routes);
+	free(cfg->routes6);
+	free(cfg->neighbors6);
 	free(cfg->neighbors);
 	free(cfg->file);
 	vn_cfg_tree_free(cfg->root);

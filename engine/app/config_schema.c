@@ -165,11 +165,12 @@ static const struct vn_cfg_field vn_interface_fields[] = {
     {.key = "addresses",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_SCALAR,
-     .scalar = &vn_cfg_prefix,
+     .scalar = &vn_cfg_prefix_any,
      .max_items = VN_CFG_MAX_ADDRS,
      .def = "[]",
-     .example = "[10.0.1.1/24]",
-     .doc = "IPv4 addresses with prefix length; each adds a connected and a local route."},
+     .example = "[10.0.1.1/24, 2001:db8:1::1/64]",
+     .doc = "IPv4 and IPv6 addresses with prefix length; each adds a connected and a local "
+	    "route. Every interface also has an IPv6 link-local address from its MAC."},
     {.key = "up",
      .type = VN_CFG_T_BOOL,
      .def = "true",
@@ -202,7 +203,7 @@ static const struct vn_cfg_field vn_subif_fields[] = {
     {.key = "addresses",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_SCALAR,
-     .scalar = &vn_cfg_prefix,
+     .scalar = &vn_cfg_prefix_any,
      .max_items = VN_CFG_MAX_ADDRS},
     {.key = "up", .type = VN_CFG_T_BOOL},
     {.key = NULL},
@@ -211,18 +212,19 @@ static const struct vn_cfg_field vn_subif_fields[] = {
 static const struct vn_cfg_field vn_route_fields[] = {
     {.key = "prefix",
      .type = VN_CFG_T_SCALAR,
-     .scalar = &vn_cfg_prefix,
+     .scalar = &vn_cfg_prefix_any,
      .required = true,
      .example = "0.0.0.0/0",
-     .doc = "Destination prefix."},
+     .doc = "Destination prefix, IPv4 or IPv6."},
     {.key = "via",
      .type = VN_CFG_T_SCALAR_OR_LIST,
      .elem = VN_CFG_T_SCALAR,
-     .scalar = &vn_cfg_ip4,
+     .scalar = &vn_cfg_ip_any,
      .min_items = 1,
      .max_items = VN_CFG_MAX_PATHS,
      .example = "[192.0.2.1, 192.0.2.2]",
-     .doc = "Next hop, or a list of next hops (ECMP). Give `via` or `drop: true`."},
+     .doc = "Next hop, or a list of next hops (ECMP), of the prefix's family. Give `via` or "
+	    "`drop: true`. An IPv6 link-local next hop needs `interface`."},
     {.key = "interface",
      .type = VN_CFG_T_STR,
      .max_len = VN_IFNAME_MAX - 1,
@@ -244,10 +246,10 @@ static const struct vn_cfg_field vn_neighbor_fields[] = {
      .doc = "Interface the neighbour is on."},
     {.key = "address",
      .type = VN_CFG_T_SCALAR,
-     .scalar = &vn_cfg_ip4,
+     .scalar = &vn_cfg_ip_any,
      .required = true,
      .example = "10.0.1.2",
-     .doc = "Its IPv4 address."},
+     .doc = "Its IPv4 or IPv6 address."},
     {.key = "mac",
      .type = VN_CFG_T_SCALAR,
      .scalar = &vn_cfg_mac,
@@ -504,6 +506,25 @@ vn_cfg_check_ref(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces,
 			     seq->key, vn_cfg_index(seq, item), ifn->value);
 }
 
+/* Every next hop of the prefix's family (the scalars are checked already). */
+static void
+vn_cfg_check_route_family(struct vn_cfg_errors *e, const struct vn_cfg_node *route,
+			  const struct vn_cfg_node *via, uint32_t i)
+{
+	const struct vn_cfg_node *prefix = vn_cfg_map_get(route, "prefix");
+	struct vn_prefix p4;
+	uint32_t a4;
+
+	if (prefix == NULL || prefix->type != VN_CFG_SCALAR || via == NULL)
+		return;
+	bool is_ip4 = vn_parse_prefix(prefix->value, &p4) == 0;
+	for (const struct vn_cfg_node *v = via->type == VN_CFG_SEQ ? via->child : via; v;
+	     v = via->type == VN_CFG_SEQ ? v->next : NULL)
+		if (v->type == VN_CFG_SCALAR && (vn_parse_ip4(v->value, &a4) == 0) != is_ip4)
+			vn_cfg_error(e, v, "routes[%u].via: %s is not an %s address like the prefix",
+				     i, v->value, is_ip4 ? "IPv4" : "IPv6");
+}
+
 static void
 vn_cfg_check_routes(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces,
 		    const struct vn_cfg_node *routes)
@@ -532,6 +553,7 @@ vn_cfg_check_routes(struct vn_cfg_errors *e, const struct vn_cfg_node *interface
 				     "for a forwarding route)",
 				     i);
 		vn_cfg_check_ref(e, interfaces, routes, c);
+		vn_cfg_check_route_family(e, c, via, i);
 	}
 }
 
@@ -674,6 +696,8 @@ vn_cfg_convert_interface(const struct vn_cfg_node *m, struct vn_config_interface
 	for (const struct vn_cfg_node *c = addrs ? addrs->child : NULL; c != NULL; c = c->next)
 		if (vn_parse_prefix(c->value, &ifc->addresses[ifc->n_addresses]) == 0)
 			ifc->n_addresses++;
+		else if (vn_parse_prefix6(c->value, &ifc->addresses6[ifc->n_addresses6]) == 0)
+			ifc->n_addresses6++;
 	ifc->n_workers = vn_cfg_ints(vn_cfg_map_get(m, "workers"), ifc->workers);
 }
 
@@ -695,6 +719,8 @@ vn_cfg_convert_subif(const struct vn_cfg_node *m, struct vn_config_subif *s)
 	for (const struct vn_cfg_node *c = addrs ? addrs->child : NULL; c != NULL; c = c->next)
 		if (vn_parse_prefix(c->value, &s->addresses[s->n_addresses]) == 0)
 			s->n_addresses++;
+		else if (vn_parse_prefix6(c->value, &s->addresses6[s->n_addresses6]) == 0)
+			s->n_addresses6++;
 }
 
 static void
@@ -711,6 +737,30 @@ vn_cfg_convert_route(const struct vn_cfg_node *m, struct vn_config_route *r)
 		if (vn_parse_ip4(c->value, &r->via[r->n_paths]) == 0)
 			r->n_paths++;
 	snprintf(r->interface, sizeof(r->interface), "%s", vn_cfg_get_str(m, "interface", ""));
+}
+
+static void
+vn_cfg_convert_route6(const struct vn_cfg_node *m, struct vn_config_route6 *r)
+{
+	const struct vn_cfg_node *via = vn_cfg_map_get(m, "via");
+
+	vn_parse_prefix6(vn_cfg_get_str(m, "prefix", ""), &r->prefix);
+	r->drop = vn_cfg_get_bool(m, "drop", false);
+	if (via != NULL && via->type == VN_CFG_SCALAR && vn_parse_ip6(via->value, &r->via[0]) == 0)
+		r->n_paths = 1;
+	for (const struct vn_cfg_node *c = via && via->type == VN_CFG_SEQ ? via->child : NULL;
+	     c != NULL; c = c->next)
+		if (vn_parse_ip6(c->value, &r->via[r->n_paths]) == 0)
+			r->n_paths++;
+	snprintf(r->interface, sizeof(r->interface), "%s", vn_cfg_get_str(m, "interface", ""));
+}
+
+static void
+vn_cfg_convert_neighbor6(const struct vn_cfg_node *m, struct vn_config_neighbor6 *nb)
+{
+	snprintf(nb->interface, sizeof(nb->interface), "%s", vn_cfg_get_str(m, "interface", ""));
+	vn_parse_ip6(vn_cfg_get_str(m, "address", ""), &nb->address);
+	vn_parse_mac(vn_cfg_get_str(m, "mac", ""), nb->mac);
 }
 
 static void
@@ -765,11 +815,16 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 	cfg->interfaces = calloc(vn_cfg_count(interfaces), sizeof(*cfg->interfaces));
 	cfg->routes = calloc(vn_cfg_count(routes), sizeof(*cfg->routes));
 	cfg->neighbors = calloc(vn_cfg_count(neighbors), sizeof(*cfg->neighbors));
+	/* Sized for all: untouched pages of calloc cost nothing. */
+	cfg->routes6 = calloc(vn_cfg_count(routes), sizeof(*cfg->routes6));
+	cfg->neighbors6 = calloc(vn_cfg_count(neighbors), sizeof(*cfg->neighbors6));
 	cfg->subifs = calloc(vn_cfg_count(subifs), sizeof(*cfg->subifs));
 	if ((subifs != NULL && subifs->child != NULL && cfg->subifs == NULL) ||
 	    (interfaces != NULL && interfaces->child != NULL && cfg->interfaces == NULL) ||
 	    (routes != NULL && routes->child != NULL && cfg->routes == NULL) ||
-	    (neighbors != NULL && neighbors->child != NULL && cfg->neighbors == NULL))
+	    (neighbors != NULL && neighbors->child != NULL &&
+	     (cfg->neighbors == NULL || cfg->neighbors6 == NULL)) ||
+	    (routes != NULL && routes->child != NULL && cfg->routes6 == NULL))
 		return -ENOMEM;
 	for (i = 0, c = interfaces ? interfaces->child : NULL; c != NULL; c = c->next, i++)
 		vn_cfg_convert_interface(c, &cfg->interfaces[i]);
@@ -777,11 +832,20 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 	for (i = 0, c = subifs ? subifs->child : NULL; c != NULL; c = c->next, i++)
 		vn_cfg_convert_subif(c, &cfg->subifs[i]);
 	cfg->n_subifs = i;
-	for (i = 0, c = routes ? routes->child : NULL; c != NULL; c = c->next, i++)
-		vn_cfg_convert_route(c, &cfg->routes[i]);
-	cfg->n_routes = i;
-	for (i = 0, c = neighbors ? neighbors->child : NULL; c != NULL; c = c->next, i++)
-		vn_cfg_convert_neighbor(c, &cfg->neighbors[i]);
-	cfg->n_neighbors = i;
+	/* Each entry goes to its family's table, by its prefix or address. */
+	for (c = routes ? routes->child : NULL; c != NULL; c = c->next) {
+		struct vn_prefix p4;
+		if (vn_parse_prefix(vn_cfg_get_str(c, "prefix", ""), &p4) == 0)
+			vn_cfg_convert_route(c, &cfg->routes[cfg->n_routes++]);
+		else
+			vn_cfg_convert_route6(c, &cfg->routes6[cfg->n_routes6++]);
+	}
+	for (c = neighbors ? neighbors->child : NULL; c != NULL; c = c->next) {
+		uint32_t a4;
+		if (vn_parse_ip4(vn_cfg_get_str(c, "address", ""), &a4) == 0)
+			vn_cfg_convert_neighbor(c, &cfg->neighbors[cfg->n_neighbors++]);
+		else
+			vn_cfg_convert_neighbor6(c, &cfg->neighbors6[cfg->n_neighbors6++]);
+	}
 	return 0;
 }

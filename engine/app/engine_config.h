@@ -26,6 +26,8 @@ struct vn_config_interface {
 	bool up; /* default true */
 	uint32_t n_addresses;
 	struct vn_prefix addresses[VN_CFG_MAX_ADDRS];
+	uint32_t n_addresses6; /* the IPv6 ones of `addresses` */
+	struct vn_prefix6 addresses6[VN_CFG_MAX_ADDRS];
 	uint32_t n_workers; /* explicit RX queue placement, optional */
 	int workers[VN_CFG_MAX_WORKERS];
 };
@@ -40,6 +42,8 @@ struct vn_config_subif {
 	bool up; /* default false, as VPP */
 	uint32_t n_addresses;
 	struct vn_prefix addresses[VN_CFG_MAX_ADDRS];
+	uint32_t n_addresses6;
+	struct vn_prefix6 addresses6[VN_CFG_MAX_ADDRS];
 };
 
 struct vn_config_route {
@@ -48,6 +52,21 @@ struct vn_config_route {
 	uint32_t n_paths; /* `via` may be one address or a list (ECMP) */
 	uint32_t via[VN_CFG_MAX_PATHS];
 	char interface[VN_IFNAME_MAX]; /* "" when not given */
+};
+
+/* An entry of `routes` whose prefix is IPv6 (kept apart: the IPv4 table stays small). */
+struct vn_config_route6 {
+	struct vn_prefix6 prefix;
+	bool drop;
+	uint32_t n_paths;
+	struct vn_ip6 via[VN_CFG_MAX_PATHS];
+	char interface[VN_IFNAME_MAX];
+};
+
+struct vn_config_neighbor6 {
+	char interface[VN_IFNAME_MAX];
+	struct vn_ip6 address;
+	uint8_t mac[6];
 };
 
 struct vn_config_neighbor {
@@ -85,6 +104,10 @@ struct vn_config {
 	struct vn_config_route *routes;
 	uint32_t n_neighbors;
 	struct vn_config_neighbor *neighbors;
+	uint32_t n_routes6;
+	struct vn_config_route6 *routes6;
+	uint32_t n_neighbors6;
+	struct vn_config_neighbor6 *neighbors6;
 	/* neighbor-config: */
 	uint32_t neighbor_queue_len; /* default VN_NEIGHBOR_QUEUE_DEFAULT */
 	uint32_t neighbor_timeout_ms; /* default VN_NEIGHBOR_TIMEOUT_DEFAULT_MS */

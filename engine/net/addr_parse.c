@@ -5,6 +5,7 @@
  * typo, and accepting it the way inet_aton() does (octal, short forms, trailing
  * junk) would silently route somewhere else. Addresses are in host byte order.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -143,6 +144,56 @@ vn_fmt_mac(const uint8_t mac[6], char *buf)
 	return buf;
 }
 
+/* inet_pton is strict (no trailing junk, at most one "::"); the zone index
+ * ("%eth0") it refuses too, which is what a route or address wants. */
+int
+vn_parse_ip6(const char *s, struct vn_ip6 *addr)
+{
+	struct vn_ip6 a;
+
+	if (s == NULL || strchr(s, ':') == NULL || inet_pton(AF_INET6, s, a.b) != 1)
+		return -EINVAL;
+	*addr = a;
+	return 0;
+}
+
+int
+vn_parse_prefix6(const char *s, struct vn_prefix6 *p)
+{
+	char buf[VN_IP6_STRLEN];
+	const char *slash = s ? strchr(s, '/') : NULL;
+	uint32_t len;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	slash++;
+	if (vn_parse_ip6(buf, &p->addr) < 0 || vn_parse_dec(&slash, 3, 128, &len) < 0 ||
+	    *slash != '\0')
+		return -EINVAL;
+	p->len = (uint8_t)len;
+	return 0;
+}
+
+char *
+vn_fmt_ip6(const struct vn_ip6 *addr, char *buf)
+{
+	if (inet_ntop(AF_INET6, addr->b, buf, VN_IP6_STRLEN) == NULL)
+		snprintf(buf, VN_IP6_STRLEN, "?");
+	return buf;
+}
+
+char *
+vn_fmt_prefix6(const struct vn_prefix6 *p, char *buf)
+{
+	char a[VN_IP6_STRLEN];
+
+	snprintf(buf, VN_PREFIX6_STRLEN, "%s/%u", vn_fmt_ip6(&p->addr, a),
+		 VN_MIN((unsigned)p->len, 128u));
+	return buf;
+}
+
 /* --- as CLI arguments and YAML scalars ------------------------------------ */
 static int
 cli_parse_ip4(const char *w, void *out)
@@ -166,6 +217,22 @@ const struct vn_cli_arg_type vn_cli_ip4 = {.what = "IPv4 address", .parse = cli_
 const struct vn_cli_arg_type vn_cli_prefix = {.what = "prefix A.B.C.D/LEN",
 					      .parse = cli_parse_prefix};
 const struct vn_cli_arg_type vn_cli_mac = {.what = "MAC address", .parse = cli_parse_mac};
+
+static int
+cli_parse_ip6(const char *w, void *out)
+{
+	return vn_parse_ip6(w, out);
+}
+
+static int
+cli_parse_prefix6(const char *w, void *out)
+{
+	return vn_parse_prefix6(w, out);
+}
+
+const struct vn_cli_arg_type vn_cli_ip6 = {.what = "IPv6 address", .parse = cli_parse_ip6};
+const struct vn_cli_arg_type vn_cli_prefix6 = {.what = "prefix X:X::X/LEN",
+					       .parse = cli_parse_prefix6};
 
 static int
 cfg_check_ip4(const char *s)
@@ -196,3 +263,39 @@ const struct vn_cfg_scalar vn_cfg_prefix = {.expect = "an IPv4 prefix A.B.C.D/LE
 					    .check = cfg_check_prefix};
 const struct vn_cfg_scalar vn_cfg_mac = {.expect = "a MAC address xx:xx:xx:xx:xx:xx",
 					 .check = cfg_check_mac};
+
+static int
+cfg_check_ip6(const char *s)
+{
+	struct vn_ip6 a;
+
+	return vn_parse_ip6(s, &a);
+}
+
+static int
+cfg_check_prefix6(const char *s)
+{
+	struct vn_prefix6 p;
+
+	return vn_parse_prefix6(s, &p);
+}
+
+static int
+cfg_check_ip_any(const char *s)
+{
+	return cfg_check_ip4(s) == 0 ? 0 : cfg_check_ip6(s);
+}
+
+static int
+cfg_check_prefix_any(const char *s)
+{
+	return cfg_check_prefix(s) == 0 ? 0 : cfg_check_prefix6(s);
+}
+
+const struct vn_cfg_scalar vn_cfg_ip6 = {.expect = "an IPv6 address", .check = cfg_check_ip6};
+const struct vn_cfg_scalar vn_cfg_prefix6 = {.expect = "an IPv6 prefix X:X::X/LEN",
+					     .check = cfg_check_prefix6};
+const struct vn_cfg_scalar vn_cfg_ip_any = {.expect = "an IPv4 or IPv6 address",
+					    .check = cfg_check_ip_any};
+const struct vn_cfg_scalar vn_cfg_prefix_any = {
+    .expect = "a prefix A.B.C.D/LEN or X:X::X/LEN", .check = cfg_check_prefix_any};

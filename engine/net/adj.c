@@ -20,6 +20,7 @@
 #include <rte_ether.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor6.h>
 #include <vecnet/rcu.h>
 
 #include "net/fib_priv.h"
@@ -28,7 +29,14 @@
 struct vn_adj *vn_adj_table[VN_ADJ_MAX];
 struct vn_ecmp *vn_ecmp_table[VN_ECMP_MAX_GROUPS];
 
-enum vn_adj_kind { VN_ADJ_KIND_FREE, VN_ADJ_KIND_FIXED, VN_ADJ_KIND_GLEAN, VN_ADJ_KIND_NH };
+enum vn_adj_kind {
+	VN_ADJ_KIND_FREE,
+	VN_ADJ_KIND_FIXED,
+	VN_ADJ_KIND_GLEAN,
+	VN_ADJ_KIND_NH,
+	VN_ADJ_KIND_GLEAN6,
+	VN_ADJ_KIND_NH6,
+};
 
 /* Control-plane side of an adjacency; never read by workers. */
 struct vn_adj_ctl {
@@ -38,6 +46,8 @@ struct vn_adj_ctl {
 	uint8_t kind; /* enum vn_adj_kind */
 	bool has_mac;
 	uint8_t mac[6];
+	struct vn_ip6 nh6; /* NH6 */
+	uint64_t key6; /* NH6: its key in adj6_map */
 };
 
 struct vn_ecmp_ctl {
@@ -52,6 +62,8 @@ static uint32_t adj_free[VN_ADJ_MAX], n_adj_free;
 static uint32_t n_adj_used;
 static uint32_t glean_adj[VN_IF_MAX]; /* 0: none */
 static struct vn_hmap adj_map;	      /* (if << 32 | nh) -> index */
+static uint32_t glean6_adj[VN_IF_MAX]; /* 0: none */
+static struct vn_hmap adj6_map; /* hash of (if, nh6) -> index; a collision probes key + 1 */
 
 static struct vn_ecmp_ctl ecmp_ctl[VN_ECMP_MAX_GROUPS];
 static struct vn_ecmp ecmp_dead = {.n_paths = 1, .adj = {VN_ADJ_INDEX_DROP}};
@@ -92,9 +104,10 @@ adj_build(uint32_t index)
 	const struct vn_adj_ctl *c = &adj_ctl[index];
 	const struct vn_interface *ifp = vn_interface_get(c->if_index);
 	struct vn_adj *a;
-	uint16_t ethertype = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	bool is_ip6 = c->kind == VN_ADJ_KIND_NH6 || c->kind == VN_ADJ_KIND_GLEAN6;
+	uint16_t ethertype = rte_cpu_to_be_16(is_ip6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4);
 
-	if (c->kind == VN_ADJ_KIND_GLEAN)
+	if (c->kind == VN_ADJ_KIND_GLEAN || c->kind == VN_ADJ_KIND_GLEAN6)
 		a = adj_alloc(index, VN_ADJ_GLEAN);
 	else
 		a = adj_alloc(index, c->has_mac ? VN_ADJ_REWRITE : VN_ADJ_INCOMPLETE);
@@ -102,9 +115,11 @@ adj_build(uint32_t index)
 		return NULL;
 	a->tx_if = (uint16_t)c->if_index;
 	a->mtu = ifp ? ifp->mtu : 0;
-	if (c->kind != VN_ADJ_KIND_NH)
+	a->is_ip6 = is_ip6;
+	if (c->kind != VN_ADJ_KIND_NH && c->kind != VN_ADJ_KIND_NH6)
 		return a;
 	a->nh = c->nh;
+	a->nh6 = c->nh6;
 	if (c->has_mac) {
 		/* A sub-interface's tags follow the MACs, as in VPP's rewrite string. */
 		const struct vn_if_fp *fp = vn_if_fp(c->if_index);
@@ -144,7 +159,8 @@ vn_adj_init(void)
 	    [VN_ADJ_INDEX_LOCAL] = VN_ADJ_LOCAL,
 	};
 
-	if (vn_hmap_init(&adj_map, 1024) < 0 || vn_hmap_init(&ecmp_map, 1024) < 0)
+	if (vn_hmap_init(&adj_map, 1024) < 0 || vn_hmap_init(&ecmp_map, 1024) < 0 ||
+	    vn_hmap_init(&adj6_map, 1024) < 0)
 		goto fail;
 	for (uint32_t i = 0; i < 3; i++) {
 		adj_fixed[i] = adj_alloc(i, fixed_types[i]);
@@ -187,7 +203,9 @@ vn_adj_fini(void)
 	memset(adj_ctl, 0, sizeof(adj_ctl));
 	memset(ecmp_ctl, 0, sizeof(ecmp_ctl));
 	memset(glean_adj, 0, sizeof(glean_adj));
+	memset(glean6_adj, 0, sizeof(glean6_adj));
 	vn_hmap_fini(&adj_map);
+	vn_hmap_fini(&adj6_map);
 	vn_hmap_fini(&ecmp_map);
 	adj_hw = n_adj_free = n_adj_used = 0;
 	n_ecmp_free = n_ecmp_used = 0;
@@ -195,7 +213,7 @@ vn_adj_fini(void)
 }
 
 static int
-adj_new(uint8_t kind, uint32_t if_index, uint32_t nh, uint32_t *index)
+adj_new(uint8_t kind, uint32_t if_index, uint32_t nh, const struct vn_ip6 *nh6, uint32_t *index)
 {
 	uint32_t i;
 
@@ -209,6 +227,13 @@ adj_new(uint8_t kind, uint32_t if_index, uint32_t nh, uint32_t *index)
 	if (kind == VN_ADJ_KIND_NH) {
 		struct vn_neighbor_info n;
 		if (vn_neighbor_get(if_index, nh, &n) == 0) {
+			adj_ctl[i].has_mac = true;
+			memcpy(adj_ctl[i].mac, n.mac, 6);
+		}
+	} else if (kind == VN_ADJ_KIND_NH6) {
+		struct vn_neighbor6_info n;
+		adj_ctl[i].nh6 = *nh6;
+		if (vn_neighbor6_get(if_index, nh6, &n) == 0) {
 			adj_ctl[i].has_mac = true;
 			memcpy(adj_ctl[i].mac, n.mac, 6);
 		}
@@ -240,7 +265,7 @@ vn_adj_nh_lock(uint32_t if_index, uint32_t nh, uint32_t *index)
 		adj_ctl[*index].refs++;
 		return 0;
 	}
-	rc = adj_new(VN_ADJ_KIND_NH, if_index, nh, index);
+	rc = adj_new(VN_ADJ_KIND_NH, if_index, nh, NULL, index);
 	if (rc == 0 && vn_hmap_put(&adj_map, adj_key(if_index, nh), *index) < 0) {
 		vn_fib_nh_unlock(*index);
 		rc = -ENOMEM;
@@ -260,10 +285,98 @@ vn_adj_glean_lock(uint32_t if_index, uint32_t *index)
 		adj_ctl[*index].refs++;
 		return 0;
 	}
-	rc = adj_new(VN_ADJ_KIND_GLEAN, if_index, 0, index);
+	rc = adj_new(VN_ADJ_KIND_GLEAN, if_index, 0, NULL, index);
 	if (rc == 0)
 		glean_adj[if_index] = *index;
 	return rc;
+}
+
+/* FNV-1a over (if, nh6); equal keys of different next hops probe key + 1. */
+static uint64_t
+adj6_key(uint32_t if_index, const struct vn_ip6 *nh)
+{
+	uint64_t key = 14695981039346656037ull ^ if_index;
+
+	for (uint32_t i = 0; i < 16; i++)
+		key = (key ^ nh->b[i]) * 1099511628211ull;
+	return key;
+}
+
+/* The adjacency of (if, nh6), or the free key where it would go. */
+static bool
+adj6_find(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index, uint64_t *free_key)
+{
+	for (uint64_t key = adj6_key(if_index, nh);; key++) {
+		if (!vn_hmap_get(&adj6_map, key, index)) {
+			*free_key = key;
+			return false;
+		}
+		if (adj_ctl[*index].if_index == if_index && vn_ip6_eq(&adj_ctl[*index].nh6, nh))
+			return true;
+	}
+}
+
+int
+vn_adj_nh6_lock(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index)
+{
+	uint64_t key;
+	int rc;
+
+	if (if_index >= VN_IF_MAX)
+		return -EINVAL;
+	if (adj6_find(if_index, nh, index, &key)) {
+		adj_ctl[*index].refs++;
+		return 0;
+	}
+	rc = adj_new(VN_ADJ_KIND_NH6, if_index, 0, nh, index);
+	if (rc < 0)
+		return rc;
+	adj_ctl[*index].key6 = key;
+	if (vn_hmap_put(&adj6_map, key, *index) < 0) {
+		vn_fib_nh_unlock(*index); /* not in adj6_map: adj6_forget finds nothing */
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int
+vn_adj_glean6_lock(uint32_t if_index, uint32_t *index)
+{
+	int rc;
+
+	if (if_index >= VN_IF_MAX)
+		return -EINVAL;
+	if (glean6_adj[if_index]) {
+		*index = glean6_adj[if_index];
+		adj_ctl[*index].refs++;
+		return 0;
+	}
+	rc = adj_new(VN_ADJ_KIND_GLEAN6, if_index, 0, NULL, index);
+	if (rc == 0)
+		glean6_adj[if_index] = *index;
+	return rc;
+}
+
+/* Removes an NH6 adjacency's key. Colliding next hops probe on (key + 1,
+ * ...): one displaced past the hole moves into it, so every probe chain stays
+ * unbroken (backward shift, as vn_hmap does for its own slots). */
+static void
+adj6_forget(uint32_t i)
+{
+	uint64_t hole = adj_ctl[i].key6, key;
+	uint32_t v;
+
+	if (!vn_hmap_get(&adj6_map, hole, &v) || v != i)
+		return;
+	vn_hmap_del(&adj6_map, hole);
+	for (key = hole + 1; vn_hmap_get(&adj6_map, key, &v); key++) {
+		if (adj6_key(adj_ctl[v].if_index, &adj_ctl[v].nh6) > hole)
+			continue;
+		vn_hmap_del(&adj6_map, key);
+		vn_hmap_put(&adj6_map, hole, v);
+		adj_ctl[v].key6 = hole;
+		hole = key;
+	}
 }
 
 static void
@@ -276,6 +389,10 @@ adj_unlock(uint32_t i)
 		return;
 	if (c->kind == VN_ADJ_KIND_GLEAN)
 		glean_adj[c->if_index] = 0;
+	else if (c->kind == VN_ADJ_KIND_GLEAN6)
+		glean6_adj[c->if_index] = 0;
+	else if (c->kind == VN_ADJ_KIND_NH6)
+		adj6_forget(i);
 	else
 		vn_hmap_del(&adj_map, adj_key(c->if_index, c->nh));
 	old = __atomic_exchange_n(&vn_adj_table[i], adj_fixed[VN_ADJ_INDEX_DROP], __ATOMIC_ACQ_REL);
@@ -401,12 +518,32 @@ vn_adj_nh_update(uint32_t if_index, uint32_t nh, const uint8_t *mac)
 }
 
 void
+vn_adj_nh6_update(uint32_t if_index, const struct vn_ip6 *nh, const uint8_t *mac)
+{
+	struct vn_adj_ctl *c;
+	uint64_t key;
+	uint32_t i;
+
+	if (!adj_ready || !adj6_find(if_index, nh, &i, &key))
+		return;
+	c = &adj_ctl[i];
+	if (c->has_mac == (mac != NULL) && (!mac || memcmp(c->mac, mac, 6) == 0))
+		return;
+	c->has_mac = mac != NULL;
+	if (mac)
+		memcpy(c->mac, mac, 6);
+	if (adj_publish(i) < 0)
+		VN_ERR("adjacency %u: out of memory, rewrite not updated", i);
+}
+
+void
 vn_adj_interface_rebuild(uint32_t if_index)
 {
 	for (uint32_t i = 3; adj_ready && i < adj_hw; i++) {
 		const struct vn_adj_ctl *c = &adj_ctl[i];
 
-		if ((c->kind == VN_ADJ_KIND_NH || c->kind == VN_ADJ_KIND_GLEAN) &&
+		if ((c->kind == VN_ADJ_KIND_NH || c->kind == VN_ADJ_KIND_GLEAN ||
+		     c->kind == VN_ADJ_KIND_NH6 || c->kind == VN_ADJ_KIND_GLEAN6) &&
 		    c->if_index == if_index && adj_publish(i) < 0)
 			VN_ERR("adjacency %u: out of memory, not rebuilt", i);
 	}
@@ -444,7 +581,7 @@ vn_adj_format(uint32_t index, char *buf, size_t len)
 {
 	const struct vn_adj *a = index < VN_ADJ_MAX ? vn_adj_get(index) : NULL;
 	const struct vn_interface *ifp;
-	char ifname[VN_IFNAME_MAX + 8], ip[16], mac[18];
+	char ifname[VN_IFNAME_MAX + 8], ip[VN_IP6_STRLEN], mac[18];
 
 	if (!a) {
 		snprintf(buf, len, "invalid");
@@ -457,15 +594,20 @@ vn_adj_format(uint32_t index, char *buf, size_t len)
 		snprintf(ifname, sizeof(ifname), "if%u", a->tx_if);
 	switch (a->type) {
 	case VN_ADJ_REWRITE:
-		snprintf(buf, len, "rewrite %s nh %s %s mtu %u", ifname, vn_fmt_ip4(a->nh, ip),
+		snprintf(buf, len, "rewrite %s nh %s %s mtu %u", ifname,
+			 a->is_ip6 ? vn_fmt_ip6(&a->nh6, ip) : vn_fmt_ip4(a->nh, ip),
 			 vn_fmt_mac(a->rewrite, mac), a->mtu);
 		break;
 	case VN_ADJ_INCOMPLETE:
-		snprintf(buf, len, "incomplete %s nh %s (arp pending)", ifname,
-			 vn_fmt_ip4(a->nh, ip));
+		if (a->is_ip6)
+			snprintf(buf, len, "incomplete %s nh %s (nd pending)", ifname,
+				 vn_fmt_ip6(&a->nh6, ip));
+		else
+			snprintf(buf, len, "incomplete %s nh %s (arp pending)", ifname,
+				 vn_fmt_ip4(a->nh, ip));
 		break;
 	case VN_ADJ_GLEAN:
-		snprintf(buf, len, "glean %s", ifname);
+		snprintf(buf, len, "%sglean %s", a->is_ip6 ? "ip6 " : "", ifname);
 		break;
 	case VN_ADJ_LOCAL:
 		snprintf(buf, len, "local");

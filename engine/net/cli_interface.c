@@ -17,6 +17,7 @@
 #include <vecnet/net/port.h>
 #include <vecnet/net/vlan.h>
 
+#include "net/cli_ip6.h"
 #include "net/port_priv.h"
 
 /* --- show interface ------------------------------------------------------------ */
@@ -87,7 +88,7 @@ static int
 vn_cli_show_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	uint32_t only = VN_IF_MAX;
-	char pfx[24];
+	char pfx[24], pfx6[VN_PREFIX6_STRLEN];
 
 	if (!vn_cli_arg_ifname(args, &only))
 		only = VN_IF_MAX;
@@ -101,6 +102,15 @@ vn_cli_show_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
 		vn_cli_printf(out, "%s (%s):\n", ifp->name, ifp->admin_up ? "up" : "dn");
 		for (uint32_t a = 0; a < ifp->n_addrs; a++)
 			vn_cli_printf(out, "  L3 %s\n", vn_fmt_prefix(&ifp->addrs[a], pfx));
+		/* IPv6: the configured ones, then (as VPP once IPv6 is on) the
+		 * link-local one, which follows the MAC. */
+		for (uint32_t a = 0; a < ifp->n_addrs6; a++)
+			vn_cli_printf(out, "  L3 %s\n", vn_fmt_prefix6(&ifp->addrs6[a], pfx6));
+		if (ifp->n_addrs6) {
+			struct vn_prefix6 ll = {.len = 64};
+			vn_ip6_link_local_of(ifp->mac, &ll.addr);
+			vn_cli_printf(out, "  L3 %s (link-local)\n", vn_fmt_prefix6(&ll, pfx6));
+		}
 	}
 	return 0;
 }
@@ -511,12 +521,19 @@ vn_cli_set_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	bool is_del = vn_cli_arg_keyword(args, "del");
 	struct vn_prefix p;
+	struct vn_prefix6 p6;
 	char pfx[24];
 	uint32_t ifi;
 	int rc;
 
-	if (!vn_cli_arg_ifname(args, &ifi) || !vn_cli_arg_prefix(args, &p) ||
-	    !vn_cli_args_end(args))
+	if (!vn_cli_arg_ifname(args, &ifi))
+		return vn_cli_unexpected(args);
+	if (!vn_cli_arg_prefix(args, &p)) {
+		if (vn_cli_arg_prefix6(args, &p6))
+			return vn_cli_ip6_if_addr(out, args, ifi, &p6, is_del);
+		return vn_cli_unexpected(args);
+	}
+	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	rc = is_del ? vn_interface_addr_del(ifi, &p) : vn_interface_addr_add(ifi, &p);
 	if (rc < 0)
@@ -528,7 +545,7 @@ vn_cli_set_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(set_if_addr) = {
 	.path = "set interface ip address",
-	.syntax = "[del] IF A.B.C.D/LEN",
+	.syntax = "[del] IF A.B.C.D/LEN | [del] IF X:X::X/LEN",
 	.help = "add or delete an interface address (and its connected route)",
 	.fn = vn_cli_set_if_addr,
 	.complete = &vn_cli_ifname,

@@ -17,6 +17,7 @@
 #include <vecnet/net/neighbor.h>
 
 #include "net/fib_priv.h"
+#include "net/cli_ip6.h"
 
 static const char *
 if_name_of(uint32_t if_index)
@@ -91,10 +92,16 @@ vn_cli_ip_route_add(struct vn_cli_out *out, struct vn_cli_args *args)
 	uint32_t n_paths = 0;
 	struct vn_prefix p;
 	bool is_drop = false, exists;
+	struct vn_prefix6 p6;
 	char pfx[24], ps[64];
 	int rc;
 
-	if (!vn_cli_arg_prefix(args, &p) || !vn_cli_arg_keyword(args, "via"))
+	if (!vn_cli_arg_prefix(args, &p)) {
+		if (vn_cli_arg_prefix6(args, &p6))
+			return vn_cli_ip6_route(out, args, &p6, true);
+		return vn_cli_unexpected(args);
+	}
+	if (!vn_cli_arg_keyword(args, "via"))
 		return vn_cli_unexpected(args);
 	if (vn_cli_arg_keyword(args, "drop")) {
 		is_drop = true;
@@ -129,7 +136,7 @@ vn_cli_ip_route_add(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(ip_route_add) = {
 	.path = "ip route add",
-	.syntax = "PREFIX via ADDR [IF] [via ADDR [IF]]... | PREFIX via drop",
+	.syntax = "PREFIX via ADDR [IF] [via ADDR [IF]]... | PREFIX via drop (IPv4 or IPv6)",
 	.help = "add a static route; several vias (or adds) make equal-cost paths",
 	.fn = vn_cli_ip_route_add,
 	.complete = &vn_cli_ifname,
@@ -142,11 +149,15 @@ vn_cli_ip_route_del(struct vn_cli_out *out, struct vn_cli_args *args)
 	struct vn_route_info ri;
 	bool has_path = false;
 	struct vn_prefix p;
+	struct vn_prefix6 p6;
 	char pfx[24], ps[64];
 	int rc;
 
-	if (!vn_cli_arg_prefix(args, &p))
+	if (!vn_cli_arg_prefix(args, &p)) {
+		if (vn_cli_arg_prefix6(args, &p6))
+			return vn_cli_ip6_route(out, args, &p6, false);
 		return vn_cli_unexpected(args);
+	}
 	if (vn_cli_arg_keyword(args, "via")) {
 		if (!vn_cli_arg_path(args, &rp))
 			return vn_cli_unexpected(args);
@@ -324,11 +335,17 @@ vn_cli_set_ip_neighbor(struct vn_cli_out *out, struct vn_cli_args *args)
 	bool is_del = vn_cli_arg_keyword(args, "del"), is_static = false;
 	uint8_t mac[6];
 	uint32_t ifi, addr;
+	struct vn_ip6 a6;
 	char ip[16];
 	int rc;
 
-	if (!vn_cli_arg_ifname(args, &ifi) || !vn_cli_arg_ip4(args, &addr))
+	if (!vn_cli_arg_ifname(args, &ifi))
 		return vn_cli_unexpected(args);
+	if (!vn_cli_arg_ip4(args, &addr)) {
+		if (vn_cli_arg_ip6(args, &a6))
+			return vn_cli_ip6_neighbor(out, args, ifi, &a6, is_del);
+		return vn_cli_unexpected(args);
+	}
 	if (is_del) {
 		/* VPP names the MAC on delete too; accept it, it identifies nothing more. */
 		(void)vn_cli_arg_mac(args, mac);
@@ -353,7 +370,7 @@ vn_cli_set_ip_neighbor(struct vn_cli_out *out, struct vn_cli_args *args)
 VN_CLI_COMMAND(set_ip_neighbor) = {
 	.path = "set ip neighbor",
 	.syntax = "[del] IF ADDR MAC [static]",
-	.help = "add (dynamic unless static) or delete an ARP entry",
+	.help = "add (dynamic unless static) or delete an ARP or IPv6 neighbour entry",
 	.fn = vn_cli_set_ip_neighbor,
 	.complete = &vn_cli_ifname,
 };
@@ -394,6 +411,7 @@ vn_cli_show_ip_neighbors(struct vn_cli_out *out, struct vn_cli_args *args)
 	vn_cli_printf(out, "%10s  %-15s  %-5s  %-17s  %s\n", "Time", "IP", "Flags", "Ethernet",
 		      "Interface");
 	vn_neighbor_walk(vn_cli_nbr_row, &c);
+	vn_cli_ip6_neighbor_rows(out, c.only, c.now_ms); /* both families, as VPP */
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 
 #include <rte_errno.h>
 #include <rte_lpm.h>
+#include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/rcu.h>
 
@@ -784,6 +785,7 @@ vn_fib_interface_changed(uint32_t if_index)
 	if (!vn_fib_lpm || if_index >= VN_IF_MAX)
 		return;
 	vn_adj_interface_rebuild(if_index);
+	vn_fib6_interface_changed(if_index);
 	fp = vn_if_fp((uint16_t)if_index);
 	down = fp && !fp->link_up;
 	/* Down now, or some route was resolved while it was: those come back. */
@@ -949,6 +951,8 @@ vn_fib_init(uint32_t max)
 	rc = vn_adj_init();
 	if (rc == 0)
 		rc = vn_lpm_writer_init(vn_fib_lpm, n_tbl8);
+	if (rc == 0)
+		rc = vn_fib6_init(max); /* IPv6 shares the adjacencies */
 	if (rc < 0)
 		goto fail;
 	VN_INFO("FIB ready: %u routes max, %u tbl8 groups%s", max, n_tbl8,
@@ -978,6 +982,7 @@ vn_fib_fini(void)
 	n_tracks = cap_tracks = n_work = cap_work = 0;
 	vn_hmap_fini(&route_map);
 	vn_hmap_fini(&track_map);
+	vn_fib6_fini();
 	vn_adj_fini();
 	vn_lpm_writer_fini();
 	rte_lpm_free(vn_fib_lpm);

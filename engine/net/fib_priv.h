@@ -64,5 +64,17 @@ void vn_adj_interface_rebuild(uint32_t if_index);
 uint32_t vn_adj_refcount(uint32_t index);
 /* GLEAN adjacency's interface, or -1 if index is not a glean. */
 int vn_adj_glean_if(uint32_t index);
+/* IPv6: the same, for next hops (if, nh6) and an interface's IPv6 glean. */
+int vn_adj_nh6_lock(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index);
+int vn_adj_glean6_lock(uint32_t if_index, uint32_t *index);
+void vn_adj_nh6_update(uint32_t if_index, const struct vn_ip6 *nh, const uint8_t *mac);
+
+/* --- fib6.c ---------------------------------------------------------------- */
+int vn_fib6_connected_add(uint32_t if_index, const struct vn_prefix6 *p);
+int vn_fib6_connected_del(uint32_t if_index, const struct vn_prefix6 *p);
+/* Link state changed (called by vn_fib_interface_changed). */
+void vn_fib6_interface_changed(uint32_t if_index);
+/* Neighbour learned, changed (mac) or removed (NULL). */
+void vn_fib6_neighbor_update(uint32_t if_index, const struct vn_ip6 *addr, const uint8_t *mac);
 
 #endif

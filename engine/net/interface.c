@@ -91,6 +91,9 @@ vn_interface_publish(uint32_t if_index)
 	};
 	memcpy(fp->mac, ifp->mac, 6);
 	memcpy(fp->addrs, ifp->addrs, sizeof(fp->addrs));
+	fp->n_addrs6 = ifp->n_addrs6;
+	memcpy(fp->addrs6, ifp->addrs6, sizeof(fp->addrs6));
+	vn_ip6_link_local_of(ifp->mac, &fp->ll6);
 	memcpy(fp->features, ifp->features, sizeof(fp->features));
 	fp->sup_if_index = ifp->if_index;
 	vn_subif_fp_fill(fp);
@@ -178,6 +181,14 @@ vn_interface_create(const char *name, const char *device, uint16_t rx_queues, ui
 	if (rc < 0) {
 		free(ifp);
 		return rc;
+	}
+	/* IPv6 neighbour discovery needs the all-nodes and solicited-node groups
+	 * (ethernet-input keeps only those): a NIC's filter must let multicast in.
+	 * Devices that cannot (or need not: AF_PACKET sees all) just say so. */
+	if (vn_port_is_dpdk(ifp->port_id)) {
+		int mrc = rte_eth_allmulticast_enable(ifp->port_id);
+		if (mrc < 0)
+			VN_DEBUG("%s: all-multicast not enabled: %s", ifp->name, strerror(-mrc));
 	}
 	interface_commit(ifp);
 	rc = vn_rxq_add_interface(ifp->if_index);
@@ -281,6 +292,8 @@ vn_interface_delete(uint32_t if_index)
 	routes_forget(ifp);
 	while (ifp->n_addrs)
 		vn_interface_addr_del(if_index, &ifp->addrs[ifp->n_addrs - 1]);
+	while (ifp->n_addrs6)
+		vn_interface_addr6_del(if_index, &ifp->addrs6[ifp->n_addrs6 - 1]);
 	vn_neighbor_flush_interface(if_index);
 	/* Readers find no interface from here; the grace period lets those that
 	 * still hold the snapshot (a walk in progress) finish before the port
@@ -406,6 +419,68 @@ vn_interface_addr_del(uint32_t if_index, const struct vn_prefix *p)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int
+vn_interface_addr6_add(uint32_t if_index, const struct vn_prefix6 *p)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+	int rc;
+
+	if (!ifp)
+		return -ENODEV;
+	if (p->len == 0 || p->len > 128 || vn_ip6_is_unspecified(&p->addr) ||
+	    vn_ip6_is_multicast(&p->addr) || vn_ip6_is_link_local(&p->addr))
+		return -EINVAL;
+	for (uint32_t i = 0; i < n_ifs; i++)
+		for (uint32_t a = 0; ifs[i] && a < ifs[i]->n_addrs6; a++)
+			if (vn_ip6_eq(&ifs[i]->addrs6[a].addr, &p->addr))
+				return -EEXIST;
+	if (ifp->n_addrs6 >= VN_IF_ADDR6_MAX)
+		return -ENOSPC;
+	ifp->addrs6[ifp->n_addrs6++] = *p;
+	vn_interface_publish(if_index);
+	rc = vn_fib6_connected_add(if_index, p);
+	if (rc < 0) {
+		ifp->n_addrs6--;
+		vn_interface_publish(if_index);
+	}
+	return rc;
+}
+
+int
+vn_interface_addr6_del(uint32_t if_index, const struct vn_prefix6 *p)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+
+	if (!ifp)
+		return -ENODEV;
+	for (uint32_t i = 0; i < ifp->n_addrs6; i++) {
+		if (!vn_ip6_eq(&ifp->addrs6[i].addr, &p->addr) || ifp->addrs6[i].len != p->len)
+			continue;
+		struct vn_prefix6 gone = ifp->addrs6[i];
+		ifp->addrs6[i] = ifp->addrs6[--ifp->n_addrs6];
+		vn_interface_publish(if_index);
+		vn_fib6_connected_del(if_index, &gone);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int
+vn_interface_for_addr6(const struct vn_ip6 *addr)
+{
+	int best = -1, best_len = -1;
+
+	for (uint32_t i = 0; i < n_ifs; i++)
+		for (uint32_t a = 0; ifs[i] && a < ifs[i]->n_addrs6; a++) {
+			const struct vn_prefix6 *p = &ifs[i]->addrs6[a];
+			if (p->len > best_len && vn_prefix6_contains(p, addr)) {
+				best = i;
+				best_len = p->len;
+			}
+		}
+	return best;
 }
 
 int

@@ -24,6 +24,7 @@
 
 #include "net/hostif_priv.h"
 #include "net/lua_net_priv.h"
+#include "net/lua_ip6.h"
 
 static const char *
 vn_lua_errstr(int rc)
@@ -305,6 +306,8 @@ static int
 vn_lua_address(lua_State *L, bool is_add)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	if (vn_lua_is_ip6(L, 2))
+		return vn_lua_address6(L, ifp->if_index, ifp->name, is_add);
 	struct vn_prefix p = vn_lua_check_prefix(L, 2, false);
 	char buf[24];
 	int rc;
@@ -335,6 +338,8 @@ vn_lua_del_address(lua_State *L)
 static int
 vn_lua_route_add(lua_State *L)
 {
+	if (vn_lua_is_ip6(L, 1))
+		return vn_lua_route_add6(L);
 	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
 	struct vn_route_path paths[VN_ECMP_MAX_PATHS];
 	uint32_t if_index = vn_lua_opt_if_index(L, 3);
@@ -383,6 +388,8 @@ vn_lua_route_add(lua_State *L)
 static int
 vn_lua_route_del(lua_State *L)
 {
+	if (vn_lua_is_ip6(L, 1))
+		return vn_lua_route_del6(L);
 	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
 	struct vn_route_path path = {.if_index = VN_IF_ANY};
 	bool has_path = !lua_isnoneornil(L, 2);
@@ -513,6 +520,8 @@ static int
 vn_lua_neighbor_set(lua_State *L)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	if (vn_lua_is_ip6(L, 2))
+		return vn_lua_neighbor_set6(L, ifp->if_index, ifp->name);
 	uint32_t addr = vn_lua_check_ip4(L, 2);
 	bool is_static = true;
 	uint8_t mac[6];
@@ -535,6 +544,8 @@ static int
 vn_lua_neighbor_del(lua_State *L)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
+	if (vn_lua_is_ip6(L, 2))
+		return vn_lua_neighbor_del6(L, ifp->if_index, ifp->name);
 	uint32_t addr = vn_lua_check_ip4(L, 2);
 	char buf[16];
 	int rc;

@@ -18,6 +18,7 @@
 #include <vecnet/graph.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor6.h>
 
 #include "net/fib_priv.h"
 #include "net/hmap.h"
@@ -73,6 +74,8 @@ vn_neighbor_init(void)
 		VN_ERR("learn ring: %s", rte_strerror(rte_errno));
 		goto fail;
 	}
+	if (vn_neighbor6_init() < 0) /* one call sets up both families */
+		goto fail;
 	return 0;
 fail:
 	vn_neighbor_fini();
@@ -82,6 +85,7 @@ fail:
 void
 vn_neighbor_fini(void)
 {
+	vn_neighbor6_fini();
 	rte_ring_free(learn_ring);
 	learn_ring = NULL;
 	vn_hmap_fini(&entry_map);
@@ -212,6 +216,7 @@ vn_neighbor_flush_interface(uint32_t if_index)
 	for (uint32_t i = n_entries; i-- > 0;)
 		if (i < n_entries && entries[i].if_index == if_index)
 			vn_neighbor_del(if_index, entries[i].addr);
+	vn_neighbor6_flush_interface(if_index);
 }
 
 bool
@@ -260,7 +265,7 @@ vn_neighbor_process_learned(void)
 			neighbor_learn(&burst[i]);
 		total += n;
 	} while (n == VN_NEIGHBOR_DRAIN_BURST);
-	return total;
+	return total + vn_neighbor6_process_learned();
 }
 
 int

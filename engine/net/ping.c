@@ -34,6 +34,7 @@
 #include <vecnet/rcu.h>
 
 #include "net/pcap_priv.h"
+#include "net/ping6_priv.h"
 
 #define PING_DATA 56 /* bytes after the ICMP header, as Linux ping */
 #define PING_TTL 64
@@ -197,9 +198,14 @@ ping_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	double interval = 1.0;
 	char word[32];
 	uint64_t hz = rte_get_tsc_hz(), next_send, interval_tsc, deadline = 0;
+	struct vn_ip6 dst6;
+	bool is_ip6 = false;
 
-	if (!vn_cli_arg_ip4(args, &ps.dst))
-		return vn_cli_unexpected(args);
+	if (!vn_cli_arg_ip4(args, &ps.dst)) {
+		if (!vn_cli_arg_ip6(args, &dst6))
+			return vn_cli_unexpected(args);
+		is_ip6 = true;
+	}
 	while (!vn_cli_args_end(args)) {
 		if (vn_cli_arg_keyword(args, "repeat")) {
 			if (!vn_cli_arg_u32_range(args, 1, PING_MAX_REPEAT, &repeat))
@@ -218,6 +224,8 @@ ping_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	}
 	if (repeat * interval > 60)
 		return vn_cli_error(out, "repeat x interval is over 60 s; the CLI waits for ping");
+	if (is_ip6)
+		return vn_ping6(out, &dst6, repeat, interval);
 	if (ping_route(ps.dst, &pr, out) < 0)
 		return -1;
 	if (!ping_ring) {
@@ -283,6 +291,6 @@ ping_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 VN_CLI_COMMAND(ping) = {
 	.path = "ping",
 	.syntax = "ADDR [repeat N] [interval SEC]",
-	.help = "ICMP echo from the engine (default 5 requests, 1 s apart, 1 s timeout)",
+	.help = "ICMP or ICMPv6 echo from the engine (default 5 requests, 1 s apart, 1 s timeout)",
 	.fn = ping_fn,
 };

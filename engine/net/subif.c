@@ -21,7 +21,9 @@
 #include <string.h>
 #include <vecnet/net/feature.h>
 #include <vecnet/net/fib.h>
+#include <vecnet/net/fib6.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor6.h>
 #include <vecnet/net/port.h>
 #include <vecnet/rcu.h>
 
@@ -240,6 +242,34 @@ static_neighbor_on_if(const struct vn_neighbor_info *n, void *ctx)
 	}
 }
 
+static int
+route6_names_if(const struct vn_route6_info *r, void *ctx)
+{
+	struct busy_walk *w = ctx;
+	char pfx[VN_PREFIX6_STRLEN];
+
+	for (uint32_t p = 0; p < r->n_paths; p++)
+		if (r->paths[p].if_index == w->if_index && r->source == VN_ROUTE_STATIC) {
+			snprintf(w->why, w->len, "route %s goes through it",
+				 vn_fmt_prefix6(&r->prefix, pfx));
+			w->busy = true;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+static_neighbor6_on_if(const struct vn_neighbor6_info *n, void *ctx)
+{
+	struct busy_walk *w = ctx;
+	char ip[VN_IP6_STRLEN];
+
+	if (!w->busy && n->if_index == w->if_index && n->is_static) {
+		snprintf(w->why, w->len, "static neighbor %s is on it", vn_fmt_ip6(&n->addr, ip));
+		w->busy = true;
+	}
+}
+
 /* Something the user configured still names the interface: why says what. */
 static bool
 subif_busy(const struct vn_interface *ifp, char *why, size_t len)
@@ -251,6 +281,11 @@ subif_busy(const struct vn_interface *ifp, char *why, size_t len)
 		snprintf(why, len, "address %s is on it", vn_fmt_prefix(&ifp->addrs[0], pfx));
 		return true;
 	}
+	if (ifp->n_addrs6) {
+		char pfx6[VN_PREFIX6_STRLEN];
+		snprintf(why, len, "address %s is on it", vn_fmt_prefix6(&ifp->addrs6[0], pfx6));
+		return true;
+	}
 	for (uint32_t a = 0; a < VN_ARRAY_LEN(ifp->features); a++)
 		if (ifp->features[a]) {
 			snprintf(why, len, "features are enabled on it (show interface features)");
@@ -258,7 +293,11 @@ subif_busy(const struct vn_interface *ifp, char *why, size_t len)
 		}
 	vn_fib_walk(route_names_if, &w);
 	if (!w.busy)
+		vn_fib6_walk(route6_names_if, &w);
+	if (!w.busy)
 		vn_neighbor_walk(static_neighbor_on_if, &w);
+	if (!w.busy)
+		vn_neighbor6_walk(static_neighbor6_on_if, &w);
 	return w.busy;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Trace formatters of the network layer. Records of the built-in nodes are
  * decoded as what the node saw: whole frames at port-rx, ethernet-input,
- * interface-output and port-tx; ARP at arp-input; IPv4 at the ip4-* nodes;
+ * interface-output and port-tx; ARP at arp-input; IPv4 at the ip4-* nodes,
+ * IPv6 (its extension headers walked, ICMPv6 and ND named) at the ip6-* nodes;
  * a guess from the bytes at error-drop and at nodes without a formatter.
  * Each record also keeps the packet's vn_meta (struct vn_trace_meta).
  */
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
+#include <vecnet/net/ip6.h>
 #include <vecnet/net/trace.h>
 
 struct vn_tbuf {
@@ -109,6 +111,92 @@ fmt_ip4(struct vn_tbuf *b, const uint8_t *d, uint32_t len)
 	}
 }
 
+static const char *
+icmp6_name(uint8_t type)
+{
+	switch (type) {
+	case VN_ICMP6_DEST_UNREACH:
+		return "destination_unreachable";
+	case VN_ICMP6_PACKET_TOO_BIG:
+		return "packet_too_big";
+	case VN_ICMP6_TIME_EXCEEDED:
+		return "time_exceeded";
+	case VN_ICMP6_PARAM_PROBLEM:
+		return "parameter_problem";
+	case VN_ICMP6_ECHO_REQUEST:
+		return "echo_request";
+	case VN_ICMP6_ECHO_REPLY:
+		return "echo_reply";
+	case VN_ICMP6_ROUTER_SOLICIT:
+		return "router_solicitation";
+	case VN_ICMP6_ROUTER_ADVERT:
+		return "router_advertisement";
+	case VN_ICMP6_NEIGHBOR_SOLICIT:
+		return "neighbor_solicitation";
+	case VN_ICMP6_NEIGHBOR_ADVERT:
+		return "neighbor_advertisement";
+	case VN_ICMP6_REDIRECT:
+		return "redirect";
+	default:
+		return "type";
+	}
+}
+
+/* "ICMP6: src -> dst", hop limit, length, flow label; then what the walk of
+ * its extension headers finds: ICMPv6 (ND with its target), UDP/TCP ports. */
+static void
+fmt_ip6(struct vn_tbuf *b, const uint8_t *d, uint32_t len)
+{
+	const struct rte_ipv6_hdr *ip = (const void *)d;
+	char s[VN_IP6_STRLEN], t[VN_IP6_STRLEN];
+	struct vn_ip6_walk w;
+	uint32_t plen;
+
+	if (len < sizeof(*ip) || (d[0] >> 4) != 6) {
+		tb_printf(b, "  not an ip6 header (%u bytes)\n", len);
+		return;
+	}
+	plen = rte_be_to_cpu_16(ip->payload_len);
+	/* The walk reads only what was captured (and what the packet holds). */
+	if (vn_ip6_walk(d, RTE_MIN(len, plen + (uint32_t)sizeof(*ip)), &w) != VN_IP6_WALK_OK)
+		w = (struct vn_ip6_walk){.proto = 255};
+	tb_printf(b, "  %s: %s -> %s\n",
+		  w.proto == VN_IP6_NH_ICMP6 ? "ICMP6"
+		  : w.proto == IPPROTO_UDP   ? "UDP"
+		  : w.proto == IPPROTO_TCP   ? "TCP"
+					     : "IP6",
+		  vn_fmt_ip6((const struct vn_ip6 *)ip->src_addr, s),
+		  vn_fmt_ip6((const struct vn_ip6 *)ip->dst_addr, t));
+	tb_printf(b, "    hop limit %u, payload length %u, flow label 0x%05x%s%s\n", ip->hop_limits,
+		  plen, rte_be_to_cpu_32(ip->vtc_flow) & 0xfffff,
+		  w.l4_off > sizeof(*ip) ? ", extension headers" : "",
+		  w.is_fragment ? ", fragment" : "");
+	if (w.is_later_fragment || w.l4_off + 4u > len)
+		return;
+	d += w.l4_off;
+	len -= w.l4_off;
+	if (w.proto == VN_IP6_NH_ICMP6) {
+		const struct vn_icmp6_hdr *ic = (const void *)d;
+		if ((ic->type == VN_ICMP6_ECHO_REQUEST || ic->type == VN_ICMP6_ECHO_REPLY) &&
+		    len >= sizeof(*ic))
+			tb_printf(b, "    icmp6 %s id %u seq %u\n", icmp6_name(ic->type),
+				  rte_be_to_cpu_32(ic->data) >> 16,
+				  rte_be_to_cpu_32(ic->data) & 0xffff);
+		else if ((ic->type == VN_ICMP6_NEIGHBOR_SOLICIT ||
+			  ic->type == VN_ICMP6_NEIGHBOR_ADVERT) &&
+			 len >= sizeof(struct vn_nd_msg))
+			tb_printf(b, "    icmp6 %s target %s\n", icmp6_name(ic->type),
+				  vn_fmt_ip6(&((const struct vn_nd_msg *)d)->target, t));
+		else
+			tb_printf(b, "    icmp6 %s %u code %u\n", icmp6_name(ic->type), ic->type,
+				  ic->code);
+	} else if (w.proto == IPPROTO_UDP || w.proto == IPPROTO_TCP) {
+		const struct rte_udp_hdr *u = (const void *)d;
+		tb_printf(b, "    %s %u -> %u\n", w.proto == IPPROTO_UDP ? "udp" : "tcp",
+			  rte_be_to_cpu_16(u->src_port), rte_be_to_cpu_16(u->dst_port));
+	}
+}
+
 static void
 fmt_arp(struct vn_tbuf *b, const uint8_t *d, uint32_t len)
 {
@@ -143,12 +231,15 @@ fmt_eth(struct vn_tbuf *b, const uint8_t *d, uint32_t len)
 	}
 	type = rte_be_to_cpu_16(e->ether_type);
 	tb_printf(b, "  %s: %s -> %s\n",
-		  type == RTE_ETHER_TYPE_IPV4  ? "IP4"
-		  : type == RTE_ETHER_TYPE_ARP ? "ARP"
-					       : "ethertype",
+		  type == RTE_ETHER_TYPE_IPV4	? "IP4"
+		  : type == RTE_ETHER_TYPE_IPV6 ? "IP6"
+		  : type == RTE_ETHER_TYPE_ARP	? "ARP"
+						: "ethertype",
 		  vn_fmt_mac(e->src_addr.addr_bytes, s), vn_fmt_mac(e->dst_addr.addr_bytes, t));
 	if (type == RTE_ETHER_TYPE_IPV4)
 		fmt_ip4(b, d + sizeof(*e), len - sizeof(*e));
+	else if (type == RTE_ETHER_TYPE_IPV6)
+		fmt_ip6(b, d + sizeof(*e), len - sizeof(*e));
 	else if (type == RTE_ETHER_TYPE_ARP)
 		fmt_arp(b, d + sizeof(*e), len - sizeof(*e));
 	else
@@ -169,6 +260,9 @@ fmt_guess(struct vn_tbuf *b, const uint8_t *d, uint32_t len)
 		fmt_ip4(b, d, len);
 	else if (len >= sizeof(arp_start) && memcmp(d, arp_start, sizeof(arp_start)) == 0)
 		fmt_arp(b, d, len);
+	/* An IPv6 header whose payload length accounts for the bytes exactly. */
+	else if (len >= 40 && (d[0] >> 4) == 6 && 40u + ((uint32_t)d[4] << 8 | d[5]) == len)
+		fmt_ip6(b, d, len);
 	else
 		fmt_eth(b, d, len);
 }
@@ -272,6 +366,33 @@ vn_trace_format_ip4(char *buf, size_t len, const struct vn_trace_rec *r,
 
 	fmt_ip4(&b, r->data, r->data_len);
 	fmt_adj(&b, "adjacency", vn_trace_meta(r)->adj_index);
+	return tb_done(&b);
+}
+
+int
+vn_trace_format_ip6(char *buf, size_t len, const struct vn_trace_rec *r,
+		    const struct vn_trace_rec *next)
+{
+	struct vn_tbuf b = {.p = buf, .len = len};
+
+	fmt_ip6(&b, r->data, r->data_len);
+	fmt_adj(&b, "adjacency", vn_trace_meta(r)->adj_index);
+	return tb_done(&b);
+}
+
+int
+vn_trace_format_ip6_lookup(char *buf, size_t len, const struct vn_trace_rec *r,
+			   const struct vn_trace_rec *next)
+{
+	struct vn_tbuf b = {.p = buf, .len = len};
+
+	fmt_ip6(&b, r->data, r->data_len);
+	if (next && vn_trace_meta(next)->adj_index != VN_TRACE_ADJ_NONE) {
+		fmt_adj(&b, "lookup", vn_trace_meta(next)->adj_index);
+	} else if (next) {
+		const struct vn_node_reg *nr = vn_node_reg_at(next->node_index);
+		tb_printf(&b, "  lookup: -> %s\n", nr ? nr->name : "?");
+	}
 	return tb_done(&b);
 }
 

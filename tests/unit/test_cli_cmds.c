@@ -396,7 +396,8 @@ test_set_interface(void)
 		   "set interface ip address del lan0 10.9.9.9/24: no such address on the "
 		   "interface");
 	expect_err("set interface ip address lan0 10.0.1.1",
-		   "unexpected '10.0.1.1' (word 6): expected one of: prefix A.B.C.D/LEN");
+		   "unexpected '10.0.1.1' (word 6): expected one of: prefix A.B.C.D/LEN, "
+		   "prefix X:X::X/LEN");
 	expect_err("set interface ip address foo 1.2.3.4/24",
 		   "unexpected 'foo' (word 5): expected one of: keyword 'del', interface name");
 	cmd_ok("set interface ip address del lan0 10.0.1.1/24");
@@ -459,7 +460,8 @@ test_ip_route(void)
 	expect_err("ip route add 10.7.0.0/16 gateway 1.2.3.4",
 		   "unexpected 'gateway' (word 5): expected one of: keyword 'via'");
 	expect_err("ip route add 10.7.0.0 via 1.2.3.4",
-		   "unexpected '10.7.0.0' (word 4): expected one of: prefix A.B.C.D/LEN");
+		   "unexpected '10.7.0.0' (word 4): expected one of: prefix A.B.C.D/LEN, "
+		   "prefix X:X::X/LEN");
 	expect_err("ip route add 10.7.0.0/16 via drop now",
 		   "unexpected 'now' (word 7): expected one of: end of line");
 	expect_err("ip route del 10.7.0.0/16 via",

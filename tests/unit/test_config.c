@@ -359,19 +359,20 @@ test_bad_values_all_reported(void)
 		      "got 'verbose'");
 	VN_ASSERT_ERR(
 	    "t.yaml:7:10: interfaces[0].mtu: expected an integer in [68, 9000], got '9001'");
-	VN_ASSERT_ERR("t.yaml:8:17: interfaces[0].addresses[0]: expected an IPv4 prefix "
-		      "A.B.C.D/LEN, got '10.0.1.1/33'");
-	VN_ASSERT_ERR("t.yaml:8:30: interfaces[0].addresses[1]: expected an IPv4 prefix "
-		      "A.B.C.D/LEN, got '10.0.2.1'");
+	VN_ASSERT_ERR("t.yaml:8:17: interfaces[0].addresses[0]: expected a prefix "
+		      "A.B.C.D/LEN or X:X::X/LEN, got '10.0.1.1/33'");
+	VN_ASSERT_ERR("t.yaml:8:30: interfaces[0].addresses[1]: expected a prefix "
+		      "A.B.C.D/LEN or X:X::X/LEN, got '10.0.2.1'");
 	VN_ASSERT_ERR("t.yaml:9:9: interfaces[0].up: expected a boolean (true/false, yes/no, "
 		      "on/off), got 'maybe'");
-	VN_ASSERT_ERR("t.yaml:11:33: neighbors[0].address: expected an IPv4 address, got "
+	VN_ASSERT_ERR("t.yaml:11:33: neighbors[0].address: expected an IPv4 or IPv6 address, got "
 		      "'256.0.0.1'");
 	VN_ASSERT_ERR("t.yaml:11:49: neighbors[0].mac: expected a MAC address xx:xx:xx:xx:xx:xx, "
 		      "got '02:00:00:00:01'");
-	VN_ASSERT_ERR("t.yaml:13:15: routes[0].prefix: expected an IPv4 prefix A.B.C.D/LEN, got "
-		      "'10.0.0.0/8x'");
-	VN_ASSERT_ERR("t.yaml:13:33: routes[0].via: expected an IPv4 address, got '10.0.1.300'");
+	VN_ASSERT_ERR("t.yaml:13:15: routes[0].prefix: expected a prefix A.B.C.D/LEN or X:X::X/LEN, "
+		      "got '10.0.0.0/8x'");
+	VN_ASSERT_ERR("t.yaml:13:33: routes[0].via: expected an IPv4 or IPv6 address, got "
+		      "'10.0.1.300'");
 	VN_ASSERT_N_ERRS(10);
 	vn_assert_empty(&cfg);
 }
@@ -493,6 +494,55 @@ test_interface_references(void)
 	vn_assert_empty(&cfg);
 }
 
+/* IPv6 in addresses, routes and neighbors: each entry in its family's table;
+ * a next hop of the other family is refused where it stands. */
+static void
+test_ip6(void)
+{
+	struct vn_config cfg;
+	char b[VN_PREFIX6_STRLEN];
+
+	CU_ASSERT_EQUAL_FATAL(vn_load("interfaces:\n"
+				      "  - { name: lan0, device: net_null0,\n"
+				      "      addresses: [10.0.1.1/24, 2001:db8:1::1/64] }\n"
+				      "routes:\n"
+				      "  - { prefix: 2001:db8:100::/48, via: [2001:db8:1::2, 2001:db8:1::3] }\n"
+				      "  - { prefix: 10.9.0.0/16, via: 10.0.1.2 }\n"
+				      "  - { prefix: \"::/0\", via: \"fe80::1\", interface: lan0 }\n"
+				      "  - { prefix: 2001:db8:dead::/48, drop: true }\n"
+				      "neighbors:\n"
+				      "  - { interface: lan0, address: 2001:db8:1::2, mac: "
+				      "\"02:00:00:00:01:02\" }\n",
+				      &cfg),
+			      0);
+	CU_ASSERT_EQUAL(cfg.interfaces[0].n_addresses, 1);
+	CU_ASSERT_EQUAL_FATAL(cfg.interfaces[0].n_addresses6, 1);
+	CU_ASSERT_STRING_EQUAL(vn_fmt_prefix6(&cfg.interfaces[0].addresses6[0], b), "2001:db8:1::1/64");
+	CU_ASSERT_EQUAL(cfg.n_routes, 1);
+	CU_ASSERT_EQUAL_FATAL(cfg.n_routes6, 3);
+	CU_ASSERT_EQUAL(cfg.routes6[0].n_paths, 2);
+	CU_ASSERT_STRING_EQUAL(vn_fmt_ip6(&cfg.routes6[0].via[1], b), "2001:db8:1::3");
+	CU_ASSERT_STRING_EQUAL(cfg.routes6[1].interface, "lan0");
+	CU_ASSERT(cfg.routes6[2].drop);
+	CU_ASSERT_EQUAL(cfg.n_neighbors, 0);
+	CU_ASSERT_EQUAL(cfg.n_neighbors6, 1);
+	vn_config_free(&cfg);
+
+	CU_ASSERT_EQUAL(vn_load("routes:\n"
+				"  - { prefix: 2001:db8::/32, via: 10.0.0.1 }\n"
+				"  - { prefix: 10.0.0.0/8, via: [10.0.0.1, 2001:db8::1] }\n"
+				"  - { prefix: 2001:db8::/129, via: 2001:db8::1 }\n",
+				&cfg),
+			-1);
+	VN_ASSERT_ERR("t.yaml:2:35: routes[0].via: 10.0.0.1 is not an IPv6 address like the prefix");
+	VN_ASSERT_ERR("t.yaml:3:43: routes[1].via: 2001:db8::1 is not an IPv4 address like the "
+		      "prefix");
+	VN_ASSERT_ERR("t.yaml:4:15: routes[2].prefix: expected a prefix A.B.C.D/LEN or X:X::X/LEN, "
+		      "got '2001:db8::/129'");
+	VN_ASSERT_N_ERRS(3);
+	vn_assert_empty(&cfg);
+}
+
 static void
 test_routes_via_drop(void)
 {
@@ -511,8 +561,8 @@ test_routes_via_drop(void)
 	VN_ASSERT_ERR("t.yaml:4:34: routes[2].drop: must be true when given (use 'via' for a "
 		      "forwarding route)");
 	VN_ASSERT_ERR("t.yaml:5:33: routes[3].via: expected at least 1 item, got 0");
-	VN_ASSERT_ERR("t.yaml:6:33: routes[4].via: expected an IPv4 address or a list of them, got "
-		      "a map");
+	VN_ASSERT_ERR("t.yaml:6:33: routes[4].via: expected an IPv4 or IPv6 address or a list of "
+		      "them, got a map");
 	VN_ASSERT_N_ERRS(5);
 	vn_assert_empty(&cfg);
 }
@@ -821,6 +871,7 @@ static CU_TestInfo vn_config_tests[] = {
     {"missing required keys", test_missing_required},
     {"interface references", test_interface_references},
     {"routes via/drop", test_routes_via_drop},
+    {"IPv6 addresses, routes, neighbors", test_ip6},
     {"duplicate keys", test_duplicate_keys},
     {"YAML syntax errors", test_syntax_errors},
     {"plugin section", test_plugin_section},

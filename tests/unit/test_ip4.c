@@ -330,7 +330,7 @@ test_every_truncation(void)
 static void
 test_ethertypes(void)
 {
-	static const uint16_t odd[] = {RTE_ETHER_TYPE_IPV6, 0x1234, 0x0000, 0xffff};
+	static const uint16_t odd[] = {RTE_ETHER_TYPE_LLDP, 0x1234, 0x0000, 0xffff};
 	static const uint16_t tags[] = {RTE_ETHER_TYPE_VLAN, RTE_ETHER_TYPE_QINQ};
 
 	for (uint32_t i = 0; i < VN_ARRAY_LEN(odd); i++) {

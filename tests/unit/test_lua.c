@@ -13,6 +13,7 @@
 
 #include <vecnet/cli.h>
 #include <vecnet/net/fib.h>
+#include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/lua.h>
 #include <vecnet/net/neighbor.h>
@@ -379,6 +380,42 @@ test_route_kinds(void)
 	eval_expect("vecnet.route_lookup('8.8.8.8')", "nil\n");
 }
 
+/* The same functions take IPv6; routes6 and neighbors6 list that family. */
+static void
+test_ip6(void)
+{
+	struct vn_prefix6 p;
+	struct vn_route6_info ri;
+
+	eval_expect("vecnet.add_address('lan0', '2001:db8:1::1/64')", "");
+	eval_expect("vecnet.add_address('lan1', '2001:db8:2::1/64')", "");
+	eval_expect("vecnet.route_add('2001:db8:100::5/48', {'2001:db8:1::2', '2001:db8:2::2'})",
+		    "");
+	vn_parse_prefix6("2001:db8:100::/48", &p);
+	CU_ASSERT_EQUAL_FATAL(vn_fib6_get(&p, &ri), 0);
+	CU_ASSERT_EQUAL(ri.n_paths, 2);
+	eval_expect("for _, r in ipairs(vecnet.routes6()) do\n"
+		    "  if r.prefix == '2001:db8:100::/48' then return r.source, #r.via, r.via[2] end\n"
+		    "end",
+		    "static\t2\t2001:db8:2::2\n");
+	eval_expect("vecnet.route_del('2001:db8:100::/48', '2001:db8:1::2')", "");
+	CU_ASSERT_EQUAL_FATAL(vn_fib6_get(&p, &ri), 0);
+	CU_ASSERT_EQUAL(ri.n_paths, 1);
+	eval_expect("vecnet.route_del('2001:db8:100::/48')", "");
+	CU_ASSERT_EQUAL(vn_fib6_get(&p, &ri), -ENOENT);
+	eval_expect("vecnet.neighbor_set('lan0', '2001:db8:1::9', '02:00:00:00:01:09')", "");
+	eval_expect("local n = vecnet.neighbors6()[1]\nreturn n.interface, n.address, n.mac, "
+		    "n.static",
+		    "lan0\t2001:db8:1::9\t02:00:00:00:01:09\ttrue\n");
+	eval_expect("vecnet.neighbor_del('lan0', '2001:db8:1::9')", "");
+	eval_expect("#vecnet.neighbors6()", "0\n");
+	eval_fails("vecnet.route_add('2001:db8::/32', '10.0.1.2')", "invalid IPv6 address");
+	eval_fails("vecnet.route_add('2001:db8::/32', 'fe80::1')", "route_add 2001:db8::/32: invalid");
+	eval_fails("vecnet.add_address('lan0', 'fe80::1/64')", "add_address lan0 fe80::1/64");
+	eval_expect("vecnet.del_address('lan0', '2001:db8:1::1/64')", "");
+	eval_expect("vecnet.del_address('lan1', '2001:db8:2::1/64')", "");
+}
+
 static void
 test_bad_args(void)
 {
@@ -515,6 +552,7 @@ main(void)
 		{"10,000 routes from a script", test_routes_10k},
 		{"ECMP, interface paths, drop", test_route_kinds},
 		{"bad arguments raise", test_bad_args},
+		{"IPv6: addresses, routes, neighbours", test_ip6},
 		{"neighbours", test_neighbors},
 		{"vecnet.cli success and failure", test_cli},
 		{"example setup.lua", test_example_setup},

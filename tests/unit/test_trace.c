@@ -200,6 +200,45 @@ test_format_ip4(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "echo_request id 0 seq 7"));
 }
 
+static void
+test_format_ip6(void)
+{
+	/* A neighbour solicitation behind a hop-by-hop header (PadN only). */
+	struct vn_trace_rec r = {.node_index = vt_node_index("vt-mid"), .data_len = 40 + 8 + 24};
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)r.data;
+	struct vn_ip6 src, dst, target;
+	char buf[1024];
+
+	vn_parse_ip6("fe80::1", &src);
+	vn_parse_ip6("ff02::1:ff00:2", &dst);
+	vn_parse_ip6("2001:db8::2", &target);
+	*ip = (struct rte_ipv6_hdr){
+		.vtc_flow = rte_cpu_to_be_32(6u << 28 | 0xabcde),
+		.payload_len = rte_cpu_to_be_16(8 + 24),
+		.proto = 0,
+		.hop_limits = 255,
+	};
+	memcpy(ip->src_addr, src.b, 16);
+	memcpy(ip->dst_addr, dst.b, 16);
+	r.data[40] = 58; /* hop-by-hop: next header ICMPv6, PadN */
+	r.data[42] = 1;
+	r.data[43] = 4;
+	r.data[48] = 135;
+	memcpy(&r.data[56], target.b, 16);
+	CU_ASSERT(vn_trace_format_rec(buf, sizeof(buf), &r) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "ICMP6: fe80::1 -> ff02::1:ff00:2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "hop limit 255, payload length 32, flow label 0xabcde, "
+					   "extension headers"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "icmp6 neighbor_solicitation target 2001:db8::2"));
+	if (!strstr(buf, "neighbor_solicitation"))
+		fprintf(stderr, "\n%s\n", buf);
+	/* A header chain running past the capture is not followed. */
+	r.data[41] = 200;
+	CU_ASSERT(vn_trace_format_rec(buf, sizeof(buf), &r) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "IP6: fe80::1 -> ff02::1:ff00:2"));
+	CU_ASSERT_PTR_NULL(strstr(buf, "icmp6"));
+}
+
 int
 main(void)
 {
@@ -209,6 +248,7 @@ main(void)
 		{"clear trace, reset by the owning thread", test_clear},
 		{"a full store counts lost records", test_store_full},
 		{"default decoder recognises IPv4", test_format_ip4},
+		{"default decoder recognises IPv6, walks its headers", test_format_ip6},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {

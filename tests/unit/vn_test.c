@@ -31,7 +31,7 @@ int
 vn_test_eal_init(void)
 {
 	static int done;
-	char *argv[] = {"vn_test", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+	char *argv[] = {"vn_test", "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
 			"--log-level", "error", "-l", "0", NULL};
 
 	if (done)

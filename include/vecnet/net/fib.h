@@ -46,8 +46,10 @@ struct vn_adj {
 	uint32_t index;
 	uint32_t nh; /* INCOMPLETE, REWRITE: next-hop address (host order) */
 	/* REWRITE: dst MAC, src MAC, the tx interface's VLAN tags, ethertype
-	 * 0x0800 (wire order) */
+	 * 0x0800 or 0x86DD (wire order) */
 	uint8_t rewrite[VN_ADJ_REWRITE_MAX];
+	bool is_ip6; /* an IPv6 next hop (nh6) or IPv6 glean */
+	struct vn_ip6 nh6; /* IPv6 INCOMPLETE, REWRITE: next-hop address */
 } __rte_cache_aligned;
 
 struct vn_ecmp {

@@ -14,6 +14,7 @@
 
 #define VN_IF_MAX 64
 #define VN_IF_ADDR_MAX 16
+#define VN_IF_ADDR6_MAX 8 /* global IPv6 addresses; the link-local one comes on top */
 
 /*
  * The frame interface: the network layer's meaning of the core's frame scalar
@@ -70,6 +71,11 @@ struct vn_if_fp {
 	uint16_t sup_if_index;
 	uint8_t l2_tags_len; /* 0, 4 (dot1q or dot1ad) or 8 (QinQ) */
 	uint8_t l2_tags[8];
+	/* IPv6: the link-local address (EUI-64 of mac, always present) and the
+	 * configured ones, network order. */
+	uint8_t n_addrs6;
+	struct vn_ip6 ll6;
+	struct vn_prefix6 addrs6[VN_IF_ADDR6_MAX];
 } __rte_cache_aligned;
 
 extern struct vn_if_fp *vn_if_fp_table[VN_IF_MAX];
@@ -90,6 +96,18 @@ vn_if_has_addr(const struct vn_if_fp *fp, uint32_t addr)
 	return false;
 }
 
+/* True if addr is one of the interface's IPv6 addresses (its link-local included). */
+static inline bool
+vn_if_has_addr6(const struct vn_if_fp *fp, const struct vn_ip6 *addr)
+{
+	if (vn_ip6_eq(&fp->ll6, addr))
+		return true;
+	for (uint32_t i = 0; i < fp->n_addrs6; i++)
+		if (vn_ip6_eq(&fp->addrs6[i].addr, addr))
+			return true;
+	return false;
+}
+
 struct vn_interface {
 	char name[VN_IFNAME_MAX];
 	char device[256];
@@ -104,6 +122,8 @@ struct vn_interface {
 	struct vn_prefix addrs[VN_IF_ADDR_MAX];
 	uint32_t features[4];
 	int rx_workers[64]; /* explicit queue placement, -1 = any */
+	uint8_t n_addrs6;
+	struct vn_prefix6 addrs6[VN_IF_ADDR6_MAX]; /* global; the link-local one follows mac */
 };
 
 /* Interfaces are indexed 0 .. vn_interface_count() - 1; a deleted one leaves
@@ -144,6 +164,13 @@ int vn_interface_set_mac(uint32_t if_index, const uint8_t mac[6]);
 int vn_interface_set_mtu(uint32_t if_index, uint16_t mtu);
 int vn_interface_addr_add(uint32_t if_index, const struct vn_prefix *p);
 int vn_interface_addr_del(uint32_t if_index, const struct vn_prefix *p);
+/* IPv6 addresses (global or unique-local; the link-local one is derived
+ * from the MAC). -EINVAL for multicast, unspecified, link-local or a length
+ * outside 1..128. */
+int vn_interface_addr6_add(uint32_t if_index, const struct vn_prefix6 *p);
+int vn_interface_addr6_del(uint32_t if_index, const struct vn_prefix6 *p);
+/* Interface whose connected IPv6 prefix holds addr, or -1 (control plane). */
+int vn_interface_for_addr6(const struct vn_ip6 *addr);
 bool vn_interface_link_up(uint32_t if_index);
 /* Republishes the fast-path snapshot after a control change. */
 void vn_interface_publish(uint32_t if_index);

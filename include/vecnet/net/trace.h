@@ -38,5 +38,9 @@ int vn_trace_format_ip4(char *buf, size_t len, const struct vn_trace_rec *r,
 			const struct vn_trace_rec *next); /* header, adjacency if any */
 int vn_trace_format_ip4_lookup(char *buf, size_t len, const struct vn_trace_rec *r,
 			       const struct vn_trace_rec *next); /* header, the result */
+int vn_trace_format_ip6(char *buf, size_t len, const struct vn_trace_rec *r,
+			const struct vn_trace_rec *next); /* header, upper layer, adjacency */
+int vn_trace_format_ip6_lookup(char *buf, size_t len, const struct vn_trace_rec *r,
+			       const struct vn_trace_rec *next); /* header, the result */
 
 #endif

@@ -1,0 +1,679 @@
+/*
+ * IPv6 route table and resolution. An rte_rib6 is the control plane's route
+ * table (each node's extension points at our struct vn_route6: exact match,
+ * longest match and walks), an rte_lpm6 what workers look up. Adjacencies and
+ * ECMP groups are the IPv4 FIB's (adj.c), shared by both families.
+ *
+ * Why rte_lpm6 and not rte_fib6 (docs/ip6.md): DPDK 22.11's rte_fib6 trie
+ * shares no tbl8 group between routes (a /48 takes three of its own, 3 KB),
+ * where rte_lpm6 shares them along common prefixes; lookups measured alike.
+ *
+ * rte_lpm6 has no RCU mode: a delete that empties a tbl8 group returns it to
+ * the free pool at once, and a later add may reuse it while a worker still
+ * walks it. So an add after a delete first waits for a grace period; a run
+ * of deletes or a run of adds (loading a table) pays nothing, alternating
+ * edits one grace period each.
+ *
+ * Paths resolve on the link: a via must lie in one of our connected prefixes,
+ * or the path names its interface (link-local vias must). Recursive vias
+ * through other routes are not resolved yet.
+ */
+#define VN_LOG_MOD "fib6"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_lpm6.h>
+#include <rte_rib6.h>
+#include <vecnet/net/fib6.h>
+#include <vecnet/net/interface.h>
+#include <vecnet/net/neighbor6.h>
+#include <vecnet/rcu.h>
+
+#include "net/fib_priv.h"
+
+#define VN_FIB6_ROUTES_MAX (1u << 18)
+
+struct vn_route6 {
+	struct vn_prefix6 prefix;
+	uint8_t source; /* enum vn_route_source */
+	bool is_drop;
+	uint8_t n_paths;
+	uint32_t nh; /* programmed next hop; holds one reference */
+	struct vn_route6_path paths[VN_ECMP_MAX_PATHS];
+	uint32_t adj[VN_ECMP_MAX_PATHS]; /* each path's adjacency; one reference each */
+};
+
+struct rte_lpm6 *vn_fib6;
+static struct rte_rib6 *rib;
+static uint32_t n_routes;
+static bool link_down6[VN_IF_MAX]; /* a route was resolved while this link was down */
+static bool deleted_since_sync; /* a tbl8 may be free but still read */
+
+static struct vn_route6 *
+route_find(const struct vn_prefix6 *p)
+{
+	struct rte_rib6_node *n = rte_rib6_lookup_exact(rib, p->addr.b, p->len);
+
+	return n ? *(struct vn_route6 **)rte_rib6_get_ext(n) : NULL;
+}
+
+static uint32_t
+lpm6_nh(uint32_t nh)
+{
+	return nh & VN_FIB_NH_ECMP ? VN_FIB6_LPM_ECMP | (nh & ~VN_FIB_NH_ECMP) : nh;
+}
+
+/* Programs r (new or replacing the route of its prefix) in both tables. */
+static int
+route_program(struct vn_route6 *r, uint32_t nh)
+{
+	struct rte_rib6_node *n = rte_rib6_lookup_exact(rib, r->prefix.addr.b, r->prefix.len);
+	bool is_new = n == NULL;
+	int rc;
+
+	if (is_new && (n = rte_rib6_insert(rib, r->prefix.addr.b, r->prefix.len)) == NULL)
+		return -ENOSPC;
+	if (deleted_since_sync && vn_rcu) {
+		vn_rcu_synchronize();
+		deleted_since_sync = false;
+	}
+	rc = rte_lpm6_add(vn_fib6, r->prefix.addr.b, r->prefix.len, lpm6_nh(nh));
+	if (rc < 0) {
+		if (is_new)
+			rte_rib6_remove(rib, r->prefix.addr.b, r->prefix.len);
+		return rc;
+	}
+	*(struct vn_route6 **)rte_rib6_get_ext(n) = r;
+	vn_fib_epoch_advance();
+	return 0;
+}
+
+static void
+route_unprogram(struct vn_route6 *r)
+{
+	rte_lpm6_delete(vn_fib6, r->prefix.addr.b, r->prefix.len);
+	rte_rib6_remove(rib, r->prefix.addr.b, r->prefix.len);
+	deleted_since_sync = true;
+	vn_fib_epoch_advance();
+}
+
+static int
+path_resolve(const struct vn_route6_path *rp, uint32_t *adj)
+{
+	int ifi = rp->if_index;
+
+	if (vn_ip6_is_unspecified(&rp->via) || vn_ip6_is_multicast(&rp->via))
+		return -EINVAL;
+	if (rp->if_index == VN_IF_ANY) {
+		if (vn_ip6_is_link_local(&rp->via))
+			return -EINVAL; /* a link-local via names its interface */
+		ifi = vn_interface_for_addr6(&rp->via);
+		if (ifi < 0)
+			return -ENETUNREACH;
+	} else if (!vn_interface_get(rp->if_index)) {
+		return -ENODEV;
+	}
+	return vn_adj_nh6_lock((uint32_t)ifi, &rp->via, adj);
+}
+
+/* A path whose link is down is left out of its route, as for IPv4: ECMP
+ * spreads over the links that work, a route with none left is unreachable. */
+static bool
+adj6_link_up(uint32_t index)
+{
+	const struct vn_adj *a = vn_adj_get(index);
+	const struct vn_if_fp *fp = a->tx_if < VN_IF_MAX ? vn_if_fp(a->tx_if) : NULL;
+
+	if (!fp || fp->link_up)
+		return true;
+	link_down6[a->tx_if] = true;
+	return false;
+}
+
+/* The next hop for r's paths (one reference taken): a path's adjacency, or an
+ * ECMP group of those whose link is up. */
+static int
+route_nh(const struct vn_route6 *r, uint32_t *nh)
+{
+	uint32_t up[VN_ECMP_MAX_PATHS], n = 0, g;
+	int rc;
+
+	if (r->is_drop) {
+		*nh = VN_ADJ_INDEX_DROP;
+		return 0;
+	}
+	for (uint32_t i = 0; i < r->n_paths; i++)
+		if (adj6_link_up(r->adj[i]))
+			up[n++] = r->adj[i];
+	if (n == 0) {
+		*nh = VN_ADJ_INDEX_UNREACH; /* kept, shown unresolved */
+		return 0;
+	}
+	if (n == 1) {
+		*nh = up[0];
+		vn_fib_nh_lock(*nh);
+		return 0;
+	}
+	rc = vn_ecmp_lock(up, n, &g);
+	if (rc < 0)
+		return rc;
+	*nh = VN_FIB_NH_ECMP | g;
+	return 0;
+}
+
+/* Reprograms r after its paths changed; releases the old next hop. */
+static int
+route_update(struct vn_route6 *r)
+{
+	uint32_t nh, old = r->nh;
+	int rc = route_nh(r, &nh);
+
+	if (rc < 0)
+		return rc;
+	rc = route_program(r, nh);
+	if (rc < 0) {
+		vn_fib_nh_unlock(nh);
+		return rc;
+	}
+	r->nh = nh;
+	vn_fib_nh_unlock(old);
+	return 0;
+}
+
+static void
+route_free(struct vn_route6 *r)
+{
+	route_unprogram(r);
+	vn_fib_nh_unlock(r->nh);
+	if (!r->is_drop)
+		for (uint32_t i = 0; i < r->n_paths; i++)
+			vn_fib_nh_unlock(r->adj[i]);
+	free(r);
+	n_routes--;
+}
+
+/* A new route with a next hop already locked (connected, local, host, drop). */
+static int
+route_new_fixed(const struct vn_prefix6 *p, uint8_t source, uint32_t nh, bool is_drop)
+{
+	struct vn_route6 *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (!r) {
+		vn_fib_nh_unlock(nh);
+		return -ENOMEM;
+	}
+	*r = (struct vn_route6){.prefix = *p, .source = source, .nh = nh, .is_drop = is_drop};
+	rc = route_program(r, nh);
+	if (rc < 0) {
+		vn_fib_nh_unlock(nh);
+		free(r);
+		return rc;
+	}
+	n_routes++;
+	return 0;
+}
+
+static bool
+prefix_ok(const struct vn_prefix6 *p)
+{
+	struct vn_ip6 m = p->addr;
+
+	vn_ip6_mask(&m, p->len);
+	return p->len <= 128 && vn_ip6_eq(&m, &p->addr);
+}
+
+static bool
+path_eq(const struct vn_route6_path *a, const struct vn_route6_path *b)
+{
+	return vn_ip6_eq(&a->via, &b->via) && a->if_index == b->if_index;
+}
+
+int
+vn_route6_add(const struct vn_prefix6 *p, const struct vn_route6_path *paths, uint32_t n_paths)
+{
+	struct vn_route6 *r, *cur;
+	uint32_t n_new = 0;
+	bool is_new;
+	int rc = 0;
+
+	if (!vn_fib6 || !prefix_ok(p) || n_paths == 0 || n_paths > VN_ECMP_MAX_PATHS)
+		return -EINVAL;
+	cur = route_find(p);
+	if (cur && cur->source != VN_ROUTE_STATIC && cur->source != VN_ROUTE_HOST)
+		return -EEXIST;
+	is_new = cur == NULL || cur->source == VN_ROUTE_HOST || cur->is_drop;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	if (is_new)
+		*r = (struct vn_route6){.prefix = *p, .source = VN_ROUTE_STATIC,
+					.nh = VN_ADJ_INDEX_DROP};
+	else
+		*r = *cur;
+	for (uint32_t i = 0; i < n_paths; i++) {
+		bool dup = false;
+		for (uint32_t k = 0; k < r->n_paths; k++)
+			dup |= path_eq(&r->paths[k], &paths[i]);
+		if (dup)
+			continue;
+		if (r->n_paths == VN_ECMP_MAX_PATHS) {
+			rc = -ENOSPC;
+			break;
+		}
+		rc = path_resolve(&paths[i], &r->adj[r->n_paths]);
+		if (rc < 0)
+			break;
+		r->paths[r->n_paths++] = paths[i];
+		n_new++;
+	}
+	if (rc == 0 && n_new == 0) {
+		free(r);
+		return 0; /* every path already there */
+	}
+	if (rc == 0) {
+		/* The replaced route's next hop (and a host route's adjacency) stay
+		 * referenced by cur until it goes; ours is fresh. */
+		r->nh = is_new ? VN_ADJ_INDEX_DROP : cur->nh;
+		vn_fib_nh_lock(r->nh);
+		rc = route_update(r);
+		if (rc < 0)
+			vn_fib_nh_unlock(r->nh);
+	}
+	if (rc < 0) {
+		for (uint32_t i = r->n_paths - n_new; i < r->n_paths; i++)
+			vn_fib_nh_unlock(r->adj[i]);
+		free(r);
+		return rc;
+	}
+	if (cur) {
+		/* Its paths live on in r (unless it was replaced outright). */
+		vn_fib_nh_unlock(cur->nh);
+		if (is_new)
+			for (uint32_t i = 0; i < cur->n_paths && !cur->is_drop; i++)
+				vn_fib_nh_unlock(cur->adj[i]);
+		free(cur);
+	} else {
+		n_routes++;
+	}
+	return 0;
+}
+
+int
+vn_route6_add_drop(const struct vn_prefix6 *p)
+{
+	struct vn_route6 *cur;
+
+	if (!vn_fib6 || !prefix_ok(p))
+		return -EINVAL;
+	cur = route_find(p);
+	if (cur && cur->source != VN_ROUTE_STATIC)
+		return -EEXIST;
+	if (cur)
+		route_free(cur);
+	return route_new_fixed(p, VN_ROUTE_STATIC, VN_ADJ_INDEX_DROP, true);
+}
+
+int
+vn_route6_del(const struct vn_prefix6 *p, const struct vn_route6_path *path)
+{
+	struct vn_route6 *r = vn_fib6 ? route_find(p) : NULL;
+	uint32_t k;
+
+	if (!r)
+		return -ENOENT;
+	if (r->source == VN_ROUTE_CONNECTED || r->source == VN_ROUTE_LOCAL)
+		return -EPERM;
+	if (!path || r->n_paths <= 1) {
+		if (path && (r->n_paths == 0 || !path_eq(&r->paths[0], path)))
+			return -ENOENT;
+		route_free(r);
+		return 0;
+	}
+	for (k = 0; k < r->n_paths && !path_eq(&r->paths[k], path); k++)
+		;
+	if (k == r->n_paths)
+		return -ENOENT;
+	uint32_t gone = r->adj[k];
+	r->paths[k] = r->paths[r->n_paths - 1];
+	r->adj[k] = r->adj[r->n_paths - 1];
+	r->n_paths--;
+	int rc = route_update(r);
+	if (rc < 0) {
+		/* Keep the path: the table still points at it. */
+		r->paths[r->n_paths] = r->paths[k];
+		r->adj[r->n_paths] = r->adj[k];
+		r->paths[k] = *path;
+		r->adj[k] = gone;
+		r->n_paths++;
+		return rc;
+	}
+	vn_fib_nh_unlock(gone);
+	return 0;
+}
+
+/* --- connected, local and host routes ------------------------------------- */
+struct host_scan {
+	uint32_t if_index;
+	struct vn_prefix6 net;
+};
+
+static void
+host_route_of(const struct vn_neighbor6_info *n, void *arg)
+{
+	const struct host_scan *h = arg;
+
+	if (n->if_index == h->if_index && vn_prefix6_contains(&h->net, &n->addr))
+		vn_fib6_neighbor_update(n->if_index, &n->addr, n->mac);
+}
+
+int
+vn_fib6_connected_add(uint32_t if_index, const struct vn_prefix6 *p)
+{
+	struct vn_prefix6 net = *p, host = {.addr = p->addr, .len = 128};
+	struct vn_route6 *cur;
+	uint32_t glean;
+	int rc;
+
+	if (!vn_fib6)
+		return -ENODEV;
+	vn_ip6_mask(&net.addr, net.len);
+	cur = route_find(&host);
+	if (cur && cur->source != VN_ROUTE_HOST)
+		return -EEXIST;
+	if (cur)
+		route_free(cur);
+	rc = route_new_fixed(&host, VN_ROUTE_LOCAL, VN_ADJ_INDEX_LOCAL, false);
+	if (rc < 0 || net.len == 128)
+		return rc;
+	if (route_find(&net))
+		return 0; /* another interface or a static route has it: keep the first */
+	rc = vn_adj_glean6_lock(if_index, &glean);
+	if (rc == 0)
+		rc = route_new_fixed(&net, VN_ROUTE_CONNECTED, glean, false);
+	if (rc < 0) {
+		route_free(route_find(&host));
+		return rc;
+	}
+	/* Neighbours known before the prefix (static ones from the file) get
+	 * their host routes now: learning would never touch a static entry. */
+	vn_neighbor6_walk(host_route_of, &(struct host_scan){.if_index = if_index, .net = net});
+	return 0;
+}
+
+/* Host routes go with the connected prefix that made them. */
+static void
+host_routes_flush(uint32_t if_index, const struct vn_prefix6 *net)
+{
+	struct vn_route6 *gone[64];
+	uint32_t n_gone;
+
+	do {
+		struct rte_rib6_node *n = NULL;
+
+		n_gone = 0;
+		while (n_gone < VN_ARRAY_LEN(gone) &&
+		       (n = rte_rib6_get_nxt(rib, net->addr.b, net->len, n,
+					     RTE_RIB6_GET_NXT_ALL)) != NULL) {
+			struct vn_route6 *r = *(struct vn_route6 **)rte_rib6_get_ext(n);
+			if (r->source == VN_ROUTE_HOST && vn_adj_get(r->nh)->tx_if == if_index)
+				gone[n_gone++] = r;
+		}
+		for (uint32_t i = 0; i < n_gone; i++)
+			route_free(gone[i]);
+	} while (n_gone == VN_ARRAY_LEN(gone));
+}
+
+int
+vn_fib6_connected_del(uint32_t if_index, const struct vn_prefix6 *p)
+{
+	struct vn_prefix6 net = *p, host = {.addr = p->addr, .len = 128};
+	struct vn_route6 *r;
+
+	if (!vn_fib6)
+		return -ENODEV;
+	vn_ip6_mask(&net.addr, net.len);
+	r = route_find(&host);
+	if (r && r->source == VN_ROUTE_LOCAL)
+		route_free(r);
+	r = net.len < 128 ? route_find(&net) : NULL;
+	if (r && r->source == VN_ROUTE_CONNECTED &&
+	    vn_adj_get(r->nh)->tx_if == (uint16_t)if_index) {
+		host_routes_flush(if_index, &net);
+		route_free(r);
+	}
+	return 0;
+}
+
+void
+vn_fib6_neighbor_update(uint32_t if_index, const struct vn_ip6 *addr, const uint8_t *mac)
+{
+	struct vn_prefix6 host = {.addr = *addr, .len = 128};
+	struct vn_route6 *cur;
+	uint32_t adj;
+
+	vn_adj_nh6_update(if_index, addr, mac);
+	if (!vn_fib6 || vn_ip6_is_link_local(addr) || vn_interface_for_addr6(addr) != (int)if_index)
+		return;
+	cur = route_find(&host);
+	if (!mac) {
+		if (cur && cur->source == VN_ROUTE_HOST)
+			route_free(cur);
+		return;
+	}
+	if (cur)
+		return; /* a host route exists (its adjacency was rebuilt), or a static/local one */
+	if (vn_adj_nh6_lock(if_index, addr, &adj) == 0 &&
+	    route_new_fixed(&host, VN_ROUTE_HOST, adj, false) < 0)
+		VN_ERR("host route for a neighbour: not added");
+}
+
+/* An interface goes away: the paths through it leave their routes (a route
+ * with other paths keeps them), its host routes go. Connected and local
+ * routes go with its addresses. */
+struct gone6 {
+	struct vn_prefix6 prefix;
+	struct vn_route6_path path;
+	bool whole;
+};
+
+static void
+fib6_interface_deleted(uint32_t if_index)
+{
+	static const uint8_t any[16];
+	struct rte_rib6_node *n = NULL;
+	struct gone6 *gone = NULL;
+	uint32_t n_gone = 0, cap = 0;
+
+	while ((n = rte_rib6_get_nxt(rib, any, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		const struct vn_route6 *r = *(struct vn_route6 **)rte_rib6_get_ext(n);
+		bool host = r->source == VN_ROUTE_HOST && vn_adj_get(r->nh)->tx_if == if_index;
+
+		for (uint32_t i = 0; i < (host ? 1u : r->n_paths); i++) {
+			if (!host && (r->source != VN_ROUTE_STATIC ||
+				      vn_adj_get(r->adj[i])->tx_if != if_index))
+				continue;
+			if (n_gone == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct gone6 *g = realloc(gone, cap * sizeof(*g));
+				if (!g) {
+					VN_ERR("out of memory: routes through if %u may stay", if_index);
+					goto apply;
+				}
+				gone = g;
+			}
+			gone[n_gone] = (struct gone6){.prefix = r->prefix, .whole = host};
+			if (!host)
+				gone[n_gone].path = r->paths[i];
+			n_gone++;
+		}
+	}
+apply:
+	for (uint32_t i = 0; i < n_gone; i++)
+		vn_route6_del(&gone[i].prefix, gone[i].whole ? NULL : &gone[i].path);
+	free(gone);
+}
+
+VN_INTERFACE_HOOKS(fib6_hooks) = {.deleted = fib6_interface_deleted};
+
+/* Link down, or back after a route was resolved while it was down: static
+ * routes with a path through it are resolved again. */
+void
+vn_fib6_interface_changed(uint32_t if_index)
+{
+	static const uint8_t any[16];
+	const struct vn_if_fp *fp;
+	struct rte_rib6_node *n = NULL;
+	struct vn_route6 **todo = NULL;
+	uint32_t n_todo = 0, cap = 0;
+	bool down;
+
+	if (!vn_fib6 || if_index >= VN_IF_MAX)
+		return;
+	fp = vn_if_fp((uint16_t)if_index);
+	down = fp && !fp->link_up;
+	if (!down && !link_down6[if_index])
+		return;
+	link_down6[if_index] = down;
+	while ((n = rte_rib6_get_nxt(rib, any, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		struct vn_route6 *r = *(struct vn_route6 **)rte_rib6_get_ext(n);
+		bool uses = false;
+
+		for (uint32_t i = 0; r->source == VN_ROUTE_STATIC && !r->is_drop && i < r->n_paths;
+		     i++)
+			uses |= vn_adj_get(r->adj[i])->tx_if == if_index;
+		if (!uses)
+			continue;
+		if (n_todo == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct vn_route6 **t = realloc(todo, cap * sizeof(*t));
+			if (!t)
+				break;
+			todo = t;
+		}
+		todo[n_todo++] = r;
+	}
+	/* route_update keeps r (only its next hop changes): the list stays valid. */
+	for (uint32_t i = 0; i < n_todo; i++)
+		if (route_update(todo[i]) < 0)
+			VN_ERR("a route through if %u not re-resolved", if_index);
+	free(todo);
+}
+
+/* --- queries --------------------------------------------------------------- */
+static void
+route_info(const struct vn_route6 *r, struct vn_route6_info *out)
+{
+	*out = (struct vn_route6_info){
+		.prefix = r->prefix,
+		.source = r->source,
+		.is_drop = r->is_drop,
+		.n_paths = r->n_paths,
+		.fib_nh = r->nh,
+	};
+	memcpy(out->paths, r->paths, r->n_paths * sizeof(r->paths[0]));
+	memcpy(out->adj, r->adj, r->n_paths * sizeof(r->adj[0]));
+	if (r->n_paths == 0) {
+		/* Connected, local, host: the next hop is the path. */
+		out->n_paths = 1;
+		out->adj[0] = r->nh;
+		out->paths[0].if_index = vn_adj_get(r->nh)->tx_if;
+		if (r->source == VN_ROUTE_LOCAL || r->is_drop)
+			out->paths[0].if_index = VN_IF_ANY;
+		if (r->source == VN_ROUTE_HOST)
+			out->paths[0].via = r->prefix.addr;
+	}
+}
+
+int
+vn_fib6_get(const struct vn_prefix6 *p, struct vn_route6_info *out)
+{
+	struct vn_route6 *r = vn_fib6 ? route_find(p) : NULL;
+
+	if (!r)
+		return -ENOENT;
+	route_info(r, out);
+	return 0;
+}
+
+int
+vn_fib6_lookup(const struct vn_ip6 *addr, struct vn_route6_info *out)
+{
+	struct rte_rib6_node *n = vn_fib6 ? rte_rib6_lookup(rib, addr->b) : NULL;
+
+	if (!n)
+		return -ENOENT;
+	route_info(*(struct vn_route6 **)rte_rib6_get_ext(n), out);
+	return 0;
+}
+
+int
+vn_fib6_walk(int (*cb)(const struct vn_route6_info *r, void *ctx), void *ctx)
+{
+	static const uint8_t any[16];
+	struct rte_rib6_node *n = NULL;
+	struct vn_route6_info info;
+	int rc = 0;
+
+	while (vn_fib6 && (n = rte_rib6_get_nxt(rib, any, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		route_info(*(struct vn_route6 **)rte_rib6_get_ext(n), &info);
+		rc = cb(&info, ctx);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+uint32_t
+vn_fib6_route_count(void)
+{
+	return n_routes;
+}
+
+int
+vn_fib6_init(uint32_t max)
+{
+	/* The RIB's nodes and the rule table are allocated up front: the IPv6
+	 * table holds up to VN_FIB6_ROUTES_MAX routes, fewer for a small IPv4
+	 * table. tbl8 groups (1 KB each) are shared along common prefixes; a
+	 * table of /48s under a few hundred /32s needs about one per route. */
+	uint32_t cap = VN_MIN(VN_MAX(max, 1024u), VN_FIB6_ROUTES_MAX);
+	struct rte_lpm6_config lc = {
+		.max_rules = cap,
+		.number_tbl8s = VN_MIN(VN_MAX(cap / 4, 1024u), 1u << 16),
+	};
+	struct rte_rib6_conf rc = {.ext_sz = sizeof(struct vn_route6 *), .max_nodes = (int)cap * 2};
+
+	vn_fib6 = rte_lpm6_create("vn_fib6", SOCKET_ID_ANY, &lc);
+	rib = vn_fib6 ? rte_rib6_create("vn_rib6", SOCKET_ID_ANY, &rc) : NULL;
+	if (!vn_fib6 || !rib) {
+		VN_ERR("IPv6 FIB: %s", rte_strerror(rte_errno));
+		rte_lpm6_free(vn_fib6);
+		vn_fib6 = NULL;
+		return -ENOMEM;
+	}
+	n_routes = 0;
+	deleted_since_sync = false;
+	return 0;
+}
+
+void
+vn_fib6_fini(void)
+{
+	static const uint8_t any[16];
+	struct rte_rib6_node *n = NULL;
+
+	if (!vn_fib6)
+		return;
+	/* Workers are stopped: free our route objects, then the tables. */
+	while ((n = rte_rib6_get_nxt(rib, any, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL)
+		free(*(struct vn_route6 **)rte_rib6_get_ext(n));
+	rte_rib6_free(rib);
+	rte_lpm6_free(vn_fib6);
+	vn_fib6 = NULL;
+	rib = NULL;
+	n_routes = 0;
+	memset(link_down6, 0, sizeof(link_down6));
+}
