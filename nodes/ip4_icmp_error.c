@@ -257,6 +257,11 @@ ip4_icmp_error_one(struct vn_node *node, struct ip4_icmp_error_ctx *ctx, struct 
 		m->next = NULL;
 		m->nb_segs = 1;
 	}
+	/* An ordinary packet now, whatever it quotes: a GSO super-frame's
+	 * offload flags (net/gso.h) would have the error cut or checksummed as
+	 * TCP on its way out. */
+	m->ol_flags &= ~(RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM);
+	m->tso_segsz = 0;
 	m->data_len = ICMP_ERROR_HDR_LEN + quote_len;
 	m->pkt_len = m->data_len;
 

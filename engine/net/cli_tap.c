@@ -14,7 +14,7 @@
 static int
 cli_create_tap(struct vn_cli_out *out, struct vn_cli_args *args)
 {
-	char host_if[64], ns[256]; /* longer than Linux allows, to say so */
+	char host_if[64] = "", ns[256] = ""; /* longer than Linux allows, to say so */
 	struct vn_tap_args a = {.id = -1};
 	uint8_t mac[6];
 	uint32_t id, idx;

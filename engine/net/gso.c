@@ -68,7 +68,9 @@ vn_gso_parse(const uint8_t *hdr, uint32_t hdr_len, uint32_t frame_len, uint8_t t
 	if (l4 < l3 + (v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr)) ||
 	    l4 + sizeof(struct rte_udp_hdr) > hdr_len)
 		return -1;
-	if (v4 && l4 != l3 + (hdr[l3] & 0xf) * 4u)
+	/* IPv6 extension headers: the checksum's length would count them, so
+	 * such a frame is refused (Linux's own GSO frames carry none). */
+	if (v4 ? l4 != l3 + (hdr[l3] & 0xf) * 4u : l4 != l3 + sizeof(struct rte_ipv6_hdr))
 		return -1;
 	if (type == VN_GSO_UDP) {
 		l4_hlen = sizeof(struct rte_udp_hdr);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <vecnet/cli.h>
+#include <vecnet/net/gso.h>
 #include <vecnet/rcu.h>
 
 #include "net/hostif_priv.h"
@@ -231,6 +232,8 @@ vn_hostif_open(struct vn_interface *ifp, const char *ifname)
 		VN_ERR("%s: reading %s's MAC address: %s", ifp->name, ifname, strerror(-rc));
 		goto fail;
 	}
+	/* Made here on the main thread, never first by a worker's host-input. */
+	vn_gso_pool();
 	h->port_id = vn_port_own_add(&vn_hostif_class, h);
 	if (h->port_id == VN_PORT_NONE) {
 		VN_ERR("%s: no room for another own port (%u)", ifp->name, VN_PORT_OWN_MAX);

@@ -495,8 +495,10 @@ vn_interface_remove(uint32_t if_index)
 		return -EBUSY;
 	old = vn_if_fp_table[if_index];
 	__atomic_store_n(&vn_if_fp_table[if_index], NULL, __ATOMIC_RELEASE);
-	/* After the grace period no walk holds a packet naming the index. */
-	vn_rcu_free(old, rte_free);
+	/* The index may be reused once no walk holds the snapshot or a VLAN map
+	 * that names it: a grace period, waited for here. */
+	vn_rcu_synchronize();
+	rte_free(old);
 	ifs[if_index] = NULL;
 	free(ifp);
 	while (n_ifs > 0 && !ifs[n_ifs - 1])

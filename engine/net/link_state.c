@@ -25,6 +25,7 @@
 #include "net/fib_priv.h"
 #include "net/hostif_priv.h"
 #include "net/link_priv.h"
+#include "net/memif_priv.h"
 
 static int ioctl_fd = -1;
 
@@ -101,5 +102,6 @@ vn_link_poll(void)
 	if (now < next)
 		return;
 	next = now + rte_get_timer_hz() * VN_LINK_POLL_MS / 1000;
+	vn_memif_poll();
 	vn_link_poll_now();
 }

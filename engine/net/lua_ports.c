@@ -34,8 +34,13 @@ opt_string(lua_State *L, int opts, const char *key)
 	const char *s = NULL;
 
 	if (opts && lua_getfield(L, opts, key) != LUA_TNIL) {
-		s = luaL_checkstring(L, -1);
-		lua_pop(L, 1); /* the table keeps the string alive */
+		/* A string, not a number luaL_checkstring would convert: the
+		 * table keeps its own string alive once the copy is popped, and
+		 * would not keep a converted one. */
+		if (lua_type(L, -1) != LUA_TSTRING)
+			luaL_error(L, "option '%s' must be a string", key);
+		s = lua_tostring(L, -1);
+		lua_pop(L, 1);
 		return s;
 	}
 	if (opts)

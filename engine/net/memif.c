@@ -2,7 +2,7 @@
  * Memifs: net_memif probed when the interface is created, configured like any
  * DPDK port (one TX queue per forwarding thread, its RX queues placed on the
  * workers). The link is up while the peer is connected; a slave keeps
- * reconnecting until its master appears (the driver's timer does that).
+ * reconnecting until its master appears (vn_memif_poll, below).
  *
  * A master owns its socket file: a stale one (left by an engine that died)
  * would make the bind fail, so it is removed first unless another memif of
@@ -10,8 +10,7 @@
  */
 #define VN_LOG_MOD "memif"
 #include <errno.h>
-#include <pthread.h>
-#include <rte_alarm.h>
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_kvargs.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <vecnet/rcu.h>
 
 #include "net/memif_priv.h"
 #include "net/port_priv.h"
@@ -31,53 +31,79 @@ static char *port_socket[RTE_MAX_ETHPORTS];
 /*
  * Slaves reconnect as VPP's do. net_memif's client connects only when the
  * port starts and never again, so a slave whose master is not there (yet, or
- * any more) is restarted every VN_MEMIF_RETRY_US, from an EAL alarm: the
- * interrupt thread, where the driver's own connection handling runs too.
- * The lock keeps a port the main thread is closing out of the retry.
+ * any more) is restarted every VN_MEMIF_RETRY_MS, from the main loop's link
+ * poll (vn_memif_poll). Stopping and starting a port rewrites DPDK's burst
+ * table for it without any synchronisation, so no thread may poll or send on
+ * it meanwhile: its RX queues leave every thread and its snapshot names no
+ * port (port-tx drops as "interface has no device"), each with a grace
+ * period, and both come back once it has started.
  */
-#define VN_MEMIF_RETRY_US (500 * 1000)
-static pthread_mutex_t slaves_lock = PTHREAD_MUTEX_INITIALIZER;
+#define VN_MEMIF_RETRY_MS 500
 static bool slave[RTE_MAX_ETHPORTS];
 static char *slave_socket[RTE_MAX_ETHPORTS];
-static uint32_t n_slaves;
 static uint64_t reconnects[RTE_MAX_ETHPORTS]; /* restarts tried, for the log */
 
-static void
-slaves_retry(void *unused)
+static struct vn_interface *
+interface_of_port(uint16_t port)
 {
+	for (uint32_t i = 0; i < vn_interface_count(); i++) {
+		struct vn_interface *ifp = vn_interface_get(i);
+		if (ifp && ifp->port_id == port)
+			return ifp;
+	}
+	return NULL;
+}
+
+static void
+slave_restart(uint16_t p)
+{
+	struct vn_interface *ifp = interface_of_port(p);
+	int rc;
+
+	if (!ifp || vn_rxq_remove_interface(ifp->if_index) < 0)
+		return;
+	ifp->port_id = VN_PORT_NONE;
+	vn_interface_publish(ifp->if_index);
+	vn_rcu_synchronize(); /* no port-tx holds the old snapshot */
+	rte_eth_dev_stop(p); /* a no-op when it never started */
+	rc = rte_eth_dev_start(p);
+	if (reconnects[p]++ == 0 && rc < 0)
+		VN_INFO("%s: memif master not there; retrying every %u ms", ifp->name,
+			VN_MEMIF_RETRY_MS);
+	ifp->port_id = p;
+	vn_interface_publish(ifp->if_index);
+	if (vn_rxq_add_interface(ifp->if_index) < 0)
+		VN_ERR("%s: its RX queues could not be placed again", ifp->name);
+}
+
+void
+vn_memif_poll(void)
+{
+	static uint64_t next;
+	uint64_t now = rte_get_timer_cycles();
 	struct rte_eth_link link;
 	struct stat st;
 
-	pthread_mutex_lock(&slaves_lock);
+	if (now < next)
+		return;
+	next = now + rte_get_timer_hz() * VN_MEMIF_RETRY_MS / 1000;
 	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
 		if (!slave[p] || (rte_eth_link_get_nowait(p, &link) == 0 &&
 				  link.link_status == RTE_ETH_LINK_UP))
 			continue;
 		/* Only when a master may listen: a stopped port costs its
 		 * poller a warning from ethdev. */
-		if (stat(slave_socket[p], &st) != 0 || !S_ISSOCK(st.st_mode))
-			continue;
-		rte_eth_dev_stop(p); /* a no-op when it never started */
-		int rc = rte_eth_dev_start(p);
-		if (reconnects[p]++ == 0 && rc < 0)
-			VN_INFO("port %u: memif master not there; retrying every %u ms", p,
-				VN_MEMIF_RETRY_US / 1000);
+		if (stat(slave_socket[p], &st) == 0 && S_ISSOCK(st.st_mode))
+			slave_restart(p);
 	}
-	if (n_slaves)
-		rte_eal_alarm_set(VN_MEMIF_RETRY_US, slaves_retry, NULL);
-	pthread_mutex_unlock(&slaves_lock);
 }
 
 static void
 slave_add(uint16_t port, char *path)
 {
-	pthread_mutex_lock(&slaves_lock);
 	slave[port] = true;
 	slave_socket[port] = path;
 	reconnects[port] = 0;
-	if (n_slaves++ == 0)
-		rte_eal_alarm_set(VN_MEMIF_RETRY_US, slaves_retry, NULL);
-	pthread_mutex_unlock(&slaves_lock);
 }
 static char *sockets[VN_MEMIF_SOCKETS]; /* by socket id; [0] is the default */
 
@@ -262,18 +288,8 @@ vn_memif_forget(uint16_t port)
 {
 	if (port >= RTE_MAX_ETHPORTS)
 		return;
-	bool last = false;
-
-	pthread_mutex_lock(&slaves_lock);
-	if (slave[port]) {
-		slave[port] = false;
-		slave_socket[port] = NULL;
-		last = --n_slaves == 0; /* the alarm stops re-arming at zero */
-	}
-	pthread_mutex_unlock(&slaves_lock);
-	/* Not under the lock: cancel waits for a running callback, which takes it. */
-	if (last)
-		rte_eal_alarm_cancel(slaves_retry, NULL);
+	slave[port] = false;
+	slave_socket[port] = NULL;
 	free(port_socket[port]);
 	port_socket[port] = NULL;
 }

@@ -28,6 +28,9 @@ struct vn_memif_args {
 int vn_memif_open(struct vn_interface *ifp, const char *args);
 /* vn_port_close: the port no longer holds its socket (no-op if no memif). */
 void vn_memif_forget(uint16_t port);
+/* Main loop (the link poll): restarts slaves whose master is not connected,
+ * so they connect when it appears (memif.c says how, safely). */
+void vn_memif_poll(void);
 
 /* `create memif socket id S filename PATH`: -EINVAL (id 0, or PATH not
  * absolute or too long), -ENOENT (PATH's directory does not exist), -EBUSY

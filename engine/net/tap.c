@@ -10,6 +10,7 @@
  */
 #define VN_LOG_MOD "tap"
 #include <errno.h>
+#include <stdarg.h>
 #include <rte_ethdev.h>
 #include <rte_kvargs.h>
 #include <rte_random.h>
@@ -175,24 +176,42 @@ vn_tap_forget(uint16_t port)
 	free(t);
 }
 
+/* Appends to buf at *n what fmt says; false once it no longer fits (the
+ * device string would be cut, and an option lost). */
+static bool __attribute__((format(printf, 4, 5)))
+append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*n >= len)
+		return false;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (k < 0 || (size_t)k >= len - *n)
+		return false;
+	*n += (size_t)k;
+	return true;
+}
+
 int
 vn_tap_device(const struct vn_tap_args *a, int id, char *buf, size_t len)
 {
 	char addr[32], gw[16], mac[18];
-	int n = snprintf(buf, len, VN_TAP_PREFIX "%s", a->host_if_name ? a->host_if_name : "");
+	size_t n = 0;
+	bool ok = a->host_if_name ? append(buf, len, &n, VN_TAP_PREFIX "%s", a->host_if_name)
+				  : append(buf, len, &n, VN_TAP_PREFIX "tap%d", id);
 
-	if (!a->host_if_name)
-		n = snprintf(buf, len, VN_TAP_PREFIX "tap%d", id);
-	if (a->host_ns)
-		n += snprintf(buf + n, len - n, ",host-ns=%s", a->host_ns);
-	if (a->host_addr.len)
-		n += snprintf(buf + n, len - n, ",host-ip4-addr=%s",
-			      vn_fmt_prefix(&a->host_addr, addr));
-	if (a->host_gw)
-		n += snprintf(buf + n, len - n, ",host-ip4-gw=%s", vn_fmt_ip4(a->host_gw, gw));
-	if (a->mac)
-		n += snprintf(buf + n, len - n, ",hw-addr=%s", vn_fmt_mac(a->mac, mac));
-	return (size_t)n < len ? 0 : -ENAMETOOLONG;
+	if (ok && a->host_ns)
+		ok = append(buf, len, &n, ",host-ns=%s", a->host_ns);
+	if (ok && a->host_addr.len)
+		ok = append(buf, len, &n, ",host-ip4-addr=%s", vn_fmt_prefix(&a->host_addr, addr));
+	if (ok && a->host_gw)
+		ok = append(buf, len, &n, ",host-ip4-gw=%s", vn_fmt_ip4(a->host_gw, gw));
+	if (ok && a->mac)
+		ok = append(buf, len, &n, ",hw-addr=%s", vn_fmt_mac(a->mac, mac));
+	return ok ? 0 : -ENAMETOOLONG;
 }
 
 static bool

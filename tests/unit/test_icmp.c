@@ -21,6 +21,8 @@
 #include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
 
+#include <vecnet/net/gso.h>
+
 #include "vn_test.h"
 #include "vn_test_graph.h"
 
@@ -479,6 +481,8 @@ assert_error(uint16_t i, uint8_t type, uint8_t code, uint32_t from, const uint8_
 	CU_ASSERT_EQUAL(rte_raw_cksum(icmp, 8 + quote_len), 0xffff);
 	CU_ASSERT_EQUAL(memcmp(icmp + 1, orig, quote_len), 0);
 	CU_ASSERT(vn_meta(m)->flags & VN_META_F_LOCAL_ORIGIN);
+	CU_ASSERT_FALSE(vn_gso_is_super(m)); /* an error is an ordinary packet */
+	CU_ASSERT_EQUAL(m->tso_segsz, 0);
 }
 
 static void
@@ -488,6 +492,10 @@ test_time_exceeded_quote_576(void)
 	static uint8_t orig[1000];
 
 	memcpy(orig, rte_pktmbuf_mtod(m, void *), sizeof(orig));
+	/* As a GSO super-frame a host interface passed whole would be
+	 * (net/gso.h): the error must not keep its offload flags. */
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+	m->tso_segsz = 1448;
 	inject1("ip4-icmp-error", m);
 	CU_ASSERT_EQUAL(drop_cap.n, 0);
 	CU_ASSERT_EQUAL_FATAL(lookup_cap.n, 1);
