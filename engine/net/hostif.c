@@ -121,13 +121,27 @@ ring_open(const struct hostif *h, bool rx, int *fd_out, struct hostif_ring *r)
 	return 0;
 }
 
-/* Several RX queues share the interface's frames by flow hash. */
+/* Several RX queues share the interface's frames by flow hash. Group ids are
+ * shared by every AF_PACKET user of the namespace: the first queue's socket
+ * asks the kernel for an unused one, and the others join it. */
 static int
-fanout_join(const struct hostif *h, int fd)
+fanout_join(struct hostif *h, int fd, bool first)
 {
-	int arg = h->fanout_id | (PACKET_FANOUT_HASH << 16);
+	int arg = first ? (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16
+			: h->fanout_id | (PACKET_FANOUT_HASH << 16);
+	socklen_t len = sizeof(arg);
+	int rc = sockopt(fd, PACKET_FANOUT, &arg, sizeof(arg), "PACKET_FANOUT", h->ifname);
 
-	return sockopt(fd, PACKET_FANOUT, &arg, sizeof(arg), "PACKET_FANOUT", h->ifname);
+	if (rc == 0 && first) {
+		if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0) {
+			rc = -errno;
+			VN_ERR("host-%s: reading the fanout group id: %s", h->ifname,
+			       strerror(errno));
+			return rc;
+		}
+		h->fanout_id = arg & 0xffff;
+	}
+	return rc;
 }
 
 static void
@@ -176,7 +190,6 @@ hostif_alloc(const char *ifname, int ifindex, uint16_t if_index, uint16_t n_rxq,
 	h->if_index = if_index;
 	h->n_rxq = n_rxq;
 	h->n_txq = n_txq;
-	h->fanout_id = (getpid() ^ (h->ifindex << 4)) & 0xffff;
 	h->gso = true;
 	h->rxq = aligned_alloc(RTE_CACHE_LINE_SIZE,
 			       RTE_ALIGN_CEIL(h->n_rxq * sizeof(*h->rxq), RTE_CACHE_LINE_SIZE));
@@ -193,7 +206,7 @@ hostif_alloc(const char *ifname, int ifindex, uint16_t if_index, uint16_t n_rxq,
 	for (uint16_t q = 0; q < h->n_rxq; q++) {
 		rc = ring_open(h, true, &h->rxq[q].fd, &h->rxq[q].ring);
 		if (rc == 0 && h->n_rxq > 1)
-			rc = fanout_join(h, h->rxq[q].fd);
+			rc = fanout_join(h, h->rxq[q].fd, q == 0);
 		if (rc)
 			goto fail;
 	}

@@ -82,7 +82,7 @@ struct hostif {
 	uint16_t if_index; /* vecnet's interface */
 	uint16_t port_id;
 	uint16_t n_rxq, n_txq;
-	int fanout_id;
+	int fanout_id; /* the kernel's, given to the first RX queue's socket */
 	bool gso; /* super-frames cross the graph whole when they can (rx_gso_pass) */
 	struct hostif_rxq *rxq;
 	struct hostif_txq *txq;

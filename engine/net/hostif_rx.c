@@ -209,7 +209,6 @@ rx_frame(struct vn_node *node, const struct hostif *hif, struct hostif_rxq *q,
 		vn_node_count_error(node, HIN_ERR_TRUNCATED, 1);
 		return 0;
 	}
-	q->frames++;
 	if (unlikely(status & TP_STATUS_VLAN_VALID)) {
 		uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) && h->tp_vlan_tpid
 				    ? h->tp_vlan_tpid
@@ -219,10 +218,18 @@ rx_frame(struct vn_node *node, const struct hostif *hif, struct hostif_rxq *q,
 		f.tag[1] = tpid & 0xff;
 		f.tag[2] = h->tp_vlan_tci >> 8;
 		f.tag[3] = h->tp_vlan_tci & 0xff;
-		q->vlan_restored++;
 	}
-	if (unlikely(vh->gso_type != VIRTIO_NET_HDR_GSO_NONE))
-		return rx_gso(node, q, hif, &f, vh, out, room, vector_empty);
+	if (unlikely(vh->gso_type != VIRTIO_NET_HDR_GSO_NONE)) {
+		int n = rx_gso(node, q, hif, &f, vh, out, room, vector_empty);
+		/* A frame that waits for the next vector is counted then. */
+		if (n >= 0) {
+			q->frames++;
+			q->vlan_restored += f.vlan;
+		}
+		return n;
+	}
+	q->frames++;
+	q->vlan_restored += f.vlan;
 	m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
 	tail = m;
 	if (unlikely(!m || !frame_append(&f, m, &tail, f.len + (f.vlan ? 4 : 0)))) {
