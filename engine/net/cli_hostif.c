@@ -10,6 +10,7 @@
 #include <vecnet/cli.h>
 #include <vecnet/net/addr.h>
 
+#include "net/cli_net_priv.h"
 #include "net/hostif_priv.h"
 
 static int
@@ -84,12 +85,7 @@ cli_delete_hostif(struct vn_cli_out *out, struct vn_cli_args *args)
 	rc = vn_hostif_delete(veth);
 	if (rc == -ENOENT)
 		return vn_cli_error(out, "delete host-interface: no host interface on '%s'", veth);
-	if (rc == -EBUSY)
-		return vn_cli_error(out, "delete host-interface %s: delete its sub-interfaces first",
-				    veth);
-	if (rc < 0)
-		return vn_cli_error(out, "delete host-interface %s: %s", veth, strerror(-rc));
-	return 0;
+	return vn_cli_if_delete_result(out, "delete host-interface", "host interface", veth, rc);
 }
 
 VN_CLI_COMMAND(delete_hostif) = {

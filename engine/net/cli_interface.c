@@ -18,6 +18,7 @@
 #include <vecnet/net/vlan.h>
 
 #include "net/cli_ip6.h"
+#include "net/cli_net_priv.h"
 #include "net/port_priv.h"
 
 /* --- show interface ------------------------------------------------------------ */
@@ -602,3 +603,16 @@ VN_CLI_COMMAND(set_if_mtu) = {
 	.fn = vn_cli_set_if_mtu,
 	.complete = &vn_cli_ifname,
 };
+
+int
+vn_cli_if_delete_result(struct vn_cli_out *out, const char *cmd, const char *what,
+			const char *name, int rc)
+{
+	if (rc == -ENOENT)
+		return vn_cli_error(out, "%s: '%s' is no %s", cmd, name, what);
+	if (rc == -EBUSY)
+		return vn_cli_error(out, "%s %s: delete its sub-interfaces first", cmd, name);
+	if (rc < 0)
+		return vn_cli_error(out, "%s %s: %s", cmd, name, strerror(-rc));
+	return 0;
+}

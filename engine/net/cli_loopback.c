@@ -8,6 +8,7 @@
 #include <vecnet/cli.h>
 #include <vecnet/net/addr.h>
 
+#include "net/cli_net_priv.h"
 #include "net/loopback_priv.h"
 
 static int
@@ -65,15 +66,7 @@ cli_delete_loopback(struct vn_cli_out *out, struct vn_cli_args *args)
 	    !vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	rc = vn_loopback_delete(name);
-	if (rc == -ENOENT)
-		return vn_cli_error(out, "delete loopback interface: '%s' is no loopback", name);
-	if (rc == -EBUSY)
-		return vn_cli_error(out, "delete loopback interface %s: delete its sub-interfaces "
-					 "first",
-				    name);
-	if (rc < 0)
-		return vn_cli_error(out, "delete loopback interface %s: %s", name, strerror(-rc));
-	return 0;
+	return vn_cli_if_delete_result(out, "delete loopback interface", "loopback", name, rc);
 }
 
 VN_CLI_COMMAND(delete_loopback) = {

@@ -9,6 +9,7 @@
 #include <vecnet/cli.h>
 #include <vecnet/net/addr.h>
 
+#include "net/cli_net_priv.h"
 #include "net/memif_priv.h"
 
 static int
@@ -154,13 +155,7 @@ cli_delete_memif(struct vn_cli_out *out, struct vn_cli_args *args)
 	if (!vn_cli_arg_word(args, "IF", name, sizeof(name)) || !vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	rc = vn_memif_delete(name);
-	if (rc == -ENOENT)
-		return vn_cli_error(out, "delete memif: '%s' is no memif interface", name);
-	if (rc == -EBUSY)
-		return vn_cli_error(out, "delete memif %s: delete its sub-interfaces first", name);
-	if (rc < 0)
-		return vn_cli_error(out, "delete memif %s: %s", name, strerror(-rc));
-	return 0;
+	return vn_cli_if_delete_result(out, "delete memif", "memif interface", name, rc);
 }
 
 VN_CLI_COMMAND(delete_memif) = {
