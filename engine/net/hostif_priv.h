@@ -33,7 +33,7 @@
 /* TX slots hold a passed-through super-frame too: the RX layout. */
 #define HOSTIF_TX_FRAME_SIZE HOSTIF_RX_FRAME_SIZE
 #define HOSTIF_TX_BLOCK_SIZE HOSTIF_RX_BLOCK_SIZE
-#define HOSTIF_TX_BLOCKS 37
+#define HOSTIF_TX_BLOCKS HOSTIF_RX_BLOCKS
 
 struct hostif_ring {
 	uint8_t *map;
