@@ -16,7 +16,8 @@
  * extension headers; pkt_len, data_len.
  * Writes: frame padding trimmed (pkt_len = 40 + payload length); drops:
  * vn_buf.error.
- * Nexts: error-drop (0), ip6-lookup, ip6-local.
+ * Nexts: error-drop (0), ip6-lookup (or the first enabled ip6-unicast
+ * feature, vn_meta.feature_arc set), ip6-local.
  * Errors: drop reasons (truncated header, version not 6, payload length
  * beyond the frame, multi-segment, source multicast / unspecified / loopback,
  * destination unspecified / loopback, link-local destination not ours,
@@ -25,6 +26,7 @@
  */
 #include <rte_ip.h>
 #include <string.h>
+#include <vecnet/net/feature.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/node.h>
@@ -214,21 +216,24 @@ static uint16_t
 ip6_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nexts[VN_FRAME_SIZE];
-	uint16_t i;
+	uint16_t i, fast;
 
 	for (i = 0; i < n; i++)
 		if (unlikely(!ip6_input_fast_ok(pkts[i])))
 			break;
-	if (likely(i == n)) {
-		vn_enqueue(g, node, IP6_IN_NEXT_LOOKUP, pkts, n);
-		return n;
+	fast = i;
+	if (unlikely(fast < n)) {
+		for (uint16_t k = 0; k < fast; k++)
+			nexts[k] = IP6_IN_NEXT_LOOKUP;
+		for (; i < n; i++)
+			nexts[i] = ip6_input_fast_ok(pkts[i]) ? IP6_IN_NEXT_LOOKUP
+							       : ip6_input_slow(node, pkts[i]);
 	}
-	for (uint16_t k = 0; k < i; k++)
-		nexts[k] = IP6_IN_NEXT_LOOKUP;
-	for (; i < n; i++)
-		nexts[i] = ip6_input_fast_ok(pkts[i]) ? IP6_IN_NEXT_LOOKUP
-						       : ip6_input_slow(node, pkts[i]);
-	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	/* Packets for ip6-lookup pass the ip6-unicast features enabled on their
+	 * interface first; those for ip6-local (link-local, multicast: neighbour
+	 * discovery) do not. No feature anywhere: one load and one test. */
+	vn_feature_arc_end(g, node, VN_ARC_IP6_UNICAST, false, pkts, nexts, n, fast,
+			   IP6_IN_NEXT_LOOKUP, VN_FRAME_IF_MIXED);
 	return n;
 }
 

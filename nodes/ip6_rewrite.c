@@ -12,13 +12,15 @@
  * Writes: hop limit, the Ethernet header prepended, vn_meta.tx_if;
  * icmp_type/icmp_code/icmp_mtu for ip6-icmp-error; the frame's interface
  * when every packet leaves on one; drops: vn_buf.error.
- * Nexts: error-drop (0), interface-output, ip6-icmp-error.
+ * Nexts: error-drop (0), interface-output (or the first enabled ip6-output
+ * feature of the TX interface), ip6-icmp-error.
  * Errors: drop reason: no headroom; counters: hop limit exceeded and packet
  * too big (handed to ip6-icmp-error).
  */
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <string.h>
+#include <vecnet/net/feature.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
@@ -119,20 +121,20 @@ rewrite6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, ui
 		i = end;
 	}
 	fast = i;
-	if (likely(fast == n)) {
-		vn_enqueue_if(g, node, RW6_NEXT_OUTPUT, pkts, n, frame_if);
-		return n;
+	if (unlikely(fast < n)) {
+		for (uint16_t k = 0; k < fast; k++)
+			nexts[k] = RW6_NEXT_OUTPUT;
+		for (; i < n; i++) {
+			if (rewrite6_run(pkts, i, i + 1, vn_meta(pkts[i])->adj) == i + 1)
+				nexts[i] = RW6_NEXT_OUTPUT;
+			else
+				nexts[i] = rewrite6_one(node, pkts[i], counts);
+		}
+		vn_node_count_errors(node, counts, RW6_ERR_HOP_LIMIT, RW6_ERR_TOO_BIG + 1);
 	}
-	for (uint16_t k = 0; k < fast; k++)
-		nexts[k] = RW6_NEXT_OUTPUT;
-	for (; i < n; i++) {
-		if (rewrite6_run(pkts, i, i + 1, vn_meta(pkts[i])->adj) == i + 1)
-			nexts[i] = RW6_NEXT_OUTPUT;
-		else
-			nexts[i] = rewrite6_one(node, pkts[i], counts);
-	}
-	vn_node_count_errors(node, counts, RW6_ERR_HOP_LIMIT, RW6_ERR_TOO_BIG + 1);
-	vn_enqueue_nexts(g, node, pkts, nexts, n);
+	/* ip6-output features of the TX interface, as ip4-rewrite's. */
+	vn_feature_arc_end(g, node, VN_ARC_IP6_OUTPUT, true, pkts, nexts, n, fast, RW6_NEXT_OUTPUT,
+			   frame_if);
 	return n;
 }
 

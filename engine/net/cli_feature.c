@@ -22,8 +22,8 @@ set_interface_feature(struct vn_cli_out *out, struct vn_cli_args *args)
 		return vn_cli_unexpected(args);
 	rc = vn_feature_enable(if_index, arc, feature, enable);
 	if (rc == -EINVAL)
-		return vn_cli_error(out, "unknown arc '%s': expected device-input, ip4-unicast or "
-					 "ip4-output", arc);
+		return vn_cli_error(out, "unknown arc '%s': expected device-input, ip4-unicast, "
+					 "ip4-output, ip6-unicast or ip6-output", arc);
 	if (rc == -ENOENT)
 		return vn_cli_error(out, "no feature '%s' on arc %s (see: show interface features)",
 				    feature, arc);

@@ -22,6 +22,8 @@ static const struct arc_def arcs[VN_ARC_COUNT] = {
 	[VN_ARC_DEVICE_INPUT] = {"device-input", {"port-rx", "host-input"}, "ethernet-input", false},
 	[VN_ARC_IP4_UNICAST] = {"ip4-unicast", {"ip4-input"}, "ip4-lookup", false},
 	[VN_ARC_IP4_OUTPUT] = {"ip4-output", {"ip4-rewrite"}, "interface-output", true},
+	[VN_ARC_IP6_UNICAST] = {"ip6-unicast", {"ip6-input"}, "ip6-lookup", false},
+	[VN_ARC_IP6_OUTPUT] = {"ip6-output", {"ip6-rewrite"}, "interface-output", true},
 };
 
 struct vn_feature_node_info vn_feature_node_info[VN_NODE_MAX];

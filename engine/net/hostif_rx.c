@@ -113,8 +113,8 @@ rx_gso_cut(struct vn_node *node, const struct hin_frame *f, const struct vn_gso 
 /*
  * A TCP/IPv4 super-frame goes through the graph whole when nothing on its
  * way could rewrite its ports or addresses (no features on the interface's
- * input arcs, no output features anywhere: NAT44 on a partial checksum would
- * break it) and it fits a super-frame buffer; the host interface it leaves
+ * input arcs, IPv6 ones included, no output features anywhere, of either
+ * family: NAT44 on a partial checksum would break it) and it fits a super-frame buffer; the host interface it leaves
  * by hands it to the kernel as GSO, any other port cuts it (port-tx).
  * Returns the mbuf, or NULL to cut it here.
  */
@@ -127,7 +127,8 @@ rx_gso_pass(const struct hostif *h, const struct hin_frame *f, const struct vn_g
 
 	if (!h->gso || g->type != VN_GSO_TCP4 || f->vlan || !fp || !pool ||
 	    fp->features[VN_ARC_DEVICE_INPUT] || fp->features[VN_ARC_IP4_UNICAST] ||
-	    vn_feature_arc_active(VN_ARC_IP4_OUTPUT) ||
+	    fp->features[VN_ARC_IP6_UNICAST] || vn_feature_arc_active(VN_ARC_IP4_OUTPUT) ||
+	    vn_feature_arc_active(VN_ARC_IP6_OUTPUT) ||
 	    f->len + RTE_PKTMBUF_HEADROOM > rte_pktmbuf_data_room_size(pool))
 		return NULL;
 	m = rte_pktmbuf_alloc(pool);

@@ -11,6 +11,13 @@
  *   device-input  port-rx       ethernet-input    rx interface
  *   ip4-unicast   ip4-input     ip4-lookup        rx interface
  *   ip4-output    ip4-rewrite   interface-output  tx interface
+ *   ip6-unicast   ip6-input     ip6-lookup        rx interface
+ *   ip6-output    ip6-rewrite   interface-output  tx interface
+ *
+ * ip6-unicast sees what ip6-input sends to ip6-lookup: packets to link-local
+ * addresses and joined multicast groups (neighbour discovery among them) go
+ * to ip6-local without it, as VPP's ip6-multicast arc is apart from its
+ * ip6-unicast one.
  */
 #ifndef VECNET_FEATURE_H
 #define VECNET_FEATURE_H
@@ -22,8 +29,11 @@ enum vn_feature_arc_id {
 	VN_ARC_DEVICE_INPUT,
 	VN_ARC_IP4_UNICAST,
 	VN_ARC_IP4_OUTPUT,
+	VN_ARC_IP6_UNICAST,
+	VN_ARC_IP6_OUTPUT,
 	VN_ARC_COUNT,
 };
+_Static_assert(VN_ARC_COUNT <= VN_IF_FEATURE_ARCS, "struct vn_interface holds every arc");
 #define VN_FEATURES_PER_ARC 32
 
 struct vn_feature_reg {

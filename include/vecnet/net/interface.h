@@ -15,6 +15,7 @@
 #define VN_IF_MAX 64
 #define VN_IF_ADDR_MAX 16
 #define VN_IF_ADDR6_MAX 8 /* global IPv6 addresses; the link-local one comes on top */
+#define VN_IF_FEATURE_ARCS 8 /* feature arcs an interface has bitmaps for (net/feature.h) */
 
 /*
  * The frame interface: the network layer's meaning of the core's frame scalar
@@ -63,7 +64,7 @@ struct vn_if_fp {
 	uint8_t n_addrs;
 	struct vn_prefix addrs[VN_IF_ADDR_MAX]; /* host order */
 	uint16_t n_tx_queues;
-	uint32_t features[4]; /* enabled features per arc (bitmap), plugins */
+	uint32_t features[VN_IF_FEATURE_ARCS]; /* enabled features per arc (bitmap), plugins */
 	/* Sub-interfaces (net/vlan.h): port_id, mac, n_tx_queues and link_up are
 	 * the parent's, admin_up is both the sub's and the parent's; the VLAN tags
 	 * that follow the MACs of every frame sent on it (wire order, TPID then
@@ -120,7 +121,7 @@ struct vn_interface {
 	uint8_t mac[6];
 	uint8_t n_addrs;
 	struct vn_prefix addrs[VN_IF_ADDR_MAX];
-	uint32_t features[4];
+	uint32_t features[VN_IF_FEATURE_ARCS];
 	int rx_workers[64]; /* explicit queue placement, -1 = any */
 	uint8_t n_addrs6;
 	struct vn_prefix6 addrs6[VN_IF_ADDR6_MAX]; /* global; the link-local one follows mac */
