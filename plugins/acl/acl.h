@@ -3,7 +3,8 @@
  *
  *   acl_rule.c      rule text <-> struct acl_rule (CLI, YAML and Lua all parse here)
  *   acl_classify.c  rte_acl contexts: one per applied list (interface, direction)
- *   acl_node.c      the two feature nodes (ip4-unicast input, ip4-output output)
+ *   acl_node.c      the four feature nodes (ip4-unicast / ip6-unicast input,
+ *                   ip4-output / ip6-output output)
  *   acl_session.c   reflexive sessions: one rte_hash shared by every thread
  *   acl_control.c   the control API: ACL table, applied lists, RCU publishing
  *   acl_cli.c       commands; acl_config.c the `acl:` section; acl_lua.c Lua
@@ -22,6 +23,7 @@
 #define VN_ACL_H
 
 #include <netinet/in.h>
+#include <string.h>
 #include <rte_acl.h>
 #include <rte_byteorder.h>
 #include <rte_hash.h>
@@ -44,11 +46,15 @@ enum acl_action { ACL_DENY = 0, ACL_PERMIT = 1, ACL_PERMIT_REFLECT = 2 };
 enum acl_dir { ACL_DIR_IN = 0, ACL_DIR_OUT = 1, ACL_N_DIR };
 
 /* One rule, host byte order. proto 0 matches any protocol; ports (or, for
- * ICMP, type in sport and code in dport) are inclusive ranges. */
+ * ICMP and ICMPv6, type in sport and code in dport) are inclusive ranges. A
+ * rule is of one family, as in VPP: IPv4 (src, dst) or IPv6 (src6, dst6,
+ * network order); an ACL may mix them and each packet meets its family's. */
 struct acl_rule {
 	uint8_t action; /* enum acl_action */
 	uint8_t proto;
+	uint8_t is_ip6;
 	struct vn_prefix src, dst;
+	struct vn_prefix6 src6, dst6;
 	uint16_t sport_lo, sport_hi;
 	uint16_t dport_lo, dport_hi;
 	uint8_t tcp_flags_value, tcp_flags_mask; /* match (flags & mask) == value */
@@ -82,7 +88,27 @@ struct acl_key {
 	/* Not read by rte_acl: */
 	uint16_t icmp_id; /* echo request/reply identifier (network order), sessions */
 	uint8_t is_l4; /* ports/flags were read (not a non-first fragment) */
-	uint8_t pad2;
+	uint8_t nonfirst_frag; /* matched on addresses and protocol alone (VPP) */
+};
+
+/* The IPv6 key: the same fields, addresses as four 4-byte groups each (rte_acl
+ * compares at most 4 bytes per field, as DPDK's l3fwd-acl lays out IPv6).
+ * proto is the upper-layer protocol found after the extension headers. */
+struct acl_key6 {
+	uint8_t proto; /* 0: input 0 */
+	uint8_t pad0[3];
+	uint32_t src[4]; /* 4: inputs 1-4 */
+	uint32_t dst[4]; /* 20: inputs 5-8 */
+	uint16_t sport; /* 36: input 9 (ICMPv6: type) */
+	uint16_t dport; /* 38: input 9 (ICMPv6: code) */
+	uint8_t tcp_flags; /* 40: input 10 */
+	uint8_t pad1[3];
+	/* Not read by rte_acl: */
+	uint16_t icmp_id;
+	uint8_t is_l4;
+	uint8_t nonfirst_frag;
+	uint8_t is_nd; /* neighbour discovery (ICMPv6 133-137, hop limit 255) */
+	uint8_t pad2[3];
 };
 
 /* --- acl_control.c: ACLs, applied lists ---------------------------------- */
@@ -111,11 +137,16 @@ struct acl_rule_ref {
 	uint8_t action;
 	uint16_t acl_index;
 	uint32_t rule_index;
+	const struct acl_rule *rule; /* the ACL's own (non-first fragments) */
 };
 
-/* What the fast path reads for one (interface, direction): immutable. */
+/* What the fast path reads for one (interface, direction): immutable. One
+ * list serves both families: each has its own classifier of its own rules,
+ * numbered in one sequence, so first match wins within a family across the
+ * whole list. */
 struct acl_list_fp {
-	struct rte_acl_ctx *ctx; /* NULL: no rules (everything is implicitly denied) */
+	struct rte_acl_ctx *ctx; /* IPv4; NULL: no IPv4 rules (all implicitly denied) */
+	struct rte_acl_ctx *ctx6; /* IPv6; NULL: no IPv6 rules */
 	uint32_t n_rules;
 	struct acl_rule_ref refs[]; /* by classifier userdata - 1 */
 };
@@ -161,16 +192,23 @@ uint32_t acl_n_threads(void);
 struct acl_list_fp *acl_list_build(struct acl *const *acls, const uint32_t *indices,
 				   uint32_t n_acls, char *err, size_t len);
 void acl_list_free(struct acl_list_fp *fp);
+/* The first rule of the list matching a non-first fragment (addresses and
+ * protocol; ports, type/code and flags are not in it), as VPP's
+ * l4-match-nonfirst-fragment: its userdata, 0 for none. A linear walk:
+ * fragments are rare. key is a struct acl_key or acl_key6. */
+uint32_t acl_list_match_fragment(const struct acl_list_fp *fp, const void *key, bool is_ip6);
 
 /* --- acl_session.c: the shared session table, per-thread state ----------- */
-/* Canonical 5-tuple plus interface: both directions give the same key. */
+/* Canonical 5-tuple plus interface: both directions give the same key.
+ * One table for both families: an IPv4 address fills the first 4 bytes. */
 struct acl_sess_key {
-	uint32_t a_addr, b_addr; /* network order, a <= b */
+	uint8_t a_addr[16], b_addr[16]; /* network order, a <= b (memcmp) */
 	uint16_t a_port, b_port;
 	uint8_t proto;
-	uint8_t pad;
+	uint8_t is_ip6;
 	uint16_t if_index;
 };
+_Static_assert(sizeof(struct acl_sess_key) == 40, "no hole in the hashed key");
 
 #define ACL_OWNER_FREE 0u /* struct acl_session.owner: nobody */
 #define ACL_OWNER_DEAD UINT32_MAX /* being deleted by whoever claimed it */
@@ -200,7 +238,7 @@ struct acl_session {
 	uint64_t packets; /* hits by the owner (owner-only writes) */
 	uint64_t packets_other; /* hits by other threads (atomic add: rare, cross-thread) */
 } __rte_cache_aligned;
-_Static_assert(sizeof(struct acl_session) == 64, "one cache line per session");
+_Static_assert(sizeof(struct acl_session) == 128, "two cache lines per session (IPv6 keys)");
 _Static_assert(ACL_MAX <= 65536 && ACL_RULES_MAX <= 65536, "indices fit acl_session's u16");
 
 /* The one session table (NULL until an ACL with a permit+reflect rule is
@@ -224,6 +262,7 @@ struct acl_if_counters {
 	uint64_t deny; /* by a deny rule */
 	uint64_t implicit_deny; /* no rule matched */
 	uint64_t session_hit; /* passed by a reflexive session */
+	uint64_t nd; /* IPv6 neighbour discovery passed unfiltered (acl_nd_filter off) */
 };
 
 /* Timeouts of one vector, in TSC ticks. */
@@ -233,7 +272,7 @@ struct acl_timeouts {
 
 struct acl_worker {
 	uint32_t thread_index;
-	uint32_t refs; /* nodes using it (two per thread) */
+	uint32_t refs; /* nodes using it (four per thread) */
 	uint32_t sweep_next; /* rte_hash_iterate cursor over the shared table */
 	/* Written by this thread only (relaxed stores; show reads them). */
 	uint64_t n_created, n_expired, n_full;
@@ -241,6 +280,7 @@ struct acl_worker {
 	struct acl_if_counters ifc[VN_IF_MAX][ACL_N_DIR];
 	/* Scratch for one vector. */
 	struct acl_key keys[VN_FRAME_SIZE];
+	struct acl_key6 keys6[VN_FRAME_SIZE];
 	struct acl_sess_key skeys[VN_FRAME_SIZE];
 	uint8_t sides[VN_FRAME_SIZE];
 } __rte_cache_aligned;
@@ -249,6 +289,9 @@ extern struct acl_worker *acl_workers[ACL_MAX_THREADS];
 /* Timeouts in seconds, set by the control plane, read per vector. */
 extern uint32_t acl_timeout_tcp_s, acl_timeout_tcp_transient_s, acl_timeout_udp_s;
 extern uint32_t acl_sessions_max; /* capacity of the table when it is created */
+/* 0 (default): IPv6 neighbour discovery passes the ACL nodes unfiltered;
+ * 1: ND meets the rules like any ICMPv6 (set acl-plugin ipv6-nd filter). */
+extern uint8_t acl_nd_filter;
 /* Sessions of thread t deleted by the control plane (written by main only). */
 extern uint64_t acl_ctl_deleted[ACL_MAX_THREADS];
 
@@ -297,23 +340,45 @@ acl_session_tcp_seen(struct acl_session *s, uint8_t side, uint8_t flags)
 		__atomic_fetch_or(seen, flags, __ATOMIC_RELAXED);
 }
 
-/* Fills the canonical key; returns the side (0 = a) the packet was sent from. */
+/* Fills the canonical key from addresses of alen bytes; returns the side
+ * (0 = a) the packet was sent from. */
+static inline uint8_t
+acl_sess_key_fill(struct acl_sess_key *s, const void *src, const void *dst, uint32_t alen,
+		  uint16_t sp, uint16_t dp, uint8_t proto, uint16_t if_index)
+{
+	int c = memcmp(src, dst, alen);
+
+	memset(s, 0, sizeof(*s));
+	s->proto = proto;
+	s->is_ip6 = alen == 16;
+	s->if_index = if_index;
+	if (c < 0 || (c == 0 && sp <= dp)) {
+		memcpy(s->a_addr, src, alen), memcpy(s->b_addr, dst, alen);
+		s->a_port = sp, s->b_port = dp;
+		return 0;
+	}
+	memcpy(s->a_addr, dst, alen), memcpy(s->b_addr, src, alen);
+	s->a_port = dp, s->b_port = sp;
+	return 1;
+}
+
 static inline uint8_t
 acl_sess_key_make(struct acl_sess_key *s, const struct acl_key *k, uint16_t if_index)
 {
-	uint16_t sp = k->sport, dp = k->dport;
+	/* ICMP echo: both directions carry the identifier */
+	bool echo = k->proto == IPPROTO_ICMP;
 
-	if (k->proto == 1) /* ICMP echo: both directions carry the identifier */
-		sp = dp = k->icmp_id;
-	s->proto = k->proto;
-	s->pad = 0;
-	s->if_index = if_index;
-	if (k->src < k->dst || (k->src == k->dst && sp <= dp)) {
-		s->a_addr = k->src, s->b_addr = k->dst, s->a_port = sp, s->b_port = dp;
-		return 0;
-	}
-	s->a_addr = k->dst, s->b_addr = k->src, s->a_port = dp, s->b_port = sp;
-	return 1;
+	return acl_sess_key_fill(s, &k->src, &k->dst, 4, echo ? k->icmp_id : k->sport,
+				 echo ? k->icmp_id : k->dport, k->proto, if_index);
+}
+
+static inline uint8_t
+acl_sess_key_make6(struct acl_sess_key *s, const struct acl_key6 *k, uint16_t if_index)
+{
+	bool echo = k->proto == IPPROTO_ICMPV6;
+
+	return acl_sess_key_fill(s, k->src, k->dst, 16, echo ? k->icmp_id : k->sport,
+				 echo ? k->icmp_id : k->dport, k->proto, if_index);
 }
 
 /* A session may be made for this packet: ICMP only for echo request/reply. */
@@ -322,8 +387,19 @@ acl_sess_eligible(const struct acl_key *k)
 {
 	if (!k->is_l4)
 		return false;
-	if (k->proto == 1)
+	if (k->proto == IPPROTO_ICMP)
 		return k->sport == rte_cpu_to_be_16(8) || k->sport == rte_cpu_to_be_16(0);
+	return true;
+}
+
+/* ICMPv6 likewise: echo request (128) and reply (129). */
+static inline bool
+acl_sess_eligible6(const struct acl_key6 *k)
+{
+	if (!k->is_l4)
+		return false;
+	if (k->proto == IPPROTO_ICMPV6)
+		return k->sport == rte_cpu_to_be_16(128) || k->sport == rte_cpu_to_be_16(129);
 	return true;
 }
 
@@ -362,5 +438,7 @@ void acl_if_counters_sum(uint32_t if_index, enum acl_dir dir, struct acl_if_coun
 /* Node names. */
 #define ACL_NODE_IN "acl-plugin-in-ip4"
 #define ACL_NODE_OUT "acl-plugin-out-ip4"
+#define ACL_NODE_IN6 "acl-plugin-in-ip6"
+#define ACL_NODE_OUT6 "acl-plugin-out-ip6"
 
 #endif

@@ -13,7 +13,11 @@
  * context after an RCU grace period (acl_control.c).
  *
  * Field layout (struct acl_key): the first field is one byte (the protocol),
- * then 4-byte input groups, as DPDK's l3fwd-acl lays out IPv4.
+ * then 4-byte input groups, as DPDK's l3fwd-acl lays out IPv4. IPv6
+ * (struct acl_key6) has its own context per list, with each address as four
+ * 4-byte fields (rte_acl fields are at most 4 bytes), as l3fwd-acl's IPv6.
+ * An applied list's rules are numbered once across both families, so the
+ * priorities and userdata of both contexts index the same refs[].
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -26,6 +30,38 @@
 enum { F_PROTO, F_SRC, F_DST, F_SPORT, F_DPORT, F_FLAGS, F_N };
 
 RTE_ACL_RULE_DEF(acl_rte_rule, F_N);
+
+enum {
+	F6_PROTO,
+	F6_SRC0, F6_SRC1, F6_SRC2, F6_SRC3,
+	F6_DST0, F6_DST1, F6_DST2, F6_DST3,
+	F6_SPORT, F6_DPORT, F6_FLAGS, F6_N
+};
+
+RTE_ACL_RULE_DEF(acl_rte_rule6, F6_N);
+
+#define ADDR6_FIELD(f, i, member, w)                                                               \
+	[f] = {.type = RTE_ACL_FIELD_TYPE_MASK, .size = 4, .field_index = f, .input_index = i,      \
+	       .offset = offsetof(struct acl_key6, member) + 4 * (w)}
+
+static const struct rte_acl_field_def acl_field_defs6[F6_N] = {
+	[F6_PROTO] = {.type = RTE_ACL_FIELD_TYPE_BITMASK, .size = 1, .field_index = F6_PROTO,
+		      .input_index = 0, .offset = offsetof(struct acl_key6, proto)},
+	ADDR6_FIELD(F6_SRC0, 1, src, 0),
+	ADDR6_FIELD(F6_SRC1, 2, src, 1),
+	ADDR6_FIELD(F6_SRC2, 3, src, 2),
+	ADDR6_FIELD(F6_SRC3, 4, src, 3),
+	ADDR6_FIELD(F6_DST0, 5, dst, 0),
+	ADDR6_FIELD(F6_DST1, 6, dst, 1),
+	ADDR6_FIELD(F6_DST2, 7, dst, 2),
+	ADDR6_FIELD(F6_DST3, 8, dst, 3),
+	[F6_SPORT] = {.type = RTE_ACL_FIELD_TYPE_RANGE, .size = 2, .field_index = F6_SPORT,
+		      .input_index = 9, .offset = offsetof(struct acl_key6, sport)},
+	[F6_DPORT] = {.type = RTE_ACL_FIELD_TYPE_RANGE, .size = 2, .field_index = F6_DPORT,
+		      .input_index = 9, .offset = offsetof(struct acl_key6, dport)},
+	[F6_FLAGS] = {.type = RTE_ACL_FIELD_TYPE_BITMASK, .size = 4, .field_index = F6_FLAGS,
+		      .input_index = 10, .offset = offsetof(struct acl_key6, tcp_flags)},
+};
 
 static const struct rte_acl_field_def acl_field_defs[F_N] = {
 	[F_PROTO] = {.type = RTE_ACL_FIELD_TYPE_BITMASK, .size = 1, .field_index = F_PROTO,
@@ -77,26 +113,130 @@ rule_to_rte(const struct acl_rule *r, uint32_t prio, uint32_t userdata, struct a
 	o->field[F_FLAGS].mask_range.u32 = (uint32_t)r->tcp_flags_mask << 24;
 }
 
+/* One IPv6 address of a rule as four MASK fields: rte_acl takes the values
+ * in host order, and each word's mask is the prefix bits that fall in it. */
+static void
+addr6_to_rte(const struct vn_prefix6 *p, struct rte_acl_field *f)
+{
+	for (uint32_t w = 0; w < 4; w++) {
+		uint32_t v;
+		int bits = (int)p->len - 32 * (int)w;
+
+		memcpy(&v, &p->addr.b[4 * w], 4);
+		f[w].value.u32 = rte_be_to_cpu_32(v);
+		f[w].mask_range.u32 = bits <= 0 ? 0 : bits >= 32 ? 32 : (uint32_t)bits;
+	}
+}
+
+static void
+rule_to_rte6(const struct acl_rule *r, uint32_t prio, uint32_t userdata,
+	     struct acl_rte_rule6 *o)
+{
+	*o = (struct acl_rte_rule6){0};
+	o->data.category_mask = 1;
+	o->data.priority = (int32_t)prio;
+	o->data.userdata = userdata;
+	o->field[F6_PROTO].value.u8 = r->proto;
+	o->field[F6_PROTO].mask_range.u8 = r->proto ? 0xff : 0;
+	addr6_to_rte(&r->src6, &o->field[F6_SRC0]);
+	addr6_to_rte(&r->dst6, &o->field[F6_DST0]);
+	o->field[F6_SPORT].value.u16 = r->proto ? r->sport_lo : 0;
+	o->field[F6_SPORT].mask_range.u16 = r->proto ? r->sport_hi : 65535;
+	o->field[F6_DPORT].value.u16 = r->proto ? r->dport_lo : 0;
+	o->field[F6_DPORT].mask_range.u16 = r->proto ? r->dport_hi : 65535;
+	o->field[F6_FLAGS].value.u32 = (uint32_t)r->tcp_flags_value << 24;
+	o->field[F6_FLAGS].mask_range.u32 = (uint32_t)r->tcp_flags_mask << 24;
+}
+
 void
 acl_list_free(struct acl_list_fp *fp)
 {
 	if (!fp)
 		return;
 	rte_acl_free(fp->ctx);
+	rte_acl_free(fp->ctx6);
 	rte_free(fp);
+}
+
+/* One family's context from n rules of rule_size bytes. */
+static struct rte_acl_ctx *
+ctx_build(const void *rules, uint32_t n, uint32_t n_fields, const struct rte_acl_field_def *defs,
+	  char *err, size_t len)
+{
+	static uint64_t generation; /* rte_acl_create returns an existing context by name */
+	struct rte_acl_config cfg = {.num_categories = 1, .num_fields = n_fields};
+	char name[RTE_ACL_NAMESIZE];
+	struct rte_acl_ctx *ctx;
+	int rc;
+
+	snprintf(name, sizeof(name), "acl%" PRIu64, ++generation);
+	ctx = rte_acl_create(&(struct rte_acl_param){
+		.name = name,
+		.socket_id = SOCKET_ID_ANY,
+		.rule_size = RTE_ACL_RULE_SZ(n_fields),
+		.max_rule_num = n,
+	});
+	if (!ctx) {
+		build_err(err, len, "rte_acl_create: %s", rte_strerror(rte_errno));
+		return NULL;
+	}
+	rc = rte_acl_add_rules(ctx, rules, n);
+	if (rc < 0) {
+		build_err(err, len, "rte_acl_add_rules: %s", strerror(-rc));
+		goto fail;
+	}
+	memcpy(cfg.defs, defs, n_fields * sizeof(defs[0]));
+	rc = rte_acl_build(ctx, &cfg);
+	if (rc < 0) {
+		build_err(err, len, "rte_acl_build of %u rules: %s", n, strerror(-rc));
+		goto fail;
+	}
+	return ctx;
+fail:
+	rte_acl_free(ctx);
+	return NULL;
+}
+
+static bool
+prefix6_match(const struct vn_prefix6 *p, const uint32_t a[4])
+{
+	return vn_prefix6_contains(p, (const struct vn_ip6 *)a);
+}
+
+uint32_t
+acl_list_match_fragment(const struct acl_list_fp *fp, const void *key, bool is_ip6)
+{
+	for (uint32_t k = 0; k < fp->n_rules; k++) {
+		const struct acl_rule *r = fp->refs[k].rule;
+
+		if (r->is_ip6 != is_ip6)
+			continue;
+		if (is_ip6) {
+			const struct acl_key6 *p = key;
+			if (!prefix6_match(&r->src6, p->src) || !prefix6_match(&r->dst6, p->dst) ||
+			    (r->proto && r->proto != p->proto))
+				continue;
+		} else {
+			const struct acl_key *p = key;
+			uint32_t src = rte_be_to_cpu_32(p->src), dst = rte_be_to_cpu_32(p->dst);
+			if ((src & vn_prefix_mask(r->src.len)) != r->src.addr ||
+			    (dst & vn_prefix_mask(r->dst.len)) != r->dst.addr ||
+			    (r->proto && r->proto != p->proto))
+				continue;
+		}
+		return k + 1;
+	}
+	return 0;
 }
 
 struct acl_list_fp *
 acl_list_build(struct acl *const *acls, const uint32_t *indices, uint32_t n_acls, char *err,
 	       size_t len)
 {
-	static uint64_t generation; /* rte_acl_create returns an existing context by name */
-	struct rte_acl_config cfg = {.num_categories = 1, .num_fields = F_N};
 	struct acl_rte_rule *rr = NULL;
+	struct acl_rte_rule6 *rr6 = NULL;
 	struct acl_list_fp *fp;
-	uint32_t total = 0, k = 0;
-	char name[RTE_ACL_NAMESIZE];
-	int rc;
+	uint32_t total = 0, k = 0, n4 = 0, n6 = 0;
 
 	for (uint32_t i = 0; i < n_acls; i++)
 		total += acls[i]->n_rules;
@@ -115,7 +255,8 @@ acl_list_build(struct acl *const *acls, const uint32_t *indices, uint32_t n_acls
 	if (total == 0)
 		return fp;
 	rr = malloc(total * sizeof(*rr));
-	if (!rr)
+	rr6 = malloc(total * sizeof(*rr6));
+	if (!rr || !rr6)
 		goto nomem;
 	for (uint32_t i = 0; i < n_acls; i++) {
 		struct acl *a = acls[i];
@@ -127,38 +268,26 @@ acl_list_build(struct acl *const *acls, const uint32_t *indices, uint32_t n_acls
 				.action = a->rules[r].action,
 				.acl_index = (uint16_t)indices[i],
 				.rule_index = r,
+				.rule = &a->rules[r],
 			};
-			rule_to_rte(&a->rules[r], total - k, k + 1, &rr[k]);
+			if (a->rules[r].is_ip6)
+				rule_to_rte6(&a->rules[r], total - k, k + 1, &rr6[n6++]);
+			else
+				rule_to_rte(&a->rules[r], total - k, k + 1, &rr[n4++]);
 		}
 	}
-	snprintf(name, sizeof(name), "acl%" PRIu64, ++generation);
-	fp->ctx = rte_acl_create(&(struct rte_acl_param){
-		.name = name,
-		.socket_id = SOCKET_ID_ANY,
-		.rule_size = RTE_ACL_RULE_SZ(F_N),
-		.max_rule_num = total,
-	});
-	if (!fp->ctx) {
-		build_err(err, len, "rte_acl_create: %s", rte_strerror(rte_errno));
+	if (n4 && !(fp->ctx = ctx_build(rr, n4, F_N, acl_field_defs, err, len)))
 		goto fail;
-	}
-	rc = rte_acl_add_rules(fp->ctx, (const struct rte_acl_rule *)rr, total);
-	if (rc < 0) {
-		build_err(err, len, "rte_acl_add_rules: %s", strerror(-rc));
+	if (n6 && !(fp->ctx6 = ctx_build(rr6, n6, F6_N, acl_field_defs6, err, len)))
 		goto fail;
-	}
-	memcpy(cfg.defs, acl_field_defs, sizeof(acl_field_defs));
-	rc = rte_acl_build(fp->ctx, &cfg);
-	if (rc < 0) {
-		build_err(err, len, "rte_acl_build of %u rules: %s", total, strerror(-rc));
-		goto fail;
-	}
 	free(rr);
+	free(rr6);
 	return fp;
 nomem:
 	build_err(err, len, "out of memory for %u rules", total);
 fail:
 	free(rr);
+	free(rr6);
 	acl_list_free(fp);
 	return NULL;
 }

@@ -5,6 +5,7 @@
  *   set acl-plugin interface IF input|output acl N [del]
  *   set acl-plugin session timeout tcp idle|transient SECONDS | udp idle SECONDS
  *   set acl-plugin session table max-entries N
+ *   set acl-plugin ipv6-nd pass|filter
  *   show acl-plugin acl [index N] | show acl-plugin interface [IF]
  *   show acl-plugin sessions [interface IF] [skip N] [limit N]
  *   clear acl-plugin sessions [interface IF] | clear acl-plugin counters
@@ -55,8 +56,9 @@ cli_set_acl(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(acl_set) = {
 	.path = "set acl-plugin acl",
-	.syntax = "[index N] permit|deny|permit+reflect [src P] [dst P] [proto N] [sport A-B] "
-		  "[dport A-B] [icmp-type A-B] [icmp-code A-B] [tcp-flags V M], ... [tag T]",
+	.syntax = "[index N] permit|deny|permit+reflect [ipv4|ipv6] [src P] [dst P] [proto N] "
+		  "[sport A-B] [dport A-B] [icmp-type A-B] [icmp-code A-B] [tcp-flags V M], ... "
+		  "[tag T]",
 	.help = "create an ACL (or replace ACL N) from comma-separated rules",
 	.fn = cli_set_acl,
 };
@@ -164,6 +166,32 @@ VN_CLI_COMMAND(acl_timeout) = {
 	.help = "reflexive session timeouts (udp: every protocol but TCP; tcp transient: "
 		"before the handshake completes and after FIN/RST), or the table size (when empty)",
 	.fn = cli_set_session,
+};
+
+static int
+cli_set_nd(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	uint8_t v;
+
+	(void)out;
+	if (vn_cli_arg_keyword(args, "pass"))
+		v = 0;
+	else if (vn_cli_arg_keyword(args, "filter"))
+		v = 1;
+	else
+		return vn_cli_unexpected(args);
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	__atomic_store_n(&acl_nd_filter, v, __ATOMIC_RELAXED);
+	return 0;
+}
+
+VN_CLI_COMMAND(acl_nd) = {
+	.path = "set acl-plugin ipv6-nd",
+	.syntax = "pass|filter",
+	.help = "IPv6 neighbour discovery (ICMPv6 133-137, hop limit 255) passes the ACLs "
+		"unfiltered (pass, the default) or meets their rules like any ICMPv6 (filter)",
+	.fn = cli_set_nd,
 };
 
 static int
@@ -277,8 +305,8 @@ cli_show_interface(struct vn_cli_out *out, struct vn_cli_args *args)
 	}
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
-	vn_cli_printf(out, "%-16s %-6s %-16s %12s %12s %14s %12s\n", "Interface", "Dir", "ACLs",
-		      "Permit", "Deny", "Implicit-deny", "Session-hit");
+	vn_cli_printf(out, "%-16s %-6s %-16s %12s %12s %14s %12s %10s\n", "Interface", "Dir",
+		      "ACLs", "Permit", "Deny", "Implicit-deny", "Session-hit", "IPv6-ND");
 	for (uint32_t i = 0; i < vn_interface_count() && i < VN_IF_MAX; i++) {
 		const struct vn_interface *ifp = vn_interface_get(i);
 		if (!ifp || (only != UINT32_MAX && only != i))
@@ -296,9 +324,9 @@ cli_show_interface(struct vn_cli_out *out, struct vn_cli_args *args)
 			acl_if_counters_sum(i, d, &c);
 			vn_cli_printf(out,
 				      "%-16s %-6s %-16s %12" PRIu64 " %12" PRIu64 " %14" PRIu64
-				      " %12" PRIu64 "\n",
+				      " %12" PRIu64 " %10" PRIu64 "\n",
 				      ifp->name, d == ACL_DIR_IN ? "input" : "output", acls,
-				      c.permit, c.deny, c.implicit_deny, c.session_hit);
+				      c.permit, c.deny, c.implicit_deny, c.session_hit, c.nd);
 		}
 	}
 	return 0;
@@ -313,6 +341,21 @@ VN_CLI_COMMAND(acl_show_interface) = {
 };
 
 #define ACL_SHOW_SESSIONS_DEFAULT 100
+
+/* An address of a session key: a.b.c.d, or [v6] so the port stays apart. */
+static void
+sess_addr(const struct acl_sess_key *k, const uint8_t *addr, char *buf)
+{
+	char t[VN_IP6_STRLEN];
+	uint32_t v4;
+
+	if (k->is_ip6) {
+		sprintf(buf, "[%s]", vn_fmt_ip6((const struct vn_ip6 *)addr, t));
+		return;
+	}
+	memcpy(&v4, addr, 4);
+	vn_fmt_ip4(rte_be_to_cpu_32(v4), buf);
+}
 
 static int
 cli_show_sessions(struct vn_cli_out *out, struct vn_cli_args *args)
@@ -367,7 +410,7 @@ cli_show_sessions(struct vn_cli_out *out, struct vn_cli_args *args)
 		uint64_t last = __atomic_load_n(&s->last_tsc, __ATOMIC_RELAXED);
 		uint64_t idle = now > last ? now - last : 0;
 		const struct vn_interface *ifp = vn_interface_get(k.if_index);
-		char a[16], b[16], tcp[40] = "";
+		char a[VN_IP6_STRLEN + 2], b[VN_IP6_STRLEN + 2], tcp[40] = "";
 		bool expired = acl_session_expired(s, now, &tmo);
 
 		if (k.proto == IPPROTO_TCP)
@@ -377,11 +420,12 @@ cli_show_sessions(struct vn_cli_out *out, struct vn_cli_args *args)
 					 ? "established"
 					 : "transient",
 				 s->tcp_seen[0], s->tcp_seen[1]);
+		sess_addr(&k, k.a_addr, a);
+		sess_addr(&k, k.b_addr, b);
 		vn_cli_printf(out,
 			      "  %s proto %u %s:%u <-> %s:%u age %.1fs idle %.1fs packets "
 			      "%" PRIu64 " acl %u rule %u thread %u%s%s\n",
-			      ifp ? ifp->name : "?", k.proto, vn_fmt_ip4(rte_be_to_cpu_32(k.a_addr), a),
-			      rte_be_to_cpu_16(k.a_port), vn_fmt_ip4(rte_be_to_cpu_32(k.b_addr), b),
+			      ifp ? ifp->name : "?", k.proto, a, rte_be_to_cpu_16(k.a_port), b,
 			      rte_be_to_cpu_16(k.b_port), (double)(now - s->created_tsc) / hz,
 			      (double)idle / hz,
 			      __atomic_load_n(&s->packets, __ATOMIC_RELAXED) +

@@ -31,8 +31,27 @@ static struct {
 } if_lists[VN_IF_MAX][ACL_N_DIR];
 static uint32_t n_threads;
 
-static const char *const dir_node[ACL_N_DIR] = {ACL_NODE_IN, ACL_NODE_OUT};
-static const char *const dir_arc[ACL_N_DIR] = {"ip4-unicast", "ip4-output"};
+/* A list applied to an interface direction filters both families (VPP): its
+ * node on the IPv4 arc and its node on the IPv6 arc. */
+static const char *const dir_node[ACL_N_DIR][2] = {{ACL_NODE_IN, ACL_NODE_IN6},
+						   {ACL_NODE_OUT, ACL_NODE_OUT6}};
+static const char *const dir_arc[ACL_N_DIR][2] = {{"ip4-unicast", "ip6-unicast"},
+						  {"ip4-output", "ip6-output"}};
+
+/* Both families' features of an interface direction on or off; the first
+ * failure is returned (the other family is put back as it was). */
+static int
+features_set(uint32_t if_index, enum acl_dir dir, bool on)
+{
+	int rc = vn_feature_enable(if_index, dir_arc[dir][0], dir_node[dir][0], on);
+
+	if (rc < 0)
+		return rc;
+	rc = vn_feature_enable(if_index, dir_arc[dir][1], dir_node[dir][1], on);
+	if (rc < 0)
+		vn_feature_enable(if_index, dir_arc[dir][0], dir_node[dir][0], !on);
+	return rc;
+}
 
 static int
 ctl_err(char *err, size_t len, int rc, const char *fmt, ...)
@@ -352,9 +371,9 @@ acl_interface_set(uint32_t if_index, enum acl_dir dir, uint32_t acl_index, bool 
 	old = acl_fp_table[dir][if_index];
 	if (fp) {
 		__atomic_store_n(&acl_fp_table[dir][if_index], fp, __ATOMIC_RELEASE);
-		rc = vn_feature_enable(if_index, dir_arc[dir], dir_node[dir], true);
+		rc = features_set(if_index, dir, true);
 	} else {
-		rc = vn_feature_enable(if_index, dir_arc[dir], dir_node[dir], false);
+		rc = features_set(if_index, dir, false);
 		__atomic_store_n(&acl_fp_table[dir][if_index], NULL, __ATOMIC_RELEASE);
 	}
 	if (rc < 0) {
@@ -363,7 +382,7 @@ acl_interface_set(uint32_t if_index, enum acl_dir dir, uint32_t acl_index, bool 
 		vn_rcu_synchronize();
 		acl_list_free(fp);
 		return ctl_err(err, len, rc, "cannot %s feature %s on %s: %s",
-			       fp ? "enable" : "disable", dir_node[dir], ifp->name, strerror(-rc));
+			       fp ? "enable" : "disable", dir_node[dir][0], ifp->name, strerror(-rc));
 	}
 	if_lists[if_index][dir].n = n;
 	memcpy(if_lists[if_index][dir].acl, list, n * sizeof(list[0]));

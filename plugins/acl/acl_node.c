@@ -1,8 +1,10 @@
 /*
  * acl-plugin-in-ip4 (ip4-unicast arc, keyed on the RX interface) and
- * acl-plugin-out-ip4 (ip4-output arc, keyed on the TX interface): the
- * interface's applied list decides, first match wins, and a packet no rule
- * matches is dropped ("acl implicit deny"). Per vector: (1) a classifier key
+ * acl-plugin-out-ip4 (ip4-output arc, keyed on the TX interface), and their
+ * IPv6 twins acl-plugin-in-ip6 (ip6-unicast) and acl-plugin-out-ip6
+ * (ip6-output), one body compiled four times: the interface's applied list
+ * decides, first match wins among the rules of the packet's family, and a
+ * packet no rule matches is dropped ("acl implicit deny"). Per vector: (1) a classifier key
  * per packet (struct acl_key: protocol, addresses, ports or ICMP type/code,
  * TCP flags) into this thread's scratch; (2) for each run of packets on one
  * interface: one acquire load of the list, a bulk lookup in the shared
@@ -16,9 +18,22 @@
  * (`show acl-plugin interface`), not as node counters: `show errors` stays a
  * list of drops and rare events.
  *
- * Reads: the IPv4 header (input: at data offset 0; output: after the 14-byte
- * rewrite), the L4 header's first 14 bytes when present; vn_meta.rx_if
- * (input) or tx_if (output).
+ *
+ * IPv6: the extension headers are walked as ip6-input walks them
+ * (vn_ip6_walk) and the rules meet the upper-layer protocol and its ports.
+ * Fragments, both families, as VPP (l4-match-nonfirst-fragment, its
+ * default): a first fragment is matched like any packet; a non-first one has
+ * no L4 header, so it matches the first rule whose addresses and protocol
+ * match, ports, ICMP type/code and TCP flags not considered
+ * (acl_list_match_fragment), and never makes or meets a session. Neighbour
+ * discovery (ICMPv6 133-137 with hop limit 255, which no router forwards)
+ * passes unfiltered unless `set acl-plugin ipv6-nd filter`: a deny-all IPv6
+ * list must not cut the router off its neighbours (NS/NA to our unicast
+ * addresses meet this arc; those to groups and link-local addresses do not).
+ *
+ * Reads: the IPv4 or IPv6 header (input: at data offset 0; output: after the
+ * 14-byte rewrite), the IPv6 extension headers, the L4 header's first 14
+ * bytes when present; vn_meta.rx_if (input) or tx_if (output).
  * Writes: vn_meta.feature_arc (vn_feature_next); the shared session table
  * (permit+reflect); this thread's rule and interface counters; drops:
  * vn_buf.error.
@@ -32,6 +47,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <vecnet/net/feature.h>
+#include <vecnet/net/ip6.h>
 
 #include "acl.h"
 
@@ -88,8 +104,10 @@ acl_key_fill(struct acl_key *k, const struct rte_mbuf *m, uint32_t l3off)
 		.dst = ip->dst_addr,
 	};
 	/* A non-first fragment has no L4 header: ports and flags read as 0. */
-	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK))
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) {
+		k->nonfirst_frag = 1;
 		return;
+	}
 	switch (k->proto) {
 	case IPPROTO_TCP:
 		if (avail >= hl + 14) {
@@ -115,6 +133,67 @@ acl_key_fill(struct acl_key *k, const struct rte_mbuf *m, uint32_t l3off)
 		break;
 	default:
 		k->is_l4 = 1; /* addresses and protocol are the whole flow */
+		break;
+	}
+}
+
+/* The IPv6 key: addresses, then the upper-layer header past the extension
+ * headers (bounded walk); a chain that does not parse leaves is_l4 0. */
+static inline void
+acl_key6_fill(struct acl_key6 *k, const struct rte_mbuf *m, uint32_t l3off)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, l3off);
+	uint32_t avail = rte_pktmbuf_data_len(m) - l3off, len, l4off;
+	const uint8_t *l4;
+	uint16_t plen;
+
+	memset(k, 0, sizeof(*k));
+	if (unlikely(avail < sizeof(struct rte_ipv6_hdr)))
+		return;
+	memcpy(k->src, ip + 8, 16);
+	memcpy(k->dst, ip + 24, 16);
+	k->proto = ip[6];
+	memcpy(&plen, ip + 4, 2);
+	len = VN_MIN(avail, sizeof(struct rte_ipv6_hdr) + rte_be_to_cpu_16(plen));
+	l4off = sizeof(struct rte_ipv6_hdr);
+	if (unlikely(vn_ip6_is_ext(k->proto))) {
+		struct vn_ip6_walk w;
+		if (vn_ip6_walk(ip, len, &w) != VN_IP6_WALK_OK)
+			return;
+		k->proto = w.proto;
+		if (w.is_later_fragment) {
+			k->nonfirst_frag = 1;
+			return;
+		}
+		l4off = w.l4_off;
+	}
+	l4 = ip + l4off;
+	switch (k->proto) {
+	case IPPROTO_TCP:
+		if (len >= l4off + 14) {
+			memcpy(&k->sport, l4, 4);
+			k->tcp_flags = l4[13];
+			k->is_l4 = 1;
+		}
+		break;
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		if (len >= l4off + 4) {
+			memcpy(&k->sport, l4, 4);
+			k->is_l4 = 1;
+		}
+		break;
+	case IPPROTO_ICMPV6:
+		if (len >= l4off + 8) {
+			k->sport = rte_cpu_to_be_16(l4[0]); /* type */
+			k->dport = rte_cpu_to_be_16(l4[1]); /* code */
+			memcpy(&k->icmp_id, l4 + 4, 2);
+			k->is_l4 = 1;
+			k->is_nd = l4[0] >= 133 && l4[0] <= 137 && ip[7] == 255;
+		}
+		break;
+	default:
+		k->is_l4 = 1;
 		break;
 	}
 }
@@ -148,23 +227,27 @@ acl_next(struct vn_node *node, struct rte_mbuf *m, struct acl_pass *p)
 	return p->next;
 }
 
+/* A key field of packet i, of either family (is_ip6 is a constant where inlined). */
+#define KEY(i, f) (is_ip6 ? keys6[i].f : keys[i].f)
+
 /* Decides a run of n packets that share interface if_index. */
 static inline void
 acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t if_index,
-	struct rte_mbuf **pkts, struct acl_key *keys, struct acl_sess_key *skeys, uint8_t *sides,
-	uint16_t *nexts, uint16_t n, uint64_t now, const struct acl_timeouts *tmo, uint32_t l3off,
-	uint32_t *counts)
+	struct rte_mbuf **pkts, const struct acl_key *keys, const struct acl_key6 *keys6,
+	struct acl_sess_key *skeys, uint8_t *sides, uint16_t *nexts, uint16_t n, uint64_t now,
+	const struct acl_timeouts *tmo, uint32_t l3off, uint32_t *counts, bool is_ip6)
 {
 	const struct acl_list_fp *fp = acl_fp_get(dir, if_index);
 	struct acl_sess_table *st = NULL;
 	const uint8_t *data[VN_FRAME_SIZE];
 	uint32_t res[VN_FRAME_SIZE];
-	uint16_t miss[VN_FRAME_SIZE];
-	uint16_t n_miss = 0;
+	uint16_t miss[VN_FRAME_SIZE], todo[VN_FRAME_SIZE];
+	uint16_t n_miss = 0, n_todo = 0;
 	uint32_t t = w->thread_index, me = t + 1;
 	struct acl_if_counters *ic;
-	uint64_t c_permit = 0, c_deny = 0, c_implicit = 0, c_hit = 0, c_other = 0;
+	uint64_t c_permit = 0, c_deny = 0, c_implicit = 0, c_hit = 0, c_other = 0, c_nd = 0;
 	struct acl_pass first_pass = {.first = NULL};
+	struct rte_acl_ctx *ctx;
 
 	if (!fp) {
 		/* Being removed from this interface: pass, as without ACLs. */
@@ -173,29 +256,49 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 		return;
 	}
 	ic = &w->ifc[if_index][dir];
+	/* Neighbour discovery is not the rules' unless asked (see the top). */
+	if (is_ip6 && !__atomic_load_n(&acl_nd_filter, __ATOMIC_RELAXED)) {
+		for (uint16_t i = 0; i < n; i++) {
+			if (unlikely(keys6[i].is_nd)) {
+				nexts[i] = acl_next(node, pkts[i], &first_pass);
+				c_nd++;
+			} else {
+				todo[n_todo++] = i;
+			}
+		}
+	} else {
+		for (uint16_t i = 0; i < n; i++)
+			todo[i] = i;
+		n_todo = n;
+	}
 	if (__atomic_load_n(&acl_if_reflect[if_index], __ATOMIC_ACQUIRE))
 		st = __atomic_load_n(&acl_sess, __ATOMIC_ACQUIRE);
 	if (st) {
 		const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
 		int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
 
-		for (uint16_t i = 0; i < n; i++)
-			sides[i] = acl_sess_key_make(&skeys[i], &keys[i], if_index);
-		for (uint16_t b = 0; b < n; b += RTE_HASH_LOOKUP_BULK_MAX) {
-			uint16_t nb = VN_MIN(n - b, RTE_HASH_LOOKUP_BULK_MAX);
+		for (uint16_t q = 0; q < n_todo; q++) {
+			uint16_t i = todo[q];
+			sides[i] = is_ip6 ? acl_sess_key_make6(&skeys[i], &keys6[i], if_index)
+					  : acl_sess_key_make(&skeys[i], &keys[i], if_index);
+		}
+		for (uint16_t b = 0; b < n_todo; b += RTE_HASH_LOOKUP_BULK_MAX) {
+			uint16_t nb = VN_MIN(n_todo - b, RTE_HASH_LOOKUP_BULK_MAX);
 			for (uint16_t i = 0; i < nb; i++)
-				kp[i] = &skeys[b + i];
+				kp[i] = &skeys[todo[b + i]];
 			rte_hash_lookup_bulk(st->hash, kp, nb, pos);
 			for (uint16_t i = 0; i < nb; i++) {
-				uint16_t k = b + i;
+				uint16_t k = todo[b + i];
 				struct acl_session *s = pos[i] >= 0 && (uint32_t)pos[i] < st->n_slots
 								? &st->sessions[pos[i]]
 								: NULL;
-				if (s && __atomic_load_n(&s->in_use, __ATOMIC_ACQUIRE) &&
+				/* A non-first fragment has no ports: never a session's. */
+				if (s && !KEY(k, nonfirst_frag) &&
+				    __atomic_load_n(&s->in_use, __ATOMIC_ACQUIRE) &&
 				    !acl_session_expired(s, now, tmo)) {
 					__atomic_store_n(&s->last_tsc, now, __ATOMIC_RELAXED);
-					if (keys[k].proto == IPPROTO_TCP && keys[k].is_l4)
-						acl_session_tcp_seen(s, sides[k], keys[k].tcp_flags);
+					if (KEY(k, proto) == IPPROTO_TCP && KEY(k, is_l4))
+						acl_session_tcp_seen(s, sides[k], KEY(k, tcp_flags));
 					if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == me) {
 						acl_add(&s->packets, 1);
 					} else {
@@ -206,20 +309,23 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 					nexts[k] = acl_next(node, pkts[k], &first_pass);
 					c_hit++;
 				} else {
-					data[n_miss] = (const uint8_t *)&keys[k];
+					data[n_miss] = is_ip6 ? (const uint8_t *)&keys6[k]
+							      : (const uint8_t *)&keys[k];
 					miss[n_miss++] = k;
 				}
 			}
 		}
 	} else {
-		for (uint16_t i = 0; i < n; i++) {
-			data[i] = (const uint8_t *)&keys[i];
-			miss[i] = i;
+		for (uint16_t q = 0; q < n_todo; q++) {
+			uint16_t i = todo[q];
+			data[q] = is_ip6 ? (const uint8_t *)&keys6[i] : (const uint8_t *)&keys[i];
+			miss[q] = i;
 		}
-		n_miss = n;
+		n_miss = n_todo;
 	}
-	if (n_miss && fp->ctx)
-		rte_acl_classify(fp->ctx, data, res, n_miss, 1);
+	ctx = is_ip6 ? fp->ctx6 : fp->ctx;
+	if (n_miss && ctx)
+		rte_acl_classify(ctx, data, res, n_miss, 1);
 	else
 		memset(res, 0, n_miss * sizeof(res[0]));
 	/* Runs of packets decided by one rule add to its counter once. */
@@ -231,6 +337,8 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 		struct rte_mbuf *m = pkts[k];
 		const struct acl_rule_ref *ref;
 
+		if (unlikely(KEY(k, nonfirst_frag)))
+			res[q] = acl_list_match_fragment(fp, data[q], is_ip6);
 		if (res[q] == 0) {
 			vn_drop_reason(node, m, ACL_ERR_IMPLICIT_DENY);
 			nexts[k] = VN_NEXT_DROP;
@@ -253,15 +361,17 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 		}
 		nexts[k] = acl_next(node, m, &first_pass);
 		c_permit++;
-		if (ref->action == ACL_PERMIT_REFLECT && acl_sess_eligible(&keys[k])) {
+		if (ref->action == ACL_PERMIT_REFLECT &&
+		    (is_ip6 ? acl_sess_eligible6(&keys6[k]) : acl_sess_eligible(&keys[k]))) {
 			int rc = -ENOSPC;
 			/* The table is there once a reflect rule is applied; st is NULL
 			 * only in the instant the list is being published. */
 			struct acl_sess_table *ct = st ? st : __atomic_load_n(&acl_sess,
 									   __ATOMIC_ACQUIRE);
-			uint8_t side = acl_sess_key_make(&skeys[k], &keys[k], if_index);
+			uint8_t side = is_ip6 ? acl_sess_key_make6(&skeys[k], &keys6[k], if_index)
+					      : acl_sess_key_make(&skeys[k], &keys[k], if_index);
 			if (ct)
-				rc = acl_session_add(w, ct, &skeys[k], side, keys[k].tcp_flags, now,
+				rc = acl_session_add(w, ct, &skeys[k], side, KEY(k, tcp_flags), now,
 						     tmo, ref->acl_index, ref->rule_index, dir);
 			else
 				acl_add(&w->n_full, 1);
@@ -276,6 +386,8 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 	acl_add(&ic->deny, c_deny);
 	acl_add(&ic->implicit_deny, c_implicit);
 	acl_add(&ic->session_hit, c_hit);
+	if (c_nd)
+		acl_add(&ic->nd, c_nd);
 	if (c_other)
 		acl_add(&w->n_hit_other, c_other);
 }
@@ -288,7 +400,7 @@ acl_if_of(struct rte_mbuf *m, enum acl_dir dir)
 
 static inline uint16_t
 acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n,
-		enum acl_dir dir)
+		enum acl_dir dir, bool is_ip6)
 {
 	struct acl_worker *w = node->ctx;
 	uint32_t l3off = dir == ACL_DIR_OUT ? RTE_ETHER_HDR_LEN : 0;
@@ -306,13 +418,19 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + 6], void *, l3off));
 			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + 7], void *, l3off));
 		}
-		acl_key_fill(&w->keys[i], pkts[i], l3off);
-		acl_key_fill(&w->keys[i + 1], pkts[i + 1], l3off);
-		acl_key_fill(&w->keys[i + 2], pkts[i + 2], l3off);
-		acl_key_fill(&w->keys[i + 3], pkts[i + 3], l3off);
+		for (uint16_t k = i; k < i + 4; k++) {
+			if (is_ip6)
+				acl_key6_fill(&w->keys6[k], pkts[k], l3off);
+			else
+				acl_key_fill(&w->keys[k], pkts[k], l3off);
+		}
 	}
-	for (; i < n; i++)
-		acl_key_fill(&w->keys[i], pkts[i], l3off);
+	for (; i < n; i++) {
+		if (is_ip6)
+			acl_key6_fill(&w->keys6[i], pkts[i], l3off);
+		else
+			acl_key_fill(&w->keys[i], pkts[i], l3off);
+	}
 
 	acl_timeouts_get(&tmo);
 	for (i = 0; i < n;) {
@@ -320,8 +438,9 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 		while (j < n && acl_if_of(pkts[j], dir) == ifx)
 			j++;
 		if (ifx < VN_IF_MAX)
-			acl_run(w, node, dir, ifx, pkts + i, w->keys + i, w->skeys + i,
-				w->sides + i, nexts + i, j - i, now, &tmo, l3off, counts);
+			acl_run(w, node, dir, ifx, pkts + i, w->keys + i, w->keys6 + i,
+				w->skeys + i, w->sides + i, nexts + i, j - i, now, &tmo, l3off,
+				counts, is_ip6);
 		else
 			for (uint16_t k = i; k < j; k++)
 				nexts[k] = vn_feature_next(node, pkts[k]);
@@ -339,34 +458,42 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 static uint16_t
 acl_in_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	return acl_node_inline(g, node, pkts, n, ACL_DIR_IN);
+	return acl_node_inline(g, node, pkts, n, ACL_DIR_IN, false);
 }
 
 static uint16_t
 acl_out_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	return acl_node_inline(g, node, pkts, n, ACL_DIR_OUT);
+	return acl_node_inline(g, node, pkts, n, ACL_DIR_OUT, false);
 }
 
-VN_NODE_REGISTER(acl_in) = {
-	.name = ACL_NODE_IN,
-	.fn = acl_in_fn,
-	.n_next = 1,
-	.n_errors = ACL_N_ERR,
-	.error_names = acl_error_names,
-	.thread_init = acl_thread_init,
-	.thread_fini = acl_thread_fini,
-};
+static uint16_t
+acl_in6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	return acl_node_inline(g, node, pkts, n, ACL_DIR_IN, true);
+}
 
-VN_NODE_REGISTER(acl_out) = {
-	.name = ACL_NODE_OUT,
-	.fn = acl_out_fn,
-	.n_next = 1,
-	.n_errors = ACL_N_ERR,
-	.error_names = acl_error_names,
-	.thread_init = acl_thread_init,
-	.thread_fini = acl_thread_fini,
-};
+static uint16_t
+acl_out6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	return acl_node_inline(g, node, pkts, n, ACL_DIR_OUT, true);
+}
+
+#define ACL_NODE(id, nm, f)                                                                        \
+	VN_NODE_REGISTER(id) = {                                                                   \
+		.name = nm,                                                                        \
+		.fn = f,                                                                           \
+		.n_next = 1,                                                                       \
+		.n_errors = ACL_N_ERR,                                                             \
+		.error_names = acl_error_names,                                                    \
+		.thread_init = acl_thread_init,                                                    \
+		.thread_fini = acl_thread_fini,                                                    \
+	}
+
+ACL_NODE(acl_in, ACL_NODE_IN, acl_in_fn);
+ACL_NODE(acl_out, ACL_NODE_OUT, acl_out_fn);
+ACL_NODE(acl_in6, ACL_NODE_IN6, acl_in6_fn);
+ACL_NODE(acl_out6, ACL_NODE_OUT6, acl_out6_fn);
 
 VN_FEATURE_REGISTER(acl_in) = {
 	.arc = "ip4-unicast",
@@ -376,4 +503,14 @@ VN_FEATURE_REGISTER(acl_in) = {
 VN_FEATURE_REGISTER(acl_out) = {
 	.arc = "ip4-output",
 	.node = ACL_NODE_OUT,
+};
+
+VN_FEATURE_REGISTER(acl_in6) = {
+	.arc = "ip6-unicast",
+	.node = ACL_NODE_IN6,
+};
+
+VN_FEATURE_REGISTER(acl_out6) = {
+	.arc = "ip6-output",
+	.node = ACL_NODE_OUT6,
 };

@@ -2,11 +2,13 @@
  * ACL rules as text: the one parser the CLI, the `acl:` config section and
  * Lua share, and the formatter `show acl-plugin acl` uses. The syntax is
  * VPP's acl-plugin CLI:
- *   permit|deny|permit+reflect|action 0-2 [ipv4] [src PREFIX] [dst PREFIX]
- *   [proto N|tcp|udp|icmp] [sport A[-B]] [dport A[-B]]
+ *   permit|deny|permit+reflect|action 0-2 [ipv4|ipv6] [src PREFIX] [dst PREFIX]
+ *   [proto N|tcp|udp|icmp|icmp6] [sport A[-B]] [dport A[-B]]
  *   [icmp-type A[-B]] [icmp-code A[-B]] [tcp-flags VALUE MASK]
- * A bare address is a /32; host bits of a prefix are cleared. Defaults match
- * anything. For ICMP, as in VPP, sport holds the type and dport the code.
+ * A bare address is a /32 (/128); host bits of a prefix are cleared. Defaults
+ * match anything. For ICMP and ICMPv6, as in VPP, sport holds the type and
+ * dport the code. A rule is IPv4 or IPv6: its prefixes say which, or the
+ * ipv4/ipv6 word, or proto icmp6; with none of them it is IPv4 (VPP).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -84,10 +86,54 @@ parse_proto(const char *s, uint8_t *proto)
 		v = 17;
 	else if (strcmp(s, "icmp") == 0)
 		v = 1;
+	else if (strcmp(s, "icmp6") == 0 || strcmp(s, "icmpv6") == 0 || strcmp(s, "ipv6-icmp") == 0)
+		v = IPPROTO_ICMPV6;
 	else if (!parse_uint(s, 255, &v))
 		return false;
 	*proto = (uint8_t)v;
 	return true;
+}
+
+static bool parse_pfx(const char *s, struct vn_prefix *p);
+
+static bool
+parse_pfx6(const char *s, struct vn_prefix6 *p)
+{
+	if (strchr(s, '/')) {
+		if (vn_parse_prefix6(s, p) < 0)
+			return false;
+	} else {
+		if (vn_parse_ip6(s, &p->addr) < 0)
+			return false;
+		p->len = 128;
+	}
+	vn_ip6_mask(&p->addr, p->len);
+	return true;
+}
+
+/* Family of a rule so far: 0 unknown, 4 or 6; a conflict is an error. */
+static bool
+set_family(uint8_t *fam, uint8_t f)
+{
+	if (*fam && *fam != f)
+		return false;
+	*fam = f;
+	return true;
+}
+
+/* An IPv4 or IPv6 prefix into r, by its text; false if bad or of the other
+ * family than the rule's so far. */
+static bool
+parse_addr(const char *s, struct acl_rule *r, bool is_src, uint8_t *fam, bool *mixed)
+{
+	bool v6 = strchr(s, ':') != NULL;
+
+	*mixed = !set_family(fam, v6 ? 6 : 4);
+	if (*mixed)
+		return false;
+	if (v6)
+		return parse_pfx6(s, is_src ? &r->src6 : &r->dst6);
+	return parse_pfx(s, is_src ? &r->src : &r->dst);
 }
 
 static bool
@@ -124,7 +170,9 @@ acl_rule_parse(const char *text, struct acl_rule *r, char *err, size_t len)
 {
 	char buf[512], *tok[ACL_TOKENS_MAX], *save = NULL;
 	uint32_t n = 0, v, fv, fm;
-	bool has_ports = false, has_icmp = false, has_flags = false, has_action = false;
+	bool has_ports = false, has_icmp = false, has_flags = false, has_action = false, mixed;
+	uint8_t fam = 0;
+	bool icmp;
 
 	if (strlen(text) >= sizeof(buf))
 		return rule_err(err, len, "rule too long");
@@ -168,8 +216,11 @@ acl_rule_parse(const char *text, struct acl_rule *r, char *err, size_t len)
 			has_action = true;
 			continue;
 		}
-		if (strcmp(w, "ipv4") == 0)
+		if (strcmp(w, "ipv4") == 0 || strcmp(w, "ipv6") == 0) {
+			if (!set_family(&fam, w[3] == '6' ? 6 : 4))
+				return rule_err(err, len, "'%s' in a rule of the other family", w);
 			continue;
+		}
 		if (strcmp(w, "tcp-flags") == 0) {
 			if (!arg || i + 2 >= n || !parse_uint(arg, 255, &fv) ||
 			    !parse_uint(tok[i + 2], 255, &fm))
@@ -189,16 +240,18 @@ acl_rule_parse(const char *text, struct acl_rule *r, char *err, size_t len)
 			return rule_err(err, len, "unknown word '%s' in rule", w);
 		if (!arg)
 			return rule_err(err, len, "'%s' needs a value", w);
-		if (strcmp(w, "src") == 0) {
-			if (!parse_pfx(arg, &r->src))
-				return rule_err(err, len, "bad src prefix '%s'", arg);
-		} else if (strcmp(w, "dst") == 0) {
-			if (!parse_pfx(arg, &r->dst))
-				return rule_err(err, len, "bad dst prefix '%s'", arg);
+		if (strcmp(w, "src") == 0 || strcmp(w, "dst") == 0) {
+			if (!parse_addr(arg, r, w[0] == 's', &fam, &mixed))
+				return rule_err(err, len,
+						mixed ? "%s prefix '%s' of the other family: a rule "
+							"is IPv4 or IPv6"
+						      : "bad %s prefix '%s'",
+						w, arg);
 		} else if (strcmp(w, "proto") == 0) {
 			if (!parse_proto(arg, &r->proto))
 				return rule_err(err, len,
-						"bad proto '%s' (0-255, tcp, udp or icmp)", arg);
+						"bad proto '%s' (0-255, tcp, udp, icmp or icmp6)",
+						arg);
 		} else if (strcmp(w, "sport") == 0) {
 			if (!parse_range(arg, 65535, &r->sport_lo, &r->sport_hi))
 				return rule_err(err, len, "bad sport range '%s' (A or A-B, 0-65535)",
@@ -224,15 +277,23 @@ acl_rule_parse(const char *text, struct acl_rule *r, char *err, size_t len)
 	}
 	if (!has_action)
 		return rule_err(err, len, "rule has no action");
-	if (has_icmp && r->proto != 1)
-		return rule_err(err, len, "icmp-type/icmp-code need proto icmp (1)");
+	/* ICMPv6 says IPv6 when nothing else did; ICMP of the other family is a mistake. */
+	if (r->proto == IPPROTO_ICMPV6 && !set_family(&fam, 6))
+		return rule_err(err, len, "proto 58 (icmp6) in an IPv4 rule: ICMP is proto 1");
+	if (r->proto == IPPROTO_ICMP && !set_family(&fam, 4))
+		return rule_err(err, len, "proto 1 (icmp) in an IPv6 rule: ICMPv6 is proto 58 "
+					  "(icmp6)");
+	r->is_ip6 = fam == 6;
+	icmp = r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6;
+	if (has_icmp && !icmp)
+		return rule_err(err, len, "icmp-type/icmp-code need proto icmp (1) or icmp6 (58)");
 	if (has_ports && r->proto == 0)
 		return rule_err(err, len, "sport/dport need a protocol (proto tcp, udp, ...)");
-	if (has_ports && r->proto == 1 && (r->sport_hi > 255 || r->dport_hi > 255))
+	if (has_ports && icmp && (r->sport_hi > 255 || r->dport_hi > 255))
 		return rule_err(err, len, "for ICMP sport/dport are type/code, 0-255");
 	if (has_flags && r->proto != 6)
 		return rule_err(err, len, "tcp-flags need proto tcp (6)");
-	if (r->proto == 1 && !has_ports && !has_icmp)
+	if (icmp && !has_ports && !has_icmp)
 		r->sport_hi = r->dport_hi = 255;
 	return 0;
 }
@@ -292,9 +353,9 @@ fmt_range(char *b, size_t l, const char *kw, uint16_t lo, uint16_t hi)
 char *
 acl_rule_format(const struct acl_rule *r, char *buf, size_t len)
 {
-	char s[20], d[20], sp[32] = "", dp[32] = "", fl[32] = "";
+	char s[VN_PREFIX6_STRLEN], d[VN_PREFIX6_STRLEN], sp[32] = "", dp[32] = "", fl[32] = "";
 
-	if (r->proto == 1) {
+	if (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) {
 		fmt_range(sp, sizeof(sp), "icmp-type", r->sport_lo, r->sport_hi);
 		fmt_range(dp, sizeof(dp), "icmp-code", r->dport_lo, r->dport_hi);
 	} else if (r->proto != 0) {
@@ -303,7 +364,14 @@ acl_rule_format(const struct acl_rule *r, char *buf, size_t len)
 	}
 	if (r->tcp_flags_mask)
 		snprintf(fl, sizeof(fl), " tcp-flags %u %u", r->tcp_flags_value, r->tcp_flags_mask);
-	snprintf(buf, len, "%s src %s dst %s proto %u%s%s%s", acl_action_name(r->action),
-		 vn_fmt_prefix(&r->src, s), vn_fmt_prefix(&r->dst, d), r->proto, sp, dp, fl);
+	if (r->is_ip6) {
+		vn_fmt_prefix6(&r->src6, s);
+		vn_fmt_prefix6(&r->dst6, d);
+	} else {
+		vn_fmt_prefix(&r->src, s);
+		vn_fmt_prefix(&r->dst, d);
+	}
+	snprintf(buf, len, "%s src %s dst %s proto %u%s%s%s", acl_action_name(r->action), s, d,
+		 r->proto, sp, dp, fl);
 	return buf;
 }

@@ -45,6 +45,7 @@ uint32_t acl_timeout_tcp_s = 86400; /* VPP's defaults */
 uint32_t acl_timeout_tcp_transient_s = 120;
 uint32_t acl_timeout_udp_s = 600;
 uint32_t acl_sessions_max = ACL_SESSIONS_DEFAULT;
+uint8_t acl_nd_filter;
 struct acl_sess_table *acl_sess;
 uint8_t acl_if_reflect[VN_IF_MAX];
 uint64_t acl_ctl_deleted[ACL_MAX_THREADS];
@@ -367,12 +368,14 @@ acl_if_counters_sum(uint32_t if_index, enum acl_dir dir, struct acl_if_counters 
 		sum->deny += __atomic_load_n(&c->deny, __ATOMIC_RELAXED);
 		sum->implicit_deny += __atomic_load_n(&c->implicit_deny, __ATOMIC_RELAXED);
 		sum->session_hit += __atomic_load_n(&c->session_hit, __ATOMIC_RELAXED);
+		sum->nd += __atomic_load_n(&c->nd, __ATOMIC_RELAXED);
 	}
 	b = &if_base[if_index][dir];
 	sum->permit -= b->permit;
 	sum->deny -= b->deny;
 	sum->implicit_deny -= b->implicit_deny;
 	sum->session_hit -= b->session_hit;
+	sum->nd -= b->nd;
 }
 
 void

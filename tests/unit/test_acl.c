@@ -21,6 +21,7 @@
 #include <vecnet/net/feature.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
+#include <vecnet/net/ip6.h>
 #include <vecnet/lua.h>
 #include <vecnet/net/neighbor.h>
 #include <vecnet/rcu.h>
@@ -794,6 +795,434 @@ test_config_and_lua(void)
 	acl_timeout_udp_s = 600;
 }
 
+/* --- IPv6 ----------------------------------------------------------------- */
+
+enum { EXT_NONE, EXT_OPTS, EXT_FRAG_FIRST, EXT_FRAG_LATER };
+
+struct flow6 {
+	uint8_t proto;
+	const char *src, *dst;
+	uint16_t sport, dport; /* ICMPv6: type, code */
+	uint8_t flags;
+	uint16_t icmp_id;
+	uint8_t hop_limit; /* 0: 64 */
+	uint8_t ext; /* EXT_*: extension headers before the upper-layer header */
+};
+
+static struct vn_ip6
+a6(const char *s)
+{
+	struct vn_ip6 a;
+
+	CU_ASSERT_EQUAL_FATAL(vn_parse_ip6(s, &a), 0);
+	return a;
+}
+
+/* The IPv6 packet of a flow, at offset off: the header, the extension
+ * headers asked for (hop-by-hop and destination options, or a fragment
+ * header), then the upper-layer header. A later fragment carries 0xff bytes
+ * where ports would be. */
+static struct rte_mbuf *
+mk6(const struct flow6 *f, uint16_t rx_if, uint16_t off)
+{
+	uint16_t l4 = f->proto == IPPROTO_TCP ? 20 : 8;
+	uint16_t ext = f->ext == EXT_OPTS ? 16 : f->ext ? 8 : 0;
+	struct rte_mbuf *m = vt_pkt(off + 40 + ext + l4, rx_if);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+	uint8_t *e = ip + 40, *p = ip + 40 + ext;
+	struct vn_ip6 s = a6(f->src), d = a6(f->dst);
+
+	ip[0] = 0x60;
+	ip[4] = (uint8_t)((ext + l4) >> 8);
+	ip[5] = (uint8_t)(ext + l4);
+	ip[7] = f->hop_limit ? f->hop_limit : 64;
+	memcpy(ip + 8, s.b, 16);
+	memcpy(ip + 24, d.b, 16);
+	switch (f->ext) {
+	case EXT_NONE:
+		ip[6] = f->proto;
+		break;
+	case EXT_OPTS: /* hop-by-hop, then destination options, each one PadN */
+		ip[6] = VN_IP6_NH_HOP_BY_HOP;
+		e[0] = VN_IP6_NH_DEST_OPTS;
+		e[2] = 1, e[3] = 4;
+		e[8] = f->proto;
+		e[10] = 1, e[11] = 4;
+		break;
+	default:
+		ip[6] = VN_IP6_NH_FRAGMENT;
+		e[0] = f->proto;
+		e[3] = f->ext == EXT_FRAG_LATER ? (100 << 3) & 0xff : 1; /* offset, or M */
+		e[2] = f->ext == EXT_FRAG_LATER ? (100 << 3) >> 8 : 0;
+		e[7] = 42; /* identification */
+		break;
+	}
+	if (f->ext == EXT_FRAG_LATER) {
+		memset(p, 0xff, l4);
+	} else if (f->proto == IPPROTO_ICMPV6) {
+		p[0] = (uint8_t)f->sport;
+		p[1] = (uint8_t)f->dport;
+		p[4] = f->icmp_id >> 8;
+		p[5] = f->icmp_id & 0xff;
+	} else {
+		p[0] = f->sport >> 8;
+		p[1] = f->sport & 0xff;
+		p[2] = f->dport >> 8;
+		p[3] = f->dport & 0xff;
+		if (f->proto == IPPROTO_TCP) {
+			p[12] = 5 << 4;
+			p[13] = f->flags;
+		}
+	}
+	return m;
+}
+
+/* In through ip6-input (its checks, then the ip6-unicast arc) of graph gr;
+ * true when the packet reached ip6-lookup. */
+static bool
+in6_passes_on(struct vn_graph *gr, uint16_t rx_if, struct flow6 f)
+{
+	struct rte_mbuf *m = mk6(&f, rx_if, 0);
+	bool ok;
+
+	vt_capture_reset(&lookup_cap);
+	vt_inject(gr, "ip6-input", &m, 1);
+	ok = lookup_cap.n == 1;
+	vt_capture_reset(&lookup_cap);
+	return ok;
+}
+
+static bool
+in6_passes(uint16_t rx_if, struct flow6 f)
+{
+	return in6_passes_on(g, rx_if, f);
+}
+
+/* Out of tx_if through acl-plugin-out-ip6, the frame as ip6-rewrite leaves it. */
+static bool
+out6_passes(uint16_t tx_if, struct flow6 f)
+{
+	struct rte_mbuf *m = mk6(&f, 0, RTE_ETHER_HDR_LEN);
+	bool ok;
+
+	vn_meta(m)->tx_if = tx_if;
+	vt_capture_reset(&out_cap);
+	vt_inject(g, ACL_NODE_OUT6, &m, 1);
+	ok = out_cap.n == 1;
+	vt_capture_reset(&out_cap);
+	return ok;
+}
+
+static struct flow6
+tcp6(const char *src, const char *dst, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	return (struct flow6){.proto = IPPROTO_TCP, .src = src, .dst = dst, .sport = sport,
+			      .dport = dport, .flags = flags};
+}
+
+static struct flow6
+udp6(const char *src, const char *dst, uint16_t sport, uint16_t dport)
+{
+	return (struct flow6){.proto = IPPROTO_UDP, .src = src, .dst = dst, .sport = sport,
+			      .dport = dport};
+}
+
+static struct flow6
+icmp6(const char *src, const char *dst, uint8_t type, uint8_t code, uint16_t id)
+{
+	return (struct flow6){.proto = IPPROTO_ICMPV6, .src = src, .dst = dst, .sport = type,
+			      .dport = code, .icmp_id = id};
+}
+
+static struct flow6
+with_ext(struct flow6 f, uint8_t ext)
+{
+	f.ext = ext;
+	return f;
+}
+
+static void
+test_graph_setup6(void)
+{
+	vt_redirect(g, "ip6-input", "ip6-lookup", "test-ip4-lookup");
+	vt_redirect(g, ACL_NODE_IN6, "ip6-lookup", "test-ip4-lookup");
+	vt_redirect(g, ACL_NODE_OUT6, "interface-output", "test-if-output");
+	vt_redirect(g1, "ip6-input", "ip6-lookup", "test-ip4-lookup");
+	vt_redirect(g1, ACL_NODE_IN6, "ip6-lookup", "test-ip4-lookup");
+	vt_redirect(g1, ACL_NODE_OUT6, "interface-output", "test-if-output");
+}
+
+/* A rule's text after a parse and a format. */
+static const char *
+rule_fmt(const char *text)
+{
+	static char buf[256];
+	struct acl_rule r;
+	char err[200];
+
+	if (acl_rule_parse(text, &r, err, sizeof(err)) < 0)
+		snprintf(buf, sizeof(buf), "error: %s", err);
+	else
+		acl_rule_format(&r, buf, sizeof(buf));
+	return buf;
+}
+
+static void
+test_rule_parse6(void)
+{
+	struct acl_rule r;
+	char err[200];
+
+	CU_ASSERT_STRING_EQUAL(rule_fmt("permit+reflect src 2001:db8::/32 dst 2001:db8:1::5 proto 6 "
+					"dport 80"),
+			       "permit+reflect src 2001:db8::/32 dst 2001:db8:1::5/128 proto 6 "
+			       "sport 0-65535 dport 80");
+	/* Host bits cleared; the family from the ipv6 word or from icmp6. */
+	CU_ASSERT_STRING_EQUAL(rule_fmt("deny src 2001:db8:ffff::1/33"),
+			       "deny src 2001:db8:8000::/33 dst ::/0 proto 0");
+	CU_ASSERT_STRING_EQUAL(rule_fmt("permit ipv6"), "permit src ::/0 dst ::/0 proto 0");
+	CU_ASSERT_STRING_EQUAL(rule_fmt("permit"), "permit src 0.0.0.0/0 dst 0.0.0.0/0 proto 0");
+	CU_ASSERT_STRING_EQUAL(rule_fmt("deny proto icmp6 icmp-type 128 icmp-code 0"),
+			       "deny src ::/0 dst ::/0 proto 58 icmp-type 128 icmp-code 0");
+	CU_ASSERT_STRING_EQUAL(rule_fmt("deny proto 58"),
+			       "deny src ::/0 dst ::/0 proto 58 icmp-type 0-255 icmp-code 0-255");
+	CU_ASSERT_EQUAL(acl_rule_parse("permit ipv6 proto udp sport 53", &r, err, sizeof(err)), 0);
+	CU_ASSERT(r.is_ip6 && r.proto == 17 && r.sport_lo == 53 && r.sport_hi == 53);
+	/* A formatted rule reads back the same. */
+	CU_ASSERT_STRING_EQUAL(rule_fmt(rule_fmt("permit src 2001:db8::/32 proto tcp tcp-flags 2 18")),
+			       "permit src 2001:db8::/32 dst ::/0 proto 6 sport 0-65535 dport "
+			       "0-65535 tcp-flags 2 18");
+	/* Refusals, each named. */
+	CU_ASSERT(has(rule_fmt("permit src 10.0.0.0/8 dst 2001:db8::/32"),
+		      "dst prefix '2001:db8::/32' of the other family"));
+	CU_ASSERT(has(rule_fmt("permit ipv4 src 2001:db8::1"), "of the other family"));
+	CU_ASSERT(has(rule_fmt("permit src 2001:db8::1 ipv4"), "'ipv4' in a rule of the other family"));
+	CU_ASSERT(has(rule_fmt("permit src 10.0.0.1 proto icmp6"), "proto 58 (icmp6) in an IPv4 rule"));
+	CU_ASSERT(has(rule_fmt("permit ipv6 proto icmp"), "proto 1 (icmp) in an IPv6 rule"));
+	CU_ASSERT(has(rule_fmt("permit src 2001:db8::/129"), "bad src prefix '2001:db8::/129'"));
+	CU_ASSERT(has(rule_fmt("permit dst 2001:db8:::1"), "bad dst prefix"));
+	CU_ASSERT(has(rule_fmt("permit ipv6 proto 6 icmp-type 1"), "need proto icmp (1) or icmp6"));
+	CU_ASSERT(has(rule_fmt("permit ipv6 proto 58 sport 300"), "type/code, 0-255"));
+	/* An ACL shows its IPv6 rules. */
+	cmd_ok("set acl-plugin acl permit src 2001:db8::/32 proto 6 dport 22, deny ipv6, permit");
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl index 0"),
+		      "permit src 2001:db8::/32 dst ::/0 proto 6 sport 0-65535 dport 22"));
+	cmd_ok("delete acl-plugin acl index 0");
+}
+
+static const char *C6 = "2001:db8:1::2", *S6 = "2001:db8:2::2";
+
+/* Every field of an IPv6 rule decides, each tested on both sides of its edge. */
+static void
+test_ip6_fields(void)
+{
+	cmd_ok("set acl-plugin acl "
+	       "deny src 2001:db8:1:0:8000::/65, "		  /* bit 65: word 3 */
+	       "permit src 2001:db8:1::/48 dst 2001:db8:2::2/127 proto 6 sport 1000-1999 "
+	       "dport 80, "
+	       "permit src 2001:db8:1::/48 dst 2001:db8:3::/33 proto 17 dport 53, "
+	       "permit ipv6 proto tcp dport 443 tcp-flags 2 18, "
+	       "permit ipv6 proto icmp6 icmp-type 128 icmp-code 0, "
+	       "permit ipv6 proto 132, "
+	       "permit src 10.0.0.0/8"); /* IPv4: never an IPv6 packet's */
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	CU_ASSERT(has(cmd_ok("show interface features lan0"),
+		      "ip6-unicast:\n    acl-plugin-in-ip6        enabled"));
+	/* src prefix, dst prefix (127: ::2 and ::3), ports ranges. */
+	CU_ASSERT(in6_passes(0, tcp6(C6, S6, 1000, 80, TCP_SYN)));
+	CU_ASSERT(in6_passes(0, tcp6(C6, "2001:db8:2::3", 1999, 80, TCP_ACK)));
+	CU_ASSERT(!in6_passes(0, tcp6(C6, "2001:db8:2::4", 1000, 80, TCP_SYN)));
+	CU_ASSERT(!in6_passes(0, tcp6("2001:db8:1:1::2", "2001:db8:2::4", 1000, 80, TCP_SYN)));
+	CU_ASSERT(!in6_passes(0, tcp6("2001:db9:1::2", S6, 1000, 80, TCP_SYN)));
+	CU_ASSERT(!in6_passes(0, tcp6(C6, S6, 999, 80, TCP_SYN)));
+	CU_ASSERT(!in6_passes(0, tcp6(C6, S6, 2000, 80, TCP_SYN)));
+	CU_ASSERT(!in6_passes(0, tcp6(C6, S6, 1000, 81, TCP_SYN)));
+	/* The first rule's /65: its bit 64 set is denied, clear is not. */
+	CU_ASSERT(!in6_passes(0, tcp6("2001:db8:1:0:8000::1", S6, 1000, 80, TCP_SYN)));
+	CU_ASSERT(in6_passes(0, tcp6("2001:db8:1:0:7fff::1", S6, 1000, 80, TCP_SYN)));
+	/* /33 dst: 2001:db8:3:: in, 2001:db8:8000:: out; protocol. */
+	CU_ASSERT(in6_passes(0, udp6(C6, "2001:db8:3::9", 5000, 53)));
+	CU_ASSERT(in6_passes(0, udp6(C6, "2001:db8:7fff::9", 5000, 53)));
+	CU_ASSERT(!in6_passes(0, udp6(C6, "2001:db8:8000::9", 5000, 53)));
+	CU_ASSERT(!in6_passes(0, tcp6(C6, "2001:db8:3::9", 5000, 53, TCP_SYN)));
+	/* TCP flags: SYN without ACK. */
+	CU_ASSERT(in6_passes(0, tcp6("2001:db8:9::1", S6, 5000, 443, TCP_SYN)));
+	CU_ASSERT(!in6_passes(0, tcp6("2001:db8:9::1", S6, 5000, 443, TCP_SYN | TCP_ACK)));
+	/* ICMPv6 type and code. */
+	CU_ASSERT(in6_passes(0, icmp6("2001:db8:9::1", S6, 128, 0, 1)));
+	CU_ASSERT(!in6_passes(0, icmp6("2001:db8:9::1", S6, 129, 0, 1)));
+	CU_ASSERT(!in6_passes(0, icmp6("2001:db8:9::1", S6, 128, 1, 1)));
+	/* Any other protocol by number. */
+	CU_ASSERT(in6_passes(0, (struct flow6){.proto = 132, .src = C6, .dst = S6}));
+	CU_ASSERT(!in6_passes(0, (struct flow6){.proto = 133, .src = C6, .dst = S6}));
+	/* Counted: the implicit denies and the one deny by name. */
+	CU_ASSERT_EQUAL(err_total(ACL_NODE_IN6, "acl deny"), 1);
+	CU_ASSERT_EQUAL(err_total(ACL_NODE_IN6, "acl implicit deny"), 12);
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl index 0"), "dport 80  packets 3 bytes 180"));
+	/* IPv4 on the same interface meets only the IPv4 rule. */
+	CU_ASSERT(in_passes(0, udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1, 2)));
+	CU_ASSERT(!in_passes(0, udp(IP(11, 0, 1, 2), IP(10, 0, 9, 9), 1, 2)));
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	CU_ASSERT(has(cmd_ok("show interface features lan0"),
+		      "ip6-unicast:\n    acl-plugin-in-ip6        -"));
+	/* No list: IPv6 passes untouched again. */
+	CU_ASSERT(in6_passes(0, tcp6(C6, S6, 1, 2, TCP_SYN)));
+	cmd_ok("delete acl-plugin acl index 0");
+}
+
+/* An ACL mixing the families: first match wins within each; one ACL, one
+ * binding, both filtered. */
+static void
+test_mixed_acls(void)
+{
+	const char *t;
+
+	cmd_ok("set acl-plugin acl deny src 10.0.1.0/24 proto icmp, deny ipv6 proto icmp6 "
+	       "icmp-type 128, permit src 10.0.0.0/8, permit src 2001:db8::/32");
+	cmd_ok("set acl-plugin acl deny src 2001:db8:1::/48 proto 17");
+	cmd_ok("set acl-plugin interface lan0 input acl 1");
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	/* ACL 1 first: IPv6 UDP from 2001:db8:1::/48 denied before ACL 0's permit. */
+	CU_ASSERT(!in6_passes(0, udp6(C6, S6, 1, 2)));
+	CU_ASSERT(in6_passes(0, udp6("2001:db8:5::1", S6, 1, 2)));
+	CU_ASSERT(!in6_passes(0, icmp6(C6, S6, 128, 0, 9)));
+	CU_ASSERT(in6_passes(0, icmp6(C6, S6, 129, 0, 9)));
+	CU_ASSERT(!in6_passes(0, tcp6("2002::1", S6, 1, 2, TCP_SYN))); /* implicit */
+	CU_ASSERT(!in_passes(0, icmp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 8, 0, 1)));
+	CU_ASSERT(in_passes(0, icmp(IP(10, 0, 2, 2), IP(10, 0, 9, 9), 8, 0, 1)));
+	CU_ASSERT(!in_passes(0, icmp(IP(11, 0, 2, 2), IP(10, 0, 9, 9), 8, 0, 1)));
+	/* Rule counters: per rule, whichever family. */
+	t = cmd_ok("show acl-plugin acl index 0");
+	CU_ASSERT(has(t, "1: deny src ::/0 dst ::/0 proto 58 icmp-type 128 icmp-code 0-65535  "
+			 "packets 1"));
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	cmd_ok("set acl-plugin interface lan0 input acl 1 del");
+	/* An IPv4-only ACL applied: IPv6 is implicitly denied (VPP). */
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	cmd_ok("set acl-plugin acl index 0 permit");
+	CU_ASSERT(in_passes(0, udp(IP(11, 0, 2, 2), IP(10, 0, 9, 9), 1, 2)));
+	CU_ASSERT(!in6_passes(0, udp6("2001:db8:5::1", S6, 1, 2)));
+	/* Replacing it with an IPv6 rule: the list's classifiers rebuilt. */
+	cmd_ok("set acl-plugin acl index 0 permit ipv6");
+	CU_ASSERT(!in_passes(0, udp(IP(11, 0, 2, 2), IP(10, 0, 9, 9), 1, 2)));
+	CU_ASSERT(in6_passes(0, udp6("2001:db8:5::1", S6, 1, 2)));
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	cmd_ok("delete acl-plugin acl index 0");
+	cmd_ok("delete acl-plugin acl index 1");
+}
+
+/* Rules meet the upper-layer protocol past the extension headers; a first
+ * fragment is a packet like another; a later one matches on addresses and
+ * protocol alone (VPP), in both families. */
+static void
+test_ext_headers_fragments(void)
+{
+	cmd_ok("set acl-plugin acl deny ipv6 proto 6 dport 22, deny ipv6 proto 17 dport 9, "
+	       "permit ipv6 proto 6, permit ipv6 proto 17 dport 53, deny ipv6 proto 60, "
+	       "deny src 10.0.0.0/8 proto udp sport 9 dport 9, permit");
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	CU_ASSERT(in6_passes(0, tcp6(C6, S6, 1000, 80, TCP_SYN)));
+	CU_ASSERT(in6_passes(0, with_ext(tcp6(C6, S6, 1000, 80, TCP_SYN), EXT_OPTS)));
+	CU_ASSERT(!in6_passes(0, with_ext(tcp6(C6, S6, 1000, 22, TCP_SYN), EXT_OPTS)));
+	CU_ASSERT(in6_passes(0, with_ext(tcp6(C6, S6, 1000, 80, TCP_SYN), EXT_FRAG_FIRST)));
+	CU_ASSERT(!in6_passes(0, with_ext(tcp6(C6, S6, 1000, 22, TCP_SYN), EXT_FRAG_FIRST)));
+	CU_ASSERT(in6_passes(0, with_ext(udp6(C6, S6, 1000, 53), EXT_FRAG_FIRST)));
+	/* Later fragments: the first rule with their addresses and protocol
+	 * decides, whatever its ports: TCP meets "deny dport 22", UDP "deny
+	 * dport 9"; other protocols the implicit deny. */
+	CU_ASSERT(!in6_passes(0, with_ext(tcp6(C6, S6, 1000, 80, TCP_SYN), EXT_FRAG_LATER)));
+	CU_ASSERT(!in6_passes(0, with_ext(udp6(C6, S6, 1000, 53), EXT_FRAG_LATER)));
+	CU_ASSERT(!in6_passes(0, with_ext((struct flow6){.proto = 132, .src = C6, .dst = S6},
+					  EXT_FRAG_LATER)));
+	cmd_ok("set acl-plugin acl index 0 permit ipv6 proto 6 dport 80, deny ipv6 proto 6, "
+	       "deny src 10.0.0.0/8 proto udp sport 9 dport 9, permit");
+	CU_ASSERT(in6_passes(0, with_ext(tcp6(C6, S6, 1000, 80, TCP_SYN), EXT_FRAG_LATER)));
+	/* IPv4 the same: a later fragment meets "deny ... sport 9 dport 9". */
+	{
+		struct flow f = udp(IP(10, 0, 1, 2), IP(10, 0, 9, 9), 1000, 53);
+		CU_ASSERT(in_passes(0, f));
+		f.frag_off = 100;
+		CU_ASSERT(!in_passes(0, f));
+	}
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	cmd_ok("delete acl-plugin acl index 0");
+}
+
+/* Reflexive sessions for IPv6 flows, beside IPv4 ones in the same table. */
+static void
+test_sessions6(void)
+{
+	const char *t;
+
+	cmd_ok("set acl-plugin acl permit+reflect src 2001:db8:1::/48, permit+reflect src "
+	       "10.0.1.0/24");
+	cmd_ok("set acl-plugin acl deny ipv6, deny");
+	cmd_ok("set acl-plugin interface lan1 output acl 0");
+	cmd_ok("set acl-plugin interface lan1 input acl 1");
+	CU_ASSERT(!in6_passes(1, tcp6(S6, C6, 5555, 22, TCP_SYN)));
+	CU_ASSERT(out6_passes(1, tcp6(C6, S6, 40000, 80, TCP_SYN)));
+	CU_ASSERT(out6_passes(1, udp6(C6, S6, 40001, 53)));
+	CU_ASSERT(out6_passes(1, icmp6(C6, S6, 128, 0, 77)));
+	CU_ASSERT(out_passes(1, udp(IP(10, 0, 1, 2), IP(10, 0, 2, 2), 40001, 53)));
+	/* Not from the inside prefix: implicit deny, no session. */
+	CU_ASSERT(!out6_passes(1, udp6("2001:db8:9::1", S6, 40001, 53)));
+	t = cmd_ok("show acl-plugin sessions");
+	CU_ASSERT(has(t, "total sessions: 4"));
+	CU_ASSERT(has(t, "lan1 proto 6 [2001:db8:1::2]:40000 <-> [2001:db8:2::2]:80"));
+	CU_ASSERT(has(t, "lan1 proto 17 10.0.1.2:40001 <-> 10.0.2.2:53"));
+	CU_ASSERT(has(t, "lan1 proto 58 [2001:db8:1::2]:77 <-> [2001:db8:2::2]:77"));
+	/* Replies come back, on either thread. */
+	CU_ASSERT(in6_passes(1, tcp6(S6, C6, 80, 40000, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(in6_passes_on(g1, 1, udp6(S6, C6, 53, 40001)));
+	CU_ASSERT(in6_passes(1, icmp6(S6, C6, 129, 0, 77)));
+	/* Not to another port, echo id or address; an IPv4 reply of the same
+	 * ports is its own flow. */
+	CU_ASSERT(!in6_passes(1, tcp6(S6, C6, 80, 40002, TCP_SYN | TCP_ACK)));
+	CU_ASSERT(!in6_passes(1, icmp6(S6, C6, 129, 0, 78)));
+	CU_ASSERT(!in6_passes(1, udp6(S6, "2001:db8:1::3", 53, 40001)));
+	CU_ASSERT(in_passes(1, udp(IP(10, 0, 2, 2), IP(10, 0, 1, 2), 53, 40001)));
+	CU_ASSERT(!in_passes(1, udp(IP(10, 0, 2, 2), IP(10, 0, 1, 2), 53, 40009)));
+	/* A later fragment of a session's flow has no ports: the rules decide. */
+	CU_ASSERT(!in6_passes(1, with_ext(udp6(S6, C6, 53, 40001), EXT_FRAG_LATER)));
+	/* Detaching purges them. */
+	cmd_ok("set acl-plugin interface lan1 output acl 0 del");
+	CU_ASSERT(has(cmd_ok("show acl-plugin sessions"), "total sessions: 0"));
+	cmd_ok("set acl-plugin interface lan1 input acl 1 del");
+	cmd_ok("delete acl-plugin acl index 0");
+	cmd_ok("delete acl-plugin acl index 1");
+}
+
+/* Neighbour discovery to our unicast addresses passes a deny-all list unless
+ * the user asks for it to be filtered. */
+static void
+test_nd_passes(void)
+{
+	struct flow6 na = icmp6(C6, "2001:db8:1::1", 136, 0, 0);
+	struct flow6 ns = icmp6(C6, "2001:db8:1::1", 135, 0, 0);
+	struct flow6 far = na;
+
+	na.hop_limit = ns.hop_limit = 255;
+	cmd_ok("clear acl-plugin counters");
+	cmd_ok("set acl-plugin acl deny ipv6, permit");
+	cmd_ok("set acl-plugin interface lan0 input acl 0");
+	CU_ASSERT(in6_passes(0, na));
+	CU_ASSERT(in6_passes(0, ns));
+	CU_ASSERT(!in6_passes(0, far)); /* hop limit 64: not ND, routed from afar */
+	CU_ASSERT(!in6_passes(0, icmp6(C6, "2001:db8:1::1", 128, 0, 1)));
+	CU_ASSERT(!in6_passes(0, icmp6(C6, "2001:db8:1::1", 134, 0, 1))); /* RA, hop 64 */
+	CU_ASSERT(has(cmd_ok("show acl-plugin interface lan0"),
+		      "lan0             input  0                           0            3"
+		      "              0            0          2"));
+	cmd_ok("set acl-plugin ipv6-nd filter");
+	CU_ASSERT(!in6_passes(0, na));
+	CU_ASSERT(!in6_passes(0, ns));
+	cmd_ok("set acl-plugin ipv6-nd pass");
+	CU_ASSERT(in6_passes(0, na));
+	CU_ASSERT_EQUAL(cmd("set acl-plugin ipv6-nd maybe"), -1);
+	cmd_ok("set acl-plugin interface lan0 input acl 0 del");
+	cmd_ok("delete acl-plugin acl index 0");
+}
+
 int
 main(void)
 {
@@ -812,6 +1241,14 @@ main(void)
 		{"a full session table: new flows pass, counted as refused",
 		 test_session_table_full},
 		{"config section and Lua", test_config_and_lua},
+		{"ipv6: graph arcs onto the capture nodes", test_graph_setup6},
+		{"ipv6: rule syntax, family and errors", test_rule_parse6},
+		{"ipv6: every field of a rule", test_ip6_fields},
+		{"ipv6: ACLs mixing families, first match per family", test_mixed_acls},
+		{"ipv6: extension headers and fragments (and ipv4 fragments)",
+		 test_ext_headers_fragments},
+		{"ipv6: reflexive sessions beside ipv4 ones", test_sessions6},
+		{"ipv6: neighbour discovery passes a deny-all list unless filtered", test_nd_passes},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
