@@ -4,7 +4,11 @@
  * acl-plugin-out-ip4 -> capture at interface-output): prefixes, port and
  * ICMP ranges, TCP flags, first match wins across the ACLs of a list, the
  * implicit deny, counters, replacement, refusals that keep the old ACL,
- * reflexive sessions and their timeout, the config section and Lua.
+ * reflexive sessions and their timeout, the config section and Lua. IPv6
+ * (ip6-input -> acl-plugin-in-ip6 -> capture at ip6-lookup, and
+ * acl-plugin-out-ip6): every field of an IPv6 rule, ACLs mixing families,
+ * extension headers, fragments of both families (VPP's non-first rule),
+ * IPv6 sessions, neighbour discovery past a deny-all list.
  * Linked with acl_objs directly (tests/CMakeLists.txt), so the plugin's
  * nodes, commands, config section and Lua functions are registered.
  */
@@ -1003,6 +1007,28 @@ test_rule_parse6(void)
 	CU_ASSERT(has(rule_fmt("permit dst 2001:db8:::1"), "bad dst prefix"));
 	CU_ASSERT(has(rule_fmt("permit ipv6 proto 6 icmp-type 1"), "need proto icmp (1) or icmp6"));
 	CU_ASSERT(has(rule_fmt("permit ipv6 proto 58 sport 300"), "type/code, 0-255"));
+	/* The config section and Lua take the same syntax, and refuse the same. */
+	{
+		struct vn_config cfg;
+		char *buf;
+		size_t len;
+		FILE *err = open_memstream(&buf, &len);
+
+		CU_ASSERT_EQUAL(vn_config_load_string("acl6.yaml",
+						      "acl:\n  acls:\n    - rules:\n"
+						      "        - permit ipv6 proto icmp6\n"
+						      "        - deny src 10.0.0.1 dst 2001:db8::1\n",
+						      &cfg, err),
+				-1);
+		fclose(err);
+		CU_ASSERT(has(buf, "acl6.yaml:5:11: acl.acls[0].rules[1]: dst prefix '2001:db8::1' "
+				   "of the other family"));
+		free(buf);
+	}
+	CU_ASSERT(has(cmd_ok("lua eval return vecnet.acl_set('deny src 2001:db8::/32, permit ipv6')"),
+		      "0"));
+	CU_ASSERT(has(cmd_ok("show acl-plugin acl index 0"), "0: deny src 2001:db8::/32 dst ::/0"));
+	cmd_ok("delete acl-plugin acl index 0");
 	/* An ACL shows its IPv6 rules. */
 	cmd_ok("set acl-plugin acl permit src 2001:db8::/32 proto 6 dport 22, deny ipv6, permit");
 	CU_ASSERT(has(cmd_ok("show acl-plugin acl index 0"),
