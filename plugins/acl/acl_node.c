@@ -143,13 +143,15 @@ static inline void
 acl_key6_fill(struct acl_key6 *k, const struct rte_mbuf *m, uint32_t l3off)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, l3off);
-	uint32_t avail = rte_pktmbuf_data_len(m) - l3off, len, l4off;
+	uint32_t avail, len, l4off;
 	const uint8_t *l4;
 	uint16_t plen;
 
 	memset(k, 0, sizeof(*k));
-	if (unlikely(avail < sizeof(struct rte_ipv6_hdr)))
+	/* Too short for a header (only a malformed frame could be): an empty key. */
+	if (unlikely(rte_pktmbuf_data_len(m) < l3off + sizeof(struct rte_ipv6_hdr)))
 		return;
+	avail = rte_pktmbuf_data_len(m) - l3off;
 	memcpy(k->src, ip + 8, 16);
 	memcpy(k->dst, ip + 24, 16);
 	k->proto = ip[6];

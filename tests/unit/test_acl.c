@@ -1218,6 +1218,35 @@ test_sessions6(void)
 	cmd_ok("delete acl-plugin acl index 1");
 }
 
+/* Every truncation of an IPv6 TCP packet behind extension headers, through
+ * the output node (which sees frames ip6-input never checked, e.g. the
+ * router's own): no read past the data, and only the whole packet has the
+ * ports that pass. */
+static void
+test_truncated6(void)
+{
+	struct flow6 f = with_ext(tcp6(C6, S6, 1000, 80, TCP_SYN), EXT_OPTS);
+	uint32_t full = RTE_ETHER_HDR_LEN + 40 + 16 + 20, passed = 0;
+
+	cmd_ok("set acl-plugin acl permit ipv6 proto 6 dport 80");
+	cmd_ok("set acl-plugin interface lan1 output acl 0");
+	for (uint32_t len = 0; len <= full; len++) {
+		struct rte_mbuf *m = mk6(&f, 0, RTE_ETHER_HDR_LEN);
+
+		rte_pktmbuf_trim(m, (uint16_t)(full - len));
+		vn_meta(m)->tx_if = 1;
+		vt_capture_reset(&out_cap);
+		vt_inject(g, ACL_NODE_OUT6, &m, 1);
+		passed += out_cap.n;
+		/* The first 14 bytes of the TCP header carry ports and flags. */
+		CU_ASSERT_EQUAL(out_cap.n, len >= full - 6 ? 1u : 0u);
+		vt_capture_reset(&out_cap);
+	}
+	CU_ASSERT_EQUAL(passed, 7);
+	cmd_ok("set acl-plugin interface lan1 output acl 0 del");
+	cmd_ok("delete acl-plugin acl index 0");
+}
+
 /* Neighbour discovery to our unicast addresses passes a deny-all list unless
  * the user asks for it to be filtered. */
 static void
@@ -1275,6 +1304,7 @@ main(void)
 		 test_ext_headers_fragments},
 		{"ipv6: reflexive sessions beside ipv4 ones", test_sessions6},
 		{"ipv6: neighbour discovery passes a deny-all list unless filtered", test_nd_passes},
+		{"ipv6: every truncation through the output node", test_truncated6},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
