@@ -114,8 +114,9 @@ rx_gso_cut(struct vn_node *node, const struct hin_frame *f, const struct vn_gso 
  * A TCP/IPv4 super-frame goes through the graph whole when nothing on its
  * way could rewrite its ports or addresses (no features on the interface's
  * input arcs, IPv6 ones included, no output features anywhere, of either
- * family: NAT44 on a partial checksum would break it) and it fits a super-frame buffer; the host interface it leaves
- * by hands it to the kernel as GSO, any other port cuts it (port-tx).
+ * family: NAT44 on a partial checksum would break it) and it fits a
+ * super-frame buffer; the host interface it leaves by hands it to the
+ * kernel as GSO, any other port cuts it (port-tx).
  * Returns the mbuf, or NULL to cut it here.
  */
 static struct rte_mbuf *

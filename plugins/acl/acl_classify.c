@@ -41,7 +41,7 @@ enum {
 RTE_ACL_RULE_DEF(acl_rte_rule6, F6_N);
 
 #define ADDR6_FIELD(f, i, member, w)                                                               \
-	[f] = {.type = RTE_ACL_FIELD_TYPE_MASK, .size = 4, .field_index = f, .input_index = i,      \
+	[f] = {.type = RTE_ACL_FIELD_TYPE_MASK, .size = 4, .field_index = f, .input_index = i,    \
 	       .offset = offsetof(struct acl_key6, member) + 4 * (w)}
 
 static const struct rte_acl_field_def acl_field_defs6[F6_N] = {

@@ -382,7 +382,8 @@ acl_interface_set(uint32_t if_index, enum acl_dir dir, uint32_t acl_index, bool 
 		vn_rcu_synchronize();
 		acl_list_free(fp);
 		return ctl_err(err, len, rc, "cannot %s feature %s on %s: %s",
-			       fp ? "enable" : "disable", dir_node[dir][0], ifp->name, strerror(-rc));
+			       fp ? "enable" : "disable", dir_node[dir][0], ifp->name,
+			       strerror(-rc));
 	}
 	if_lists[if_index][dir].n = n;
 	memcpy(if_lists[if_index][dir].acl, list, n * sizeof(list[0]));

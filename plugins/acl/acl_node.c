@@ -300,7 +300,8 @@ acl_run(struct acl_worker *w, struct vn_node *node, enum acl_dir dir, uint16_t i
 				    !acl_session_expired(s, now, tmo)) {
 					__atomic_store_n(&s->last_tsc, now, __ATOMIC_RELAXED);
 					if (KEY(k, proto) == IPPROTO_TCP && KEY(k, is_l4))
-						acl_session_tcp_seen(s, sides[k], KEY(k, tcp_flags));
+						acl_session_tcp_seen(s, sides[k],
+								     KEY(k, tcp_flags));
 					if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == me) {
 						acl_add(&s->packets, 1);
 					} else {

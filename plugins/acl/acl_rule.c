@@ -243,8 +243,8 @@ acl_rule_parse(const char *text, struct acl_rule *r, char *err, size_t len)
 		if (strcmp(w, "src") == 0 || strcmp(w, "dst") == 0) {
 			if (!parse_addr(arg, r, w[0] == 's', &fam, &mixed))
 				return rule_err(err, len,
-						mixed ? "%s prefix '%s' of the other family: a rule "
-							"is IPv4 or IPv6"
+						mixed ? "%s prefix '%s' of the other family: a "
+							"rule is IPv4 or IPv6"
 						      : "bad %s prefix '%s'",
 						w, arg);
 		} else if (strcmp(w, "proto") == 0) {
