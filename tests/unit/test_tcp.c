@@ -319,6 +319,33 @@ test_fifo_out_of_order(void)
 	tcp_fifo_free(&f);
 }
 
+/* Overlapping segments that disagree: the first copy of a byte stays,
+ * whether it arrived in order or not. */
+static void
+test_fifo_overlap_first_wins(void)
+{
+	struct tcp_fifo f;
+	uint8_t data[64], junk[64], got[64];
+
+	memset(junk, 'x', sizeof(junk));
+	for (int i = 0; i < 64; i++)
+		data[i] = (uint8_t)(i + 1);
+	CU_ASSERT_EQUAL_FATAL(tcp_fifo_init(&f, 64), 0);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 10, data + 10, 10), 0);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 30, data + 30, 10), 0);
+	/* [5,35) says other bytes over both: only [5,10) and [20,30) are new. */
+	memcpy(junk + 5, data + 5, 5);
+	memcpy(junk + 20, data + 20, 10);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 5, junk + 5, 30), 0);
+	/* In order over the interval: its bytes stay too. */
+	memset(junk, 'x', sizeof(junk));
+	memcpy(junk, data, 5);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 0, junk, 15), 40);
+	CU_ASSERT_EQUAL(tcp_fifo_read(&f, got, 64), 40);
+	CU_ASSERT_EQUAL(memcmp(got, data, 40), 0);
+	tcp_fifo_free(&f);
+}
+
 static void
 test_fifo_ooo_limit(void)
 {
@@ -1621,6 +1648,7 @@ main(void)
 		{"fifo: in order, wrapping", test_fifo_in_order_and_wrap},
 		{"fifo: out-of-order intervals merge and fill", test_fifo_out_of_order},
 		{"fifo: out-of-order interval limit", test_fifo_ooo_limit},
+		{"fifo: overlapping segments, the first copy stays", test_fifo_overlap_first_wins},
 		{"wheel: expiry, reset before fire, stale handles", test_wheel},
 		{"options: parsed, malformed refused", test_options},
 		{"passive open: SYN-ACK, options, bad ACK reset", test_passive_open},
