@@ -388,9 +388,11 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 				tcp_conn_app(c)->tx_space((struct vn_session *)c);
 		}
 	} else if (s->ack == c->snd_una && !(s->flags & (TCP_F_SYN | TCP_F_FIN)) &&
-		   c->snd_una != c->snd_max && ((s->len == 0 && !wnd_changed) || newly)) {
+		   c->snd_una != c->snd_max && c->snd_wnd &&
+		   ((s->len == 0 && !wnd_changed) || newly)) {
 		/* RFC 5681 2: a duplicate ACK; RFC 6675 2: or one that
-		 * SACKs new data. */
+		 * SACKs new data. Not the answers to zero-window probes:
+		 * nothing is lost there, the window is shut. */
 		conn_cc_dupack(w, c);
 	}
 	return true;

@@ -1306,6 +1306,12 @@ test_zero_window_probe(void)
 	CU_ASSERT_EQUAL(last()->len, 1);
 	CU_ASSERT_EQUAL(last()->seq, iss + 1);
 	CU_ASSERT_EQUAL(c->cwnd, 10u * 1460); /* a probe is no loss */
+	/* The peer answers probes with the window still shut: no duplicate
+	 * ACKs, no recovery, nothing sent. */
+	for (int i = 0; i < 3; i++)
+		input(s);
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(loop(), 0);
 	/* The window opens: the rest goes. */
 	s.wnd = 1000;
 	s.ack = iss + 2;
