@@ -343,9 +343,11 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		if (wnd_changed)
 			tcp_want_output(w, c);
 		if (wnd && (c->flags & TCP_CF_ZWP)) {
-			/* The window opened: probing ends, normal timing resumes. */
+			/* The window opened: probing ends, normal timing resumes,
+			 * from SND.UNA: a probe byte not acknowledged was not taken. */
 			c->flags &= ~TCP_CF_ZWP;
 			c->n_rtx = 0;
+			c->snd_nxt = c->snd_una;
 			tcp_conn_disarm(w, c, TCP_TIMER_RTX);
 			if (c->snd_una != c->snd_max)
 				tcp_conn_rtx_start(w, c);

@@ -1312,11 +1312,13 @@ test_zero_window_probe(void)
 		input(s);
 	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
 	CU_ASSERT_EQUAL(loop(), 0);
-	/* The window opens: the rest goes. */
+	/* The window opens, the probe byte not taken: all of it goes, from
+	 * the first byte. */
 	s.wnd = 1000;
-	s.ack = iss + 2;
 	input(s);
 	CU_ASSERT(loop() >= 1);
+	CU_ASSERT_EQUAL(out[before + 1].seq, iss + 1);
+	CU_ASSERT_EQUAL(out[before + 1].len, 100);
 	CU_ASSERT_EQUAL(c->snd_nxt, iss + 101);
 }
 
