@@ -20,7 +20,8 @@ Cases (PORT: the engine's echo server, unless said):
               overlap: echoed exactly once, in order, the first copy of each byte
   zero-window we advertise 0: probes come with backoff; the window opens: the echo
   sack        the echo loses its 2nd and 5th segments; we SACK around them:
-              only they come again, both before the cumulative ACK moves
+              only they come again, both before the cumulative ACK moves;
+              the final ACK carries a D-SACK
   tw-serve    PORT is ours: serve one connection of the engine's echo client
               (echo, then its FIN, ours); print "LOCALPORT ISN NEXTSEQ" when done
   tw-reuse    ARG "LOCALPORT NEXTSEQ": a SYN from PORT to LOCALPORT (in TIME_WAIT,
@@ -377,8 +378,10 @@ def case_sack(link, port):
              (rtx, [(mss, mss), (4 * mss, mss)]))
     if data != holes:
         fail("the retransmitted bytes differ from the ones sent")
+    # The holes filled: everything acknowledged, with a D-SACK (RFC 2883)
+    # saying the first hole came twice, as if the original were late.
     c.rcv_nxt = (base + n * mss) & 0xFFFFFFFF
-    c.send("A")
+    sack((1, 2))
     late = [t for t in iter(lambda: c.recv(0.5), None) if t.data]
     if late:
         fail("more data after the holes were filled: %s" % [(x.seq - base, len(x.data)) for x in late])

@@ -77,10 +77,13 @@ if want sack; then
 	vnctl set tcp rto-initial-ms 3000
 	rto=$(stat "retransmission timeouts")
 	rtx=$(stat "segments retransmitted by sack recovery")
+	dsack=$(stat "d-sack blocks received")
 	check_case sack "sack recovery episodes" 1 "the engine resends only the holes"
 	vn_check "sack: 2 retransmitted by sack recovery ($rtx -> $(stat "segments retransmitted by sack recovery"))" \
 		test "$(stat "segments retransmitted by sack recovery")" -eq $((rtx + 2))
 	vn_check "sack: no retransmission timeout" test "$(stat "retransmission timeouts")" -eq "$rto"
+	vn_check "sack: the D-SACK counted ($dsack -> $(stat "d-sack blocks received"))" \
+		test "$(stat "d-sack blocks received")" -eq $((dsack + 1))
 	vnctl set tcp rto-min-ms 200
 	vnctl set tcp rto-initial-ms 1000
 fi
