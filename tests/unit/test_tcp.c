@@ -1018,6 +1018,41 @@ test_sack_lost_and_timeout(void)
 		CU_ASSERT(seq_geq(out[i].seq, S[5]));
 }
 
+/* NextSeg rule 2 on a connection: with the hole resent and the rest
+ * SACKed, recovery sends new data as far as cwnd - pipe allows. */
+static void
+test_sack_recovery_new_data(void)
+{
+	static uint8_t data[20 * 1460];
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[21];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 20; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 10);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[1], NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 2); /* slow start: S10, S11 */
+	before = n_out;
+	SACK_ACK(S[1], B(S[2], S[5]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->cwnd, 11u * 1460 / 2);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[1]);
+	/* Everything else arrived: pipe is the resent hole; four new
+	 * segments fit (4 x 1460 + 1460 <= 8030 < 6 x 1460). */
+	SACK_ACK(S[1], B(S[2], S[12]));
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 5);
+	for (uint32_t i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(out[before + 1 + i].seq, S[12 + i]);
+	CU_ASSERT_EQUAL(c->snd_max, S[16]);
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+}
+
 /* DupThresh duplicates enter SACK recovery even without blocks; cwnd is
  * ssthresh, not NewReno's inflated ssthresh + 3 segments. */
 static void
@@ -1672,6 +1707,7 @@ main(void)
 		{"sack: NextSeg rules 1-4 in order", test_sack_next_seg},
 		{"sack: recovery retransmits only the holes", test_sack_recovery},
 		{"sack: IsLost entry, D-SACK, timeout clears", test_sack_lost_and_timeout},
+		{"sack: new data in recovery (NextSeg rule 2)", test_sack_recovery_new_data},
 		{"sack: three duplicates without blocks", test_sack_three_dupacks},
 		{"sack: first block is the latest segment's", test_sack_blocks_sent},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
