@@ -170,8 +170,19 @@ conn_cc_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked, uint32_t a
 			c->flags &= ~TCP_CF_RECOVERY;
 			c->dupacks = 0;
 		} else if (c->flags & TCP_CF_SACK) {
-			/* Partial ACK: the scoreboard, not the ACK, says what
-			 * goes next (RFC 6675 step C, in output). */
+			/* Partial ACK: the scoreboard says what goes next (RFC
+			 * 6675 step C, in output). But an ACK stopping at a byte
+			 * not resent in this recovery says that byte is lost,
+			 * SACK blocks or not (NewReno's rule, RFC 6582 3.2 step
+			 * 4); without it a loss above every SACKed byte would
+			 * wait for the timeout. */
+			uint32_t len = tcp_sack_hole_end(&c->sb, c->snd_una, c->snd_max) - c->snd_una;
+			if (seq_geq(c->snd_una, c->sb.high_rxt) &&
+			    tcp_sack_skip(&c->sb, c->snd_una) == c->snd_una &&
+			    tcp_sack_retransmit(w, c, c->snd_una, len)) {
+				len = VN_MIN(len, tcp_seg_max_payload(c));
+				c->sb.high_rxt = c->snd_una + len;
+			}
 			tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
 		} else {
 			/* Partial ACK: the next hole is lost too; deflate by

@@ -1053,6 +1053,46 @@ test_sack_recovery_new_data(void)
 	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
 }
 
+/* A partial ACK with nothing SACKed above it: the segment it stops at is
+ * lost too (S1 and S5-S9 lost, S2-S4 arrived), resent at once, not after
+ * a timeout. */
+static void
+test_sack_partial_ack(void)
+{
+	uint8_t data[14600] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[11];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 10; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 10);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[1], NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 0);
+	before = n_out;
+	SACK_ACK(S[1], B(S[2], S[3]));
+	SACK_ACK(S[1], B(S[2], S[4]));
+	SACK_ACK(S[1], B(S[2], S[5]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[1]);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[5], NULL, 0));
+	loop();
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 2);
+	CU_ASSERT_EQUAL(last()->seq, S[5]);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	/* The next partial ACK: the next one. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[6], NULL, 0));
+	loop();
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 3);
+	CU_ASSERT_EQUAL(last()->seq, S[6]);
+}
+
 /* DupThresh duplicates enter SACK recovery even without blocks; cwnd is
  * ssthresh, not NewReno's inflated ssthresh + 3 segments. */
 static void
@@ -1708,6 +1748,7 @@ main(void)
 		{"sack: recovery retransmits only the holes", test_sack_recovery},
 		{"sack: IsLost entry, D-SACK, timeout clears", test_sack_lost_and_timeout},
 		{"sack: new data in recovery (NextSeg rule 2)", test_sack_recovery_new_data},
+		{"sack: a partial ACK with nothing SACKed above", test_sack_partial_ack},
 		{"sack: three duplicates without blocks", test_sack_three_dupacks},
 		{"sack: first block is the latest segment's", test_sack_blocks_sent},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
