@@ -109,6 +109,29 @@ fifo_ooo_needs_slot(const struct tcp_fifo *f, uint32_t start, uint32_t end)
 	return true;
 }
 
+/* Copies len bytes to pos, except those out-of-order intervals already
+ * hold: the first copy of a byte stays, as it does for bytes already in
+ * order, so a later segment saying other bytes for the same sequence
+ * numbers changes nothing the application reads. */
+static void
+fifo_copy_new(struct tcp_fifo *f, uint32_t pos, const uint8_t *buf, uint32_t len)
+{
+	uint32_t start = pos, end = pos + len;
+
+	for (uint32_t i = 0; i < f->n_ooo && seq_lt(pos, end); i++) {
+		uint32_t s = f->ooo[i].start, e = f->ooo[i].end;
+		if (seq_leq(e, pos))
+			continue;
+		if (seq_geq(s, end))
+			break;
+		if (seq_lt(pos, s))
+			fifo_copy_in(f, pos, buf + (pos - start), s - pos);
+		pos = e;
+	}
+	if (seq_lt(pos, end))
+		fifo_copy_in(f, pos, buf + (pos - start), end - pos);
+}
+
 int
 tcp_fifo_write_at(struct tcp_fifo *f, uint32_t off, const void *buf, uint32_t len)
 {
@@ -122,15 +145,14 @@ tcp_fifo_write_at(struct tcp_fifo *f, uint32_t off, const void *buf, uint32_t le
 		uint32_t start = f->tail + off, end = start + len;
 		if (f->n_ooo == TCP_FIFO_OOO_MAX && fifo_ooo_needs_slot(f, start, end))
 			return -E2BIG;
-		fifo_copy_in(f, start, buf, len);
+		fifo_copy_new(f, start, buf, len);
 		fifo_ooo_add(f, start, end); /* cannot fail: checked above */
 		return 0;
 	}
-	fifo_copy_in(f, f->tail, buf, len);
+	fifo_copy_new(f, f->tail, buf, len);
 	f->tail += len;
-	/* Intervals now reached (or passed) become readable. Bytes the new
-	 * data overlapped were written twice with the same sequence numbers,
-	 * so either copy is right. */
+	/* Intervals now reached (or passed) become readable; the bytes they
+	 * held were kept. */
 	while (f->n_ooo && seq_leq(f->ooo[0].start, f->tail)) {
 		if (seq_gt(f->ooo[0].end, f->tail))
 			f->tail = f->ooo[0].end;

@@ -45,12 +45,14 @@ session_queue_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkt
 {
 	struct tcp_worker *w = node->ctx;
 	void *reqs[SESSION_QUEUE_REQUESTS];
-	uint32_t n_req, n_timers, n_segs;
+	uint32_t n_req, n_timers, n_segs, n_emitted;
+	uint64_t segs_out;
 
 	if (!w)
 		return 0;
 	tcp_worker_bind(w, g, node, SESSION_QUEUE_NEXT_OUTPUT);
 	w->now_ms = rte_rdtsc() / w->tsc_per_ms;
+	segs_out = w->stats[TCP_STAT_SEGS_OUT];
 	n_req = rte_ring_sc_dequeue_burst(w->requests, reqs, SESSION_QUEUE_REQUESTS, NULL);
 	for (uint32_t i = 0; i < n_req; i++)
 		session_request_run(w, reqs[i]);
@@ -58,14 +60,17 @@ session_queue_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkt
 	n_segs = w->n_pending ? tcp_output_pending(w, VN_FRAME_SIZE) : 0;
 	tcp_worker_flush(w);
 	tcp_reap(w);
+	/* Timers send too (probes, keepalives, resets), not only pending output. */
+	n_emitted = (uint32_t)(w->stats[TCP_STAT_SEGS_OUT] - segs_out);
 	if (n_req)
 		vn_node_count_error(node, SESSION_QUEUE_ERR_REQUESTS, n_req);
 	if (n_timers)
 		vn_node_count_error(node, SESSION_QUEUE_ERR_TIMERS, n_timers);
 	if (n_segs)
 		vn_node_count_error(node, SESSION_QUEUE_ERR_SEGMENTS, n_segs);
-	/* Work pending (or done) keeps the thread from idling. */
-	return (uint16_t)VN_MIN(n_segs + n_req + w->n_pending, (uint32_t)UINT16_MAX);
+	/* Work pending (or done) keeps the thread from idling; what was sent
+	 * is only dispatched to tcp4-output when this is not 0. */
+	return (uint16_t)VN_MIN(n_emitted + n_req + w->n_pending, (uint32_t)UINT16_MAX);
 }
 
 static int

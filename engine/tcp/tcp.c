@@ -9,7 +9,9 @@
  *  - every data segment is acknowledged, but ACKs are coalesced to one per
  *    connection per loop of the worker (no delayed-ACK timer);
  *  - RTO minimum 200 ms (Linux's), not RFC 6298's 1 s;
- *  - loss recovery is NewReno (RFC 6582), go-back-N after a timeout;
+ *  - loss recovery is SACK-based (RFC 6675, sack.c) when the peer permits
+ *    SACK, else NewReno (RFC 6582); go-back-N after a timeout, skipping
+ *    what the peer SACKs again (the scoreboard is cleared by the timeout);
  *  - an out-of-order FIN is remembered and takes effect when the hole fills.
  */
 #define VN_LOG_MOD "tcp"
@@ -167,6 +169,21 @@ conn_cc_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked, uint32_t a
 			c->cwnd = VN_MIN(c->ssthresh, conn_flight(c) + c->snd_mss);
 			c->flags &= ~TCP_CF_RECOVERY;
 			c->dupacks = 0;
+		} else if (c->flags & TCP_CF_SACK) {
+			/* Partial ACK: the scoreboard says what goes next (RFC
+			 * 6675 step C, in output). But an ACK stopping at a byte
+			 * not resent in this recovery says that byte is lost,
+			 * SACK blocks or not (NewReno's rule, RFC 6582 3.2 step
+			 * 4); without it a loss above every SACKed byte would
+			 * wait for the timeout. */
+			uint32_t len = tcp_sack_hole_end(&c->sb, c->snd_una, c->snd_max) - c->snd_una;
+			if (seq_geq(c->snd_una, c->sb.high_rxt) &&
+			    tcp_sack_skip(&c->sb, c->snd_una) == c->snd_una &&
+			    tcp_sack_retransmit(w, c, c->snd_una, len)) {
+				len = VN_MIN(len, tcp_seg_max_payload(c));
+				c->sb.high_rxt = c->snd_una + len;
+			}
+			tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
 		} else {
 			/* Partial ACK: the next hole is lost too; deflate by
 			 * what was acked, add back one segment (step 4). */
@@ -187,17 +204,51 @@ conn_cc_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked, uint32_t a
 	c->cwnd = VN_MIN(c->cwnd, 1u << 30);
 }
 
+/* RFC 6675 5 (4): enter loss recovery with the scoreboard. */
+static void
+conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t mss = tcp_seg_max_payload(c), len;
+
+	tcp_conn_loss_ssthresh(c);
+	c->cwnd = c->ssthresh; /* (4.2): no inflation, pipe counts instead */
+	c->recover = c->snd_max; /* (4.1) RecoveryPoint = HighData */
+	c->flags |= TCP_CF_RECOVERY;
+	c->sb.high_rxt = c->snd_una;
+	c->sb.has_rescue = false;
+	w->stats[TCP_STAT_FAST_RTX]++;
+	w->stats[TCP_STAT_SACK_RECOVERY]++;
+	/* (4.3) The first segment presumed lost goes whatever pipe says. */
+	len = VN_MIN(tcp_sack_hole_end(&c->sb, c->snd_una, c->snd_max) - c->snd_una, mss);
+	if (tcp_sack_skip(&c->sb, c->snd_una) == c->snd_una &&
+	    tcp_sack_retransmit(w, c, c->snd_una, len))
+		c->sb.high_rxt = c->snd_una + len;
+	tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
+	tcp_want_output(w, c); /* (4.4) and step (C): output sends what pipe allows */
+}
+
 static void
 conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c)
 {
 	c->dupacks++;
 	if (c->flags & TCP_CF_RECOVERY) {
-		c->cwnd += c->snd_mss; /* inflation: a segment has left the network */
+		if (!(c->flags & TCP_CF_SACK))
+			c->cwnd += c->snd_mss; /* inflation: a segment has left the network */
 		tcp_want_output(w, c);
 		return;
 	}
 	/* RFC 6582 3.2 step 1: no new recovery for losses of the previous one. */
-	if (c->dupacks != 3 || seq_lt(c->snd_una - 1, c->recover))
+	if (seq_lt(c->snd_una - 1, c->recover))
+		return;
+	if (c->flags & TCP_CF_SACK) {
+		/* RFC 6675 5 (2): DupThresh duplicates, or the scoreboard
+		 * already says the first segment is lost. */
+		if (c->dupacks >= TCP_SACK_DUPTHRESH ||
+		    tcp_sack_is_lost(&c->sb, c->snd_una, tcp_seg_max_payload(c)))
+			conn_sack_recovery(w, c);
+		return;
+	}
+	if (c->dupacks != 3)
 		return;
 	tcp_conn_loss_ssthresh(c);
 	c->recover = c->snd_max;
@@ -207,6 +258,24 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c)
 	c->cwnd = c->ssthresh + 3u * c->snd_mss;
 	tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
 	tcp_want_output(w, c);
+}
+
+/* The SACK blocks of an ACK into the scoreboard; returns the bytes newly
+ * SACKed. The cumulative ACK trims it even without blocks. */
+static uint32_t
+conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
+{
+	struct tcp_sack_block b[4];
+	struct tcp_sack_update r;
+	uint32_t una = seq_gt(s->ack, c->snd_una) ? s->ack : c->snd_una;
+
+	for (uint32_t i = 0; i < s->n_sack; i++)
+		b[i] = (struct tcp_sack_block){s->sack[i].start, s->sack[i].end};
+	tcp_sack_update(&c->sb, una, c->snd_max, b, s->n_sack, &r);
+	w->stats[TCP_STAT_DSACK_RCVD] += r.n_dsack;
+	w->stats[TCP_STAT_SACK_BAD] += r.n_bad;
+	w->stats[TCP_STAT_SACK_FULL] += r.n_full;
+	return r.newly;
 }
 
 /* ---- input ---- */
@@ -259,7 +328,7 @@ conn_established(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 static bool
 conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
 {
-	uint32_t acked, data_acked;
+	uint32_t acked, data_acked, newly = 0;
 	bool wnd_changed = false;
 
 	if (seq_gt(s->ack, c->snd_max)) {
@@ -285,14 +354,18 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		if (wnd_changed)
 			tcp_want_output(w, c);
 		if (wnd && (c->flags & TCP_CF_ZWP)) {
-			/* The window opened: probing ends, normal timing resumes. */
+			/* The window opened: probing ends, normal timing resumes,
+			 * from SND.UNA: a probe byte not acknowledged was not taken. */
 			c->flags &= ~TCP_CF_ZWP;
 			c->n_rtx = 0;
+			c->snd_nxt = c->snd_una;
 			tcp_conn_disarm(w, c, TCP_TIMER_RTX);
 			if (c->snd_una != c->snd_max)
 				tcp_conn_rtx_start(w, c);
 		}
 	}
+	if (c->flags & TCP_CF_SACK)
+		newly = conn_sack_input(w, c, s);
 	acked = s->ack - c->snd_una;
 	if (seq_gt(s->ack, c->snd_una)) {
 		/* RTT: timestamps survive retransmission (RFC 7323 4.1), the
@@ -327,9 +400,13 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 			if (tcp_conn_app(c)->tx_space)
 				tcp_conn_app(c)->tx_space((struct vn_session *)c);
 		}
-	} else if (s->ack == c->snd_una && s->len == 0 && !(s->flags & (TCP_F_SYN | TCP_F_FIN)) &&
-		   !wnd_changed && c->snd_una != c->snd_max) {
-		conn_cc_dupack(w, c); /* RFC 5681 2: a duplicate ACK */
+	} else if (s->ack == c->snd_una && !(s->flags & (TCP_F_SYN | TCP_F_FIN)) &&
+		   c->snd_una != c->snd_max && c->snd_wnd &&
+		   ((s->len == 0 && !wnd_changed) || newly)) {
+		/* RFC 5681 2: a duplicate ACK; RFC 6675 2: or one that
+		 * SACKs new data. Not the answers to zero-window probes:
+		 * nothing is lost there, the window is shut. */
+		conn_cc_dupack(w, c);
 	}
 	return true;
 }
@@ -419,6 +496,7 @@ conn_process_data(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 			fin = false;
 		} else if (off) {
 			w->stats[TCP_STAT_OOO_SEGS]++;
+			c->rcv_sack_recent = c->rx.tail + off;
 		} else if (rc > 0) {
 			c->rcv_nxt += (uint32_t)rc;
 			c->bytes_in += (uint32_t)rc;

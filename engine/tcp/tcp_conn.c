@@ -549,6 +549,9 @@ conn_rtx_timeout(struct tcp_worker *w, struct tcp_conn *c)
 	c->cwnd = c->snd_mss;
 	c->flags &= ~(TCP_CF_RECOVERY | TCP_CF_RTT_TIMING);
 	c->dupacks = 0;
+	/* RFC 6675 5.1 / RFC 2018: the peer may have reneged; what it SACKs
+	 * again is skipped by go-back-N (tcp_output.c). */
+	tcp_sack_clear(&c->sb);
 	c->recover = c->snd_max;
 	c->snd_nxt = c->snd_una; /* go back N */
 	c->rtx_segs++;

@@ -30,18 +30,37 @@ opt_ts(uint8_t *p, uint32_t tsval, uint32_t tsecr)
 	return p + 8;
 }
 
-/* SACK blocks from the rx FIFO's out-of-order intervals (RFC 2018 4), up to
- * max; the interval nearest above rcv_nxt first. */
+/* The rx FIFO interval holding the latest out-of-order segment, or -1. */
+static int
+sack_recent(const struct tcp_conn *c)
+{
+	for (uint32_t i = 0; i < c->rx.n_ooo; i++)
+		if (seq_geq(c->rcv_sack_recent, c->rx.ooo[i].start) &&
+		    seq_lt(c->rcv_sack_recent, c->rx.ooo[i].end))
+			return (int)i;
+	return -1;
+}
+
+/* SACK blocks from the rx FIFO's out-of-order intervals, up to max. RFC
+ * 2018 4: the first holds the segment that came last; the rest follow
+ * from the one nearest above rcv_nxt. */
 static uint8_t *
 opt_sack(uint8_t *p, const struct tcp_conn *c, uint32_t max)
 {
-	uint32_t n = VN_MIN((uint32_t)c->rx.n_ooo, max);
+	uint32_t n = VN_MIN((uint32_t)c->rx.n_ooo, max), order[TCP_FIFO_OOO_MAX], k = 0;
+	int first = sack_recent(c);
 
+	if (first >= 0)
+		order[k++] = (uint32_t)first;
+	for (uint32_t i = 0; i < c->rx.n_ooo && k < n; i++)
+		if ((int)i != first)
+			order[k++] = i;
 	*p++ = 1;
 	*p++ = 1;
 	*p++ = 5;
 	*p++ = (uint8_t)(2 + 8 * n);
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t j = 0; j < n; j++) {
+		uint32_t i = order[j];
 		uint32_t start = c->rcv_nxt + (c->rx.ooo[i].start - c->rx.tail);
 		uint32_t end = c->rcv_nxt + (c->rx.ooo[i].end - c->rx.tail);
 		start = rte_cpu_to_be_32(start);
@@ -204,6 +223,12 @@ seg_max_payload(const struct tcp_conn *c)
 	return c->snd_mss > olen ? c->snd_mss - olen : 1;
 }
 
+uint32_t
+tcp_seg_max_payload(const struct tcp_conn *c)
+{
+	return seg_max_payload(c);
+}
+
 void
 tcp_send_syn_ack(struct tcp_worker *w, struct tcp_conn *c)
 {
@@ -237,6 +262,28 @@ tcp_retransmit_first(struct tcp_worker *w, struct tcp_conn *c)
 	c->flags &= ~TCP_CF_RTT_TIMING; /* Karn */
 }
 
+bool
+tcp_sack_retransmit(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_t len)
+{
+	uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx);
+	bool ok;
+
+	if (seq_lt(seq, data_end))
+		ok = seg_send(w, c, seq, TCP_F_ACK,
+			      VN_MIN(VN_MIN(len, data_end - seq), seg_max_payload(c)));
+	else if ((c->flags & TCP_CF_FIN_SENT) && seq == c->fin_seq)
+		ok = seg_send(w, c, seq, TCP_F_ACK | TCP_F_FIN, 0);
+	else
+		return false;
+	if (!ok)
+		return false;
+	c->rtx_segs++;
+	w->stats[TCP_STAT_RTX_SEGS]++;
+	w->stats[TCP_STAT_SACK_RTX]++;
+	c->flags &= ~TCP_CF_RTT_TIMING; /* Karn */
+	return true;
+}
+
 void
 tcp_send_keepalive(struct tcp_worker *w, struct tcp_conn *c)
 {
@@ -255,31 +302,101 @@ tcp_send_probe(struct tcp_worker *w, struct tcp_conn *c)
 		c->snd_max = c->snd_nxt;
 }
 
+/* One segment of new data (or the FIN) at snd_nxt == snd_max, at most
+ * room bytes, in SACK recovery. */
+static bool
+output_sack_new(struct tcp_worker *w, struct tcp_conn *c, uint32_t room)
+{
+	uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx);
+	uint32_t len = VN_MIN(data_end - c->snd_nxt, VN_MIN(seg_max_payload(c), room));
+
+	if (seq_lt(c->snd_nxt, data_end)) {
+		if (!seg_send(w, c, c->snd_nxt, TCP_F_ACK, len))
+			return false;
+		c->snd_nxt += len;
+	} else {
+		if (!seg_send(w, c, c->snd_nxt, TCP_F_ACK | TCP_F_FIN, 0))
+			return false;
+		c->fin_seq = c->snd_nxt;
+		c->flags |= TCP_CF_FIN_SENT;
+		c->snd_nxt++;
+	}
+	c->snd_max = c->snd_nxt;
+	return true;
+}
+
+/* RFC 6675 5 step (C): while cwnd - pipe >= 1 SMSS, what NextSeg() names. */
+static uint32_t
+output_sack_recovery(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget)
+{
+	uint32_t n = 0, mss = seg_max_payload(c);
+
+	while (n < budget) {
+		uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx), seq, len;
+		uint32_t pipe = tcp_sack_pipe(&c->sb, c->snd_una, c->snd_max, mss);
+		uint32_t in_wnd = c->snd_max - c->snd_una;
+		bool fin_due = (c->flags & TCP_CF_FIN_QUEUED) && !(c->flags & TCP_CF_FIN_SENT);
+		bool new_ok = c->snd_nxt == c->snd_max &&
+			      (seq_lt(c->snd_nxt, data_end) || fin_due) && in_wnd < c->snd_wnd;
+		enum tcp_sack_next next;
+
+		if (pipe + mss > c->cwnd)
+			break;
+		next = tcp_sack_next_seg(&c->sb, c->snd_una, c->snd_max, mss, new_ok, c->recover,
+					 &seq, &len);
+		if (next == TCP_SACK_NEXT_NONE)
+			break;
+		if (next == TCP_SACK_NEXT_NEW) {
+			if (!output_sack_new(w, c, c->snd_wnd - in_wnd))
+				break;
+		} else {
+			if (!tcp_sack_retransmit(w, c, seq, len))
+				break;
+			if (next == TCP_SACK_NEXT_RTX)
+				c->sb.high_rxt = seq + len;
+		}
+		n++;
+	}
+	return n;
+}
+
 /* Data and FIN as the windows allow. */
 static uint32_t
 output_data(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget)
 {
 	uint32_t n = 0;
 
+	if ((c->flags & (TCP_CF_RECOVERY | TCP_CF_SACK)) == (TCP_CF_RECOVERY | TCP_CF_SACK))
+		return output_sack_recovery(w, c, budget);
 	while (n < budget) {
 		uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx);
+		/* Going back after a timeout: what the peer SACKs since is
+		 * not sent again (RFC 6675 5.1). */
+		if (seq_lt(c->snd_nxt, c->snd_max) && (c->flags & TCP_CF_SACK) && c->sb.n)
+			c->snd_nxt = tcp_sack_skip(&c->sb, c->snd_nxt);
 		if (seq_lt(c->snd_nxt, data_end)) {
 			uint32_t wnd = VN_MIN(c->cwnd, c->snd_wnd);
 			uint32_t flight = c->snd_nxt - c->snd_una, avail = data_end - c->snd_nxt;
 			uint32_t max_pl = seg_max_payload(c), len;
-			bool is_new = c->snd_nxt == c->snd_max;
+			bool is_new = c->snd_nxt == c->snd_max, hole_cut = false;
 			if (flight >= wnd) {
 				if (c->snd_wnd == 0 && c->snd_una == c->snd_max)
 					tcp_conn_rtx_start(w, c); /* persist: probe later */
 				break;
 			}
 			len = VN_MIN(avail, VN_MIN(max_pl, wnd - flight));
+			if (!is_new && (c->flags & TCP_CF_SACK) && c->sb.n) {
+				uint32_t hole = tcp_sack_hole_end(&c->sb, c->snd_nxt, c->snd_max) -
+						c->snd_nxt;
+				hole_cut = hole < len;
+				len = VN_MIN(len, hole);
+			}
 			/* Sender SWS avoidance (RFC 9293 3.8.6.2.1): a short
 			 * segment only when it is all we have, or when nothing
 			 * is in flight to bring an ACK. With Nagle (RFC 896)
 			 * not even all we have, while anything is in flight;
 			 * a FIN to follow sends it at once. */
-			if (len < max_pl && flight > 0 &&
+			if (len < max_pl && flight > 0 && !hole_cut &&
 			    (len < avail || ((c->flags & TCP_CF_NAGLE) &&
 					     !(c->flags & TCP_CF_FIN_QUEUED))))
 				break;

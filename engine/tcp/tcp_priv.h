@@ -20,6 +20,8 @@
 #include <vecnet/graph.h>
 #include <vecnet/session.h>
 
+#include "tcp/sack.h"
+
 /* ---- byte FIFOs (fifo.c) ---- */
 
 #define TCP_FIFO_OOO_MAX 8 /* out-of-order intervals kept in one rx FIFO */
@@ -165,11 +167,14 @@ struct tcp_conn {
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge last advertised */
 	uint32_t fin_rcv_seq;
+	uint32_t rcv_sack_recent; /* rx FIFO position of the latest out-of-order
+				   * segment: its block is SACKed first (RFC 2018) */
 	uint32_t ts_recent; /* RFC 7323 */
 	uint32_t ts_off; /* added to our clock in TSval (only a SYN cookie's SYN-ACK) */
 	/* congestion control, RFC 5681 / 6582, and RFC 9438 (CUBIC) */
 	uint32_t cwnd, ssthresh, recover;
 	uint32_t dupacks;
+	struct tcp_sack_sb sb; /* what the peer SACKed (RFC 6675), with TCP_CF_SACK */
 	uint8_t cc; /* enum tcp_cc */
 	bool cubic_epoch_valid;
 	uint32_t cubic_w_max, cubic_epoch_ms;
@@ -271,6 +276,11 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(RTX_SEGS, "segments retransmitted")                                                      \
 	_(RTO, "retransmission timeouts")                                                          \
 	_(FAST_RTX, "fast retransmits")                                                            \
+	_(SACK_RECOVERY, "sack recovery episodes")                                                 \
+	_(SACK_RTX, "segments retransmitted by sack recovery")                                     \
+	_(DSACK_RCVD, "d-sack blocks received")                                                    \
+	_(SACK_BAD, "sack blocks ignored (outside snd.una..snd.nxt)")                              \
+	_(SACK_FULL, "sack blocks not kept (scoreboard full)")                                     \
 	_(ZWP, "zero-window probes")                                                               \
 	_(ACTIVE_OPENS, "connections opened (active)")                                             \
 	_(PASSIVE_OPENS, "connections accepted (passive)")                                         \
@@ -503,6 +513,11 @@ struct tcp_conn *tcp_conn_from_cookie(struct tcp_worker *w, const struct tcp_lis
 void tcp_conn_send_rst(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, bool with_ack);
 /* Sends the first unacknowledged segment again (fast retransmit). */
 void tcp_retransmit_first(struct tcp_worker *w, struct tcp_conn *c);
+/* SACK recovery: sends [seq, seq + len) again (the FIN when seq is its
+ * number); false when nothing could be sent. */
+bool tcp_sack_retransmit(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_t len);
+/* Payload bytes a data segment of c may carry after its options. */
+uint32_t tcp_seg_max_payload(const struct tcp_conn *c);
 /* Keepalive probe: an ACK one below snd_una, which the peer must answer. */
 void tcp_send_keepalive(struct tcp_worker *w, struct tcp_conn *c);
 /* Zero-window probe: one byte at snd_una, past the window. */

@@ -182,10 +182,10 @@ input(struct tcp_seg s)
 
 static struct tcp_listener listener;
 
-/* A passive open completed: SYN (with MSS 1460, wscale 7, SACK-permitted,
- * timestamps when ts), our SYN-ACK, the ACK. Returns our ISS. */
+/* A passive open completed: SYN (with MSS 1460, wscale 7, SACK-permitted
+ * when sack, timestamps when ts), our SYN-ACK, the ACK. Returns our ISS. */
 static uint32_t
-establish(bool ts)
+establish_opts(bool ts, bool sack)
 {
 	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
 	struct tcp_conn *c;
@@ -195,7 +195,7 @@ establish(bool ts)
 	s.mss = 1460;
 	s.has_ws = true;
 	s.ws = 7;
-	s.has_sack_perm = true;
+	s.has_sack_perm = sack;
 	s.has_ts = ts;
 	s.tsval = 100;
 	c = tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
@@ -212,6 +212,12 @@ establish(bool ts)
 	CU_ASSERT_EQUAL_FATAL(conn()->state, TCP_ESTABLISHED);
 	loop();
 	return iss;
+}
+
+static uint32_t
+establish(bool ts)
+{
+	return establish_opts(ts, true);
 }
 
 static void
@@ -310,6 +316,33 @@ test_fifo_out_of_order(void)
 	CU_ASSERT_EQUAL(f.n_ooo, 0);
 	CU_ASSERT_EQUAL(tcp_fifo_read(&f, got, 64), 50);
 	CU_ASSERT_EQUAL(memcmp(got, data, 50), 0);
+	tcp_fifo_free(&f);
+}
+
+/* Overlapping segments that disagree: the first copy of a byte stays,
+ * whether it arrived in order or not. */
+static void
+test_fifo_overlap_first_wins(void)
+{
+	struct tcp_fifo f;
+	uint8_t data[64], junk[64], got[64];
+
+	memset(junk, 'x', sizeof(junk));
+	for (int i = 0; i < 64; i++)
+		data[i] = (uint8_t)(i + 1);
+	CU_ASSERT_EQUAL_FATAL(tcp_fifo_init(&f, 64), 0);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 10, data + 10, 10), 0);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 30, data + 30, 10), 0);
+	/* [5,35) says other bytes over both: only [5,10) and [20,30) are new. */
+	memcpy(junk + 5, data + 5, 5);
+	memcpy(junk + 20, data + 20, 10);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 5, junk + 5, 30), 0);
+	/* In order over the interval: its bytes stay too. */
+	memset(junk, 'x', sizeof(junk));
+	memcpy(junk, data, 5);
+	CU_ASSERT_EQUAL(tcp_fifo_write_at(&f, 0, junk, 15), 40);
+	CU_ASSERT_EQUAL(tcp_fifo_read(&f, got, 64), 40);
+	CU_ASSERT_EQUAL(memcmp(got, data, 40), 0);
 	tcp_fifo_free(&f);
 }
 
@@ -665,6 +698,7 @@ test_rto_and_backoff(void)
 	CU_ASSERT_EQUAL(c->srtt, 0);
 }
 
+/* A peer without SACK: fast retransmit and NewReno. */
 static void
 test_fast_retransmit(void)
 {
@@ -673,8 +707,9 @@ test_fast_retransmit(void)
 	uint32_t iss, before;
 
 	reset_all();
-	iss = establish(false);
+	iss = establish_opts(false, false);
 	c = conn();
+	CU_ASSERT_FALSE(c->flags & TCP_CF_SACK);
 	vn_session_write(ev.s, data, sizeof(data));
 	CU_ASSERT_EQUAL(loop(), 10);
 	before = n_out;
@@ -693,6 +728,419 @@ test_fast_retransmit(void)
 	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1 + 14600, NULL, 0));
 	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
 	CU_ASSERT_EQUAL(c->cwnd, 1460u); /* min(ssthresh, flight + mss) */
+}
+
+/* ---- SACK-based loss recovery (RFC 6675, sack.c) ---- */
+
+#define B(s, e) ((struct tcp_sack_block){(s), (e)})
+
+static void
+test_sack_scoreboard(void)
+{
+	struct tcp_sack_sb sb;
+	struct tcp_sack_update r;
+	struct tcp_sack_block b[4];
+	const uint32_t una = 0xfffff000u, max = una + 20000; /* across the wrap */
+
+	tcp_sack_clear(&sb);
+	/* Two disjoint blocks, kept sorted. */
+	b[0] = B(una + 5000, una + 6000);
+	b[1] = B(una + 1000, una + 2000);
+	tcp_sack_update(&sb, una, max, b, 2, &r);
+	CU_ASSERT_EQUAL(r.newly, 2000);
+	CU_ASSERT_EQUAL_FATAL(sb.n, 2);
+	CU_ASSERT_EQUAL(sb.blk[0].start, una + 1000);
+	CU_ASSERT_EQUAL(sb.blk[1].end, una + 6000);
+	/* Overlapping one, touching the other: one interval, only the new
+	 * bytes count. */
+	b[0] = B(una + 1500, una + 5000);
+	tcp_sack_update(&sb, una, max, b, 1, &r);
+	CU_ASSERT_EQUAL(r.newly, 3000);
+	CU_ASSERT_EQUAL_FATAL(sb.n, 1);
+	CU_ASSERT_EQUAL(sb.blk[0].start, una + 1000);
+	CU_ASSERT_EQUAL(sb.blk[0].end, una + 6000);
+	/* Again: nothing new. */
+	tcp_sack_update(&sb, una, max, b, 1, &r);
+	CU_ASSERT_EQUAL(r.newly, 0);
+	/* Out of range: beyond SND.MAX, empty, below SND.UNA (not first). */
+	b[0] = B(una + 8000, una + 9000);
+	b[1] = B(max, max + 100);
+	b[2] = B(una + 9000, una + 9000);
+	b[3] = B(una - 3000, una - 2000);
+	tcp_sack_update(&sb, una, max, b, 4, &r);
+	CU_ASSERT_EQUAL(r.n_bad, 3);
+	CU_ASSERT_EQUAL(r.n_dsack, 0);
+	CU_ASSERT_EQUAL(r.newly, 1000);
+	CU_ASSERT_EQUAL(sb.n, 2);
+	/* D-SACK (RFC 2883): a first block below the ACK, or inside the
+	 * second; counted, not added. */
+	b[0] = B(una - 1000, una);
+	tcp_sack_update(&sb, una, max, b, 1, &r);
+	CU_ASSERT_EQUAL(r.n_dsack, 1);
+	CU_ASSERT_EQUAL(r.n_bad, 0);
+	b[0] = B(una + 12000, una + 12500);
+	b[1] = B(una + 12000, una + 13000);
+	tcp_sack_update(&sb, una, max, b, 2, &r);
+	CU_ASSERT_EQUAL(r.n_dsack, 1);
+	CU_ASSERT_EQUAL(r.newly, 1000); /* the second block is new */
+	CU_ASSERT_EQUAL(sb.n, 3);
+	/* The cumulative ACK trims: a block it covers goes, one it cuts
+	 * starts at SND.UNA. */
+	tcp_sack_update(&sb, una + 5500, max, NULL, 0, &r);
+	CU_ASSERT_EQUAL_FATAL(sb.n, 3);
+	CU_ASSERT_EQUAL(sb.blk[0].start, una + 5500);
+	tcp_sack_update(&sb, una + 9500, max, NULL, 0, &r);
+	CU_ASSERT_EQUAL_FATAL(sb.n, 1);
+	CU_ASSERT_EQUAL(sb.blk[0].start, una + 12000);
+	/* A block partly below SND.UNA is cut to it. */
+	tcp_sack_clear(&sb);
+	b[0] = B(una + 100, una + 300);
+	b[1] = B(una - 100, una + 50);
+	tcp_sack_update(&sb, una, max, b, 2, &r);
+	CU_ASSERT_EQUAL_FATAL(sb.n, 2);
+	CU_ASSERT_EQUAL(sb.blk[0].start, una);
+	CU_ASSERT_EQUAL(sb.blk[0].end, una + 50);
+	/* The limit: the lowest TCP_SACK_SB_MAX intervals stay. */
+	tcp_sack_clear(&sb);
+	for (uint32_t i = TCP_SACK_SB_MAX + 2; i > 0; i--) {
+		b[0] = B(una + i * 1000, una + i * 1000 + 100);
+		tcp_sack_update(&sb, una, max, b, 1, &r);
+		CU_ASSERT_EQUAL(r.n_full, i <= 2 ? 1 : 0);
+	}
+	CU_ASSERT_EQUAL(sb.n, TCP_SACK_SB_MAX);
+	CU_ASSERT_EQUAL(sb.blk[0].start, una + 1000);
+	CU_ASSERT_EQUAL(sb.blk[TCP_SACK_SB_MAX - 1].start, una + TCP_SACK_SB_MAX * 1000);
+}
+
+static void
+test_sack_is_lost_and_pipe(void)
+{
+	struct tcp_sack_sb sb;
+	struct tcp_sack_update r;
+	struct tcp_sack_block b[3];
+	const uint32_t una = 1000, mss = 100, max = una + 1000;
+
+	tcp_sack_clear(&sb);
+	/* Nothing SACKed: nothing lost, everything in flight. */
+	CU_ASSERT_FALSE(tcp_sack_is_lost(&sb, una, mss));
+	CU_ASSERT_EQUAL(tcp_sack_pipe(&sb, una, max, mss), 1000);
+	/* Two segments above the first: not lost yet (DupThresh 3). */
+	b[0] = B(una + 100, una + 300);
+	tcp_sack_update(&sb, una, max, b, 1, &r);
+	CU_ASSERT_FALSE(tcp_sack_is_lost(&sb, una, mss));
+	CU_ASSERT_EQUAL(tcp_sack_pipe(&sb, una, max, mss), 800);
+	/* A third: [una, una+100) is lost, leaves the pipe. */
+	b[0] = B(una + 300, una + 400);
+	tcp_sack_update(&sb, una, max, b, 1, &r);
+	CU_ASSERT(tcp_sack_is_lost(&sb, una, mss));
+	CU_ASSERT(tcp_sack_is_lost(&sb, una + 99, mss));
+	CU_ASSERT_FALSE(tcp_sack_is_lost(&sb, una + 400, mss));
+	CU_ASSERT_EQUAL(tcp_sack_pipe(&sb, una, max, mss), 600);
+	/* Three small discontiguous SACKs above are enough too. */
+	tcp_sack_clear(&sb);
+	b[0] = B(una + 500, una + 510);
+	b[1] = B(una + 600, una + 610);
+	b[2] = B(una + 700, una + 710);
+	tcp_sack_update(&sb, una, max, b, 3, &r);
+	CU_ASSERT(tcp_sack_is_lost(&sb, una, mss));
+	CU_ASSERT_FALSE(tcp_sack_is_lost(&sb, una + 510, mss));
+	/* Retransmitted bytes count again: [una, una+100) lost and resent. */
+	tcp_sack_clear(&sb);
+	b[0] = B(una + 100, una + 400);
+	tcp_sack_update(&sb, una, max, b, 1, &r);
+	sb.high_rxt = una + 100;
+	CU_ASSERT_EQUAL(tcp_sack_pipe(&sb, una, max, mss), 100 + 600);
+}
+
+static void
+test_sack_next_seg(void)
+{
+	struct tcp_sack_sb sb;
+	struct tcp_sack_update r;
+	struct tcp_sack_block b[3];
+	const uint32_t una = 5000, mss = 100, max = una + 1000;
+	uint32_t seq = 0, len = 0;
+
+	/* Holes [0,100) and [400,500) lost, [800,1000) not. */
+	tcp_sack_clear(&sb);
+	sb.high_rxt = una;
+	b[0] = B(una + 100, una + 400);
+	b[1] = B(una + 500, una + 800);
+	tcp_sack_update(&sb, una, max, b, 2, &r);
+	/* Rule 1 first, even when new data could go. */
+	CU_ASSERT_EQUAL(tcp_sack_next_seg(&sb, una, max, mss, true, max, &seq, &len),
+			TCP_SACK_NEXT_RTX);
+	CU_ASSERT_EQUAL(seq, una);
+	CU_ASSERT_EQUAL(len, 100);
+	sb.high_rxt = seq + len;
+	CU_ASSERT_EQUAL(tcp_sack_next_seg(&sb, una, max, mss, true, max, &seq, &len),
+			TCP_SACK_NEXT_RTX);
+	CU_ASSERT_EQUAL(seq, una + 400);
+	sb.high_rxt = seq + len;
+	/* Rule 2: no lost hole left below the highest SACK: new data. */
+	CU_ASSERT_EQUAL(tcp_sack_next_seg(&sb, una, max, mss, true, max, &seq, &len),
+			TCP_SACK_NEXT_NEW);
+	/* Rule 3: a hole not yet lost below the highest SACK. */
+	b[0] = B(una + 900, una + 950);
+	tcp_sack_update(&sb, una, max, b, 1, &r);
+	CU_ASSERT_FALSE(tcp_sack_is_lost(&sb, una + 800, mss));
+	CU_ASSERT_EQUAL(tcp_sack_next_seg(&sb, una, max, mss, false, max, &seq, &len),
+			TCP_SACK_NEXT_RTX);
+	CU_ASSERT_EQUAL(seq, una + 800);
+	CU_ASSERT_EQUAL(len, 100);
+	sb.high_rxt = seq + len;
+	/* Rule 4: once, the segment holding the highest unSACKed byte. */
+	CU_ASSERT_EQUAL(tcp_sack_next_seg(&sb, una, max, mss, false, max, &seq, &len),
+			TCP_SACK_NEXT_RESCUE);
+	CU_ASSERT_EQUAL(seq, max - 50);
+	CU_ASSERT_EQUAL(len, 50);
+	CU_ASSERT_EQUAL(tcp_sack_next_seg(&sb, una, max, mss, false, max, &seq, &len),
+			TCP_SACK_NEXT_NONE);
+	/* Again only after the cumulative ACK passes RescueRxt. */
+	CU_ASSERT_EQUAL(tcp_sack_next_seg(&sb, max + 1, max + 500, mss, false, max, &seq, &len),
+			TCP_SACK_NEXT_RESCUE);
+	CU_ASSERT_EQUAL(seq, max + 400);
+}
+
+/* The state machine fed SACK ACKs: ten segments, the second and the fifth
+ * lost; only those two are sent again, each when the scoreboard says. */
+static void
+test_sack_recovery(void)
+{
+	uint8_t data[14600];
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[11];
+	uint64_t episodes = w->stats[TCP_STAT_SACK_RECOVERY], rtx = w->stats[TCP_STAT_SACK_RTX];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	CU_ASSERT(c->flags & TCP_CF_SACK);
+	for (uint32_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7);
+	for (int i = 0; i <= 10; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 10);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[1], NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 0);
+	before = n_out;
+#define SACK_ACK(n, ...)                                                                           \
+	do {                                                                                       \
+		struct tcp_sack_block bl_[] = {__VA_ARGS__};                                      \
+		s = seg(TCP_F_ACK, PEER_ISS + 1, (n), NULL, 0);                                    \
+		s.n_sack = (uint8_t)RTE_DIM(bl_);                                            \
+		for (uint32_t i_ = 0; i_ < s.n_sack; i_++) {                                       \
+			s.sack[i_].start = bl_[i_].start;                                          \
+			s.sack[i_].end = bl_[i_].end;                                              \
+		}                                                                                  \
+		input(s);                                                                          \
+		loop();                                                                            \
+	} while (0)
+	SACK_ACK(S[1], B(S[2], S[3]));
+	SACK_ACK(S[1], B(S[2], S[4]));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(n_out, before);
+	/* The third duplicate: recovery, the first hole again, nothing else
+	 * (pipe 6 segments, cwnd 4.5). */
+	SACK_ACK(S[1], B(S[5], S[6]), B(S[2], S[4]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->recover, S[10]);
+	CU_ASSERT_EQUAL(c->cwnd, 9u * 1460 / 2);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[1]);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	CU_ASSERT_EQUAL(memcmp(last()->data, data + 1460, 1460), 0);
+	SACK_ACK(S[1], B(S[5], S[7]), B(S[2], S[4]));
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	/* Three segments SACKed above [S4, S5): lost, and sent. */
+	SACK_ACK(S[1], B(S[5], S[8]), B(S[2], S[4]));
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 2);
+	CU_ASSERT_EQUAL(last()->seq, S[4]);
+	CU_ASSERT_EQUAL(memcmp(last()->data, data + 4 * 1460, 1460), 0);
+	/* Everything else SACKed: no hole left, nothing more. */
+	SACK_ACK(S[1], B(S[5], S[10]), B(S[2], S[4]));
+	CU_ASSERT_EQUAL(n_out, before + 2);
+	/* A partial ACK keeps recovery; a full one ends it. */
+	SACK_ACK(S[4], B(S[5], S[10]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(n_out, before + 2);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[10], NULL, 0));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->sb.n, 0);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_SACK_RECOVERY], episodes + 1);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_SACK_RTX], rtx + 2);
+}
+
+/* IsLost(SND.UNA) enters recovery before three duplicates (RFC 6675 5
+ * (2)(d)): one ACK that SACKs three segments. A D-SACK is counted. After a
+ * timeout the scoreboard is cleared (RFC 6675 5.1); what the peer SACKs
+ * again is skipped by go-back-N. S0 and S1 lost, S2-S4 SACKed. */
+static void
+test_sack_lost_and_timeout(void)
+{
+	uint8_t data[14600] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[11];
+	uint64_t dsack = w->stats[TCP_STAT_DSACK_RCVD];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 10; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 10);
+	before = n_out;
+	SACK_ACK(S[0], B(S[2], S[5]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->dupacks, 1);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(out[before].seq, S[0]);
+	SACK_ACK(S[0], B(S[0] - 100, S[0]), B(S[2], S[5]));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_DSACK_RCVD], dsack + 1);
+	/* Timeout: scoreboard cleared, go back to S0 with one segment. */
+	advance_ms(c->rto + 1);
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->sb.n, 0);
+	CU_ASSERT_EQUAL(last()->seq, S[0]);
+	/* S0 arrives, S2-S4 SACKed again: S1 goes, S2-S4 do not; then S5. */
+	before = n_out;
+	SACK_ACK(S[1], B(S[2], S[5]));
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[1]);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[5], NULL, 0));
+	loop();
+	CU_ASSERT(n_out > before + 1);
+	for (uint32_t i = before + 1; i < n_out; i++)
+		CU_ASSERT(seq_geq(out[i].seq, S[5]));
+}
+
+/* NextSeg rule 2 on a connection: with the hole resent and the rest
+ * SACKed, recovery sends new data as far as cwnd - pipe allows. */
+static void
+test_sack_recovery_new_data(void)
+{
+	static uint8_t data[20 * 1460];
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[21];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 20; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 10);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[1], NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 2); /* slow start: S10, S11 */
+	before = n_out;
+	SACK_ACK(S[1], B(S[2], S[5]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->cwnd, 11u * 1460 / 2);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[1]);
+	/* Everything else arrived: pipe is the resent hole; four new
+	 * segments fit (4 x 1460 + 1460 <= 8030 < 6 x 1460). */
+	SACK_ACK(S[1], B(S[2], S[12]));
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 5);
+	for (uint32_t i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(out[before + 1 + i].seq, S[12 + i]);
+	CU_ASSERT_EQUAL(c->snd_max, S[16]);
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+}
+
+/* A partial ACK with nothing SACKed above it: the segment it stops at is
+ * lost too (S1 and S5-S9 lost, S2-S4 arrived), resent at once, not after
+ * a timeout. */
+static void
+test_sack_partial_ack(void)
+{
+	uint8_t data[14600] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[11];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 10; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 10);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[1], NULL, 0));
+	CU_ASSERT_EQUAL(loop(), 0);
+	before = n_out;
+	SACK_ACK(S[1], B(S[2], S[3]));
+	SACK_ACK(S[1], B(S[2], S[4]));
+	SACK_ACK(S[1], B(S[2], S[5]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[1]);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[5], NULL, 0));
+	loop();
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 2);
+	CU_ASSERT_EQUAL(last()->seq, S[5]);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	/* The next partial ACK: the next one. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[6], NULL, 0));
+	loop();
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 3);
+	CU_ASSERT_EQUAL(last()->seq, S[6]);
+}
+
+/* DupThresh duplicates enter SACK recovery even without blocks; cwnd is
+ * ssthresh, not NewReno's inflated ssthresh + 3 segments. */
+static void
+test_sack_three_dupacks(void)
+{
+	uint8_t data[14600] = {0};
+	struct tcp_conn *c;
+	uint32_t iss, before;
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 10);
+	before = n_out;
+	for (int i = 0; i < 2; i++)
+		input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 1, NULL, 0));
+	loop();
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->cwnd, 5u * 1460);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+}
+
+/* RFC 2018 4: the first block holds the segment that came last. */
+static void
+test_sack_blocks_sent(void)
+{
+	uint8_t d[1000] = {0};
+	uint32_t iss;
+
+	reset_all();
+	iss = establish(false);
+	input(seg(TCP_F_ACK, PEER_ISS + 2001, iss + 1, d, 1000));
+	input(seg(TCP_F_ACK, PEER_ISS + 5001, iss + 1, d, 1000));
+	loop();
+	CU_ASSERT_EQUAL_FATAL(last()->opt.n_sack, 2);
+	CU_ASSERT_EQUAL(last()->opt.sack[0].start, PEER_ISS + 5001);
+	CU_ASSERT_EQUAL(last()->opt.sack[1].start, PEER_ISS + 2001);
+	/* Extending the lower one brings it first. */
+	input(seg(TCP_F_ACK, PEER_ISS + 3001, iss + 1, d, 1000));
+	loop();
+	CU_ASSERT_EQUAL_FATAL(last()->opt.n_sack, 2);
+	CU_ASSERT_EQUAL(last()->opt.sack[0].start, PEER_ISS + 2001);
+	CU_ASSERT_EQUAL(last()->opt.sack[0].end, PEER_ISS + 4001);
+	CU_ASSERT_EQUAL(last()->opt.sack[1].start, PEER_ISS + 5001);
 }
 
 static void
@@ -933,11 +1381,19 @@ test_zero_window_probe(void)
 	CU_ASSERT_EQUAL(last()->len, 1);
 	CU_ASSERT_EQUAL(last()->seq, iss + 1);
 	CU_ASSERT_EQUAL(c->cwnd, 10u * 1460); /* a probe is no loss */
-	/* The window opens: the rest goes. */
+	/* The peer answers probes with the window still shut: no duplicate
+	 * ACKs, no recovery, nothing sent. */
+	for (int i = 0; i < 3; i++)
+		input(s);
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(loop(), 0);
+	/* The window opens, the probe byte not taken: all of it goes, from
+	 * the first byte. */
 	s.wnd = 1000;
-	s.ack = iss + 2;
 	input(s);
 	CU_ASSERT(loop() >= 1);
+	CU_ASSERT_EQUAL(out[before + 1].seq, iss + 1);
+	CU_ASSERT_EQUAL(out[before + 1].len, 100);
 	CU_ASSERT_EQUAL(c->snd_nxt, iss + 101);
 }
 
@@ -1275,6 +1731,7 @@ main(void)
 		{"fifo: in order, wrapping", test_fifo_in_order_and_wrap},
 		{"fifo: out-of-order intervals merge and fill", test_fifo_out_of_order},
 		{"fifo: out-of-order interval limit", test_fifo_ooo_limit},
+		{"fifo: overlapping segments, the first copy stays", test_fifo_overlap_first_wins},
 		{"wheel: expiry, reset before fire, stale handles", test_wheel},
 		{"options: parsed, malformed refused", test_options},
 		{"passive open: SYN-ACK, options, bad ACK reset", test_passive_open},
@@ -1284,7 +1741,16 @@ main(void)
 		{"sender SWS avoidance", test_sender_sws},
 		{"Nagle and no-delay", test_nagle},
 		{"RTO: go back N, backoff, Karn", test_rto_and_backoff},
-		{"fast retransmit and NewReno recovery", test_fast_retransmit},
+		{"fast retransmit and NewReno recovery (no SACK)", test_fast_retransmit},
+		{"sack: scoreboard merge, overlap, range, D-SACK, limit", test_sack_scoreboard},
+		{"sack: IsLost and pipe", test_sack_is_lost_and_pipe},
+		{"sack: NextSeg rules 1-4 in order", test_sack_next_seg},
+		{"sack: recovery retransmits only the holes", test_sack_recovery},
+		{"sack: IsLost entry, D-SACK, timeout clears", test_sack_lost_and_timeout},
+		{"sack: new data in recovery (NextSeg rule 2)", test_sack_recovery_new_data},
+		{"sack: a partial ACK with nothing SACKed above", test_sack_partial_ack},
+		{"sack: three duplicates without blocks", test_sack_three_dupacks},
+		{"sack: first block is the latest segment's", test_sack_blocks_sent},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
 		{"segment outside the window", test_outside_window},
 		{"receive window: closed, probed, reopened", test_receive_window},
