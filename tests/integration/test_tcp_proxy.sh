@@ -7,7 +7,7 @@
 # sees EOF and still answers; a refused backend and one that never answers
 # give the client a reset, each counted under its reason; connections
 # alternate over two backends; both workers own proxied connections; no
-# pair and no mbuf left at the end.
+# pair and no mbuf left at the end; the Lua functions start, count and stop.
 source "$(dirname "$0")/lib.sh"
 vn_init px
 PY=$(command -v python3)
@@ -136,7 +136,8 @@ vn_check "the timeout is counted" \
 
 # 6. A slow reader: the backend is held back through the windows, nothing
 # piles up in the engine; then the client's reset ends both connections.
-ip netns exec px-c curl -sS --limit-rate 500K -o /dev/null http://10.0.1.1:8080/big 2>/dev/null &
+ip netns exec px-c timeout 6 curl -sS --limit-rate 500K -o /dev/null \
+	http://10.0.1.1:8080/big 2>/dev/null &
 slow=$!
 sleep 3
 before=$(vnctl show proxy | awk '/tcp:\/\/0.0.0.0\/8080/ { on = 1 } on && /bytes:/ { print $5; exit }')
@@ -144,12 +145,10 @@ sleep 2
 after=$(vnctl show proxy | awk '/tcp:\/\/0.0.0.0\/8080/ { on = 1 } on && /bytes:/ { print $5; exit }')
 moved=$((after - before))
 vn_check "a slow reader holds the backend back ($moved bytes in 2 s at 500 KB/s)" \
-	test "$moved" -lt $((8 * 1024 * 1024))
+	test "$moved" -lt $((16 * 1024 * 1024))
 active=$(vnctl show proxy | awk '/tcp:\/\/0.0.0.0\/8080/ { on = 1 } on && /active/ { print $3; exit }')
 vn_check "the slow download is one active connection ($active)" test "$active" = 1
-sess=$(vnctl show session)
-kill -KILL $slow 2>/dev/null || true
-wait $slow 2>/dev/null || true
+wait $slow 2>/dev/null || true # timeout ends curl: its socket, unread bytes in it, sends RST
 
 # 7. Both workers own proxied connections: 16 held open at once.
 held=()
@@ -175,6 +174,15 @@ echo "$show"
 vn_check "no pair left open" bash -c '! grep -q "active [1-9]" <<<"$1"' _ "$show"
 vn_check "the big download is counted backend-to-client" \
 	bash -c 'awk "/0.0.0.0\\/8080/ { on = 1 } on && /bytes:/ { exit !(\$5 >= 104857600) }" <<<"$1"' _ "$show"
+
+# Lua: the same servers and counters.
+vnctl lua eval "vecnet.proxy_server('tcp://10.0.1.1/9004', {'tcp://10.0.2.2/9000'})" >/dev/null
+out=$(printf 'lua' | ip netns exec px-c timeout 10 nc -N 10.0.1.1 9004) || true
+vn_check "a server started from Lua proxies ('$out')" test "$out" = "got 3 bytes after EOF"
+out=$(vnctl lua eval "local t = vecnet.proxy_stats('tcp://10.0.1.1/9004') return t.total .. ' ' .. t.bytes_up .. ' ' .. t.failures.refused")
+vn_check "vecnet.proxy_stats counts it ('$out')" test "$out" = "1 3 0"
+vnctl lua eval "vecnet.proxy_server('tcp://10.0.1.1/9004', nil, {stop = true})" >/dev/null
+vn_check "vecnet.proxy_server stops it" bash -c '! grep -q 9004 <<<"$1"' _ "$(vnctl show proxy)"
 
 vnctl test proxy server server-uri tcp://10.0.1.1/9001 stop
 err=$(ip netns exec px-c timeout 10 "$PY" -c "$RST_CLIENT" 10.0.1.1 9001 2>&1) || true
