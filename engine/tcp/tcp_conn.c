@@ -511,12 +511,13 @@ tcp_conn_close(struct tcp_worker *w, struct tcp_conn *c)
 void
 tcp_conn_shutdown(struct tcp_worker *w, struct tcp_conn *c)
 {
-	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT) {
-		tcp_conn_close(w, c); /* not open yet (abort) or closing already */
-		return;
-	}
-	tcp_conn_close(w, c);
-	c->flags |= TCP_CF_APP_HOLDS;
+	bool is_open = c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT;
+
+	if (c->flags & TCP_CF_APP_HOLDS)
+		return; /* half-closed already: still ours */
+	tcp_conn_close(w, c); /* not open yet: aborted; closing already: as it was */
+	if (is_open)
+		c->flags |= TCP_CF_APP_HOLDS;
 }
 
 void

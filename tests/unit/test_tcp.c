@@ -886,6 +886,8 @@ test_shutdown_half_close(void)
 	vn_session_shutdown(ev.s);
 	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_1);
 	CU_ASSERT_EQUAL(vn_session_tx_space(ev.s), 0);
+	vn_session_shutdown(ev.s); /* again: still half-closed, still ours */
+	CU_ASSERT(c->flags & TCP_CF_APP_HOLDS);
 	loop();
 	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK | TCP_F_FIN);
 	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 2, NULL, 0));
