@@ -113,8 +113,9 @@ int proxy_server_add(const struct proxy_endpoint *listen, const struct proxy_end
 		     uint32_t n_backends);
 /* Stops listening; open connections carry on. 0 or -ENOENT. */
 int proxy_server_del(const struct proxy_endpoint *listen);
-/* Worker: the server slot for a connection to laddr:lport, or -1. */
-int proxy_server_find(uint32_t laddr, uint16_t lport);
+/* The server slot of table t for a connection to laddr:lport, or -1 (a
+ * worker passes the table it loaded once, so slot and entry agree). */
+int proxy_server_find(const struct proxy_table *t, uint32_t laddr, uint16_t lport);
 /* Sum of every thread's counters of a slot. */
 void proxy_stats_sum(uint32_t slot, struct proxy_stats *out);
 

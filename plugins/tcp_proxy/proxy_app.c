@@ -80,8 +80,8 @@ proxy_accept(struct vn_session *s)
 
 	vn_session_set_opaque(s, 0);
 	vn_session_endpoints(s, &laddr, &lport, &raddr, &rport);
-	slot = proxy_server_find(laddr, lport);
-	if (slot < 0 || !t)
+	slot = proxy_server_find(t, laddr, lport);
+	if (slot < 0)
 		return -1; /* stopped since the SYN: reset */
 	srv = &t->s[slot];
 	p = calloc(1, sizeof(*p));

@@ -100,9 +100,8 @@ proxy_server_del(const struct proxy_endpoint *listen)
 }
 
 int
-proxy_server_find(uint32_t laddr, uint16_t lport)
+proxy_server_find(const struct proxy_table *t, uint32_t laddr, uint16_t lport)
 {
-	const struct proxy_table *t = __atomic_load_n(&proxy_servers, __ATOMIC_ACQUIRE);
 	int any = -1;
 
 	for (int i = 0; t && i < PROXY_SERVERS_MAX; i++) {

@@ -225,19 +225,17 @@ static void
 test_server_find(void)
 {
 	static struct proxy_table t;
-	struct proxy_table *saved = proxy_servers;
 
 	memset(&t, 0, sizeof(t));
 	t.s[2] = (struct proxy_server){.is_used = true, .listen = {0, 8080}, .n_backends = 1};
 	t.s[5] = (struct proxy_server){.is_used = true, .listen = {0x0a000101u, 8080},
 				       .n_backends = 1};
-	proxy_servers = &t;
-	CU_ASSERT_EQUAL(proxy_server_find(0x0a000101u, 8080), 5); /* exact wins */
-	CU_ASSERT_EQUAL(proxy_server_find(0x0a000201u, 8080), 2); /* then any */
-	CU_ASSERT_EQUAL(proxy_server_find(0x0a000101u, 8081), -1);
+	CU_ASSERT_EQUAL(proxy_server_find(&t, 0x0a000101u, 8080), 5); /* exact wins */
+	CU_ASSERT_EQUAL(proxy_server_find(&t, 0x0a000201u, 8080), 2); /* then any */
+	CU_ASSERT_EQUAL(proxy_server_find(&t, 0x0a000101u, 8081), -1);
 	t.s[2].is_used = false;
-	CU_ASSERT_EQUAL(proxy_server_find(0x0a000201u, 8080), -1);
-	proxy_servers = saved;
+	CU_ASSERT_EQUAL(proxy_server_find(&t, 0x0a000201u, 8080), -1);
+	CU_ASSERT_EQUAL(proxy_server_find(NULL, 0x0a000201u, 8080), -1);
 }
 
 static void
