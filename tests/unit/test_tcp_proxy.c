@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/engine_config.h"
 #include "proxy.h"
 #include "vn_test.h"
 #include "vn_test_cli.h"
@@ -256,6 +257,47 @@ test_cli_refusals(void)
 	CU_ASSERT_STRING_EQUAL(cmd_ok("show proxy"), "");
 }
 
+/* The tcp-proxy: section: bad URIs fail the check with line and column;
+ * a good one loads (applying it needs the stack: the integration test). */
+static void
+test_config_check(void)
+{
+	struct vn_config cfg;
+	char *buf;
+	size_t len;
+	FILE *err = open_memstream(&buf, &len);
+
+	CU_ASSERT_EQUAL(vn_config_load_string("p.yaml",
+					      "tcp-proxy:\n  servers:\n"
+					      "    - server-uri: tcp://0.0.0.0/8080\n"
+					      "      client-uris: [tcp://10.0.2.2/80, tcp://0.0.0.0/80]\n",
+					      &cfg, err),
+			-1);
+	CU_ASSERT_EQUAL(vn_config_load_string("p.yaml",
+					      "tcp-proxy:\n  servers:\n"
+					      "    - server-uri: http://0.0.0.0/8080\n"
+					      "      client-uris: [tcp://10.0.2.2/80]\n",
+					      &cfg, err),
+			-1);
+	CU_ASSERT_EQUAL(vn_config_load_string("p.yaml",
+					      "tcp-proxy:\n  servers:\n"
+					      "    - server-uri: tcp://0.0.0.0/8080\n"
+					      "      client-uris: []\n",
+					      &cfg, err),
+			-1);
+	fclose(err);
+	CU_ASSERT(has(buf, "p.yaml:4:40: tcp-proxy.servers[0]: tcp://ADDR/PORT expected"));
+	CU_ASSERT(has(buf, "p.yaml:3:19: tcp-proxy.servers[0]: tcp://ADDR/PORT expected"));
+	free(buf);
+	CU_ASSERT_EQUAL_FATAL(vn_config_load_string("p.yaml",
+						    "tcp-proxy:\n  servers:\n"
+						    "    - server-uri: tcp://0.0.0.0/8080\n"
+						    "      client-uris: [tcp://10.0.2.2/80]\n",
+						    &cfg, NULL),
+			      0);
+	vn_config_free(&cfg);
+}
+
 static int
 suite_init(void)
 {
@@ -284,6 +326,7 @@ main(void)
 		{"failure reasons, round-robin, URIs", test_reasons_pick_uri},
 		{"server lookup: exact address, then any", test_server_find},
 		{"CLI refusals", test_cli_refusals},
+		{"config: bad URIs refused with their place", test_config_check},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
