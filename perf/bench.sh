@@ -10,6 +10,8 @@
 #   BENCH_HUGEPAGES [auto|on|off]  BENCH_BUILD [build]  BENCH_TSC_HZ [measured]
 #   BENCH_ROUTE_YAML_TIMEOUT [30] s (the YAML route load is bounded by this)
 #   BENCH_HOSTIF [1]: also run hostif-tcp (perf/hostif_tcp.sh; HOSTIF_ROUNDS, HOSTIF_SECONDS)
+#   BENCH_HTTP [1]: also run http-* and the proxy against nginx (perf/http_bench.sh;
+#                   HTTP_ROUNDS, HTTP_SECONDS, HTTP_CONNS)
 #
 # Plugin scenarios live in perf/scenarios/<plugin>.sh; each calls
 # `scenario_add NAME PLUGIN` and defines, with NAME's dashes as underscores:
@@ -417,6 +419,13 @@ if [ "${BENCH_HOSTIF:-1}" = 1 ]; then
 	log "hostif-tcp: iperf3 through host interfaces, then through the kernel"
 	BENCH_BUILD="$BUILD" bash "$ROOT/perf/hostif_tcp.sh" >"$TMP/extra-hostif-tcp.txt" ||
 		log "hostif-tcp did not run"
+fi
+
+# --- HTTP server and TCP proxy against nginx on the same veths (perf/http_bench.sh) -------------
+if [ "${BENCH_HTTP:-1}" = 1 ]; then
+	log "http: wrk and curl against vecnet's HTTP server and proxy, then nginx's"
+	BENCH_BUILD="$BUILD" bash "$ROOT/perf/http_bench.sh" >"$TMP/extra-http.txt" ||
+		log "http bench did not run"
 fi
 
 # --- report -----------------------------------------------------------------------------------

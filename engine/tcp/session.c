@@ -8,6 +8,7 @@
 #define VN_LOG_MOD "session"
 #include <errno.h>
 #include <netinet/in.h>
+#include <rte_lpm.h>
 #include <rte_ring.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,7 +235,59 @@ vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port, 
 	return 0;
 }
 
-/* Worker: runs a connect request. */
+/* session_route from a worker: the data plane's view (the LPM, adjacencies
+ * and interface snapshots workers read under RCU), not the main thread's
+ * route table. */
+static int
+session_route_fp(uint32_t dst, uint32_t *src, uint16_t *if_index, uint16_t *mtu)
+{
+	const struct vn_adj *adj;
+	const struct vn_if_fp *fp;
+	uint32_t nh;
+
+	if (!vn_fib_lpm || rte_lpm_lookup(vn_fib_lpm, dst, &nh) != 0)
+		return -EHOSTUNREACH;
+	adj = vn_fib_adj(nh, dst);
+	if (!adj || (adj->type != VN_ADJ_REWRITE && adj->type != VN_ADJ_INCOMPLETE &&
+		     adj->type != VN_ADJ_GLEAN))
+		return -EHOSTUNREACH;
+	fp = vn_if_fp(adj->tx_if);
+	if (!fp || fp->n_addrs == 0)
+		return -EHOSTUNREACH;
+	*src = fp->addrs[0].addr;
+	for (uint32_t k = 0; k < fp->n_addrs; k++) /* prefer the next hop's subnet */
+		if (((adj->nh ? adj->nh : dst) & vn_prefix_mask(fp->addrs[k].len)) ==
+		    (fp->addrs[k].addr & vn_prefix_mask(fp->addrs[k].len)))
+			*src = fp->addrs[k].addr;
+	*if_index = adj->tx_if;
+	*mtu = fp->mtu;
+	return 0;
+}
+
+int
+vn_session_connect_local(uint32_t app, uint32_t addr, uint16_t port, uint64_t opaque)
+{
+	struct tcp_worker *w = tcp_worker_self;
+	struct tcp_conn *c;
+	uint32_t laddr;
+	uint16_t if_index, mtu;
+	int rc;
+
+	if (!vn_session_is_enabled)
+		return -EPERM;
+	if (app >= TCP_APP_MAX || !tcp_apps[app].is_used || port == 0)
+		return -EINVAL;
+	if (!w)
+		return -ENODEV; /* not on a forwarding thread */
+	if ((rc = session_route_fp(addr, &laddr, &if_index, &mtu)) < 0)
+		return rc;
+	c = tcp_connect(w, app, opaque, laddr, addr, port, mtu);
+	if (!c)
+		return w->n_conns >= w->pool_size ? -ENOMEM : -EADDRNOTAVAIL;
+	c->if_index = if_index;
+	return 0;
+}
+
 int
 vn_session_clear(uint32_t thread)
 {
@@ -367,6 +420,14 @@ vn_session_close(struct vn_session *s)
 	struct tcp_conn *c = conn_of(s);
 
 	tcp_conn_close(tcp_workers[c->thread], c);
+}
+
+void
+vn_session_shutdown(struct vn_session *s)
+{
+	struct tcp_conn *c = conn_of(s);
+
+	tcp_conn_shutdown(tcp_workers[c->thread], c);
 }
 
 void

@@ -447,6 +447,13 @@ conn_peer_fin(struct tcp_worker *w, struct tcp_conn *c)
 	default:
 		break;
 	}
+	/* A half-closed app still listens: it hears the peer's FIN too. */
+	if ((c->flags & (TCP_CF_APP_HOLDS | TCP_CF_APP_KNOWS | TCP_CF_PEER_CLOSED)) ==
+	    (TCP_CF_APP_HOLDS | TCP_CF_APP_KNOWS)) {
+		c->flags |= TCP_CF_PEER_CLOSED;
+		if (tcp_conn_app(c)->peer_close)
+			tcp_conn_app(c)->peer_close((struct vn_session *)c);
+	}
 }
 
 /* Segment text and FIN (RFC 9293 3.10.7.4, seventh and eighth checks). */
@@ -645,7 +652,10 @@ tcp_input_conn(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 	case TCP_FIN_WAIT_1:
 		if (conn_fin_acked(c)) {
 			c->state = TCP_FIN_WAIT_2;
-			tcp_conn_arm(w, c, TCP_TIMER_WAIT, tcp_cfg.fin_wait_2_ms);
+			/* Given up only when no app holds it (Linux's
+			 * tcp_fin_timeout is for orphans too). */
+			if (!(c->flags & TCP_CF_APP_HOLDS))
+				tcp_conn_arm(w, c, TCP_TIMER_WAIT, tcp_cfg.fin_wait_2_ms);
 		}
 		break;
 	case TCP_CLOSING:
@@ -653,7 +663,11 @@ tcp_input_conn(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 			tcp_conn_time_wait(w, c);
 		return;
 	case TCP_LAST_ACK:
-		if (conn_fin_acked(c))
+		/* A half-closed app that has not read all yet keeps the
+		 * session (its rx FIFO) in TIME_WAIT until it closes. */
+		if (conn_fin_acked(c) && (c->flags & TCP_CF_APP_HOLDS))
+			tcp_conn_time_wait(w, c);
+		else if (conn_fin_acked(c))
 			tcp_conn_delete(w, c);
 		return;
 	case TCP_TIME_WAIT:

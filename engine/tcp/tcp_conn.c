@@ -164,9 +164,12 @@ tcp_flush_to_node(struct tcp_worker *w)
 	w->n_out = 0;
 }
 
+__thread struct tcp_worker *tcp_worker_self;
+
 void
 tcp_worker_bind(struct tcp_worker *w, struct vn_graph *g, struct vn_node *node, uint16_t next)
 {
+	tcp_worker_self = w;
 	w->flush = tcp_flush_to_node;
 	w->fwd = vn_handoff_self(g);
 	w->n_fwd = vn_handoff_n_threads();
@@ -366,12 +369,16 @@ tcp_conn_time_wait(struct tcp_worker *w, struct tcp_conn *c)
 	c->state = TCP_TIME_WAIT;
 	tcp_conn_disarm(w, c, TCP_TIMER_RTX);
 	tcp_conn_arm(w, c, TCP_TIMER_WAIT, tcp_cfg.time_wait_ms);
+	tcp_fifo_free(&c->tx);
+	/* A half-closed app may not have read everything yet: it keeps the
+	 * rx FIFO until it closes (or the TIME_WAIT timer ends it). */
+	if (c->flags & TCP_CF_APP_HOLDS)
+		return;
 	tcp_conn_app_detach(c);
 	/* Only the sequence numbers matter now: a connection in TIME_WAIT
 	 * holds no buffers (its window is 0, so anything but a FIN again is
 	 * answered with an ACK). */
 	tcp_fifo_free(&c->rx);
-	tcp_fifo_free(&c->tx);
 }
 
 /* Keepalive (RFC 9293 3.8.4), off unless keepalive-idle-ms is set. */
@@ -470,6 +477,17 @@ tcp_connect(struct tcp_worker *w, uint32_t app, uint64_t opaque, uint32_t laddr,
 void
 tcp_conn_close(struct tcp_worker *w, struct tcp_conn *c)
 {
+	if (c->flags & TCP_CF_APP_HOLDS) {
+		/* Half-closed before: the FIN is on its way; let go. */
+		c->flags &= ~TCP_CF_APP_HOLDS;
+		if (c->state == TCP_FIN_WAIT_2)
+			tcp_conn_arm(w, c, TCP_TIMER_WAIT, tcp_cfg.fin_wait_2_ms);
+		if (c->state == TCP_TIME_WAIT) {
+			tcp_conn_app_detach(c);
+			tcp_fifo_free(&c->rx);
+		}
+		return;
+	}
 	switch (c->state) {
 	case TCP_SYN_SENT:
 	case TCP_SYN_RCVD: /* nothing was said yet: nothing to finish */
@@ -486,6 +504,20 @@ tcp_conn_close(struct tcp_worker *w, struct tcp_conn *c)
 	}
 	c->flags |= TCP_CF_FIN_QUEUED;
 	tcp_want_output(w, c);
+}
+
+/* FIN after the queued data, as close, but the app keeps receiving: it
+ * hears rx and peer_close, and owns the session until it closes. */
+void
+tcp_conn_shutdown(struct tcp_worker *w, struct tcp_conn *c)
+{
+	bool is_open = c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT;
+
+	if (c->flags & TCP_CF_APP_HOLDS)
+		return; /* half-closed already: still ours */
+	tcp_conn_close(w, c); /* not open yet: aborted; closing already: as it was */
+	if (is_open)
+		c->flags |= TCP_CF_APP_HOLDS;
 }
 
 void

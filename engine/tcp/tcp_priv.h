@@ -145,6 +145,8 @@ enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_TIMER_KEEP, TCP_N_TIMER
 #define TCP_CF_ACTIVE 0x8000 /* we opened it (connect): the app hears connected */
 #define TCP_CF_HALF_OPEN 0x10000 /* a passive SYN_RCVD, counted in n_half_open */
 #define TCP_CF_NAGLE 0x20000 /* hold small segments while data is unacknowledged */
+#define TCP_CF_APP_HOLDS 0x40000 /* half-closed (vn_session_shutdown): the app keeps
+				 * the session, and its rx FIFO, until it closes */
 #define TCP_CF_ACTIVE 0x8000 /* we opened it (connect), the app hears connected */
 
 struct tcp_conn {
@@ -350,6 +352,9 @@ struct tcp_worker {
 };
 
 extern struct tcp_worker *tcp_workers[VN_THREAD_MAX];
+/* The worker of the forwarding thread running now (set by tcp_worker_bind),
+ * NULL on the main thread unless it forwards. */
+extern __thread struct tcp_worker *tcp_worker_self;
 
 struct tcp_worker *tcp_worker_attach(uint32_t thread);
 void tcp_worker_detach(uint32_t thread);
@@ -466,6 +471,7 @@ struct tcp_conn *tcp_conn_lookup(struct tcp_worker *w, uint32_t laddr, uint16_t 
 struct tcp_conn *tcp_connect(struct tcp_worker *w, uint32_t app, uint64_t opaque,
 			     uint32_t laddr, uint32_t raddr, uint16_t rport, uint16_t mtu);
 void tcp_conn_close(struct tcp_worker *w, struct tcp_conn *c);
+void tcp_conn_shutdown(struct tcp_worker *w, struct tcp_conn *c);
 void tcp_conn_abort(struct tcp_worker *w, struct tcp_conn *c);
 /* Frees the connections that died this loop (after their cleanup calls). */
 void tcp_reap(struct tcp_worker *w);

@@ -56,6 +56,15 @@ int vn_session_unlisten(uint32_t app, uint32_t addr, uint16_t port);
 int vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port,
 		       uint64_t opaque);
 
+/* Forwarding thread (a callback, or a node of the running graph): as
+ * vn_session_connect, from this very thread, at once; the source port makes
+ * this thread the connection's owner, so the new session and the one whose
+ * callback asked live together. 0: connected reports the result later on
+ * this thread; else a negative errno and no callback (-ENODEV: not on a
+ * forwarding thread; -EHOSTUNREACH; -ENOMEM: the worker's table is full;
+ * -EADDRNOTAVAIL: no free port). */
+int vn_session_connect_local(uint32_t app, uint32_t addr, uint16_t port, uint64_t opaque);
+
 /* On the session's thread. */
 uint32_t vn_session_rx_avail(const struct vn_session *s);
 uint32_t vn_session_read(struct vn_session *s, void *buf, uint32_t len);
@@ -71,6 +80,13 @@ uint32_t vn_session_write(struct vn_session *s, const void *buf, uint32_t len);
 void vn_session_set_nodelay(struct vn_session *s, bool nodelay);
 /* Graceful close: FIN once the queued bytes are sent. */
 void vn_session_close(struct vn_session *s);
+/* Half-close: FIN once the queued bytes are sent, but the app keeps the
+ * session: rx and peer_close still come, the rx FIFO stays readable after
+ * the peer's FIN too, until the app calls vn_session_close (or abort), a
+ * reset, or the TIME_WAIT timer ends it. vn_session_close alone also keeps
+ * receiving, but lets go of the session (and any unread bytes) as soon as
+ * the peer's FIN arrives. */
+void vn_session_shutdown(struct vn_session *s);
 /* Abortive close: RST now. */
 void vn_session_abort(struct vn_session *s);
 uint64_t vn_session_opaque(const struct vn_session *s);

@@ -1319,6 +1319,82 @@ test_active_close_time_wait(void)
 	CU_ASSERT_PTR_NULL(conn());
 }
 
+/* vn_session_shutdown: our FIN goes, the app still receives, and keeps the
+ * session (and unread bytes) past the peer's FIN until it closes. */
+static void
+test_shutdown_half_close(void)
+{
+	struct tcp_conn *c;
+	uint32_t iss;
+	char buf[8] = "";
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_shutdown(ev.s);
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_1);
+	CU_ASSERT_EQUAL(vn_session_tx_space(ev.s), 0);
+	vn_session_shutdown(ev.s); /* again: still half-closed, still ours */
+	CU_ASSERT(c->flags & TCP_CF_APP_HOLDS);
+	loop();
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK | TCP_F_FIN);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_2);
+	CU_ASSERT_EQUAL(c->timer[TCP_TIMER_WAIT], 0); /* held: not given up */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 2, "abc", 3));
+	CU_ASSERT_EQUAL(ev.rx, 1);
+	input(seg(TCP_F_ACK | TCP_F_FIN, PEER_ISS + 4, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_TIME_WAIT);
+	CU_ASSERT_EQUAL(ev.peer_close, 1);
+	CU_ASSERT_EQUAL(ev.cleanup, 0);
+	CU_ASSERT_EQUAL_FATAL(vn_session_rx_avail(ev.s), 3);
+	CU_ASSERT_EQUAL(vn_session_read(ev.s, buf, sizeof(buf)), 3);
+	CU_ASSERT_STRING_EQUAL(buf, "abc");
+	vn_session_close(ev.s);
+	CU_ASSERT_EQUAL(ev.cleanup, 1);
+	CU_ASSERT_PTR_NULL(c->rx.data);
+	loop();
+	CU_ASSERT_EQUAL(last()->ack, PEER_ISS + 5);
+}
+
+/* Shut after the peer's FIN: unread bytes survive the ACK of our FIN. */
+static void
+test_shutdown_after_peer_close(void)
+{
+	struct tcp_conn *c;
+	uint32_t iss;
+	char buf[8] = "";
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	input(seg(TCP_F_ACK | TCP_F_FIN, PEER_ISS + 1, iss + 1, "xy", 2));
+	CU_ASSERT_EQUAL(c->state, TCP_CLOSE_WAIT);
+	CU_ASSERT_EQUAL(ev.peer_close, 1);
+	vn_session_shutdown(ev.s);
+	CU_ASSERT_EQUAL(c->state, TCP_LAST_ACK);
+	loop();
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK | TCP_F_FIN);
+	input(seg(TCP_F_ACK, PEER_ISS + 4, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(ev.cleanup, 0);
+	CU_ASSERT_EQUAL(vn_session_read(ev.s, buf, sizeof(buf)), 2);
+	CU_ASSERT_STRING_EQUAL(buf, "xy");
+	vn_session_close(ev.s);
+	CU_ASSERT_EQUAL(ev.cleanup, 1);
+}
+
+/* vn_session_connect_local needs a forwarding thread and a route. */
+static void
+test_connect_local_checks(void)
+{
+	tcp_worker_self = NULL;
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 80, 0), -ENODEV);
+	tcp_worker_self = w;
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 0, 0), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 80, 0), -EHOSTUNREACH);
+	tcp_worker_self = NULL;
+}
+
 static void
 test_simultaneous_close(void)
 {
@@ -1758,6 +1834,9 @@ main(void)
 		{"passive close", test_passive_close},
 		{"active close and TIME_WAIT", test_active_close_time_wait},
 		{"simultaneous close", test_simultaneous_close},
+		{"half-close: receiving after our FIN, held past the peer's", test_shutdown_half_close},
+		{"half-close after the peer's FIN: unread bytes kept", test_shutdown_after_peer_close},
+		{"connect from a worker: thread and route checks", test_connect_local_checks},
 		{"out-of-order FIN", test_out_of_order_fin},
 		{"zero-window probe", test_zero_window_probe},
 		{"active open: SYN, retransmission, bad ACK", test_active_open},
