@@ -14,9 +14,12 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
 #include <vecnet/cli.h>
 #include <vecnet/config.h>
 #include <vecnet/net/feature.h>
+#include <vecnet/net/gso.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/rcu.h>
 
@@ -30,8 +33,9 @@ VT_CAPTURE_NODE(out_cap, "test-if-output");
 VT_CAPTURE_NODE(in_cap, "test-ethernet-input");
 
 static const uint8_t mac0[6] = {0x02, 0, 0, 0, 0xaa, 0x00};
+static const uint8_t mac1[6] = {0x02, 0, 0, 0, 0xbb, 0x00};
 static struct vn_graph *g;
-static uint32_t lan0;
+static uint32_t lan0, lan1;
 static uint64_t now; /* the fake TSC */
 
 static int
@@ -43,13 +47,15 @@ suite_init(void)
 		return -1;
 	out = vn_cli_out_new();
 	if (!out || vn_interface_create_virtual("lan0", mac0, 1500, NULL) < 0 ||
-	    vn_graph_build() < 0 || nsim_control_init() < 0)
+	    vn_interface_create_virtual("lan1", mac1, 1500, NULL) < 0 || vn_graph_build() < 0 ||
+	    nsim_control_init() < 0)
 		return -1;
 	g = vn_graph_create(0);
 	ifp = vn_interface_by_name("lan0");
 	if (!g || !ifp)
 		return -1;
 	lan0 = ifp->if_index;
+	lan1 = vn_interface_by_name("lan1")->if_index;
 	now = 1ull << 40;
 	nsim_test_tsc = now;
 	return 0;
@@ -483,6 +489,79 @@ test_input_feature(void)
 	cmd_ok("nsim input-feature enable-disable lan0 disable");
 }
 
+/* A TCP/IPv4 super-frame of 10000 payload bytes in 1448-byte segments (7),
+ * as host-input passes one whole, sent by lan0. */
+static struct rte_mbuf *
+super_frame(void)
+{
+	const uint32_t payload = 10000, len = 14 + 20 + 20 + payload;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_gso_pool());
+	uint8_t *p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memset(p, 0, len);
+	p[12] = 0x08;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + 14);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(len - 14));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = rte_cpu_to_be_32(0x0a000101);
+	ip->dst_addr = rte_cpu_to_be_32(0x0a000102);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	th->data_off = 5 << 4;
+	th->tcp_flags = RTE_TCP_ACK_FLAG;
+	th->cksum = rte_ipv4_phdr_cksum(ip, 0);
+	m->data_len = m->pkt_len = len;
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+	m->tso_segsz = 1448;
+	vn_meta_reset(m);
+	vn_meta(m)->tx_if = (uint16_t)lan1;
+	return m;
+}
+
+/* A super-frame already in the graph when nsim-output was turned on is cut
+ * there: each wire segment is delayed (and could be lost) on its own, and
+ * each arrives as an ordinary frame sent by the same interface (lan1: the
+ * segments' buffers may have held lan0's packets before). */
+static void
+test_super_frame_cut(void)
+{
+	uint64_t e0 = err_total(NSIM_NODE_OUTPUT, "segments cut from GSO frames"), d;
+	struct nsim_counters c0, c;
+	struct rte_mbuf *m = super_frame();
+
+	cmd_ok("set nsim delay 1ms");
+	cmd_ok("nsim output-feature enable-disable lan1");
+	d = params()->delay_tsc;
+	nsim_counters_sum(lan1, NSIM_DIR_OUTPUT, &c0);
+	vt_capture_reset(&out_cap);
+	vt_inject(g, NSIM_NODE_OUTPUT, &m, 1);
+	nsim_counters_sum(lan1, NSIM_DIR_OUTPUT, &c);
+	CU_ASSERT_EQUAL(c.received - c0.received, 7);
+	CU_ASSERT_EQUAL(c.held, 7);
+	CU_ASSERT_EQUAL(err_total(NSIM_NODE_OUTPUT, "segments cut from GSO frames") - e0, 7);
+	poll_at(now + d);
+	CU_ASSERT_EQUAL_FATAL(out_cap.n, 7);
+	for (uint16_t i = 0; i < 7; i++) {
+		CU_ASSERT_FALSE(vn_gso_is_super(out_cap.pkts[i]));
+		CU_ASSERT(rte_pktmbuf_pkt_len(out_cap.pkts[i]) <= 14 + 20 + 20 + 1448);
+		CU_ASSERT_EQUAL(vn_meta(out_cap.pkts[i])->tx_if, lan1);
+	}
+	vt_capture_reset(&out_cap);
+	/* Loss too acts per segment: all 7 of a super-frame are lost at drop-fraction 1. */
+	cmd_ok("set nsim drop-fraction 1");
+	nsim_counters_sum(lan1, NSIM_DIR_OUTPUT, &c0);
+	m = super_frame();
+	vt_inject(g, NSIM_NODE_OUTPUT, &m, 1);
+	nsim_counters_sum(lan1, NSIM_DIR_OUTPUT, &c);
+	CU_ASSERT_EQUAL(c.dropped_loss - c0.dropped_loss, 7);
+	CU_ASSERT_EQUAL(out_cap.n, 0);
+	cmd_ok("nsim output-feature enable-disable lan1 disable");
+}
+
 /* --- commands, config, Lua ----------------------------------------------- */
 
 static void
@@ -584,6 +663,7 @@ main(void)
 	    {"buffer full drops by name", test_buffer_full},
 	    {"disabling frees held packets", test_disable_frees_held},
 	    {"graph teardown frees held packets", test_teardown_frees_held},
+	    {"GSO super-frames are cut, impaired per segment", test_super_frame_cut},
 	    {"input feature releases to ethernet-input", test_input_feature},
 	    {"set nsim and show nsim", test_cli},
 	    {"config section and Lua", test_config_and_lua},
