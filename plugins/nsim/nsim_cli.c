@@ -97,11 +97,11 @@ cli_set_nsim(struct vn_cli_out *out, struct vn_cli_args *args)
 }
 
 VN_CLI_COMMAND(nsim_set) = {
-    .path = "set nsim",
-    .syntax = "[delay TIME] [bandwidth BW] [packet-size N] [packets-per-drop N | "
+	.path = "set nsim",
+	.syntax = "[delay TIME] [bandwidth BW] [packet-size N] [packets-per-drop N | "
 	      "drop-fraction F] [reorder-fraction F] [buffer N]",
-    .help = "network simulator settings (every setting; an omitted one is none)",
-    .fn = cli_set_nsim,
+	.help = "network simulator settings (every setting; an omitted one is none)",
+	.fn = cli_set_nsim,
 };
 
 static int
@@ -137,19 +137,19 @@ cli_input_feature(struct vn_cli_out *out, struct vn_cli_args *args)
 }
 
 VN_CLI_COMMAND(nsim_output) = {
-    .path = "nsim output-feature",
-    .syntax = "enable-disable IF [disable]",
-    .help = "simulate the link on the IPv4 packets IF sends (ip4-output arc)",
-    .fn = cli_output_feature,
-    .complete = &vn_cli_ifname,
+	.path = "nsim output-feature",
+	.syntax = "enable-disable IF [disable]",
+	.help = "simulate the link on the IPv4 packets IF sends (ip4-output arc)",
+	.fn = cli_output_feature,
+	.complete = &vn_cli_ifname,
 };
 
 VN_CLI_COMMAND(nsim_input) = {
-    .path = "nsim input-feature",
-    .syntax = "enable-disable IF [disable]",
-    .help = "simulate the link on every frame IF receives (device-input arc)",
-    .fn = cli_input_feature,
-    .complete = &vn_cli_ifname,
+	.path = "nsim input-feature",
+	.syntax = "enable-disable IF [disable]",
+	.help = "simulate the link on every frame IF receives (device-input arc)",
+	.fn = cli_input_feature,
+	.complete = &vn_cli_ifname,
 };
 
 static int
@@ -188,7 +188,7 @@ cli_show_nsim(struct vn_cli_out *out, struct vn_cli_args *args)
 }
 
 VN_CLI_COMMAND(nsim_show) = {
-    .path = "show nsim",
-    .help = "network simulator settings and, per interface and direction, its counters",
-    .fn = cli_show_nsim,
+	.path = "show nsim",
+	.help = "network simulator settings and, per interface and direction, its counters",
+	.fn = cli_show_nsim,
 };

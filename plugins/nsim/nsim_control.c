@@ -146,7 +146,7 @@ nsim_interface_deleted(uint32_t if_index)
 }
 
 VN_INTERFACE_HOOKS(nsim) = {
-    .deleted = nsim_interface_deleted,
+	.deleted = nsim_interface_deleted,
 };
 
 /* Graphs are created and destroyed by the main thread, as is this: the

@@ -39,10 +39,10 @@ enum nsim_error {
 };
 
 static const char *const nsim_error_names[] = {
-    [NSIM_ERR_LOSS] = "dropped by simulated loss",
-    [NSIM_ERR_FULL] = "dropped: simulated buffer full",
-    [NSIM_ERR_GSO_BAD] = "GSO frame that could not be cut",
-    [NSIM_ERR_GSO_SEGMENTS] = "segments cut from GSO frames",
+	[NSIM_ERR_LOSS] = "dropped by simulated loss",
+	[NSIM_ERR_FULL] = "dropped: simulated buffer full",
+	[NSIM_ERR_GSO_BAD] = "GSO frame that could not be cut",
+	[NSIM_ERR_GSO_SEGMENTS] = "segments cut from GSO frames",
 };
 
 #define NSIM_HELD UINT16_MAX /* not a next: the wheel has the packet */
@@ -168,30 +168,30 @@ nsim_output_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts,
 }
 
 VN_NODE_REGISTER(nsim_input) = {
-    .name = NSIM_NODE_INPUT,
-    .fn = nsim_input_fn,
-    .n_next = 1,
-    .n_errors = NSIM_N_ERR,
-    .error_names = nsim_error_names,
+	.name = NSIM_NODE_INPUT,
+	.fn = nsim_input_fn,
+	.n_next = 1,
+	.n_errors = NSIM_N_ERR,
+	.error_names = nsim_error_names,
 };
 
 VN_NODE_REGISTER(nsim_output) = {
-    .name = NSIM_NODE_OUTPUT,
-    .fn = nsim_output_fn,
-    .n_next = 1,
-    .n_errors = NSIM_N_ERR,
-    .error_names = nsim_error_names,
+	.name = NSIM_NODE_OUTPUT,
+	.fn = nsim_output_fn,
+	.n_next = 1,
+	.n_errors = NSIM_N_ERR,
+	.error_names = nsim_error_names,
 };
 
 /* The wire is the last thing on the way in... */
 VN_FEATURE_REGISTER(nsim_input) = {
-    .arc = "device-input",
-    .node = NSIM_NODE_INPUT,
+	.arc = "device-input",
+	.node = NSIM_NODE_INPUT,
 };
 
 /* ...and on the way out: after the ACL output feature. */
 VN_FEATURE_REGISTER(nsim_output) = {
-    .arc = "ip4-output",
-    .node = NSIM_NODE_OUTPUT,
-    .runs_after = {"acl-plugin-out-ip4"},
+	.arc = "ip4-output",
+	.node = NSIM_NODE_OUTPUT,
+	.runs_after = {"acl-plugin-out-ip4"},
 };

@@ -22,7 +22,7 @@ enum nsim_wheel_error {
 };
 
 static const char *const nsim_wheel_error_names[] = {
-    [NSIM_WHEEL_ERR_FREED] = "held packets freed: nsim disabled",
+	[NSIM_WHEEL_ERR_FREED] = "held packets freed: nsim disabled",
 };
 
 /* The graph goes away (shutdown): so do the wheel and what it holds. */
@@ -75,11 +75,11 @@ nsim_wheel_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, 
 }
 
 VN_NODE_REGISTER(nsim_wheel) = {
-    .name = NSIM_NODE_WHEEL,
-    .type = VN_NODE_INPUT,
-    .fn = nsim_wheel_fn,
-    .n_next = 1,
-    .n_errors = NSIM_WHEEL_N_ERR,
-    .error_names = nsim_wheel_error_names,
-    .thread_fini = nsim_wheel_thread_fini,
+	.name = NSIM_NODE_WHEEL,
+	.type = VN_NODE_INPUT,
+	.fn = nsim_wheel_fn,
+	.n_next = 1,
+	.n_errors = NSIM_WHEEL_N_ERR,
+	.error_names = nsim_wheel_error_names,
+	.thread_fini = nsim_wheel_thread_fini,
 };

@@ -469,6 +469,31 @@ test_teardown_frees_held(void)
 	CU_ASSERT_PTR_NOT_NULL(nsim_wheels[g->thread_index]);
 }
 
+/* Deleting an interface frees what its links hold (the interface hook). */
+static void
+test_interface_delete_frees_held(void)
+{
+	static const uint8_t mac2[6] = {0x02, 0, 0, 0, 0xcc, 0x00};
+	unsigned avail0 = rte_mempool_avail_count(vn_pktmbuf_pool);
+	uint32_t lan2;
+	struct rte_mbuf *m[20];
+
+	CU_ASSERT_EQUAL_FATAL(vn_interface_create_virtual("lan2", mac2, 1500, &lan2), 0);
+	cmd_ok("set nsim delay 10ms");
+	cmd_ok("nsim input-feature enable-disable lan2");
+	for (int i = 0; i < 20; i++)
+		m[i] = vt_pkt(64, (uint16_t)lan2);
+	vt_inject(g, NSIM_NODE_INPUT, m, 20);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(vn_pktmbuf_pool), avail0 - 20);
+	CU_ASSERT_EQUAL(vn_interface_delete(lan2), 0);
+	CU_ASSERT_FALSE(nsim_enabled(lan2, NSIM_DIR_INPUT));
+	poll_at(now);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(vn_pktmbuf_pool), avail0);
+	vt_capture_reset(&in_cap);
+	poll_at(now + 10 * params()->delay_tsc);
+	CU_ASSERT_EQUAL(in_cap.n, 0);
+}
+
 static void
 test_input_feature(void)
 {
@@ -653,25 +678,26 @@ int
 main(void)
 {
 	CU_TestInfo tests[] = {
-	    {"graph with capture nodes", test_graph_setup},
-	    {"time, bandwidth and fraction parsers", test_parse},
-	    {"settings to TSC cycles and thresholds", test_params_arithmetic},
-	    {"delay: release order and timing", test_delay_order_and_timing},
-	    {"loss: drop-fraction and packets-per-drop statistics", test_loss_statistics},
-	    {"reordering", test_reorder},
-	    {"bandwidth: packets queue behind each other", test_bandwidth_pacing},
-	    {"buffer full drops by name", test_buffer_full},
-	    {"disabling frees held packets", test_disable_frees_held},
-	    {"graph teardown frees held packets", test_teardown_frees_held},
-	    {"GSO super-frames are cut, impaired per segment", test_super_frame_cut},
-	    {"input feature releases to ethernet-input", test_input_feature},
-	    {"set nsim and show nsim", test_cli},
-	    {"config section and Lua", test_config_and_lua},
-	    CU_TEST_INFO_NULL,
+		{"graph with capture nodes", test_graph_setup},
+		{"time, bandwidth and fraction parsers", test_parse},
+		{"settings to TSC cycles and thresholds", test_params_arithmetic},
+		{"delay: release order and timing", test_delay_order_and_timing},
+		{"loss: drop-fraction and packets-per-drop statistics", test_loss_statistics},
+		{"reordering", test_reorder},
+		{"bandwidth: packets queue behind each other", test_bandwidth_pacing},
+		{"buffer full drops by name", test_buffer_full},
+		{"disabling frees held packets", test_disable_frees_held},
+		{"graph teardown frees held packets", test_teardown_frees_held},
+		{"GSO super-frames are cut, impaired per segment", test_super_frame_cut},
+		{"deleting an interface frees what it holds", test_interface_delete_frees_held},
+		{"input feature releases to ethernet-input", test_input_feature},
+		{"set nsim and show nsim", test_cli},
+		{"config section and Lua", test_config_and_lua},
+		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
-	    {"nsim", suite_init, suite_fini, NULL, NULL, tests},
-	    CU_SUITE_INFO_NULL,
+		{"nsim", suite_init, suite_fini, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
 	};
 
 	return vn_test_run(suites);
