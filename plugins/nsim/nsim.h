@@ -172,6 +172,8 @@ void nsim_counters_sum(uint32_t if_index, enum nsim_dir dir, struct nsim_counter
  * engine that never uses nsim spends no memory on it); 0 or -ENOMEM.
  * A thread without one passes packets on untouched. */
 int nsim_wheels_ensure(void);
+/* A new graph for thread t: its wheel, if nsim has been enabled. */
+void nsim_thread_wheel_init(uint32_t t);
 /* Frees thread t's wheel and the packets it holds (graph teardown). */
 void nsim_wheel_release_thread(uint32_t t);
 /* The settings as one line, for show nsim and logs. */

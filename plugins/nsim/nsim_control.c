@@ -149,24 +149,49 @@ VN_INTERFACE_HOOKS(nsim) = {
 	.deleted = nsim_interface_deleted,
 };
 
-/* Graphs are created and destroyed by the main thread, as is this: the
+/* Set at the first enable: from then on every forwarding thread has a wheel,
+ * including those whose graphs are made later (workers start after the
+ * config is applied). */
+static bool nsim_in_use;
+
+static int
+wheel_make(uint32_t t)
+{
+	struct nsim_wheel *w;
+
+	if (t >= VN_THREAD_MAX || nsim_wheels[t])
+		return 0;
+	w = nsim_wheel_create(NSIM_HELD_MAX);
+	if (!w) {
+		VN_WARN("thread %u: no memory for a wheel: nsim passes its packets untouched", t);
+		return -ENOMEM;
+	}
+	w->flush_seen = __atomic_load_n(&nsim_flush_seq, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&nsim_wheels[t], w, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Graphs are created and destroyed by the main thread, as wheels are: the
  * pointer is published for the thread's nodes to pick up. */
 int
 nsim_wheels_ensure(void)
 {
+	nsim_in_use = true;
 	for (uint32_t i = 0; i < vn_graph_count(); i++) {
 		const struct vn_graph *g = vn_graph_at(i);
-		struct nsim_wheel *w;
+		int rc;
 
-		if (!g || g->thread_index >= VN_THREAD_MAX || nsim_wheels[g->thread_index])
-			continue;
-		w = nsim_wheel_create(NSIM_HELD_MAX);
-		if (!w)
-			return -ENOMEM;
-		w->flush_seen = __atomic_load_n(&nsim_flush_seq, __ATOMIC_ACQUIRE);
-		__atomic_store_n(&nsim_wheels[g->thread_index], w, __ATOMIC_RELEASE);
+		if (g && (rc = wheel_make(g->thread_index)) < 0)
+			return rc;
 	}
 	return 0;
+}
+
+void
+nsim_thread_wheel_init(uint32_t t)
+{
+	if (nsim_in_use)
+		wheel_make(t);
 }
 
 void

@@ -9,8 +9,9 @@
  * go straight to the runtime of the node the feature chose (stored with the
  * packet), as a feature's own next would. Errors: "held packets freed: nsim
  * disabled" (a link turned off or its interface deleted while it held them).
- * With `poll: adaptive` an idle thread sleeps 1 ms between polls, so a held
- * packet may leave up to that much late; `poll: always` keeps time exactly.
+ * With `poll: adaptive` an idle thread sleeps 1 ms at a time between polls,
+ * so a held packet may leave a millisecond or more late; `poll: always`
+ * keeps time.
  */
 #include <vecnet/node.h>
 
@@ -24,6 +25,17 @@ enum nsim_wheel_error {
 static const char *const nsim_wheel_error_names[] = {
 	[NSIM_WHEEL_ERR_FREED] = "held packets freed: nsim disabled",
 };
+
+/* A graph made after nsim was enabled (workers start after the config is
+ * applied) gets its wheel now; without memory for one the thread passes
+ * packets untouched rather than failing to start. */
+static int
+nsim_wheel_thread_init(struct vn_graph *g, struct vn_node *node)
+{
+	(void)node;
+	nsim_thread_wheel_init(g->thread_index);
+	return 0;
+}
 
 /* The graph goes away (shutdown): so do the wheel and what it holds. */
 static void
@@ -81,5 +93,6 @@ VN_NODE_REGISTER(nsim_wheel) = {
 	.n_next = 1,
 	.n_errors = NSIM_WHEEL_N_ERR,
 	.error_names = nsim_wheel_error_names,
+	.thread_init = nsim_wheel_thread_init,
 	.thread_fini = nsim_wheel_thread_fini,
 };

@@ -469,6 +469,31 @@ test_teardown_frees_held(void)
 	CU_ASSERT_PTR_NOT_NULL(nsim_wheels[g->thread_index]);
 }
 
+/* Workers' graphs are made after the config is applied: a graph made once
+ * nsim is in use gets its wheel then, and holds packets like the others. */
+static void
+test_later_graph_gets_wheel(void)
+{
+	struct vn_graph *g2;
+	struct rte_mbuf *m;
+
+	cmd_ok("set nsim delay 10ms");
+	cmd_ok("nsim output-feature enable-disable lan0");
+	g2 = vn_graph_create(2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g2);
+	CU_ASSERT_PTR_NOT_NULL(nsim_wheels[2]);
+	vt_redirect(g2, NSIM_NODE_OUTPUT, "interface-output", "test-if-output");
+	vt_capture_reset(&out_cap);
+	m = vt_pkt(64, 0);
+	vn_meta(m)->tx_if = (uint16_t)lan0;
+	CU_ASSERT_EQUAL(vn_graph_inject(g2, vt_node_index(NSIM_NODE_OUTPUT), &m, 1), 0);
+	CU_ASSERT_EQUAL(out_cap.n, 0);
+	CU_ASSERT_EQUAL(nsim_wheels[2] ? nsim_wheels[2]->n_held : 0, 1);
+	vn_graph_destroy(g2); /* and its wheel, with the held packet */
+	CU_ASSERT_PTR_NULL(nsim_wheels[2]);
+	cmd_ok("nsim output-feature enable-disable lan0 disable");
+}
+
 /* Deleting an interface frees what its links hold (the interface hook). */
 static void
 test_interface_delete_frees_held(void)
@@ -689,6 +714,7 @@ main(void)
 		{"disabling frees held packets", test_disable_frees_held},
 		{"graph teardown frees held packets", test_teardown_frees_held},
 		{"GSO super-frames are cut, impaired per segment", test_super_frame_cut},
+		{"a graph made later gets its wheel", test_later_graph_gets_wheel},
 		{"deleting an interface frees what it holds", test_interface_delete_frees_held},
 		{"input feature releases to ethernet-input", test_input_feature},
 		{"set nsim and show nsim", test_cli},
