@@ -9,7 +9,7 @@
 # engine stops go back to the pool: no mbuf leaked.
 #
 # The 15 % bar: with the NewReno sender of today (no SACK-based recovery,
-# docs/tcp.md) 1 % loss each way gives 1-2 % of the clean run: the engine's
+# docs/tcp.md) 1 % loss each way gives 1-4 % of the clean run: the engine's
 # sender meets most losses on its output with a 200 ms RTO (loss on its
 # input alone costs little: Linux recovers with the engine's SACK blocks). Until SACK recovery lands
 # the figure is printed as a KNOWN GAP and not failed; VN_NSIM_BAR=1 (or
