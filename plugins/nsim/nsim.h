@@ -35,6 +35,7 @@ nsim_link(uint16_t if_index, enum nsim_dir dir)
 
 #define NSIM_NODE_INPUT "nsim-input"
 #define NSIM_NODE_OUTPUT "nsim-output"
+#define NSIM_NODE_OUTPUT6 "nsim-output-ip6"
 #define NSIM_NODE_WHEEL "nsim-wheel"
 
 /* Most packets one worker's wheel can hold (`buffer` is at most this). */

@@ -68,8 +68,31 @@ nsim_control_fini(void)
 	nsim_params_cur = NULL;
 }
 
-static const char *const dir_arc[NSIM_N_DIRS] = {"device-input", "ip4-output"};
-static const char *const dir_node[NSIM_N_DIRS] = {NSIM_NODE_INPUT, NSIM_NODE_OUTPUT};
+/* Output is one link seen by two arcs: IPv4's and IPv6's. */
+static const struct {
+	const char *arc, *node;
+} dir_feat[NSIM_N_DIRS][2] = {
+	[NSIM_DIR_INPUT] = {{"device-input", NSIM_NODE_INPUT}},
+	[NSIM_DIR_OUTPUT] = {{"ip4-output", NSIM_NODE_OUTPUT}, {"ip6-output", NSIM_NODE_OUTPUT6}},
+};
+
+/* Every arc of dir on or off; on failure the ones already turned on are undone. */
+static int
+nsim_features_set(uint32_t if_index, enum nsim_dir dir, bool enable)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < 2 && dir_feat[dir][i].arc; i++) {
+		rc = vn_feature_enable(if_index, dir_feat[dir][i].arc, dir_feat[dir][i].node, enable);
+		if (rc < 0 && enable) {
+			while (i--)
+				vn_feature_enable(if_index, dir_feat[dir][i].arc, dir_feat[dir][i].node,
+						  false);
+			return rc;
+		}
+	}
+	return rc;
+}
 
 int
 nsim_enable(uint32_t if_index, enum nsim_dir dir, bool enable)
@@ -90,15 +113,13 @@ nsim_enable(uint32_t if_index, enum nsim_dir dir, bool enable)
 		/* On before the feature bit: a packet held at once is not freed as stale. */
 		bool was_on = nsim_link_on[link];
 		__atomic_store_n(&nsim_link_on[link], true, __ATOMIC_RELEASE);
-		rc = vn_feature_enable(if_index, dir_arc[dir], dir_node[dir], true);
+		rc = nsim_features_set(if_index, dir, true);
 		if (rc < 0)
 			__atomic_store_n(&nsim_link_on[link], was_on, __ATOMIC_RELEASE);
 		return rc;
 	}
 	/* Off even when the interface is already gone (its deletion hook). */
-	rc = vn_interface_get(if_index)
-		 ? vn_feature_enable(if_index, dir_arc[dir], dir_node[dir], false)
-		 : 0;
+	rc = vn_interface_get(if_index) ? nsim_features_set(if_index, dir, false) : 0;
 	if (rc < 0 && !nsim_link_on[link])
 		return rc;
 	__atomic_store_n(&nsim_link_on[link], false, __ATOMIC_RELEASE);

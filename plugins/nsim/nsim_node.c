@@ -184,6 +184,15 @@ VN_NODE_REGISTER(nsim_output) = {
 };
 
 /* The wire is the last thing on the way in... */
+/* The same link (and wheel slot) as nsim-output: one wire, both families. */
+VN_NODE_REGISTER(nsim_output6) = {
+	.name = NSIM_NODE_OUTPUT6,
+	.fn = nsim_output_fn,
+	.n_next = 1,
+	.n_errors = NSIM_N_ERR,
+	.error_names = nsim_error_names,
+};
+
 VN_FEATURE_REGISTER(nsim_input) = {
 	.arc = "device-input",
 	.node = NSIM_NODE_INPUT,
@@ -194,4 +203,10 @@ VN_FEATURE_REGISTER(nsim_output) = {
 	.arc = "ip4-output",
 	.node = NSIM_NODE_OUTPUT,
 	.runs_after = {"acl-plugin-out-ip4"},
+};
+
+VN_FEATURE_REGISTER(nsim_output6) = {
+	.arc = "ip6-output",
+	.node = NSIM_NODE_OUTPUT6,
+	.runs_after = {"acl-plugin-out-ip6"},
 };

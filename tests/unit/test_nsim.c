@@ -209,6 +209,20 @@ test_params_arithmetic(void)
 		  0);
 }
 
+/* Output is one link on two arcs: IPv6 the engine sends is impaired too. */
+static void
+test_output_both_families(void)
+{
+	const struct vn_interface *ifp = vn_interface_get(lan0);
+
+	cmd_ok("nsim output-feature enable-disable lan0");
+	CU_ASSERT(ifp->features[VN_ARC_IP4_OUTPUT] != 0);
+	CU_ASSERT(ifp->features[VN_ARC_IP6_OUTPUT] != 0);
+	cmd_ok("nsim output-feature enable-disable lan0 disable");
+	CU_ASSERT_EQUAL(ifp->features[VN_ARC_IP4_OUTPUT], 0);
+	CU_ASSERT_EQUAL(ifp->features[VN_ARC_IP6_OUTPUT], 0);
+}
+
 /* --- packets through the nodes ------------------------------------------- */
 
 static void
@@ -706,6 +720,7 @@ main(void)
 		{"graph with capture nodes", test_graph_setup},
 		{"time, bandwidth and fraction parsers", test_parse},
 		{"settings to TSC cycles and thresholds", test_params_arithmetic},
+		{"output feature on both IP output arcs", test_output_both_families},
 		{"delay: release order and timing", test_delay_order_and_timing},
 		{"loss: drop-fraction and packets-per-drop statistics", test_loss_statistics},
 		{"reordering", test_reorder},
