@@ -8,6 +8,8 @@
   http_raw.py ADDR PORT pipeline    three requests in one send: three
                                     answers, in order, on one connection
   http_raw.py ADDR PORT version     an HTTP/2.0 request line: 505
+  http_raw.py ADDR PORT stall SECS FILE  asks for FILE, reads nothing for
+                                    SECS: the server resets it meanwhile
 Prints "ok ..." or "bad ..."; every wait is bounded."""
 import socket
 import sys
@@ -46,6 +48,20 @@ def status(data):
 
 def main():
     addr, port, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    if what == "stall":
+        # Asks for a big file and reads nothing: the server must give up
+        # (reset) after its send timeout instead of holding the session.
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        s.settimeout(10)
+        s.connect((addr, port))
+        s.sendall(b"GET /%s HTTP/1.1\r\nHost: x\r\n\r\n" % sys.argv[5].encode())
+        time.sleep(float(sys.argv[4]))
+        data, closed = read_all(s, 10)
+        ok = closed and status(data) == 200 and len(data) < 50 * 1024 * 1024
+        print(("ok " if ok else "bad ") + "stall: %s after %d bytes" %
+              ("closed" if closed else "still open", len(data)))
+        return 0 if ok else 1
     s = connect(addr, port)
     if what == "badline":
         s.sendall(b"GET/index.html HTTP/1.1\r\nHost: x\r\n\r\n")
