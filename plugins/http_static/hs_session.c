@@ -219,8 +219,15 @@ static void
 answer_redirect(struct hs_worker *w, struct hs_sess *h, const char *path, uint32_t len,
 		const struct hs_req *req)
 {
-	char *p = put_status(w, h->head, 301);
+	char *p;
 
+	/* Encoded, a path may triple: one that would not fit the head is
+	 * refused rather than cut. */
+	if ((uint64_t)len * 3 + 512 > HS_OUT_HEAD) {
+		answer_error(w, h, 414, req, req->method == HS_M_HEAD);
+		return;
+	}
+	p = put_status(w, h->head, 301);
 	p = PUT_LIT(p, "Location: /");
 	p = put_path_encoded(p, path, len);
 	p = PUT_LIT(p, "/\r\nContent-Length: 0\r\n");

@@ -11,7 +11,7 @@ enum hs_sess_state {
 	HS_GONE, /* cleaned up */
 };
 
-#define HS_OUT_HEAD 2048 /* an answer's head (a redirect's Location is up to HS_PATH_MAX * 3) */
+#define HS_OUT_HEAD 2048 /* an answer's head; a longer redirect is 414 */
 
 struct hs_cache_entry;
 

@@ -21,7 +21,7 @@ done
 vn_host hs-c 10.0.7.2/24 10.0.7.1
 URL=http://10.0.7.1
 WWW=$VN_TMP/www
-mkdir -p "$WWW/sub" "$WWW/dir"
+mkdir -p "$WWW/sub" "$WWW/dir" "$WWW/a b"
 : >"$WWW/empty.bin"
 printf x >"$WWW/one.bin"
 head -c 1M /dev/urandom >"$WWW/1m.bin"
@@ -87,6 +87,8 @@ vn_check "HEAD: 200 with the length and type" \
 vn_check "index.html for /" bash -c 'ip netns exec hs-c curl -s -m 10 '"$URL"'/ | grep -q home'
 vn_check "a directory without its slash: 301 to it" \
 	bash -c 'ip netns exec hs-c curl -sI -m 10 '"$URL"'/sub | tr -d "\r" | grep -qx "Location: /sub/"'
+vn_check "a redirect's Location is percent-encoded" \
+	bash -c 'ip netns exec hs-c curl -sI -m 10 "'"$URL"'/a%20b" | tr -d "\r" | grep -qx "Location: /a%20b/"'
 vn_check "the redirect leads to its index" bash -c 'ip netns exec hs-c curl -sL -m 10 '"$URL"'/sub | grep -q "<h1>sub"'
 vn_check "a missing file is 404" test "$(hcode /nope.html)" = 404
 vn_check "a directory without index.html is 404" test "$(hcode /dir/)" = 404
