@@ -52,6 +52,7 @@ struct hs_worker {
 	time_t date_sec;
 	char date[32];
 	uint64_t next_sweep; /* TSC */
+	uint32_t n_polls; /* of the sweep node */
 	char file_head[512];
 	char path[HS_PATH_MAX + 16];
 	char req[HS_HEAD_MAX];
