@@ -127,7 +127,7 @@ struct hs_file {
 	uint64_t size;
 	time_t mtime;
 	const char *type;
-	char *head; /* prebuilt: Content-Type, Last-Modified, Cache-Control, Accept-Ranges */
+	char *head; /* prebuilt header lines (hs_file_head) */
 	uint32_t head_len;
 	uint8_t *body; /* cached bytes, or NULL: streamed from fd */
 	int fd; /* open while streamed (uncached files: the session's own) */
@@ -159,8 +159,10 @@ void hs_cache_unref(struct hs_cache *c, struct hs_cache_entry *e);
 const struct hs_file *hs_cache_file(const struct hs_cache_entry *e);
 void hs_cache_stats(const struct hs_cache *c, struct hs_cache_stats *st);
 
-/* Prebuilt header lines of a file; returns their length. */
-uint32_t hs_file_head(char *buf, uint32_t size, const char *type, time_t mtime, uint32_t max_age);
+/* Prebuilt header lines of a file (Content-Type, Last-Modified, ETag,
+ * Cache-Control, Accept-Ranges); returns their length. */
+uint32_t hs_file_head(char *buf, uint32_t size, const char *type, time_t mtime, uint64_t fsize,
+		      uint32_t max_age);
 
 /* ---- sessions (hs_session.c) ---- */
 

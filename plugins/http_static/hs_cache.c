@@ -231,15 +231,17 @@ hs_cache_stats(const struct hs_cache *c, struct hs_cache_stats *st)
 }
 
 uint32_t
-hs_file_head(char *buf, uint32_t size, const char *type, time_t mtime, uint32_t max_age)
+hs_file_head(char *buf, uint32_t size, const char *type, time_t mtime, uint64_t fsize,
+	     uint32_t max_age)
 {
-	char date[32];
+	char date[32], etag[40];
 	int n;
 
 	hs_format_date(mtime, date);
+	hs_format_etag(mtime, fsize, etag);
 	n = snprintf(buf, size,
-		     "Content-Type: %s\r\nLast-Modified: %s\r\nCache-Control: max-age=%u\r\n"
-		     "Accept-Ranges: bytes\r\n",
-		     type, date, max_age);
+		     "Content-Type: %s\r\nLast-Modified: %s\r\nETag: %s\r\n"
+		     "Cache-Control: max-age=%u\r\nAccept-Ranges: bytes\r\n",
+		     type, date, etag, max_age);
 	return n < 0 || (uint32_t)n >= size ? 0 : (uint32_t)n;
 }

@@ -247,14 +247,28 @@ answer_file(struct hs_worker *w, struct hs_sess *h, const struct hs_file *f,
 {
 	uint64_t first = 0, last = f->size ? f->size - 1 : 0, len = f->size;
 	int status = 200, rc;
+	bool range = true;
 	char *p;
 
-	if (req->ims) {
+	/* Validators (RFC 9110 13.2.2): If-None-Match, when sent, decides
+	 * alone; If-Range keeps a range only for this very version. */
+	if (req->inm || req->if_range) {
+		char etag[40];
+		uint32_t elen = (uint32_t)hs_format_etag(f->mtime, f->size, etag);
+
+		if (req->inm && hs_etag_listed(req->inm, req->inm_len, etag, elen))
+			status = 304;
+		if (req->if_range && !(req->if_range_len == elen &&
+				       memcmp(req->if_range, etag, elen) == 0) &&
+		    hs_parse_date(req->if_range, req->if_range_len) != f->mtime)
+			range = false;
+	}
+	if (req->ims && !req->inm) {
 		time_t t = hs_parse_date(req->ims, req->ims_len);
 		if (t >= 0 && f->mtime <= t)
 			status = 304;
 	}
-	if (status == 200 && req->range) {
+	if (status == 200 && req->range && range) {
 		rc = hs_parse_range(req->range, req->range_len, f->size, &first, &last);
 		if (rc == 1) {
 			status = 206;
@@ -415,7 +429,7 @@ handle_request(struct hs_worker *w, struct hs_sess *h, const struct hs_req *req)
 		.head = w->file_head,
 		.fd = -1,
 	};
-	f.head_len = hs_file_head(w->file_head, sizeof(w->file_head), f.type, f.mtime,
+	f.head_len = hs_file_head(w->file_head, sizeof(w->file_head), f.type, f.mtime, f.size,
 				  srv->max_age);
 	if (c && (e = hs_cache_put(c, path, (uint32_t)len, fd, &f, now))) {
 		close(fd);

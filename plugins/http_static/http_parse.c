@@ -6,6 +6,7 @@
  * are accepted, as nginx does.
  */
 #define _GNU_SOURCE /* strptime, timegm */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -202,6 +203,12 @@ hs_parse_request(const char *buf, uint32_t len, struct hs_req *req)
 		} else if (token_eq(p, nl, "if-modified-since")) {
 			req->ims = v;
 			req->ims_len = vl;
+		} else if (token_eq(p, nl, "if-none-match")) {
+			req->inm = v;
+			req->inm_len = vl;
+		} else if (token_eq(p, nl, "if-range")) {
+			req->if_range = v;
+			req->if_range_len = vl;
 		} else if (token_eq(p, nl, "content-length")) {
 			uint64_t cl;
 			if (parse_u64(v, vl, &cl) < 0 || (has_cl && cl != req->body_len))
@@ -404,6 +411,37 @@ hs_format_date(time_t t, char *buf)
 	buf[24] = (char)('0' + tm.tm_sec % 10);
 	memcpy(buf + 25, " GMT", 5);
 	return 29;
+}
+
+int
+hs_format_etag(time_t mtime, uint64_t size, char *buf)
+{
+	return snprintf(buf, 40, "\"%llx-%llx\"", (unsigned long long)mtime,
+			(unsigned long long)size);
+}
+
+bool
+hs_etag_listed(const char *v, uint32_t len, const char *etag, uint32_t etag_len)
+{
+	const char *end = v + len;
+
+	while (v < end) {
+		while (v < end && (*v == ' ' || *v == '\t' || *v == ','))
+			v++;
+		const char *s = v;
+		while (v < end && *v != ',')
+			v++;
+		const char *e = v;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e - s == 1 && *s == '*')
+			return true;
+		if (e - s > 2 && s[0] == 'W' && s[1] == '/')
+			s += 2; /* weak comparison (RFC 9110 13.1.2) */
+		if ((uint32_t)(e - s) == etag_len && memcmp(s, etag, etag_len) == 0)
+			return true;
+	}
+	return false;
 }
 
 const char *

@@ -29,6 +29,10 @@ struct hs_req {
 	uint32_t range_len;
 	const char *ims; /* If-Modified-Since value or NULL */
 	uint32_t ims_len;
+	const char *inm; /* If-None-Match value or NULL */
+	uint32_t inm_len;
+	const char *if_range; /* If-Range value or NULL */
+	uint32_t if_range_len;
 	uint64_t body_len; /* Content-Length: bytes to skip after the head */
 };
 
@@ -61,6 +65,12 @@ int hs_parse_range(const char *v, uint32_t len, uint64_t size, uint64_t *first, 
 time_t hs_parse_date(const char *v, uint32_t len);
 /* IMF-fixdate of t into buf (30 bytes with the NUL); returns 29. */
 int hs_format_date(time_t t, char *buf);
+
+/* The entity tag of a file, as nginx makes it: "MTIME-SIZE" in hex, with
+ * the quotes; returns its length (at most 36). */
+int hs_format_etag(time_t mtime, uint64_t size, char *buf);
+/* Does the If-None-Match list v name etag (weak comparison; "*" matches)? */
+bool hs_etag_listed(const char *v, uint32_t len, const char *etag, uint32_t etag_len);
 
 /* Content-Type of a file name, from its extension. */
 const char *hs_mime_type(const char *path, uint32_t len);

@@ -103,6 +103,13 @@ vn_check "If-Modified-Since after the file: 304" \
 	test "$(hcode /one.txt -H 'If-Modified-Since: Wed, 01 Jan 2020 00:00:01 GMT')" = 304
 vn_check "If-Modified-Since before the file: 200" \
 	test "$(hcode /one.txt -H 'If-Modified-Since: Tue, 31 Dec 2019 00:00:00 GMT')" = 200
+etag=$(ip netns exec hs-c curl -sI -m 10 "$URL/one.txt" | tr -d '\r' | awk -F': ' '$1 == "ETag" { print $2 }')
+vn_check "If-None-Match with the ETag ($etag): 304" test "$(hcode /one.txt -H "If-None-Match: $etag")" = 304
+vn_check "If-None-Match with another tag: 200" test "$(hcode /one.txt -H 'If-None-Match: "1-1"')" = 200
+vn_check "If-Range with another tag: the whole file (200)" \
+	test "$(hcode /1m.bin -r 0-9 -H 'If-Range: "1-1"')" = 200
+vn_check "If-Range with the ETag: the range (206)" \
+	test "$(hcode /one.txt -r 0-1 -H "If-Range: $etag")" = 206
 vn_check "POST is 405" test "$(hcode /one.txt -X POST)" = 405
 vn_check "an unknown method is 501" test "$(hcode /one.txt -X BREW)" = 501
 out=$(ip netns exec hs-c curl -sv -m 10 "$URL/one.txt" "$URL/two.txt" 2>&1 || true)

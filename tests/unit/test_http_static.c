@@ -40,6 +40,10 @@ test_request_ok(void)
 	CU_ASSERT(strncmp(r.target, "/a/b.html?x=1", r.target_len) == 0);
 	CU_ASSERT(r.range && strncmp(r.range, "bytes=0-9", r.range_len) == 0);
 	CU_ASSERT(r.ims && r.ims_len == 29);
+	CU_ASSERT(parse("GET / HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"a\", W/\"b\"\r\n"
+			"If-Range: \"c\"\r\n\r\n", &r) > 0);
+	CU_ASSERT(r.inm && strncmp(r.inm, "\"a\", W/\"b\"", r.inm_len) == 0);
+	CU_ASSERT(r.if_range && strncmp(r.if_range, "\"c\"", r.if_range_len) == 0);
 	/* HEAD, bare LF line ends, empty lines before the request */
 	CU_ASSERT(parse("\r\nHEAD / HTTP/1.1\nHost: h\n\n", &r) > 0);
 	CU_ASSERT_EQUAL(r.method, HS_M_HEAD);
@@ -304,6 +308,18 @@ test_dates_sizes(void)
 	CU_ASSERT_EQUAL(DATE("yesterday"), -1);
 	CU_ASSERT_EQUAL(DATE("Sun, 06 Nov 1994 08:49:37 GMT junk"), -1);
 #undef DATE
+	/* entity tags as nginx makes them, and If-None-Match lists */
+	CU_ASSERT_EQUAL(hs_format_etag(0x5f1e2d3c, 0x1000, buf), 15);
+	CU_ASSERT_STRING_EQUAL(buf, "\"5f1e2d3c-1000\"");
+#define LISTED(v) hs_etag_listed((v), (uint32_t)strlen(v), buf, 15)
+	CU_ASSERT_TRUE(LISTED("\"5f1e2d3c-1000\""));
+	CU_ASSERT_TRUE(LISTED("\"x\", W/\"5f1e2d3c-1000\""));
+	CU_ASSERT_TRUE(LISTED(" \"x\" ,\"5f1e2d3c-1000\" "));
+	CU_ASSERT_TRUE(LISTED("*"));
+	CU_ASSERT_FALSE(LISTED("\"5f1e2d3c-1001\""));
+	CU_ASSERT_FALSE(LISTED("5f1e2d3c-1000"));
+	CU_ASSERT_FALSE(LISTED(""));
+#undef LISTED
 	CU_ASSERT(hs_parse_size("4096", &v) == 0 && v == 4096);
 	CU_ASSERT(hs_parse_size("64m", &v) == 0 && v == 64u << 20);
 	CU_ASSERT(hs_parse_size("2G", &v) == 0 && v == 2ull << 30);
@@ -338,7 +354,7 @@ file_of(int fd)
 	fstat(fd, &st);
 	f.size = (uint64_t)st.st_size;
 	f.mtime = st.st_mtime;
-	f.head_len = hs_file_head(head, sizeof(head), f.type, f.mtime, 60);
+	f.head_len = hs_file_head(head, sizeof(head), f.type, f.mtime, f.size, 60);
 	return f;
 }
 
@@ -483,7 +499,7 @@ main(void)
 		{"byte ranges: a-b, a-, -n, 416, ignored forms", test_ranges},
 		{"paths: normalisation, percent-decoding, escapes refused", test_paths},
 		{"media types from extensions", test_mime},
-		{"HTTP dates and sizes", test_dates_sizes},
+		{"HTTP dates, entity tags and sizes", test_dates_sizes},
 		{"file cache: LRU bound, references, revalidation", test_cache},
 		{"http-static: section checks", test_config},
 		CU_TEST_INFO_NULL,
