@@ -139,8 +139,11 @@ reap_retired(void)
 		struct hs_server *srv = retired[i];
 		if (!srv)
 			continue;
-		uint64_t opened = hs_server_counter(srv, HS_C_SESSIONS);
-		uint64_t closed = hs_server_counter(srv, HS_C_CLOSED);
+		/* closed first: a session counted closed was counted opened */
+		uint64_t closed = 0, opened;
+		for (uint32_t t = 0; t < VN_THREAD_MAX; t++)
+			closed += __atomic_load_n(&srv->cnt[t].c[HS_C_CLOSED], __ATOMIC_ACQUIRE);
+		opened = hs_server_counter(srv, HS_C_SESSIONS);
 		if (opened == closed) {
 			retired[i] = NULL;
 			server_free(srv);
@@ -250,11 +253,13 @@ hs_server_stop(const char *uri)
 		__atomic_store_n(&srv->is_live, false, __ATOMIC_RELEASE);
 		__atomic_store_n(&servers[i], NULL, __ATOMIC_RELEASE);
 		vn_rcu_synchronize(); /* no accept still looks at the slot */
-		for (uint32_t r = 0; r < HS_SERVERS_MAX; r++)
-			if (!retired[r]) {
-				retired[r] = srv;
-				break;
-			}
+		uint32_t r = 0;
+		while (r < HS_SERVERS_MAX && retired[r])
+			r++;
+		if (r < HS_SERVERS_MAX)
+			retired[r] = srv;
+		else /* sessions of 16 stopped servers still open: kept for good */
+			VN_WARN("http static server %s: memory kept, too many retired", uri);
 		reap_retired();
 		VN_INFO("http static server %s stopped", uri);
 		return 0;

@@ -673,7 +673,10 @@ hs_cleanup(struct vn_session *s)
 	w = hs_workers[h->thread];
 	release_body(h);
 	h->state = HS_GONE;
-	hs_count(h->srv, h->thread, HS_C_CLOSED, 1);
+	/* The last touch of the server: a release, so the main thread that
+	 * sees the count complete may free a stopped server. */
+	__atomic_store_n(&h->srv->cnt[h->thread].c[HS_C_CLOSED],
+			 h->srv->cnt[h->thread].c[HS_C_CLOSED] + 1, __ATOMIC_RELEASE);
 	vn_session_set_opaque(s, 0);
 	sess_free(w, h);
 }

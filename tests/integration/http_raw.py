@@ -8,6 +8,8 @@
   http_raw.py ADDR PORT pipeline    three requests in one send: three
                                     answers, in order, on one connection
   http_raw.py ADDR PORT version     an HTTP/2.0 request line: 505
+  http_raw.py ADDR PORT idle SECS   one request, then idle until the server
+                                    closes (within SECS)
   http_raw.py ADDR PORT stall SECS FILE  asks for FILE, reads nothing for
                                     SECS: the server resets it meanwhile
 Prints "ok ..." or "bad ..."; every wait is bounded."""
@@ -127,6 +129,27 @@ def main():
         took = time.time() - start
         ok = closed and took <= limit and status(data) != 200
         data = b"closed after %.1f s" % took if closed else b"not closed"
+    elif what == "idle":
+        # One answer, then the connection is kept idle until the server
+        # closes it (its server stopped, or keepalive-timeout).
+        s.sendall(b"GET /one.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        s.settimeout(float(sys.argv[4]))
+        data = b""
+        start = time.time()
+        closed = False
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    closed = True
+                    break
+                data += chunk
+        except socket.timeout:
+            pass
+        except ConnectionResetError:
+            closed = True
+        ok = closed and status(data) == 200
+        data = b"closed after %.1f s" % (time.time() - start) if closed else b"still open"
     elif what == "pipeline":
         reqs = b"".join(b"GET /%s HTTP/1.1\r\nHost: x\r\n\r\n" % p
                         for p in (b"one.txt", b"two.txt", b"nope"))

@@ -155,9 +155,22 @@ done
 cache=$(vnctl show http static server cache)
 vn_check "show ... cache lists entries" bash -c 'awk "NR > 3 && \$2 > 0" <<<"$1" | grep -q .' _ "$cache"
 
-# Stop, then start from Lua.
+# Stop with an idle keep-alive connection open: refused from then on, the
+# idle connection closed by the sweep; started again on the same port once
+# its sessions are gone; then a second server from Lua.
+ip netns exec hs-c timeout 20 "$PY" "$RAW" 10.0.7.1 80 idle 10 >"$VN_TMP/idle.out" 2>&1 &
+idle_pid=$!
+sleep 1
 vnctl http static server uri tcp://0.0.0.0/80 stop
 vn_check "a stopped server refuses" test "$(hcode /one.txt)" = 000
+wait $idle_pid || true
+vn_check "its idle connection is closed ($(cat "$VN_TMP/idle.out"))" grep -q "^ok" "$VN_TMP/idle.out"
+vn_check "stopping a stopped server is an error" bash -c '! "$@" http static server uri tcp://0.0.0.0/80 stop' _ "$VN_BUILD/vecnetctl" -s "$VN_SOCK"
+vnctl http static server www-root "$WWW" uri tcp://0.0.0.0/80 keepalive-timeout 2
+vn_check "started again on the same port" test "$(hcode /one.txt)" = 200
+out=$(ip netns exec hs-c timeout 20 "$PY" "$RAW" 10.0.7.1 80 idle 6 2>&1 || true)
+vn_check "keepalive-timeout 2 closes an idle connection ($out)" grep -q "^ok" <<<"$out"
+vn_check "counted as an idle timeout" grep -q "timeouts: idle keep-alive  *[1-9]" <<<"$(vnctl show http static server)"
 vnctl lua eval "vecnet.http_static_server('tcp://10.0.7.1/8080', {www_root = '$WWW', max_age = 5})"
 vn_check "a server started from Lua answers" \
 	bash -c 'ip netns exec hs-c curl -s -m 10 http://10.0.7.1:8080/two.txt | grep -qx two'
