@@ -18,6 +18,7 @@
 #include "hs.h"
 #include "http_parse.h"
 #include "vn_test.h"
+#include "vn_test_cli.h"
 
 static int
 parse(const char *s, struct hs_req *req)
@@ -437,16 +438,6 @@ test_cache(void)
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
-static bool
-has(const char *buf, const char *s)
-{
-	bool ok = buf && strstr(buf, s) != NULL;
-
-	if (!ok)
-		printf("\nmissing: %s\nin: %s\n", s, buf ? buf : "");
-	return ok;
-}
-
 static void
 test_config(void)
 {
@@ -489,6 +480,63 @@ test_config(void)
 	vn_config_free(&cfg);
 }
 
+/* The commands and the Lua function: every refusal names its cause, and
+ * nothing listens while the session layer is off. */
+static void
+test_cli_lua(void)
+{
+	CU_ASSERT_EQUAL_FATAL(hs_app_init(), 0);
+	CU_ASSERT(has(cmd_fail("http static server www-root /tmp"),
+		      "uri tcp://ADDR/PORT is required"));
+	CU_ASSERT(has(cmd_fail("http static server uri tcp://0.0.0.0/80"),
+		      "www-root DIR is required"));
+	CU_ASSERT(has(cmd_fail("http static server www-root /tmp uri tcp://0.0.0.0/80 cache-size 3q"),
+		      "cache-size: bytes, with k, m or g"));
+	CU_ASSERT(has(cmd_fail("http static server www-root /tmp uri tcp://1.2.3/80"),
+		      "tcp://ADDR/PORT expected"));
+	CU_ASSERT(has(cmd_fail("http static server www-root /tmp uri tcp://0.0.0.0/0"),
+		      "tcp://ADDR/PORT expected"));
+	CU_ASSERT(has(cmd_fail("http static server www-root /nonexistent-hs uri tcp://0.0.0.0/80"),
+		      "no such server or www-root"));
+	CU_ASSERT(has(cmd_fail("http static server www-root /etc/hostname uri tcp://0.0.0.0/80"),
+		      "www-root is not a directory"));
+	CU_ASSERT(has(cmd_fail("http static server www-root /tmp uri tcp://0.0.0.0/80"),
+		      "session layer disabled"));
+	CU_ASSERT(has(cmd_fail("http static server www-root /tmp uri tcp://0.0.0.0/80 max-age x"),
+		      "unexpected 'x' (word 9)"));
+	CU_ASSERT(has(cmd_fail("http static server uri tcp://0.0.0.0/80 stop"), "no server there"));
+	CU_ASSERT(has(cmd_ok("show http static server"), "no http static server"));
+	CU_ASSERT(has(cmd_ok("show http static server cache"), "no http static server"));
+	cmd_fail("show http static server bogus");
+	/* Lua: the same functions, the same refusals */
+	CU_ASSERT(has(cmd_fail("lua eval vecnet.http_static_server('tcp://0.0.0.0/80', {stop = true})"),
+		      "no such server"));
+	CU_ASSERT(has(cmd_fail("lua eval vecnet.http_static_server('tcp://0.0.0.0/80', "
+			       "{www_root = '/tmp'})"),
+		      "session layer disabled"));
+	CU_ASSERT(has(cmd_fail("lua eval vecnet.http_static_server('tcp://0.0.0.0/80', "
+			       "{www_root = '/tmp', max_age = -1})"),
+		      "max_age out of range"));
+	cmd_fail("lua eval vecnet.http_static_server('tcp://0.0.0.0/80')");
+	/* nothing was left half-made */
+	CU_ASSERT_PTR_NULL(hs_server_find(0, 80));
+}
+
+static int
+suite_init(void)
+{
+	out = vn_cli_out_new();
+	return out ? 0 : -1;
+}
+
+static int
+suite_fini(void)
+{
+	hs_servers_fini();
+	vn_cli_out_free(out);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -502,10 +550,11 @@ main(void)
 		{"HTTP dates, entity tags and sizes", test_dates_sizes},
 		{"file cache: LRU bound, references, revalidation", test_cache},
 		{"http-static: section checks", test_config},
+		{"commands and Lua: refusals", test_cli_lua},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
-		{"http_static", NULL, NULL, NULL, NULL, tests},
+		{"http_static", suite_init, suite_fini, NULL, NULL, tests},
 		CU_SUITE_INFO_NULL,
 	};
 
