@@ -219,18 +219,24 @@ static void
 answer_redirect(struct hs_worker *w, struct hs_sess *h, const char *path, uint32_t len,
 		const struct hs_req *req)
 {
+	const char *q = memchr(req->target, '?', req->target_len);
+	uint32_t qlen = q ? (uint32_t)(req->target + req->target_len - q) : 0;
 	char *p;
 
 	/* Encoded, a path may triple: one that would not fit the head is
-	 * refused rather than cut. */
-	if ((uint64_t)len * 3 + 512 > HS_OUT_HEAD) {
+	 * refused rather than cut. The query goes along as sent (the parser
+	 * let no control character or space through). */
+	if ((uint64_t)len * 3 + qlen + 512 > HS_OUT_HEAD) {
 		answer_error(w, h, 414, req, req->method == HS_M_HEAD);
 		return;
 	}
 	p = put_status(w, h->head, 301);
 	p = PUT_LIT(p, "Location: /");
 	p = put_path_encoded(p, path, len);
-	p = PUT_LIT(p, "/\r\nContent-Length: 0\r\n");
+	*p++ = '/';
+	if (q)
+		p = put(p, q, qlen);
+	p = PUT_LIT(p, "\r\nContent-Length: 0\r\n");
 	p = put_connection(h, p, req);
 	h->head_len = (uint32_t)(p - h->head);
 	h->head_off = 0;

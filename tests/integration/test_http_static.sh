@@ -87,6 +87,8 @@ vn_check "HEAD: 200 with the length and type" \
 vn_check "index.html for /" bash -c 'ip netns exec hs-c curl -s -m 10 '"$URL"'/ | grep -q home'
 vn_check "a directory without its slash: 301 to it" \
 	bash -c 'ip netns exec hs-c curl -sI -m 10 '"$URL"'/sub | tr -d "\r" | grep -qx "Location: /sub/"'
+vn_check "a redirect keeps the query" \
+	bash -c 'ip netns exec hs-c curl -sI -m 10 "'"$URL"'/sub?a=1&b=2" | tr -d "\r" | grep -qx "Location: /sub/?a=1&b=2"'
 vn_check "a redirect's Location is percent-encoded" \
 	bash -c 'ip netns exec hs-c curl -sI -m 10 "'"$URL"'/a%20b" | tr -d "\r" | grep -qx "Location: /a%20b/"'
 vn_check "the redirect leads to its index" bash -c 'ip netns exec hs-c curl -sL -m 10 '"$URL"'/sub | grep -q "<h1>sub"'
