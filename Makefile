@@ -27,7 +27,7 @@ fuzz-build: deps
 
 # Every harness for FUZZ_SECONDS each (default 60); prints execs/s and coverage.
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES ?= graph trace cli config lua
+FUZZ_HARNESSES ?= graph trace cli config lua http
 fuzz: fuzz-build
 	@rc=0; for h in $(FUZZ_HARNESSES); do \
 		bash tests/fuzz/run.sh $$h seconds $(FUZZ_SECONDS) || rc=1; done; exit $$rc
