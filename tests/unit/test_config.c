@@ -289,7 +289,7 @@ test_unknown_keys(void)
 				&cfg),
 			-1);
 	VN_ASSERT_ERR("t.yaml:3:3: engine.bufers: unknown key (expected one of: main-core, "
-		      "workers, buffers, ip4-routes, hugepages, log-level, poll)");
+		      "workers, buffers, ip4-routes, ip6-routes, hugepages, log-level, poll)");
 	VN_ASSERT_ERR(
 	    "t.yaml:4:1: natt44: unknown top-level key (expected one of: engine, cli, "
 	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, exec, tcp; plugin sections: none loaded)");
