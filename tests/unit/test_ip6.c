@@ -485,6 +485,86 @@ test_100k_routes(void)
 	printf("\n    100000 /48: add %.3f s, delete %.3f s ", t_add, t_del);
 }
 
+struct walk_order {
+	struct vn_prefix6 prev;
+	uint32_t n, out_of_order;
+};
+
+static int
+walk_order_cb(const struct vn_route6_info *r, void *ctx)
+{
+	struct walk_order *w = ctx;
+	int c = memcmp(r->prefix.addr.b, w->prev.addr.b, 16);
+
+	if (w->n++ > 0 && (c < 0 || (c == 0 && r->prefix.len <= w->prev.len)))
+		w->out_of_order++;
+	w->prev = r->prefix;
+	return 0;
+}
+
+/* The table at its size (engine.ip6-routes; 262,144 here): one route more is
+ * refused with -ENOSPC and leaves nothing behind; walks list routes in
+ * address order, a prefix before those inside it; the control-plane longest
+ * match finds the longest of several lengths. */
+static void
+test_table_full(void)
+{
+	struct vn_route6_path via = {.via = A("2001:db8:2::2"), .if_index = VN_IF_ANY};
+	uint32_t routes = vn_fib6_route_count(), adjs = vn_adj_count(), n = 0, failed = 0;
+	struct vn_prefix6 p = P("2400::/48");
+	struct vn_route6_info ri;
+	struct walk_order w = {.n = 0};
+	int rc = 0;
+
+	for (n = 0; n < (1u << 19); n++) {
+		p.addr.b[2] = (uint8_t)(n >> 16);
+		p.addr.b[3] = (uint8_t)(n >> 8);
+		p.addr.b[5] = (uint8_t)n;
+		rc = vn_route6_add(&p, &via, 1);
+		if (rc != 0)
+			break;
+	}
+	CU_ASSERT_EQUAL(rc, -ENOSPC);
+	CU_ASSERT_EQUAL(routes + n, 1u << 18);
+	CU_ASSERT_EQUAL(vn_fib6_route_count(), 1u << 18);
+	CU_ASSERT_EQUAL(vn_fib6_get(&p, &ri), -ENOENT); /* the refused one */
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2001:db8:2::99/128"), &via, 1), -ENOSPC);
+	/* A route already there still takes a second path. */
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2400::/48"), &(struct vn_route6_path){
+		.via = A("2001:db8:2::3"), .if_index = VN_IF_ANY}, 1), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2400::/48"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.n_paths, 2);
+	vn_fib6_walk(walk_order_cb, &w);
+	CU_ASSERT_EQUAL(w.n, 1u << 18);
+	CU_ASSERT_EQUAL(w.out_of_order, 0);
+	for (uint32_t i = 0; i < n; i++) {
+		p.addr.b[2] = (uint8_t)(i >> 16);
+		p.addr.b[3] = (uint8_t)(i >> 8);
+		p.addr.b[5] = (uint8_t)i;
+		failed += vn_route6_del(&p, NULL) != 0;
+	}
+	CU_ASSERT_EQUAL(failed, 0);
+	CU_ASSERT_EQUAL(vn_fib6_route_count(), routes);
+	CU_ASSERT_EQUAL(vn_adj_count(), adjs);
+	/* Longest match over lengths 32, 48, 56 and 64 (connected). */
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2001:db8:1::/48"), &via, 1), 0);
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2001:db8:1:100::/56"), &via, 1), 0);
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2001:db8::/32"), &via, 1), 0);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:1:1ff::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 56);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:1::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 64);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:1:200::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 48);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:7::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 32);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2002::1"), &ri), -ENOENT);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:1::/48"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:1:100::/56"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8::/32"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_fib6_route_count(), routes);
+}
+
 static volatile bool reader_stop;
 static uint64_t reader_lookups, reader_bad;
 
@@ -1209,6 +1289,7 @@ main(void)
 		{"interface deleted: its paths, host routes, neighbours go", test_interface_deleted},
 		{"link down: paths leave routes and ECMP", test_link_down},
 		{"100k routes add/del, no leaks", test_100k_routes},
+		{"table full at engine.ip6-routes, walk order, longest match", test_table_full},
 		{"reader thread during changes (RCU)", test_concurrent_reader},
 		CU_TEST_INFO_NULL,
 	};
