@@ -63,12 +63,17 @@ static uint32_t len_count[129]; /* routes of each prefix length: longest match p
 static bool link_down6[VN_IF_MAX]; /* a route was resolved while this link was down */
 static bool deleted_since_sync; /* a tbl8 may be free but still read */
 
+/* The route of p's network (p masked first, as rte_rib6 did). */
 static struct vn_route6 *
 route_find(const struct vn_prefix6 *p)
 {
+	struct vn_prefix6 key = *p;
 	void *r;
 
-	return rte_hash_lookup_data(routes6, p, &r) >= 0 ? r : NULL;
+	if (key.len > 128)
+		return NULL;
+	vn_ip6_mask(&key.addr, key.len);
+	return rte_hash_lookup_data(routes6, &key, &r) >= 0 ? r : NULL;
 }
 
 static struct vn_route6 *
