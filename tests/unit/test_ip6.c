@@ -670,6 +670,32 @@ test_every_vector_length(void)
 	}
 }
 
+/* ethernet-input's fast path takes the vector's first frame's family: an
+ * odd frame at any place (here an unknown ethertype) leaves the IPv6 frames
+ * before and after it on their way, and a vector starting with it too. The
+ * frame states its interface, as port-rx's do (else the per-packet path runs). */
+static void
+test_vector_with_odd_frame(void)
+{
+	struct rte_mbuf *pkts[64];
+
+	for (uint32_t at = 0; at < 64; at += 21) {
+		for (uint32_t i = 0; i < 64; i++) {
+			pkts[i] = udp6("2001:db8:1::2", "2001:db8:100::5");
+			if (i == at)
+				rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *)->ether_type =
+				    rte_cpu_to_be_16(0x88b5);
+		}
+		/* As port-rx hands it over: the frame states its interface. */
+		CU_ASSERT_EQUAL_FATAL(vn_graph_inject_if(g, vt_node_index("ethernet-input"), pkts,
+							 64, if_lan), 0);
+		CU_ASSERT_EQUAL(tx_cap.n, 63);
+		CU_ASSERT_EQUAL(n_dropped(), 1);
+		CU_ASSERT_EQUAL(counter("ethernet-input", "unknown ethertype"), 1);
+		graph_fresh();
+	}
+}
+
 /* Every truncation of the reference frame is dropped by name; none is sent. */
 static void
 test_every_truncation(void)
@@ -1296,6 +1322,7 @@ main(void)
 	static CU_TestInfo fwd_tests[] = {
 		{"reference packet forwarded, hop limit 64 -> 63", test_forward},
 		{"every vector length", test_every_vector_length},
+		{"an odd frame at any place in an IPv6 vector", test_vector_with_odd_frame},
 		{"every truncation dropped by name", test_every_truncation},
 		{"every bad field at every place in a vector", test_bad_fields_in_vectors},
 		{"extension headers: walked, bounded, RH0, HBH", test_extension_headers},
