@@ -128,8 +128,10 @@ route_program(struct vn_route6 *r, uint32_t nh)
 		return rc;
 	/* Replaces the data of an existing key in place. */
 	if (rte_hash_add_key_data(routes6, &r->prefix, r) < 0) {
-		if (is_new)
+		if (is_new) {
 			rte_lpm6_delete(vn_fib6, r->prefix.addr.b, r->prefix.len);
+			deleted_since_sync = true; /* it may have freed a tbl8 group */
+		}
 		return -ENOSPC;
 	}
 	if (is_new)
