@@ -1,9 +1,10 @@
 /*
  * ethernet-input: accepts frames addressed to the receiving interface's MAC
  * or broadcast, strips the Ethernet header and dispatches on ethertype. The
- * usual frame (unicast IPv4 for us on an up interface) passes one test: the
- * destination MAC compared as one 48-bit word, and the ethertype; anything
- * else takes the full checks out of line. When the frame states its
+ * usual frame (unicast IPv4 or IPv6 for us on an up interface) passes one
+ * test: the destination MAC compared as one 48-bit word, and the ethertype
+ * (the vector's first frame's family); anything else takes the full checks
+ * out of line. When the frame states its
  * interface (port-rx does) its state and MAC are read once per vector and no
  * packet's rx_if is read. No packet-data prefetch: finding the address costs
  * an mbuf load and a few instructions per packet, more than the miss.
@@ -193,22 +194,33 @@ eth_one(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, const stru
 	return next;
 }
 
-/* The common case in one test: unicast to this interface's MAC, IPv4, long
- * enough. mac_sh is the interface MAC shifted left 16 bits (the low 48 bits of a
- * little-endian load, moved up), or ETH_MAC_NONE, which no frame matches. */
+/* The common case in one test: unicast to this interface's MAC, of ethertype
+ * type (network order: IPv4 or IPv6), long enough. mac_sh is the interface MAC
+ * shifted left 16 bits (the low 48 bits of a little-endian load, moved up), or
+ * ETH_MAC_NONE, which no frame matches. */
 static inline bool
-eth_fast_ok(const struct rte_mbuf *m, uint64_t mac_sh)
+eth_fast_ok(const struct rte_mbuf *m, uint64_t mac_sh, uint16_t type)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint64_t dst;
-	uint16_t type;
+	uint16_t t;
 
 	/* Loaded before the length check: data_off + 14 <= buf_len for every mbuf
 	 * of our pools (headroom 128, buffers 2 KB), so this stays in the buffer. */
 	memcpy(&dst, d, sizeof(dst));
-	memcpy(&type, d + 12, sizeof(type));
-	return (dst << 16) == mac_sh && type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
-	       rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN;
+	memcpy(&t, d + 12, sizeof(t));
+	return (dst << 16) == mac_sh && t == type && rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN;
+}
+
+/* The ethertype a vector is likely all of: its first frame's when IPv6 (a
+ * unicast IPv6 vector then takes the fast path as an IPv4 one does), else IPv4. */
+static inline uint16_t
+eth_vector_type(const struct rte_mbuf *m)
+{
+	uint16_t t;
+
+	memcpy(&t, rte_pktmbuf_mtod(m, const uint8_t *) + 12, sizeof(t));
+	return t == RTE_BE16(RTE_ETHER_TYPE_IPV6) ? t : RTE_BE16(RTE_ETHER_TYPE_IPV4);
 }
 
 /* rte_pktmbuf_adj without its checks, which eth_fast_ok has made. */
@@ -246,14 +258,19 @@ eth_slow(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, const str
 	return eth_one(g, node, m, fp);
 }
 
-/* One packet, fast test first: its next node (stripped when it is ip4-input). */
+/* One packet, fast tests first: its next node (stripped when it is ip4-input
+ * or ip6-input). */
 static inline uint16_t
 eth_classify(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m, uint64_t mac_sh,
 	     const struct vn_if_fp *fp)
 {
-	if (likely(eth_fast_ok(m, mac_sh))) {
+	if (likely(eth_fast_ok(m, mac_sh, RTE_BE16(RTE_ETHER_TYPE_IPV4)))) {
 		eth_strip(m);
 		return ETH_NEXT_IP4;
+	}
+	if (eth_fast_ok(m, mac_sh, RTE_BE16(RTE_ETHER_TYPE_IPV6))) {
+		eth_strip(m);
+		return ETH_NEXT_IP6;
 	}
 	return eth_slow(g, node, m, fp);
 }
@@ -287,32 +304,36 @@ eth_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_
 {
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint32_t if_index = vn_frame_if(node);
-	uint16_t i = 0;
-	bool all_ip4;
+	uint16_t i = 0, next = ETH_NEXT_IP4;
+	bool all_same;
 
 	if (unlikely(if_index >= VN_IF_MAX)) { /* VN_FRAME_IF_MIXED is not below it */
-		all_ip4 = eth_mixed(g, node, pkts, nexts, n);
+		all_same = eth_mixed(g, node, pkts, nexts, n);
 	} else {
 		/* The usual frame: one receive interface (port-rx said which), so its
-		 * state is read once and no packet's metadata is. */
+		 * state is read once and no packet's metadata is; and one family,
+		 * that of the first frame, in one test per frame. */
 		const struct vn_if_fp *fp = vn_if_fp(if_index);
 		uint64_t mac_sh = eth_if_mac_sh(fp);
+		uint16_t type = n ? eth_vector_type(pkts[0]) : RTE_BE16(RTE_ETHER_TYPE_IPV4);
 
+		if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+			next = ETH_NEXT_IP6;
 		for (; i < n; i++) {
-			if (unlikely(!eth_fast_ok(pkts[i], mac_sh)))
+			if (unlikely(!eth_fast_ok(pkts[i], mac_sh, type)))
 				break;
 			eth_strip(pkts[i]);
 		}
-		all_ip4 = i == n;
-		if (unlikely(!all_ip4)) {
+		all_same = i == n;
+		if (unlikely(!all_same)) {
 			for (uint16_t k = 0; k < i; k++)
-				nexts[k] = ETH_NEXT_IP4;
+				nexts[k] = next;
 			for (; i < n; i++)
 				nexts[i] = eth_classify(g, node, pkts[i], mac_sh, fp);
 		}
 	}
-	if (likely(all_ip4))
-		vn_enqueue(g, node, ETH_NEXT_IP4, pkts, n);
+	if (likely(all_same))
+		vn_enqueue(g, node, next, pkts, n);
 	else
 		vn_enqueue_nexts(g, node, pkts, nexts, n);
 	return n;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per packet, per node, on the router path: runs the engine under
 # callgrind (valgrind) on a scenario's pcap (ip4-1flow unless CG_SCENARIO says
-# otherwise; pcap -> null) for CG_SECONDS, collecting only
+# otherwise, e.g. ip6-1flow: the config routes both families as bench.sh's
+# does; pcap -> null) for CG_SECONDS, collecting only
 # inside the graph walk, and divides each node's instructions by the packets it
 # forwarded. TSC clocks are noisy on a shared 2-core VM; instruction counts are not.
 # Needs a build without AVX-512 (valgrind cannot decode it): build-cg, made here.
@@ -47,12 +48,14 @@ engine: { main-core: 0, workers: [1], buffers: $BUFFERS, hugepages: off, log-lev
 cli: { socket: $TMP/cg.sock }
 plugins: { path: $B/plugins, enable: $PLUGINS }
 interfaces:
-  - { name: in0, device: "net_pcap0,rx_pcap=$PCAP,infinite_rx=1", addresses: [10.0.0.1/24], up: true }
-  - { name: out0, device: "net_null0,no-rx=1", addresses: [10.1.0.1/24], up: true }
+  - { name: in0, device: "net_pcap0,rx_pcap=$PCAP,infinite_rx=1", addresses: [10.0.0.1/24, "2001:db8::1/64"], up: true }
+  - { name: out0, device: "net_null0,no-rx=1", addresses: [10.1.0.1/24, "2001:db8:1::1/64"], up: true }
 neighbors:
   - { interface: out0, address: 10.1.0.2, mac: "02:00:00:00:00:02" }
+  - { interface: out0, address: "2001:db8:1::2", mac: "02:00:00:00:00:02" }
 routes:
   - { prefix: 198.18.0.0/24, via: 10.1.0.2 }
+  - { prefix: "2001:db8:18::/48", via: "2001:db8:1::2" }
 EOT
 printf '%s\n' "$EXTRA" >>"$TMP/cg.yaml"
 valgrind --tool=callgrind --toggle-collect=vn_graph_run_once --callgrind-out-file="$TMP/cg.out" \

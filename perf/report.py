@@ -9,7 +9,7 @@ import sys
 
 # The forwarding path in packet order; other nodes that ran are listed after.
 PATH = ["port-rx", "ethernet-input", "ip4-input", "ip4-lookup", "ip4-rewrite",
-        "interface-output", "port-tx"]
+        "ip6-input", "ip6-lookup", "ip6-rewrite", "interface-output", "port-tx"]
 
 
 def spread(v):
@@ -55,7 +55,8 @@ def main():
         fl = [m["pps"] / 1e6 for m in flo[s]]
         # ratio per round (floor and engine of one round ran back to back)
         ratios = [e / f for e, f in zip(mpps, fl) if f > 0]
-        vpc = [m["nodes"].get("ip4-lookup", {}).get("vectors_per_call", 0) for m in eng[s]]
+        lk = "ip6-lookup" if s.startswith("ip6-") else "ip4-lookup"
+        vpc = [m["nodes"].get(lk, {}).get("vectors_per_call", 0) for m in eng[s]]
         me, mf = statistics.median(mpps), statistics.median(fl)
         mr = statistics.median(ratios) if ratios else 0.0
         cpp = a.tsc_hz / (me * 1e6) if me > 0 else 0.0
@@ -120,12 +121,13 @@ def main():
     extra = []
     for r in rows:
         if r["kind"] == "route-load":
+            name = "route-load6" if r.get("family") == "ip6" else "route-load"
             if r["status"] == "ok":
-                extra.append("BENCH scenario=route-load source=%s routes=%d seconds=%.2f routes_per_s=%.0f"
-                             % (r["source"], r["routes"], r["seconds"], r["routes"] / r["seconds"]))
+                extra.append("BENCH scenario=%s source=%s routes=%d seconds=%.2f routes_per_s=%.0f"
+                             % (name, r["source"], r["routes"], r["seconds"], r["routes"] / r["seconds"]))
             else:
-                extra.append("BENCH scenario=route-load source=%s routes=%d seconds=>%.0f status=%s"
-                             % (r["source"], r["routes"], r["seconds"], r["status"]))
+                extra.append("BENCH scenario=%s source=%s routes=%d seconds=>%.0f status=%s"
+                             % (name, r["source"], r["routes"], r["seconds"], r["status"]))
         elif r["kind"] == "idle":
             extra.append("BENCH scenario=idle cpu_percent=%.1f" % r["m"]["cpu_percent"])
     checks = [r for r in rows if r["kind"] == "yaml-check"]

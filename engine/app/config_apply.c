@@ -109,7 +109,9 @@ config_apply_ip6(const struct vn_config *cfg)
 		if (rc < 0) {
 			VN_ERR("route %s%s%s: %s", vn_fmt_prefix6(&p, b1),
 			       cr->drop ? " drop" : " via ",
-			       cr->drop ? "" : vn_fmt_ip6(&cr->via[0], b2), strerror(-rc));
+			       cr->drop ? "" : vn_fmt_ip6(&cr->via[0], b2),
+			       rc == -ENOSPC ? "route table full (raise engine.ip6-routes)"
+					     : strerror(-rc));
 			return rc;
 		}
 	}

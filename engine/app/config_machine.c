@@ -115,7 +115,7 @@ check_hugepages(struct vn_cfg_errors *e, const struct vn_cfg_node *root,
 {
 	const struct vn_cfg_node *at = vn_cfg_map_get(vn_cfg_map_get(root, "engine"), "hugepages");
 	struct vn_hugepage_size sz[4];
-	uint32_t n = vn_hugepage_sizes(sz, 4), mb = vn_engine_hugepage_mb(cfg->buffers);
+	uint32_t n = vn_hugepage_sizes(sz, 4), mb = vn_engine_hugepage_mb(cfg->buffers, cfg->ip6_routes);
 	long free_mb = 0, pages2m = (mb + 1) / 2;
 	char have[256];
 	size_t off = 0;

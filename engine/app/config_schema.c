@@ -71,6 +71,17 @@ static const struct vn_cfg_field vn_engine_fields[] = {
 	    "alike. An `ip route add` (or interface address) beyond it is refused whole, "
 	    "saying the table is full. Memory (some 40 bytes a route) is touched only as "
 	    "routes arrive."},
+    {.key = "ip6-routes",
+     .type = VN_CFG_T_INT,
+     .min = 1024,
+     .max = 1 << 23,
+     .def = "262144",
+     .example = "1048576",
+     .doc = "Most IPv6 routes the FIB holds (static, connected, local and host routes "
+	    "alike); an `ip route add` beyond it is refused saying the table is full. Its "
+	    "tables are allocated at start, about 600 bytes a route beyond the default "
+	    "(rte_lpm6 rules and tbl8 groups, one group per four routes, and the route "
+	    "tree): a million routes take some 600 MB more."},
     {.key = "hugepages",
      .type = VN_CFG_T_ENUM,
      .enum_values = vn_hugepages_names,
@@ -675,6 +686,7 @@ vn_cfg_convert_engine(const struct vn_cfg_node *engine, struct vn_config *cfg)
 	cfg->n_workers = vn_cfg_ints(vn_cfg_map_get(engine, "workers"), cfg->workers);
 	cfg->buffers = (uint32_t)vn_cfg_get_int(engine, "buffers", 16384);
 	cfg->ip4_routes = (uint32_t)vn_cfg_get_int(engine, "ip4-routes", VN_CFG_IP4_ROUTES_DEF);
+	cfg->ip6_routes = (uint32_t)vn_cfg_get_int(engine, "ip6-routes", VN_CFG_IP6_ROUTES_DEF);
 	cfg->hugepages = vn_cfg_enum_index(
 	    vn_hugepages_names, vn_cfg_get_str(engine, "hugepages", NULL), VN_HUGEPAGES_AUTO);
 	cfg->log_level = vn_cfg_enum_index(vn_log_level_names,

@@ -87,7 +87,7 @@ static void
 report_hugepages(FILE *out)
 {
 	struct vn_hugepage_size sz[4];
-	uint32_t n = vn_hugepage_sizes(sz, 4), need = vn_engine_hugepage_mb(16384);
+	uint32_t n = vn_hugepage_sizes(sz, 4), need = vn_engine_hugepage_mb(16384, VN_CFG_IP6_ROUTES_DEF);
 	char mnt[256], path[PATH_MAX], val[32];
 	long free_mb = 0;
 	bool mounted = vn_hugetlbfs_mounted(mnt, sizeof(mnt));

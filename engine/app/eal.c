@@ -135,7 +135,7 @@ dpdk_log_to_vecnet(enum vn_log_level level)
 }
 
 static bool
-hugepages_available(uint32_t buffers)
+hugepages_available(const struct vn_config *cfg)
 {
 	struct vn_hugepage_size sz[4];
 	uint32_t n = vn_hugepage_sizes(sz, 4);
@@ -144,7 +144,8 @@ hugepages_available(uint32_t buffers)
 	for (uint32_t i = 0; i < n; i++)
 		free_mb += sz[i].free * (sz[i].kb / 1024);
 	/* EAL also needs a hugetlbfs mount. */
-	return free_mb >= (long)vn_engine_hugepage_mb(buffers) && vn_hugetlbfs_mounted(NULL, 0);
+	return free_mb >= (long)vn_engine_hugepage_mb(cfg->buffers, cfg->ip6_routes) &&
+	       vn_hugetlbfs_mounted(NULL, 0);
 }
 
 static void
@@ -201,7 +202,7 @@ vn_eal_start(const struct vn_config *cfg, const char *prog)
 	ARG("--main-lcore");
 	ARG("0");
 	use_huge = cfg->hugepages == VN_HUGEPAGES_ON ||
-		   (cfg->hugepages == VN_HUGEPAGES_AUTO && hugepages_available(cfg->buffers));
+		   (cfg->hugepages == VN_HUGEPAGES_AUTO && hugepages_available(cfg));
 	/* A prefix of our own, so engines run side by side and the runtime
 	 * directory is known to be ours to remove. In memory with hugepages: no
 	 * hugepage files on disk. --no-huge implies legacy memory, which
@@ -214,7 +215,7 @@ vn_eal_start(const struct vn_config *cfg, const char *prog)
 		ARG("--no-shconf");
 		ARG("--no-huge");
 		ARG("-m");
-		ARG("%u", vn_engine_memory_mb(cfg->buffers));
+		ARG("%u", vn_engine_memory_mb(cfg->buffers, cfg->ip6_routes));
 	}
 	for (uint32_t i = 0; i < cfg->n_interfaces && argc < VN_EAL_ARGS - 4; i++) {
 		const char *dev = cfg->interfaces[i].device;

@@ -76,6 +76,7 @@ struct vn_config_neighbor {
 };
 
 #define VN_CFG_IP4_ROUTES_DEF (1u << 21)
+#define VN_CFG_IP6_ROUTES_DEF (1u << 18)
 
 struct vn_config {
 	char *file;
@@ -85,6 +86,7 @@ struct vn_config {
 	int workers[VN_CFG_MAX_WORKERS];
 	uint32_t buffers; /* default 16384 */
 	uint32_t ip4_routes; /* default VN_CFG_IP4_ROUTES_DEF */
+	uint32_t ip6_routes; /* default VN_CFG_IP6_ROUTES_DEF */
 	enum vn_hugepages hugepages; /* default auto */
 	enum vn_log_level log_level; /* default info */
 	enum vn_poll_mode poll; /* default adaptive */

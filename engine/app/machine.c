@@ -159,21 +159,32 @@ vn_hugetlbfs_mounted(char *dir, size_t size)
 	return found;
 }
 
-uint32_t
-vn_engine_memory_mb(uint32_t buffers)
+/* The IPv6 FIB beyond its default size (engine.ip6-routes): rte_lpm6 rules
+ * and tbl8 groups (one 1 KB group per four routes) and the route tree's
+ * nodes, some 600 bytes a route, allocated at start. */
+static uint32_t
+fib6_extra_mb(uint32_t ip6_routes)
 {
-	/* A ceiling for anonymous memory (touched only as used): the FIB's
-	 * tables, the buffers and room for plugin tables. */
-	return 1024 + buffers / 256;
+	return ip6_routes > (1u << 18) ? (uint32_t)(((uint64_t)ip6_routes - (1u << 18)) * 600 >> 20)
+				       : 0;
 }
 
 uint32_t
-vn_engine_hugepage_mb(uint32_t buffers)
+vn_engine_memory_mb(uint32_t buffers, uint32_t ip6_routes)
+{
+	/* A ceiling for anonymous memory (touched only as used): the FIB's
+	 * tables, the buffers and room for plugin tables. */
+	return 1024 + buffers / 256 + fib6_extra_mb(ip6_routes);
+}
+
+uint32_t
+vn_engine_hugepage_mb(uint32_t buffers, uint32_t ip6_routes)
 {
 	/* What is allocated at start: the FIB's DIR-24-8 tables (~130 MB), the
 	 * buffers (~2.5 KB each with their headers) and rings, caches and small
-	 * tables around them. */
-	return 256 + (uint32_t)(((uint64_t)buffers * 2560 + (1 << 20) - 1) >> 20);
+	 * tables around them, and a larger IPv6 table. */
+	return 256 + (uint32_t)(((uint64_t)buffers * 2560 + (1 << 20) - 1) >> 20) +
+	       fib6_extra_mb(ip6_routes);
 }
 
 bool

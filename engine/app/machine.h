@@ -38,9 +38,10 @@ uint32_t vn_hugepage_sizes(struct vn_hugepage_size *out, uint32_t max);
 bool vn_hugetlbfs_mounted(char *dir, size_t size);
 
 /* Megabytes the engine lets the EAL take without hugepages (-m), and the
- * hugepage memory it needs at start, for a pool of this many buffers. */
-uint32_t vn_engine_memory_mb(uint32_t buffers);
-uint32_t vn_engine_hugepage_mb(uint32_t buffers);
+ * hugepage memory it needs at start, for a pool of this many buffers and an
+ * IPv6 table of this size (engine.ip6-routes). */
+uint32_t vn_engine_memory_mb(uint32_t buffers, uint32_t ip6_routes);
+uint32_t vn_engine_hugepage_mb(uint32_t buffers, uint32_t ip6_routes);
 
 /* "0000:03:00.0" from a device string that is a PCI address (short forms too);
  * false when it is not one. */

@@ -36,6 +36,7 @@
 #include "core/plugin_priv.h"
 #include "core/rcu_priv.h"
 #include "core/worker_priv.h"
+#include "net/fib_priv.h"
 #include "net/link_priv.h"
 #include "net/pcap_priv.h"
 #include "net/port_priv.h"
@@ -366,6 +367,7 @@ main(int argc, char **argv)
 		VN_ERR("cannot create a pool of %u buffers: %s", cfg.buffers, rte_strerror(rte_errno));
 		goto out_eal;
 	}
+	vn_fib6_set_max(cfg.ip6_routes);
 	if (vn_rcu_init(VN_THREAD_MAX) < 0 || vn_fib_init(cfg.ip4_routes) < 0 ||
 	    vn_neighbor_init() < 0)
 		goto out_eal;

@@ -36,7 +36,7 @@ route6_errstr(int rc)
 	case -EPERM:
 		return "a connected or local route: delete the interface address instead";
 	case -ENOSPC:
-		return "no space (route table or paths full)";
+		return "no space (route table full: engine.ip6-routes; or paths full)";
 	case -EINVAL:
 		return "invalid route (a link-local via needs its interface)";
 	case -ENETUNREACH:

@@ -918,6 +918,13 @@ vn_fib_route_room(void)
 }
 
 /* --- init ------------------------------------------------------------------- */
+static uint32_t fib6_max; /* engine.ip6-routes; 0: the default */
+
+void
+vn_fib6_set_max(uint32_t max_routes)
+{
+	fib6_max = max_routes;
+}
 
 int
 vn_fib_init(uint32_t max)
@@ -952,7 +959,7 @@ vn_fib_init(uint32_t max)
 	if (rc == 0)
 		rc = vn_lpm_writer_init(vn_fib_lpm, n_tbl8);
 	if (rc == 0)
-		rc = vn_fib6_init(max); /* IPv6 shares the adjacencies */
+		rc = vn_fib6_init(fib6_max ? fib6_max : VN_MIN(max, VN_FIB6_ROUTES_DEF)); /* shares the adjacencies */
 	if (rc < 0)
 		goto fail;
 	VN_INFO("FIB ready: %u routes max, %u tbl8 groups%s", max, n_tbl8,

@@ -70,6 +70,10 @@ int vn_adj_glean6_lock(uint32_t if_index, uint32_t *index);
 void vn_adj_nh6_update(uint32_t if_index, const struct vn_ip6 *nh, const uint8_t *mac);
 
 /* --- fib6.c ---------------------------------------------------------------- */
+/* Size of the IPv6 table the next vn_fib_init makes (engine.ip6-routes);
+ * 0: its default, as many as IPv4 up to VN_FIB6_ROUTES_DEF. */
+#define VN_FIB6_ROUTES_DEF (1u << 18)
+void vn_fib6_set_max(uint32_t max_routes);
 int vn_fib6_connected_add(uint32_t if_index, const struct vn_prefix6 *p);
 int vn_fib6_connected_del(uint32_t if_index, const struct vn_prefix6 *p);
 /* Link state changed (called by vn_fib_interface_changed). */

@@ -138,6 +138,14 @@ vn_port_open_dpdk(struct vn_interface *ifp, uint16_t port)
 	return port_open_dpdk(ifp, port, false);
 }
 
+/* RSS hashes both families' flows: addresses, and ports of UDP and TCP, over
+ * IPv4 and IPv6 (with extension headers too), masked by what the NIC offers.
+ * Dropping the IPv6 bits would put every IPv6 flow on one queue. */
+#define VN_RSS_HF (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP)
+_Static_assert((VN_RSS_HF & RTE_ETH_RSS_IPV6) && (VN_RSS_HF & RTE_ETH_RSS_NONFRAG_IPV6_UDP) &&
+		       (VN_RSS_HF & RTE_ETH_RSS_NONFRAG_IPV6_TCP) && (VN_RSS_HF & RTE_ETH_RSS_IPV4),
+	       "RSS must hash IPv4 and IPv6 flows");
+
 static int
 port_open_dpdk(struct vn_interface *ifp, uint16_t port, bool start_may_fail)
 {
@@ -158,8 +166,7 @@ port_open_dpdk(struct vn_interface *ifp, uint16_t port, bool start_may_fail)
 	}
 	if (ifp->n_rx_queues > 1) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_hf =
-			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) & info.flow_type_rss_offloads;
+		conf.rx_adv_conf.rss_conf.rss_hf = VN_RSS_HF & info.flow_type_rss_offloads;
 	}
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;

@@ -289,7 +289,7 @@ test_unknown_keys(void)
 				&cfg),
 			-1);
 	VN_ASSERT_ERR("t.yaml:3:3: engine.bufers: unknown key (expected one of: main-core, "
-		      "workers, buffers, ip4-routes, hugepages, log-level, poll)");
+		      "workers, buffers, ip4-routes, ip6-routes, hugepages, log-level, poll)");
 	VN_ASSERT_ERR(
 	    "t.yaml:4:1: natt44: unknown top-level key (expected one of: engine, cli, "
 	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, exec, tcp; plugin sections: none loaded)");
@@ -828,7 +828,14 @@ test_default_yaml(void)
 	CU_ASSERT_STRING_EQUAL(cfg.interfaces[1].device, "host:vn-host-b-r");
 	CU_ASSERT_EQUAL(cfg.interfaces[1].addresses[0].addr, 0x0a000201);
 	CU_ASSERT_EQUAL(cfg.interfaces[1].addresses[0].len, 24);
+	CU_ASSERT_EQUAL(cfg.ip6_routes, 1u << 18);
 	vn_config_free(&cfg);
+	/* engine.ip6-routes: taken, and bounded as ip4-routes is. */
+	CU_ASSERT_EQUAL_FATAL(vn_load("engine:\n  ip6-routes: 1048576\n", &cfg), 0);
+	CU_ASSERT_EQUAL(cfg.ip6_routes, 1048576);
+	vn_config_free(&cfg);
+	CU_ASSERT_EQUAL(vn_load("engine:\n  ip6-routes: 100\n", &cfg), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vn_out, "engine.ip6-routes: expected an integer in [1024, 8388608]"));
 }
 
 /* The tree-only parse main() uses to read plugins: before plugins are loaded. */

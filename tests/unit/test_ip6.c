@@ -485,6 +485,86 @@ test_100k_routes(void)
 	printf("\n    100000 /48: add %.3f s, delete %.3f s ", t_add, t_del);
 }
 
+struct walk_order {
+	struct vn_prefix6 prev;
+	uint32_t n, out_of_order;
+};
+
+static int
+walk_order_cb(const struct vn_route6_info *r, void *ctx)
+{
+	struct walk_order *w = ctx;
+	int c = memcmp(r->prefix.addr.b, w->prev.addr.b, 16);
+
+	if (w->n++ > 0 && (c < 0 || (c == 0 && r->prefix.len <= w->prev.len)))
+		w->out_of_order++;
+	w->prev = r->prefix;
+	return 0;
+}
+
+/* The table at its size (engine.ip6-routes; 262,144 here): one route more is
+ * refused with -ENOSPC and leaves nothing behind; walks list routes in
+ * address order, a prefix before those inside it; the control-plane longest
+ * match finds the longest of several lengths. */
+static void
+test_table_full(void)
+{
+	struct vn_route6_path via = {.via = A("2001:db8:2::2"), .if_index = VN_IF_ANY};
+	uint32_t routes = vn_fib6_route_count(), adjs = vn_adj_count(), n = 0, failed = 0;
+	struct vn_prefix6 p = P("2400::/48");
+	struct vn_route6_info ri;
+	struct walk_order w = {.n = 0};
+	int rc = 0;
+
+	for (n = 0; n < (1u << 19); n++) {
+		p.addr.b[2] = (uint8_t)(n >> 16);
+		p.addr.b[3] = (uint8_t)(n >> 8);
+		p.addr.b[5] = (uint8_t)n;
+		rc = vn_route6_add(&p, &via, 1);
+		if (rc != 0)
+			break;
+	}
+	CU_ASSERT_EQUAL(rc, -ENOSPC);
+	CU_ASSERT_EQUAL(routes + n, 1u << 18);
+	CU_ASSERT_EQUAL(vn_fib6_route_count(), 1u << 18);
+	CU_ASSERT_EQUAL(vn_fib6_get(&p, &ri), -ENOENT); /* the refused one */
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2001:db8:2::99/128"), &via, 1), -ENOSPC);
+	/* A route already there still takes a second path. */
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2400::/48"), &(struct vn_route6_path){
+		.via = A("2001:db8:2::3"), .if_index = VN_IF_ANY}, 1), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2400::/48"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.n_paths, 2);
+	vn_fib6_walk(walk_order_cb, &w);
+	CU_ASSERT_EQUAL(w.n, 1u << 18);
+	CU_ASSERT_EQUAL(w.out_of_order, 0);
+	for (uint32_t i = 0; i < n; i++) {
+		p.addr.b[2] = (uint8_t)(i >> 16);
+		p.addr.b[3] = (uint8_t)(i >> 8);
+		p.addr.b[5] = (uint8_t)i;
+		failed += vn_route6_del(&p, NULL) != 0;
+	}
+	CU_ASSERT_EQUAL(failed, 0);
+	CU_ASSERT_EQUAL(vn_fib6_route_count(), routes);
+	CU_ASSERT_EQUAL(vn_adj_count(), adjs);
+	/* Longest match over lengths 32, 48, 56 and 64 (connected). */
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2001:db8:1::/48"), &via, 1), 0);
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2001:db8:1:100::/56"), &via, 1), 0);
+	CU_ASSERT_EQUAL(vn_route6_add(PP("2001:db8::/32"), &via, 1), 0);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:1:1ff::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 56);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:1::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 64);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:1:200::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 48);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:7::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 32);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2002::1"), &ri), -ENOENT);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:1::/48"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:1:100::/56"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8::/32"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_fib6_route_count(), routes);
+}
+
 static volatile bool reader_stop;
 static uint64_t reader_lookups, reader_bad;
 
@@ -586,6 +666,32 @@ test_every_vector_length(void)
 		for (uint32_t i = 0; i < tx_cap.n; i++)
 			CU_ASSERT_EQUAL(sent_ip(i)->hop_limits, 63);
 		CU_ASSERT_EQUAL(n_dropped(), 0);
+		graph_fresh();
+	}
+}
+
+/* ethernet-input's fast path takes the vector's first frame's family: an
+ * odd frame at any place (here an unknown ethertype) leaves the IPv6 frames
+ * before and after it on their way, and a vector starting with it too. The
+ * frame states its interface, as port-rx's do (else the per-packet path runs). */
+static void
+test_vector_with_odd_frame(void)
+{
+	struct rte_mbuf *pkts[64];
+
+	for (uint32_t at = 0; at < 64; at += 21) {
+		for (uint32_t i = 0; i < 64; i++) {
+			pkts[i] = udp6("2001:db8:1::2", "2001:db8:100::5");
+			if (i == at)
+				rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *)->ether_type =
+				    rte_cpu_to_be_16(0x88b5);
+		}
+		/* As port-rx hands it over: the frame states its interface. */
+		CU_ASSERT_EQUAL_FATAL(vn_graph_inject_if(g, vt_node_index("ethernet-input"), pkts,
+							 64, if_lan), 0);
+		CU_ASSERT_EQUAL(tx_cap.n, 63);
+		CU_ASSERT_EQUAL(n_dropped(), 1);
+		CU_ASSERT_EQUAL(counter("ethernet-input", "unknown ethertype"), 1);
 		graph_fresh();
 	}
 }
@@ -1209,12 +1315,14 @@ main(void)
 		{"interface deleted: its paths, host routes, neighbours go", test_interface_deleted},
 		{"link down: paths leave routes and ECMP", test_link_down},
 		{"100k routes add/del, no leaks", test_100k_routes},
+		{"table full at engine.ip6-routes, walk order, longest match", test_table_full},
 		{"reader thread during changes (RCU)", test_concurrent_reader},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_TestInfo fwd_tests[] = {
 		{"reference packet forwarded, hop limit 64 -> 63", test_forward},
 		{"every vector length", test_every_vector_length},
+		{"an odd frame at any place in an IPv6 vector", test_vector_with_odd_frame},
 		{"every truncation dropped by name", test_every_truncation},
 		{"every bad field at every place in a vector", test_bad_fields_in_vectors},
 		{"extension headers: walked, bounded, RH0, HBH", test_extension_headers},
