@@ -90,7 +90,7 @@ run_stress() { # ENGINE_BUILD_DIR LABEL
 	local build=$1 label=$2 cfg=$VN_TMP/stress6.yaml cli=$VN_TMP/stress6.cli
 	local stop=$VN_TMP/stop-$label ping_out=$VN_TMP/ping-$label.txt base after rt ppid loss
 	{
-		VN_BUFFERS=16384 VN_WORKERS="[0, 1]" vn_config_base
+		VN_BUILD=$build VN_BUFFERS=16384 VN_WORKERS="[0, 1]" vn_config_base
 		cat <<EOT
 interfaces:
   - { name: lan0, device: "host:fb-a-r", rx-queues: ${FB_LAN0_QUEUES:-2}, workers: [0, 1], addresses: ["2001:db8:1::1/64"] }
