@@ -242,25 +242,20 @@ echo_app(const char *name, const struct vn_app_cb *cb)
 	return app >= 0 ? app : vn_app_register(name, cb);
 }
 
-/* tcp://A.B.C.D/PORT */
-static int
-echo_parse_uri(const char *uri, uint32_t *addr, uint16_t *port)
+/* The built-in servers by name, for tcp.listen and vecnet.session_listen;
+ * the client is not one: its state belongs to `test echo clients`. */
+int
+vn_session_app_lookup(const char *name)
 {
-	char a[32];
-	const char *slash;
-	char *end;
-	unsigned long p;
+	int app = vn_app_find(name);
 
-	if (strncmp(uri, "tcp://", 6) != 0 || !(slash = strchr(uri + 6, '/')) ||
-	    (size_t)(slash - uri - 6) >= sizeof(a))
-		return -EINVAL;
-	memcpy(a, uri + 6, slash - uri - 6);
-	a[slash - uri - 6] = 0;
-	p = strtoul(slash + 1, &end, 10);
-	if (*end || p == 0 || p > 65535 || vn_parse_ip4(a, addr) < 0)
-		return -EINVAL;
-	*port = (uint16_t)p;
-	return 0;
+	if (app >= 0)
+		return app;
+	if (strcmp(name, "echo-server") == 0)
+		return echo_app(name, &echo_server_cb);
+	if (strcmp(name, "discard-server") == 0)
+		return echo_app(name, &discard_server_cb);
+	return -ENOENT;
 }
 
 int
@@ -270,7 +265,7 @@ vn_echo_server(const char *uri, bool discard, bool stop)
 	uint16_t port;
 	int app;
 
-	if (echo_parse_uri(uri, &addr, &port) < 0)
+	if (vn_session_parse_uri(uri, &addr, &port) < 0)
 		return -EINVAL;
 	app = discard ? echo_app("discard-server", &discard_server_cb)
 		      : echo_app("echo-server", &echo_server_cb);
@@ -347,7 +342,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 			return vn_cli_unexpected(args);
 		}
 	}
-	if (echo_parse_uri(uri, &addr, &port) < 0)
+	if (vn_session_parse_uri(uri, &addr, &port) < 0)
 		return vn_cli_error(out, "uri: tcp://ADDR/PORT, not '%s'", uri);
 	app = echo_app("echo-client", &echo_client_cb);
 	if (app < 0)

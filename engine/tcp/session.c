@@ -14,6 +14,7 @@
 #include <vecnet/graph.h>
 #include <vecnet/handoff.h>
 #include <vecnet/node.h>
+#include <vecnet/net/addr.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip4_local.h>
@@ -50,6 +51,26 @@ vn_app_find(const char *name)
 		if (tcp_apps[i].is_used && strcmp(tcp_apps[i].name, name) == 0)
 			return i;
 	return -ENOENT;
+}
+
+int
+vn_session_parse_uri(const char *uri, uint32_t *addr, uint16_t *port)
+{
+	char a[32];
+	const char *slash;
+	char *end;
+	unsigned long p;
+
+	if (strncmp(uri, "tcp://", 6) != 0 || !(slash = strchr(uri + 6, '/')) ||
+	    (size_t)(slash - uri - 6) >= sizeof(a) || !slash[1])
+		return -EINVAL;
+	memcpy(a, uri + 6, slash - uri - 6);
+	a[slash - uri - 6] = 0;
+	p = strtoul(slash + 1, &end, 10);
+	if (*end || p == 0 || p > 65535 || vn_parse_ip4(a, addr) < 0)
+		return -EINVAL;
+	*port = (uint16_t)p;
+	return 0;
 }
 
 /* ---- listeners ---- */
@@ -291,9 +312,12 @@ session_request_run(struct tcp_worker *w, struct session_request *r)
 	c = tcp_connect(w, r->app, r->opaque, r->laddr, r->raddr, r->rport, r->mtu);
 	if (c) {
 		c->if_index = r->if_index;
-	} else if (tcp_apps[r->app].cb.connected) {
+	} else {
 		int err = w->n_conns >= w->pool_size ? -ENOMEM : -EADDRNOTAVAIL;
-		tcp_apps[r->app].cb.connected(NULL, r->opaque, err);
+		if (err == -ENOMEM)
+			w->stats[TCP_STAT_CONNECT_TABLE_FULL]++;
+		if (tcp_apps[r->app].cb.connected)
+			tcp_apps[r->app].cb.connected(NULL, r->opaque, err);
 	}
 	free(r);
 }

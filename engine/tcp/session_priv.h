@@ -39,7 +39,15 @@ int vn_tcp_cfg_apply(const struct vn_cfg_node *section);
 /* The built-in echo (or discard) server on uri "tcp://ADDR/PORT", or stops
  * it: 0, -EINVAL (uri), -EPERM (stack disabled), or what listen says. */
 int vn_echo_server(const char *uri, bool discard, bool stop);
-/* An application registered under name, or -ENOENT. */
-int vn_app_find(const char *name);
+/* An application by name: one registered, or a built-in echo app
+ * (echo-server, discard-server) registered on first use; or -ENOENT. */
+int vn_session_app_lookup(const char *name);
+/* "tcp://A.B.C.D/PORT": 0 or -EINVAL. */
+int vn_session_parse_uri(const char *uri, uint32_t *addr, uint16_t *port);
+/* The tcp: section's max-connections, before the graph is built (the
+ * tables are sized then); listen: and connect: once the workers run.
+ * file names the config in start-up errors (FILE:LINE:COL). */
+int vn_tcp_cfg_early(const struct vn_cfg_node *section);
+int vn_tcp_cfg_start(const char *file, const struct vn_cfg_node *section);
 
 #endif

@@ -1268,6 +1268,89 @@ test_settings(void)
 	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", old), 0);
 }
 
+/* tcp.max-connections sizes a thread's table when its stack attaches; a
+ * passive open beyond it is refused (tcp4-input counts "tcp connection
+ * table full"), an active one reports -ENOMEM and is counted. */
+static void
+test_max_connections(void)
+{
+	const uint32_t thread = THREAD + 1, old = tcp_cfg.max_conns;
+	struct tcp_worker *w2;
+	struct session_request *r;
+	uint32_t i;
+
+	memset(&ev, 0, sizeof(ev));
+	tcp_cfg.max_conns = 16;
+	w2 = tcp_worker_attach(thread);
+	tcp_cfg.max_conns = old;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w2);
+	w2->flush = free_flush;
+	CU_ASSERT_EQUAL(w2->pool_size, 16);
+	for (i = 0; i < 16; i++) {
+		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
+							(uint16_t)(RPORT + i), &s, 1500));
+	}
+	{
+		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+		CU_ASSERT_PTR_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
+						    (uint16_t)(RPORT + i), &s, 1500));
+	}
+	CU_ASSERT_EQUAL(w2->n_conns, 16);
+	/* The engine's own open: refused, counted, the app told. */
+	r = calloc(1, sizeof(*r));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	*r = (struct session_request){.type = SESSION_REQ_CONNECT, .app = (uint32_t)app,
+				      .laddr = LADDR, .raddr = RADDR, .rport = 8080, .mtu = 1500};
+	session_request_run(w2, r);
+	CU_ASSERT_EQUAL(w2->stats[TCP_STAT_CONNECT_TABLE_FULL], 1);
+	CU_ASSERT_EQUAL(ev.connected, 1);
+	CU_ASSERT_EQUAL(ev.connect_err, -ENOMEM);
+	CU_ASSERT_PTR_NULL(ev.s);
+	/* A freed slot takes a new connection again. */
+	tcp_conn_abort(w2, w2->pool[3]);
+	tcp_reap(w2);
+	{
+		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
+							(uint16_t)(RPORT + 100), &s, 1500));
+	}
+	tcp_worker_detach(thread);
+	memset(&ev, 0, sizeof(ev));
+}
+
+/* URIs and application names of tcp.listen, tcp.connect and Lua. */
+static void
+test_uri_and_app_names(void)
+{
+	uint32_t addr = 0;
+	uint16_t port = 0;
+	int echo;
+
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80", &addr, &port), 0);
+	CU_ASSERT_EQUAL(addr, LADDR);
+	CU_ASSERT_EQUAL(port, 80);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://0.0.0.0/65535", &addr, &port), 0);
+	CU_ASSERT_EQUAL(port, 65535);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("udp://10.0.0.1/80", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/0", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/65536", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0/80", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80x", &addr, &port), -EINVAL);
+	/* Registered apps by name; the built-in servers on first use. */
+	CU_ASSERT_EQUAL(vn_session_app_lookup("test"), app);
+	CU_ASSERT_EQUAL(vn_app_find("echo-server"), -ENOENT);
+	echo = vn_session_app_lookup("echo-server");
+	CU_ASSERT(echo >= 0);
+	CU_ASSERT_EQUAL(vn_app_find("echo-server"), echo);
+	CU_ASSERT_EQUAL(vn_session_app_lookup("echo-server"), echo);
+	CU_ASSERT(vn_session_app_lookup("discard-server") >= 0);
+	CU_ASSERT_EQUAL(vn_session_app_lookup("echo-client"), -ENOENT);
+	CU_ASSERT_EQUAL(vn_session_app_lookup("no-such-app"), -ENOENT);
+}
+
 int
 main(void)
 {
@@ -1304,6 +1387,8 @@ main(void)
 		{"CUBIC: concave to W_max at K, convex beyond, fast convergence", test_cubic},
 		{"syn cookie: encode, verify, expire", test_cookie_arithmetic},
 		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
+		{"max-connections: table size, full table refuses", test_max_connections},
+		{"uris and application names", test_uri_and_app_names},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
