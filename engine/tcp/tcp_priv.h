@@ -356,6 +356,11 @@ tcp_worker_flush(struct tcp_worker *w)
 		w->flush(w);
 }
 
+/* A trace record tcp4-input takes of a segment after processing it
+ * (vn_trace_again) carries this in vn_meta.user[0] and the connection's
+ * state in user[1]; tcp_trace_format prints it as the state. */
+#define TCP_TRACE_STATE_MAGIC 0x7c957a7eu
+
 /* ---- configuration (set before sessions exist; `show tcp config`) ---- */
 
 struct tcp_cfg {

@@ -11,6 +11,7 @@
 #include <rte_tcp.h>
 #include <string.h>
 #include <vecnet/net/buffer.h>
+#include <vecnet/net/trace.h>
 #include <vecnet/session.h>
 
 #include "tcp/session_priv.h"
@@ -1319,6 +1320,81 @@ test_max_connections(void)
 	memset(&ev, 0, sizeof(ev));
 }
 
+/* show session on a worker: the worker copies its connections (of one
+ * state) into the request; the last of the two holders frees it. */
+static struct session_request *
+snapshot_req(uint32_t state, uint32_t max)
+{
+	struct session_request *r = calloc(1, sizeof(*r));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	*r = (struct session_request){.type = SESSION_REQ_SNAPSHOT, .refs = 2, .state = state,
+				      .max = max, .conns = calloc(max + 1, sizeof(struct tcp_conn))};
+	return r;
+}
+
+static void
+test_snapshot(void)
+{
+	struct session_request *r;
+
+	reset_all();
+	establish(false);
+	r = snapshot_req(UINT32_MAX, 4);
+	session_request_run(w, r);
+	CU_ASSERT_EQUAL(r->refs, 1); /* the worker let go: ours to read */
+	CU_ASSERT_EQUAL(r->n, 1);
+	CU_ASSERT_EQUAL(r->n_match, 1);
+	CU_ASSERT_EQUAL(r->conns[0].state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(r->conns[0].lport, LPORT);
+	CU_ASSERT_EQUAL(r->conns[0].rport, RPORT);
+	free(r->conns);
+	free(r);
+	/* A state filter; and more connections than room. */
+	r = snapshot_req(TCP_SYN_SENT, 4);
+	session_request_run(w, r);
+	CU_ASSERT_EQUAL(r->n_match, 0);
+	free(r->conns);
+	free(r);
+	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 1, LADDR, RADDR, 8080, 1500));
+	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 2, LADDR, RADDR, 8080, 1500));
+	r = snapshot_req(UINT32_MAX, 2);
+	session_request_run(w, r);
+	CU_ASSERT_EQUAL(r->n, 2);
+	CU_ASSERT_EQUAL(r->n_match, 3);
+	free(r->conns);
+	free(r);
+	/* The command gave up first (timeout): the worker frees it. */
+	r = snapshot_req(UINT32_MAX, 4);
+	r->refs = 1;
+	session_request_run(w, r); /* ASan would see a leak or a double free */
+	reset_all();
+}
+
+/* A segment a connection took is recorded again after processing; that
+ * record prints the connection's state, the first the header. */
+static void
+test_trace_state(void)
+{
+	struct vn_trace_rec r = {0};
+	struct vn_trace_meta *tm = (struct vn_trace_meta *)r.opaque;
+	struct rte_mbuf *m = wire_seg(TCP_F_SYN | TCP_F_ACK, 7000, 1, 0);
+	char text[512];
+
+	r.data_len = 40;
+	memcpy(r.data, rte_pktmbuf_mtod(m, void *), 40);
+	rte_pktmbuf_free(m);
+	CU_ASSERT(tcp_trace_format(text, sizeof(text), &r, NULL) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "tcp: 40000 -> 80 SYN ACK seq 7000 ack 1"));
+	CU_ASSERT_PTR_NULL(strstr(text, "connection now"));
+	tm->meta.user[0] = TCP_TRACE_STATE_MAGIC;
+	tm->meta.user[1] = TCP_CLOSE_WAIT;
+	CU_ASSERT(tcp_trace_format(text, sizeof(text), &r, NULL) > 0);
+	CU_ASSERT_STRING_EQUAL(text, "  tcp: connection now CLOSE_WAIT\n");
+	tm->meta.user[1] = 200; /* never crashes on a bad record */
+	CU_ASSERT(tcp_trace_format(text, sizeof(text), &r, NULL) > 0);
+}
+
 /* URIs and application names of tcp.listen, tcp.connect and Lua. */
 static void
 test_uri_and_app_names(void)
@@ -1389,6 +1465,8 @@ main(void)
 		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
 		{"max-connections: table size, full table refuses", test_max_connections},
 		{"uris and application names", test_uri_and_app_names},
+		{"show session: a worker's snapshot", test_snapshot},
+		{"trace: the connection's state after a segment", test_trace_state},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {
