@@ -14,7 +14,10 @@
 #
 # Per scenario (medians of TCP_ROUNDS rounds):
 #   tcp-bulk  TCP_BULK_CONNS connections each echoing TCP_BULK_BYTES: Gbit/s each way
-#   tcp-cps   TCP_CPS_CONNS connections of one 64-byte exchange: connections/s
+#   tcp-cps   TCP_CPS_CONNS connections of one 64-byte exchange, at most
+#             TCP_CPS_CONCURRENCY open at once: connections/s (all at once, the
+#             SYNs overflow the memif's 1024-slot TX ring and wait 1 s for their
+#             retransmission: that measures the ring, not the stack)
 #   tcp-rr    TCP_RR_CONNS connections, TCP_RR_ROUNDS 64-byte request/response each:
 #             transactions/s
 # and cycles per byte / connection / transaction from `show runtime` of both
@@ -26,7 +29,8 @@
 #
 # Prints `BENCH scenario=tcp-bulk gbps=X ...`, `tcp-cps cps=X ...`, `tcp-rr
 # tps=X ...`. Knobs: TCP_ROUNDS [3] TCP_BULK_CONNS [8] TCP_BULK_BYTES
-# [100000000] TCP_CPS_CONNS [5000] TCP_RR_CONNS [10] TCP_RR_ROUNDS [20000]
+# [100000000] TCP_CPS_CONNS [5000] TCP_CPS_CONCURRENCY [128] TCP_RR_CONNS [10]
+# TCP_RR_ROUNDS [20000]
 # TCP_HUGEPAGES [auto: on|off|auto] BENCH_BUILD [build] TCP_SAVE [1: the
 # output also goes to perf/results/<date>-<time>-<sha>-tcp.txt; make bench
 # sets 0 and keeps it in its own results file].
@@ -38,6 +42,7 @@ ROUNDS=${TCP_ROUNDS:-3}
 BULK_CONNS=${TCP_BULK_CONNS:-8}
 BULK_BYTES=${TCP_BULK_BYTES:-100000000}
 CPS_CONNS=${TCP_CPS_CONNS:-5000}
+CPS_CONCURRENCY=${TCP_CPS_CONCURRENCY:-128}
 RR_CONNS=${TCP_RR_CONNS:-10}
 RR_ROUNDS=${TCP_RR_ROUNDS:-20000}
 HUGE=${TCP_HUGEPAGES:-auto}
@@ -108,8 +113,13 @@ run() {
 	shift 2
 	"$CTL" -s "$TMP/server.sock" clear runtime
 	"$CTL" -s "$TMP/client.sock" clear runtime
+	"$CTL" -s "$TMP/server.sock" clear errors
+	"$CTL" -s "$TMP/client.sock" clear errors
 	"$CTL" -s "$TMP/client.sock" test echo clients "$@" timeout 300 \
 		uri tcp://10.10.0.1/7 >"$TMP/$s.$r.echo"
+	"$CTL" -s "$TMP/server.sock" show errors >"$TMP/$s.$r.server.err"
+	"$CTL" -s "$TMP/client.sock" show errors >"$TMP/$s.$r.client.err"
+	[ -n "${TCP_DEBUG:-}" ] && cat "$TMP/$s.$r.server.err" "$TMP/$s.$r.client.err" >&2
 	"$CTL" -s "$TMP/server.sock" show runtime >"$TMP/$s.$r.server.rt"
 	"$CTL" -s "$TMP/client.sock" show runtime >"$TMP/$s.$r.client.rt"
 	log "$s round $r: $(tr '\n' ' ' <"$TMP/$s.$r.echo")"
@@ -117,7 +127,7 @@ run() {
 
 for r in $(seq "$ROUNDS"); do
 	run tcp-bulk "$r" nclients "$BULK_CONNS" bytes "$BULK_BYTES"
-	run tcp-cps "$r" nclients "$CPS_CONNS" bytes 64
+	run tcp-cps "$r" nclients "$CPS_CONNS" bytes 64 concurrency "$CPS_CONCURRENCY"
 	run tcp-rr "$r" nclients "$RR_CONNS" bytes 64 rounds "$RR_ROUNDS"
 	sleep 1.2 # the client's TIME_WAITs (1 s) gone before the next round
 done
@@ -172,6 +182,11 @@ for s, (metric, unit) in SPEC.items():
         all_c.append(clocks_all / units)
     for l in lines:
         print("%s %s" % (s, l))
+    for r in range(1, rounds + 1):
+        for side in ("server", "client"):
+            for l in open("%s/%s.%d.%s.err" % (tmp, s, r, side)):
+                if re.search(r"full|drop|no buffer|retransmi|timeout", l, re.I):
+                    print("%s round %d %s: %s" % (s, r, side, " ".join(l.split())))
     if not vals:
         print("BENCH scenario=%s %s=0 status=failed" % (s, metric))
         continue
@@ -191,7 +206,7 @@ if [ "${TCP_SAVE:-1}" = 1 ]; then
 		echo "vecnet tcp bench $(date -u +%Y-%m-%dT%H:%M:%SZ), git $SHA$DIRTY"
 		echo "cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs, TSC $TSC Hz"
 		echo "server CPU 0, client CPU 1, memif, hugepages $HUGE, rounds $ROUNDS," \
-			"bulk $BULK_CONNS x $BULK_BYTES B, cps $CPS_CONNS x 64 B, rr $RR_CONNS x $RR_ROUNDS x 64 B"
+			"bulk $BULK_CONNS x $BULK_BYTES B, cps $CPS_CONNS x 64 B ($CPS_CONCURRENCY at once), rr $RR_CONNS x $RR_ROUNDS x 64 B"
 		report
 	} | tee "$OUT"
 	log "results: ${OUT#"$ROOT"/}"

@@ -316,6 +316,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	struct vn_graph *g = vn_graph_self(); /* non-NULL: the main thread forwards */
 	uint32_t n = 1, bytes = 8192, rounds = 1, timeout = 60, submitted = 0, thread, addr;
+	uint32_t concurrency = UINT32_MAX;
 	uint64_t hz = rte_get_tsc_hz(), deadline, start;
 	uint16_t port;
 	char uri[64] = "";
@@ -331,6 +332,9 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 				return vn_cli_unexpected(args);
 		} else if (vn_cli_arg_keyword(args, "rounds")) {
 			if (!vn_cli_arg_u32_range(args, 1, 10000000, &rounds))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "concurrency")) {
+			if (!vn_cli_arg_u32_range(args, 1, 100000, &concurrency))
 				return vn_cli_unexpected(args);
 		} else if (vn_cli_arg_keyword(args, "timeout")) {
 			if (!vn_cli_arg_u32_range(args, 1, 3600, &timeout))
@@ -363,7 +367,10 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	ec.last_tsc = start;
 	deadline = start + hz * timeout;
 	while (vn_engine_running()) {
-		while (submitted < n) {
+		/* At most concurrency open at once (as ab -c): a burst of
+		 * SYNs larger than a ring is a test of the ring. */
+		while (submitted < n &&
+		       submitted - __atomic_load_n(&ec.n_done, __ATOMIC_ACQUIRE) < concurrency) {
 			if (!g)
 				thread = vn_fwd_thread_index(submitted % vn_fwd_thread_count());
 			rc = vn_session_connect((uint32_t)app, thread, addr, port,
@@ -416,7 +423,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(test_echo_clients) = {
 	.path = "test echo clients",
-	.syntax = "[nclients N] [bytes B] [rounds R] [timeout SEC] uri tcp://ADDR/PORT",
+	.syntax = "[nclients N] [bytes B] [rounds R] [concurrency C] [timeout SEC] uri tcp://ADDR/PORT",
 	.help = "open N connections, send B bytes (R times, each after the echo), check, report",
 	.fn = echo_clients_fn,
 };
