@@ -30,7 +30,7 @@
 # Prints `BENCH scenario=tcp-bulk gbps=X ...`, `tcp-cps cps=X ...`, `tcp-rr
 # tps=X ...`. Knobs: TCP_ROUNDS [3] TCP_BULK_CONNS [8] TCP_BULK_BYTES
 # [100000000] TCP_CPS_CONNS [5000] TCP_CPS_CONCURRENCY [128] TCP_RR_CONNS [10]
-# TCP_RR_ROUNDS [20000]
+# TCP_RR_ROUNDS [20000] TCP_TIMEOUT [120 s per run]
 # TCP_HUGEPAGES [auto: on|off|auto] BENCH_BUILD [build] TCP_SAVE [1: the
 # output also goes to perf/results/<date>-<time>-<sha>-tcp.txt; make bench
 # sets 0 and keeps it in its own results file].
@@ -46,6 +46,7 @@ CPS_CONCURRENCY=${TCP_CPS_CONCURRENCY:-128}
 RR_CONNS=${TCP_RR_CONNS:-10}
 RR_ROUNDS=${TCP_RR_ROUNDS:-20000}
 HUGE=${TCP_HUGEPAGES:-auto}
+TIMEOUT=${TCP_TIMEOUT:-120}
 CTL="$BUILD/vecnetctl"
 PY=/usr/bin/python3
 TMP=$(mktemp -d /tmp/vecnet-tcpbench.XXXXXX)
@@ -122,8 +123,15 @@ run() {
 	"$CTL" -s "$TMP/client.sock" clear runtime
 	"$CTL" -s "$TMP/server.sock" clear errors
 	"$CTL" -s "$TMP/client.sock" clear errors
-	"$CTL" -s "$TMP/client.sock" test echo clients "$@" timeout 300 \
+	"$CTL" -s "$TMP/client.sock" test echo clients "$@" timeout "$TIMEOUT" \
 		uri tcp://10.10.0.1/7 >"$TMP/$s.$r.echo"
+	# A run that did not finish: what its connections were doing.
+	if grep -q "timed out" "$TMP/$s.$r.echo"; then
+		for e in client server; do
+			echo "--- $s round $r, $e: show session verbose" >&2
+			"$CTL" -s "$TMP/$e.sock" show session verbose | head -40 >&2
+		done
+	fi
 	"$CTL" -s "$TMP/server.sock" show errors >"$TMP/$s.$r.server.err"
 	"$CTL" -s "$TMP/client.sock" show errors >"$TMP/$s.$r.client.err"
 	[ -n "${TCP_DEBUG:-}" ] && cat "$TMP/$s.$r.server.err" "$TMP/$s.$r.client.err" >&2
