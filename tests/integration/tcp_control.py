@@ -5,6 +5,8 @@
                                    them), sends a line on each and reads it
                                    back (the engine's echo-server app on an
                                    active open); prints "ok N" or what failed
+  tcp_control.py maxconc PORT N    echo server for N connections; prints
+                                   "max M": the most open at once
   tcp_control.py hold ADDR PORT N SECS
                                    opens N connections at once, holds them
                                    SECS seconds, prints how many opened
@@ -63,7 +65,35 @@ def hold(addr, port, n, secs):
     return 0
 
 
+def maxconc(port, n):
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("0.0.0.0", port))
+    srv.listen(256)
+    open_, done, most = [], 0, 0
+    end = time.monotonic() + 60
+    while done < n and time.monotonic() < end:
+        r, _, _ = select.select([srv] + open_, [], [], 0.5)
+        for s in r:
+            if s is srv:
+                c, _ = srv.accept()
+                open_.append(c)
+                most = max(most, len(open_))
+                continue
+            d = s.recv(65536)
+            if d:
+                s.sendall(d)
+            else:
+                open_.remove(s)
+                s.close()
+                done += 1
+    print("max %d done %d" % (most, done))
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "maxconc":
+        sys.exit(maxconc(int(sys.argv[2]), int(sys.argv[3])))
     if sys.argv[1] == "accept":
         sys.exit(accept(int(sys.argv[2]), int(sys.argv[3])))
     sys.exit(hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])))

@@ -9,6 +9,7 @@
 #    with its thread and state filters;
 #  - trace shows a connection's state after each segment, and the stack's
 #    own segments (trace add session-queue);
+#  - the echo client keeps to its concurrency limit;
 #  - a full table drops SYNs under a named reason.
 source "$(dirname "$0")/lib.sh"
 vn_init tbctl
@@ -143,6 +144,16 @@ tr=$(vnctl show trace)
 vn_check "the stack's own segments are traced from session-queue through tcp4-output" bash -c \
 	'grep -q "session-queue" <<<"$1" && grep -q "tcp4-output" <<<"$1" && grep -q "port-tx\|host-output\|interface-output" <<<"$1"' _ "$tr"
 vnctl clear trace
+
+# ---- the echo client's concurrency limit --------------------------------------------------
+ip netns exec tb-c "$PY" "$PEER" maxconc 6002 30 >"$VN_TMP/conc.out" 2>&1 &
+VN_PIDS+=($!)
+vn_wait_listen tb-c 6002
+out=$(vnctl test echo clients nclients 30 bytes 2000 concurrency 3 timeout 30 uri tcp://10.0.1.2/6002 2>&1) || true
+vn_check "30 clients with concurrency 3 complete" grep -q "30 complete, 0 failed, 0 corrupt$" <<<"$out"
+for _ in $(seq 50); do kill -0 "${VN_PIDS[-1]}" 2>/dev/null || break; sleep 0.1; done
+read -r _ most _ done <"$VN_TMP/conc.out" || true
+vn_check "at most 3 were open at once (${most:-?}, ${done:-?} served)" test "${most:-99}" -le 3 -a "${done:-0}" -eq 30
 
 # ---- a full table: SYNs dropped under a named reason --------------------------------------
 wait "${VN_PIDS[-1]}" 2>/dev/null || true
