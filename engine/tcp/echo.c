@@ -423,7 +423,8 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(test_echo_clients) = {
 	.path = "test echo clients",
-	.syntax = "[nclients N] [bytes B] [rounds R] [concurrency C] [timeout SEC] uri tcp://ADDR/PORT",
+	.syntax = "[nclients N] [bytes B] [rounds R] [concurrency C] [timeout SEC] "
+		  "uri tcp://ADDR/PORT",
 	.help = "open N connections, send B bytes (R times, each after the echo), check, report",
 	.fn = echo_clients_fn,
 };

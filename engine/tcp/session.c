@@ -327,7 +327,8 @@ snapshot_run(struct tcp_worker *w, struct session_request *r)
 {
 	for (uint32_t i = 0; i < w->pool_size; i++) {
 		const struct tcp_conn *c = w->pool[i];
-		if (!c || (c->flags & TCP_CF_CLEANUP) || (r->state != UINT32_MAX && c->state != r->state))
+		if (!c || (c->flags & TCP_CF_CLEANUP) ||
+		    (r->state != UINT32_MAX && c->state != r->state))
 			continue;
 		if (r->n < r->max)
 			r->conns[r->n++] = *c;

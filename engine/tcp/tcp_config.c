@@ -275,15 +275,16 @@ vn_tcp_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section)
 		const struct vn_cfg_node *list = vn_cfg_map_get(section, key);
 		uint32_t i = 0, addr;
 		uint16_t port;
-		for (const struct vn_cfg_node *it = list ? list->child : NULL; it; it = it->next, i++) {
+		for (const struct vn_cfg_node *it = list ? list->child : NULL; it;
+		     it = it->next, i++) {
 			const struct vn_cfg_node *u = vn_cfg_map_get(it, "uri");
 			if (u && u->value && vn_session_parse_uri(u->value, &addr, &port) < 0) {
-				vn_cfg_error(e, u, "tcp.%s[%u].uri: '%s' is not tcp://ADDR/PORT", key, i,
-					     u->value);
+				vn_cfg_error(e, u, "tcp.%s[%u].uri: '%s' is not tcp://ADDR/PORT",
+					     key, i, u->value);
 				n++;
 			} else if (k && u && u->value && addr == 0) {
-				vn_cfg_error(e, u, "tcp.connect[%u].uri: connect to an address, not 0.0.0.0",
-					     i);
+				vn_cfg_error(e, u,
+					     "tcp.connect[%u].uri: connect to an address, not 0.0.0.0", i);
 				n++;
 			}
 		}
@@ -336,7 +337,8 @@ vn_tcp_cfg_start(const char *file, const struct vn_cfg_node *section)
 	list = vn_cfg_map_get(section, "listen");
 	i = 0;
 	for (const struct vn_cfg_node *e = list ? list->child : NULL; e; e = e->next, i++) {
-		const char *name = vn_cfg_get_str(e, "app", ""), *uri = vn_cfg_get_str(e, "uri", "");
+		const char *name = vn_cfg_get_str(e, "app", "");
+		const char *uri = vn_cfg_get_str(e, "uri", "");
 		if ((app = vn_session_app_lookup(name)) < 0) {
 			snprintf(msg, sizeof(msg), TCP_NO_APP, name);
 			tcp_cfg_err(file, e, "listen", i, msg);
@@ -352,7 +354,8 @@ vn_tcp_cfg_start(const char *file, const struct vn_cfg_node *section)
 	list = vn_cfg_map_get(section, "connect");
 	i = 0;
 	for (const struct vn_cfg_node *e = list ? list->child : NULL; e; e = e->next, i++) {
-		const char *name = vn_cfg_get_str(e, "app", ""), *uri = vn_cfg_get_str(e, "uri", "");
+		const char *name = vn_cfg_get_str(e, "app", "");
+		const char *uri = vn_cfg_get_str(e, "uri", "");
 		int64_t t = vn_cfg_get_int(e, "thread", -1);
 		uint32_t thread = t < 0 ? vn_fwd_thread_index(0) : (uint32_t)t;
 		if ((app = vn_session_app_lookup(name)) < 0) {

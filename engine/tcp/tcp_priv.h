@@ -283,7 +283,7 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(OOO_REFUSED, "out-of-order segments not kept (interval limit)")                          \
 	_(DUP_SEGS, "duplicate segments")                                                          \
 	_(NO_BUFFER, "segments not sent (no buffer)")                                              \
-	_(CONNECT_TABLE_FULL, "connects refused (connection table full)")                         \
+	_(CONNECT_TABLE_FULL, "connects refused (connection table full)")                          \
 	_(TIME_WAIT_REUSED, "time-wait connections reused by a new syn")                          \
 	_(KEEPALIVES, "keepalive probes sent")                                                     \
 	_(SYN_COOKIES_SENT, "syn cookies sent (half-open limit reached)")                          \

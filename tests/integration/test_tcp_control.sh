@@ -152,8 +152,8 @@ vn_wait_listen tb-c 6002
 out=$(vnctl test echo clients nclients 30 bytes 2000 concurrency 3 timeout 30 uri tcp://10.0.1.2/6002 2>&1) || true
 vn_check "30 clients with concurrency 3 complete" grep -q "30 complete, 0 failed, 0 corrupt$" <<<"$out"
 for _ in $(seq 50); do kill -0 "${VN_PIDS[-1]}" 2>/dev/null || break; sleep 0.1; done
-read -r _ most _ done <"$VN_TMP/conc.out" || true
-vn_check "at most 3 were open at once (${most:-?}, ${done:-?} served)" test "${most:-99}" -le 3 -a "${done:-0}" -eq 30
+read -r _ most _ served <"$VN_TMP/conc.out" || true
+vn_check "at most 3 were open at once (${most:-?}, ${served:-?} served)" test "${most:-99}" -le 3 -a "${served:-0}" -eq 30
 
 # ---- a full table: SYNs dropped under a named reason --------------------------------------
 wait "${VN_PIDS[-1]}" 2>/dev/null || true
