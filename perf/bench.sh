@@ -485,6 +485,13 @@ if [ "${BENCH_HTTP:-1}" = 1 ]; then
 		log "http bench did not run"
 fi
 
+# --- the TCP stack against itself: two engines over memif (perf/tcp_bench.sh) -------------------
+if [ "${BENCH_TCP:-1}" = 1 ]; then
+	log "tcp-bulk, tcp-cps, tcp-rr: echo client and server in two engines joined by memif"
+	BENCH_BUILD="$BUILD" TCP_HUGEPAGES="$HUGE" TCP_ROUNDS="$ROUNDS" TCP_SAVE=0 \
+		bash "$ROOT/perf/tcp_bench.sh" >"$TMP/extra-tcp.txt" || log "the tcp bench did not run"
+fi
+
 # --- report -----------------------------------------------------------------------------------
 mkdir -p "$ROOT/perf/results"
 SHA=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)

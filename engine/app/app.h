@@ -10,6 +10,10 @@ int vn_eal_start(const struct vn_config *cfg, const char *prog);
 int vn_config_create_interfaces(const struct vn_config *cfg);
 /* Applies interfaces, routes, neighbours and plugin sections. */
 int vn_config_apply(const struct vn_config *cfg);
+/* What must be known before the graph is built (tcp.max-connections). */
+int vn_config_early(const struct vn_config *cfg);
+/* Once the workers run: listeners and connections of tcp.listen/connect. */
+int vn_config_start(const struct vn_config *cfg);
 /* Runs the exec: files (CLI files and .lua scripts). */
 int vn_config_exec(const struct vn_config *cfg);
 

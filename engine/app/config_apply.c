@@ -213,6 +213,18 @@ vn_config_apply(const struct vn_config *cfg)
 }
 
 int
+vn_config_early(const struct vn_config *cfg)
+{
+	return vn_tcp_cfg_early(vn_cfg_map_get(cfg->root, "tcp"));
+}
+
+int
+vn_config_start(const struct vn_config *cfg)
+{
+	return vn_tcp_cfg_start(cfg->file, vn_cfg_map_get(cfg->root, "tcp"));
+}
+
+int
 vn_config_exec(const struct vn_config *cfg)
 {
 	for (uint32_t i = 0; i < cfg->n_exec; i++) {

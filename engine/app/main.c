@@ -380,6 +380,8 @@ main(int argc, char **argv)
 		goto out_ports;
 	if (vn_rxq_place(vn_engine.n_fwd, vn_engine.fwd_thread) < 0)
 		goto out_ports;
+	if (vn_config_early(&cfg) < 0)
+		goto out_ports;
 	if (vn_graph_build() < 0 || vn_handoff_init(vn_engine.n_fwd, vn_engine.fwd_thread) < 0)
 		goto out_ports;
 	if (!cfg.n_workers) {
@@ -393,6 +395,10 @@ main(int argc, char **argv)
 	if (vn_cli_server_start(cfg.cli_socket) < 0)
 		goto out_ports;
 	if (start_workers(&cfg) < 0) {
+		vn_engine.running = false;
+		goto out_workers;
+	}
+	if (vn_config_start(&cfg) < 0) {
 		vn_engine.running = false;
 		goto out_workers;
 	}

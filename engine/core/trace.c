@@ -82,6 +82,16 @@ vn_trace_capture(struct vn_graph_rt *g, struct vn_node *node, struct rte_mbuf **
 }
 
 void
+vn_trace_again(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m)
+{
+	struct vn_graph_rt *rt = vn_graph_rt(g);
+
+	/* trace is set only while this walk carries marked packets. */
+	if (vn_buf(m)->trace_id && rt->trace)
+		vn_trace_capture(rt, node, &m, 1);
+}
+
+void
 vn_trace_mark(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vn_trace_store *s;

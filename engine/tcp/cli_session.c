@@ -3,12 +3,14 @@
  * show session [verbose] [thread N] [state S], show tcp stats (settings:
  * tcp_config.c).
  *
- * Connection lists are read from the main thread. That is safe when the
- * main thread is the forwarder (workers: []), the configuration this stack
- * supports today; with workers only the per-worker counts are shown, since
- * a worker frees its connections while we would read them.
+ * Connection lists: the main thread walks its own connections when it is
+ * the forwarder (workers: []); a worker's are copied by the worker itself
+ * between two of its loops, on a request through its request ring, while
+ * the command waits (bounded): a worker frees its connections while we
+ * would read them, so we never walk its pool.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <vecnet/cli.h>
@@ -85,6 +87,31 @@ show_conn(struct vn_cli_out *out, const struct tcp_conn *c, bool verbose)
 		      c->bytes_in, c->bytes_out, c->rtx_segs, c->n_timeouts);
 }
 
+#define SHOW_SESSION_MAX 100000 /* connections listed per thread */
+#define SHOW_SESSION_WAIT_MS 1000
+
+static void
+show_worker_conns(struct vn_cli_out *out, uint32_t t, uint32_t state, bool verbose)
+{
+	uint32_t n = 0, n_match = 0;
+	int err;
+	struct tcp_conn *conns = vn_session_snapshot(t, state, SHOW_SESSION_MAX, &n, &n_match,
+						     SHOW_SESSION_WAIT_MS, &err);
+
+	if (!conns) {
+		vn_cli_printf(out, "  (connections not listed: %s)\n",
+			      err == -ETIMEDOUT ? "the worker did not answer within 1 s"
+			      : err == -EAGAIN	? "its request queue is full"
+						: strerror(-err));
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		show_conn(out, &conns[i], verbose);
+	if (n_match > n)
+		vn_cli_printf(out, "  (%u more not listed)\n", n_match - n);
+	free(conns);
+}
+
 static int
 show_session_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
@@ -120,14 +147,16 @@ show_session_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 		if (!w || (thread != UINT32_MAX && t != thread))
 			continue;
 		vn_cli_printf(out, "thread %u: %u connections\n", t, w->n_conns);
-		if (!session_may_walk(t))
+		if (session_may_walk(t)) {
+			for (uint32_t i = 0; i < w->pool_size; i++) {
+				const struct tcp_conn *c = w->pool[i];
+				if (c && !(c->flags & TCP_CF_CLEANUP) &&
+				    (state == UINT32_MAX || c->state == state))
+					show_conn(out, c, verbose);
+			}
 			continue;
-		for (uint32_t i = 0; i < w->pool_size; i++) {
-			const struct tcp_conn *c = w->pool[i];
-			if (c && !(c->flags & TCP_CF_CLEANUP) &&
-			    (state == UINT32_MAX || c->state == state))
-				show_conn(out, c, verbose);
 		}
+		show_worker_conns(out, t, state, verbose);
 	}
 	return 0;
 }

@@ -242,25 +242,20 @@ echo_app(const char *name, const struct vn_app_cb *cb)
 	return app >= 0 ? app : vn_app_register(name, cb);
 }
 
-/* tcp://A.B.C.D/PORT */
-static int
-echo_parse_uri(const char *uri, uint32_t *addr, uint16_t *port)
+/* The built-in servers by name, for tcp.listen and vecnet.session_listen;
+ * the client is not one: its state belongs to `test echo clients`. */
+int
+vn_session_app_lookup(const char *name)
 {
-	char a[32];
-	const char *slash;
-	char *end;
-	unsigned long p;
+	int app = vn_app_find(name);
 
-	if (strncmp(uri, "tcp://", 6) != 0 || !(slash = strchr(uri + 6, '/')) ||
-	    (size_t)(slash - uri - 6) >= sizeof(a))
-		return -EINVAL;
-	memcpy(a, uri + 6, slash - uri - 6);
-	a[slash - uri - 6] = 0;
-	p = strtoul(slash + 1, &end, 10);
-	if (*end || p == 0 || p > 65535 || vn_parse_ip4(a, addr) < 0)
-		return -EINVAL;
-	*port = (uint16_t)p;
-	return 0;
+	if (app >= 0)
+		return app;
+	if (strcmp(name, "echo-server") == 0)
+		return echo_app(name, &echo_server_cb);
+	if (strcmp(name, "discard-server") == 0)
+		return echo_app(name, &discard_server_cb);
+	return -ENOENT;
 }
 
 int
@@ -270,7 +265,7 @@ vn_echo_server(const char *uri, bool discard, bool stop)
 	uint16_t port;
 	int app;
 
-	if (echo_parse_uri(uri, &addr, &port) < 0)
+	if (vn_session_parse_uri(uri, &addr, &port) < 0)
 		return -EINVAL;
 	app = discard ? echo_app("discard-server", &discard_server_cb)
 		      : echo_app("echo-server", &echo_server_cb);
@@ -321,6 +316,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	struct vn_graph *g = vn_graph_self(); /* non-NULL: the main thread forwards */
 	uint32_t n = 1, bytes = 8192, rounds = 1, timeout = 60, submitted = 0, thread, addr;
+	uint32_t concurrency = UINT32_MAX;
 	uint64_t hz = rte_get_tsc_hz(), deadline, start;
 	uint16_t port;
 	char uri[64] = "";
@@ -337,6 +333,9 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 		} else if (vn_cli_arg_keyword(args, "rounds")) {
 			if (!vn_cli_arg_u32_range(args, 1, 10000000, &rounds))
 				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "concurrency")) {
+			if (!vn_cli_arg_u32_range(args, 1, 100000, &concurrency))
+				return vn_cli_unexpected(args);
 		} else if (vn_cli_arg_keyword(args, "timeout")) {
 			if (!vn_cli_arg_u32_range(args, 1, 3600, &timeout))
 				return vn_cli_unexpected(args);
@@ -347,7 +346,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 			return vn_cli_unexpected(args);
 		}
 	}
-	if (echo_parse_uri(uri, &addr, &port) < 0)
+	if (vn_session_parse_uri(uri, &addr, &port) < 0)
 		return vn_cli_error(out, "uri: tcp://ADDR/PORT, not '%s'", uri);
 	app = echo_app("echo-client", &echo_client_cb);
 	if (app < 0)
@@ -368,7 +367,10 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	ec.last_tsc = start;
 	deadline = start + hz * timeout;
 	while (vn_engine_running()) {
-		while (submitted < n) {
+		/* At most concurrency open at once (as ab -c): a burst of
+		 * SYNs larger than a ring is a test of the ring. */
+		while (submitted < n &&
+		       submitted - __atomic_load_n(&ec.n_done, __ATOMIC_ACQUIRE) < concurrency) {
 			if (!g)
 				thread = vn_fwd_thread_index(submitted % vn_fwd_thread_count());
 			rc = vn_session_connect((uint32_t)app, thread, addr, port,
@@ -421,7 +423,8 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(test_echo_clients) = {
 	.path = "test echo clients",
-	.syntax = "[nclients N] [bytes B] [rounds R] [timeout SEC] uri tcp://ADDR/PORT",
+	.syntax = "[nclients N] [bytes B] [rounds R] [concurrency C] [timeout SEC] "
+		  "uri tcp://ADDR/PORT",
 	.help = "open N connections, send B bytes (R times, each after the echo), check, report",
 	.fn = echo_clients_fn,
 };

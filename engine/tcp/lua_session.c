@@ -1,13 +1,17 @@
 /*
  * The host stack from Lua: vecnet.session_enable(), vecnet.echo_server(URI
- * [, {discard = true, stop = true}]); the same control functions as the
- * commands and the tcp: section.
+ * [, {discard = true, stop = true}]), and for any registered application
+ * vecnet.session_listen(APP, URI), vecnet.session_unlisten(APP, URI),
+ * vecnet.session_connect(APP, URI [, THREAD [, OPAQUE]]); the same control
+ * functions as the commands and the tcp: section.
  */
 #include <errno.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <string.h>
+#include <vecnet/graph.h>
 #include <vecnet/lua.h>
+#include <vecnet/session.h>
 
 #include "tcp/session_priv.h"
 
@@ -45,5 +49,71 @@ lua_echo_server(lua_State *L)
 	return 0;
 }
 
+/* APP and URI of argument 1 and 2, or a Lua error naming what is wrong. */
+static uint32_t
+lua_app_uri(lua_State *L, const char *fn, uint32_t *addr, uint16_t *port)
+{
+	const char *name = luaL_checkstring(L, 1), *uri = luaL_checkstring(L, 2);
+	int app = vn_session_app_lookup(name);
+
+	if (app < 0)
+		luaL_error(L, "%s: no application '%s'", fn, name);
+	if (vn_session_parse_uri(uri, addr, port) < 0)
+		luaL_error(L, "%s: uri is tcp://ADDR/PORT, not '%s'", fn, uri);
+	return (uint32_t)app;
+}
+
+static int
+lua_session_listen_common(lua_State *L, bool stop)
+{
+	const char *fn = stop ? "session_unlisten" : "session_listen";
+	uint32_t addr;
+	uint16_t port;
+	uint32_t app = lua_app_uri(L, fn, &addr, &port);
+	int rc = stop ? vn_session_unlisten(app, addr, port) : vn_session_listen(app, addr, port);
+
+	if (rc < 0)
+		return luaL_error(L, "%s %s: %s", fn, lua_tostring(L, 2),
+				  rc == -EPERM ? "session layer disabled" : strerror(-rc));
+	return 0;
+}
+
+static int
+lua_session_listen(lua_State *L)
+{
+	return lua_session_listen_common(L, false);
+}
+
+static int
+lua_session_unlisten(lua_State *L)
+{
+	return lua_session_listen_common(L, true);
+}
+
+static int
+lua_session_connect(lua_State *L)
+{
+	uint32_t addr;
+	uint16_t port;
+	uint32_t app = lua_app_uri(L, "session_connect", &addr, &port);
+	lua_Integer t = luaL_optinteger(L, 3, -1);
+	uint64_t opaque = (uint64_t)luaL_optinteger(L, 4, 0);
+	int rc;
+
+	if (t >= VN_THREAD_MAX)
+		return luaL_error(L, "session_connect: no thread %d", (int)t);
+	rc = vn_session_connect(app, t < 0 ? vn_fwd_thread_index(0) : (uint32_t)t, addr, port,
+				opaque);
+	if (rc < 0)
+		return luaL_error(L, "session_connect %s: %s", lua_tostring(L, 2),
+				  rc == -EPERM	  ? "session layer disabled"
+				  : rc == -ENODEV ? "no TCP stack on that thread"
+						  : strerror(-rc));
+	return 0;
+}
+
+VN_LUA_FUNCTION(session_listen) = {.name = "session_listen", .fn = lua_session_listen};
+VN_LUA_FUNCTION(session_unlisten) = {.name = "session_unlisten", .fn = lua_session_unlisten};
+VN_LUA_FUNCTION(session_connect) = {.name = "session_connect", .fn = lua_session_connect};
 VN_LUA_FUNCTION(session_enable) = {.name = "session_enable", .fn = lua_session_enable};
 VN_LUA_FUNCTION(echo_server) = {.name = "echo_server", .fn = lua_echo_server};

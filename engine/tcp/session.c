@@ -8,13 +8,16 @@
 #define VN_LOG_MOD "session"
 #include <errno.h>
 #include <netinet/in.h>
+#include <rte_cycles.h>
 #include <rte_lpm.h>
 #include <rte_ring.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <vecnet/graph.h>
 #include <vecnet/handoff.h>
 #include <vecnet/node.h>
+#include <vecnet/net/addr.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip4_local.h>
@@ -51,6 +54,26 @@ vn_app_find(const char *name)
 		if (tcp_apps[i].is_used && strcmp(tcp_apps[i].name, name) == 0)
 			return i;
 	return -ENOENT;
+}
+
+int
+vn_session_parse_uri(const char *uri, uint32_t *addr, uint16_t *port)
+{
+	char a[32];
+	const char *slash;
+	char *end;
+	unsigned long p;
+
+	if (strncmp(uri, "tcp://", 6) != 0 || !(slash = strchr(uri + 6, '/')) ||
+	    (size_t)(slash - uri - 6) >= sizeof(a) || !slash[1])
+		return -EINVAL;
+	memcpy(a, uri + 6, slash - uri - 6);
+	a[slash - uri - 6] = 0;
+	p = strtoul(slash + 1, &end, 10);
+	if (*end || p == 0 || p > 65535 || vn_parse_ip4(a, addr) < 0)
+		return -EINVAL;
+	*port = (uint16_t)p;
+	return 0;
 }
 
 /* ---- listeners ---- */
@@ -330,11 +353,101 @@ session_clear_run(struct tcp_worker *w)
 	return true;
 }
 
+/* ---- snapshots for show session ---- */
+
+static void
+snapshot_release(struct session_request *r)
+{
+	if (__atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		free(r->conns);
+		free(r);
+	}
+}
+
+void
+session_request_discard(struct session_request *r)
+{
+	if (r->type == SESSION_REQ_SNAPSHOT)
+		snapshot_release(r);
+	else
+		free(r);
+}
+
+/* Worker: shallow copies; the FIFOs' counters are in the copy, and the
+ * command reads nothing the copy points to. */
+static void
+snapshot_run(struct tcp_worker *w, struct session_request *r)
+{
+	for (uint32_t i = 0; i < w->pool_size; i++) {
+		const struct tcp_conn *c = w->pool[i];
+		if (!c || (c->flags & TCP_CF_CLEANUP) ||
+		    (r->state != UINT32_MAX && c->state != r->state))
+			continue;
+		if (r->n < r->max)
+			r->conns[r->n++] = *c;
+		r->n_match++;
+	}
+	snapshot_release(r);
+}
+
+struct tcp_conn *
+vn_session_snapshot(uint32_t thread, uint32_t state, uint32_t max, uint32_t *n, uint32_t *n_match,
+		    uint32_t timeout_ms, int *err)
+{
+	struct tcp_worker *w = thread < VN_THREAD_MAX ? tcp_workers[thread] : NULL;
+	struct session_request *r;
+	struct tcp_conn *conns;
+	uint64_t deadline;
+
+	*err = 0;
+	if (!w) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	/* Room for what it has now, and a few opened meanwhile. */
+	max = VN_MIN(max, __atomic_load_n(&w->n_conns, __ATOMIC_RELAXED) + 64);
+	r = calloc(1, sizeof(*r));
+	conns = calloc(max ? max : 1, sizeof(*conns));
+	if (!r || !conns) {
+		free(r);
+		free(conns);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*r = (struct session_request){.type = SESSION_REQ_SNAPSHOT, .refs = 2, .state = state,
+				      .max = max, .conns = conns};
+	if (rte_ring_mp_enqueue(w->requests, r) != 0) {
+		free(r);
+		free(conns);
+		*err = -EAGAIN;
+		return NULL;
+	}
+	deadline = rte_rdtsc() + rte_get_tsc_hz() / 1000 * timeout_ms;
+	while (__atomic_load_n(&r->refs, __ATOMIC_ACQUIRE) > 1) {
+		struct timespec ts = {.tv_nsec = 100000};
+		if (rte_rdtsc() > deadline) {
+			/* It answers later, or never (stopped): it frees. */
+			snapshot_release(r);
+			*err = -ETIMEDOUT;
+			return NULL;
+		}
+		nanosleep(&ts, NULL);
+	}
+	*n = r->n;
+	*n_match = r->n_match;
+	free(r);
+	return conns;
+}
+
 void
 session_request_run(struct tcp_worker *w, struct session_request *r)
 {
 	struct tcp_conn *c;
 
+	if (r->type == SESSION_REQ_SNAPSHOT) {
+		snapshot_run(w, r);
+		return;
+	}
 	if (r->type == SESSION_REQ_CLEAR) {
 		/* The rest next loop: the request goes round again. */
 		if (session_clear_run(w) || rte_ring_mp_enqueue(w->requests, r) != 0)
@@ -344,9 +457,12 @@ session_request_run(struct tcp_worker *w, struct session_request *r)
 	c = tcp_connect(w, r->app, r->opaque, r->laddr, r->raddr, r->rport, r->mtu);
 	if (c) {
 		c->if_index = r->if_index;
-	} else if (tcp_apps[r->app].cb.connected) {
+	} else {
 		int err = w->n_conns >= w->pool_size ? -ENOMEM : -EADDRNOTAVAIL;
-		tcp_apps[r->app].cb.connected(NULL, r->opaque, err);
+		if (err == -ENOMEM)
+			w->stats[TCP_STAT_CONNECT_TABLE_FULL]++;
+		if (tcp_apps[r->app].cb.connected)
+			tcp_apps[r->app].cb.connected(NULL, r->opaque, err);
 	}
 	free(r);
 }

@@ -68,9 +68,9 @@ session_queue_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkt
 		vn_node_count_error(node, SESSION_QUEUE_ERR_TIMERS, n_timers);
 	if (n_segs)
 		vn_node_count_error(node, SESSION_QUEUE_ERR_SEGMENTS, n_segs);
-	/* Work pending (or done) keeps the thread from idling; what was sent
-	 * is only dispatched to tcp4-output when this is not 0. */
-	return (uint16_t)VN_MIN(n_emitted + n_req + w->n_pending, (uint32_t)UINT16_MAX);
+	/* Work pending (or done) keeps the thread from idling, and makes the
+	 * graph dispatch what it enqueued (and end a trace it marked). */
+	return (uint16_t)VN_MIN(n_emitted + n_req + n_timers + w->n_pending, (uint32_t)UINT16_MAX);
 }
 
 static int
@@ -89,6 +89,7 @@ session_queue_thread_fini(struct vn_graph *g, struct vn_node *node)
 
 VN_NODE_REGISTER(session_queue) = {
 	.name = "session-queue",
+	.format_trace = tcp_trace_format,
 	.type = VN_NODE_INPUT,
 	.fn = session_queue_fn,
 	.n_next = SESSION_QUEUE_N_NEXT,

@@ -144,6 +144,24 @@ VN_CLI_COMMAND(show_tcp_config) = {
 #define TCP_INT(k, lo, hi, d, ex, text)                                                            \
 	{.key = k, .type = VN_CFG_T_INT, .min = lo, .max = hi, .def = d, .example = ex, .doc = text}
 
+static const struct vn_cfg_field tcp_listen_fields[] = {
+	{.key = "app", .type = VN_CFG_T_STR, .required = true, .max_len = 31, .example = "echo-server",
+	 .doc = "the application's registered name"},
+	{.key = "uri", .type = VN_CFG_T_STR, .required = true, .max_len = 63,
+	 .example = "\"tcp://0.0.0.0/7\"", .doc = "tcp://ADDR/PORT; 0.0.0.0 is every address"},
+	{.key = NULL},
+};
+
+static const struct vn_cfg_field tcp_connect_fields[] = {
+	{.key = "app", .type = VN_CFG_T_STR, .required = true, .max_len = 31, .example = "my-app",
+	 .doc = "the application's registered name"},
+	{.key = "uri", .type = VN_CFG_T_STR, .required = true, .max_len = 63,
+	 .example = "\"tcp://10.0.2.2/80\"", .doc = "tcp://ADDR/PORT to connect to"},
+	{.key = "thread", .type = VN_CFG_T_INT, .min = 0, .max = VN_THREAD_MAX - 1, .def = "first",
+	 .example = "1", .doc = "the forwarding thread that opens it (`show session`'s thread N)"},
+	{.key = NULL},
+};
+
 const struct vn_cfg_field vn_tcp_cfg_fields[] = {
 	{.key = "enable", .type = VN_CFG_T_BOOL, .def = "false", .example = "true",
 	 .doc = "the host stack on (`session enable`): listeners and connections allowed"},
@@ -184,6 +202,17 @@ const struct vn_cfg_field vn_tcp_cfg_fields[] = {
 	{.key = "discard-servers", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_STR, .max_len = 63,
 	 .def = "[]", .example = "[\"tcp://0.0.0.0/9\"]",
 	 .doc = "built-in discard servers to start; needs `enable`"},
+	TCP_INT("max-connections", 16, 1 << 22, "16384", "65536",
+		"connections per thread (TIME_WAIT included), fixed at start: beyond, a SYN is "
+		"dropped (`tcp connection table full`) and a connect fails with -ENOMEM"),
+	{.key = "listen", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = tcp_listen_fields,
+	 .def = "[]", .example = "[{ app: echo-server, uri: \"tcp://0.0.0.0/7\" }]",
+	 .doc = "listeners of registered applications (a plugin's, or the built-in "
+		"echo-server and discard-server), opened once the engine runs; needs `enable`"},
+	{.key = "connect", .type = VN_CFG_T_LIST, .elem = VN_CFG_T_MAP, .fields = tcp_connect_fields,
+	 .def = "[]", .example = "[{ app: my-app, uri: \"tcp://10.0.2.2/80\", thread: 1 }]",
+	 .doc = "connections a registered application opens once the engine runs (its "
+		"`connected` callback gets the entry's index as opaque); needs `enable`"},
 	{.key = NULL},
 };
 
@@ -195,7 +224,8 @@ vn_tcp_cfg_apply(const struct vn_cfg_node *section)
 	if (!section)
 		return 0;
 	for (const struct vn_cfg_field *f = vn_tcp_cfg_fields; f->key; f++) {
-		if (f->type != VN_CFG_T_INT || !vn_cfg_map_get(section, f->key))
+		if (f->type != VN_CFG_T_INT || !vn_cfg_map_get(section, f->key) ||
+		    strcmp(f->key, "max-connections") == 0)
 			continue;
 		rc = vn_tcp_set(f->key, (uint64_t)vn_cfg_get_int(section, f->key, 0));
 		if (rc < 0) {
@@ -240,10 +270,108 @@ vn_tcp_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section)
 			n++;
 		}
 	}
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "connect" : "listen";
+		const struct vn_cfg_node *list = vn_cfg_map_get(section, key);
+		uint32_t i = 0, addr;
+		uint16_t port;
+		for (const struct vn_cfg_node *it = list ? list->child : NULL; it;
+		     it = it->next, i++) {
+			const struct vn_cfg_node *u = vn_cfg_map_get(it, "uri");
+			if (u && u->value && vn_session_parse_uri(u->value, &addr, &port) < 0) {
+				vn_cfg_error(e, u, "tcp.%s[%u].uri: '%s' is not tcp://ADDR/PORT",
+					     key, i, u->value);
+				n++;
+			} else if (k && u && u->value && addr == 0) {
+				vn_cfg_error(e, u,
+					     "tcp.connect[%u].uri: connect to an address, not 0.0.0.0", i);
+				n++;
+			}
+		}
+		if (list && list->child && !vn_cfg_get_bool(section, "enable", false)) {
+			vn_cfg_error(e, list, "tcp.%s needs tcp.enable: true", key);
+			n++;
+		}
+	}
 	if (vn_cfg_get_int(section, "rto-min-ms", 200) > vn_cfg_get_int(section, "rto-max-ms", 60000)) {
 		vn_cfg_error(e, vn_cfg_map_get(section, "rto-min-ms"),
 			     "tcp.rto-min-ms is above tcp.rto-max-ms");
 		n++;
 	}
 	return n;
+}
+
+int
+vn_tcp_cfg_early(const struct vn_cfg_node *section)
+{
+	/* The 4-tuple table and pool are sized when each thread's stack
+	 * attaches (graph build): the only setting read before it. */
+	if (section && vn_cfg_map_get(section, "max-connections"))
+		tcp_cfg.max_conns = (uint32_t)vn_cfg_get_int(section, "max-connections", 16384);
+	return 0;
+}
+
+#define TCP_NO_APP "no application '%s' (echo-server, discard-server, or one a plugin registered)"
+
+/* A listen: or connect: entry's place in the file, for start-up errors. */
+static void
+tcp_cfg_err(const char *file, const struct vn_cfg_node *at, const char *key, uint32_t i,
+	    const char *what)
+{
+	VN_ERR("%s:%d:%d: tcp.%s[%u]: %s", file ? file : "config", at->line, at->col, key, i, what);
+}
+
+int
+vn_tcp_cfg_start(const char *file, const struct vn_cfg_node *section)
+{
+	const struct vn_cfg_node *list;
+	char msg[192];
+	uint32_t i, addr;
+	uint16_t port;
+	int app, rc;
+
+	if (!section)
+		return 0;
+	/* Now, not at apply: plugins register their apps in their own
+	 * sections, and connects need the workers' stacks. */
+	list = vn_cfg_map_get(section, "listen");
+	i = 0;
+	for (const struct vn_cfg_node *e = list ? list->child : NULL; e; e = e->next, i++) {
+		const char *name = vn_cfg_get_str(e, "app", "");
+		const char *uri = vn_cfg_get_str(e, "uri", "");
+		if ((app = vn_session_app_lookup(name)) < 0) {
+			snprintf(msg, sizeof(msg), TCP_NO_APP, name);
+			tcp_cfg_err(file, e, "listen", i, msg);
+			return app;
+		}
+		vn_session_parse_uri(uri, &addr, &port); /* checked at load */
+		if ((rc = vn_session_listen((uint32_t)app, addr, port)) < 0) {
+			snprintf(msg, sizeof(msg), "listen %s: %s", uri, strerror(-rc));
+			tcp_cfg_err(file, e, "listen", i, msg);
+			return rc;
+		}
+	}
+	list = vn_cfg_map_get(section, "connect");
+	i = 0;
+	for (const struct vn_cfg_node *e = list ? list->child : NULL; e; e = e->next, i++) {
+		const char *name = vn_cfg_get_str(e, "app", "");
+		const char *uri = vn_cfg_get_str(e, "uri", "");
+		int64_t t = vn_cfg_get_int(e, "thread", -1);
+		uint32_t thread = t < 0 ? vn_fwd_thread_index(0) : (uint32_t)t;
+		if ((app = vn_session_app_lookup(name)) < 0) {
+			snprintf(msg, sizeof(msg), TCP_NO_APP, name);
+			tcp_cfg_err(file, e, "connect", i, msg);
+			return app;
+		}
+		vn_session_parse_uri(uri, &addr, &port);
+		rc = vn_session_connect((uint32_t)app, thread, addr, port, i);
+		if (rc < 0) {
+			snprintf(msg, sizeof(msg), "connect %s: %s", uri,
+				 rc == -ENODEV ? "no TCP stack on that thread (not forwarding)"
+					       : strerror(-rc));
+			tcp_cfg_err(file, e, "connect", i, msg);
+			return rc;
+		}
+	}
+	return 0;
 }

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vecnet/handoff.h>
+#include <vecnet/trace.h>
 
+#include "tcp/session_priv.h"
 #include "tcp/tcp_priv.h"
 
 struct tcp_cfg tcp_cfg = {
@@ -68,7 +70,7 @@ tcp_worker_free_tables(struct tcp_worker *w)
 	void *req;
 
 	while (w->requests && rte_ring_dequeue(w->requests, &req) == 0)
-		free(req);
+		session_request_discard(req);
 	rte_ring_free(w->requests);
 	rte_hash_free(w->table);
 	free(w->pool);
@@ -159,6 +161,8 @@ tcp_worker_set_time(struct tcp_worker *w, uint64_t now_ms)
 static void
 tcp_flush_to_node(struct tcp_worker *w)
 {
+	/* `trace add session-queue N` marks the stack's own segments. */
+	vn_trace_input(w->flush_g, w->flush_node, w->out, (uint16_t)w->n_out);
 	vn_enqueue_copy(w->flush_g, w->flush_node->nexts[w->flush_next], w->out,
 			(uint16_t)w->n_out);
 	w->n_out = 0;

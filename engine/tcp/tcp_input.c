@@ -135,9 +135,26 @@ tcp_input_csum_ok(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint16_t hl
 	return sum == 0xffff;
 }
 
+/* A marked segment a connection took: one more trace record, with the
+ * connection's state after it (tcp_trace_format). */
+static inline void
+tcp_input_trace_state(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m,
+		      const struct tcp_conn *c)
+{
+	if (likely(!vn_buf(m)->trace_id))
+		return;
+	vn_meta(m)->user[0] = TCP_TRACE_STATE_MAGIC;
+	vn_meta(m)->user[1] = c->state;
+	vn_trace_again(g, node, m);
+	/* The mbuf is recycled with its metadata: a later record taken on
+	 * entry must not pass for one of these. */
+	vn_meta(m)->user[0] = 0;
+}
+
 /* Returns the next arc for m, or UINT16_MAX when consumed. */
 static inline uint16_t
-tcp_input_one(struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
+tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m,
+	      uint32_t *counts)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint16_t hl = rte_ipv4_hdr_len(ip), doff;
@@ -227,6 +244,7 @@ tcp_input_one(struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m, ui
 	if (c) {
 		counts[TCP_INPUT_ERR_TO_CONN]++;
 		tcp_input_conn(w, c, &s);
+		tcp_input_trace_state(g, node, m, c);
 		rte_pktmbuf_free(m);
 		return UINT16_MAX;
 	}
@@ -249,6 +267,7 @@ tcp_input_one(struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m, ui
 				counts[TCP_INPUT_ERR_COOKIE_CONN]++;
 				if (!(c->flags & TCP_CF_CLEANUP))
 					tcp_input_conn(w, c, &s); /* its data, if any */
+				tcp_input_trace_state(g, node, m, c);
 				rte_pktmbuf_free(m);
 				return UINT16_MAX;
 			}
@@ -279,6 +298,7 @@ tcp_input_one(struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m, ui
 	}
 	c->if_index = vn_meta(m)->rx_if;
 	counts[TCP_INPUT_ERR_NEW_CONN]++;
+	tcp_input_trace_state(g, node, m, c);
 	rte_pktmbuf_free(m);
 	return UINT16_MAX;
 reset:
@@ -344,7 +364,7 @@ tcp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 			n = tcp_input_handoff(g, w, pkts, n, counts);
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		uint16_t next = tcp_input_one(w, node, pkts[i], counts);
+		uint16_t next = tcp_input_one(g, w, node, pkts[i], counts);
 		if (next == UINT16_MAX)
 			continue;
 		pkts[n_out] = pkts[i];

@@ -295,6 +295,7 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(OOO_REFUSED, "out-of-order segments not kept (interval limit)")                          \
 	_(DUP_SEGS, "duplicate segments")                                                          \
 	_(NO_BUFFER, "segments not sent (no buffer)")                                              \
+	_(CONNECT_TABLE_FULL, "connects refused (connection table full)")                          \
 	_(TIME_WAIT_REUSED, "time-wait connections reused by a new syn")                          \
 	_(KEEPALIVES, "keepalive probes sent")                                                     \
 	_(SYN_COOKIES_SENT, "syn cookies sent (half-open limit reached)")                          \
@@ -369,6 +370,11 @@ tcp_worker_flush(struct tcp_worker *w)
 	if (w->n_out)
 		w->flush(w);
 }
+
+/* A trace record tcp4-input takes of a segment after processing it
+ * (vn_trace_again) carries this in vn_meta.user[0] and the connection's
+ * state in user[1]; tcp_trace_format prints it as the state. */
+#define TCP_TRACE_STATE_MAGIC 0x7c957a7eu
 
 /* ---- configuration (set before sessions exist; `show tcp config`) ---- */
 

@@ -1,7 +1,9 @@
 /*
- * Trace records of tcp4-input and tcp4-output: the IPv4 line, then the TCP
- * header from the record's bytes: ports, flags, sequence and
- * acknowledgment numbers, window, payload length, options' length.
+ * Trace records of tcp4-input, tcp4-output and session-queue: the IPv4
+ * line, then the TCP header from the record's bytes: ports, flags, sequence
+ * and acknowledgment numbers, window, payload length, options' length.
+ * tcp4-input records a segment a connection took a second time, after
+ * processing (vn_trace_again): that record prints the connection's state.
  */
 #include <rte_byteorder.h>
 #include <stdio.h>
@@ -14,12 +16,17 @@ int
 tcp_trace_format(char *buf, size_t len, const struct vn_trace_rec *r,
 		 const struct vn_trace_rec *next)
 {
-	int n = vn_trace_format_ip4(buf, len, r, next), k;
+	int n, k;
 	const uint8_t *d = r->data;
 	uint32_t hl, off, doff, seq, ack, tot;
 	char flags[32] = "";
 	static const char *const names[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG"};
+	const struct vn_meta *meta = &vn_trace_meta(r)->meta;
 
+	if (meta->user[0] == TCP_TRACE_STATE_MAGIC)
+		return snprintf(buf, len, "  tcp: connection now %s\n",
+				meta->user[1] < TCP_N_STATE ? tcp_state_names[meta->user[1]] : "?");
+	n = vn_trace_format_ip4(buf, len, r, next);
 	if (n < 0 || (size_t)n >= len || r->data_len < 20)
 		return n;
 	hl = (d[0] & 0xf) * 4u;

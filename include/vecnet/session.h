@@ -41,6 +41,8 @@ struct vn_app_cb {
 /* Registers an application; returns its index (>= 0) or -ENOSPC / -EINVAL.
  * The callbacks are copied; name must stay valid. */
 int vn_app_register(const char *name, const struct vn_app_cb *cb);
+/* The index of the application registered under name, or -ENOENT. */
+int vn_app_find(const char *name);
 
 /* Main thread. Segments to addr:port (addr 0: any of the engine's
  * addresses) start sessions of app. 0, -EADDRINUSE, -ENOSPC, -EPERM when

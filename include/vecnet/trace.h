@@ -47,6 +47,12 @@ void vn_trace_set_ops(const struct vn_trace_ops *ops);
  * their vector (port-rx and control-inject do). */
 void vn_trace_mark(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n);
 
+/* Records m in node once more, as it is now: for a node that consumes a
+ * marked packet (or changes what it means) so that `show trace` shows the
+ * result, after the record taken when m entered. Nothing when m is not
+ * marked. The layer above's capture tells the two records apart. */
+void vn_trace_again(struct vn_graph *g, struct vn_node *node, struct rte_mbuf *m);
+
 static inline void
 vn_trace_input(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {

@@ -11,6 +11,7 @@
 #include <rte_tcp.h>
 #include <string.h>
 #include <vecnet/net/buffer.h>
+#include <vecnet/net/trace.h>
 #include <vecnet/session.h>
 
 #include "tcp/session_priv.h"
@@ -1800,6 +1801,164 @@ test_settings(void)
 	CU_ASSERT_EQUAL(vn_tcp_set("rx-fifo-size", old), 0);
 }
 
+/* tcp.max-connections sizes a thread's table when its stack attaches; a
+ * passive open beyond it is refused (tcp4-input counts "tcp connection
+ * table full"), an active one reports -ENOMEM and is counted. */
+static void
+test_max_connections(void)
+{
+	const uint32_t thread = THREAD + 1, old = tcp_cfg.max_conns;
+	struct tcp_worker *w2;
+	struct session_request *r;
+	uint32_t i;
+
+	memset(&ev, 0, sizeof(ev));
+	tcp_cfg.max_conns = 16;
+	w2 = tcp_worker_attach(thread);
+	tcp_cfg.max_conns = old;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w2);
+	w2->flush = free_flush;
+	CU_ASSERT_EQUAL(w2->pool_size, 16);
+	for (i = 0; i < 16; i++) {
+		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
+							(uint16_t)(RPORT + i), &s, 1500));
+	}
+	{
+		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+		CU_ASSERT_PTR_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
+						    (uint16_t)(RPORT + i), &s, 1500));
+	}
+	CU_ASSERT_EQUAL(w2->n_conns, 16);
+	/* The engine's own open: refused, counted, the app told. */
+	r = calloc(1, sizeof(*r));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	*r = (struct session_request){.type = SESSION_REQ_CONNECT, .app = (uint32_t)app,
+				      .laddr = LADDR, .raddr = RADDR, .rport = 8080, .mtu = 1500};
+	session_request_run(w2, r);
+	CU_ASSERT_EQUAL(w2->stats[TCP_STAT_CONNECT_TABLE_FULL], 1);
+	CU_ASSERT_EQUAL(ev.connected, 1);
+	CU_ASSERT_EQUAL(ev.connect_err, -ENOMEM);
+	CU_ASSERT_PTR_NULL(ev.s);
+	/* A freed slot takes a new connection again. */
+	tcp_conn_abort(w2, w2->pool[3]);
+	tcp_reap(w2);
+	{
+		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
+							(uint16_t)(RPORT + 100), &s, 1500));
+	}
+	tcp_worker_detach(thread);
+	memset(&ev, 0, sizeof(ev));
+}
+
+/* show session on a worker: the worker copies its connections (of one
+ * state) into the request; the last of the two holders frees it. */
+static struct session_request *
+snapshot_req(uint32_t state, uint32_t max)
+{
+	struct session_request *r = calloc(1, sizeof(*r));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	*r = (struct session_request){.type = SESSION_REQ_SNAPSHOT, .refs = 2, .state = state,
+				      .max = max, .conns = calloc(max + 1, sizeof(struct tcp_conn))};
+	return r;
+}
+
+static void
+test_snapshot(void)
+{
+	struct session_request *r;
+
+	reset_all();
+	establish(false);
+	r = snapshot_req(UINT32_MAX, 4);
+	session_request_run(w, r);
+	CU_ASSERT_EQUAL(r->refs, 1); /* the worker let go: ours to read */
+	CU_ASSERT_EQUAL(r->n, 1);
+	CU_ASSERT_EQUAL(r->n_match, 1);
+	CU_ASSERT_EQUAL(r->conns[0].state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(r->conns[0].lport, LPORT);
+	CU_ASSERT_EQUAL(r->conns[0].rport, RPORT);
+	free(r->conns);
+	free(r);
+	/* A state filter; and more connections than room. */
+	r = snapshot_req(TCP_SYN_SENT, 4);
+	session_request_run(w, r);
+	CU_ASSERT_EQUAL(r->n_match, 0);
+	free(r->conns);
+	free(r);
+	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 1, LADDR, RADDR, 8080, 1500));
+	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 2, LADDR, RADDR, 8080, 1500));
+	r = snapshot_req(UINT32_MAX, 2);
+	session_request_run(w, r);
+	CU_ASSERT_EQUAL(r->n, 2);
+	CU_ASSERT_EQUAL(r->n_match, 3);
+	free(r->conns);
+	free(r);
+	/* The command gave up first (timeout): the worker frees it. */
+	r = snapshot_req(UINT32_MAX, 4);
+	r->refs = 1;
+	session_request_run(w, r); /* ASan would see a leak or a double free */
+	reset_all();
+}
+
+/* A segment a connection took is recorded again after processing; that
+ * record prints the connection's state, the first the header. */
+static void
+test_trace_state(void)
+{
+	struct vn_trace_rec r = {0};
+	struct vn_trace_meta *tm = (struct vn_trace_meta *)r.opaque;
+	struct rte_mbuf *m = wire_seg(TCP_F_SYN | TCP_F_ACK, 7000, 1, 0);
+	char text[512];
+
+	r.data_len = 40;
+	memcpy(r.data, rte_pktmbuf_mtod(m, void *), 40);
+	rte_pktmbuf_free(m);
+	CU_ASSERT(tcp_trace_format(text, sizeof(text), &r, NULL) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "tcp: 40000 -> 80 SYN ACK seq 7000 ack 1"));
+	CU_ASSERT_PTR_NULL(strstr(text, "connection now"));
+	tm->meta.user[0] = TCP_TRACE_STATE_MAGIC;
+	tm->meta.user[1] = TCP_CLOSE_WAIT;
+	CU_ASSERT(tcp_trace_format(text, sizeof(text), &r, NULL) > 0);
+	CU_ASSERT_STRING_EQUAL(text, "  tcp: connection now CLOSE_WAIT\n");
+	tm->meta.user[1] = 200; /* never crashes on a bad record */
+	CU_ASSERT(tcp_trace_format(text, sizeof(text), &r, NULL) > 0);
+}
+
+/* URIs and application names of tcp.listen, tcp.connect and Lua. */
+static void
+test_uri_and_app_names(void)
+{
+	uint32_t addr = 0;
+	uint16_t port = 0;
+	int echo;
+
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80", &addr, &port), 0);
+	CU_ASSERT_EQUAL(addr, LADDR);
+	CU_ASSERT_EQUAL(port, 80);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://0.0.0.0/65535", &addr, &port), 0);
+	CU_ASSERT_EQUAL(port, 65535);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("udp://10.0.0.1/80", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/0", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/65536", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0/80", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80x", &addr, &port), -EINVAL);
+	/* Registered apps by name; the built-in servers on first use. */
+	CU_ASSERT_EQUAL(vn_session_app_lookup("test"), app);
+	CU_ASSERT_EQUAL(vn_app_find("echo-server"), -ENOENT);
+	echo = vn_session_app_lookup("echo-server");
+	CU_ASSERT(echo >= 0);
+	CU_ASSERT_EQUAL(vn_app_find("echo-server"), echo);
+	CU_ASSERT_EQUAL(vn_session_app_lookup("echo-server"), echo);
+	CU_ASSERT(vn_session_app_lookup("discard-server") >= 0);
+	CU_ASSERT_EQUAL(vn_session_app_lookup("echo-client"), -ENOENT);
+	CU_ASSERT_EQUAL(vn_session_app_lookup("no-such-app"), -ENOENT);
+}
+
 int
 main(void)
 {
@@ -1849,6 +2008,10 @@ main(void)
 		{"CUBIC: concave to W_max at K, convex beyond, fast convergence", test_cubic},
 		{"syn cookie: encode, verify, expire", test_cookie_arithmetic},
 		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
+		{"max-connections: table size, full table refuses", test_max_connections},
+		{"uris and application names", test_uri_and_app_names},
+		{"show session: a worker's snapshot", test_snapshot},
+		{"trace: the connection's state after a segment", test_trace_state},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {

@@ -1,6 +1,7 @@
 /*
  * Packet trace: marking at an input node, one record per traced packet and
- * node, nothing for unmarked packets, refusal of non-input nodes, clear with
+ * node (and once more when the node asks: vn_trace_again), nothing for
+ * unmarked packets, refusal of non-input nodes, clear with
  * a lazy reset by the owning thread, a full store counting lost records, and
  * the default decoder.
  */
@@ -47,9 +48,13 @@ VN_NODE_REGISTER(vt_src) = {
 	.next_names = {[1] = "vt-mid"},
 };
 
+static bool mid_again; /* vt-mid records each packet again (vn_trace_again) */
+
 static uint16_t
 mid_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
+	for (uint16_t i = 0; mid_again && i < n; i++)
+		vn_trace_again(g, node, pkts[i]);
 	vn_enqueue(g, node, 1, pkts, n);
 	return n;
 }
@@ -137,6 +142,32 @@ test_marks_and_records(void)
 	CU_ASSERT_EQUAL(vn_buf(sink_cap.pkts[sink_cap.n - 1])->trace_id, 0);
 	run(5); /* budget spent: nothing more */
 	CU_ASSERT_EQUAL(vn_trace_records(0, recs, VN_TRACE_STORE_RECS, NULL), 6);
+	vt_capture_reset(&sink_cap);
+}
+
+/* A node records a marked packet once more after its work; unmarked
+ * packets, and walks carrying none, get nothing. */
+static void
+test_again(void)
+{
+	uint32_t n, mid = vt_node_index("vt-mid");
+
+	vn_trace_clear();
+	mid_again = true;
+	run(3); /* nothing armed */
+	CU_ASSERT_EQUAL(vn_trace_records(0, recs, VN_TRACE_STORE_RECS, NULL), 0);
+	CU_ASSERT_EQUAL(vn_trace_add("vt-src", 2), 0);
+	run(3);
+	n = vn_trace_records(0, recs, VN_TRACE_STORE_RECS, NULL);
+	CU_ASSERT_EQUAL(n, 8); /* 2 packets x (3 nodes + 1 again) */
+	/* Each marked packet twice in vt-mid (show trace orders by packet). */
+	for (uint32_t p = 0; p < 2; p++) {
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < 8; i++)
+			k += recs[i].node_index == mid && recs[i].trace_id == recs[p].trace_id;
+		CU_ASSERT_EQUAL(k, 2);
+	}
+	mid_again = false;
 	vt_capture_reset(&sink_cap);
 }
 
@@ -245,6 +276,7 @@ main(void)
 	static CU_TestInfo tests[] = {
 		{"trace add refuses non-input nodes", test_refuses_non_input},
 		{"marked packets get a record per node", test_marks_and_records},
+		{"a node records a marked packet again", test_again},
 		{"clear trace, reset by the owning thread", test_clear},
 		{"a full store counts lost records", test_store_full},
 		{"default decoder recognises IPv4", test_format_ip4},
