@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
@@ -1092,28 +1093,163 @@ test_router_advertisement_ignored(void)
 
 /* ---- ip6-glean and ethernet-input ------------------------------------------- */
 
+/* The i-th sent frame is a neighbour solicitation for target out of wan. */
+static void
+assert_ns(uint32_t i, const char *target)
+{
+	struct vn_ip6 t = A(target), group;
+	uint8_t sn_mac[6];
+	const uint8_t *opt;
+
+	vn_ip6_solicited_node_of(&t, &group);
+	vn_ip6_mcast_mac_of(&group, sn_mac);
+	assert_sent(i, sn_mac, mac_wan, if_wan);
+	CU_ASSERT_EQUAL(sent_ip(i)->hop_limits, 255);
+	CU_ASSERT_EQUAL(memcmp(sent_ip(i)->dst_addr, group.b, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(sent_ip(i)->src_addr, A("2001:db8:2::1").b, 16), 0);
+	CU_ASSERT_EQUAL(sent_icmp(i)->type, VN_ICMP6_NEIGHBOR_SOLICIT);
+	CU_ASSERT_EQUAL(memcmp(sent_icmp(i) + 1, t.b, 16), 0);
+	opt = (const uint8_t *)(sent_icmp(i) + 1) + 16;
+	CU_ASSERT_EQUAL(opt[0], VN_ND_OPT_SRC_LLADDR);
+	CU_ASSERT_EQUAL(memcmp(opt + 2, mac_wan, 6), 0);
+}
+
+/* n UDP packets from the peer to dst, flow labels first.. in order. */
+static void
+send6_n(const char *dst, uint32_t first, uint16_t n)
+{
+	struct rte_mbuf *pkts[16];
+
+	CU_ASSERT_FATAL(n <= 16);
+	for (uint16_t i = 0; i < n; i++) {
+		pkts[i] = udp6("2001:db8:1::2", dst);
+		rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN)->vtc_flow =
+			rte_cpu_to_be_32(6u << 28 | (first + i));
+	}
+	inject(pkts, n);
+}
+
+/* The i-th sent frame is the UDP packet with flow label `label`, forwarded to mac. */
+static void
+assert_forwarded6(uint32_t i, uint32_t label, const uint8_t *mac)
+{
+	assert_sent(i, mac, mac_wan, if_wan);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(sent_ip(i)->vtc_flow) & 0xfffff, label);
+	CU_ASSERT_EQUAL(sent_ip(i)->proto, IPPROTO_UDP);
+	CU_ASSERT_EQUAL(sent_ip(i)->hop_limits, 63);
+}
+
+static void
+set_neighbor_config(uint32_t queue_len, uint32_t timeout_ms)
+{
+	struct vn_neighbor_config c = {.queue_len = queue_len, .timeout_ms = timeout_ms};
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor_config_set(&c), 0);
+}
+
 static void
 test_glean(void)
 {
-	uint8_t sn_mac[6] = {0x33, 0x33, 0xff, 0, 0, 0x99};
-	const uint8_t *opt;
-
+	/* Queue length 0: the packet that asks is dropped (VPP's way). */
+	set_neighbor_config(0, 1000);
 	inject1(udp6("2001:db8:1::2", "2001:db8:2::99"));
 	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
-	assert_sent(0, sn_mac, mac_wan, if_wan);
-	CU_ASSERT_EQUAL(sent_ip(0)->hop_limits, 255);
-	CU_ASSERT_EQUAL(memcmp(sent_ip(0)->dst_addr, A("ff02::1:ff00:99").b, 16), 0);
-	CU_ASSERT_EQUAL(memcmp(sent_ip(0)->src_addr, A("2001:db8:2::1").b, 16), 0);
-	CU_ASSERT_EQUAL(sent_icmp(0)->type, VN_ICMP6_NEIGHBOR_SOLICIT);
-	CU_ASSERT_EQUAL(memcmp(sent_icmp(0) + 1, A("2001:db8:2::99").b, 16), 0);
-	opt = (const uint8_t *)(sent_icmp(0) + 1) + 16;
-	CU_ASSERT_EQUAL(opt[0], VN_ND_OPT_SRC_LLADDR);
-	CU_ASSERT_EQUAL(memcmp(opt + 2, mac_wan, 6), 0);
+	assert_ns(0, "2001:db8:2::99");
+	CU_ASSERT_EQUAL(counter("ip6-glean", "neighbor resolution required"), 1);
 	/* The next packets to it within the interval ask nothing more. */
 	inject1(udp6("2001:db8:1::2", "2001:db8:2::99"));
 	CU_ASSERT_EQUAL(tx_cap.n, 1);
 	CU_ASSERT_EQUAL(counter("ip6-glean",
 				"neighbor resolution pending (solicitation rate limited)"), 1);
+	set_neighbor_config(VN_NEIGHBOR_QUEUE_DEFAULT, VN_NEIGHBOR_TIMEOUT_DEFAULT_MS);
+}
+
+/* Packets to an unresolved neighbour wait for its advertisement and leave in
+ * order through its new rewrite; the first is not lost. */
+static void
+test_glean_hold_released(void)
+{
+	const uint8_t mac_new[6] = {0x02, 0xcc, 0, 0, 0, 0x98};
+
+	send6_n("2001:db8:2::98", 1, 3);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	assert_ns(0, "2001:db8:2::98");
+	CU_ASSERT_EQUAL(n_dropped(), 0);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "packets held for address resolution"), 3);
+	vn_graph_run_once(g); /* nothing changed: nothing leaves */
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor6_set(if_wan, AP("2001:db8:2::98"), mac_new, false), 0);
+	vn_graph_run_once(g);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 4);
+	for (uint32_t i = 0; i < 3; i++)
+		assert_forwarded6(1 + i, 1 + i, mac_new);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "held packets released"), 3);
+	CU_ASSERT_EQUAL(n_dropped(), 0);
+	CU_ASSERT_EQUAL(vn_neighbor6_del(if_wan, AP("2001:db8:2::98")), 0);
+}
+
+/* A route via an unresolved next hop: the solicitation asks for the next
+ * hop, and the packets leave when it answers. */
+static void
+test_glean_hold_incomplete(void)
+{
+	struct vn_route6_path via = {.via = A("2001:db8:2::3"), .if_index = VN_IF_ANY};
+	const uint8_t mac_3[6] = {0x02, 0xcc, 0, 0, 0, 3};
+
+	CU_ASSERT_EQUAL_FATAL(vn_route6_add(PP("2001:db8:300::/48"), &via, 1), 0);
+	send6_n("2001:db8:300::1", 7, 2);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	assert_ns(0, "2001:db8:2::3");
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor6_set(if_wan, AP("2001:db8:2::3"), mac_3, false), 0);
+	vn_graph_run_once(g);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 3);
+	assert_forwarded6(1, 7, mac_3);
+	assert_forwarded6(2, 8, mac_3);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:300::/48"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_neighbor6_del(if_wan, AP("2001:db8:2::3")), 0);
+}
+
+/* The queue keeps the first queue-length packets; the rest drop by name. */
+static void
+test_glean_hold_queue_full(void)
+{
+	send6_n("2001:db8:2::97", 1, 5);
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "hold queue full (next hop unresolved)"), 2);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "packets held for address resolution"), 3);
+	/* Another next hop has its own queue. */
+	send6_n("2001:db8:2::96", 1, 3);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "hold queue full (next hop unresolved)"), 2);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "packets held for address resolution"), 6);
+}
+
+/* Resolution fails: the senders hear address unreachable (RFC 4861 7.2.2),
+ * quoting their packets, and nothing stays behind. */
+static void
+test_glean_hold_unreachable(void)
+{
+	set_neighbor_config(3, 30);
+	send6_n("2001:db8:2::95", 1, 2);
+	vn_graph_run_once(g);
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	usleep(60 * 1000);
+	vn_graph_run_once(g);
+	set_neighbor_config(VN_NEIGHBOR_QUEUE_DEFAULT, VN_NEIGHBOR_TIMEOUT_DEFAULT_MS);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 3);
+	for (uint32_t i = 1; i < 3; i++) {
+		const struct rte_ipv6_hdr *quoted = (const void *)((const uint8_t *)sent_icmp(i) + 8);
+
+		assert_sent(i, mac_peer, mac_lan, if_lan);
+		CU_ASSERT_EQUAL(memcmp(sent_ip(i)->dst_addr, A("2001:db8:1::2").b, 16), 0);
+		CU_ASSERT_EQUAL(sent_icmp(i)->type, VN_ICMP6_DEST_UNREACH);
+		CU_ASSERT_EQUAL(sent_icmp(i)->code, VN_ICMP6_CODE_ADDR_UNREACH);
+		CU_ASSERT_EQUAL(memcmp(quoted->dst_addr, A("2001:db8:2::95").b, 16), 0);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_32(quoted->vtc_flow) & 0xfffff, i);
+	}
+	CU_ASSERT_EQUAL(counter("ip6-glean", "held packets answered address unreachable"), 2);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "held packets released"), 0);
+	CU_ASSERT_EQUAL(n_dropped(), 0);
 }
 
 static void
@@ -1229,6 +1365,10 @@ main(void)
 		{"neighbor advertisement learned, duplicates refused", test_neighbor_advertisement},
 		{"router advertisement ignored", test_router_advertisement_ignored},
 		{"glean: solicitation sent, rate limited", test_glean},
+		{"glean: held packets released in order", test_glean_hold_released},
+		{"glean: held for an incomplete next hop", test_glean_hold_incomplete},
+		{"glean: hold queue full", test_glean_hold_queue_full},
+		{"glean: resolution failed, address unreachable", test_glean_hold_unreachable},
 		{"multicast MACs: joined groups only", test_multicast_macs},
 		{"dot1q sub-interface: tagged in and out", test_vlan},
 		CU_TEST_INFO_NULL,
