@@ -46,6 +46,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor6.h>
 #include <vecnet/net/neighbor_hold.h>
 #include <vecnet/node.h>
 #include <vecnet/net/trace.h>
@@ -53,7 +54,6 @@
 
 #define VN_ND_RETRANS_MS 250
 #define GLEAN6_SLOTS 256
-#define NS_LEN (sizeof(struct rte_ipv6_hdr) + sizeof(struct vn_nd_msg) + 8)
 
 enum { G6_NEXT_DROP, G6_NEXT_OUTPUT, G6_NEXT_LOOKUP, G6_NEXT_ICMP_ERROR, G6_N_NEXT };
 
@@ -146,51 +146,15 @@ glean6_may_send(struct glean6_ctx *ctx, uint32_t if_index, const struct vn_ip6 *
 	return true;
 }
 
-/* A neighbour solicitation for target out of fp, a new whole frame. */
-static struct rte_mbuf *
+/* A neighbour solicitation for target out of fp, to its solicited-node group. */
+static inline struct rte_mbuf *
 glean6_ns_build(const struct vn_if_fp *fp, const struct vn_ip6 *target, uint16_t rx_if)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
-	struct rte_ipv6_hdr *ip;
-	struct vn_ip6 group;
-	struct vn_nd_msg *ns;
-	uint8_t mac[6], *opt;
+	struct rte_mbuf *m = vn_nd6_ns_build(fp, target, vn_if_src6(fp, target), NULL);
 
-	if (unlikely(!m))
-		return NULL;
-	ip = (struct rte_ipv6_hdr *)rte_pktmbuf_append(m, NS_LEN);
-	if (unlikely(!ip))
-		goto fail;
-	vn_ip6_solicited_node_of(target, &group);
-	*ip = (struct rte_ipv6_hdr){
-		.vtc_flow = rte_cpu_to_be_32(6u << 28),
-		.payload_len = rte_cpu_to_be_16(NS_LEN - sizeof(*ip)),
-		.proto = VN_IP6_NH_ICMP6,
-		.hop_limits = VN_ND_HOP_LIMIT,
-	};
-	memcpy(ip->src_addr, vn_if_src6(fp, target)->b, 16);
-	memcpy(ip->dst_addr, group.b, 16);
-	ns = (struct vn_nd_msg *)(ip + 1);
-	*ns = (struct vn_nd_msg){
-		.icmp = {.type = VN_ICMP6_NEIGHBOR_SOLICIT},
-		.target = *target,
-	};
-	opt = (uint8_t *)(ns + 1);
-	opt[0] = VN_ND_OPT_SRC_LLADDR;
-	opt[1] = 1;
-	memcpy(opt + 2, fp->mac, 6);
-	ns->icmp.cksum = vn_ip6_l4_cksum(ip, ns, NS_LEN - sizeof(*ip), VN_IP6_NH_ICMP6);
-	/* The private area is not reset by the pool. */
-	vn_meta_reset(m);
-	vn_meta(m)->rx_if = rx_if;
-	vn_meta(m)->flags = VN_META_F_LOCAL_ORIGIN;
-	vn_ip6_mcast_mac_of(&group, mac);
-	if (unlikely(!vn_ip6_prepend_l2(m, fp, mac)))
-		goto fail;
+	if (likely(m))
+		vn_meta(m)->rx_if = rx_if;
 	return m;
-fail:
-	rte_pktmbuf_free(m);
-	return NULL;
 }
 
 /* Handles one packet; a solicitation, if any, is stored in *ns. Returns the

@@ -226,7 +226,7 @@ l6_ns(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		counts[L6_ERR_NS_DAD]++;
 		dst = *(const struct vn_ip6 *)all_nodes;
 	} else if (slla && l6_on_link(fp, &src)) {
-		if (!vn_neighbor6_post_learn(fp->if_index, &src, slla, false))
+		if (!vn_neighbor6_post_learn(fp->if_index, &src, slla, 0))
 			counts[L6_ERR_LEARN_RING_FULL]++;
 	}
 	vn_ip6_frame_src_mac(m, fp, frame_mac);
@@ -287,7 +287,11 @@ l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		vn_drop_reason(node, m, L6_ERR_NA_OFF_LINK);
 		return L6_NEXT_DROP;
 	}
-	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla, flags & VN_ND_NA_F_ROUTER))
+	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla,
+				     VN_ND_LEARN_NA |
+					     (flags & VN_ND_NA_F_ROUTER ? VN_ND_LEARN_ROUTER : 0) |
+					     (flags & VN_ND_NA_F_SOLICITED ? VN_ND_LEARN_CONFIRMED : 0) |
+					     (flags & VN_ND_NA_F_OVERRIDE ? VN_ND_LEARN_OVERRIDE : 0)))
 		vn_drop_reason(node, m, L6_ERR_LEARN_RING_FULL);
 	else
 		vn_drop_reason(node, m, L6_ERR_NA_LEARNED);

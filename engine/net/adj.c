@@ -316,6 +316,14 @@ adj6_find(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index, uint64_t 
 	}
 }
 
+bool
+vn_adj_nh6_find(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index)
+{
+	uint64_t free_key;
+
+	return adj6_find(if_index, nh, index, &free_key);
+}
+
 int
 vn_adj_nh6_lock(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index)
 {

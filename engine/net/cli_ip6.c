@@ -279,8 +279,9 @@ nbr6_row(const struct vn_neighbor6_info *n, void *arg)
 	if (c->only != VN_IF_ANY && n->if_index != c->only)
 		return;
 	snprintf(flags, sizeof(flags), "%s%s", n->is_static ? "S" : "D", n->is_router ? "R" : "");
-	vn_cli_printf(c->out, "%10.3f  %-15s  %-5s  %-17s  %s\n", (double)age / 1000.0,
+	vn_cli_printf(c->out, "%10.3f  %-15s  %-5s  %-17s  %-9s  %s\n", (double)age / 1000.0,
 		      vn_fmt_ip6(&n->addr, ip), flags, vn_fmt_mac(n->mac, mac),
+		      n->is_static ? "PERMANENT" : vn_nd_state_name(n->state),
 		      if_name_of(n->if_index));
 }
 
@@ -303,8 +304,8 @@ show_ip6_neighbors(struct vn_cli_out *out, struct vn_cli_args *args)
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	vn_cli_printf(out, "%10s  %-15s  %-5s  %-17s  %s\n", "Time", "IP", "Flags", "Ethernet",
-		      "Interface");
+	vn_cli_printf(out, "%10s  %-15s  %-5s  %-17s  %-9s  %s\n", "Time", "IP", "Flags",
+		      "Ethernet", "State", "Interface");
 	vn_cli_ip6_neighbor_rows(out, only,
 				 (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 	return 0;
@@ -313,7 +314,8 @@ show_ip6_neighbors(struct vn_cli_out *out, struct vn_cli_args *args)
 VN_CLI_COMMAND(show_ip6_neighbors) = {
 	.path = "show ip6 neighbors",
 	.syntax = "[IF]",
-	.help = "IPv6 neighbours: age in seconds, flags S static / D dynamic, R router",
+	.help = "IPv6 neighbours: age in seconds, flags S static / D dynamic, R router, "
+		"reachability state",
 	.fn = show_ip6_neighbors,
 	.complete = &vn_cli_ifname,
 };
@@ -324,4 +326,57 @@ VN_CLI_COMMAND(show_ip6_neighbor) = {
 	.help = "same as show ip6 neighbors",
 	.fn = show_ip6_neighbors,
 	.complete = &vn_cli_ifname,
+};
+
+/* --- neighbour discovery settings ------------------------------------------------ */
+static int
+set_ip6_nd_config(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	struct vn_nd6_config c;
+	bool any = false;
+
+	vn_nd6_config_get(&c);
+	for (;;) {
+		if (vn_cli_arg_keyword(args, "reachable-time")) {
+			if (!vn_cli_arg_u32_range(args, 1, VN_ND_REACHABLE_MAX_MS, &c.reachable_ms))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "dad-transmits")) {
+			if (!vn_cli_arg_u32_range(args, 0, VN_ND_DAD_TRANSMITS_MAX, &c.dad_transmits))
+				return vn_cli_unexpected(args);
+		} else {
+			break;
+		}
+		any = true;
+	}
+	if (!any || !vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	if (vn_nd6_config_set(&c) < 0)
+		return vn_cli_error(out, "set ip6 nd-config: invalid value");
+	return 0;
+}
+
+VN_CLI_COMMAND(set_ip6_nd_config) = {
+	.path = "set ip6 nd-config",
+	.syntax = "[reachable-time MS] [dad-transmits N]",
+	.help = "neighbour reachability time (RFC 4861) and DAD probes per address (0: off)",
+	.fn = set_ip6_nd_config,
+};
+
+static int
+show_ip6_nd_config(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	struct vn_nd6_config c;
+
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	vn_nd6_config_get(&c);
+	vn_cli_printf(out, "reachable-time %u ms\ndad-transmits %u\n", c.reachable_ms,
+		      c.dad_transmits);
+	return 0;
+}
+
+VN_CLI_COMMAND(show_ip6_nd_config) = {
+	.path = "show ip6 nd-config",
+	.help = "neighbour reachability time and DAD probes per address",
+	.fn = show_ip6_nd_config,
 };

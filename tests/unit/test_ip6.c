@@ -1091,6 +1091,167 @@ test_router_advertisement_ignored(void)
 	CU_ASSERT_EQUAL(vn_fib6_route_count(), routes);
 }
 
+/* ---- reachability (RFC 4861 7.3) with a fake clock ---------------------------- */
+
+static uint64_t fake_ms = 1000000;
+static struct rte_mbuf *probes[8];
+static uint32_t n_probes;
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_ms;
+}
+
+static void
+probe_sink(struct rte_mbuf *m)
+{
+	if (n_probes < RTE_DIM(probes))
+		probes[n_probes++] = m;
+	else
+		rte_pktmbuf_free(m);
+}
+
+static void
+probes_free(void)
+{
+	for (uint32_t i = 0; i < n_probes; i++)
+		rte_pktmbuf_free(probes[i]);
+	n_probes = 0;
+}
+
+/* Moves the fake clock on by ms and runs the timers. */
+static void
+advance(uint64_t ms)
+{
+	fake_ms += ms;
+	vn_neighbor_process_learned();
+}
+
+static uint8_t
+state_of(const char *addr)
+{
+	struct vn_neighbor6_info ni;
+
+	if (vn_neighbor6_get(if_wan, AP(addr), &ni) < 0)
+		return 0xff;
+	return ni.state;
+}
+
+/* A neighbour advertisement from addr (mac) as ip6-local posts it. */
+static void
+post_na(const char *addr, const uint8_t *mac, uint8_t flags)
+{
+	CU_ASSERT_FATAL(vn_neighbor6_post_learn(if_wan, AP(addr), mac, VN_ND_LEARN_NA | flags));
+	vn_neighbor_process_learned();
+}
+
+static void
+test_nud_transitions(void)
+{
+	const uint8_t mac_n[6] = {0x02, 0xcc, 0, 0, 0, 0x50}, mac_m[6] = {0x02, 0xcc, 0, 0, 0, 0x51};
+	struct vn_nd6_config c = {.reachable_ms = 2000, .dad_transmits = 0};
+	const struct rte_ipv6_hdr *ip;
+	const struct rte_ether_hdr *eh;
+
+	vn_neighbor6_set_clock(fake_clock);
+	vn_neighbor6_set_probe_sink(probe_sink);
+	CU_ASSERT_EQUAL_FATAL(vn_nd6_config_set(&c), 0);
+
+	/* Confirmed by a solicited NA: REACHABLE, then STALE after ReachableTime. */
+	post_na("2001:db8:2::50", mac_n, VN_ND_LEARN_CONFIRMED);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_REACHABLE);
+	advance(1900);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_REACHABLE);
+	advance(200);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_STALE);
+	/* Unused, it stays STALE and nothing is sent. */
+	advance(10000);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_STALE);
+	CU_ASSERT_EQUAL(n_probes, 0);
+
+	/* Forwarding through it: DELAY, then PROBE with a unicast solicitation. */
+	inject1(udp6("2001:db8:1::2", "2001:db8:2::50"));
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	advance(100);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_DELAY);
+	advance(VN_ND_DELAY_FIRST_PROBE_MS - 200);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_DELAY);
+	CU_ASSERT_EQUAL(n_probes, 0);
+	advance(200);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_PROBE);
+	CU_ASSERT_EQUAL_FATAL(n_probes, 1);
+	eh = rte_pktmbuf_mtod(probes[0], const struct rte_ether_hdr *);
+	ip = (const struct rte_ipv6_hdr *)(eh + 1);
+	CU_ASSERT_EQUAL(memcmp(eh->dst_addr.addr_bytes, mac_n, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(ip->dst_addr, A("2001:db8:2::50").b, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(ip->src_addr, A("2001:db8:2::1").b, 16), 0);
+	CU_ASSERT_EQUAL(((const struct vn_icmp6_hdr *)(ip + 1))->type, VN_ICMP6_NEIGHBOR_SOLICIT);
+	CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum_verify(ip, ip + 1), 0);
+	CU_ASSERT(vn_meta(probes[0])->flags & VN_META_F_L2_READY);
+	CU_ASSERT_EQUAL(vn_meta(probes[0])->tx_if, if_wan);
+
+	/* The answer confirms it. */
+	post_na("2001:db8:2::50", mac_n, VN_ND_LEARN_CONFIRMED);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_REACHABLE);
+
+	/* An unsolicited NA without override and another MAC: STALE, MAC kept. */
+	post_na("2001:db8:2::50", mac_m, 0);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_STALE);
+	{
+		struct vn_neighbor6_info ni;
+		CU_ASSERT_EQUAL(vn_neighbor6_get(if_wan, AP("2001:db8:2::50"), &ni), 0);
+		CU_ASSERT_EQUAL(memcmp(ni.mac, mac_n, 6), 0);
+	}
+	/* With override it takes the new MAC, still unconfirmed. */
+	post_na("2001:db8:2::50", mac_m, VN_ND_LEARN_OVERRIDE);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_STALE);
+
+	/* Used again and never answering: MAX_UNICAST_SOLICIT probes, then gone. */
+	probes_free();
+	graph_fresh();
+	inject1(udp6("2001:db8:1::2", "2001:db8:2::50"));
+	advance(100);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_DELAY);
+	advance(VN_ND_DELAY_FIRST_PROBE_MS);
+	for (int i = 1; i < VN_ND_MAX_UNICAST_SOLICIT; i++) {
+		CU_ASSERT_EQUAL(n_probes, (uint32_t)i);
+		advance(VN_ND_RETRANS_TIMER_MS);
+	}
+	CU_ASSERT_EQUAL(n_probes, VN_ND_MAX_UNICAST_SOLICIT);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_PROBE);
+	advance(VN_ND_RETRANS_TIMER_MS);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), 0xff);
+	CU_ASSERT_EQUAL(n_probes, VN_ND_MAX_UNICAST_SOLICIT);
+
+	/* Static entries never age. */
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::2"), VN_ND_REACHABLE);
+
+	probes_free();
+	c.reachable_ms = VN_ND_REACHABLE_DEFAULT_MS;
+	c.dad_transmits = VN_ND_DAD_TRANSMITS_DEFAULT;
+	CU_ASSERT_EQUAL(vn_nd6_config_set(&c), 0);
+	vn_neighbor6_set_probe_sink(NULL);
+	vn_neighbor6_set_clock(NULL);
+}
+
+/* An NS with a new address for a known neighbour makes it STALE (RFC 4861 7.2.3). */
+static void
+test_nud_ns_learn(void)
+{
+	const uint8_t mac_n[6] = {0x02, 0xcc, 0, 0, 0, 0x52}, mac_m[6] = {0x02, 0xcc, 0, 0, 0, 0x53};
+
+	post_na("2001:db8:2::52", mac_n, VN_ND_LEARN_CONFIRMED);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::52"), VN_ND_REACHABLE);
+	CU_ASSERT_FATAL(vn_neighbor6_post_learn(if_wan, AP("2001:db8:2::52"), mac_n, 0));
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::52"), VN_ND_REACHABLE); /* same address: kept */
+	CU_ASSERT_FATAL(vn_neighbor6_post_learn(if_wan, AP("2001:db8:2::52"), mac_m, 0));
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::52"), VN_ND_STALE);
+	CU_ASSERT_EQUAL(vn_neighbor6_del(if_wan, AP("2001:db8:2::52")), 0);
+}
+
 /* ---- ip6-glean and ethernet-input ------------------------------------------- */
 
 /* The i-th sent frame is a neighbour solicitation for target out of wan. */
@@ -1369,6 +1530,8 @@ main(void)
 		{"glean: held for an incomplete next hop", test_glean_hold_incomplete},
 		{"glean: hold queue full", test_glean_hold_queue_full},
 		{"glean: resolution failed, address unreachable", test_glean_hold_unreachable},
+		{"nud: reachable, stale, delay, probe, removed", test_nud_transitions},
+		{"nud: a solicitation with a new address", test_nud_ns_learn},
 		{"multicast MACs: joined groups only", test_multicast_macs},
 		{"dot1q sub-interface: tagged in and out", test_vlan},
 		CU_TEST_INFO_NULL,
