@@ -260,6 +260,7 @@ static uint16_t
 l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t *l4,
       uint16_t ulen, const struct vn_if_fp *fp, uint32_t *counts)
 {
+	static const uint8_t zero_mac[6];
 	const struct vn_nd_msg *na = (const struct vn_nd_msg *)l4;
 	uint32_t flags;
 	const uint8_t *tlla;
@@ -279,7 +280,9 @@ l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		vn_drop_reason(node, m, L6_ERR_NA_DUPLICATE);
 		return L6_NEXT_DROP;
 	}
-	if (!tlla || (tlla[0] & 1)) {
+	/* A solicited NA may leave the option out (an answer to a unicast
+	 * probe, RFC 4861 7.2.4): it confirms the address we have. */
+	if ((!tlla && !(flags & VN_ND_NA_F_SOLICITED)) || (tlla && (tlla[0] & 1))) {
 		vn_drop_reason(node, m, L6_ERR_NA_NO_LLADDR);
 		return L6_NEXT_DROP;
 	}
@@ -287,8 +290,8 @@ l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		vn_drop_reason(node, m, L6_ERR_NA_OFF_LINK);
 		return L6_NEXT_DROP;
 	}
-	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla,
-				     VN_ND_LEARN_NA |
+	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla ? tlla : zero_mac,
+				     VN_ND_LEARN_NA | (tlla ? 0 : VN_ND_LEARN_NO_LLADDR) |
 					     (flags & VN_ND_NA_F_ROUTER ? VN_ND_LEARN_ROUTER : 0) |
 					     (flags & VN_ND_NA_F_SOLICITED ? VN_ND_LEARN_CONFIRMED : 0) |
 					     (flags & VN_ND_NA_F_OVERRIDE ? VN_ND_LEARN_OVERRIDE : 0)))

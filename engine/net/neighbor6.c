@@ -324,6 +324,12 @@ neighbor6_learn(const struct vn_neighbor6_learn *l)
 	uint32_t i;
 	int rc;
 
+	if (l->flags & VN_ND_LEARN_NO_LLADDR) {
+		/* Confirms a known entry, teaches nothing new. */
+		if (neighbor6_find(l->if_index, &l->addr, &i) && !entries[i].is_static && confirmed)
+			neighbor6_enter(&entries[i], VN_ND_REACHABLE);
+		return;
+	}
 	if (neighbor6_find(l->if_index, &l->addr, &i)) {
 		n = &entries[i];
 		if (n->is_static)

@@ -1191,9 +1191,17 @@ test_nud_transitions(void)
 	CU_ASSERT(vn_meta(probes[0])->flags & VN_META_F_L2_READY);
 	CU_ASSERT_EQUAL(vn_meta(probes[0])->tx_if, if_wan);
 
-	/* The answer confirms it. */
-	post_na("2001:db8:2::50", mac_n, VN_ND_LEARN_CONFIRMED);
+	/* The answer confirms it; Linux leaves out the option then (RFC 4861 7.2.4). */
+	post_na("2001:db8:2::50", (const uint8_t[6]){0}, VN_ND_LEARN_CONFIRMED | VN_ND_LEARN_NO_LLADDR);
 	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_REACHABLE);
+	{
+		struct vn_neighbor6_info ni;
+		CU_ASSERT_EQUAL(vn_neighbor6_get(if_wan, AP("2001:db8:2::50"), &ni), 0);
+		CU_ASSERT_EQUAL(memcmp(ni.mac, mac_n, 6), 0);
+	}
+	/* Without the option and unknown: nothing learned. */
+	post_na("2001:db8:2::51", (const uint8_t[6]){0}, VN_ND_LEARN_CONFIRMED | VN_ND_LEARN_NO_LLADDR);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::51"), 0xff);
 
 	/* An unsolicited NA without override and another MAC: STALE, MAC kept. */
 	post_na("2001:db8:2::50", mac_m, 0);

@@ -106,6 +106,7 @@ void vn_neighbor6_flush_interface(uint32_t if_index);
 #define VN_ND_LEARN_CONFIRMED 0x2 /* a solicited NA: reachability confirmed */
 #define VN_ND_LEARN_OVERRIDE 0x4 /* an NA with the O flag */
 #define VN_ND_LEARN_NA 0x8 /* from an NA (else an NS) */
+#define VN_ND_LEARN_NO_LLADDR 0x10 /* a solicited NA without the option: mac is not one */
 bool vn_neighbor6_post_learn(uint32_t if_index, const struct vn_ip6 *addr, const uint8_t mac[6],
 			     uint8_t flags);
 /* Main thread: applies queued bindings; returns how many. */

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# IPv6 neighbour discovery against Linux hosts (host interfaces, default
+# offloads): the first packet to an unresolved neighbour is held and
+# delivered once it answers (the first ping is not lost); a dead neighbour
+# gets the sender an ICMPv6 address unreachable; a neighbour goes STALE after
+# reachable-time and, used again, is probed and confirmed (REACHABLE).
+source "$(dirname "$0")/lib.sh"
+vn_init ip6_nd
+
+# nd_host NAME ADDR/LEN GW: a Linux host with IPv6 on (no DAD, no RA).
+nd_host() {
+	local h=$1 addr=$2 gw=$3
+	ip netns del "$h" 2>/dev/null || true
+	ip link del "$h-r" 2>/dev/null || true
+	ip netns add "$h"
+	VN_HOSTS+=("$h")
+	ip link add "$h-r" type veth peer name eth0 netns "$h"
+	sysctl -qw "net.ipv6.conf.$h-r.disable_ipv6=1"
+	ip link set "$h-r" up
+	ip netns exec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.accept_ra=0
+	ip -n "$h" link set lo up
+	ip netns exec "$h" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
+	ip -n "$h" -6 addr add "$addr" dev eth0 nodad
+	ip -n "$h" link set eth0 up
+	[ -z "$gw" ] || ip -n "$h" -6 route add default via "$gw"
+}
+
+nd_host nd-a 2001:db8:1::2/64 2001:db8:1::1
+nd_host nd-b 2001:db8:2::2/64 2001:db8:2::1
+
+CFG=$VN_TMP/ip6_nd.yaml
+{
+	vn_config_base
+	cat <<EOT
+interfaces:
+  - { name: lan0, device: "host:nd-a-r", addresses: [2001:db8:1::1/64] }
+  - { name: lan1, device: "host:nd-b-r", addresses: [2001:db8:2::1/64] }
+EOT
+} >"$CFG"
+vn_engine_start "$CFG"
+
+# nd_state ADDR: the router's state of neighbour ADDR ("" if none).
+nd_state() { vnctl show ip6 neighbors | awk -v a="$1" '$2 == a { print $5 }'; }
+
+# Let A resolve the router first, so only the router's own resolution of B
+# stands between A's first echo request and B.
+ip netns exec nd-a ping -6 -c 1 -W 2 2001:db8:1::1 >/dev/null 2>&1 || true
+out=$(ip netns exec nd-a ping -6 -c 1 -W 3 2001:db8:2::2 2>&1) || true
+vn_check "the first ping to an unresolved neighbour is not lost" grep -q " 1 received" <<<"$out"
+err=$(vnctl show errors)
+vn_check "ip6-glean held it" grep -q "packets held for address resolution" <<<"$err"
+vn_check "ip6-glean released it" grep -q "held packets released" <<<"$err"
+vn_check "B was resolved (confirmed: REACHABLE)" test "$(nd_state 2001:db8:2::2)" = REACHABLE
+
+# Nobody at 2001:db8:2::99: after resolve-timeout A hears address unreachable.
+out=$(ip netns exec nd-a ping -6 -c 1 -W 4 2001:db8:2::99 2>&1) || true
+vn_check "a dead neighbour: A hears address unreachable" grep -qi "address unreachable" <<<"$out"
+vn_check "counted as answered" grep -q "held packets answered address unreachable" \
+	<<<"$(vnctl show errors)"
+
+# Reachability: STALE after reachable-time, then used: DELAY, probed, REACHABLE.
+vnctl set ip6 nd-config reachable-time 1000
+vn_check "nd-config shows reachable-time" grep -q "reachable-time 1000 ms" \
+	<<<"$(vnctl show ip6 nd-config)"
+ip netns exec nd-a ping -6 -c 1 -W 2 2001:db8:2::2 >/dev/null 2>&1 || true
+st=""
+for _ in $(seq 30); do
+	st=$(nd_state 2001:db8:2::2)
+	[ "$st" = STALE ] && break
+	sleep 0.1
+done
+vn_check "B goes STALE after reachable-time" test "$st" = STALE
+vnctl set ip6 nd-config reachable-time 30000
+ip netns exec nd-a ping -6 -c 1 -W 2 2001:db8:2::2 >/dev/null 2>&1 || true
+seen=""
+for _ in $(seq 100); do
+	st=$(nd_state 2001:db8:2::2)
+	seen="$seen $st"
+	[ "$st" = REACHABLE ] && break
+	sleep 0.1
+done
+vn_check "used while STALE: DELAY" grep -q DELAY <<<"$seen"
+vn_check "then probed and confirmed: REACHABLE" test "$st" = REACHABLE
+[ "$st" = REACHABLE ] || { echo "states:$seen"; vnctl show errors; vnctl show ip6 neighbors; }
+
+vn_engine_stop
+vn_check "engine exits cleanly" test "$VN_ENGINE_RC" -eq 0
+vn_finish
