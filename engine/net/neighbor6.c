@@ -28,6 +28,7 @@
 #include <rte_ring_elem.h>
 #include <vecnet/graph.h>
 #include <vecnet/net/buffer.h>
+#include <vecnet/net/dad6.h>
 #include <vecnet/net/inject.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
@@ -324,6 +325,10 @@ neighbor6_learn(const struct vn_neighbor6_learn *l)
 	uint32_t i;
 	int rc;
 
+	if (l->flags & VN_ND_LEARN_DAD) {
+		vn_dad6_conflict(l->if_index, &l->addr);
+		return;
+	}
 	if (l->flags & VN_ND_LEARN_NO_LLADDR) {
 		/* Confirms a known entry, teaches nothing new. */
 		if (neighbor6_find(l->if_index, &l->addr, &i) && !entries[i].is_static && confirmed)
@@ -384,7 +389,6 @@ static void
 neighbor6_probe(const struct vn_neighbor6_info *n)
 {
 	const struct vn_if_fp *fp = vn_if_fp(n->if_index);
-	struct vn_graph *g = vn_graph_self();
 	struct rte_mbuf *m;
 
 	if (!fp || !fp->admin_up)
@@ -393,6 +397,14 @@ neighbor6_probe(const struct vn_neighbor6_info *n)
 	if (!m)
 		return;
 	vn_meta(m)->flags |= VN_META_F_L2_READY;
+	vn_nd6_send(m);
+}
+
+void
+vn_nd6_send(struct rte_mbuf *m)
+{
+	struct vn_graph *g = vn_graph_self();
+
 	if (probe_sink) {
 		probe_sink(m);
 		return;
@@ -410,6 +422,7 @@ vn_neighbor6_tick(void)
 	if (now < next_tick_ms)
 		return;
 	next_tick_ms = now + VN_NEIGHBOR6_TICK_MS;
+	vn_dad6_tick(now);
 	/* Backwards: a deleted entry takes the last one's place, already seen. */
 	for (uint32_t i = n_entries; i-- > 0;) {
 		struct vn_neighbor6_info *n = &entries[i];

@@ -42,6 +42,8 @@ interfaces:
   - { name: lan0, device: "host:v6-a-r", addresses: [10.0.1.1/24, 2001:db8:1::1/64] }
   - { name: lan1, device: "host:v6-b-r" }
   - { name: lan2, device: "net_af_packet0,iface=v6-c-r", addresses: [2001:db8:3::1/64] }
+# Addresses usable at once: duplicate address detection is test_ip6_nd.sh's.
+ip6-nd: { dad-transmits: 0 }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"

@@ -3,7 +3,9 @@
 # offloads): the first packet to an unresolved neighbour is held and
 # delivered once it answers (the first ping is not lost); a dead neighbour
 # gets the sender an ICMPv6 address unreachable; a neighbour goes STALE after
-# reachable-time and, used again, is probed and confirmed (REACHABLE).
+# reachable-time and, used again, is probed and confirmed (REACHABLE); the
+# router's addresses pass duplicate address detection, and one a Linux host
+# already owns is found duplicate and never used.
 source "$(dirname "$0")/lib.sh"
 vn_init ip6_nd
 
@@ -39,6 +41,17 @@ interfaces:
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"
+
+# Duplicate address detection (on by default): tentative, then preferred.
+addrs=""
+for _ in $(seq 40); do
+	addrs=$(vnctl show interface address)
+	grep -q tentative <<<"$addrs" || break
+	sleep 0.1
+done
+vn_check "the router's addresses pass DAD (no longer tentative)" \
+	grep -q "L3 2001:db8:2::1/64$" <<<"$addrs"
+vn_check "link-local addresses pass DAD too" grep -q "(link-local)$" <<<"$addrs"
 
 # nd_state ADDR: the router's state of neighbour ADDR ("" if none).
 nd_state() { vnctl show ip6 neighbors | awk -v a="$1" '$2 == a { print $5 }'; }
@@ -83,6 +96,24 @@ done
 vn_check "used while STALE: DELAY" grep -q DELAY <<<"$seen"
 vn_check "then probed and confirmed: REACHABLE" test "$st" = REACHABLE
 [ "$st" = REACHABLE ] || { echo "states:$seen"; vnctl show errors; vnctl show ip6 neighbors; }
+
+# B owns 2001:db8:2::2: the router, told to take it too, probes it first,
+# hears B defend it, and never uses it.
+vnctl set interface ip address lan1 2001:db8:2::2/64
+vn_check "a new address starts tentative" grep -q "L3 2001:db8:2::2/64 (tentative)" \
+	<<<"$(vnctl show interface address lan1)"
+for _ in $(seq 40); do
+	addrs=$(vnctl show interface address lan1)
+	grep -q tentative <<<"$addrs" || break
+	sleep 0.1
+done
+vn_check "an address B owns is found duplicate" grep -q "L3 2001:db8:2::2/64 (duplicate)" \
+	<<<"$addrs"
+vn_check "the conflict is logged" grep -q "duplicate address detected" "$VN_ENGINE_LOG"
+vn_check "the duplicate has no local route" \
+	bash -c '! grep -q "2001:db8:2::2/128 (local)" <<<"$0"' "$(vnctl show ip6 fib)"
+out=$(ip netns exec nd-a ping -6 -c 2 -i 0.2 -W 2 2001:db8:2::2 2>&1) || true
+vn_check "B still answers for its address across the router" grep -q " 2 received" <<<"$out"
 
 vn_engine_stop
 vn_check "engine exits cleanly" test "$VN_ENGINE_RC" -eq 0

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <vecnet/net/dad6.h>
 #include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
@@ -1260,6 +1261,108 @@ test_nud_ns_learn(void)
 	CU_ASSERT_EQUAL(vn_neighbor6_del(if_wan, AP("2001:db8:2::52")), 0);
 }
 
+/* ---- duplicate address detection (RFC 4862 5.4) ------------------------------- */
+
+static uint8_t
+addr6_state(uint32_t if_index, const char *addr)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+
+	for (uint32_t i = 0; i < ifp->n_addrs6; i++)
+		if (vn_ip6_eq(&ifp->addrs6[i].addr, AP(addr)))
+			return ifp->addr6_state[i];
+	return 0xff;
+}
+
+static void
+dad_on(void)
+{
+	struct vn_nd6_config c = {.reachable_ms = VN_ND_REACHABLE_DEFAULT_MS, .dad_transmits = 1};
+
+	vn_neighbor6_set_clock(fake_clock);
+	vn_neighbor6_set_probe_sink(probe_sink);
+	CU_ASSERT_EQUAL_FATAL(vn_nd6_config_set(&c), 0);
+}
+
+static void
+dad_off(void)
+{
+	struct vn_nd6_config c = {.reachable_ms = VN_ND_REACHABLE_DEFAULT_MS, .dad_transmits = 0};
+
+	probes_free();
+	CU_ASSERT_EQUAL(vn_nd6_config_set(&c), 0);
+	vn_neighbor6_set_probe_sink(NULL);
+	vn_neighbor6_set_clock(NULL);
+}
+
+/* A new address is tentative (no route, not on the fast path), probed once
+ * from ::, and preferred after RetransTimer with no answer. */
+static void
+test_dad_success(void)
+{
+	struct vn_route6_info ri;
+	const struct rte_ipv6_hdr *ip;
+	const struct vn_nd_msg *ns;
+
+	dad_on();
+	CU_ASSERT_EQUAL_FATAL(vn_interface_addr6_add(if_wan, PP("2001:db8:5::1/64")), 0);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:5::1"), VN_ADDR6_TENTATIVE);
+	CU_ASSERT_FALSE(vn_if_has_addr6(vn_if_fp(if_wan), AP("2001:db8:5::1")));
+	CU_ASSERT(vn_dad6_is_tentative(if_wan, AP("2001:db8:5::1")));
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:5::1/128"), &ri), -ENOENT);
+	advance(100);
+	CU_ASSERT_EQUAL_FATAL(n_probes, 1);
+	ip = rte_pktmbuf_mtod_offset(probes[0], const struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN);
+	ns = (const struct vn_nd_msg *)(ip + 1);
+	CU_ASSERT(vn_ip6_is_unspecified((const struct vn_ip6 *)ip->src_addr));
+	CU_ASSERT_EQUAL(memcmp(ip->dst_addr, A("ff02::1:ff00:1").b, 16), 0);
+	CU_ASSERT_EQUAL(ns->icmp.type, VN_ICMP6_NEIGHBOR_SOLICIT);
+	CU_ASSERT(vn_ip6_eq(&ns->target, AP("2001:db8:5::1")));
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->payload_len), sizeof(*ns)); /* no option from :: */
+	CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum_verify(ip, ip + 1), 0);
+	advance(VN_ND_RETRANS_TIMER_MS - 200);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:5::1"), VN_ADDR6_TENTATIVE);
+	advance(300);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:5::1"), VN_ADDR6_PREFERRED);
+	CU_ASSERT(vn_if_has_addr6(vn_if_fp(if_wan), AP("2001:db8:5::1")));
+	CU_ASSERT_FALSE(vn_dad6_is_tentative(if_wan, AP("2001:db8:5::1")));
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:5::1/128"), &ri), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:5::/64"), &ri), 0);
+	CU_ASSERT_EQUAL(n_probes, 1);
+	CU_ASSERT_EQUAL(vn_interface_addr6_del(if_wan, PP("2001:db8:5::1/64")), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:5::/64"), &ri), -ENOENT);
+	dad_off();
+}
+
+/* Another node answers for the address we probe: duplicate, never used. */
+static void
+test_dad_conflict(void)
+{
+	static const uint8_t mac_other[6] = {0x02, 0xee, 0, 0, 0, 6};
+	struct vn_route6_info ri;
+	uint8_t b[32];
+	uint16_t len;
+
+	dad_on();
+	CU_ASSERT_EQUAL_FATAL(vn_interface_addr6_add(if_lan, PP("2001:db8:6::1/64")), 0);
+	advance(100);
+	CU_ASSERT_EQUAL(n_probes, 1);
+	len = nd_body(b, VN_ND_NA_F_OVERRIDE, "2001:db8:6::1", VN_ND_OPT_TGT_LLADDR, mac_other);
+	inject1(icmp6((const uint8_t[6]){0x33, 0x33, 0, 0, 0, 1}, "fe80::6", "ff02::1", 255,
+		      VN_ICMP6_NEIGHBOR_ADVERT, b, len));
+	CU_ASSERT_EQUAL(counter("ip6-local",
+				"address we are probing is in use (duplicate address detected)"), 1);
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(addr6_state(if_lan, "2001:db8:6::1"), VN_ADDR6_DUPLICATE);
+	advance(3 * VN_ND_RETRANS_TIMER_MS);
+	CU_ASSERT_EQUAL(addr6_state(if_lan, "2001:db8:6::1"), VN_ADDR6_DUPLICATE);
+	CU_ASSERT_FALSE(vn_if_has_addr6(vn_if_fp(if_lan), AP("2001:db8:6::1")));
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:6::1/128"), &ri), -ENOENT);
+	CU_ASSERT_EQUAL(vn_neighbor6_get(if_lan, AP("2001:db8:6::1"), NULL), -ENOENT);
+	CU_ASSERT_EQUAL(vn_interface_addr6_del(if_lan, PP("2001:db8:6::1/64")), 0);
+	dad_off();
+}
+
 /* ---- ip6-glean and ethernet-input ------------------------------------------- */
 
 /* The i-th sent frame is a neighbour solicitation for target out of wan. */
@@ -1540,6 +1643,8 @@ main(void)
 		{"glean: resolution failed, address unreachable", test_glean_hold_unreachable},
 		{"nud: reachable, stale, delay, probe, removed", test_nud_transitions},
 		{"nud: a solicitation with a new address", test_nud_ns_learn},
+		{"dad: tentative, probed, preferred", test_dad_success},
+		{"dad: an advertisement for it: duplicate", test_dad_conflict},
 		{"multicast MACs: joined groups only", test_multicast_macs},
 		{"dot1q sub-interface: tagged in and out", test_vlan},
 		CU_TEST_INFO_NULL,

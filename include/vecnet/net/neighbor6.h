@@ -107,6 +107,7 @@ void vn_neighbor6_flush_interface(uint32_t if_index);
 #define VN_ND_LEARN_OVERRIDE 0x4 /* an NA with the O flag */
 #define VN_ND_LEARN_NA 0x8 /* from an NA (else an NS) */
 #define VN_ND_LEARN_NO_LLADDR 0x10 /* a solicited NA without the option: mac is not one */
+#define VN_ND_LEARN_DAD 0x20 /* addr, tentative here, is in use by another node */
 bool vn_neighbor6_post_learn(uint32_t if_index, const struct vn_ip6 *addr, const uint8_t mac[6],
 			     uint8_t flags);
 /* Main thread: applies queued bindings; returns how many. */
@@ -118,5 +119,7 @@ void vn_neighbor6_tick(void);
  * probes go (NULL: vn_control_inject to the first forwarding thread). */
 void vn_neighbor6_set_clock(uint64_t (*now_ms)(void));
 void vn_neighbor6_set_probe_sink(void (*sink)(struct rte_mbuf *m));
+/* Main thread: sends a whole ND frame (VN_META_F_L2_READY) on its tx_if. */
+void vn_nd6_send(struct rte_mbuf *m);
 
 #endif
