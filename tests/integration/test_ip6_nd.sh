@@ -5,7 +5,8 @@
 # gets the sender an ICMPv6 address unreachable; a neighbour goes STALE after
 # reachable-time and, used again, is probed and confirmed (REACHABLE); the
 # router's addresses pass duplicate address detection, and one a Linux host
-# already owns is found duplicate and never used.
+# already owns is found duplicate and never used; the engine pings a
+# link-local address.
 source "$(dirname "$0")/lib.sh"
 vn_init ip6_nd
 
@@ -96,6 +97,21 @@ done
 vn_check "used while STALE: DELAY" grep -q DELAY <<<"$seen"
 vn_check "then probed and confirmed: REACHABLE" test "$st" = REACHABLE
 [ "$st" = REACHABLE ] || { echo "states:$seen"; vnctl show errors; vnctl show ip6 neighbors; }
+
+# The engine pings B's link-local address, naming the interface both ways.
+llb=$(ip -n nd-b -6 addr show dev eth0 scope link | awk '/inet6/ { sub("/.*", "", $2); print $2 }')
+# Unknown to the router first: the ping solicits it.
+vnctl set ip neighbor del lan1 "$llb" >/dev/null 2>&1 || true
+vn_check "B's link-local address is unknown before the ping" \
+	test -z "$(nd_state "$llb")"
+out=$(vnctl ping "$llb" source lan1 repeat 3 interval 0.2 2>&1) || true
+vn_check "engine ping to a link-local address (source IF)" \
+	grep -q "3 sent, 3 received, 0% packet loss" <<<"$out"
+out=$(vnctl ping "$llb%lan1" repeat 2 interval 0.2 2>&1) || true
+vn_check "engine ping to ADDR%IF" grep -q "2 sent, 2 received, 0% packet loss" <<<"$out"
+out=$(vnctl ping "$llb" repeat 1 2>&1) || true
+vn_check "a link-local ping without its interface is refused" \
+	grep -q "needs its interface" <<<"$out"
 
 # B owns 2001:db8:2::2: the router, told to take it too, probes it first,
 # hears B defend it, and never uses it.
