@@ -77,6 +77,27 @@ vn_host() {
 	ip -n "$h" route add default via "$gw"
 }
 
+# vn_host6 NAME ADDR/LEN [GATEWAY]: a Linux host with IPv6 on (no DAD, no RA,
+# so the address works at once and nothing but vecnet routes it); the root
+# side stays IPv6-free (it is only the engine's device).
+vn_host6() {
+	local h=$1 addr=$2 gw=${3:-}
+	ip netns del "$h" 2>/dev/null || true
+	ip link del "$h-r" 2>/dev/null || true
+	ip netns add "$h"
+	VN_HOSTS+=("$h")
+	ip link add "$h-r" type veth peer name eth0 netns "$h"
+	sysctl -qw "net.ipv6.conf.$h-r.disable_ipv6=1"
+	ip link set "$h-r" up
+	ip netns exec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.accept_ra=0
+	ip -n "$h" link set lo up
+	ip netns exec "$h" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
+	ip -n "$h" -6 addr add "$addr" dev eth0 nodad
+	ip -n "$h" link set eth0 up
+	[ -z "$gw" ] || ip -n "$h" -6 route add default via "$gw"
+}
+
 # vn_wait_listen NS PORT: waits (up to 5 s) until a TCP server listens in NS.
 vn_wait_listen() {
 	for _ in $(seq 50); do

@@ -10,27 +10,8 @@
 source "$(dirname "$0")/lib.sh"
 vn_init ip6_nd
 
-# nd_host NAME ADDR/LEN GW: a Linux host with IPv6 on (no DAD, no RA).
-nd_host() {
-	local h=$1 addr=$2 gw=$3
-	ip netns del "$h" 2>/dev/null || true
-	ip link del "$h-r" 2>/dev/null || true
-	ip netns add "$h"
-	VN_HOSTS+=("$h")
-	ip link add "$h-r" type veth peer name eth0 netns "$h"
-	sysctl -qw "net.ipv6.conf.$h-r.disable_ipv6=1"
-	ip link set "$h-r" up
-	ip netns exec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.accept_ra=0
-	ip -n "$h" link set lo up
-	ip netns exec "$h" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
-	ip -n "$h" -6 addr add "$addr" dev eth0 nodad
-	ip -n "$h" link set eth0 up
-	[ -z "$gw" ] || ip -n "$h" -6 route add default via "$gw"
-}
-
-nd_host nd-a 2001:db8:1::2/64 2001:db8:1::1
-nd_host nd-b 2001:db8:2::2/64 2001:db8:2::1
+vn_host6 nd-a 2001:db8:1::2/64 2001:db8:1::1
+vn_host6 nd-b 2001:db8:2::2/64 2001:db8:2::1
 
 CFG=$VN_TMP/ip6_nd.yaml
 {
@@ -74,9 +55,9 @@ vn_check "counted as answered" grep -q "held packets answered address unreachabl
 	<<<"$(vnctl show errors)"
 
 # Reachability: STALE after reachable-time, then used: DELAY, probed, REACHABLE.
-vnctl set ip6 nd-config reachable-time 1000
-vn_check "nd-config shows reachable-time" grep -q "reachable-time 1000 ms" \
-	<<<"$(vnctl show ip6 nd-config)"
+vnctl set ip neighbor-config reachable-time 1000
+vn_check "neighbor-config shows reachable-time" grep -q "reachable-time 1000 ms" \
+	<<<"$(vnctl show ip neighbor-config)"
 ip netns exec nd-a ping -6 -c 1 -W 2 2001:db8:2::2 >/dev/null 2>&1 || true
 st=""
 for _ in $(seq 30); do
@@ -85,7 +66,7 @@ for _ in $(seq 30); do
 	sleep 0.1
 done
 vn_check "B goes STALE after reachable-time" test "$st" = STALE
-vnctl set ip6 nd-config reachable-time 30000
+vnctl set ip neighbor-config reachable-time 30000
 ip netns exec nd-a ping -6 -c 1 -W 2 2001:db8:2::2 >/dev/null 2>&1 || true
 seen=""
 for _ in $(seq 100); do
