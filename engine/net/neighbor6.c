@@ -79,11 +79,7 @@ neighbor6_now_ms(void)
 static uint64_t
 neighbor6_key(uint32_t if_index, const struct vn_ip6 *addr)
 {
-	uint64_t key = 14695981039346656037ull ^ if_index;
-
-	for (uint32_t i = 0; i < 16; i++)
-		key = (key ^ addr->b[i]) * 1099511628211ull;
-	return key;
+	return vn_hmap_key_if16(if_index, addr->b);
 }
 
 static bool
