@@ -177,15 +177,19 @@ vn_dad6_tick(uint64_t now_ms)
 
 		if (now_ms < p->next_ms)
 			continue;
+		/* A down link hears nothing: DAD waits for it (RFC 4862 5.4). */
+		fp = vn_if_fp(p->if_index);
+		if (!fp || !fp->admin_up || !fp->link_up) {
+			p->sent = 0;
+			p->next_ms = now_ms + 100;
+			continue;
+		}
 		if (p->sent >= transmits) {
 			dad6_decide(i, VN_ADDR6_PREFERRED);
 			continue;
 		}
 		p->sent++;
 		p->next_ms = now_ms + VN_ND_RETRANS_TIMER_MS;
-		fp = vn_if_fp(p->if_index);
-		if (!fp)
-			continue;
 		m = vn_nd6_ns_build(fp, &p->addr, &(const struct vn_ip6){{0}}, NULL);
 		if (m) {
 			vn_meta(m)->flags |= VN_META_F_L2_READY;

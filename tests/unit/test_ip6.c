@@ -1334,6 +1334,28 @@ test_dad_success(void)
 	dad_off();
 }
 
+/* On a down interface the address waits, tentative, and is probed once it is up. */
+static void
+test_dad_waits_for_link(void)
+{
+	dad_on();
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_wan, false), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_addr6_add(if_wan, PP("2001:db8:7::1/64")), 0);
+	advance(100);
+	advance(5 * VN_ND_RETRANS_TIMER_MS);
+	CU_ASSERT_EQUAL(n_probes, 0);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:7::1"), VN_ADDR6_TENTATIVE);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_wan, true), 0);
+	advance(100);
+	advance(100);
+	CU_ASSERT_EQUAL(n_probes, 1);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:7::1"), VN_ADDR6_TENTATIVE);
+	advance(VN_ND_RETRANS_TIMER_MS);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:7::1"), VN_ADDR6_PREFERRED);
+	CU_ASSERT_EQUAL(vn_interface_addr6_del(if_wan, PP("2001:db8:7::1/64")), 0);
+	dad_off();
+}
+
 /* Another node answers for the address we probe: duplicate, never used. */
 static void
 test_dad_conflict(void)
@@ -1645,6 +1667,7 @@ main(void)
 		{"nud: a solicitation with a new address", test_nud_ns_learn},
 		{"dad: tentative, probed, preferred", test_dad_success},
 		{"dad: an advertisement for it: duplicate", test_dad_conflict},
+		{"dad: waits for a down interface", test_dad_waits_for_link},
 		{"multicast MACs: joined groups only", test_multicast_macs},
 		{"dot1q sub-interface: tagged in and out", test_vlan},
 		CU_TEST_INFO_NULL,

@@ -5,7 +5,8 @@
  * routes yet. DupAddrDetectTransmits solicitations (vn_nd6_config) go from ::
  * to its solicited-node group, RetransTimer (VN_ND_RETRANS_TIMER_MS) apart;
  * if none is answered it becomes PREFERRED (published, connected and local
- * routes added). An NA for it, or another node's DAD NS for it, makes it
+ * routes added); while its interface is down or its link is, the probes wait
+ * (and start over when it comes up). An NA for it, or another node's DAD NS for it, makes it
  * DUPLICATE: logged, shown, never used. dad-transmits 0 makes addresses
  * PREFERRED at once. The link-local address is probed the same way when the
  * interface gets its first IPv6 address; a conflict on it is logged and
