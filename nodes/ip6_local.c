@@ -287,6 +287,7 @@ l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 	static const uint8_t zero_mac[6];
 	const struct vn_nd_msg *na = (const struct vn_nd_msg *)l4;
 	uint32_t flags;
+	uint8_t learn;
 	const uint8_t *tlla;
 
 	if (ulen < sizeof(*na) || vn_ip6_is_multicast(&na->target) ||
@@ -317,11 +318,11 @@ l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		vn_drop_reason(node, m, L6_ERR_NA_OFF_LINK);
 		return L6_NEXT_DROP;
 	}
-	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla ? tlla : zero_mac,
-				     VN_ND_LEARN_NA | (tlla ? 0 : VN_ND_LEARN_NO_LLADDR) |
-					     (flags & VN_ND_NA_F_ROUTER ? VN_ND_LEARN_ROUTER : 0) |
-					     (flags & VN_ND_NA_F_SOLICITED ? VN_ND_LEARN_CONFIRMED : 0) |
-					     (flags & VN_ND_NA_F_OVERRIDE ? VN_ND_LEARN_OVERRIDE : 0)))
+	learn = VN_ND_LEARN_NA | (tlla ? 0 : VN_ND_LEARN_NO_LLADDR) |
+		(flags & VN_ND_NA_F_ROUTER ? VN_ND_LEARN_ROUTER : 0) |
+		(flags & VN_ND_NA_F_SOLICITED ? VN_ND_LEARN_CONFIRMED : 0) |
+		(flags & VN_ND_NA_F_OVERRIDE ? VN_ND_LEARN_OVERRIDE : 0);
+	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla ? tlla : zero_mac, learn))
 		vn_drop_reason(node, m, L6_ERR_LEARN_RING_FULL);
 	else
 		vn_drop_reason(node, m, L6_ERR_NA_LEARNED);

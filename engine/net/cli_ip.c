@@ -458,7 +458,8 @@ vn_cli_set_ip_neighbor_config(struct vn_cli_out *out, struct vn_cli_args *args)
 			if (!vn_cli_arg_u32_range(args, 1, VN_ND_REACHABLE_MAX_MS, &nd.reachable_ms))
 				return vn_cli_unexpected(args);
 		} else if (vn_cli_arg_keyword(args, "dad-transmits")) {
-			if (!vn_cli_arg_u32_range(args, 0, VN_ND_DAD_TRANSMITS_MAX, &nd.dad_transmits))
+			if (!vn_cli_arg_u32_range(args, 0, VN_ND_DAD_TRANSMITS_MAX,
+						  &nd.dad_transmits))
 				return vn_cli_unexpected(args);
 		} else {
 			break;

@@ -140,8 +140,8 @@ ping4_parse(struct vn_ping *p, struct rte_mbuf *m, uint16_t *seq, uint32_t *byte
 	uint16_t hl = (ip->version_ihl & 0xf) * 4;
 	const struct rte_icmp_hdr *icmp = (const void *)((const uint8_t *)ip + hl);
 
-	if (rte_pktmbuf_data_len(m) < hl + sizeof(*icmp) || rte_be_to_cpu_32(ip->src_addr) != c->dst ||
-	    rte_be_to_cpu_16(icmp->icmp_ident) != p->id)
+	if (rte_pktmbuf_data_len(m) < hl + sizeof(*icmp) ||
+	    rte_be_to_cpu_32(ip->src_addr) != c->dst || rte_be_to_cpu_16(icmp->icmp_ident) != p->id)
 		return false;
 	*seq = rte_be_to_cpu_16(icmp->icmp_seq_nb);
 	*bytes = rte_be_to_cpu_16(ip->total_length) - hl;

@@ -81,11 +81,12 @@ ping_receive(struct vn_ping *p, struct ping_tally *t, struct vn_cli_out *out)
 
 		memcpy(&rx_tsc, vn_meta(m)->user, sizeof(rx_tsc));
 		if (p->parse(p, m, &seq, &bytes, &hops) && seq >= 1 && seq <= t->n_sent &&
-		    !t->got[seq - 1] && rx_tsc - t->sent_tsc[seq - 1] <= hz / 1000 * VN_PING_TIMEOUT_MS) {
+		    !t->got[seq - 1] &&
+		    rx_tsc - t->sent_tsc[seq - 1] <= hz / 1000 * VN_PING_TIMEOUT_MS) {
 			t->got[seq - 1] = true;
 			t->n_received++;
-			vn_cli_printf(out, "%u bytes from %s: icmp_seq=%u %s=%u time=%.3f ms\n", bytes,
-				      p->dst, seq, p->hops_name, hops,
+			vn_cli_printf(out, "%u bytes from %s: icmp_seq=%u %s=%u time=%.3f ms\n",
+				      bytes, p->dst, seq, p->hops_name, hops,
 				      (double)(rx_tsc - t->sent_tsc[seq - 1]) * 1000.0 / hz);
 		}
 		rte_pktmbuf_free(m);
@@ -126,7 +127,8 @@ vn_ping_run(struct vn_cli_out *out, struct vn_ping *p, double interval)
 				m = NULL;
 			}
 			if (!m)
-				vn_cli_printf(out, "icmp_seq=%u: not sent (no buffer or queue full)\n",
+				vn_cli_printf(out,
+					      "icmp_seq=%u: not sent (no buffer or queue full)\n",
 					      t.n_sent + 1);
 			t.sent_tsc[t.n_sent++] = now;
 			next_send += interval_tsc;

@@ -110,7 +110,8 @@ vn_check "the conflict is logged" grep -q "duplicate address detected" "$VN_ENGI
 out=$(vnctl show ip6 interface lan1)
 vn_check "show ip6 interface shows it duplicate" grep -q "2001:db8:2::2/64 (duplicate)" <<<"$out"
 vn_check "show ip6 interface: the preferred one and its group" \
-	bash -c 'grep -q "^    2001:db8:2::1/64$" <<<"$0" && grep -q "ff02::1:ff00:1$" <<<"$0"' "$out"
+	bash -c 'grep -q "^    2001:db8:2::1/64$" <<<"$0" &&
+		grep -q "ff02::1:ff00:1$" <<<"$0"' "$out"
 vn_check "the duplicate has no local route" \
 	bash -c '! grep -q "2001:db8:2::2/128 (local)" <<<"$0"' "$(vnctl show ip6 fib)"
 out=$(ip netns exec nd-a ping -6 -c 2 -i 0.2 -W 2 2001:db8:2::2 2>&1) || true

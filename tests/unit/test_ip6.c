@@ -1193,7 +1193,8 @@ test_nud_transitions(void)
 	CU_ASSERT_EQUAL(vn_meta(probes[0])->tx_if, if_wan);
 
 	/* The answer confirms it; Linux leaves out the option then (RFC 4861 7.2.4). */
-	post_na("2001:db8:2::50", (const uint8_t[6]){0}, VN_ND_LEARN_CONFIRMED | VN_ND_LEARN_NO_LLADDR);
+	post_na("2001:db8:2::50", (const uint8_t[6]){0},
+		VN_ND_LEARN_CONFIRMED | VN_ND_LEARN_NO_LLADDR);
 	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_REACHABLE);
 	{
 		struct vn_neighbor6_info ni;
@@ -1201,7 +1202,8 @@ test_nud_transitions(void)
 		CU_ASSERT_EQUAL(memcmp(ni.mac, mac_n, 6), 0);
 	}
 	/* Without the option and unknown: nothing learned. */
-	post_na("2001:db8:2::51", (const uint8_t[6]){0}, VN_ND_LEARN_CONFIRMED | VN_ND_LEARN_NO_LLADDR);
+	post_na("2001:db8:2::51", (const uint8_t[6]){0},
+		VN_ND_LEARN_CONFIRMED | VN_ND_LEARN_NO_LLADDR);
 	CU_ASSERT_EQUAL(state_of("2001:db8:2::51"), 0xff);
 
 	/* An unsolicited NA without override and another MAC: STALE, MAC kept. */
@@ -1416,9 +1418,11 @@ send6_n(const char *dst, uint32_t first, uint16_t n)
 
 	CU_ASSERT_FATAL(n <= 16);
 	for (uint16_t i = 0; i < n; i++) {
+		struct rte_ipv6_hdr *ip;
+
 		pkts[i] = udp6("2001:db8:1::2", dst);
-		rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN)->vtc_flow =
-			rte_cpu_to_be_32(6u << 28 | (first + i));
+		ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN);
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28 | (first + i));
 	}
 	inject(pkts, n);
 }
@@ -1532,7 +1536,8 @@ test_glean_hold_unreachable(void)
 	set_neighbor_config(VN_NEIGHBOR_QUEUE_DEFAULT, VN_NEIGHBOR_TIMEOUT_DEFAULT_MS);
 	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 3);
 	for (uint32_t i = 1; i < 3; i++) {
-		const struct rte_ipv6_hdr *quoted = (const void *)((const uint8_t *)sent_icmp(i) + 8);
+		const struct rte_ipv6_hdr *quoted =
+			(const void *)((const uint8_t *)sent_icmp(i) + 8);
 
 		assert_sent(i, mac_peer, mac_lan, if_lan);
 		CU_ASSERT_EQUAL(memcmp(sent_ip(i)->dst_addr, A("2001:db8:1::2").b, 16), 0);
