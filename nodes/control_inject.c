@@ -8,7 +8,9 @@
  * vn_meta).
  * Writes: vn_buf.trace_id of the packets it marks (vn_trace_input).
  * Nexts: error-drop (0), ip4-lookup, ip6-lookup (IPv6 packets: the version
- * nibble says which; the whole vector moves when all are IPv4).
+ * nibble says which; the whole vector moves when all are IPv4),
+ * interface-output (whole frames flagged VN_META_F_L2_READY: neighbour
+ * discovery that no lookup can route, e.g. to a link-local or group address).
  * Errors: none.
  */
 #include <errno.h>
@@ -18,7 +20,13 @@
 #include <vecnet/net/inject.h>
 #include <vecnet/trace.h>
 
-enum { INJECT_NEXT_DROP, INJECT_NEXT_LOOKUP, INJECT_NEXT_LOOKUP6, INJECT_N_NEXT };
+enum {
+	INJECT_NEXT_DROP,
+	INJECT_NEXT_LOOKUP,
+	INJECT_NEXT_LOOKUP6,
+	INJECT_NEXT_OUTPUT,
+	INJECT_N_NEXT,
+};
 
 #define INJECT_THREADS VN_THREAD_MAX
 #define INJECT_RING 256
@@ -57,6 +65,15 @@ inject_fini(struct vn_graph *g, struct vn_node *node)
 	node->ctx = NULL;
 }
 
+static inline uint16_t
+inject_next(struct rte_mbuf *m)
+{
+	if (vn_meta(m)->flags & VN_META_F_L2_READY)
+		return INJECT_NEXT_OUTPUT;
+	return (rte_pktmbuf_mtod(m, uint8_t *)[0] >> 4) == 6 ? INJECT_NEXT_LOOKUP6
+							     : INJECT_NEXT_LOOKUP;
+}
+
 static uint16_t
 inject_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, uint16_t zero)
 {
@@ -66,13 +83,12 @@ inject_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **unused, ui
 		return 0;
 	vn_trace_input(g, node, node->objs, n);
 	for (uint16_t i = 0; i < n; i++) {
-		if ((rte_pktmbuf_mtod(node->objs[i], uint8_t *)[0] >> 4) != 6)
+		if ((rte_pktmbuf_mtod(node->objs[i], uint8_t *)[0] >> 4) != 6 &&
+		    !(vn_meta(node->objs[i])->flags & VN_META_F_L2_READY))
 			continue;
 		uint16_t nexts[VN_FRAME_SIZE];
 		for (uint16_t k = 0; k < n; k++)
-			nexts[k] = (rte_pktmbuf_mtod(node->objs[k], uint8_t *)[0] >> 4) == 6
-					   ? INJECT_NEXT_LOOKUP6
-					   : INJECT_NEXT_LOOKUP;
+			nexts[k] = inject_next(node->objs[k]);
 		node->n_objs = n;
 		vn_enqueue_nexts(g, node, node->objs, nexts, n);
 		node->n_objs = 0;
@@ -101,5 +117,7 @@ VN_NODE_REGISTER(control_inject) = {
 	.thread_init = inject_init,
 	.thread_fini = inject_fini,
 	.n_next = INJECT_N_NEXT,
-	.next_names = {[INJECT_NEXT_LOOKUP] = "ip4-lookup", [INJECT_NEXT_LOOKUP6] = "ip6-lookup"},
+	.next_names = {[INJECT_NEXT_LOOKUP] = "ip4-lookup",
+		       [INJECT_NEXT_LOOKUP6] = "ip6-lookup",
+		       [INJECT_NEXT_OUTPUT] = "interface-output"},
 };

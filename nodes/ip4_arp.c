@@ -10,18 +10,20 @@
  * towards an unresolved host costs one request. The request is one mbuf
  * from vn_pktmbuf_pool, a whole Ethernet frame for port-tx.
  *
- * Holding: each thread keeps, in its own table (nothing shared, nothing
- * locked), up to vn_neighbor_cfg.queue_len packets per (interface, target)
- * and IP4_ARP_HOLD_PKTS in all. The node is also an input node: polled on
+ * Holding: the hold queue shared with ip6-glean (net/neighbor_hold.h):
+ * each thread keeps, in its own table (nothing shared, nothing locked), up to
+ * vn_neighbor_cfg.queue_len packets per (interface, target) and
+ * VN_HOLD_PKTS in all. The node is also an input node: polled on
  * every loop, it costs one load while it holds nothing. While it holds
  * packets it looks at them again whenever the FIB moves (vn_fib_epoch) and
- * every IP4_ARP_SCAN_MS. A next hop that resolved (its adjacency is no
+ * every VN_HOLD_SCAN_MS. A next hop that resolved (its adjacency is no
  * longer INCOMPLETE, or the target no longer looks up to the glean), or
  * whose interface went down or away, hands its packets back to ip4-lookup in
  * arrival order: the lookup finds their adjacency afresh (the one they
  * carried may be freed by now), and a down interface is dropped there with
  * its reason. Packets still unresolved after timeout_ms are dropped; the
- * request is repeated every IP4_ARP_RETRY_MS meanwhile. A thread's graph
+ * request is repeated every VN_HOLD_RETRY_MS meanwhile (IPv4 drops them,
+ * as VPP does; ip6-glean answers address unreachable). A thread's graph
  * going away frees what it holds. queue_len 0 holds nothing (VPP's way: the
  * trigger is dropped and the sender retransmits).
  *
@@ -51,6 +53,7 @@
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor_hold.h>
 #include <vecnet/node.h>
 #include <vecnet/net/trace.h>
 #include <vecnet/trace.h>
@@ -59,10 +62,6 @@
 #define IP4_ARP_BUCKET_BITS 8
 #define IP4_ARP_BUCKETS (1u << IP4_ARP_BUCKET_BITS)
 #define IP4_ARP_WAYS 4
-#define IP4_ARP_HOLD_ENTRIES 256 /* next hops one thread holds packets for */
-#define IP4_ARP_HOLD_PKTS 1024 /* packets one thread holds in all */
-#define IP4_ARP_SCAN_MS 10
-#define IP4_ARP_RETRY_MS 250
 
 enum ip4_arp_next {
 	IP4_ARP_NEXT_DROP = VN_NEXT_DROP,
@@ -116,27 +115,13 @@ struct ip4_arp_entry {
 	uint64_t tsc; /* when the last request for addr went out */
 };
 
-/* Packets waiting for one next hop, in arrival order. */
-struct ip4_arp_hold {
-	uint32_t target;
-	uint32_t adj_index; /* the GLEAN or INCOMPLETE adjacency they met */
-	uint16_t if_index;
-	uint16_t rx_if; /* the first packet's, for the repeated request */
-	uint8_t adj_type;
-	uint8_t n;
-	uint64_t since_tsc; /* first packet held: the timeout runs from here */
-	uint64_t asked_tsc; /* last request sent */
-	struct rte_mbuf *pkts[VN_NEIGHBOR_QUEUE_MAX];
-};
-
 struct ip4_arp_ctx {
-	uint64_t interval_tsc, retry_tsc, scan_tsc, ms_tsc;
-	uint32_t n_holds, n_held; /* next hops, packets */
-	uint32_t epoch; /* vn_fib_epoch when held packets were last looked at */
-	uint64_t next_scan_tsc;
-	struct ip4_arp_hold holds[IP4_ARP_HOLD_ENTRIES]; /* dense */
+	uint64_t interval_tsc;
+	struct vn_hold_table *hold;
 	struct ip4_arp_entry table[IP4_ARP_BUCKETS][IP4_ARP_WAYS];
 };
+
+static const struct vn_hold_family ip4_arp_family;
 
 static int
 ip4_arp_thread_init(struct vn_graph *g, struct vn_node *node)
@@ -145,10 +130,12 @@ ip4_arp_thread_init(struct vn_graph *g, struct vn_node *node)
 
 	if (!ctx)
 		return -ENOMEM;
-	ctx->ms_tsc = rte_get_tsc_hz() / 1000;
-	ctx->interval_tsc = ctx->ms_tsc * VN_IP4_ARP_INTERVAL_MS;
-	ctx->retry_tsc = ctx->ms_tsc * IP4_ARP_RETRY_MS;
-	ctx->scan_tsc = ctx->ms_tsc * IP4_ARP_SCAN_MS;
+	ctx->hold = vn_hold_table_create(&ip4_arp_family);
+	if (!ctx->hold) {
+		rte_free(ctx);
+		return -ENOMEM;
+	}
+	ctx->interval_tsc = rte_get_tsc_hz() / 1000 * VN_IP4_ARP_INTERVAL_MS;
 	node->ctx = ctx;
 	return 0;
 }
@@ -159,8 +146,8 @@ ip4_arp_thread_fini(struct vn_graph *g, struct vn_node *node)
 {
 	struct ip4_arp_ctx *ctx = node->ctx;
 
-	for (uint32_t i = 0; ctx && i < ctx->n_holds; i++)
-		rte_pktmbuf_free_bulk(ctx->holds[i].pkts, ctx->holds[i].n);
+	if (ctx)
+		vn_hold_table_free(ctx->hold);
 	rte_free(ctx);
 	node->ctx = NULL;
 }
@@ -262,47 +249,6 @@ ip4_arp_build(const struct vn_if_fp *fp, uint32_t src, uint32_t target, uint16_t
 	return r;
 }
 
-static struct ip4_arp_hold *
-ip4_arp_hold_find(struct ip4_arp_ctx *ctx, uint16_t if_index, uint32_t target)
-{
-	for (uint32_t i = 0; i < ctx->n_holds; i++)
-		if (ctx->holds[i].target == target && ctx->holds[i].if_index == if_index)
-			return &ctx->holds[i];
-	return NULL;
-}
-
-/* Keeps m for (adj's interface, target): IP4_ARP_HELD, or the drop reason. */
-static uint16_t
-ip4_arp_hold(struct ip4_arp_ctx *ctx, struct rte_mbuf *m, const struct vn_adj *adj,
-	     uint32_t target, uint64_t now, uint32_t queue_len)
-{
-	struct ip4_arp_hold *h = ip4_arp_hold_find(ctx, adj->tx_if, target);
-
-	if (ctx->n_held >= IP4_ARP_HOLD_PKTS)
-		return IP4_ARP_ERR_HOLD_FULL;
-	if (!h) {
-		if (ctx->n_holds == IP4_ARP_HOLD_ENTRIES)
-			return IP4_ARP_ERR_HOLD_FULL;
-		h = &ctx->holds[ctx->n_holds++];
-		*h = (struct ip4_arp_hold){
-			.target = target,
-			.adj_index = adj->index,
-			.if_index = adj->tx_if,
-			.rx_if = vn_meta(m)->rx_if,
-			.adj_type = adj->type,
-			.since_tsc = now,
-			.asked_tsc = now, /* a request went now or within the interval */
-		};
-	}
-	if (h->n >= queue_len)
-		return IP4_ARP_ERR_QUEUE_FULL;
-	/* Its trace ends here; a released packet is traced anew as input. */
-	vn_buf(m)->trace_id = 0;
-	h->pkts[h->n++] = m;
-	ctx->n_held++;
-	return IP4_ARP_HELD;
-}
-
 /* Handles one packet; a request, if any, is stored in *req. Returns the drop
  * reason, or IP4_ARP_HELD. */
 static inline uint16_t
@@ -342,91 +288,69 @@ ip4_arp_one(struct ip4_arp_ctx *ctx, struct rte_mbuf *m, uint64_t now, uint32_t 
 	}
 	if (queue_len == 0)
 		return may_send ? IP4_ARP_ERR_RESOLVING : IP4_ARP_ERR_THROTTLED;
-	return ip4_arp_hold(ctx, m, adj, target, now, queue_len);
+	switch (vn_hold_add(ctx->hold, m, adj, &(union vn_hold_addr){.ip4 = target}, now,
+			    queue_len)) {
+	case VN_HOLD_HELD:
+		return IP4_ARP_HELD;
+	case VN_HOLD_QUEUE_FULL:
+		return IP4_ARP_ERR_QUEUE_FULL;
+	default:
+		return IP4_ARP_ERR_HOLD_FULL;
+	}
 }
 
-/* Whether the packets held for h should go back to ip4-lookup: their next
- * hop resolved, their route changed, or their interface is down or gone. */
+/* Glean: resolving adds a host route for the target, so it looks up
+ * elsewhere. Incomplete: the adjacency changed. */
 static bool
-ip4_arp_hold_done(const struct ip4_arp_hold *h)
+ip4_arp_hold_done(const struct vn_hold *h)
 {
-	const struct vn_if_fp *fp = h->if_index < VN_IF_MAX ? vn_if_fp(h->if_index) : NULL;
 	const struct vn_adj *a;
 	uint32_t nh;
 
-	if (!fp || !fp->admin_up || !fp->link_up)
-		return true;
 	if (h->adj_type == VN_ADJ_INCOMPLETE) {
 		a = vn_adj_get(h->adj_index);
-		return a->type != VN_ADJ_INCOMPLETE || a->nh != h->target || a->tx_if != h->if_index;
+		return a->type != VN_ADJ_INCOMPLETE || a->nh != h->target.ip4 ||
+		       a->tx_if != h->if_index;
 	}
-	/* Glean: resolving adds a host route for the target, so it looks up elsewhere. */
-	return rte_lpm_lookup(vn_fib_lpm, h->target, &nh) != 0 || nh != h->adj_index;
+	return rte_lpm_lookup(vn_fib_lpm, h->target.ip4, &nh) != 0 || nh != h->adj_index;
 }
 
-/* The poll: looks at held packets when the FIB moved or a scan is due. Hands
- * resolved ones to ip4-lookup, drops timed-out ones, repeats requests. At
- * most a vector each way per poll: the rest waits for the next loop. */
+static struct rte_mbuf *
+ip4_arp_hold_request(const struct vn_hold *h)
+{
+	const struct vn_if_fp *fp = vn_if_fp(h->if_index);
+
+	if (fp->n_addrs == 0)
+		return NULL;
+	return ip4_arp_build(fp, ip4_arp_src(fp, h->target.ip4), h->target.ip4, h->rx_if);
+}
+
+static const struct vn_hold_family ip4_arp_family = {
+	.done = ip4_arp_hold_done,
+	.request = ip4_arp_hold_request,
+};
+
+/* The poll: hands resolved packets to ip4-lookup, drops timed-out ones,
+ * repeats requests. */
 static uint16_t
 ip4_arp_poll(struct vn_graph *g, struct vn_node *node, struct ip4_arp_ctx *ctx)
 {
-	struct rte_mbuf *out[VN_FRAME_SIZE], *drops[VN_FRAME_SIZE], *reqs[VN_FRAME_SIZE];
-	uint16_t n_out = 0, n_drops = 0, n_reqs = 0;
-	uint64_t now, timeout;
-	uint32_t epoch;
+	struct vn_hold_out out;
 
-	if (likely(ctx->n_holds == 0))
+	if (likely(vn_hold_is_empty(ctx->hold)) || !vn_hold_poll(ctx->hold, rte_rdtsc(), &out))
 		return 0;
-	now = rte_rdtsc();
-	epoch = vn_fib_epoch_get();
-	if (epoch == ctx->epoch && now < ctx->next_scan_tsc)
-		return 0;
-	ctx->epoch = epoch;
-	ctx->next_scan_tsc = now + ctx->scan_tsc;
-	timeout = ctx->ms_tsc * __atomic_load_n(&vn_neighbor_cfg.timeout_ms, __ATOMIC_RELAXED);
-	/* Backwards: an entry removed takes the last one's place, already seen. */
-	for (uint32_t i = ctx->n_holds; i-- > 0;) {
-		struct ip4_arp_hold *h = &ctx->holds[i];
-		bool done = ip4_arp_hold_done(h);
-
-		if (!done && now - h->since_tsc < timeout) {
-			const struct vn_if_fp *fp = vn_if_fp(h->if_index);
-			if (now - h->asked_tsc >= ctx->retry_tsc && n_reqs < VN_FRAME_SIZE &&
-			    fp->n_addrs > 0) {
-				reqs[n_reqs] = ip4_arp_build(fp, ip4_arp_src(fp, h->target),
-							     h->target, h->rx_if);
-				if (reqs[n_reqs])
-					n_reqs++;
-				h->asked_tsc = now;
-			}
-			continue;
-		}
-		if ((done && n_out + h->n > VN_FRAME_SIZE) ||
-		    (!done && n_drops + h->n > VN_FRAME_SIZE)) {
-			ctx->next_scan_tsc = 0; /* the next poll goes on */
-			continue;
-		}
-		for (uint8_t k = 0; k < h->n; k++) {
-			if (done) {
-				out[n_out++] = h->pkts[k];
-			} else {
-				vn_drop_reason(node, h->pkts[k], IP4_ARP_ERR_TIMEOUT);
-				drops[n_drops++] = h->pkts[k];
-			}
-		}
-		ctx->n_held -= h->n;
-		*h = ctx->holds[--ctx->n_holds];
+	if (out.n_released) {
+		vn_trace_input(g, node, out.released, out.n_released);
+		vn_enqueue(g, node, IP4_ARP_NEXT_LOOKUP, out.released, out.n_released);
+		vn_node_count_error(node, IP4_ARP_ERR_RELEASED, out.n_released);
 	}
-	if (n_out) {
-		vn_trace_input(g, node, out, n_out);
-		vn_enqueue(g, node, IP4_ARP_NEXT_LOOKUP, out, n_out);
-		vn_node_count_error(node, IP4_ARP_ERR_RELEASED, n_out);
-	}
-	vn_enqueue(g, node, IP4_ARP_NEXT_DROP, drops, n_drops);
-	vn_enqueue(g, node, IP4_ARP_NEXT_PORT_TX, reqs, n_reqs);
-	if (n_reqs)
-		vn_node_count_error(node, IP4_ARP_ERR_REQUESTS_SENT, n_reqs);
-	return n_out + n_drops + n_reqs;
+	for (uint16_t i = 0; i < out.n_expired; i++)
+		vn_drop_reason(node, out.expired[i], IP4_ARP_ERR_TIMEOUT);
+	vn_enqueue(g, node, IP4_ARP_NEXT_DROP, out.expired, out.n_expired);
+	vn_enqueue(g, node, IP4_ARP_NEXT_PORT_TX, out.requests, out.n_requests);
+	if (out.n_requests)
+		vn_node_count_error(node, IP4_ARP_ERR_REQUESTS_SENT, out.n_requests);
+	return out.n_released + out.n_expired + out.n_requests;
 }
 
 static uint16_t

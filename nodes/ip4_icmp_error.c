@@ -36,6 +36,7 @@
 #include <vecnet/net/icmp.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/node.h>
+#include <vecnet/ratelimit.h>
 #include <vecnet/net/trace.h>
 
 #define VN_ICMP_ERROR_RATE 1000 /* errors per second per thread */
@@ -85,26 +86,15 @@ static const char *const ip4_icmp_error_names[ICMP_ERROR_N_ERROR] = {
 	[ICMP_ERROR_ERR_FRAG_NEEDED] = "fragmentation needed sent",
 };
 
-/* Token bucket kept in TSC ticks: each error costs hz / rate ticks of credit,
- * credit grows with time up to BURST errors' worth. Integer only. */
-struct ip4_icmp_error_ctx {
-	uint64_t credit;
-	uint64_t max_credit;
-	uint64_t cost;
-	uint64_t last_tsc;
-};
-
+/* The rate limit: a token bucket per thread (vecnet/ratelimit.h). */
 static int
 ip4_icmp_error_thread_init(struct vn_graph *g, struct vn_node *node)
 {
-	struct ip4_icmp_error_ctx *ctx = rte_zmalloc("icmp_error_ctx", sizeof(*ctx), 0);
+	struct vn_token_bucket *ctx = rte_zmalloc("icmp_error_ctx", sizeof(*ctx), 0);
 
 	if (!ctx)
 		return -ENOMEM;
-	ctx->cost = rte_get_tsc_hz() / VN_ICMP_ERROR_RATE;
-	ctx->max_credit = ctx->cost * VN_ICMP_ERROR_BURST;
-	ctx->credit = ctx->max_credit;
-	ctx->last_tsc = rte_rdtsc();
+	vn_token_bucket_init(ctx, VN_ICMP_ERROR_RATE, VN_ICMP_ERROR_BURST);
 	node->ctx = ctx;
 	return 0;
 }
@@ -114,17 +104,6 @@ ip4_icmp_error_thread_fini(struct vn_graph *g, struct vn_node *node)
 {
 	rte_free(node->ctx);
 	node->ctx = NULL;
-}
-
-static inline bool
-ip4_icmp_error_take_token(struct ip4_icmp_error_ctx *ctx, uint64_t now)
-{
-	ctx->credit = VN_MIN(ctx->credit + (now - ctx->last_tsc), ctx->max_credit);
-	ctx->last_tsc = now;
-	if (ctx->credit < ctx->cost)
-		return false;
-	ctx->credit -= ctx->cost;
-	return true;
 }
 
 static inline bool
@@ -170,7 +149,7 @@ ip4_icmp_error_src(const struct vn_if_fp *rx)
 }
 
 static inline uint16_t
-ip4_icmp_error_one(struct vn_node *node, struct ip4_icmp_error_ctx *ctx, struct rte_mbuf *m,
+ip4_icmp_error_one(struct vn_node *node, struct vn_token_bucket *ctx, struct rte_mbuf *m,
 		   uint64_t now, uint32_t *counts)
 {
 	struct vn_meta *meta = vn_meta(m);
@@ -238,7 +217,7 @@ ip4_icmp_error_one(struct vn_node *node, struct ip4_icmp_error_ctx *ctx, struct 
 		err = ICMP_ERROR_ERR_NO_SRC;
 		goto drop;
 	}
-	if (!ip4_icmp_error_take_token(ctx, now)) {
+	if (!vn_token_bucket_take(ctx, now)) {
 		err = ICMP_ERROR_ERR_RATE_LIMITED;
 		goto drop;
 	}
@@ -306,7 +285,7 @@ drop:
 static uint16_t
 ip4_icmp_error_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct ip4_icmp_error_ctx *ctx = node->ctx;
+	struct vn_token_bucket *ctx = node->ctx;
 	uint32_t counts[ICMP_ERROR_N_ERROR] = {0};
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint64_t now = rte_rdtsc();

@@ -33,6 +33,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/node.h>
+#include <vecnet/ratelimit.h>
 #include <vecnet/net/trace.h>
 
 #define VN_ICMP6_ERROR_RATE 1000 /* errors per second per thread */
@@ -73,21 +74,15 @@ static const char *const icmp6e_errors[] = {
 	[ICMP6E_ERR_PARAM_PROBLEM] = "parameter problem sent",
 };
 
-struct icmp6e_ctx {
-	uint64_t credit, max_credit, cost, last_tsc;
-};
-
+/* The rate limit: a token bucket per thread (vecnet/ratelimit.h). */
 static int
 icmp6e_thread_init(struct vn_graph *g, struct vn_node *node)
 {
-	struct icmp6e_ctx *ctx = rte_zmalloc("icmp6_error_ctx", sizeof(*ctx), 0);
+	struct vn_token_bucket *ctx = rte_zmalloc("icmp6_error_ctx", sizeof(*ctx), 0);
 
 	if (!ctx)
 		return -ENOMEM;
-	ctx->cost = rte_get_tsc_hz() / VN_ICMP6_ERROR_RATE;
-	ctx->max_credit = ctx->cost * VN_ICMP6_ERROR_BURST;
-	ctx->credit = ctx->max_credit;
-	ctx->last_tsc = rte_rdtsc();
+	vn_token_bucket_init(ctx, VN_ICMP6_ERROR_RATE, VN_ICMP6_ERROR_BURST);
 	node->ctx = ctx;
 	return 0;
 }
@@ -99,19 +94,8 @@ icmp6e_thread_fini(struct vn_graph *g, struct vn_node *node)
 	node->ctx = NULL;
 }
 
-static inline bool
-icmp6e_take_token(struct icmp6e_ctx *ctx, uint64_t now)
-{
-	ctx->credit = VN_MIN(ctx->credit + (now - ctx->last_tsc), ctx->max_credit);
-	ctx->last_tsc = now;
-	if (ctx->credit < ctx->cost)
-		return false;
-	ctx->credit -= ctx->cost;
-	return true;
-}
-
 static inline uint16_t
-icmp6e_one(struct vn_node *node, struct icmp6e_ctx *ctx, struct rte_mbuf *m, uint64_t now,
+icmp6e_one(struct vn_node *node, struct vn_token_bucket *ctx, struct rte_mbuf *m, uint64_t now,
 	   uint32_t *counts)
 {
 	struct vn_meta *md = vn_meta(m);
@@ -162,7 +146,7 @@ icmp6e_one(struct vn_node *node, struct icmp6e_ctx *ctx, struct rte_mbuf *m, uin
 		err = ICMP6E_ERR_NO_IF;
 		goto drop;
 	}
-	if (!icmp6e_take_token(ctx, now)) {
+	if (!vn_token_bucket_take(ctx, now)) {
 		err = ICMP6E_ERR_RATE_LIMITED;
 		goto drop;
 	}

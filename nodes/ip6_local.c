@@ -37,6 +37,7 @@
 #include <string.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
+#include <vecnet/net/dad6.h>
 #include <vecnet/net/ip6_local.h>
 #include <vecnet/net/neighbor6.h>
 #include <vecnet/node.h>
@@ -55,6 +56,7 @@ enum {
 	L6_ERR_NS_NOT_OURS,
 	L6_ERR_NS_DAD,
 	L6_ERR_NA_DUPLICATE,
+	L6_ERR_DAD_CONFLICT,
 	L6_ERR_NA_LEARNED,
 	L6_ERR_NA_NO_LLADDR,
 	L6_ERR_NA_OFF_LINK,
@@ -87,6 +89,7 @@ static const char *const l6_errors[] = {
 	[L6_ERR_NS_NOT_OURS] = "neighbor solicitation for an address not ours",
 	[L6_ERR_NS_DAD] = "duplicate address detection probe for our address",
 	[L6_ERR_NA_DUPLICATE] = "neighbor advertisement for our address (duplicate)",
+	[L6_ERR_DAD_CONFLICT] = "address we are probing is in use (duplicate address detected)",
 	[L6_ERR_NA_LEARNED] = "neighbor advertisement learned",
 	[L6_ERR_NA_NO_LLADDR] = "neighbor advertisement without link-layer address",
 	[L6_ERR_NA_OFF_LINK] = "neighbor advertisement for an off-link target",
@@ -196,6 +199,23 @@ l6_on_link(const struct vn_if_fp *fp, const struct vn_ip6 *a)
 	return false;
 }
 
+/* True (and m dropped by name, the main thread told) if target is an
+ * address of ours still under duplicate address detection. */
+static bool
+l6_dad_conflict(struct vn_node *node, struct rte_mbuf *m, const struct vn_if_fp *fp,
+		const struct vn_ip6 *target)
+{
+	static const uint8_t none[6];
+
+	if (likely(!vn_dad6_is_tentative(fp->if_index, target)))
+		return false;
+	if (!vn_neighbor6_post_learn(fp->if_index, target, none, VN_ND_LEARN_DAD))
+		vn_drop_reason(node, m, L6_ERR_LEARN_RING_FULL);
+	else
+		vn_drop_reason(node, m, L6_ERR_DAD_CONFLICT);
+	return true;
+}
+
 static uint16_t
 l6_ns(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t *l4,
       uint16_t ulen, const struct vn_if_fp *fp, uint32_t *counts)
@@ -216,6 +236,10 @@ l6_ns(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		vn_drop_reason(node, m, L6_ERR_ND_BAD);
 		return L6_NEXT_DROP;
 	}
+	/* Another node probing an address we probe too (RFC 4862 5.4.3):
+	 * neither may use it. */
+	if (is_dad && l6_dad_conflict(node, m, fp, &target))
+		return L6_NEXT_DROP;
 	if (!vn_if_has_addr6(fp, &target)) {
 		vn_drop_reason(node, m, L6_ERR_NS_NOT_OURS);
 		return L6_NEXT_DROP;
@@ -226,7 +250,7 @@ l6_ns(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		counts[L6_ERR_NS_DAD]++;
 		dst = *(const struct vn_ip6 *)all_nodes;
 	} else if (slla && l6_on_link(fp, &src)) {
-		if (!vn_neighbor6_post_learn(fp->if_index, &src, slla, false))
+		if (!vn_neighbor6_post_learn(fp->if_index, &src, slla, 0))
 			counts[L6_ERR_LEARN_RING_FULL]++;
 	}
 	vn_ip6_frame_src_mac(m, fp, frame_mac);
@@ -260,8 +284,10 @@ static uint16_t
 l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t *l4,
       uint16_t ulen, const struct vn_if_fp *fp, uint32_t *counts)
 {
+	static const uint8_t zero_mac[6];
 	const struct vn_nd_msg *na = (const struct vn_nd_msg *)l4;
 	uint32_t flags;
+	uint8_t learn;
 	const uint8_t *tlla;
 
 	if (ulen < sizeof(*na) || vn_ip6_is_multicast(&na->target) ||
@@ -275,11 +301,16 @@ l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		vn_drop_reason(node, m, L6_ERR_ND_BAD);
 		return L6_NEXT_DROP;
 	}
+	/* Someone has the address we probe (RFC 4862 5.4.4). */
+	if (l6_dad_conflict(node, m, fp, &na->target))
+		return L6_NEXT_DROP;
 	if (vn_if_has_addr6(fp, &na->target)) {
 		vn_drop_reason(node, m, L6_ERR_NA_DUPLICATE);
 		return L6_NEXT_DROP;
 	}
-	if (!tlla || (tlla[0] & 1)) {
+	/* A solicited NA may leave the option out (an answer to a unicast
+	 * probe, RFC 4861 7.2.4): it confirms the address we have. */
+	if ((!tlla && !(flags & VN_ND_NA_F_SOLICITED)) || (tlla && (tlla[0] & 1))) {
 		vn_drop_reason(node, m, L6_ERR_NA_NO_LLADDR);
 		return L6_NEXT_DROP;
 	}
@@ -287,7 +318,11 @@ l6_na(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8_t
 		vn_drop_reason(node, m, L6_ERR_NA_OFF_LINK);
 		return L6_NEXT_DROP;
 	}
-	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla, flags & VN_ND_NA_F_ROUTER))
+	learn = VN_ND_LEARN_NA | (tlla ? 0 : VN_ND_LEARN_NO_LLADDR) |
+		(flags & VN_ND_NA_F_ROUTER ? VN_ND_LEARN_ROUTER : 0) |
+		(flags & VN_ND_NA_F_SOLICITED ? VN_ND_LEARN_CONFIRMED : 0) |
+		(flags & VN_ND_NA_F_OVERRIDE ? VN_ND_LEARN_OVERRIDE : 0);
+	if (!vn_neighbor6_post_learn(fp->if_index, &na->target, tlla ? tlla : zero_mac, learn))
 		vn_drop_reason(node, m, L6_ERR_LEARN_RING_FULL);
 	else
 		vn_drop_reason(node, m, L6_ERR_NA_LEARNED);

@@ -24,6 +24,7 @@
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
+#include <vecnet/net/neighbor6.h>
 #include <vecnet/node.h>
 #include <vecnet/net/trace.h>
 
@@ -117,6 +118,7 @@ rewrite6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, ui
 		uint16_t end = rewrite6_run(pkts, i, n, adj);
 		if (end == i)
 			break;
+		vn_nd6_mark_used(g->thread_index, adj->index); /* reachability (NUD) */
 		frame_if = (i == 0 || adj->tx_if == frame_if) ? adj->tx_if : VN_FRAME_IF_MIXED;
 		i = end;
 	}
@@ -125,9 +127,10 @@ rewrite6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, ui
 		for (uint16_t k = 0; k < fast; k++)
 			nexts[k] = RW6_NEXT_OUTPUT;
 		for (; i < n; i++) {
-			if (rewrite6_run(pkts, i, i + 1, vn_meta(pkts[i])->adj) == i + 1)
+			if (rewrite6_run(pkts, i, i + 1, vn_meta(pkts[i])->adj) == i + 1) {
+				vn_nd6_mark_used(g->thread_index, vn_meta(pkts[i])->adj->index);
 				nexts[i] = RW6_NEXT_OUTPUT;
-			else
+			} else
 				nexts[i] = rewrite6_one(node, pkts[i], counts);
 		}
 		vn_node_count_errors(node, counts, RW6_ERR_HOP_LIMIT, RW6_ERR_TOO_BIG + 1);

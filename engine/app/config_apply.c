@@ -132,6 +132,13 @@ vn_config_apply(const struct vn_config *cfg)
 		VN_ERR("neighbor-config: %s", strerror(-rc));
 		return rc;
 	}
+	/* Before the addresses: whether they are probed first. */
+	rc = vn_nd6_config_set(&(struct vn_nd6_config){.reachable_ms = cfg->nd6_reachable_ms,
+							.dad_transmits = cfg->nd6_dad_transmits});
+	if (rc < 0) {
+		VN_ERR("ip6-nd: %s", strerror(-rc));
+		return rc;
+	}
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
 		const struct vn_config_interface *ci = &cfg->interfaces[i];
 		struct vn_interface *ifp = vn_interface_by_name(ci->name);

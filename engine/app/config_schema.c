@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor6.h>
 
 #include "app/engine_config.h"
 #include "core/config_priv.h"
@@ -289,6 +290,27 @@ static const struct vn_cfg_field vn_neighbor_config_fields[] = {
     {.key = NULL},
 };
 
+/* IPv6 neighbour discovery (vn_nd6_config). */
+static const struct vn_cfg_field vn_nd6_config_fields[] = {
+    {.key = "reachable-time-ms",
+     .type = VN_CFG_T_INT,
+     .min = 1,
+     .max = VN_ND_REACHABLE_MAX_MS,
+     .def = "30000",
+     .example = "30000",
+     .doc = "How long a confirmed IPv6 neighbour stays REACHABLE before it is STALE "
+	    "(RFC 4861 ReachableTime)."},
+    {.key = "dad-transmits",
+     .type = VN_CFG_T_INT,
+     .min = 0,
+     .max = VN_ND_DAD_TRANSMITS_MAX,
+     .def = "1",
+     .example = "1",
+     .doc = "Duplicate address detection probes per new IPv6 address, 1 s apart; 0 uses "
+	    "addresses at once (RFC 4862 DupAddrDetectTransmits)."},
+    {.key = NULL},
+};
+
 const struct vn_cfg_field vn_config_top_fields[] = {
     {.key = "engine",
      .type = VN_CFG_T_MAP,
@@ -343,6 +365,11 @@ const struct vn_cfg_field vn_config_top_fields[] = {
      .fields = vn_neighbor_config_fields,
      .doc = "Packets held while their next hop resolves by ARP (as Linux's unres_qlen).",
      .example = "  queue-length: 3\n  resolve-timeout-ms: 1000\n"},
+    {.key = "ip6-nd",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_nd6_config_fields,
+     .doc = "IPv6 neighbour discovery: reachability time and duplicate address detection.",
+     .example = "  reachable-time-ms: 30000\n  dad-transmits: 1\n"},
     {.key = "exec",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_STR,
@@ -806,6 +833,10 @@ vn_config_convert(const struct vn_cfg_node *root, struct vn_config *cfg)
 	cfg->neighbor_timeout_ms =
 	    (uint32_t)vn_cfg_get_int(vn_cfg_map_get(root, "neighbor-config"), "resolve-timeout-ms",
 				     VN_NEIGHBOR_TIMEOUT_DEFAULT_MS);
+	cfg->nd6_reachable_ms = (uint32_t)vn_cfg_get_int(
+	    vn_cfg_map_get(root, "ip6-nd"), "reachable-time-ms", VN_ND_REACHABLE_DEFAULT_MS);
+	cfg->nd6_dad_transmits = (uint32_t)vn_cfg_get_int(
+	    vn_cfg_map_get(root, "ip6-nd"), "dad-transmits", VN_ND_DAD_TRANSMITS_DEFAULT);
 	/* No `enable:` loads every plugin found; `[all]` says so explicitly. */
 	if (enable == NULL || (enable->child != NULL && strcmp(enable->child->value, "all") == 0))
 		cfg->plugins_all = true;

@@ -113,6 +113,9 @@ struct vn_config {
 	/* neighbor-config: */
 	uint32_t neighbor_queue_len; /* default VN_NEIGHBOR_QUEUE_DEFAULT */
 	uint32_t neighbor_timeout_ms; /* default VN_NEIGHBOR_TIMEOUT_DEFAULT_MS */
+	/* ip6-nd: */
+	uint32_t nd6_reachable_ms; /* default VN_ND_REACHABLE_DEFAULT_MS */
+	uint32_t nd6_dad_transmits; /* default VN_ND_DAD_TRANSMITS_DEFAULT */
 	uint32_t n_exec;
 	char **exec; /* CLI files and .lua scripts, in order */
 	/* the whole tree, for plugin sections applied after start */

@@ -291,15 +291,11 @@ vn_adj_glean_lock(uint32_t if_index, uint32_t *index)
 	return rc;
 }
 
-/* FNV-1a over (if, nh6); equal keys of different next hops probe key + 1. */
+/* Equal keys of different next hops probe key + 1. */
 static uint64_t
 adj6_key(uint32_t if_index, const struct vn_ip6 *nh)
 {
-	uint64_t key = 14695981039346656037ull ^ if_index;
-
-	for (uint32_t i = 0; i < 16; i++)
-		key = (key ^ nh->b[i]) * 1099511628211ull;
-	return key;
+	return vn_hmap_key_if16(if_index, nh->b);
 }
 
 /* The adjacency of (if, nh6), or the free key where it would go. */
@@ -314,6 +310,14 @@ adj6_find(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index, uint64_t 
 		if (adj_ctl[*index].if_index == if_index && vn_ip6_eq(&adj_ctl[*index].nh6, nh))
 			return true;
 	}
+}
+
+bool
+vn_adj_nh6_find(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index)
+{
+	uint64_t free_key;
+
+	return adj6_find(if_index, nh, index, &free_key);
 }
 
 int

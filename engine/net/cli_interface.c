@@ -13,6 +13,7 @@
 #include <string.h>
 #include <rte_ethdev.h>
 #include <vecnet/cli.h>
+#include <vecnet/net/dad6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/port.h>
 #include <vecnet/net/vlan.h>
@@ -105,12 +106,20 @@ vn_cli_show_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
 			vn_cli_printf(out, "  L3 %s\n", vn_fmt_prefix(&ifp->addrs[a], pfx));
 		/* IPv6: the configured ones, then (as VPP once IPv6 is on) the
 		 * link-local one, which follows the MAC. */
-		for (uint32_t a = 0; a < ifp->n_addrs6; a++)
-			vn_cli_printf(out, "  L3 %s\n", vn_fmt_prefix6(&ifp->addrs6[a], pfx6));
+		for (uint32_t a = 0; a < ifp->n_addrs6; a++) {
+			uint8_t st = ifp->addr6_state[a];
+			vn_cli_printf(out, "  L3 %s%s%s%s\n", vn_fmt_prefix6(&ifp->addrs6[a], pfx6),
+				      st == VN_ADDR6_PREFERRED ? "" : " (",
+				      st == VN_ADDR6_PREFERRED ? "" : vn_addr6_state_name(st),
+				      st == VN_ADDR6_PREFERRED ? "" : ")");
+		}
 		if (ifp->n_addrs6) {
 			struct vn_prefix6 ll = {.len = 64};
+			uint8_t st = vn_dad6_ll_state(i);
 			vn_ip6_link_local_of(ifp->mac, &ll.addr);
-			vn_cli_printf(out, "  L3 %s (link-local)\n", vn_fmt_prefix6(&ll, pfx6));
+			vn_cli_printf(out, "  L3 %s (link-local%s%s)\n", vn_fmt_prefix6(&ll, pfx6),
+				      st == VN_ADDR6_PREFERRED ? "" : ", ",
+				      st == VN_ADDR6_PREFERRED ? "" : vn_addr6_state_name(st));
 		}
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor6.h>
 
 #include "net/fib_priv.h"
 #include "net/cli_ip6.h"
@@ -435,20 +436,30 @@ VN_CLI_COMMAND(show_ip_neighbor) = {
 /* --- packets held while a neighbour resolves ------------------------------------------ */
 
 /* VPP's `set ip neighbor-config` sets table limits; ours sets the hold queue
- * (Linux's unres_qlen) and how long its packets wait. */
+ * of both families (Linux's unres_qlen) and how long its packets wait, and
+ * IPv6 neighbour discovery's reachable time and DAD probes. */
 static int
 vn_cli_set_ip_neighbor_config(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	struct vn_neighbor_config c;
+	struct vn_nd6_config nd;
 	bool any = false;
 
 	vn_neighbor_config_get(&c);
+	vn_nd6_config_get(&nd);
 	for (;;) {
 		if (vn_cli_arg_keyword(args, "queue-length")) {
 			if (!vn_cli_arg_u32_range(args, 0, VN_NEIGHBOR_QUEUE_MAX, &c.queue_len))
 				return vn_cli_unexpected(args);
 		} else if (vn_cli_arg_keyword(args, "resolve-timeout")) {
 			if (!vn_cli_arg_u32_range(args, 1, VN_NEIGHBOR_TIMEOUT_MAX_MS, &c.timeout_ms))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "reachable-time")) {
+			if (!vn_cli_arg_u32_range(args, 1, VN_ND_REACHABLE_MAX_MS, &nd.reachable_ms))
+				return vn_cli_unexpected(args);
+		} else if (vn_cli_arg_keyword(args, "dad-transmits")) {
+			if (!vn_cli_arg_u32_range(args, 0, VN_ND_DAD_TRANSMITS_MAX,
+						  &nd.dad_transmits))
 				return vn_cli_unexpected(args);
 		} else {
 			break;
@@ -457,15 +468,16 @@ vn_cli_set_ip_neighbor_config(struct vn_cli_out *out, struct vn_cli_args *args)
 	}
 	if (!any || !vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
-	if (vn_neighbor_config_set(&c) < 0)
+	if (vn_neighbor_config_set(&c) < 0 || vn_nd6_config_set(&nd) < 0)
 		return vn_cli_error(out, "set ip neighbor-config: invalid value");
 	return 0;
 }
 
 VN_CLI_COMMAND(set_ip_neighbor_config) = {
 	.path = "set ip neighbor-config",
-	.syntax = "[queue-length N] [resolve-timeout MS]",
-	.help = "packets held per unresolved next hop and thread (0: none), and for how long",
+	.syntax = "[queue-length N] [resolve-timeout MS] [reachable-time MS] [dad-transmits N]",
+	.help = "packets held per unresolved next hop and thread (0: none), and for how long; "
+		"IPv6 neighbour reachable time and DAD probes per address (0: none)",
 	.fn = vn_cli_set_ip_neighbor_config,
 };
 
@@ -473,6 +485,7 @@ static int
 vn_cli_show_ip_neighbor_config(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	struct vn_neighbor_config c;
+	struct vn_nd6_config nd;
 
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
@@ -480,11 +493,14 @@ vn_cli_show_ip_neighbor_config(struct vn_cli_out *out, struct vn_cli_args *args)
 	vn_cli_printf(out, "queue-length %u packets per unresolved next hop and thread\n",
 		      c.queue_len);
 	vn_cli_printf(out, "resolve-timeout %u ms\n", c.timeout_ms);
+	vn_nd6_config_get(&nd);
+	vn_cli_printf(out, "reachable-time %u ms (IPv6)\ndad-transmits %u (IPv6)\n",
+		      nd.reachable_ms, nd.dad_transmits);
 	return 0;
 }
 
 VN_CLI_COMMAND(show_ip_neighbor_config) = {
 	.path = "show ip neighbor-config",
-	.help = "the hold queue for packets to unresolved next hops",
+	.help = "the hold queue for packets to unresolved next hops, IPv6 reachability and DAD",
 	.fn = vn_cli_show_ip_neighbor_config,
 };

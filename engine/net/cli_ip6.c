@@ -11,6 +11,7 @@
 #include <time.h>
 #include <vecnet/cli.h>
 #include <vecnet/net/fib.h>
+#include <vecnet/net/dad6.h>
 #include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor6.h>
@@ -279,8 +280,9 @@ nbr6_row(const struct vn_neighbor6_info *n, void *arg)
 	if (c->only != VN_IF_ANY && n->if_index != c->only)
 		return;
 	snprintf(flags, sizeof(flags), "%s%s", n->is_static ? "S" : "D", n->is_router ? "R" : "");
-	vn_cli_printf(c->out, "%10.3f  %-15s  %-5s  %-17s  %s\n", (double)age / 1000.0,
+	vn_cli_printf(c->out, "%10.3f  %-15s  %-5s  %-17s  %-9s  %s\n", (double)age / 1000.0,
 		      vn_fmt_ip6(&n->addr, ip), flags, vn_fmt_mac(n->mac, mac),
+		      n->is_static ? "PERMANENT" : vn_nd_state_name(n->state),
 		      if_name_of(n->if_index));
 }
 
@@ -303,8 +305,8 @@ show_ip6_neighbors(struct vn_cli_out *out, struct vn_cli_args *args)
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	vn_cli_printf(out, "%10s  %-15s  %-5s  %-17s  %s\n", "Time", "IP", "Flags", "Ethernet",
-		      "Interface");
+	vn_cli_printf(out, "%10s  %-15s  %-5s  %-17s  %-9s  %s\n", "Time", "IP", "Flags",
+		      "Ethernet", "State", "Interface");
 	vn_cli_ip6_neighbor_rows(out, only,
 				 (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 	return 0;
@@ -313,7 +315,8 @@ show_ip6_neighbors(struct vn_cli_out *out, struct vn_cli_args *args)
 VN_CLI_COMMAND(show_ip6_neighbors) = {
 	.path = "show ip6 neighbors",
 	.syntax = "[IF]",
-	.help = "IPv6 neighbours: age in seconds, flags S static / D dynamic, R router",
+	.help = "IPv6 neighbours: age in seconds, flags S static / D dynamic, R router, "
+		"reachability state",
 	.fn = show_ip6_neighbors,
 	.complete = &vn_cli_ifname,
 };
@@ -323,5 +326,73 @@ VN_CLI_COMMAND(show_ip6_neighbor) = {
 	.syntax = "[IF]",
 	.help = "same as show ip6 neighbors",
 	.fn = show_ip6_neighbors,
+	.complete = &vn_cli_ifname,
+};
+
+/* --- interfaces (VPP's show ip6 interface) ----------------------------------- */
+static void
+ip6_interface_rows(struct vn_cli_out *out, const struct vn_interface *ifp,
+		   const struct vn_nd6_config *nd)
+{
+	char a[VN_PREFIX6_STRLEN];
+	struct vn_ip6 ll, group;
+	uint8_t st = vn_dad6_ll_state(ifp->if_index);
+
+	vn_ip6_link_local_of(ifp->mac, &ll);
+	vn_cli_printf(out, "%s is admin %s\n  Link-local address(es):\n    %s%s%s%s\n", ifp->name,
+		      ifp->admin_up ? "up" : "down", vn_fmt_ip6(&ll, a),
+		      st == VN_ADDR6_PREFERRED ? "" : " (",
+		      st == VN_ADDR6_PREFERRED ? "" : vn_addr6_state_name(st),
+		      st == VN_ADDR6_PREFERRED ? "" : ")");
+	vn_cli_printf(out, "  Global unicast address(es):\n");
+	for (uint32_t i = 0; i < ifp->n_addrs6; i++) {
+		st = ifp->addr6_state[i];
+		vn_cli_printf(out, "    %s%s%s%s\n", vn_fmt_prefix6(&ifp->addrs6[i], a),
+			      st == VN_ADDR6_PREFERRED ? "" : " (",
+			      st == VN_ADDR6_PREFERRED ? "" : vn_addr6_state_name(st),
+			      st == VN_ADDR6_PREFERRED ? "" : ")");
+	}
+	/* The groups ethernet-input accepts: all-nodes and our addresses' solicited-node ones. */
+	vn_cli_printf(out, "  Joined group address(es):\n    ff02::1\n");
+	vn_ip6_solicited_node_of(&ll, &group);
+	vn_cli_printf(out, "    %s\n", vn_fmt_ip6(&group, a));
+	for (uint32_t i = 0; i < ifp->n_addrs6; i++) {
+		if (ifp->addr6_state[i] != VN_ADDR6_PREFERRED)
+			continue;
+		vn_ip6_solicited_node_of(&ifp->addrs6[i].addr, &group);
+		vn_cli_printf(out, "    %s\n", vn_fmt_ip6(&group, a));
+	}
+	vn_cli_printf(out, "  ND reachable time is %u milliseconds\n  DAD transmits %u\n",
+		      nd->reachable_ms, nd->dad_transmits);
+}
+
+static int
+show_ip6_interface(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	struct vn_nd6_config nd;
+	uint32_t only;
+
+	if (!vn_cli_arg_ifname(args, &only))
+		only = VN_IF_ANY;
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	vn_nd6_config_get(&nd);
+	for (uint32_t i = 0; i < vn_interface_count(); i++) {
+		const struct vn_interface *ifp = vn_interface_get(i);
+
+		/* As VPP: only interfaces with IPv6 on (an address), unless named. */
+		if (!ifp || (only != VN_IF_ANY ? only != i : ifp->n_addrs6 == 0))
+			continue;
+		ip6_interface_rows(out, ifp, &nd);
+	}
+	return 0;
+}
+
+VN_CLI_COMMAND(show_ip6_interface) = {
+	.path = "show ip6 interface",
+	.syntax = "[IF]",
+	.help = "IPv6 per interface: link-local and global addresses (tentative, duplicate), "
+		"joined groups, ND settings",
+	.fn = show_ip6_interface,
 	.complete = &vn_cli_ifname,
 };

@@ -66,6 +66,8 @@ uint32_t vn_adj_refcount(uint32_t index);
 int vn_adj_glean_if(uint32_t index);
 /* IPv6: the same, for next hops (if, nh6) and an interface's IPv6 glean. */
 int vn_adj_nh6_lock(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index);
+/* The adjacency of next hop (if, nh), if one exists (main thread). */
+bool vn_adj_nh6_find(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index);
 int vn_adj_glean6_lock(uint32_t if_index, uint32_t *index);
 void vn_adj_nh6_update(uint32_t if_index, const struct vn_ip6 *nh, const uint8_t *mac);
 

@@ -29,6 +29,18 @@ int vn_hmap_put(struct vn_hmap *m, uint64_t key, uint32_t val);
 bool vn_hmap_get(const struct vn_hmap *m, uint64_t key, uint32_t *val);
 bool vn_hmap_del(struct vn_hmap *m, uint64_t key);
 
+/* A key for (interface, 16-byte address): FNV-1a. IPv6 adjacencies and
+ * neighbours key their maps with it. */
+static inline uint64_t
+vn_hmap_key_if16(uint32_t if_index, const uint8_t addr[16])
+{
+	uint64_t key = 14695981039346656037ull ^ if_index;
+
+	for (uint32_t i = 0; i < 16; i++)
+		key = (key ^ addr[i]) * 1099511628211ull;
+	return key;
+}
+
 static inline uint32_t
 vn_hmap_hash(uint64_t key)
 {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vecnet/net/fib.h>
+#include <vecnet/net/dad6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 #include <vecnet/net/port.h>
@@ -91,8 +92,10 @@ vn_interface_publish(uint32_t if_index)
 	};
 	memcpy(fp->mac, ifp->mac, 6);
 	memcpy(fp->addrs, ifp->addrs, sizeof(fp->addrs));
-	fp->n_addrs6 = ifp->n_addrs6;
-	memcpy(fp->addrs6, ifp->addrs6, sizeof(fp->addrs6));
+	/* Tentative and duplicate addresses stay out of the fast path (RFC 4862). */
+	for (uint32_t i = 0; i < ifp->n_addrs6; i++)
+		if (ifp->addr6_state[i] == VN_ADDR6_PREFERRED)
+			fp->addrs6[fp->n_addrs6++] = ifp->addrs6[i];
 	vn_ip6_link_local_of(ifp->mac, &fp->ll6);
 	memcpy(fp->features, ifp->features, sizeof(fp->features));
 	fp->sup_if_index = ifp->if_index;
@@ -438,7 +441,17 @@ vn_interface_addr6_add(uint32_t if_index, const struct vn_prefix6 *p)
 				return -EEXIST;
 	if (ifp->n_addrs6 >= VN_IF_ADDR6_MAX)
 		return -ENOSPC;
-	ifp->addrs6[ifp->n_addrs6++] = *p;
+	/* The first IPv6 address enables IPv6 here: probe the link-local one too. */
+	if (ifp->n_addrs6 == 0) {
+		struct vn_ip6 ll;
+		vn_ip6_link_local_of(ifp->mac, &ll);
+		vn_dad6_start(if_index, &ll);
+	}
+	ifp->addrs6[ifp->n_addrs6] = *p;
+	ifp->addr6_state[ifp->n_addrs6++] = VN_ADDR6_TENTATIVE;
+	if (vn_dad6_start(if_index, &p->addr))
+		return 0; /* published and routed once DAD says so */
+	ifp->addr6_state[ifp->n_addrs6 - 1] = VN_ADDR6_PREFERRED;
 	vn_interface_publish(if_index);
 	rc = vn_fib6_connected_add(if_index, p);
 	if (rc < 0) {
@@ -446,6 +459,34 @@ vn_interface_addr6_add(uint32_t if_index, const struct vn_prefix6 *p)
 		vn_interface_publish(if_index);
 	}
 	return rc;
+}
+
+int
+vn_interface_addr6_set_state(uint32_t if_index, const struct vn_ip6 *addr, uint8_t state)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+	int rc;
+
+	for (uint32_t i = 0; ifp && i < ifp->n_addrs6; i++) {
+		if (!vn_ip6_eq(&ifp->addrs6[i].addr, addr))
+			continue;
+		if (ifp->addr6_state[i] == state)
+			return 0;
+		if (ifp->addr6_state[i] == VN_ADDR6_PREFERRED)
+			return -EBUSY; /* a verdict comes once, on a tentative address */
+		ifp->addr6_state[i] = state;
+		if (state != VN_ADDR6_PREFERRED)
+			return 0;
+		vn_interface_publish(if_index);
+		rc = vn_fib6_connected_add(if_index, &ifp->addrs6[i]);
+		if (rc < 0) {
+			VN_WARN("%s: routes of a new IPv6 address: %s", ifp->name, strerror(-rc));
+			ifp->addr6_state[i] = VN_ADDR6_DUPLICATE;
+			vn_interface_publish(if_index);
+		}
+		return rc;
+	}
+	return -ENOENT;
 }
 
 int
@@ -459,9 +500,19 @@ vn_interface_addr6_del(uint32_t if_index, const struct vn_prefix6 *p)
 		if (!vn_ip6_eq(&ifp->addrs6[i].addr, &p->addr) || ifp->addrs6[i].len != p->len)
 			continue;
 		struct vn_prefix6 gone = ifp->addrs6[i];
-		ifp->addrs6[i] = ifp->addrs6[--ifp->n_addrs6];
+		bool routed = ifp->addr6_state[i] == VN_ADDR6_PREFERRED;
+		--ifp->n_addrs6;
+		ifp->addrs6[i] = ifp->addrs6[ifp->n_addrs6];
+		ifp->addr6_state[i] = ifp->addr6_state[ifp->n_addrs6];
+		vn_dad6_stop(if_index, &gone.addr);
+		if (ifp->n_addrs6 == 0) {
+			struct vn_ip6 ll;
+			vn_ip6_link_local_of(ifp->mac, &ll);
+			vn_dad6_stop(if_index, &ll);
+		}
 		vn_interface_publish(if_index);
-		vn_fib6_connected_del(if_index, &gone);
+		if (routed)
+			vn_fib6_connected_del(if_index, &gone);
 		return 0;
 	}
 	return -ENOENT;

@@ -265,7 +265,9 @@ vn_neighbor_process_learned(void)
 			neighbor_learn(&burst[i]);
 		total += n;
 	} while (n == VN_NEIGHBOR_DRAIN_BURST);
-	return total + vn_neighbor6_process_learned();
+	total += vn_neighbor6_process_learned();
+	vn_neighbor6_tick();
+	return total;
 }
 
 int

@@ -4,14 +4,9 @@
  * Requests are built here on the main thread (source: the first address of
  * the egress interface the FIB gives) and handed to a forwarding thread's
  * control-inject node, which sends them to ip4-lookup like any packet.
- * Replies come back through ip4-local's echo-reply hook on the forwarding
- * thread, which posts them to an MP/SC ring that this command reads.
- *
- * The command blocks its CLI client while it runs (bounded: repeat x interval
- * plus one second). Meanwhile it keeps doing the main loop's work: when there
- * are no workers the main thread IS the forwarder, so it runs the graph
- * itself (or nothing would be sent or received), and it processes learned
- * neighbours (the first request may be waiting on ARP) and the capture ring.
+ * Replies come back through ip4-local's echo-reply hook. The loop that sends
+ * and collects is shared with IPv6 (ping_run.c); this file parses the
+ * command and knows IPv4.
  */
 #define VN_LOG_MOD "ping"
 #include <errno.h>
@@ -35,34 +30,9 @@
 
 #include "net/pcap_priv.h"
 #include "net/ping6_priv.h"
+#include "net/ping_priv.h"
 
-#define PING_DATA 56 /* bytes after the ICMP header, as Linux ping */
 #define PING_TTL 64
-#define PING_TIMEOUT_MS 1000
-#define PING_MAX_REPEAT 1000
-#define PING_RING 256
-
-static struct rte_ring *ping_ring;
-
-/* Forwarding thread, inside its graph walk: never blocks. */
-static void
-ping_reply_hook(struct rte_mbuf *m)
-{
-	uint64_t tsc = rte_rdtsc();
-
-	memcpy(vn_meta(m)->user, &tsc, sizeof(tsc)); /* the packet is ours now */
-	if (rte_ring_mp_enqueue(ping_ring, m) != 0)
-		rte_pktmbuf_free(m);
-}
-
-static void
-ping_ring_flush(void)
-{
-	struct rte_mbuf *m;
-
-	while (rte_ring_sc_dequeue(ping_ring, (void **)&m) == 0)
-		rte_pktmbuf_free(m);
-}
 
 struct ping_route {
 	uint32_t src;
@@ -107,7 +77,7 @@ static struct rte_mbuf *
 ping_build(const struct ping_route *pr, uint32_t dst, uint16_t id, uint16_t seq)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
-	uint16_t len = sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_icmp_hdr) + PING_DATA;
+	uint16_t len = sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_icmp_hdr) + VN_PING_DATA;
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *icmp;
 	uint8_t *data;
@@ -138,7 +108,7 @@ ping_build(const struct ping_route *pr, uint32_t dst, uint16_t id, uint16_t seq)
 	};
 	data = (uint8_t *)(icmp + 1);
 	memcpy(data, &tsc, sizeof(tsc));
-	for (uint32_t i = sizeof(tsc); i < PING_DATA; i++)
+	for (uint32_t i = sizeof(tsc); i < VN_PING_DATA; i++)
 		data[i] = (uint8_t)i;
 	icmp->icmp_cksum = ~rte_raw_cksum(icmp, len - sizeof(*ip));
 	vn_meta_reset(m);
@@ -149,66 +119,92 @@ ping_build(const struct ping_route *pr, uint32_t dst, uint16_t id, uint16_t seq)
 	return m;
 }
 
-struct ping_state {
+struct ping4 {
+	struct ping_route pr;
 	uint32_t dst;
-	uint16_t id;
-	uint32_t n_sent, n_received;
-	uint64_t *sent_tsc; /* by seq - 1 */
-	bool *got;
 };
 
-static void
-ping_receive(struct ping_state *ps, struct vn_cli_out *out)
+static struct rte_mbuf *
+ping4_build(struct vn_ping *p, uint16_t seq)
 {
-	uint64_t hz = rte_get_tsc_hz();
-	struct rte_mbuf *m;
+	struct ping4 *c = p->ctx;
 
-	while (rte_ring_sc_dequeue(ping_ring, (void **)&m) == 0) {
-		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
-		uint16_t hl = (ip->version_ihl & 0xf) * 4;
-		const struct rte_icmp_hdr *icmp = (const void *)((const uint8_t *)ip + hl);
-		uint16_t seq = rte_be_to_cpu_16(icmp->icmp_seq_nb);
-		uint64_t rx_tsc;
-		char a[16];
+	return ping_build(&c->pr, c->dst, p->id, seq);
+}
 
-		memcpy(&rx_tsc, vn_meta(m)->user, sizeof(rx_tsc));
-		if (rte_pktmbuf_data_len(m) >= hl + sizeof(*icmp) &&
-		    rte_be_to_cpu_32(ip->src_addr) == ps->dst &&
-		    rte_be_to_cpu_16(icmp->icmp_ident) == ps->id && seq >= 1 && seq <= ps->n_sent &&
-		    !ps->got[seq - 1] &&
-		    rx_tsc - ps->sent_tsc[seq - 1] <= hz / 1000 * PING_TIMEOUT_MS) {
-			ps->got[seq - 1] = true;
-			ps->n_received++;
-			vn_cli_printf(out, "%u bytes from %s: icmp_seq=%u ttl=%u time=%.3f ms\n",
-				      rte_be_to_cpu_16(ip->total_length) - hl,
-				      vn_fmt_ip4(ps->dst, a), seq, ip->time_to_live,
-				      (double)(rx_tsc - ps->sent_tsc[seq - 1]) * 1000.0 / hz);
-		}
-		rte_pktmbuf_free(m);
-	}
+static bool
+ping4_parse(struct vn_ping *p, struct rte_mbuf *m, uint16_t *seq, uint32_t *bytes, uint8_t *hops)
+{
+	const struct ping4 *c = p->ctx;
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint16_t hl = (ip->version_ihl & 0xf) * 4;
+	const struct rte_icmp_hdr *icmp = (const void *)((const uint8_t *)ip + hl);
+
+	if (rte_pktmbuf_data_len(m) < hl + sizeof(*icmp) ||
+	    rte_be_to_cpu_32(ip->src_addr) != c->dst || rte_be_to_cpu_16(icmp->icmp_ident) != p->id)
+		return false;
+	*seq = rte_be_to_cpu_16(icmp->icmp_seq_nb);
+	*bytes = rte_be_to_cpu_16(ip->total_length) - hl;
+	*hops = ip->time_to_live;
+	return true;
+}
+
+static void
+ping4_set_hook(void (*hook)(struct rte_mbuf *m))
+{
+	vn_ip4_local_set_echo_reply_hook(hook);
+}
+
+/* fe80::1%IF: an IPv6 address with its interface, as Linux writes it. */
+static bool
+ping_zone_arg(struct vn_cli_args *args, struct vn_ip6 *dst, uint32_t *if_index)
+{
+	char word[VN_IP6_STRLEN + VN_IFNAME_MAX + 2], *pct;
+	const struct vn_interface *ifp;
+
+	if (!vn_cli_arg_word(args, "ADDR%IF", word, sizeof(word)))
+		return false;
+	pct = strchr(word, '%');
+	if (!pct)
+		return false;
+	*pct = 0;
+	ifp = vn_interface_by_name(pct + 1);
+	if (vn_parse_ip6(word, dst) < 0 || !ifp)
+		return false;
+	*if_index = ifp->if_index;
+	return true;
 }
 
 static int
 ping_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
-	struct vn_graph *g = vn_graph_self(); /* non-NULL: the main thread forwards */
-	struct ping_state ps = {.id = (uint16_t)rte_rand()};
-	struct ping_route pr;
-	uint32_t repeat = 5, thread;
+	struct ping4 c;
+	struct vn_ping p = {
+		.hops_name = "ttl",
+		.id = (uint16_t)rte_rand(),
+		.repeat = 5,
+		.ctx = &c,
+		.build = ping4_build,
+		.parse = ping4_parse,
+		.set_hook = ping4_set_hook,
+	};
+	uint32_t source = VN_IF_ANY;
 	double interval = 1.0;
-	char word[32];
-	uint64_t hz = rte_get_tsc_hz(), next_send, interval_tsc, deadline = 0;
+	char word[64], a[16];
 	struct vn_ip6 dst6;
 	bool is_ip6 = false;
 
-	if (!vn_cli_arg_ip4(args, &ps.dst)) {
-		if (!vn_cli_arg_ip6(args, &dst6))
+	if (!vn_cli_arg_ip4(args, &c.dst)) {
+		if (vn_cli_arg_ip6(args, &dst6))
+			is_ip6 = true;
+		else if (!ping_zone_arg(args, &dst6, &source))
 			return vn_cli_unexpected(args);
-		is_ip6 = true;
+		else
+			is_ip6 = true;
 	}
 	while (!vn_cli_args_end(args)) {
 		if (vn_cli_arg_keyword(args, "repeat")) {
-			if (!vn_cli_arg_u32_range(args, 1, PING_MAX_REPEAT, &repeat))
+			if (!vn_cli_arg_u32_range(args, 1, VN_PING_MAX_REPEAT, &p.repeat))
 				return vn_cli_unexpected(args);
 		} else if (vn_cli_arg_keyword(args, "interval")) {
 			char *end;
@@ -218,79 +214,29 @@ ping_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 			if (*end || !(interval >= 0.001 && interval <= 10))
 				return vn_cli_error(out, "interval: seconds from 0.001 to 10, not '%s'",
 						    word);
+		} else if (vn_cli_arg_keyword(args, "source")) {
+			if (!vn_cli_arg_ifname(args, &source))
+				return vn_cli_unexpected(args);
 		} else {
 			return vn_cli_unexpected(args);
 		}
 	}
-	if (repeat * interval > 60)
+	if (p.repeat * interval > 60)
 		return vn_cli_error(out, "repeat x interval is over 60 s; the CLI waits for ping");
 	if (is_ip6)
-		return vn_ping6(out, &dst6, repeat, interval);
-	if (ping_route(ps.dst, &pr, out) < 0)
+		return vn_ping6(out, &dst6, source, p.repeat, interval);
+	if (source != VN_IF_ANY)
+		return vn_cli_error(out, "source: for IPv6 link-local destinations only");
+	if (ping_route(c.dst, &c.pr, out) < 0)
 		return -1;
-	if (!ping_ring) {
-		ping_ring = rte_ring_create("vn_ping", PING_RING, SOCKET_ID_ANY, RING_F_SC_DEQ);
-		if (!ping_ring)
-			return vn_cli_error(out, "cannot create the reply ring");
-	}
-	ps.sent_tsc = calloc(repeat, sizeof(*ps.sent_tsc));
-	ps.got = calloc(repeat, sizeof(*ps.got));
-	if (!ps.sent_tsc || !ps.got) {
-		free(ps.sent_tsc);
-		free(ps.got);
-		return vn_cli_error(out, "out of memory");
-	}
-	thread = g ? g->thread_index : vn_fwd_thread_index(0);
-	ping_ring_flush();
-	vn_ip4_local_set_echo_reply_hook(ping_reply_hook);
-	interval_tsc = (uint64_t)(interval * hz);
-	next_send = rte_rdtsc();
-	while (vn_engine_running()) {
-		uint64_t now = rte_rdtsc();
-		if (ps.n_sent < repeat && now >= next_send) {
-			struct rte_mbuf *m = ping_build(&pr, ps.dst, ps.id, ps.n_sent + 1);
-			if (m && vn_control_inject(thread, &m, 1) != 1) {
-				rte_pktmbuf_free(m);
-				m = NULL;
-			}
-			if (!m)
-				vn_cli_printf(out, "icmp_seq=%u: not sent (no buffer or queue full)\n",
-					      ps.n_sent + 1);
-			ps.sent_tsc[ps.n_sent++] = now;
-			next_send += interval_tsc;
-			if (ps.n_sent == repeat)
-				deadline = now + hz / 1000 * PING_TIMEOUT_MS;
-		}
-		if (g)
-			vn_graph_run_once(g);
-		vn_neighbor_process_learned();
-		vn_pcap_poll();
-		ping_receive(&ps, out);
-		if (ps.n_sent == repeat && (ps.n_received == repeat || now > deadline))
-			break;
-		if (!g) {
-			struct timespec ts = {.tv_nsec = 20000};
-			nanosleep(&ts, NULL);
-		}
-	}
-	vn_ip4_local_set_echo_reply_hook(NULL);
-	/* A worker may be inside the hook right now: after a grace period no walk
-	 * that saw it is still running, and the ring can be emptied for good. */
-	if (!g)
-		vn_rcu_synchronize();
-	ping_receive(&ps, out);
-	ping_ring_flush();
-	vn_cli_printf(out, "\nStatistics: %u sent, %u received, %u%% packet loss\n", ps.n_sent,
-		      ps.n_received,
-		      ps.n_sent ? (ps.n_sent - ps.n_received) * 100 / ps.n_sent : 0);
-	free(ps.sent_tsc);
-	free(ps.got);
-	return 0;
+	p.dst = vn_fmt_ip4(c.dst, a);
+	return vn_ping_run(out, &p, interval);
 }
 
 VN_CLI_COMMAND(ping) = {
 	.path = "ping",
-	.syntax = "ADDR [repeat N] [interval SEC]",
-	.help = "ICMP or ICMPv6 echo from the engine (default 5 requests, 1 s apart, 1 s timeout)",
+	.syntax = "ADDR[%IF] [source IF] [repeat N] [interval SEC]",
+	.help = "ICMP or ICMPv6 echo from the engine (default 5 requests, 1 s apart, 1 s timeout); "
+		"a link-local destination names its interface (source IF, or fe80::1%IF)",
 	.fn = ping_fn,
 };

@@ -5,8 +5,13 @@
  * on the egress interface, in the destination's or next hop's prefix when
  * one is), handed to a forwarding thread's control-inject node, which sends
  * them to ip6-lookup; replies come back through ip6-local's echo-reply hook,
- * posted to an MP/SC ring this command reads. Link-local destinations need
- * an interface to leave by: not yet.
+ * and the loop that sends and collects is shared with IPv4 (ping_run.c).
+ *
+ * Link-local destinations name their interface (`ping fe80::1 source IF`
+ * or `ping fe80::1%IF`): no route leads to them, so the requests are whole
+ * frames from our link-local address to the neighbour's MAC, which
+ * control-inject hands straight to interface-output. An unknown neighbour is
+ * solicited first (up to VN_PING_TIMEOUT_MS).
  */
 #define VN_LOG_MOD "ping"
 #include <errno.h>
@@ -24,38 +29,14 @@
 #include <vecnet/net/ip6.h>
 #include <vecnet/net/ip6_local.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor6.h>
 #include <vecnet/rcu.h>
 
 #include "net/pcap_priv.h"
 #include "net/ping6_priv.h"
+#include "net/ping_priv.h"
 
-#define PING6_DATA 56
 #define PING6_HOP_LIMIT 64
-#define PING6_TIMEOUT_MS 1000
-#define PING6_MAX_REPEAT 1000
-#define PING6_RING 256
-
-static struct rte_ring *ping6_ring;
-
-/* Forwarding thread, inside its graph walk: never blocks. */
-static void
-ping6_reply_hook(struct rte_mbuf *m)
-{
-	uint64_t tsc = rte_rdtsc();
-
-	memcpy(vn_meta(m)->user, &tsc, sizeof(tsc));
-	if (rte_ring_mp_enqueue(ping6_ring, m) != 0)
-		rte_pktmbuf_free(m);
-}
-
-static void
-ping6_ring_flush(void)
-{
-	struct rte_mbuf *m;
-
-	while (rte_ring_sc_dequeue(ping6_ring, (void **)&m) == 0)
-		rte_pktmbuf_free(m);
-}
 
 /* Our source address and the egress interface towards dst. */
 static int
@@ -67,9 +48,8 @@ ping6_route(const struct vn_ip6 *dst, struct vn_ip6 *src, uint16_t *if_index,
 	const struct vn_adj *adj;
 	char a[VN_IP6_STRLEN];
 
-	if (vn_ip6_is_link_local(dst) || vn_ip6_is_multicast(dst))
-		return vn_cli_error(out, "ping %s: link-local and multicast destinations are not "
-					 "supported yet",
+	if (vn_ip6_is_multicast(dst))
+		return vn_cli_error(out, "ping %s: multicast destinations are not supported",
 				    vn_fmt_ip6(dst, a));
 	if (vn_fib6_lookup(dst, &ri) < 0 || ri.is_drop)
 		return vn_cli_error(out, "no route to %s", vn_fmt_ip6(dst, a));
@@ -96,7 +76,7 @@ static struct rte_mbuf *
 ping6_build(const struct vn_ip6 *src, const struct vn_ip6 *dst, uint16_t if_index, uint16_t id,
 	    uint16_t seq)
 {
-	uint16_t len = sizeof(struct rte_ipv6_hdr) + sizeof(struct vn_icmp6_hdr) + PING6_DATA;
+	uint16_t len = sizeof(struct rte_ipv6_hdr) + sizeof(struct vn_icmp6_hdr) + VN_PING_DATA;
 	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
 	struct rte_ipv6_hdr *ip;
 	struct vn_icmp6_hdr *icmp;
@@ -125,7 +105,7 @@ ping6_build(const struct vn_ip6 *src, const struct vn_ip6 *dst, uint16_t if_inde
 	};
 	data = (uint8_t *)(icmp + 1);
 	memcpy(data, &tsc, sizeof(tsc));
-	for (uint32_t i = sizeof(tsc); i < PING6_DATA; i++)
+	for (uint32_t i = sizeof(tsc); i < VN_PING_DATA; i++)
 		data[i] = (uint8_t)i;
 	icmp->cksum = vn_ip6_l4_cksum(ip, icmp, len - sizeof(*ip), VN_IP6_NH_ICMP6);
 	vn_meta_reset(m);
@@ -135,120 +115,122 @@ ping6_build(const struct vn_ip6 *src, const struct vn_ip6 *dst, uint16_t if_inde
 	return m;
 }
 
-struct ping6_state {
-	struct vn_ip6 dst;
-	uint16_t id;
-	uint32_t n_sent, n_received;
-	uint64_t *sent_tsc; /* by seq - 1 */
-	bool *got;
+struct ping6 {
+	struct vn_ip6 dst, src;
+	uint16_t if_index;
+	bool on_link; /* link-local: whole frames to the neighbour's MAC */
 };
 
-static void
-ping6_receive(struct ping6_state *ps, struct vn_cli_out *out)
+static struct rte_mbuf *
+ping6_request(struct vn_ping *p, uint16_t seq)
 {
-	uint64_t hz = rte_get_tsc_hz();
-	struct rte_mbuf *m;
+	const struct ping6 *c = p->ctx;
+	struct rte_mbuf *m = ping6_build(&c->src, &c->dst, c->if_index, p->id, seq);
+	struct vn_neighbor6_info ni;
+	const struct vn_if_fp *fp;
 
-	while (rte_ring_sc_dequeue(ping6_ring, (void **)&m) == 0) {
-		const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
-		struct vn_ip6_walk w;
-		uint64_t rx_tsc;
-		char a[VN_IP6_STRLEN];
-
-		memcpy(&rx_tsc, vn_meta(m)->user, sizeof(rx_tsc));
-		if (vn_ip6_walk((const uint8_t *)ip, rte_pktmbuf_data_len(m), &w) == VN_IP6_WALK_OK &&
-		    w.l4_off + sizeof(struct vn_icmp6_hdr) <= rte_pktmbuf_data_len(m) &&
-		    memcmp(ip->src_addr, ps->dst.b, 16) == 0) {
-			const struct vn_icmp6_hdr *icmp =
-			    (const void *)((const uint8_t *)ip + w.l4_off);
-			uint32_t data = rte_be_to_cpu_32(icmp->data);
-			uint16_t seq = (uint16_t)data;
-
-			if ((data >> 16) == ps->id && seq >= 1 && seq <= ps->n_sent &&
-			    !ps->got[seq - 1] &&
-			    rx_tsc - ps->sent_tsc[seq - 1] <= hz / 1000 * PING6_TIMEOUT_MS) {
-				ps->got[seq - 1] = true;
-				ps->n_received++;
-				vn_cli_printf(out,
-					      "%u bytes from %s: icmp_seq=%u hlim=%u time=%.3f ms\n",
-					      rte_pktmbuf_data_len(m) - w.l4_off,
-					      vn_fmt_ip6(&ps->dst, a), seq, ip->hop_limits,
-					      (double)(rx_tsc - ps->sent_tsc[seq - 1]) * 1000.0 / hz);
-			}
-		}
+	if (!m || !c->on_link)
+		return m;
+	fp = vn_if_fp(c->if_index);
+	/* The neighbour may have gone since: then this one is lost, as on Linux. */
+	if (!fp || vn_neighbor6_get(c->if_index, &c->dst, &ni) < 0 ||
+	    !vn_ip6_prepend_l2(m, fp, ni.mac)) {
 		rte_pktmbuf_free(m);
+		return NULL;
 	}
+	vn_meta(m)->flags |= VN_META_F_L2_READY;
+	return m;
+}
+
+static bool
+ping6_parse(struct vn_ping *p, struct rte_mbuf *m, uint16_t *seq, uint32_t *bytes, uint8_t *hops)
+{
+	const struct ping6 *c = p->ctx;
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	const struct vn_icmp6_hdr *icmp;
+	struct vn_ip6_walk w;
+	uint32_t data;
+
+	if (vn_ip6_walk((const uint8_t *)ip, rte_pktmbuf_data_len(m), &w) != VN_IP6_WALK_OK ||
+	    w.l4_off + sizeof(*icmp) > rte_pktmbuf_data_len(m) ||
+	    memcmp(ip->src_addr, c->dst.b, 16) != 0)
+		return false;
+	icmp = (const void *)((const uint8_t *)ip + w.l4_off);
+	data = rte_be_to_cpu_32(icmp->data);
+	if ((data >> 16) != p->id)
+		return false;
+	*seq = (uint16_t)data;
+	*bytes = rte_pktmbuf_data_len(m) - w.l4_off;
+	*hops = ip->hop_limits;
+	return true;
+}
+
+static void
+ping6_set_hook(void (*hook)(struct rte_mbuf *m))
+{
+	vn_ip6_local_set_echo_reply_hook(hook);
+}
+
+/* A link-local destination: our link-local source on if_index, and the
+ * neighbour's MAC, solicited first if unknown. */
+static int
+ping6_on_link(struct vn_cli_out *out, struct ping6 *c, uint32_t if_index)
+{
+	uint64_t hz = rte_get_tsc_hz(), deadline;
+	const struct vn_if_fp *fp = if_index < VN_IF_MAX ? vn_if_fp(if_index) : NULL;
+	struct rte_mbuf *ns;
+	char a[VN_IP6_STRLEN];
+
+	if (if_index == VN_IF_ANY)
+		return vn_cli_error(out, "ping %s: a link-local destination needs its interface "
+					 "(source IF, or ADDR%%IF)",
+				    vn_fmt_ip6(&c->dst, a));
+	if (!fp)
+		return vn_cli_error(out, "no such interface");
+	c->if_index = (uint16_t)if_index;
+	c->src = fp->ll6;
+	c->on_link = true;
+	if (vn_neighbor6_get(if_index, &c->dst, NULL) == 0)
+		return 0;
+	ns = vn_nd6_ns_build(fp, &c->dst, &fp->ll6, NULL);
+	if (ns) {
+		vn_meta(ns)->flags |= VN_META_F_L2_READY;
+		vn_nd6_send(ns);
+	}
+	deadline = rte_rdtsc() + hz / 1000 * VN_PING_TIMEOUT_MS;
+	while (vn_engine_running() && rte_rdtsc() < deadline) {
+		vn_ping_idle();
+		if (vn_neighbor6_get(if_index, &c->dst, NULL) == 0)
+			return 0;
+	}
+	return vn_cli_error(out, "ping %s: no neighbour answers on that interface",
+			    vn_fmt_ip6(&c->dst, a));
 }
 
 int
-vn_ping6(struct vn_cli_out *out, const struct vn_ip6 *dst, uint32_t repeat, double interval)
+vn_ping6(struct vn_cli_out *out, const struct vn_ip6 *dst, uint32_t source, uint32_t repeat,
+	 double interval)
 {
-	struct vn_graph *g = vn_graph_self(); /* non-NULL: the main thread forwards */
-	struct ping6_state ps = {.dst = *dst, .id = (uint16_t)rte_rand()};
-	uint64_t hz = rte_get_tsc_hz(), next_send, interval_tsc, deadline = 0;
-	struct vn_ip6 src;
-	uint16_t if_index;
-	uint32_t thread;
+	struct ping6 c = {.dst = *dst};
+	struct vn_ping p = {
+		.hops_name = "hlim",
+		.id = (uint16_t)rte_rand(),
+		.repeat = repeat,
+		.ctx = &c,
+		.build = ping6_request,
+		.parse = ping6_parse,
+		.set_hook = ping6_set_hook,
+	};
+	char a[VN_IP6_STRLEN];
 
-	if (repeat < 1 || repeat > PING6_MAX_REPEAT)
-		return vn_cli_error(out, "repeat: 1 to %u", PING6_MAX_REPEAT);
-	if (ping6_route(dst, &src, &if_index, out) < 0)
+	if (vn_ip6_is_link_local(dst)) {
+		if (ping6_on_link(out, &c, source) < 0)
+			return -1;
+	} else if (source != VN_IF_ANY) {
+		return vn_cli_error(out, "source: for link-local destinations only");
+	} else if (ping6_route(dst, &c.src, &c.if_index, out) < 0) {
 		return -1;
-	if (!ping6_ring) {
-		ping6_ring = rte_ring_create("vn_ping6", PING6_RING, SOCKET_ID_ANY, RING_F_SC_DEQ);
-		if (!ping6_ring)
-			return vn_cli_error(out, "cannot create the reply ring");
 	}
-	ps.sent_tsc = calloc(repeat, sizeof(*ps.sent_tsc));
-	ps.got = calloc(repeat, sizeof(*ps.got));
-	if (!ps.sent_tsc || !ps.got) {
-		free(ps.sent_tsc);
-		free(ps.got);
-		return vn_cli_error(out, "out of memory");
-	}
-	thread = g ? g->thread_index : vn_fwd_thread_index(0);
-	ping6_ring_flush();
-	vn_ip6_local_set_echo_reply_hook(ping6_reply_hook);
-	interval_tsc = (uint64_t)(interval * hz);
-	next_send = rte_rdtsc();
-	while (vn_engine_running()) {
-		uint64_t now = rte_rdtsc();
-		if (ps.n_sent < repeat && now >= next_send) {
-			struct rte_mbuf *m = ping6_build(&src, dst, if_index, ps.id, ps.n_sent + 1);
-			if (m && vn_control_inject(thread, &m, 1) != 1) {
-				rte_pktmbuf_free(m);
-				m = NULL;
-			}
-			if (!m)
-				vn_cli_printf(out, "icmp_seq=%u: not sent (no buffer or queue full)\n",
-					      ps.n_sent + 1);
-			ps.sent_tsc[ps.n_sent++] = now;
-			next_send += interval_tsc;
-			if (ps.n_sent == repeat)
-				deadline = now + hz / 1000 * PING6_TIMEOUT_MS;
-		}
-		if (g)
-			vn_graph_run_once(g);
-		vn_neighbor_process_learned();
-		vn_pcap_poll();
-		ping6_receive(&ps, out);
-		if (ps.n_sent == repeat && (ps.n_received == repeat || now > deadline))
-			break;
-		if (!g) {
-			struct timespec ts = {.tv_nsec = 20000};
-			nanosleep(&ts, NULL);
-		}
-	}
-	vn_ip6_local_set_echo_reply_hook(NULL);
-	/* A worker may be inside the hook: after a grace period none is. */
-	if (!g)
-		vn_rcu_synchronize();
-	ping6_receive(&ps, out);
-	ping6_ring_flush();
-	vn_cli_printf(out, "\nStatistics: %u sent, %u received, %u%% packet loss\n", ps.n_sent,
-		      ps.n_received,
-		      ps.n_sent ? (ps.n_sent - ps.n_received) * 100 / ps.n_sent : 0);
-	free(ps.sent_tsc);
-	free(ps.got);
-	return 0;
+	p.dst = vn_fmt_ip6(dst, a);
+	return vn_ping_run(out, &p, interval);
 }

@@ -6,6 +6,8 @@
 #include <vecnet/cli.h>
 #include <vecnet/net/addr.h>
 
-int vn_ping6(struct vn_cli_out *out, const struct vn_ip6 *dst, uint32_t repeat, double interval);
+/* source: the interface of a link-local destination, or VN_IF_ANY. */
+int vn_ping6(struct vn_cli_out *out, const struct vn_ip6 *dst, uint32_t source, uint32_t repeat,
+	     double interval);
 
 #endif

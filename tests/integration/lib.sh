@@ -59,10 +59,10 @@ vn_init() {
 	trap vn_cleanup EXIT INT TERM
 }
 
-# vn_host NAME ADDR/LEN GATEWAY: a Linux host in its own namespace; the
-# root-side veth end is NAME-r (the engine's device).
-vn_host() {
-	local h=$1 addr=$2 gw=$3
+# vn_netns_veth NAME: namespace NAME (cleaned up on exit) with eth0, whose
+# peer NAME-r stays in the root namespace, up and IPv6-free (the engine's device).
+vn_netns_veth() {
+	local h=$1
 	ip netns del "$h" 2>/dev/null || true
 	ip link del "$h-r" 2>/dev/null || true
 	ip netns add "$h"
@@ -70,11 +70,33 @@ vn_host() {
 	ip link add "$h-r" type veth peer name eth0 netns "$h"
 	sysctl -qw "net.ipv6.conf.$h-r.disable_ipv6=1"
 	ip link set "$h-r" up
+}
+
+# vn_host NAME ADDR/LEN GATEWAY: a Linux host in its own namespace; the
+# root-side veth end is NAME-r (the engine's device).
+vn_host() {
+	local h=$1 addr=$2 gw=$3
+	vn_netns_veth "$h"
 	ip netns exec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 	ip -n "$h" link set lo up
 	ip -n "$h" addr add "$addr" dev eth0
 	ip -n "$h" link set eth0 up
 	ip -n "$h" route add default via "$gw"
+}
+
+# vn_host6 NAME ADDR/LEN [GATEWAY]: a Linux host with IPv6 on (no DAD, no RA,
+# so the address works at once and nothing but vecnet routes it); the root
+# side stays IPv6-free (it is only the engine's device).
+vn_host6() {
+	local h=$1 addr=$2 gw=${3:-}
+	vn_netns_veth "$h"
+	ip netns exec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.accept_ra=0
+	ip -n "$h" link set lo up
+	ip netns exec "$h" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
+	ip -n "$h" -6 addr add "$addr" dev eth0 nodad
+	ip -n "$h" link set eth0 up
+	[ -z "$gw" ] || ip -n "$h" -6 route add default via "$gw"
 }
 
 # vn_wait_listen NS PORT: waits (up to 5 s) until a TCP server listens in NS.

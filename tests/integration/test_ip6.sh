@@ -10,29 +10,9 @@
 source "$(dirname "$0")/lib.sh"
 vn_init ip6
 
-# v6_host NAME ADDR/LEN: a Linux host with IPv6 on (no DAD, no RA, so the
-# address works at once and nothing but us routes it); the root side stays
-# IPv6-free (it is only the engine's device). No default route yet.
-v6_host() {
-	local h=$1 addr=$2
-	ip netns del "$h" 2>/dev/null || true
-	ip link del "$h-r" 2>/dev/null || true
-	ip netns add "$h"
-	VN_HOSTS+=("$h")
-	ip link add "$h-r" type veth peer name eth0 netns "$h"
-	sysctl -qw "net.ipv6.conf.$h-r.disable_ipv6=1"
-	ip link set "$h-r" up
-	ip netns exec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.accept_ra=0
-	ip -n "$h" link set lo up
-	ip netns exec "$h" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
-	ip -n "$h" -6 addr add "$addr" dev eth0 nodad
-	ip -n "$h" link set eth0 up
-}
-
-v6_host v6-a 2001:db8:1::2/64
-v6_host v6-b 2001:db8:2::2/64
-v6_host v6-c 2001:db8:3::2/64 # on a DPDK port (net_af_packet), not a host interface
+vn_host6 v6-a 2001:db8:1::2/64
+vn_host6 v6-b 2001:db8:2::2/64
+vn_host6 v6-c 2001:db8:3::2/64 # on a DPDK port (net_af_packet), not a host interface
 
 CFG=$VN_TMP/ip6.yaml
 {
@@ -42,6 +22,8 @@ interfaces:
   - { name: lan0, device: "host:v6-a-r", addresses: [10.0.1.1/24, 2001:db8:1::1/64] }
   - { name: lan1, device: "host:v6-b-r" }
   - { name: lan2, device: "net_af_packet0,iface=v6-c-r", addresses: [2001:db8:3::1/64] }
+# Addresses usable at once: duplicate address detection is test_ip6_nd.sh's.
+ip6-nd: { dad-transmits: 0 }
 EOT
 } >"$CFG"
 vn_engine_start "$CFG"

@@ -292,7 +292,8 @@ test_unknown_keys(void)
 		      "workers, buffers, ip4-routes, ip6-routes, hugepages, log-level, poll)");
 	VN_ASSERT_ERR(
 	    "t.yaml:4:1: natt44: unknown top-level key (expected one of: engine, cli, "
-	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, exec, tcp; plugin sections: none loaded)");
+	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, ip6-nd, "
+	    "exec, tcp; plugin sections: none loaded)");
 	VN_ASSERT_N_ERRS(2);
 	vn_assert_empty(&cfg);
 
@@ -327,7 +328,7 @@ test_wrong_types(void)
 	CU_ASSERT_EQUAL(vn_load("- engine\n", &cfg), -1);
 	VN_ASSERT_ERR(
 	    "t.yaml:1:1: expected a map of sections (engine, cli, plugins, interfaces, sub-interfaces, "
-	    "routes, neighbors, neighbor-config, exec, tcp, ...), got a list");
+	    "routes, neighbors, neighbor-config, ip6-nd, exec, tcp, ...), got a list");
 	VN_ASSERT_N_ERRS(1);
 }
 
@@ -730,7 +731,8 @@ test_plugin_section(void)
 		      "sessions, pool)");
 	VN_ASSERT_ERR("t.yaml:4:7: testsec.pool[0]: missing required key 'end'");
 	VN_ASSERT_ERR("t.yaml:5:1: bogus: unknown top-level key (expected one of: engine, cli, "
-		      "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, exec, tcp; plugin sections: testsec)");
+		      "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, "
+		      "ip6-nd, exec, tcp; plugin sections: testsec)");
 	VN_ASSERT_N_ERRS(3);
 	vn_assert_empty(&cfg);
 
@@ -748,7 +750,8 @@ test_plugin_section(void)
 	CU_ASSERT_EQUAL(vn_load("testsec:\n  enabled: on\n", &cfg), -1);
 	VN_ASSERT_ERR(
 	    "t.yaml:1:1: testsec: unknown top-level key (expected one of: engine, cli, "
-	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, exec, tcp; plugin sections: none loaded)");
+	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, ip6-nd, "
+	    "exec, tcp; plugin sections: none loaded)");
 }
 
 /* --- files --------------------------------------------------------------- */

@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <vecnet/net/dad6.h>
 #include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
@@ -1196,30 +1198,463 @@ test_router_advertisement_ignored(void)
 	CU_ASSERT_EQUAL(vn_fib6_route_count(), routes);
 }
 
+/* ---- reachability (RFC 4861 7.3) with a fake clock ---------------------------- */
+
+static uint64_t fake_ms = 1000000;
+static struct rte_mbuf *probes[8];
+static uint32_t n_probes;
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_ms;
+}
+
+static void
+probe_sink(struct rte_mbuf *m)
+{
+	if (n_probes < RTE_DIM(probes))
+		probes[n_probes++] = m;
+	else
+		rte_pktmbuf_free(m);
+}
+
+static void
+probes_free(void)
+{
+	for (uint32_t i = 0; i < n_probes; i++)
+		rte_pktmbuf_free(probes[i]);
+	n_probes = 0;
+}
+
+/* Moves the fake clock on by ms and runs the timers. */
+static void
+advance(uint64_t ms)
+{
+	fake_ms += ms;
+	vn_neighbor_process_learned();
+}
+
+static uint8_t
+state_of(const char *addr)
+{
+	struct vn_neighbor6_info ni;
+
+	if (vn_neighbor6_get(if_wan, AP(addr), &ni) < 0)
+		return 0xff;
+	return ni.state;
+}
+
+/* A neighbour advertisement from addr (mac) as ip6-local posts it. */
+static void
+post_na(const char *addr, const uint8_t *mac, uint8_t flags)
+{
+	CU_ASSERT_FATAL(vn_neighbor6_post_learn(if_wan, AP(addr), mac, VN_ND_LEARN_NA | flags));
+	vn_neighbor_process_learned();
+}
+
+static void
+test_nud_transitions(void)
+{
+	const uint8_t mac_n[6] = {0x02, 0xcc, 0, 0, 0, 0x50}, mac_m[6] = {0x02, 0xcc, 0, 0, 0, 0x51};
+	struct vn_nd6_config c = {.reachable_ms = 2000, .dad_transmits = 0};
+	const struct rte_ipv6_hdr *ip;
+	const struct rte_ether_hdr *eh;
+
+	vn_neighbor6_set_clock(fake_clock);
+	vn_neighbor6_set_probe_sink(probe_sink);
+	CU_ASSERT_EQUAL_FATAL(vn_nd6_config_set(&c), 0);
+
+	/* Confirmed by a solicited NA: REACHABLE, then STALE after ReachableTime. */
+	post_na("2001:db8:2::50", mac_n, VN_ND_LEARN_CONFIRMED);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_REACHABLE);
+	advance(1900);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_REACHABLE);
+	advance(200);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_STALE);
+	/* Unused, it stays STALE and nothing is sent. */
+	advance(10000);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_STALE);
+	CU_ASSERT_EQUAL(n_probes, 0);
+
+	/* Forwarding through it: DELAY, then PROBE with a unicast solicitation. */
+	inject1(udp6("2001:db8:1::2", "2001:db8:2::50"));
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	advance(100);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_DELAY);
+	advance(VN_ND_DELAY_FIRST_PROBE_MS - 200);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_DELAY);
+	CU_ASSERT_EQUAL(n_probes, 0);
+	advance(200);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_PROBE);
+	CU_ASSERT_EQUAL_FATAL(n_probes, 1);
+	eh = rte_pktmbuf_mtod(probes[0], const struct rte_ether_hdr *);
+	ip = (const struct rte_ipv6_hdr *)(eh + 1);
+	CU_ASSERT_EQUAL(memcmp(eh->dst_addr.addr_bytes, mac_n, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(ip->dst_addr, A("2001:db8:2::50").b, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(ip->src_addr, A("2001:db8:2::1").b, 16), 0);
+	CU_ASSERT_EQUAL(((const struct vn_icmp6_hdr *)(ip + 1))->type, VN_ICMP6_NEIGHBOR_SOLICIT);
+	CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum_verify(ip, ip + 1), 0);
+	CU_ASSERT(vn_meta(probes[0])->flags & VN_META_F_L2_READY);
+	CU_ASSERT_EQUAL(vn_meta(probes[0])->tx_if, if_wan);
+
+	/* The answer confirms it; Linux leaves out the option then (RFC 4861 7.2.4). */
+	post_na("2001:db8:2::50", (const uint8_t[6]){0},
+		VN_ND_LEARN_CONFIRMED | VN_ND_LEARN_NO_LLADDR);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_REACHABLE);
+	{
+		struct vn_neighbor6_info ni;
+		CU_ASSERT_EQUAL(vn_neighbor6_get(if_wan, AP("2001:db8:2::50"), &ni), 0);
+		CU_ASSERT_EQUAL(memcmp(ni.mac, mac_n, 6), 0);
+	}
+	/* Without the option and unknown: nothing learned. */
+	post_na("2001:db8:2::51", (const uint8_t[6]){0},
+		VN_ND_LEARN_CONFIRMED | VN_ND_LEARN_NO_LLADDR);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::51"), 0xff);
+
+	/* An unsolicited NA without override and another MAC: STALE, MAC kept. */
+	post_na("2001:db8:2::50", mac_m, 0);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_STALE);
+	{
+		struct vn_neighbor6_info ni;
+		CU_ASSERT_EQUAL(vn_neighbor6_get(if_wan, AP("2001:db8:2::50"), &ni), 0);
+		CU_ASSERT_EQUAL(memcmp(ni.mac, mac_n, 6), 0);
+	}
+	/* With override it takes the new MAC, still unconfirmed. */
+	post_na("2001:db8:2::50", mac_m, VN_ND_LEARN_OVERRIDE);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_STALE);
+
+	/* Used again and never answering: MAX_UNICAST_SOLICIT probes, then gone. */
+	probes_free();
+	graph_fresh();
+	inject1(udp6("2001:db8:1::2", "2001:db8:2::50"));
+	advance(100);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_DELAY);
+	advance(VN_ND_DELAY_FIRST_PROBE_MS);
+	for (int i = 1; i < VN_ND_MAX_UNICAST_SOLICIT; i++) {
+		CU_ASSERT_EQUAL(n_probes, (uint32_t)i);
+		advance(VN_ND_RETRANS_TIMER_MS);
+	}
+	CU_ASSERT_EQUAL(n_probes, VN_ND_MAX_UNICAST_SOLICIT);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), VN_ND_PROBE);
+	advance(VN_ND_RETRANS_TIMER_MS);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::50"), 0xff);
+	CU_ASSERT_EQUAL(n_probes, VN_ND_MAX_UNICAST_SOLICIT);
+
+	/* Static entries never age. */
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::2"), VN_ND_REACHABLE);
+
+	probes_free();
+	c.reachable_ms = VN_ND_REACHABLE_DEFAULT_MS;
+	c.dad_transmits = VN_ND_DAD_TRANSMITS_DEFAULT;
+	CU_ASSERT_EQUAL(vn_nd6_config_set(&c), 0);
+	vn_neighbor6_set_probe_sink(NULL);
+	vn_neighbor6_set_clock(NULL);
+}
+
+/* An NS with a new address for a known neighbour makes it STALE (RFC 4861 7.2.3). */
+static void
+test_nud_ns_learn(void)
+{
+	const uint8_t mac_n[6] = {0x02, 0xcc, 0, 0, 0, 0x52}, mac_m[6] = {0x02, 0xcc, 0, 0, 0, 0x53};
+
+	post_na("2001:db8:2::52", mac_n, VN_ND_LEARN_CONFIRMED);
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::52"), VN_ND_REACHABLE);
+	CU_ASSERT_FATAL(vn_neighbor6_post_learn(if_wan, AP("2001:db8:2::52"), mac_n, 0));
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::52"), VN_ND_REACHABLE); /* same address: kept */
+	CU_ASSERT_FATAL(vn_neighbor6_post_learn(if_wan, AP("2001:db8:2::52"), mac_m, 0));
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(state_of("2001:db8:2::52"), VN_ND_STALE);
+	CU_ASSERT_EQUAL(vn_neighbor6_del(if_wan, AP("2001:db8:2::52")), 0);
+}
+
+/* ---- duplicate address detection (RFC 4862 5.4) ------------------------------- */
+
+static uint8_t
+addr6_state(uint32_t if_index, const char *addr)
+{
+	struct vn_interface *ifp = vn_interface_get(if_index);
+
+	for (uint32_t i = 0; i < ifp->n_addrs6; i++)
+		if (vn_ip6_eq(&ifp->addrs6[i].addr, AP(addr)))
+			return ifp->addr6_state[i];
+	return 0xff;
+}
+
+static void
+dad_on(void)
+{
+	struct vn_nd6_config c = {.reachable_ms = VN_ND_REACHABLE_DEFAULT_MS, .dad_transmits = 1};
+
+	vn_neighbor6_set_clock(fake_clock);
+	vn_neighbor6_set_probe_sink(probe_sink);
+	CU_ASSERT_EQUAL_FATAL(vn_nd6_config_set(&c), 0);
+}
+
+static void
+dad_off(void)
+{
+	struct vn_nd6_config c = {.reachable_ms = VN_ND_REACHABLE_DEFAULT_MS, .dad_transmits = 0};
+
+	probes_free();
+	CU_ASSERT_EQUAL(vn_nd6_config_set(&c), 0);
+	vn_neighbor6_set_probe_sink(NULL);
+	vn_neighbor6_set_clock(NULL);
+}
+
+/* A new address is tentative (no route, not on the fast path), probed once
+ * from ::, and preferred after RetransTimer with no answer. */
+static void
+test_dad_success(void)
+{
+	struct vn_route6_info ri;
+	const struct rte_ipv6_hdr *ip;
+	const struct vn_nd_msg *ns;
+
+	dad_on();
+	CU_ASSERT_EQUAL_FATAL(vn_interface_addr6_add(if_wan, PP("2001:db8:5::1/64")), 0);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:5::1"), VN_ADDR6_TENTATIVE);
+	CU_ASSERT_FALSE(vn_if_has_addr6(vn_if_fp(if_wan), AP("2001:db8:5::1")));
+	CU_ASSERT(vn_dad6_is_tentative(if_wan, AP("2001:db8:5::1")));
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:5::1/128"), &ri), -ENOENT);
+	advance(100);
+	CU_ASSERT_EQUAL_FATAL(n_probes, 1);
+	ip = rte_pktmbuf_mtod_offset(probes[0], const struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN);
+	ns = (const struct vn_nd_msg *)(ip + 1);
+	CU_ASSERT(vn_ip6_is_unspecified((const struct vn_ip6 *)ip->src_addr));
+	CU_ASSERT_EQUAL(memcmp(ip->dst_addr, A("ff02::1:ff00:1").b, 16), 0);
+	CU_ASSERT_EQUAL(ns->icmp.type, VN_ICMP6_NEIGHBOR_SOLICIT);
+	CU_ASSERT(vn_ip6_eq(&ns->target, AP("2001:db8:5::1")));
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->payload_len), sizeof(*ns)); /* no option from :: */
+	CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum_verify(ip, ip + 1), 0);
+	advance(VN_ND_RETRANS_TIMER_MS - 200);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:5::1"), VN_ADDR6_TENTATIVE);
+	advance(300);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:5::1"), VN_ADDR6_PREFERRED);
+	CU_ASSERT(vn_if_has_addr6(vn_if_fp(if_wan), AP("2001:db8:5::1")));
+	CU_ASSERT_FALSE(vn_dad6_is_tentative(if_wan, AP("2001:db8:5::1")));
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:5::1/128"), &ri), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:5::/64"), &ri), 0);
+	CU_ASSERT_EQUAL(n_probes, 1);
+	CU_ASSERT_EQUAL(vn_interface_addr6_del(if_wan, PP("2001:db8:5::1/64")), 0);
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:5::/64"), &ri), -ENOENT);
+	dad_off();
+}
+
+/* On a down interface the address waits, tentative, and is probed once it is up. */
+static void
+test_dad_waits_for_link(void)
+{
+	dad_on();
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_wan, false), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_addr6_add(if_wan, PP("2001:db8:7::1/64")), 0);
+	advance(100);
+	advance(5 * VN_ND_RETRANS_TIMER_MS);
+	CU_ASSERT_EQUAL(n_probes, 0);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:7::1"), VN_ADDR6_TENTATIVE);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_set_admin(if_wan, true), 0);
+	advance(100);
+	advance(100);
+	CU_ASSERT_EQUAL(n_probes, 1);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:7::1"), VN_ADDR6_TENTATIVE);
+	advance(VN_ND_RETRANS_TIMER_MS);
+	CU_ASSERT_EQUAL(addr6_state(if_wan, "2001:db8:7::1"), VN_ADDR6_PREFERRED);
+	CU_ASSERT_EQUAL(vn_interface_addr6_del(if_wan, PP("2001:db8:7::1/64")), 0);
+	dad_off();
+}
+
+/* Another node answers for the address we probe: duplicate, never used. */
+static void
+test_dad_conflict(void)
+{
+	static const uint8_t mac_other[6] = {0x02, 0xee, 0, 0, 0, 6};
+	struct vn_route6_info ri;
+	uint8_t b[32];
+	uint16_t len;
+
+	dad_on();
+	CU_ASSERT_EQUAL_FATAL(vn_interface_addr6_add(if_lan, PP("2001:db8:6::1/64")), 0);
+	advance(100);
+	CU_ASSERT_EQUAL(n_probes, 1);
+	len = nd_body(b, VN_ND_NA_F_OVERRIDE, "2001:db8:6::1", VN_ND_OPT_TGT_LLADDR, mac_other);
+	inject1(icmp6((const uint8_t[6]){0x33, 0x33, 0, 0, 0, 1}, "fe80::6", "ff02::1", 255,
+		      VN_ICMP6_NEIGHBOR_ADVERT, b, len));
+	CU_ASSERT_EQUAL(counter("ip6-local",
+				"address we are probing is in use (duplicate address detected)"), 1);
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(addr6_state(if_lan, "2001:db8:6::1"), VN_ADDR6_DUPLICATE);
+	advance(3 * VN_ND_RETRANS_TIMER_MS);
+	CU_ASSERT_EQUAL(addr6_state(if_lan, "2001:db8:6::1"), VN_ADDR6_DUPLICATE);
+	CU_ASSERT_FALSE(vn_if_has_addr6(vn_if_fp(if_lan), AP("2001:db8:6::1")));
+	CU_ASSERT_EQUAL(vn_fib6_get(PP("2001:db8:6::1/128"), &ri), -ENOENT);
+	CU_ASSERT_EQUAL(vn_neighbor6_get(if_lan, AP("2001:db8:6::1"), NULL), -ENOENT);
+	CU_ASSERT_EQUAL(vn_interface_addr6_del(if_lan, PP("2001:db8:6::1/64")), 0);
+	dad_off();
+}
+
 /* ---- ip6-glean and ethernet-input ------------------------------------------- */
+
+/* The i-th sent frame is a neighbour solicitation for target out of wan. */
+static void
+assert_ns(uint32_t i, const char *target)
+{
+	struct vn_ip6 t = A(target), group;
+	uint8_t sn_mac[6];
+	const uint8_t *opt;
+
+	vn_ip6_solicited_node_of(&t, &group);
+	vn_ip6_mcast_mac_of(&group, sn_mac);
+	assert_sent(i, sn_mac, mac_wan, if_wan);
+	CU_ASSERT_EQUAL(sent_ip(i)->hop_limits, 255);
+	CU_ASSERT_EQUAL(memcmp(sent_ip(i)->dst_addr, group.b, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(sent_ip(i)->src_addr, A("2001:db8:2::1").b, 16), 0);
+	CU_ASSERT_EQUAL(sent_icmp(i)->type, VN_ICMP6_NEIGHBOR_SOLICIT);
+	CU_ASSERT_EQUAL(memcmp(sent_icmp(i) + 1, t.b, 16), 0);
+	opt = (const uint8_t *)(sent_icmp(i) + 1) + 16;
+	CU_ASSERT_EQUAL(opt[0], VN_ND_OPT_SRC_LLADDR);
+	CU_ASSERT_EQUAL(memcmp(opt + 2, mac_wan, 6), 0);
+}
+
+/* n UDP packets from the peer to dst, flow labels first.. in order. */
+static void
+send6_n(const char *dst, uint32_t first, uint16_t n)
+{
+	struct rte_mbuf *pkts[16];
+
+	CU_ASSERT_FATAL(n <= 16);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_ipv6_hdr *ip;
+
+		pkts[i] = udp6("2001:db8:1::2", dst);
+		ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN);
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28 | (first + i));
+	}
+	inject(pkts, n);
+}
+
+/* The i-th sent frame is the UDP packet with flow label `label`, forwarded to mac. */
+static void
+assert_forwarded6(uint32_t i, uint32_t label, const uint8_t *mac)
+{
+	assert_sent(i, mac, mac_wan, if_wan);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(sent_ip(i)->vtc_flow) & 0xfffff, label);
+	CU_ASSERT_EQUAL(sent_ip(i)->proto, IPPROTO_UDP);
+	CU_ASSERT_EQUAL(sent_ip(i)->hop_limits, 63);
+}
+
+static void
+set_neighbor_config(uint32_t queue_len, uint32_t timeout_ms)
+{
+	struct vn_neighbor_config c = {.queue_len = queue_len, .timeout_ms = timeout_ms};
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor_config_set(&c), 0);
+}
 
 static void
 test_glean(void)
 {
-	uint8_t sn_mac[6] = {0x33, 0x33, 0xff, 0, 0, 0x99};
-	const uint8_t *opt;
-
+	/* Queue length 0: the packet that asks is dropped (VPP's way). */
+	set_neighbor_config(0, 1000);
 	inject1(udp6("2001:db8:1::2", "2001:db8:2::99"));
 	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
-	assert_sent(0, sn_mac, mac_wan, if_wan);
-	CU_ASSERT_EQUAL(sent_ip(0)->hop_limits, 255);
-	CU_ASSERT_EQUAL(memcmp(sent_ip(0)->dst_addr, A("ff02::1:ff00:99").b, 16), 0);
-	CU_ASSERT_EQUAL(memcmp(sent_ip(0)->src_addr, A("2001:db8:2::1").b, 16), 0);
-	CU_ASSERT_EQUAL(sent_icmp(0)->type, VN_ICMP6_NEIGHBOR_SOLICIT);
-	CU_ASSERT_EQUAL(memcmp(sent_icmp(0) + 1, A("2001:db8:2::99").b, 16), 0);
-	opt = (const uint8_t *)(sent_icmp(0) + 1) + 16;
-	CU_ASSERT_EQUAL(opt[0], VN_ND_OPT_SRC_LLADDR);
-	CU_ASSERT_EQUAL(memcmp(opt + 2, mac_wan, 6), 0);
+	assert_ns(0, "2001:db8:2::99");
+	CU_ASSERT_EQUAL(counter("ip6-glean", "neighbor resolution required"), 1);
 	/* The next packets to it within the interval ask nothing more. */
 	inject1(udp6("2001:db8:1::2", "2001:db8:2::99"));
 	CU_ASSERT_EQUAL(tx_cap.n, 1);
 	CU_ASSERT_EQUAL(counter("ip6-glean",
 				"neighbor resolution pending (solicitation rate limited)"), 1);
+	set_neighbor_config(VN_NEIGHBOR_QUEUE_DEFAULT, VN_NEIGHBOR_TIMEOUT_DEFAULT_MS);
+}
+
+/* Packets to an unresolved neighbour wait for its advertisement and leave in
+ * order through its new rewrite; the first is not lost. */
+static void
+test_glean_hold_released(void)
+{
+	const uint8_t mac_new[6] = {0x02, 0xcc, 0, 0, 0, 0x98};
+
+	send6_n("2001:db8:2::98", 1, 3);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	assert_ns(0, "2001:db8:2::98");
+	CU_ASSERT_EQUAL(n_dropped(), 0);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "packets held for address resolution"), 3);
+	vn_graph_run_once(g); /* nothing changed: nothing leaves */
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor6_set(if_wan, AP("2001:db8:2::98"), mac_new, false), 0);
+	vn_graph_run_once(g);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 4);
+	for (uint32_t i = 0; i < 3; i++)
+		assert_forwarded6(1 + i, 1 + i, mac_new);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "held packets released"), 3);
+	CU_ASSERT_EQUAL(n_dropped(), 0);
+	CU_ASSERT_EQUAL(vn_neighbor6_del(if_wan, AP("2001:db8:2::98")), 0);
+}
+
+/* A route via an unresolved next hop: the solicitation asks for the next
+ * hop, and the packets leave when it answers. */
+static void
+test_glean_hold_incomplete(void)
+{
+	struct vn_route6_path via = {.via = A("2001:db8:2::3"), .if_index = VN_IF_ANY};
+	const uint8_t mac_3[6] = {0x02, 0xcc, 0, 0, 0, 3};
+
+	CU_ASSERT_EQUAL_FATAL(vn_route6_add(PP("2001:db8:300::/48"), &via, 1), 0);
+	send6_n("2001:db8:300::1", 7, 2);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	assert_ns(0, "2001:db8:2::3");
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor6_set(if_wan, AP("2001:db8:2::3"), mac_3, false), 0);
+	vn_graph_run_once(g);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 3);
+	assert_forwarded6(1, 7, mac_3);
+	assert_forwarded6(2, 8, mac_3);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:300::/48"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_neighbor6_del(if_wan, AP("2001:db8:2::3")), 0);
+}
+
+/* The queue keeps the first queue-length packets; the rest drop by name. */
+static void
+test_glean_hold_queue_full(void)
+{
+	send6_n("2001:db8:2::97", 1, 5);
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "hold queue full (next hop unresolved)"), 2);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "packets held for address resolution"), 3);
+	/* Another next hop has its own queue. */
+	send6_n("2001:db8:2::96", 1, 3);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "hold queue full (next hop unresolved)"), 2);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "packets held for address resolution"), 6);
+}
+
+/* Resolution fails: the senders hear address unreachable (RFC 4861 7.2.2),
+ * quoting their packets, and nothing stays behind. */
+static void
+test_glean_hold_unreachable(void)
+{
+	set_neighbor_config(3, 30);
+	send6_n("2001:db8:2::95", 1, 2);
+	vn_graph_run_once(g);
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	usleep(60 * 1000);
+	vn_graph_run_once(g);
+	set_neighbor_config(VN_NEIGHBOR_QUEUE_DEFAULT, VN_NEIGHBOR_TIMEOUT_DEFAULT_MS);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 3);
+	for (uint32_t i = 1; i < 3; i++) {
+		const struct rte_ipv6_hdr *quoted =
+			(const void *)((const uint8_t *)sent_icmp(i) + 8);
+
+		assert_sent(i, mac_peer, mac_lan, if_lan);
+		CU_ASSERT_EQUAL(memcmp(sent_ip(i)->dst_addr, A("2001:db8:1::2").b, 16), 0);
+		CU_ASSERT_EQUAL(sent_icmp(i)->type, VN_ICMP6_DEST_UNREACH);
+		CU_ASSERT_EQUAL(sent_icmp(i)->code, VN_ICMP6_CODE_ADDR_UNREACH);
+		CU_ASSERT_EQUAL(memcmp(quoted->dst_addr, A("2001:db8:2::95").b, 16), 0);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_32(quoted->vtc_flow) & 0xfffff, i);
+	}
+	CU_ASSERT_EQUAL(counter("ip6-glean", "held packets answered address unreachable"), 2);
+	CU_ASSERT_EQUAL(counter("ip6-glean", "held packets released"), 0);
+	CU_ASSERT_EQUAL(n_dropped(), 0);
 }
 
 static void
@@ -1337,6 +1772,15 @@ main(void)
 		{"neighbor advertisement learned, duplicates refused", test_neighbor_advertisement},
 		{"router advertisement ignored", test_router_advertisement_ignored},
 		{"glean: solicitation sent, rate limited", test_glean},
+		{"glean: held packets released in order", test_glean_hold_released},
+		{"glean: held for an incomplete next hop", test_glean_hold_incomplete},
+		{"glean: hold queue full", test_glean_hold_queue_full},
+		{"glean: resolution failed, address unreachable", test_glean_hold_unreachable},
+		{"nud: reachable, stale, delay, probe, removed", test_nud_transitions},
+		{"nud: a solicitation with a new address", test_nud_ns_learn},
+		{"dad: tentative, probed, preferred", test_dad_success},
+		{"dad: an advertisement for it: duplicate", test_dad_conflict},
+		{"dad: waits for a down interface", test_dad_waits_for_link},
 		{"multicast MACs: joined groups only", test_multicast_macs},
 		{"dot1q sub-interface: tagged in and out", test_vlan},
 		CU_TEST_INFO_NULL,

@@ -5,6 +5,7 @@
 #include <rte_mbuf.h>
 #include <stdio.h>
 #include <vecnet/buffer.h>
+#include <vecnet/net/neighbor6.h>
 
 int
 vn_test_run(CU_SuiteInfo *suites)
@@ -43,5 +44,9 @@ vn_test_eal_init(void)
 	vn_pktmbuf_pool = rte_pktmbuf_pool_create("vn_test_pool", 4095, 256, VN_BUF_PRIV_SIZE,
 						  RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	done = vn_pktmbuf_pool ? 1 : -1;
+	/* Addresses usable at once (no duplicate address detection): the
+	 * tests that check DAD turn it on. */
+	vn_nd6_config_set(&(struct vn_nd6_config){.reachable_ms = VN_ND_REACHABLE_DEFAULT_MS,
+						  .dad_transmits = 0});
 	return done > 0 ? 0 : -1;
 }

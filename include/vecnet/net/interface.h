@@ -125,6 +125,9 @@ struct vn_interface {
 	int rx_workers[64]; /* explicit queue placement, -1 = any */
 	uint8_t n_addrs6;
 	struct vn_prefix6 addrs6[VN_IF_ADDR6_MAX]; /* global; the link-local one follows mac */
+	/* enum vn_addr6_state (net/dad6.h): only preferred ones are published
+	 * to the fast path and have routes */
+	uint8_t addr6_state[VN_IF_ADDR6_MAX];
 };
 
 /* Interfaces are indexed 0 .. vn_interface_count() - 1; a deleted one leaves
@@ -170,6 +173,9 @@ int vn_interface_addr_del(uint32_t if_index, const struct vn_prefix *p);
  * outside 1..128. */
 int vn_interface_addr6_add(uint32_t if_index, const struct vn_prefix6 *p);
 int vn_interface_addr6_del(uint32_t if_index, const struct vn_prefix6 *p);
+/* DAD's verdict on a tentative address (net/dad6.h): preferred publishes it
+ * and adds its routes; duplicate keeps it unused. */
+int vn_interface_addr6_set_state(uint32_t if_index, const struct vn_ip6 *addr, uint8_t state);
 /* Interface whose connected IPv6 prefix holds addr, or -1 (control plane). */
 int vn_interface_for_addr6(const struct vn_ip6 *addr);
 bool vn_interface_link_up(uint32_t if_index);
