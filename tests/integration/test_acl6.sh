@@ -55,6 +55,8 @@ CFG=$VN_TMP/acl6.yaml
 interfaces:
   - { name: lan0, device: "host:a6-a-r", addresses: [10.0.1.1/24, 2001:db8:1::1/64] }
   - { name: lan1, device: "host:a6-b-r", addresses: [10.0.2.1/24, 2001:db8:2::1/64] }
+# DAD is not this test's subject: the router's addresses are usable at once.
+ip6-nd: { dad-transmits: 0 }
 acl:
   acls:
     - tag: no-ipv6
