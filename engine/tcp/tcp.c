@@ -214,6 +214,7 @@ conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
 	c->cwnd = c->ssthresh; /* (4.2): no inflation, pipe counts instead */
 	c->recover = c->snd_max; /* (4.1) RecoveryPoint = HighData */
 	c->flags |= TCP_CF_RECOVERY;
+	c->flags &= ~TCP_CF_TLP_OUT;
 	c->sb.high_rxt = c->snd_una;
 	c->sb.has_rescue = false;
 	w->stats[TCP_STAT_FAST_RTX]++;
@@ -227,8 +228,9 @@ conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
 	tcp_want_output(w, c); /* (4.4) and step (C): output sends what pipe allows */
 }
 
+/* A duplicate ACK, or one that SACKs newly bytes (newly). */
 static void
-conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c)
+conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c, uint32_t newly)
 {
 	c->dupacks++;
 	if (c->flags & TCP_CF_RECOVERY) {
@@ -244,8 +246,16 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c)
 		/* RFC 6675 5 (2): DupThresh duplicates, or the scoreboard
 		 * already says the first segment is lost. */
 		if (c->dupacks >= TCP_SACK_DUPTHRESH ||
-		    tcp_sack_is_lost(&c->sb, c->snd_una, tcp_seg_max_payload(c)))
+		    tcp_sack_is_lost(&c->sb, c->snd_una, tcp_seg_max_payload(c))) {
 			conn_sack_recovery(w, c);
+		} else if ((c->flags & TCP_CF_TLP_OUT) && newly) {
+			/* RFC 8985 7.4: the probe went out a PTO (two RTTs)
+			 * after the tail; what it SACKs above SND.UNA was sent
+			 * later than the hole by more than an RTT: RACK deems
+			 * the hole lost. */
+			w->stats[TCP_STAT_TLP_RECOVERY]++;
+			conn_sack_recovery(w, c);
+		}
 		return;
 	}
 	if (c->dupacks != 3)
@@ -263,7 +273,8 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c)
 /* The SACK blocks of an ACK into the scoreboard; returns the bytes newly
  * SACKed. The cumulative ACK trims it even without blocks. */
 static uint32_t
-conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
+conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s,
+		uint32_t *n_dsack)
 {
 	struct tcp_sack_block b[4];
 	struct tcp_sack_update r;
@@ -273,6 +284,7 @@ conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *
 		b[i] = (struct tcp_sack_block){s->sack[i].start, s->sack[i].end};
 	tcp_sack_update(&c->sb, una, c->snd_max, b, s->n_sack, &r);
 	w->stats[TCP_STAT_DSACK_RCVD] += r.n_dsack;
+	*n_dsack = r.n_dsack;
 	w->stats[TCP_STAT_SACK_BAD] += r.n_bad;
 	w->stats[TCP_STAT_SACK_FULL] += r.n_full;
 	return r.newly;
@@ -328,8 +340,8 @@ conn_established(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 static bool
 conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
 {
-	uint32_t acked, data_acked, newly = 0;
-	bool wnd_changed = false;
+	uint32_t acked, data_acked, newly = 0, n_dsack = 0;
+	bool wnd_changed = false, tlp_repaired = false;
 
 	if (seq_gt(s->ack, c->snd_max)) {
 		/* ACK of something not yet sent: ACK back, drop. */
@@ -365,7 +377,7 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		}
 	}
 	if (c->flags & TCP_CF_SACK)
-		newly = conn_sack_input(w, c, s);
+		newly = conn_sack_input(w, c, s, &n_dsack);
 	acked = s->ack - c->snd_una;
 	if (seq_gt(s->ack, c->snd_una)) {
 		/* RTT: timestamps survive retransmission (RFC 7323 4.1), the
@@ -377,6 +389,18 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 			conn_rtt_sample(c, (uint32_t)w->now_ms - c->rtt_start);
 		if (seq_geq(s->ack, c->rtt_seq))
 			c->flags &= ~TCP_CF_RTT_TIMING;
+		if ((c->flags & TCP_CF_TLP_OUT) && seq_geq(s->ack, c->tlp_high)) {
+			/* RFC 8985 7.4.2: a retransmitted probe that the peer
+			 * did not report as a duplicate repaired a loss: the
+			 * congestion response is due, as for any loss. */
+			if ((c->flags & TCP_CF_TLP_RTX) && !n_dsack &&
+			    !(c->flags & TCP_CF_RECOVERY)) {
+				tcp_conn_loss_ssthresh(c); /* of the flight before this ACK */
+				tlp_repaired = true;
+				w->stats[TCP_STAT_TLP_REPAIRED]++;
+			}
+			c->flags &= ~(TCP_CF_TLP_OUT | TCP_CF_TLP_RTX);
+		}
 		c->n_rtx = 0;
 		data_acked = acked;
 		if (c->snd_una == c->iss) /* our SYN */
@@ -389,10 +413,12 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		/* Congestion control counts data: the ACK of a SYN or FIN opens nothing. */
 		if (data_acked)
 			conn_cc_ack(w, c, data_acked, s->ack);
+		if (tlp_repaired)
+			c->cwnd = c->ssthresh;
 		if (c->snd_una == c->snd_max)
 			tcp_conn_disarm(w, c, TCP_TIMER_RTX);
 		else if (!(c->flags & TCP_CF_RECOVERY))
-			tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c)); /* RFC 6298 5.3 */
+			tcp_conn_rtx_rearm(w, c, true); /* RFC 6298 5.3, or a probe */
 		tcp_want_output(w, c);
 		if ((c->flags & TCP_CF_TX_FULL) && (c->flags & TCP_CF_APP_KNOWS) &&
 		    !(c->flags & TCP_CF_FIN_QUEUED)) {
@@ -406,7 +432,7 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		/* RFC 5681 2: a duplicate ACK; RFC 6675 2: or one that
 		 * SACKs new data. Not the answers to zero-window probes:
 		 * nothing is lost there, the window is shut. */
-		conn_cc_dupack(w, c);
+		conn_cc_dupack(w, c, newly);
 	}
 	return true;
 }

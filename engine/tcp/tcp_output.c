@@ -284,6 +284,36 @@ tcp_sack_retransmit(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint
 	return true;
 }
 
+bool
+tcp_send_tlp(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx), pl = seg_max_payload(c);
+	uint32_t in_wnd = c->snd_max - c->snd_una, seq, len, end;
+
+	c->flags &= ~TCP_CF_TLP_RTX;
+	if (c->snd_nxt == c->snd_max && seq_lt(c->snd_nxt, data_end) && in_wnd < c->snd_wnd) {
+		len = VN_MIN(data_end - c->snd_nxt, VN_MIN(pl, c->snd_wnd - in_wnd));
+		if (!seg_send(w, c, c->snd_nxt, TCP_F_ACK, len))
+			return false;
+		c->snd_nxt += len;
+		c->snd_max = c->snd_nxt;
+		return true;
+	}
+	/* The last segment: its SACK (or the ACK) names what is missing. */
+	end = seq_lt(data_end, c->snd_max) ? data_end : c->snd_max; /* not the FIN */
+	len = VN_MIN(end - c->snd_una, pl);
+	if (len == 0)
+		return false;
+	seq = end - len;
+	if (!seg_send(w, c, seq, TCP_F_ACK, len))
+		return false;
+	c->rtx_segs++;
+	w->stats[TCP_STAT_RTX_SEGS]++;
+	c->flags |= TCP_CF_TLP_RTX;
+	c->flags &= ~TCP_CF_RTT_TIMING; /* Karn */
+	return true;
+}
+
 void
 tcp_send_keepalive(struct tcp_worker *w, struct tcp_conn *c)
 {

@@ -18,14 +18,14 @@ source "$(dirname "$0")/lib.sh"
 NSIM_BAR_ENFORCED=${VN_NSIM_BAR:-0}
 vn_init tcp_nsim
 
-vn_host na-a 10.0.1.2/24 10.0.1.1
+vn_host tl-a 10.0.1.2/24 10.0.1.1
 
 CFG=$VN_TMP/nsim.yaml
 {
 	vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "host:na-a-r", addresses: [10.0.1.1/24] }
+  - { name: lan0, device: "host:tl-a-r", addresses: [10.0.1.1/24] }
 nsim:
   packet-size: 1500
 EOT
@@ -52,7 +52,7 @@ echo_run() {
 	local t0 t1 got want
 	want=$(sha256sum <"$3" | cut -d' ' -f1)
 	t0=$(date +%s%N)
-	ip netns exec na-a timeout "$2" nc -N 10.0.1.1 7777 <"$3" >"$VN_TMP/recv" || true
+	ip netns exec tl-a timeout "$2" nc -N 10.0.1.1 7777 <"$3" >"$VN_TMP/recv" || true
 	t1=$(date +%s%N)
 	RUN_MS=$(((t1 - t0) / 1000000))
 	got=$(sha256sum <"$VN_TMP/recv" | cut -d' ' -f1)
@@ -75,7 +75,7 @@ show0=$(vnctl show nsim)
 echo_run "1% loss each way" 120 "$VN_TMP/blob"
 loss_ms=$RUN_MS
 # How the engine's sender met the losses (the clean runs retransmit nothing).
-vnctl show tcp stats | grep -E "retransmi|fast" || true
+vnctl show tcp stats | grep -vE " 0 *$|^ *0 " || true
 vn_log "clean with GSO passed whole: $gso_ms ms"
 # Throughput ratio = clean time / lossy time, in tenths of a percent; the
 # bar is 15 %.
@@ -119,7 +119,7 @@ vn_check "nsim saw no GSO super-frame" \
 
 # 10 ms each way, 5 % of packets held back one more delay.
 vnctl set nsim delay 10ms reorder-fraction 0.05
-ping_out=$(ip netns exec na-a ping -c 10 -i 0.2 -W 2 10.0.1.1 2>&1) || true
+ping_out=$(ip netns exec tl-a ping -c 10 -i 0.2 -W 2 10.0.1.1 2>&1) || true
 echo "$ping_out" | tail -2
 rtt_min=$(sed -n 's|.*= \([0-9.]*\)/[0-9.]*/[0-9.]*/.*|\1|p' <<<"$ping_out")
 rtt_min_ms=${rtt_min%%.*}
@@ -140,7 +140,7 @@ vn_check "the default buffer was never full ($full)" test "$full" -eq 0
 
 # Packets in the wheel when nsim is turned off are freed, not sent later.
 vnctl set nsim delay 1s
-ip netns exec na-a ping -c 3 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1 || true
+ip netns exec tl-a ping -c 3 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1 || true
 held=$(vnctl show nsim | awk '$1 == "lan0" { s += $10 } END { print s + 0 }')
 vn_check "a 1 s delay holds the pings ($held held)" test "$held" -ge 1
 vnctl nsim input-feature enable-disable lan0 disable
@@ -153,13 +153,13 @@ vn_check "turning nsim off frees what it held ($held held, $freed freed)" \
 	test "$held" -eq 0 -a "$freed" -ge 1
 vn_check "show errors names the freed packets" \
 	grep -q "held packets freed: nsim disabled" <<<"$(vnctl show errors)"
-ip netns exec na-a ping -c 1 -W 1 10.0.1.1 >/dev/null
+ip netns exec tl-a ping -c 1 -W 1 10.0.1.1 >/dev/null
 vn_check "after nsim is off, ping answers at once" test $? -eq 0
 
 # Packets still held at shutdown go back to the pool with the wheel.
 vnctl set nsim delay 5s
 vnctl nsim output-feature enable-disable lan0
-ip netns exec na-a ping -c 3 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1 || true
+ip netns exec tl-a ping -c 3 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1 || true
 held=$(vnctl show nsim | awk '$1 == "lan0" { s += $10 } END { print s + 0 }')
 vn_check "packets are held as the engine stops ($held)" test "$held" -ge 1
 vn_engine_stop

@@ -667,7 +667,7 @@ test_rto_and_backoff(void)
 	uint32_t iss, rto;
 
 	reset_all();
-	iss = establish(false);
+	iss = establish_opts(false, false); /* no SACK: no tail loss probe first */
 	c = conn();
 	vn_session_write(ev.s, data, sizeof(data));
 	CU_ASSERT_EQUAL(loop(), 3);
@@ -1141,6 +1141,132 @@ test_sack_blocks_sent(void)
 	CU_ASSERT_EQUAL(last()->opt.sack[0].start, PEER_ISS + 2001);
 	CU_ASSERT_EQUAL(last()->opt.sack[0].end, PEER_ISS + 4001);
 	CU_ASSERT_EQUAL(last()->opt.sack[1].start, PEER_ISS + 5001);
+}
+
+/* RFC 8985 7.2: the PTO is twice the SRTT, plus the peer's delayed-ACK
+ * time with one segment out, at least 10 ms, at most the RTO. */
+static void
+test_tlp_pto(void)
+{
+	struct tcp_conn c = {.snd_mss = 1460, .snd_una = 1000, .snd_max = 1000 + 5 * 1460};
+
+	c.srtt = 30 << 3;
+	c.rto = 300;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 60);
+	c.snd_max = 1000 + 1460;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 100);
+	c.srtt = 1 << 3;
+	c.snd_max = 1000 + 5 * 1460;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 10);
+	c.srtt = 200 << 3;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 300);
+}
+
+/* A loss at the tail of a flight, with no ACK to follow: after a PTO the
+ * last segment goes again (no timeout, no backoff), and its SACK starts
+ * recovery for the hole below it at once (RFC 8985 7.3, 7.4). */
+static void
+test_tlp_tail_loss(void)
+{
+	uint8_t data[4 * 1460];
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[5], pto, cwnd;
+	uint64_t probes = w->stats[TCP_STAT_TLP], rtos = w->stats[TCP_STAT_RTO];
+	uint64_t tlp_rec = w->stats[TCP_STAT_TLP_RECOVERY];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (uint32_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 3);
+	for (int i = 0; i <= 4; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 4);
+	/* S0 and S1 arrive; S2 and S3 are lost. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[2], NULL, 0));
+	loop();
+	CU_ASSERT(c->flags & TCP_CF_TLP_TIMER);
+	pto = tcp_conn_pto(c);
+	CU_ASSERT(pto < c->rto);
+	cwnd = c->cwnd;
+	before = n_out;
+	advance_ms(pto - 1);
+	CU_ASSERT_EQUAL(n_out, before);
+	advance_ms(1);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[3]);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	CU_ASSERT_EQUAL(memcmp(last()->data, data + 3 * 1460, 1460), 0);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP], probes + 1);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_RTO], rtos);
+	CU_ASSERT_EQUAL(c->n_rtx, 0);
+	CU_ASSERT_EQUAL(c->cwnd, cwnd); /* a probe is no loss by itself */
+	/* One probe only: the RTO is next. */
+	advance_ms(pto);
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	/* The probe's SACK: S2 is lost, it goes at once. */
+	SACK_ACK(S[2], B(S[3], S[4]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_RECOVERY], tlp_rec + 1);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 2);
+	CU_ASSERT_EQUAL(last()->seq, S[2]);
+	CU_ASSERT_EQUAL(memcmp(last()->data, data + 2 * 1460, 1460), 0);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[4], NULL, 0));
+	CU_ASSERT_FALSE(c->flags & (TCP_CF_RECOVERY | TCP_CF_TLP_OUT));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_RTO], rtos);
+}
+
+/* The probe is new data when the peer's window has room (cwnd aside); a
+ * retransmitted probe that repairs the only loss (no D-SACK for it) still
+ * halves the window; one the peer already had (D-SACK) does not. */
+static void
+test_tlp_new_data_and_repair(void)
+{
+	uint8_t data[4 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, S[5];
+	uint64_t repaired = w->stats[TCP_STAT_TLP_REPAIRED];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 4; i++)
+		S[i] = iss + 1 + 1460u * i;
+	c->cwnd = 2 * 1460;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 2);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT_EQUAL(last()->seq, S[2]);
+	CU_ASSERT_FALSE(c->flags & TCP_CF_TLP_RTX);
+	CU_ASSERT_EQUAL(c->snd_max, S[3]);
+	/* All three arrive: nothing was lost, nothing changes. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[3], NULL, 0));
+	loop();
+	CU_ASSERT_FALSE(c->flags & TCP_CF_TLP_OUT);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_REPAIRED], repaired);
+	/* S3 lost at the tail; the probe repeats it and repairs it. */
+	c->cwnd = 10 * 1460;
+	CU_ASSERT_EQUAL(loop(), 0);
+	CU_ASSERT_EQUAL(c->snd_max, S[4]);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT(c->flags & TCP_CF_TLP_RTX);
+	CU_ASSERT_EQUAL(last()->seq, S[3]);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[4], NULL, 0));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_REPAIRED], repaired + 1);
+	CU_ASSERT(c->cwnd < 10u * 1460);
+	CU_ASSERT_EQUAL(c->cwnd, c->ssthresh);
+	/* Again, but the peer had it: a D-SACK, no reduction. */
+	c->cwnd = 10 * 1460;
+	vn_session_write(ev.s, data, 1460);
+	CU_ASSERT_EQUAL(loop(), 1);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT(c->flags & TCP_CF_TLP_RTX);
+	SACK_ACK(S[4] + 1460, B(S[4], S[4] + 1460));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_REPAIRED], repaired + 1);
+	CU_ASSERT(c->cwnd >= 10u * 1460);
 }
 
 static void
@@ -1827,6 +1953,9 @@ main(void)
 		{"sack: a partial ACK with nothing SACKed above", test_sack_partial_ack},
 		{"sack: three duplicates without blocks", test_sack_three_dupacks},
 		{"sack: first block is the latest segment's", test_sack_blocks_sent},
+		{"tlp: PTO from the SRTT, bounded", test_tlp_pto},
+		{"tlp: tail loss probed, its SACK starts recovery", test_tlp_tail_loss},
+		{"tlp: new data as the probe, repair halves cwnd", test_tlp_new_data_and_repair},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
 		{"segment outside the window", test_outside_window},
 		{"receive window: closed, probed, reopened", test_receive_window},
