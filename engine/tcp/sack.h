@@ -13,6 +13,7 @@
 
 #define TCP_SACK_SB_MAX 8 /* SACKed intervals remembered per connection */
 #define TCP_SACK_DUPTHRESH 3 /* RFC 6675 DupThresh */
+#define TCP_SACK_RTX_LOG 16 /* retransmissions remembered per recovery */
 
 struct tcp_sack_block {
 	uint32_t start, end; /* [start, end), start < end */
@@ -25,6 +26,12 @@ struct tcp_sack_sb {
 	bool has_rescue; /* RescueRxt is set (one rescue per recovery) */
 	uint32_t high_rxt; /* one past the highest byte retransmitted (HighRxt + 1) */
 	uint32_t rescue_rxt;
+	/* This recovery's retransmissions, each with SND.MAX when it went:
+	 * SACKs for data sent after it say whether it was lost too. */
+	struct tcp_sack_rtx {
+		uint32_t start, end, mark;
+	} rtx[TCP_SACK_RTX_LOG];
+	uint8_t n_rtx;
 };
 
 /* What one ACK's blocks did to the scoreboard. */
@@ -60,6 +67,14 @@ uint32_t tcp_sack_skip(const struct tcp_sack_sb *sb, uint32_t seq);
 /* RFC 6675 NextSeg(): what to send next in recovery. new_ok: unsent data
  * is there and the peer's window allows it. RESCUE records RescueRxt =
  * recovery_point; the caller moves high_rxt after sending an RTX. */
+/* A retransmission of [start, end) went when SND.MAX was mark. */
+void tcp_sack_rtx_note(struct tcp_sack_sb *sb, uint32_t start, uint32_t end, uint32_t mark);
+/* A retransmission lost in turn (RFC 6675 leaves it to the RTO; Linux's
+ * tcp_mark_lost_retrans and RACK do not): one whose start the peer has
+ * not SACKed while it SACKs what IsLost() asks for (DupThresh segments)
+ * of data sent after it. Sets what to send again, the lowest first. */
+bool tcp_sack_lost_rtx(struct tcp_sack_sb *sb, uint32_t una, uint32_t max, uint32_t mss,
+		       uint32_t *seq, uint32_t *len);
 enum tcp_sack_next tcp_sack_next_seg(struct tcp_sack_sb *sb, uint32_t una, uint32_t max,
 				     uint32_t mss, bool new_ok, uint32_t recovery_point,
 				     uint32_t *seq, uint32_t *len);

@@ -183,7 +183,7 @@ conn_cc_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked, uint32_t a
 				len = VN_MIN(len, tcp_seg_max_payload(c));
 				c->sb.high_rxt = c->snd_una + len;
 			}
-			tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
+			tcp_conn_rtx_rearm(w, c, true);
 		} else {
 			/* Partial ACK: the next hole is lost too; deflate by
 			 * what was acked, add back one segment (step 4). */
@@ -205,8 +205,8 @@ conn_cc_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked, uint32_t a
 }
 
 /* RFC 6675 5 (4): enter loss recovery with the scoreboard. */
-static void
-conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
+void
+tcp_conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
 {
 	uint32_t mss = tcp_seg_max_payload(c), len;
 
@@ -217,6 +217,7 @@ conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
 	c->flags &= ~TCP_CF_TLP_OUT;
 	c->sb.high_rxt = c->snd_una;
 	c->sb.has_rescue = false;
+	c->sb.n_rtx = 0;
 	w->stats[TCP_STAT_FAST_RTX]++;
 	w->stats[TCP_STAT_SACK_RECOVERY]++;
 	/* (4.3) The first segment presumed lost goes whatever pipe says. */
@@ -224,7 +225,7 @@ conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
 	if (tcp_sack_skip(&c->sb, c->snd_una) == c->snd_una &&
 	    tcp_sack_retransmit(w, c, c->snd_una, len))
 		c->sb.high_rxt = c->snd_una + len;
-	tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
+	tcp_conn_rtx_rearm(w, c, true);
 	tcp_want_output(w, c); /* (4.4) and step (C): output sends what pipe allows */
 }
 
@@ -239,22 +240,27 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c, uint32_t newly)
 		tcp_want_output(w, c);
 		return;
 	}
-	/* RFC 6582 3.2 step 1: no new recovery for losses of the previous one. */
-	if (seq_lt(c->snd_una - 1, c->recover))
+	/* RFC 6582 3.2 step 1: no new recovery for losses of the previous one
+	 * (the ACK must cover more than recover). With SACK the scoreboard
+	 * tells new losses from old: one at recover itself, the first byte
+	 * sent after the last recovery, starts the next (RFC 6675 5 (3) has
+	 * no such guard); only an ACK below recover (after a timeout: the
+	 * go-back-N range) does not. */
+	if (seq_lt(c->snd_una - !(c->flags & TCP_CF_SACK), c->recover))
 		return;
 	if (c->flags & TCP_CF_SACK) {
 		/* RFC 6675 5 (2): DupThresh duplicates, or the scoreboard
 		 * already says the first segment is lost. */
 		if (c->dupacks >= TCP_SACK_DUPTHRESH ||
 		    tcp_sack_is_lost(&c->sb, c->snd_una, tcp_seg_max_payload(c))) {
-			conn_sack_recovery(w, c);
+			tcp_conn_sack_recovery(w, c);
 		} else if ((c->flags & TCP_CF_TLP_OUT) && newly) {
 			/* RFC 8985 7.4: the probe went out a PTO (two RTTs)
 			 * after the tail; what it SACKs above SND.UNA was sent
 			 * later than the hole by more than an RTT: RACK deems
 			 * the hole lost. */
 			w->stats[TCP_STAT_TLP_RECOVERY]++;
-			conn_sack_recovery(w, c);
+			tcp_conn_sack_recovery(w, c);
 		}
 		return;
 	}
@@ -268,6 +274,25 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c, uint32_t newly)
 	c->cwnd = c->ssthresh + 3u * c->snd_mss;
 	tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
 	tcp_want_output(w, c);
+}
+
+/* In SACK recovery: retransmissions the peer's SACKs show lost in turn go
+ * again now, not after a timeout (tcp_sack_lost_rtx). Like the first
+ * retransmission of a recovery, whatever pipe says: a handful at most. */
+static void
+conn_sack_lost_rtx(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t mss = tcp_seg_max_payload(c), seq, len, n = 0;
+
+	while (n < TCP_SACK_RTX_LOG &&
+	       tcp_sack_lost_rtx(&c->sb, c->snd_una, c->snd_max, mss, &seq, &len)) {
+		if (!tcp_sack_retransmit(w, c, seq, len))
+			break;
+		w->stats[TCP_STAT_LOST_RTX]++;
+		n++;
+	}
+	if (n)
+		tcp_conn_rtx_rearm(w, c, true);
 }
 
 /* The SACK blocks of an ACK into the scoreboard; returns the bytes newly
@@ -292,17 +317,18 @@ conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *
 
 /* ---- input ---- */
 
-/* RFC 9293 3.10.7.4 first check: is any of the segment in the window? */
+/* RFC 9293 3.10.7.4 first check: is any of the segment in the window? An
+ * empty segment may also sit at the right edge (Linux's tcp_sequence()):
+ * a peer that filled our window, with a hole at RCV.NXT, sends its ACKs
+ * there, and the RFC's "special allowance ... to accept valid ACKs" is
+ * for them: refused, our sender would hear nothing until its RTO. */
 static bool
 conn_seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s, uint32_t seg_len)
 {
 	uint32_t wnd = tcp_conn_rcv_wnd(c), nxt = c->rcv_nxt;
 
-	if (seg_len == 0) {
-		if (wnd == 0)
-			return s->seq == nxt;
-		return seq_geq(s->seq, nxt) && seq_lt(s->seq, nxt + wnd);
-	}
+	if (seg_len == 0)
+		return seq_geq(s->seq, nxt) && seq_leq(s->seq, nxt + wnd);
 	if (wnd == 0)
 		return false;
 	return (seq_geq(s->seq, nxt) && seq_lt(s->seq, nxt + wnd)) ||
@@ -428,12 +454,15 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		}
 	} else if (s->ack == c->snd_una && !(s->flags & (TCP_F_SYN | TCP_F_FIN)) &&
 		   c->snd_una != c->snd_max && c->snd_wnd &&
-		   ((s->len == 0 && !wnd_changed) || newly)) {
+		   ((s->len == 0 && !s->wnd_shut && !wnd_changed) || newly)) {
 		/* RFC 5681 2: a duplicate ACK; RFC 6675 2: or one that
 		 * SACKs new data. Not the answers to zero-window probes:
 		 * nothing is lost there, the window is shut. */
 		conn_cc_dupack(w, c, newly);
 	}
+	if ((c->flags & (TCP_CF_RECOVERY | TCP_CF_SACK)) == (TCP_CF_RECOVERY | TCP_CF_SACK) &&
+	    !(c->flags & TCP_CF_CLEANUP))
+		conn_sack_lost_rtx(w, c);
 	return true;
 }
 
@@ -627,6 +656,23 @@ tcp_input_conn(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		tcp_want_output(w, c);
 		w->stats[TCP_STAT_DUP_SEGS]++;
 		return;
+	}
+	/* RFC 9293 3.10.7.4: data at our window's right edge (a shut window:
+	 * at RCV.NXT) is not acceptable, "but special allowance should be
+	 * made to accept valid ACKs": the peer's ACKs and SACKs of our data
+	 * ride on its data, and while our app waits for tx space (an echo)
+	 * they are all our sender hears. */
+	if (s->len && seq_geq(s->seq, c->rcv_nxt) &&
+	    seq_leq(s->seq, c->rcv_nxt + tcp_conn_rcv_wnd(c)) &&
+	    !conn_seq_acceptable(c, s, seg_len) &&
+	    (s->flags & (TCP_F_ACK | TCP_F_SYN | TCP_F_RST)) == TCP_F_ACK) {
+		w->stats[TCP_STAT_WND_SHUT_ACKS]++;
+		s->len = 0;
+		s->flags &= (uint8_t)~TCP_F_FIN;
+		s->wnd_shut = true;
+		seg_len = 0;
+		c->flags |= TCP_CF_ACK_NOW; /* our window again */
+		tcp_want_output(w, c);
 	}
 	if (!conn_seq_acceptable(c, s, seg_len)) {
 		if (!(s->flags & TCP_F_RST)) {

@@ -370,14 +370,18 @@ tcp_conn_pto(const struct tcp_conn *c)
 }
 
 /* RFC 8985 7.2: a probe when the peer permits SACK (its answer says what
- * is missing), no recovery or timeout is under way, and none is out yet. */
+ * is missing), no timeout is under way, and none is out yet. Unlike the
+ * RFC (and Linux), in SACK recovery too: there RACK's time-based
+ * detection covers lost retransmissions, but not the loss of the last
+ * ACKs, or of a retransmission with nothing sent after it; here a probe
+ * of the first hole does, a PTO after the last ACK instead of an RTO. */
 static bool
 conn_tlp_allowed(const struct tcp_conn *c)
 {
-	return (c->flags & TCP_CF_SACK) &&
-	       !(c->flags & (TCP_CF_RECOVERY | TCP_CF_ZWP | TCP_CF_TLP_OUT)) && c->n_rtx == 0 &&
-	       c->snd_wnd && c->snd_una != c->snd_max &&
-	       (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT);
+	return (c->flags & TCP_CF_SACK) && !(c->flags & (TCP_CF_ZWP | TCP_CF_TLP_OUT)) &&
+	       c->n_rtx == 0 && c->snd_wnd && c->snd_una != c->snd_max &&
+	       (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT ||
+		c->state == TCP_FIN_WAIT_1 || c->state == TCP_CLOSING || c->state == TCP_LAST_ACK);
 }
 
 void
@@ -613,6 +617,14 @@ conn_rtx_timeout(struct tcp_worker *w, struct tcp_conn *c)
 		 * the peer's SACK says what is lost (tcp.c starts recovery on
 		 * it) instead of waiting for the RTO. Not a timeout. */
 		c->flags &= ~TCP_CF_TLP_TIMER;
+		if ((c->flags & TCP_CF_SACK) && !(c->flags & TCP_CF_RECOVERY) && c->sb.n) {
+			/* The peer SACKed above a hole a PTO (two RTTs) ago
+			 * and nothing since: RACK deems the hole lost (RFC
+			 * 8985 6.2, time for sequence order), recovery it is. */
+			w->stats[TCP_STAT_TLP_RECOVERY]++;
+			tcp_conn_sack_recovery(w, c);
+			return;
+		}
 		if (c->snd_una != c->snd_max && tcp_send_tlp(w, c)) {
 			c->flags |= TCP_CF_TLP_OUT;
 			c->tlp_high = c->snd_max;

@@ -204,6 +204,7 @@ struct tcp_seg {
 	uint8_t flags;
 	uint32_t len; /* payload bytes */
 	const uint8_t *data; /* payload, contiguous (a scratch copy when chained) */
+	bool wnd_shut; /* its payload was dropped for our zero window, its ACK kept */
 	/* options */
 	bool has_mss, has_ws, has_sack_perm, has_ts;
 	uint16_t mss;
@@ -283,7 +284,8 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(RTO, "retransmission timeouts")                                                          \
 	_(FAST_RTX, "fast retransmits")                                                            \
 	_(TLP, "tail loss probes sent")                                                            \
-	_(TLP_RECOVERY, "recoveries started by a tail loss probe's sack")                          \
+	_(LOST_RTX, "lost retransmissions sent again (sack)")                                      \
+	_(TLP_RECOVERY, "recoveries started at a probe (a sacked hole, rack)")                     \
 	_(TLP_REPAIRED, "tail losses repaired by a probe")                                         \
 	_(SACK_RECOVERY, "sack recovery episodes")                                                 \
 	_(SACK_RTX, "segments retransmitted by sack recovery")                                     \
@@ -301,6 +303,7 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(OOO_SEGS, "out-of-order segments kept")                                                  \
 	_(OOO_REFUSED, "out-of-order segments not kept (interval limit)")                          \
 	_(DUP_SEGS, "duplicate segments")                                                          \
+	_(WND_SHUT_ACKS, "segments at a zero window: data dropped, ack taken")                     \
 	_(NO_BUFFER, "segments not sent (no buffer)")                                              \
 	_(TIME_WAIT_REUSED, "time-wait connections reused by a new syn")                          \
 	_(KEEPALIVES, "keepalive probes sent")                                                     \
@@ -541,6 +544,8 @@ bool tcp_sack_retransmit(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq,
  * has room for one (cwnd aside), else the last segment sent, again (sets
  * TCP_CF_TLP_RTX). False when nothing went. */
 bool tcp_send_tlp(struct tcp_worker *w, struct tcp_conn *c);
+/* RFC 6675 5 (4): c enters SACK loss recovery, its first hole goes now. */
+void tcp_conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c);
 /* Payload bytes a data segment of c may carry after its options. */
 uint32_t tcp_seg_max_payload(const struct tcp_conn *c);
 /* Keepalive probe: an ACK one below snd_una, which the peer must answer. */

@@ -1001,8 +1001,17 @@ test_sack_lost_and_timeout(void)
 	CU_ASSERT_EQUAL(out[before].seq, S[0]);
 	SACK_ACK(S[0], B(S[0] - 100, S[0]), B(S[2], S[5]));
 	CU_ASSERT_EQUAL(w->stats[TCP_STAT_DSACK_RCVD], dsack + 1);
+	/* No ACK for a PTO: in recovery too, a probe sends the first hole
+	 * again (lost again, or its ACK was), without a timeout. */
+	before = n_out;
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[0]);
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->n_rtx, 0);
 	/* Timeout: scoreboard cleared, go back to S0 with one segment. */
 	advance_ms(c->rto + 1);
+	CU_ASSERT_EQUAL(c->n_rtx, 1);
 	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
 	CU_ASSERT_EQUAL(c->sb.n, 0);
 	CU_ASSERT_EQUAL(last()->seq, S[0]);
