@@ -1278,6 +1278,167 @@ test_tlp_new_data_and_repair(void)
 	CU_ASSERT(c->cwnd >= 10u * 1460);
 }
 
+/* After a recovery ended at recover, a loss right there starts the next
+ * one with SACK (RFC 6582's "more than recover" is for NewReno only). */
+static void
+test_sack_recovery_at_recover(void)
+{
+	uint8_t data[16 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[17];
+	uint64_t episodes = w->stats[TCP_STAT_SACK_RECOVERY];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 16; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, 10 * 1460);
+	CU_ASSERT_EQUAL(loop(), 10);
+	SACK_ACK(S[0], B(S[1], S[4]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[10], NULL, 0));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->recover, S[10]);
+	c->cwnd = 10 * 1460;
+	vn_session_write(ev.s, data, 6 * 1460);
+	CU_ASSERT_EQUAL(loop(), 6);
+	before = n_out;
+	SACK_ACK(S[10], B(S[11], S[14]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_SACK_RECOVERY], episodes + 2);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(out[before].seq, S[10]);
+}
+
+/* A retransmission lost in turn goes again once DupThresh segments sent
+ * after it are SACKed (and not before), without the RTO. */
+static void
+test_sack_lost_retransmission(void)
+{
+	uint8_t data[12 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[13];
+	uint64_t lost = w->stats[TCP_STAT_LOST_RTX], rtos = w->stats[TCP_STAT_RTO];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 12; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, 5 * 1460);
+	CU_ASSERT_EQUAL(loop(), 5);
+	before = n_out;
+	SACK_ACK(S[0], B(S[1], S[5]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[0]); /* sent when SND.MAX was S5 */
+	/* Room for new data in recovery (NextSeg rule 2). */
+	c->cwnd = 10 * 1460;
+	vn_session_write(ev.s, data, 7 * 1460);
+	loop();
+	CU_ASSERT_EQUAL(c->snd_max, S[12]);
+	/* Two segments sent after the retransmission SACKed: not yet. */
+	before = n_out;
+	SACK_ACK(S[0], B(S[1], S[7]));
+	CU_ASSERT_EQUAL(n_out, before);
+	/* A third: the retransmission of S0 was lost; S0 goes again. */
+	SACK_ACK(S[0], B(S[1], S[8]));
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[0]);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_LOST_RTX], lost + 1);
+	/* Once: its new mark is S12. */
+	SACK_ACK(S[0], B(S[1], S[9]));
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[12], NULL, 0));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_RTO], rtos);
+}
+
+/* SACKed data above a hole and no ACK since for a PTO: the hole is lost
+ * (RACK's rule, RFC 8985 6.2), recovery starts without a probe. */
+static void
+test_tlp_sacked_hole(void)
+{
+	uint8_t data[4 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[5];
+	uint64_t tlp_rec = w->stats[TCP_STAT_TLP_RECOVERY], probes = w->stats[TCP_STAT_TLP];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 4; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 4);
+	before = n_out;
+	SACK_ACK(S[0], B(S[1], S[3]));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(n_out, before);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(out[before].seq, S[0]);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_RECOVERY], tlp_rec + 1);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP], probes);
+}
+
+/* RFC 9293 3.10.7.4's allowance for valid ACKs: with our window shut,
+ * the peer's data at RCV.NXT is refused but its ACK (and SACK) is taken;
+ * a pure ACK at the right edge of the window is acceptable. */
+static void
+test_ack_at_shut_window(void)
+{
+	static uint8_t d[1u << 16];
+	uint8_t data[2 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, off = 0, nxt;
+	uint64_t taken = w->stats[TCP_STAT_WND_SHUT_ACKS];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 2);
+	/* The app reads nothing: the rx FIFO fills, the window shuts. */
+	while (tcp_conn_rcv_wnd(c) > 0 && off < sizeof(d)) {
+		uint32_t n = VN_MIN(1000u, tcp_conn_rcv_wnd(c));
+		input(seg(TCP_F_ACK, PEER_ISS + 1 + off, iss + 1, d, n));
+		off += n;
+	}
+	loop();
+	CU_ASSERT_EQUAL_FATAL(tcp_conn_rcv_wnd(c), 0);
+	nxt = c->rcv_nxt;
+	CU_ASSERT_EQUAL(nxt, PEER_ISS + 1 + off);
+	/* Data at RCV.NXT acknowledging our first segment: ACK taken. */
+	input(seg(TCP_F_ACK, nxt, iss + 1 + 1460, d, 1000));
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 1460);
+	CU_ASSERT_EQUAL(c->rcv_nxt, nxt);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_WND_SHUT_ACKS], taken + 1);
+	CU_ASSERT_EQUAL(c->dupacks, 0);
+	loop();
+	CU_ASSERT_EQUAL(last()->ack, nxt); /* and it hears our window again */
+	/* A pure ACK there too, and one at the edge of an open window. */
+	input(seg(TCP_F_ACK, nxt, iss + 1 + 2920, NULL, 0));
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 2920);
+	vn_session_write(ev.s, data, 1460);
+	loop();
+	c->rcv_adv = nxt + 2000;
+	s = seg(TCP_F_ACK, nxt + 2000, iss + 1 + 2920 + 1460, NULL, 0);
+	input(s);
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 2920 + 1460);
+	/* Beyond the edge: refused. */
+	vn_session_write(ev.s, data, 1460);
+	loop();
+	input(seg(TCP_F_ACK, nxt + 2001, iss + 1 + 4 * 1460, NULL, 0));
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 2920 + 1460);
+}
+
 static void
 test_rst_rules(void)
 {
@@ -1965,6 +2126,10 @@ main(void)
 		{"tlp: PTO from the SRTT, bounded", test_tlp_pto},
 		{"tlp: tail loss probed, its SACK starts recovery", test_tlp_tail_loss},
 		{"tlp: new data as the probe, repair halves cwnd", test_tlp_new_data_and_repair},
+		{"tlp: a sacked hole at the PTO starts recovery", test_tlp_sacked_hole},
+		{"sack: a loss at recover starts the next recovery", test_sack_recovery_at_recover},
+		{"sack: a lost retransmission goes again", test_sack_lost_retransmission},
+		{"ack taken from data at a shut window, at the edge", test_ack_at_shut_window},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
 		{"segment outside the window", test_outside_window},
 		{"receive window: closed, probed, reopened", test_receive_window},
