@@ -119,7 +119,7 @@ tcp_sack_is_lost(const struct tcp_sack_sb *sb, uint32_t seq, uint32_t mss)
 		n_above++;
 		bytes += b->end - (seq_gt(b->start, seq) ? b->start : seq + 1);
 	}
-	return n_above >= TCP_SACK_DUPTHRESH || bytes > (TCP_SACK_DUPTHRESH - 1) * mss;
+	return n_above >= tcp_sack_dupthresh(sb) || bytes > (tcp_sack_dupthresh(sb) - 1) * mss;
 }
 
 uint32_t

@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #define TCP_SACK_SB_MAX 8 /* SACKed intervals remembered per connection */
-#define TCP_SACK_DUPTHRESH 3 /* RFC 6675 DupThresh */
+#define TCP_SACK_DUPTHRESH 3 /* RFC 6675 DupThresh, to start with */
+#define TCP_SACK_DUPTHRESH_MAX 16 /* as far as reordering raises it */
 #define TCP_SACK_RTX_LOG 16 /* retransmissions remembered per recovery */
 
 struct tcp_sack_block {
@@ -32,6 +33,9 @@ struct tcp_sack_sb {
 		uint32_t start, end, mark;
 	} rtx[TCP_SACK_RTX_LOG];
 	uint8_t n_rtx;
+	/* DupThresh of this connection: 0 is TCP_SACK_DUPTHRESH; raised by
+	 * reordering seen (a spurious recovery); a timeout keeps it. */
+	uint8_t dupthresh;
 };
 
 /* What one ACK's blocks did to the scoreboard. */
@@ -50,13 +54,19 @@ enum tcp_sack_next {
 };
 
 void tcp_sack_clear(struct tcp_sack_sb *sb);
+/* The connection's DupThresh. */
+static inline uint32_t
+tcp_sack_dupthresh(const struct tcp_sack_sb *sb)
+{
+	return sb->dupthresh ? sb->dupthresh : TCP_SACK_DUPTHRESH;
+}
 /* Drops what una (the cumulative ACK) covers, then adds the blocks of an
  * ACK; max is the highest sequence number sent plus one (SND.MAX). */
 void tcp_sack_update(struct tcp_sack_sb *sb, uint32_t una, uint32_t max,
 		     const struct tcp_sack_block *b, uint32_t n, struct tcp_sack_update *r);
 uint32_t tcp_sack_bytes(const struct tcp_sack_sb *sb);
 /* RFC 6675 IsLost(seq): DupThresh intervals, or more than
- * (DupThresh - 1) * mss bytes, SACKed above seq. */
+ * (DupThresh - 1) * mss bytes, SACKed above seq (DupThresh of sb). */
 bool tcp_sack_is_lost(const struct tcp_sack_sb *sb, uint32_t seq, uint32_t mss);
 /* RFC 6675 SetPipe(): bytes presumed in the network between una and max. */
 uint32_t tcp_sack_pipe(const struct tcp_sack_sb *sb, uint32_t una, uint32_t max, uint32_t mss);

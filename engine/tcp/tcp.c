@@ -210,6 +210,10 @@ tcp_conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
 {
 	uint32_t mss = tcp_seg_max_payload(c), len;
 
+	c->undo_cwnd = c->cwnd;
+	c->undo_ssthresh = c->ssthresh;
+	c->undo_tsval = (uint32_t)w->now_ms + c->ts_off;
+	c->flags = (c->flags & ~TCP_CF_UNDO) | ((c->flags & TCP_CF_TS) ? TCP_CF_UNDO : 0);
 	tcp_conn_loss_ssthresh(c);
 	c->cwnd = c->ssthresh; /* (4.2): no inflation, pipe counts instead */
 	c->recover = c->snd_max; /* (4.1) RecoveryPoint = HighData */
@@ -251,7 +255,7 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c, uint32_t newly)
 	if (c->flags & TCP_CF_SACK) {
 		/* RFC 6675 5 (2): DupThresh duplicates, or the scoreboard
 		 * already says the first segment is lost. */
-		if (c->dupacks >= TCP_SACK_DUPTHRESH ||
+		if (c->dupacks >= tcp_sack_dupthresh(&c->sb) ||
 		    tcp_sack_is_lost(&c->sb, c->snd_una, tcp_seg_max_payload(c))) {
 			tcp_conn_sack_recovery(w, c);
 		} else if ((c->flags & TCP_CF_TLP_OUT) && newly) {
@@ -274,6 +278,35 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c, uint32_t newly)
 	c->cwnd = c->ssthresh + 3u * c->snd_mss;
 	tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
 	tcp_want_output(w, c);
+}
+
+/* RFC 3522 (Eifel) detection, Linux's undo: an ACK that moves SND.UNA in
+ * SACK recovery and echoes a timestamp older than the recovery's first
+ * retransmission was sent for an original segment: it was late, not lost.
+ * The window comes back, recovery ends, and DupThresh grows to what the
+ * late segment was passed by (Linux's tp->reordering; RACK would widen its
+ * reordering window instead). */
+static bool
+conn_spurious_undo(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t mss = tcp_seg_max_payload(c), top, passed;
+
+	if ((c->flags & (TCP_CF_RECOVERY | TCP_CF_UNDO)) != (TCP_CF_RECOVERY | TCP_CF_UNDO) ||
+	    !s->has_ts || !s->tsecr || !seq_lt(s->tsecr, c->undo_tsval))
+		return false;
+	top = c->sb.n && seq_gt(c->sb.blk[c->sb.n - 1].end, s->ack) ? c->sb.blk[c->sb.n - 1].end
+								    : s->ack;
+	passed = (top - c->snd_una) / mss;
+	c->sb.dupthresh = (uint8_t)VN_MIN(VN_MAX(passed, tcp_sack_dupthresh(&c->sb)),
+					  (uint32_t)TCP_SACK_DUPTHRESH_MAX);
+	c->cwnd = VN_MAX(c->cwnd, c->undo_cwnd);
+	c->ssthresh = VN_MAX(c->ssthresh, c->undo_ssthresh);
+	c->flags &= ~(TCP_CF_RECOVERY | TCP_CF_UNDO);
+	c->recover = s->ack; /* a loss above may start a recovery of its own */
+	c->dupacks = 0;
+	c->sb.n_rtx = 0;
+	w->stats[TCP_STAT_SPURIOUS_UNDO]++;
+	return true;
 }
 
 /* In SACK recovery: retransmissions the peer's SACKs show lost in turn go
@@ -433,6 +466,8 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 			data_acked--;
 		data_acked = VN_MIN(data_acked, tcp_fifo_len(&c->tx));
 		tcp_fifo_drop(&c->tx, data_acked);
+		if (c->flags & TCP_CF_SACK)
+			conn_spurious_undo(w, c, s);
 		c->snd_una = s->ack;
 		if (seq_lt(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;

@@ -663,7 +663,11 @@ conn_rtx_timeout(struct tcp_worker *w, struct tcp_conn *c)
 	c->dupacks = 0;
 	/* RFC 6675 5.1 / RFC 2018: the peer may have reneged; what it SACKs
 	 * again is skipped by go-back-N (tcp_output.c). */
-	tcp_sack_clear(&c->sb);
+	{
+		uint8_t dupthresh = c->sb.dupthresh; /* what reordering taught stays */
+		tcp_sack_clear(&c->sb);
+		c->sb.dupthresh = dupthresh;
+	}
 	c->recover = c->snd_max;
 	c->snd_nxt = c->snd_una; /* go back N */
 	c->rtx_segs++;

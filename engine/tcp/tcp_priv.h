@@ -151,6 +151,7 @@ enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_TIMER_KEEP, TCP_N_TIMER
 #define TCP_CF_TLP_TIMER 0x80000 /* the RTX timer runs as a tail loss probe (RFC 8985) */
 #define TCP_CF_TLP_OUT 0x100000 /* a probe is out: its ACK's SACK starts recovery */
 #define TCP_CF_TLP_RTX 0x200000 /* ... and it was a retransmission of the last segment */
+#define TCP_CF_UNDO 0x400000 /* undo_* hold this recovery's state (timestamps on) */
 
 struct tcp_conn {
 	uint32_t idx; /* in the worker's pool */
@@ -179,6 +180,9 @@ struct tcp_conn {
 	/* congestion control, RFC 5681 / 6582, and RFC 9438 (CUBIC) */
 	uint32_t cwnd, ssthresh, recover;
 	uint32_t tlp_high; /* SND.MAX when the tail loss probe went (RFC 8985 7.3) */
+	/* Before this SACK recovery (RFC 3522 Eifel): the window to give back
+	 * if it was spurious, and our TSval of its first retransmission. */
+	uint32_t undo_cwnd, undo_ssthresh, undo_tsval;
 	uint32_t dupacks;
 	struct tcp_sack_sb sb; /* what the peer SACKed (RFC 6675), with TCP_CF_SACK */
 	uint8_t cc; /* enum tcp_cc */
@@ -284,6 +288,7 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(RTO, "retransmission timeouts")                                                          \
 	_(FAST_RTX, "fast retransmits")                                                            \
 	_(TLP, "tail loss probes sent")                                                            \
+	_(SPURIOUS_UNDO, "spurious recoveries undone (eifel: reordering)")                       \
 	_(LOST_RTX, "lost retransmissions sent again (sack)")                                      \
 	_(TLP_RECOVERY, "recoveries started at a probe (a sacked hole, rack)")                     \
 	_(TLP_REPAIRED, "tail losses repaired by a probe")                                         \

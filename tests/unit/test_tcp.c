@@ -1439,6 +1439,76 @@ test_ack_at_shut_window(void)
 	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 2920 + 1460);
 }
 
+/* RFC 3522 (Eifel): an ACK that moves SND.UNA in recovery with a TSecr
+ * older than the first retransmission came from the original: the
+ * window comes back, recovery ends, DupThresh grows to the reordering
+ * seen. One echoing the retransmission's timestamp changes nothing. */
+static void
+test_sack_spurious_undo(void)
+{
+	uint8_t data[20 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, S[21], ts0, cwnd0, rtx_ts;
+	uint64_t undone = w->stats[TCP_STAT_SPURIOUS_UNDO];
+
+#define TS_ACK(n, ecr, ...)                                                                        \
+	do {                                                                                       \
+		struct tcp_sack_block bl_[] = {__VA_ARGS__};                                      \
+		s = seg(TCP_F_ACK, PEER_ISS + 1, (n), NULL, 0);                                    \
+		s.has_ts = true;                                                                   \
+		s.tsval = 200;                                                                     \
+		s.tsecr = (ecr);                                                                   \
+		s.n_sack = (uint8_t)RTE_DIM(bl_);                                                  \
+		for (uint32_t i_ = 0; i_ < s.n_sack; i_++) {                                       \
+			s.sack[i_].start = bl_[i_].start;                                          \
+			s.sack[i_].end = bl_[i_].end;                                              \
+		}                                                                                  \
+		input(s);                                                                          \
+		loop();                                                                            \
+	} while (0)
+	reset_all();
+	iss = establish(true);
+	c = conn();
+	for (int i = 0; i <= 20; i++)
+		S[i] = iss + 1 + 1448u * i; /* 1460 less the timestamps */
+	vn_session_write(ev.s, data, 10 * 1448);
+	CU_ASSERT_EQUAL(loop(), 10);
+	ts0 = last()->opt.tsval;
+	cwnd0 = c->cwnd;
+	advance_ms(5);
+	TS_ACK(S[0], ts0, B(S[1], S[5]));
+	CU_ASSERT_FATAL(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(last()->seq, S[0]);
+	CU_ASSERT(c->cwnd < cwnd0);
+	/* The original S0 was late, not lost: its ACK echoes its time. */
+	TS_ACK(S[5], ts0, B(S[5], S[5]));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT(c->cwnd >= cwnd0);
+	CU_ASSERT_EQUAL(c->sb.dupthresh, 5);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_SPURIOUS_UNDO], undone + 1);
+	/* Now DupThresh 5: four segments SACKed above a hole are not enough. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[10], NULL, 0));
+	c->cwnd = 10 * 1448;
+	vn_session_write(ev.s, data, 10 * 1448);
+	CU_ASSERT_EQUAL(loop(), 10);
+	ts0 = last()->opt.tsval;
+	advance_ms(5);
+	TS_ACK(S[10], ts0, B(S[11], S[15]));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	TS_ACK(S[10], ts0, B(S[11], S[16]));
+	CU_ASSERT_FATAL(c->flags & TCP_CF_RECOVERY);
+	rtx_ts = last()->opt.tsval;
+	CU_ASSERT_EQUAL(last()->seq, S[10]);
+	cwnd0 = c->cwnd;
+	/* A real loss: the ACK echoes the retransmission. No undo. */
+	advance_ms(1);
+	TS_ACK(S[16], rtx_ts, B(S[16], S[16]));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_SPURIOUS_UNDO], undone + 1);
+	CU_ASSERT(c->cwnd <= cwnd0 + 1460);
+#undef TS_ACK
+}
+
 static void
 test_rst_rules(void)
 {
@@ -2130,6 +2200,7 @@ main(void)
 		{"sack: a loss at recover starts the next recovery", test_sack_recovery_at_recover},
 		{"sack: a lost retransmission goes again", test_sack_lost_retransmission},
 		{"ack taken from data at a shut window, at the edge", test_ack_at_shut_window},
+		{"sack: spurious recovery undone (Eifel), DupThresh grows", test_sack_spurious_undo},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
 		{"segment outside the window", test_outside_window},
 		{"receive window: closed, probed, reopened", test_receive_window},
