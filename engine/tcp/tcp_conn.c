@@ -366,6 +366,10 @@ tcp_conn_pto(const struct tcp_conn *c)
 	if (c->snd_max - c->snd_una <= c->snd_mss)
 		pto += TCP_TLP_DELACK_MS;
 	pto = VN_MAX(pto, (uint32_t)TCP_TLP_MIN_MS);
+	/* In recovery the retransmissions just sent may take their time: the
+	 * probe (of the first hole) waits half the RTO, not a PTO. */
+	if (c->flags & TCP_CF_RECOVERY)
+		pto = VN_MAX(pto, tcp_conn_rto(c) / 2);
 	return VN_MIN(pto, tcp_conn_rto(c));
 }
 
@@ -374,7 +378,8 @@ tcp_conn_pto(const struct tcp_conn *c)
  * RFC (and Linux), in SACK recovery too: there RACK's time-based
  * detection covers lost retransmissions, but not the loss of the last
  * ACKs, or of a retransmission with nothing sent after it; here a probe
- * of the first hole does, a PTO after the last ACK instead of an RTO. */
+ * of the first hole does, half an RTO after the last ACK (without the
+ * timeout's backoff and loss window) instead of a whole one. */
 static bool
 conn_tlp_allowed(const struct tcp_conn *c)
 {

@@ -461,7 +461,7 @@ void tcp_conn_disarm(struct tcp_worker *w, struct tcp_conn *c, uint8_t type);
 /* The RTO with c's backoff applied, bounded by rto-max-ms. */
 uint32_t tcp_conn_rto(const struct tcp_conn *c);
 /* RFC 8985 7.2 PTO: twice the SRTT, and the peer's delayed-ACK time when one
- * segment is out; at most the RTO. */
+ * segment is out; at least half the RTO in recovery; at most the RTO. */
 uint32_t tcp_conn_pto(const struct tcp_conn *c);
 /* The retransmission timer after data is sent (restart false: armed if
  * idle) or new data is ACKed (restart true, RFC 6298 5.3): a tail loss

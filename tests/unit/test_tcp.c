@@ -1153,7 +1153,8 @@ test_sack_blocks_sent(void)
 }
 
 /* RFC 8985 7.2: the PTO is twice the SRTT, plus the peer's delayed-ACK
- * time with one segment out, at least 10 ms, at most the RTO. */
+ * time with one segment out, at least 10 ms (half the RTO in recovery),
+ * at most the RTO. */
 static void
 test_tlp_pto(void)
 {
@@ -1169,6 +1170,10 @@ test_tlp_pto(void)
 	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 10);
 	c.srtt = 200 << 3;
 	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 300);
+	/* In recovery, at least half the RTO. */
+	c.flags = TCP_CF_RECOVERY;
+	c.srtt = 30 << 3;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 150);
 }
 
 /* A loss at the tail of a flight, with no ACK to follow: after a PTO the
