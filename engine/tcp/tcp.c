@@ -12,6 +12,11 @@
  *  - loss recovery is SACK-based (RFC 6675, sack.c) when the peer permits
  *    SACK, else NewReno (RFC 6582); go-back-N after a timeout, skipping
  *    what the peer SACKs again (the scoreboard is cleared by the timeout);
+ *  - with SACK, beyond RFC 6675: a tail loss probe (RFC 8985 7, in
+ *    recovery too), lost retransmissions sent again, spurious recoveries
+ *    undone from timestamps (RFC 3522) with a DupThresh that grows;
+ *  - a segment at our window's right edge has its ACK taken (RFC 9293's
+ *    allowance for valid ACKs, Linux's tcp_sequence());
  *  - an out-of-order FIN is remembered and takes effect when the hole fills.
  */
 #define VN_LOG_MOD "tcp"
