@@ -1514,6 +1514,45 @@ test_sack_spurious_undo(void)
 #undef TS_ACK
 }
 
+/* The probe while closing (FIN_WAIT_1): the last data segment again, not
+ * the FIN after it; the FIN when only it is out. */
+static void
+test_tlp_fin(void)
+{
+	uint8_t data[1460] = {0};
+	struct tcp_conn *c;
+	uint32_t iss;
+	uint64_t probes = w->stats[TCP_STAT_TLP];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_write(ev.s, data, sizeof(data));
+	vn_session_close(ev.s);
+	loop();
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_1);
+	CU_ASSERT(c->flags & TCP_CF_FIN_SENT);
+	CU_ASSERT_EQUAL(c->snd_max, iss + 1 + 1460 + 1);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP], probes + 1);
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	/* Only the FIN out: the FIN alone is the probe. */
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_close(ev.s);
+	loop();
+	CU_ASSERT_EQUAL(c->snd_max, iss + 2);
+	CU_ASSERT(c->flags & TCP_CF_TLP_TIMER);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP], probes + 2);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK | TCP_F_FIN);
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_2);
+}
+
 static void
 test_rst_rules(void)
 {
@@ -2202,6 +2241,7 @@ main(void)
 		{"tlp: tail loss probed, its SACK starts recovery", test_tlp_tail_loss},
 		{"tlp: new data as the probe, repair halves cwnd", test_tlp_new_data_and_repair},
 		{"tlp: a sacked hole at the PTO starts recovery", test_tlp_sacked_hole},
+		{"tlp: while closing, the FIN alone", test_tlp_fin},
 		{"sack: a loss at recover starts the next recovery", test_sack_recovery_at_recover},
 		{"sack: a lost retransmission goes again", test_sack_lost_retransmission},
 		{"ack taken from data at a shut window, at the edge", test_ack_at_shut_window},
