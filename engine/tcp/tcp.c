@@ -291,14 +291,14 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c, uint32_t newly)
  * The window comes back, recovery ends, and DupThresh grows to what the
  * late segment was passed by (Linux's tp->reordering; RACK would widen its
  * reordering window instead). */
-static bool
+static void
 conn_spurious_undo(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t mss = tcp_seg_max_payload(c), top, passed;
 
 	if ((c->flags & (TCP_CF_RECOVERY | TCP_CF_UNDO)) != (TCP_CF_RECOVERY | TCP_CF_UNDO) ||
 	    !s->has_ts || !s->tsecr || !seq_lt(s->tsecr, c->undo_tsval))
-		return false;
+		return;
 	top = c->sb.n && seq_gt(c->sb.blk[c->sb.n - 1].end, s->ack) ? c->sb.blk[c->sb.n - 1].end
 								    : s->ack;
 	passed = (top - c->snd_una) / mss;
@@ -311,7 +311,6 @@ conn_spurious_undo(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_se
 	c->dupacks = 0;
 	c->sb.n_rtx = 0;
 	w->stats[TCP_STAT_SPURIOUS_UNDO]++;
-	return true;
 }
 
 /* In SACK recovery: retransmissions the peer's SACKs show lost in turn go
