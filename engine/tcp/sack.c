@@ -119,7 +119,7 @@ tcp_sack_is_lost(const struct tcp_sack_sb *sb, uint32_t seq, uint32_t mss)
 		n_above++;
 		bytes += b->end - (seq_gt(b->start, seq) ? b->start : seq + 1);
 	}
-	return n_above >= TCP_SACK_DUPTHRESH || bytes > (TCP_SACK_DUPTHRESH - 1) * mss;
+	return n_above >= tcp_sack_dupthresh(sb) || bytes > (tcp_sack_dupthresh(sb) - 1) * mss;
 }
 
 uint32_t
@@ -174,6 +174,56 @@ tcp_sack_pipe(const struct tcp_sack_sb *sb, uint32_t una, uint32_t max, uint32_t
 		seq = he;
 	}
 	return pipe;
+}
+
+void
+tcp_sack_rtx_note(struct tcp_sack_sb *sb, uint32_t start, uint32_t end, uint32_t mark)
+{
+	for (uint32_t i = 0; i < sb->n_rtx; i++)
+		if (sb->rtx[i].start == start) { /* sent again: the newer copy counts */
+			sb->rtx[i].end = end;
+			sb->rtx[i].mark = mark;
+			return;
+		}
+	if (sb->n_rtx == TCP_SACK_RTX_LOG) { /* the oldest goes: the RTO covers it */
+		memmove(&sb->rtx[0], &sb->rtx[1], (TCP_SACK_RTX_LOG - 1) * sizeof(sb->rtx[0]));
+		sb->n_rtx--;
+	}
+	sb->rtx[sb->n_rtx++] = (struct tcp_sack_rtx){start, end, mark};
+}
+
+bool
+tcp_sack_lost_rtx(struct tcp_sack_sb *sb, uint32_t una, uint32_t max, uint32_t mss,
+		  uint32_t *seq, uint32_t *len)
+{
+	uint32_t i = 0, k = 0, best = UINT32_MAX;
+
+	/* What the cumulative ACK covers is done with. */
+	for (i = 0; i < sb->n_rtx; i++)
+		if (seq_gt(sb->rtx[i].end, una))
+			sb->rtx[k++] = sb->rtx[i];
+	sb->n_rtx = (uint8_t)k;
+	for (i = 0; i < sb->n_rtx; i++) {
+		const struct tcp_sack_rtx *r = &sb->rtx[i];
+		uint32_t start = seq_lt(r->start, una) ? una : r->start;
+		if (tcp_sack_skip(sb, start) != start || seq_geq(start, max))
+			continue; /* delivered */
+		/* IsLost() of the byte before the mark: DupThresh segments
+		 * SACKed of what was sent after this retransmission. */
+		if (!tcp_sack_is_lost(sb, r->mark - 1, mss))
+			continue;
+		if (best == UINT32_MAX || seq_lt(start, *seq)) {
+			best = i;
+			*seq = start;
+		}
+	}
+	if (best == UINT32_MAX)
+		return false;
+	*len = tcp_sack_hole_end(sb, *seq, max) - *seq;
+	if (seq_lt(sb->rtx[best].end, *seq + *len))
+		*len = sb->rtx[best].end - *seq;
+	*len = VN_MIN(*len, mss);
+	return *len > 0;
 }
 
 enum tcp_sack_next

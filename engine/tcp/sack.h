@@ -12,7 +12,9 @@
 #include <stdint.h>
 
 #define TCP_SACK_SB_MAX 8 /* SACKed intervals remembered per connection */
-#define TCP_SACK_DUPTHRESH 3 /* RFC 6675 DupThresh */
+#define TCP_SACK_DUPTHRESH 3 /* RFC 6675 DupThresh, to start with */
+#define TCP_SACK_DUPTHRESH_MAX 16 /* as far as reordering raises it */
+#define TCP_SACK_RTX_LOG 16 /* retransmissions remembered per recovery */
 
 struct tcp_sack_block {
 	uint32_t start, end; /* [start, end), start < end */
@@ -25,6 +27,15 @@ struct tcp_sack_sb {
 	bool has_rescue; /* RescueRxt is set (one rescue per recovery) */
 	uint32_t high_rxt; /* one past the highest byte retransmitted (HighRxt + 1) */
 	uint32_t rescue_rxt;
+	/* This recovery's retransmissions, each with SND.MAX when it went:
+	 * SACKs for data sent after it say whether it was lost too. */
+	struct tcp_sack_rtx {
+		uint32_t start, end, mark;
+	} rtx[TCP_SACK_RTX_LOG];
+	uint8_t n_rtx;
+	/* DupThresh of this connection: 0 is TCP_SACK_DUPTHRESH; raised by
+	 * reordering seen (a spurious recovery); a timeout keeps it. */
+	uint8_t dupthresh;
 };
 
 /* What one ACK's blocks did to the scoreboard. */
@@ -43,13 +54,19 @@ enum tcp_sack_next {
 };
 
 void tcp_sack_clear(struct tcp_sack_sb *sb);
+/* The connection's DupThresh. */
+static inline uint32_t
+tcp_sack_dupthresh(const struct tcp_sack_sb *sb)
+{
+	return sb->dupthresh ? sb->dupthresh : TCP_SACK_DUPTHRESH;
+}
 /* Drops what una (the cumulative ACK) covers, then adds the blocks of an
  * ACK; max is the highest sequence number sent plus one (SND.MAX). */
 void tcp_sack_update(struct tcp_sack_sb *sb, uint32_t una, uint32_t max,
 		     const struct tcp_sack_block *b, uint32_t n, struct tcp_sack_update *r);
 uint32_t tcp_sack_bytes(const struct tcp_sack_sb *sb);
 /* RFC 6675 IsLost(seq): DupThresh intervals, or more than
- * (DupThresh - 1) * mss bytes, SACKed above seq. */
+ * (DupThresh - 1) * mss bytes, SACKed above seq (DupThresh of sb). */
 bool tcp_sack_is_lost(const struct tcp_sack_sb *sb, uint32_t seq, uint32_t mss);
 /* RFC 6675 SetPipe(): bytes presumed in the network between una and max. */
 uint32_t tcp_sack_pipe(const struct tcp_sack_sb *sb, uint32_t una, uint32_t max, uint32_t mss);
@@ -60,6 +77,14 @@ uint32_t tcp_sack_skip(const struct tcp_sack_sb *sb, uint32_t seq);
 /* RFC 6675 NextSeg(): what to send next in recovery. new_ok: unsent data
  * is there and the peer's window allows it. RESCUE records RescueRxt =
  * recovery_point; the caller moves high_rxt after sending an RTX. */
+/* A retransmission of [start, end) went when SND.MAX was mark. */
+void tcp_sack_rtx_note(struct tcp_sack_sb *sb, uint32_t start, uint32_t end, uint32_t mark);
+/* A retransmission lost in turn (RFC 6675 leaves it to the RTO; Linux's
+ * tcp_mark_lost_retrans and RACK do not): one whose start the peer has
+ * not SACKed while it SACKs what IsLost() asks for (DupThresh segments)
+ * of data sent after it. Sets what to send again, the lowest first. */
+bool tcp_sack_lost_rtx(struct tcp_sack_sb *sb, uint32_t una, uint32_t max, uint32_t mss,
+		       uint32_t *seq, uint32_t *len);
 enum tcp_sack_next tcp_sack_next_seg(struct tcp_sack_sb *sb, uint32_t una, uint32_t max,
 				     uint32_t mss, bool new_ok, uint32_t recovery_point,
 				     uint32_t *seq, uint32_t *len);

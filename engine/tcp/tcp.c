@@ -12,6 +12,11 @@
  *  - loss recovery is SACK-based (RFC 6675, sack.c) when the peer permits
  *    SACK, else NewReno (RFC 6582); go-back-N after a timeout, skipping
  *    what the peer SACKs again (the scoreboard is cleared by the timeout);
+ *  - with SACK, beyond RFC 6675: a tail loss probe (RFC 8985 7, in
+ *    recovery too), lost retransmissions sent again, spurious recoveries
+ *    undone from timestamps (RFC 3522) with a DupThresh that grows;
+ *  - a segment at our window's right edge has its ACK taken (RFC 9293's
+ *    allowance for valid ACKs, Linux's tcp_sequence());
  *  - an out-of-order FIN is remembered and takes effect when the hole fills.
  */
 #define VN_LOG_MOD "tcp"
@@ -183,7 +188,7 @@ conn_cc_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked, uint32_t a
 				len = VN_MIN(len, tcp_seg_max_payload(c));
 				c->sb.high_rxt = c->snd_una + len;
 			}
-			tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
+			tcp_conn_rtx_rearm(w, c, true);
 		} else {
 			/* Partial ACK: the next hole is lost too; deflate by
 			 * what was acked, add back one segment (step 4). */
@@ -205,17 +210,23 @@ conn_cc_ack(struct tcp_worker *w, struct tcp_conn *c, uint32_t acked, uint32_t a
 }
 
 /* RFC 6675 5 (4): enter loss recovery with the scoreboard. */
-static void
-conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
+void
+tcp_conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
 {
 	uint32_t mss = tcp_seg_max_payload(c), len;
 
+	c->undo_cwnd = c->cwnd;
+	c->undo_ssthresh = c->ssthresh;
+	c->undo_tsval = (uint32_t)w->now_ms + c->ts_off;
+	c->flags = (c->flags & ~TCP_CF_UNDO) | ((c->flags & TCP_CF_TS) ? TCP_CF_UNDO : 0);
 	tcp_conn_loss_ssthresh(c);
 	c->cwnd = c->ssthresh; /* (4.2): no inflation, pipe counts instead */
 	c->recover = c->snd_max; /* (4.1) RecoveryPoint = HighData */
 	c->flags |= TCP_CF_RECOVERY;
+	c->flags &= ~TCP_CF_TLP_OUT;
 	c->sb.high_rxt = c->snd_una;
 	c->sb.has_rescue = false;
+	c->sb.n_rtx = 0;
 	w->stats[TCP_STAT_FAST_RTX]++;
 	w->stats[TCP_STAT_SACK_RECOVERY]++;
 	/* (4.3) The first segment presumed lost goes whatever pipe says. */
@@ -223,12 +234,13 @@ conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c)
 	if (tcp_sack_skip(&c->sb, c->snd_una) == c->snd_una &&
 	    tcp_sack_retransmit(w, c, c->snd_una, len))
 		c->sb.high_rxt = c->snd_una + len;
-	tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
+	tcp_conn_rtx_rearm(w, c, true);
 	tcp_want_output(w, c); /* (4.4) and step (C): output sends what pipe allows */
 }
 
+/* A duplicate ACK, or one that SACKs newly bytes (newly). */
 static void
-conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c)
+conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c, uint32_t newly)
 {
 	c->dupacks++;
 	if (c->flags & TCP_CF_RECOVERY) {
@@ -237,15 +249,28 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c)
 		tcp_want_output(w, c);
 		return;
 	}
-	/* RFC 6582 3.2 step 1: no new recovery for losses of the previous one. */
-	if (seq_lt(c->snd_una - 1, c->recover))
+	/* RFC 6582 3.2 step 1: no new recovery for losses of the previous one
+	 * (the ACK must cover more than recover). With SACK the scoreboard
+	 * tells new losses from old: one at recover itself, the first byte
+	 * sent after the last recovery, starts the next (RFC 6675 5 (3) has
+	 * no such guard); only an ACK below recover (after a timeout: the
+	 * go-back-N range) does not. */
+	if (seq_lt(c->snd_una - !(c->flags & TCP_CF_SACK), c->recover))
 		return;
 	if (c->flags & TCP_CF_SACK) {
 		/* RFC 6675 5 (2): DupThresh duplicates, or the scoreboard
 		 * already says the first segment is lost. */
-		if (c->dupacks >= TCP_SACK_DUPTHRESH ||
-		    tcp_sack_is_lost(&c->sb, c->snd_una, tcp_seg_max_payload(c)))
-			conn_sack_recovery(w, c);
+		if (c->dupacks >= tcp_sack_dupthresh(&c->sb) ||
+		    tcp_sack_is_lost(&c->sb, c->snd_una, tcp_seg_max_payload(c))) {
+			tcp_conn_sack_recovery(w, c);
+		} else if ((c->flags & TCP_CF_TLP_OUT) && newly) {
+			/* RFC 8985 7.4: the probe went out a PTO (two RTTs)
+			 * after the tail; what it SACKs above SND.UNA was sent
+			 * later than the hole by more than an RTT: RACK deems
+			 * the hole lost. */
+			w->stats[TCP_STAT_TLP_RECOVERY]++;
+			tcp_conn_sack_recovery(w, c);
+		}
 		return;
 	}
 	if (c->dupacks != 3)
@@ -260,10 +285,58 @@ conn_cc_dupack(struct tcp_worker *w, struct tcp_conn *c)
 	tcp_want_output(w, c);
 }
 
+/* RFC 3522 (Eifel) detection, Linux's undo: an ACK that moves SND.UNA in
+ * SACK recovery and echoes a timestamp older than the recovery's first
+ * retransmission was sent for an original segment: it was late, not lost.
+ * The window comes back, recovery ends, and DupThresh grows to what the
+ * late segment was passed by (Linux's tp->reordering; RACK would widen its
+ * reordering window instead). */
+static void
+conn_spurious_undo(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t mss = tcp_seg_max_payload(c), top, passed;
+
+	if ((c->flags & (TCP_CF_RECOVERY | TCP_CF_UNDO)) != (TCP_CF_RECOVERY | TCP_CF_UNDO) ||
+	    !s->has_ts || !s->tsecr || !seq_lt(s->tsecr, c->undo_tsval))
+		return;
+	top = c->sb.n && seq_gt(c->sb.blk[c->sb.n - 1].end, s->ack) ? c->sb.blk[c->sb.n - 1].end
+								    : s->ack;
+	passed = (top - c->snd_una) / mss;
+	c->sb.dupthresh = (uint8_t)VN_MIN(VN_MAX(passed, tcp_sack_dupthresh(&c->sb)),
+					  (uint32_t)TCP_SACK_DUPTHRESH_MAX);
+	c->cwnd = VN_MAX(c->cwnd, c->undo_cwnd);
+	c->ssthresh = VN_MAX(c->ssthresh, c->undo_ssthresh);
+	c->flags &= ~(TCP_CF_RECOVERY | TCP_CF_UNDO);
+	c->recover = s->ack; /* a loss above may start a recovery of its own */
+	c->dupacks = 0;
+	c->sb.n_rtx = 0;
+	w->stats[TCP_STAT_SPURIOUS_UNDO]++;
+}
+
+/* In SACK recovery: retransmissions the peer's SACKs show lost in turn go
+ * again now, not after a timeout (tcp_sack_lost_rtx). Like the first
+ * retransmission of a recovery, whatever pipe says: a handful at most. */
+static void
+conn_sack_lost_rtx(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t mss = tcp_seg_max_payload(c), seq, len, n = 0;
+
+	while (n < TCP_SACK_RTX_LOG &&
+	       tcp_sack_lost_rtx(&c->sb, c->snd_una, c->snd_max, mss, &seq, &len)) {
+		if (!tcp_sack_retransmit(w, c, seq, len))
+			break;
+		w->stats[TCP_STAT_LOST_RTX]++;
+		n++;
+	}
+	if (n)
+		tcp_conn_rtx_rearm(w, c, true);
+}
+
 /* The SACK blocks of an ACK into the scoreboard; returns the bytes newly
  * SACKed. The cumulative ACK trims it even without blocks. */
 static uint32_t
-conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
+conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s,
+		uint32_t *n_dsack)
 {
 	struct tcp_sack_block b[4];
 	struct tcp_sack_update r;
@@ -273,6 +346,7 @@ conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *
 		b[i] = (struct tcp_sack_block){s->sack[i].start, s->sack[i].end};
 	tcp_sack_update(&c->sb, una, c->snd_max, b, s->n_sack, &r);
 	w->stats[TCP_STAT_DSACK_RCVD] += r.n_dsack;
+	*n_dsack = r.n_dsack;
 	w->stats[TCP_STAT_SACK_BAD] += r.n_bad;
 	w->stats[TCP_STAT_SACK_FULL] += r.n_full;
 	return r.newly;
@@ -280,17 +354,18 @@ conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *
 
 /* ---- input ---- */
 
-/* RFC 9293 3.10.7.4 first check: is any of the segment in the window? */
+/* RFC 9293 3.10.7.4 first check: is any of the segment in the window? An
+ * empty segment may also sit at the right edge (Linux's tcp_sequence()):
+ * a peer that filled our window, with a hole at RCV.NXT, sends its ACKs
+ * there, and the RFC's "special allowance ... to accept valid ACKs" is
+ * for them: refused, our sender would hear nothing until its RTO. */
 static bool
 conn_seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s, uint32_t seg_len)
 {
 	uint32_t wnd = tcp_conn_rcv_wnd(c), nxt = c->rcv_nxt;
 
-	if (seg_len == 0) {
-		if (wnd == 0)
-			return s->seq == nxt;
-		return seq_geq(s->seq, nxt) && seq_lt(s->seq, nxt + wnd);
-	}
+	if (seg_len == 0)
+		return seq_geq(s->seq, nxt) && seq_leq(s->seq, nxt + wnd);
 	if (wnd == 0)
 		return false;
 	return (seq_geq(s->seq, nxt) && seq_lt(s->seq, nxt + wnd)) ||
@@ -328,8 +403,8 @@ conn_established(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 static bool
 conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *s)
 {
-	uint32_t acked, data_acked, newly = 0;
-	bool wnd_changed = false;
+	uint32_t acked, data_acked, newly = 0, n_dsack = 0;
+	bool wnd_changed = false, tlp_repaired = false;
 
 	if (seq_gt(s->ack, c->snd_max)) {
 		/* ACK of something not yet sent: ACK back, drop. */
@@ -365,7 +440,7 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		}
 	}
 	if (c->flags & TCP_CF_SACK)
-		newly = conn_sack_input(w, c, s);
+		newly = conn_sack_input(w, c, s, &n_dsack);
 	acked = s->ack - c->snd_una;
 	if (seq_gt(s->ack, c->snd_una)) {
 		/* RTT: timestamps survive retransmission (RFC 7323 4.1), the
@@ -377,22 +452,38 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 			conn_rtt_sample(c, (uint32_t)w->now_ms - c->rtt_start);
 		if (seq_geq(s->ack, c->rtt_seq))
 			c->flags &= ~TCP_CF_RTT_TIMING;
+		if ((c->flags & TCP_CF_TLP_OUT) && seq_geq(s->ack, c->tlp_high)) {
+			/* RFC 8985 7.4.2: a retransmitted probe that the peer
+			 * did not report as a duplicate repaired a loss: the
+			 * congestion response is due, as for any loss. */
+			if ((c->flags & TCP_CF_TLP_RTX) && !n_dsack &&
+			    !(c->flags & TCP_CF_RECOVERY)) {
+				tcp_conn_loss_ssthresh(c); /* of the flight before this ACK */
+				tlp_repaired = true;
+				w->stats[TCP_STAT_TLP_REPAIRED]++;
+			}
+			c->flags &= ~(TCP_CF_TLP_OUT | TCP_CF_TLP_RTX);
+		}
 		c->n_rtx = 0;
 		data_acked = acked;
 		if (c->snd_una == c->iss) /* our SYN */
 			data_acked--;
 		data_acked = VN_MIN(data_acked, tcp_fifo_len(&c->tx));
 		tcp_fifo_drop(&c->tx, data_acked);
+		if (c->flags & TCP_CF_SACK)
+			conn_spurious_undo(w, c, s);
 		c->snd_una = s->ack;
 		if (seq_lt(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
 		/* Congestion control counts data: the ACK of a SYN or FIN opens nothing. */
 		if (data_acked)
 			conn_cc_ack(w, c, data_acked, s->ack);
+		if (tlp_repaired)
+			c->cwnd = c->ssthresh;
 		if (c->snd_una == c->snd_max)
 			tcp_conn_disarm(w, c, TCP_TIMER_RTX);
 		else if (!(c->flags & TCP_CF_RECOVERY))
-			tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c)); /* RFC 6298 5.3 */
+			tcp_conn_rtx_rearm(w, c, true); /* RFC 6298 5.3, or a probe */
 		tcp_want_output(w, c);
 		if ((c->flags & TCP_CF_TX_FULL) && (c->flags & TCP_CF_APP_KNOWS) &&
 		    !(c->flags & TCP_CF_FIN_QUEUED)) {
@@ -402,12 +493,15 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		}
 	} else if (s->ack == c->snd_una && !(s->flags & (TCP_F_SYN | TCP_F_FIN)) &&
 		   c->snd_una != c->snd_max && c->snd_wnd &&
-		   ((s->len == 0 && !wnd_changed) || newly)) {
+		   ((s->len == 0 && !s->wnd_shut && !wnd_changed) || newly)) {
 		/* RFC 5681 2: a duplicate ACK; RFC 6675 2: or one that
 		 * SACKs new data. Not the answers to zero-window probes:
 		 * nothing is lost there, the window is shut. */
-		conn_cc_dupack(w, c);
+		conn_cc_dupack(w, c, newly);
 	}
+	if ((c->flags & (TCP_CF_RECOVERY | TCP_CF_SACK)) == (TCP_CF_RECOVERY | TCP_CF_SACK) &&
+	    !(c->flags & TCP_CF_CLEANUP))
+		conn_sack_lost_rtx(w, c);
 	return true;
 }
 
@@ -601,6 +695,23 @@ tcp_input_conn(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		tcp_want_output(w, c);
 		w->stats[TCP_STAT_DUP_SEGS]++;
 		return;
+	}
+	/* RFC 9293 3.10.7.4: data at our window's right edge (a shut window:
+	 * at RCV.NXT) is not acceptable, "but special allowance should be
+	 * made to accept valid ACKs": the peer's ACKs and SACKs of our data
+	 * ride on its data, and while our app waits for tx space (an echo)
+	 * they are all our sender hears. */
+	if (s->len && seq_geq(s->seq, c->rcv_nxt) &&
+	    seq_leq(s->seq, c->rcv_nxt + tcp_conn_rcv_wnd(c)) &&
+	    !conn_seq_acceptable(c, s, seg_len) &&
+	    (s->flags & (TCP_F_ACK | TCP_F_SYN | TCP_F_RST)) == TCP_F_ACK) {
+		w->stats[TCP_STAT_WND_SHUT_ACKS]++;
+		s->len = 0;
+		s->flags &= (uint8_t)~TCP_F_FIN;
+		s->wnd_shut = true;
+		seg_len = 0;
+		c->flags |= TCP_CF_ACK_NOW; /* our window again */
+		tcp_want_output(w, c);
 	}
 	if (!conn_seq_acceptable(c, s, seg_len)) {
 		if (!(s->flags & TCP_F_RST)) {

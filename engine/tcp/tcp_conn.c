@@ -335,6 +335,8 @@ tcp_conn_arm(struct tcp_worker *w, struct tcp_conn *c, uint8_t type, uint32_t ms
 {
 	tcp_wheel_stop(&w->wheel, c->timer[type]);
 	c->timer[type] = tcp_wheel_start(&w->wheel, c->idx, type, ms);
+	if (type == TCP_TIMER_RTX) /* a probe timer is armed by tcp_conn_rtx_rearm() only */
+		c->flags &= ~TCP_CF_TLP_TIMER;
 }
 
 void
@@ -342,6 +344,8 @@ tcp_conn_disarm(struct tcp_worker *w, struct tcp_conn *c, uint8_t type)
 {
 	tcp_wheel_stop(&w->wheel, c->timer[type]);
 	c->timer[type] = 0;
+	if (type == TCP_TIMER_RTX)
+		c->flags &= ~TCP_CF_TLP_TIMER;
 }
 
 uint32_t
@@ -350,6 +354,63 @@ tcp_conn_rto(const struct tcp_conn *c)
 	uint64_t rto = (uint64_t)c->rto << VN_MIN(c->n_rtx, 16);
 
 	return (uint32_t)VN_MIN(rto, (uint64_t)tcp_cfg.rto_max_ms);
+}
+
+/* Linux delays an ACK by at most 40 ms (docs/tcp.md): with one segment out
+ * the probe waits for it too (RFC 8985's WCDelAckT). The floor keeps a
+ * probe from racing a peer that answers in well under a millisecond. */
+#define TCP_TLP_DELACK_MS 40
+#define TCP_TLP_MIN_MS 10
+
+uint32_t
+tcp_conn_pto(const struct tcp_conn *c)
+{
+	uint32_t pto = 2 * (c->srtt >> 3);
+
+	if (c->snd_max - c->snd_una <= c->snd_mss)
+		pto += TCP_TLP_DELACK_MS;
+	pto = VN_MAX(pto, (uint32_t)TCP_TLP_MIN_MS);
+	/* In recovery the retransmissions just sent may take their time: the
+	 * probe (of the first hole) waits half the RTO, not a PTO. */
+	if (c->flags & TCP_CF_RECOVERY)
+		pto = VN_MAX(pto, tcp_conn_rto(c) / 2);
+	return VN_MIN(pto, tcp_conn_rto(c));
+}
+
+/* RFC 8985 7.2: a probe when the peer permits SACK (its answer says what
+ * is missing), no timeout is under way, and none is out yet. Unlike the
+ * RFC (and Linux), in SACK recovery too: there RACK's time-based
+ * detection covers lost retransmissions, but not the loss of the last
+ * ACKs, or of a retransmission with nothing sent after it; here a probe
+ * of the first hole does, half an RTO after the last ACK (without the
+ * timeout's backoff and loss window) instead of a whole one. */
+static bool
+conn_tlp_allowed(const struct tcp_conn *c)
+{
+	return (c->flags & TCP_CF_SACK) && !(c->flags & (TCP_CF_ZWP | TCP_CF_TLP_OUT)) &&
+	       c->n_rtx == 0 && c->snd_wnd && c->snd_una != c->snd_max &&
+	       (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT ||
+		c->state == TCP_FIN_WAIT_1 || c->state == TCP_CLOSING || c->state == TCP_LAST_ACK);
+}
+
+void
+tcp_conn_rtx_rearm(struct tcp_worker *w, struct tcp_conn *c, bool restart)
+{
+	bool was_probe = c->flags & TCP_CF_TLP_TIMER;
+
+	if (restart && c->snd_una == c->snd_max) {
+		tcp_conn_disarm(w, c, TCP_TIMER_RTX);
+		return;
+	}
+	if (conn_tlp_allowed(c)) {
+		/* Restarted by each new segment and each ACK of new data
+		 * (RFC 8985 7.2): it fires only once the tail went quiet. */
+		tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_pto(c));
+		c->flags |= TCP_CF_TLP_TIMER;
+		return;
+	}
+	if (restart || was_probe || !c->timer[TCP_TIMER_RTX])
+		tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
 }
 
 /* Arms the retransmission timer when something is outstanding and it is not
@@ -364,7 +425,10 @@ conn_arm_rtx_if_idle(struct tcp_worker *w, struct tcp_conn *c)
 void
 tcp_conn_rtx_start(struct tcp_worker *w, struct tcp_conn *c)
 {
-	conn_arm_rtx_if_idle(w, c);
+	if (conn_tlp_allowed(c) || (c->flags & TCP_CF_TLP_TIMER))
+		tcp_conn_rtx_rearm(w, c, false);
+	else
+		conn_arm_rtx_if_idle(w, c);
 }
 
 void
@@ -557,6 +621,27 @@ conn_rtx_timeout(struct tcp_worker *w, struct tcp_conn *c)
 	}
 	if (c->state == TCP_TIME_WAIT || c->state == TCP_CLOSED)
 		return;
+	if (c->flags & TCP_CF_TLP_TIMER) {
+		/* RFC 8985 7.3: the tail went quiet for a PTO: probe it, so
+		 * the peer's SACK says what is lost (tcp.c starts recovery on
+		 * it) instead of waiting for the RTO. Not a timeout. */
+		c->flags &= ~TCP_CF_TLP_TIMER;
+		if ((c->flags & TCP_CF_SACK) && !(c->flags & TCP_CF_RECOVERY) && c->sb.n) {
+			/* The peer SACKed above a hole a PTO (two RTTs) ago
+			 * and nothing since: RACK deems the hole lost (RFC
+			 * 8985 6.2, time for sequence order), recovery it is. */
+			w->stats[TCP_STAT_TLP_RECOVERY]++;
+			tcp_conn_sack_recovery(w, c);
+			return;
+		}
+		if (c->snd_una != c->snd_max && tcp_send_tlp(w, c)) {
+			c->flags |= TCP_CF_TLP_OUT;
+			c->tlp_high = c->snd_max;
+			w->stats[TCP_STAT_TLP]++;
+		}
+		tcp_conn_arm(w, c, TCP_TIMER_RTX, tcp_conn_rto(c));
+		return;
+	}
 	/* Zero window: probe with one byte past it (RFC 9293 3.8.6.1), with
 	 * backoff, without counting it as loss: a peer that answers is alive. */
 	if (c->snd_wnd == 0 && tcp_fifo_len(&c->tx) > 0) {
@@ -583,11 +668,15 @@ conn_rtx_timeout(struct tcp_worker *w, struct tcp_conn *c)
 	 * segment; RFC 6582: the recovery point moves to what was sent. */
 	tcp_conn_loss_ssthresh(c);
 	c->cwnd = c->snd_mss;
-	c->flags &= ~(TCP_CF_RECOVERY | TCP_CF_RTT_TIMING);
+	c->flags &= ~(TCP_CF_RECOVERY | TCP_CF_RTT_TIMING | TCP_CF_TLP_OUT);
 	c->dupacks = 0;
 	/* RFC 6675 5.1 / RFC 2018: the peer may have reneged; what it SACKs
 	 * again is skipped by go-back-N (tcp_output.c). */
-	tcp_sack_clear(&c->sb);
+	{
+		uint8_t dupthresh = c->sb.dupthresh; /* what reordering taught stays */
+		tcp_sack_clear(&c->sb);
+		c->sb.dupthresh = dupthresh;
+	}
 	c->recover = c->snd_max;
 	c->snd_nxt = c->snd_una; /* go back N */
 	c->rtx_segs++;

@@ -265,21 +265,65 @@ tcp_retransmit_first(struct tcp_worker *w, struct tcp_conn *c)
 bool
 tcp_sack_retransmit(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_t len)
 {
-	uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx);
+	uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx), end;
 	bool ok;
 
-	if (seq_lt(seq, data_end))
-		ok = seg_send(w, c, seq, TCP_F_ACK,
-			      VN_MIN(VN_MIN(len, data_end - seq), seg_max_payload(c)));
-	else if ((c->flags & TCP_CF_FIN_SENT) && seq == c->fin_seq)
+	if (seq_lt(seq, data_end)) {
+		len = VN_MIN(VN_MIN(len, data_end - seq), seg_max_payload(c));
+		ok = seg_send(w, c, seq, TCP_F_ACK, len);
+		end = seq + len;
+	} else if ((c->flags & TCP_CF_FIN_SENT) && seq == c->fin_seq) {
 		ok = seg_send(w, c, seq, TCP_F_ACK | TCP_F_FIN, 0);
-	else
+		end = seq + 1;
+	} else {
 		return false;
+	}
 	if (!ok)
 		return false;
+	tcp_sack_rtx_note(&c->sb, seq, end, c->snd_max);
 	c->rtx_segs++;
 	w->stats[TCP_STAT_RTX_SEGS]++;
 	w->stats[TCP_STAT_SACK_RTX]++;
+	c->flags &= ~TCP_CF_RTT_TIMING; /* Karn */
+	return true;
+}
+
+bool
+tcp_send_tlp(struct tcp_worker *w, struct tcp_conn *c)
+{
+	uint32_t data_end = c->snd_una + tcp_fifo_len(&c->tx), pl = seg_max_payload(c);
+	uint32_t in_wnd = c->snd_max - c->snd_una, len, end;
+
+	c->flags &= ~TCP_CF_TLP_RTX;
+	if (c->flags & TCP_CF_RECOVERY) {
+		/* In recovery: the first hole (lost again, or its ACK was). */
+		len = tcp_sack_hole_end(&c->sb, c->snd_una, c->snd_max) - c->snd_una;
+		if (!tcp_sack_retransmit(w, c, c->snd_una, len))
+			return false;
+		c->flags |= TCP_CF_TLP_RTX;
+		return true;
+	}
+	if (c->snd_nxt == c->snd_max && seq_lt(c->snd_nxt, data_end) && in_wnd < c->snd_wnd) {
+		len = VN_MIN(data_end - c->snd_nxt, VN_MIN(pl, c->snd_wnd - in_wnd));
+		if (!seg_send(w, c, c->snd_nxt, TCP_F_ACK, len))
+			return false;
+		c->snd_nxt += len;
+		c->snd_max = c->snd_nxt;
+		return true;
+	}
+	/* The last segment: its SACK (or the ACK) names what is missing. */
+	end = seq_lt(data_end, c->snd_max) ? data_end : c->snd_max; /* not the FIN */
+	len = VN_MIN(end - c->snd_una, pl);
+	if (len == 0) { /* only the FIN is out */
+		if (!(c->flags & TCP_CF_FIN_SENT) ||
+		    !seg_send(w, c, c->fin_seq, TCP_F_ACK | TCP_F_FIN, 0))
+			return false;
+	} else if (!seg_send(w, c, end - len, TCP_F_ACK, len)) {
+		return false;
+	}
+	c->rtx_segs++;
+	w->stats[TCP_STAT_RTX_SEGS]++;
+	c->flags |= TCP_CF_TLP_RTX;
 	c->flags &= ~TCP_CF_RTT_TIMING; /* Karn */
 	return true;
 }

@@ -148,6 +148,10 @@ enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_TIMER_KEEP, TCP_N_TIMER
 #define TCP_CF_APP_HOLDS 0x40000 /* half-closed (vn_session_shutdown): the app keeps
 				 * the session, and its rx FIFO, until it closes */
 #define TCP_CF_ACTIVE 0x8000 /* we opened it (connect), the app hears connected */
+#define TCP_CF_TLP_TIMER 0x80000 /* the RTX timer runs as a tail loss probe (RFC 8985) */
+#define TCP_CF_TLP_OUT 0x100000 /* a probe is out: its ACK's SACK starts recovery */
+#define TCP_CF_TLP_RTX 0x200000 /* ... and it was a retransmission of the last segment */
+#define TCP_CF_UNDO 0x400000 /* undo_* hold this recovery's state (timestamps on) */
 
 struct tcp_conn {
 	uint32_t idx; /* in the worker's pool */
@@ -175,6 +179,10 @@ struct tcp_conn {
 	uint32_t ts_off; /* added to our clock in TSval (only a SYN cookie's SYN-ACK) */
 	/* congestion control, RFC 5681 / 6582, and RFC 9438 (CUBIC) */
 	uint32_t cwnd, ssthresh, recover;
+	uint32_t tlp_high; /* SND.MAX when the tail loss probe went (RFC 8985 7.3) */
+	/* Before this SACK recovery (RFC 3522 Eifel): the window to give back
+	 * if it was spurious, and our TSval of its first retransmission. */
+	uint32_t undo_cwnd, undo_ssthresh, undo_tsval;
 	uint32_t dupacks;
 	struct tcp_sack_sb sb; /* what the peer SACKed (RFC 6675), with TCP_CF_SACK */
 	uint8_t cc; /* enum tcp_cc */
@@ -200,6 +208,7 @@ struct tcp_seg {
 	uint8_t flags;
 	uint32_t len; /* payload bytes */
 	const uint8_t *data; /* payload, contiguous (a scratch copy when chained) */
+	bool wnd_shut; /* its payload was dropped for our zero window, its ACK kept */
 	/* options */
 	bool has_mss, has_ws, has_sack_perm, has_ts;
 	uint16_t mss;
@@ -278,6 +287,11 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(RTX_SEGS, "segments retransmitted")                                                      \
 	_(RTO, "retransmission timeouts")                                                          \
 	_(FAST_RTX, "fast retransmits")                                                            \
+	_(TLP, "tail loss probes sent")                                                            \
+	_(SPURIOUS_UNDO, "spurious recoveries undone (eifel: reordering)")                       \
+	_(LOST_RTX, "lost retransmissions sent again (sack)")                                      \
+	_(TLP_RECOVERY, "recoveries started at a probe (a sacked hole, rack)")                     \
+	_(TLP_REPAIRED, "tail losses repaired by a probe")                                         \
 	_(SACK_RECOVERY, "sack recovery episodes")                                                 \
 	_(SACK_RTX, "segments retransmitted by sack recovery")                                     \
 	_(DSACK_RCVD, "d-sack blocks received")                                                    \
@@ -294,6 +308,7 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(OOO_SEGS, "out-of-order segments kept")                                                  \
 	_(OOO_REFUSED, "out-of-order segments not kept (interval limit)")                          \
 	_(DUP_SEGS, "duplicate segments")                                                          \
+	_(WND_SHUT_ACKS, "segments at a zero window: data dropped, ack taken")                     \
 	_(NO_BUFFER, "segments not sent (no buffer)")                                              \
 	_(CONNECT_TABLE_FULL, "connects refused (connection table full)")                          \
 	_(TIME_WAIT_REUSED, "time-wait connections reused by a new syn")                          \
@@ -451,6 +466,14 @@ void tcp_conn_arm(struct tcp_worker *w, struct tcp_conn *c, uint8_t type, uint32
 void tcp_conn_disarm(struct tcp_worker *w, struct tcp_conn *c, uint8_t type);
 /* The RTO with c's backoff applied, bounded by rto-max-ms. */
 uint32_t tcp_conn_rto(const struct tcp_conn *c);
+/* RFC 8985 7.2 PTO: twice the SRTT, and the peer's delayed-ACK time when one
+ * segment is out; at least half the RTO in recovery; at most the RTO. */
+uint32_t tcp_conn_pto(const struct tcp_conn *c);
+/* The retransmission timer after data is sent (restart false: armed if
+ * idle) or new data is ACKed (restart true, RFC 6298 5.3): a tail loss
+ * probe when RFC 8985 allows one, else the RTO; disarmed when nothing is
+ * outstanding. */
+void tcp_conn_rtx_rearm(struct tcp_worker *w, struct tcp_conn *c, bool restart);
 void tcp_conn_time_wait(struct tcp_worker *w, struct tcp_conn *c);
 void tcp_conn_keepalive_start(struct tcp_worker *w, struct tcp_conn *c);
 /* RFC 5961 challenge ACK, rate-limited per worker. */
@@ -528,6 +551,12 @@ void tcp_retransmit_first(struct tcp_worker *w, struct tcp_conn *c);
 /* SACK recovery: sends [seq, seq + len) again (the FIN when seq is its
  * number); false when nothing could be sent. */
 bool tcp_sack_retransmit(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_t len);
+/* RFC 8985 7.3: the tail loss probe: a new segment when the peer's window
+ * has room for one (cwnd aside), else the last segment sent, again (sets
+ * TCP_CF_TLP_RTX). False when nothing went. */
+bool tcp_send_tlp(struct tcp_worker *w, struct tcp_conn *c);
+/* RFC 6675 5 (4): c enters SACK loss recovery, its first hole goes now. */
+void tcp_conn_sack_recovery(struct tcp_worker *w, struct tcp_conn *c);
 /* Payload bytes a data segment of c may carry after its options. */
 uint32_t tcp_seg_max_payload(const struct tcp_conn *c);
 /* Keepalive probe: an ACK one below snd_una, which the peer must answer. */

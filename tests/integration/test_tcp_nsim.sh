@@ -8,24 +8,22 @@
 # bad nsim: section is refused with FILE:LINE:COL; packets held when the
 # engine stops go back to the pool: no mbuf leaked.
 #
-# The 15 % bar: with the NewReno sender of today (no SACK-based recovery,
-# docs/tcp.md) 1 % loss each way gives 1-4 % of the clean run: the engine's
-# sender meets most losses on its output with a 200 ms RTO (loss on its
-# input alone costs little: Linux recovers with the engine's SACK blocks). Until SACK recovery lands
-# the figure is printed as a KNOWN GAP and not failed; VN_NSIM_BAR=1 (or
-# flipping the default below once it lands) makes it a failure again.
+# The 15 % bar fails the test. What it took (docs/tcp.md): SACK recovery,
+# the tail loss probe, lost retransmissions sent again, ACKs taken at a
+# shut window. Each side is the better of two runs (the machine is shared:
+# one clean run takes 70-320 ms); VN_NSIM_BAR=0 only reports the ratio.
 source "$(dirname "$0")/lib.sh"
-NSIM_BAR_ENFORCED=${VN_NSIM_BAR:-0}
+NSIM_BAR_ENFORCED=${VN_NSIM_BAR:-1}
 vn_init tcp_nsim
 
-vn_host na-a 10.0.1.2/24 10.0.1.1
+vn_host tl-a 10.0.1.2/24 10.0.1.1
 
 CFG=$VN_TMP/nsim.yaml
 {
 	vn_config_base
 	cat <<EOT
 interfaces:
-  - { name: lan0, device: "host:na-a-r", addresses: [10.0.1.1/24] }
+  - { name: lan0, device: "host:tl-a-r", addresses: [10.0.1.1/24] }
 nsim:
   packet-size: 1500
 EOT
@@ -52,7 +50,7 @@ echo_run() {
 	local t0 t1 got want
 	want=$(sha256sum <"$3" | cut -d' ' -f1)
 	t0=$(date +%s%N)
-	ip netns exec na-a timeout "$2" nc -N 10.0.1.1 7777 <"$3" >"$VN_TMP/recv" || true
+	ip netns exec tl-a timeout "$2" nc -N 10.0.1.1 7777 <"$3" >"$VN_TMP/recv" || true
 	t1=$(date +%s%N)
 	RUN_MS=$(((t1 - t0) / 1000000))
 	got=$(sha256sum <"$VN_TMP/recv" | cut -d' ' -f1)
@@ -66,27 +64,34 @@ gso_ms=$RUN_MS
 # impairment (frames cut to wire segments, as the lossy run's are).
 vnctl nsim input-feature enable-disable lan0
 vnctl nsim output-feature enable-disable lan0
+# Each side of the ratio is the better of two runs: the machine is shared,
+# and one run of either caught by a neighbour's build is no measure.
 echo_run "clean, through nsim without impairment" 60 "$VN_TMP/blob"
 clean_ms=$RUN_MS
+echo_run "clean, through nsim without impairment, again" 60 "$VN_TMP/blob"
+clean_ms=$((RUN_MS < clean_ms ? RUN_MS : clean_ms))
 
 # 1 % loss both ways.
 vnctl set nsim drop-fraction 0.01
 show0=$(vnctl show nsim)
 echo_run "1% loss each way" 120 "$VN_TMP/blob"
 loss_ms=$RUN_MS
+echo_run "1% loss each way, again" 120 "$VN_TMP/blob"
+loss_ms=$((RUN_MS < loss_ms ? RUN_MS : loss_ms))
 # How the engine's sender met the losses (the clean runs retransmit nothing).
-vnctl show tcp stats | grep -E "retransmi|fast" || true
+vnctl show tcp stats | grep -vE " 0 *$|^ *0 " || true
 vn_log "clean with GSO passed whole: $gso_ms ms"
-# Throughput ratio = clean time / lossy time, in tenths of a percent; the
-# bar is 15 %.
+# Throughput ratio = clean time / lossy time (the better of two each), in
+# tenths of a percent; the bar is 15 %.
 pm=$((clean_ms * 1000 / (loss_ms > 0 ? loss_ms : 1)))
 pct="$((pm / 10)).$((pm % 10))"
 vn_log "throughput with 1% loss each way: ${pct}% of the clean run ($clean_ms ms vs $loss_ms ms)"
-if [ "$pm" -ge 150 ] || [ "$NSIM_BAR_ENFORCED" = 1 ]; then
-	vn_check "throughput with 1% loss is at least 15% of the clean run (${pct}%)" test "$pm" -ge 150
+if [ "$pm" -ge 150 ] || [ "$NSIM_BAR_ENFORCED" != 0 ]; then
+	vn_check "throughput with 1% loss each way is at least 15% of the clean run, VPP's bar (${pct}%)" \
+		test "$pm" -ge 150
 else
-	echo "KNOWN GAP: throughput with 1% loss each way is ${pct}% of the clean run, below" \
-		"VPP's 15% bar (NewReno without SACK recovery; VN_NSIM_BAR=1 fails on it)"
+	echo "BELOW THE BAR (not failed, VN_NSIM_BAR=0): throughput with 1% loss each way is" \
+		"${pct}% of the clean run, VPP's bar is 15%"
 fi
 
 show=$(vnctl show nsim)
@@ -119,13 +124,15 @@ vn_check "nsim saw no GSO super-frame" \
 
 # 10 ms each way, 5 % of packets held back one more delay.
 vnctl set nsim delay 10ms reorder-fraction 0.05
-ping_out=$(ip netns exec na-a ping -c 10 -i 0.2 -W 2 10.0.1.1 2>&1) || true
+ping_out=$(ip netns exec tl-a ping -c 10 -i 0.2 -W 2 10.0.1.1 2>&1) || true
 echo "$ping_out" | tail -2
 rtt_min=$(sed -n 's|.*= \([0-9.]*\)/[0-9.]*/[0-9.]*/.*|\1|p' <<<"$ping_out")
 rtt_min_ms=${rtt_min%%.*}
 vn_check "ping RTT shows the 20 ms added (min ${rtt_min:-none} ms)" \
 	test "${rtt_min_ms:-0}" -ge 20 -a "${rtt_min_ms:-999}" -lt 100
 echo_run "10 ms delay each way, 5% reordered" 120 "$VN_TMP/blob4"
+# Reordering is not loss: recoveries it starts are undone (Eifel).
+vnctl show tcp stats | grep -E "timeouts|recovery episodes|spurious" || true
 show=$(vnctl show nsim)
 echo "$show"
 reord=$(awk '$1 == "lan0" { s += $7 } END { print s + 0 }' <<<"$show")
@@ -140,7 +147,7 @@ vn_check "the default buffer was never full ($full)" test "$full" -eq 0
 
 # Packets in the wheel when nsim is turned off are freed, not sent later.
 vnctl set nsim delay 1s
-ip netns exec na-a ping -c 3 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1 || true
+ip netns exec tl-a ping -c 3 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1 || true
 held=$(vnctl show nsim | awk '$1 == "lan0" { s += $10 } END { print s + 0 }')
 vn_check "a 1 s delay holds the pings ($held held)" test "$held" -ge 1
 vnctl nsim input-feature enable-disable lan0 disable
@@ -153,13 +160,13 @@ vn_check "turning nsim off frees what it held ($held held, $freed freed)" \
 	test "$held" -eq 0 -a "$freed" -ge 1
 vn_check "show errors names the freed packets" \
 	grep -q "held packets freed: nsim disabled" <<<"$(vnctl show errors)"
-ip netns exec na-a ping -c 1 -W 1 10.0.1.1 >/dev/null
+ip netns exec tl-a ping -c 1 -W 1 10.0.1.1 >/dev/null
 vn_check "after nsim is off, ping answers at once" test $? -eq 0
 
 # Packets still held at shutdown go back to the pool with the wheel.
 vnctl set nsim delay 5s
 vnctl nsim output-feature enable-disable lan0
-ip netns exec na-a ping -c 3 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1 || true
+ip netns exec tl-a ping -c 3 -i 0.2 -W 1 10.0.1.1 >/dev/null 2>&1 || true
 held=$(vnctl show nsim | awk '$1 == "lan0" { s += $10 } END { print s + 0 }')
 vn_check "packets are held as the engine stops ($held)" test "$held" -ge 1
 vn_engine_stop

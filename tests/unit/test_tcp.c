@@ -668,7 +668,7 @@ test_rto_and_backoff(void)
 	uint32_t iss, rto;
 
 	reset_all();
-	iss = establish(false);
+	iss = establish_opts(false, false); /* no SACK: no tail loss probe first */
 	c = conn();
 	vn_session_write(ev.s, data, sizeof(data));
 	CU_ASSERT_EQUAL(loop(), 3);
@@ -1002,8 +1002,17 @@ test_sack_lost_and_timeout(void)
 	CU_ASSERT_EQUAL(out[before].seq, S[0]);
 	SACK_ACK(S[0], B(S[0] - 100, S[0]), B(S[2], S[5]));
 	CU_ASSERT_EQUAL(w->stats[TCP_STAT_DSACK_RCVD], dsack + 1);
+	/* No ACK for a PTO: in recovery too, a probe sends the first hole
+	 * again (lost again, or its ACK was), without a timeout. */
+	before = n_out;
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[0]);
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->n_rtx, 0);
 	/* Timeout: scoreboard cleared, go back to S0 with one segment. */
 	advance_ms(c->rto + 1);
+	CU_ASSERT_EQUAL(c->n_rtx, 1);
 	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
 	CU_ASSERT_EQUAL(c->sb.n, 0);
 	CU_ASSERT_EQUAL(last()->seq, S[0]);
@@ -1142,6 +1151,407 @@ test_sack_blocks_sent(void)
 	CU_ASSERT_EQUAL(last()->opt.sack[0].start, PEER_ISS + 2001);
 	CU_ASSERT_EQUAL(last()->opt.sack[0].end, PEER_ISS + 4001);
 	CU_ASSERT_EQUAL(last()->opt.sack[1].start, PEER_ISS + 5001);
+}
+
+/* RFC 8985 7.2: the PTO is twice the SRTT, plus the peer's delayed-ACK
+ * time with one segment out, at least 10 ms (half the RTO in recovery),
+ * at most the RTO. */
+static void
+test_tlp_pto(void)
+{
+	struct tcp_conn c = {.snd_mss = 1460, .snd_una = 1000, .snd_max = 1000 + 5 * 1460};
+
+	c.srtt = 30 << 3;
+	c.rto = 300;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 60);
+	c.snd_max = 1000 + 1460;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 100);
+	c.srtt = 1 << 3;
+	c.snd_max = 1000 + 5 * 1460;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 10);
+	c.srtt = 200 << 3;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 300);
+	/* In recovery, at least half the RTO. */
+	c.flags = TCP_CF_RECOVERY;
+	c.srtt = 30 << 3;
+	CU_ASSERT_EQUAL(tcp_conn_pto(&c), 150);
+}
+
+/* A loss at the tail of a flight, with no ACK to follow: after a PTO the
+ * last segment goes again (no timeout, no backoff), and its SACK starts
+ * recovery for the hole below it at once (RFC 8985 7.3, 7.4). */
+static void
+test_tlp_tail_loss(void)
+{
+	uint8_t data[4 * 1460];
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[5], pto, cwnd;
+	uint64_t probes = w->stats[TCP_STAT_TLP], rtos = w->stats[TCP_STAT_RTO];
+	uint64_t tlp_rec = w->stats[TCP_STAT_TLP_RECOVERY];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (uint32_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 3);
+	for (int i = 0; i <= 4; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 4);
+	/* S0 and S1 arrive; S2 and S3 are lost. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[2], NULL, 0));
+	loop();
+	CU_ASSERT(c->flags & TCP_CF_TLP_TIMER);
+	pto = tcp_conn_pto(c);
+	CU_ASSERT(pto < c->rto);
+	cwnd = c->cwnd;
+	before = n_out;
+	advance_ms(pto - 1);
+	CU_ASSERT_EQUAL(n_out, before);
+	advance_ms(1);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[3]);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	CU_ASSERT_EQUAL(memcmp(last()->data, data + 3 * 1460, 1460), 0);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP], probes + 1);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_RTO], rtos);
+	CU_ASSERT_EQUAL(c->n_rtx, 0);
+	CU_ASSERT_EQUAL(c->cwnd, cwnd); /* a probe is no loss by itself */
+	/* One probe only: the RTO is next. */
+	advance_ms(pto);
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	/* The probe's SACK: S2 is lost, it goes at once. */
+	SACK_ACK(S[2], B(S[3], S[4]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_RECOVERY], tlp_rec + 1);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 2);
+	CU_ASSERT_EQUAL(last()->seq, S[2]);
+	CU_ASSERT_EQUAL(memcmp(last()->data, data + 2 * 1460, 1460), 0);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[4], NULL, 0));
+	CU_ASSERT_FALSE(c->flags & (TCP_CF_RECOVERY | TCP_CF_TLP_OUT));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_RTO], rtos);
+}
+
+/* The probe is new data when the peer's window has room (cwnd aside); a
+ * retransmitted probe that repairs the only loss (no D-SACK for it) still
+ * halves the window; one the peer already had (D-SACK) does not. */
+static void
+test_tlp_new_data_and_repair(void)
+{
+	uint8_t data[4 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, S[5];
+	uint64_t repaired = w->stats[TCP_STAT_TLP_REPAIRED];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 4; i++)
+		S[i] = iss + 1 + 1460u * i;
+	c->cwnd = 2 * 1460;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 2);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT_EQUAL(last()->seq, S[2]);
+	CU_ASSERT_FALSE(c->flags & TCP_CF_TLP_RTX);
+	CU_ASSERT_EQUAL(c->snd_max, S[3]);
+	/* All three arrive: nothing was lost, nothing changes. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[3], NULL, 0));
+	loop();
+	CU_ASSERT_FALSE(c->flags & TCP_CF_TLP_OUT);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_REPAIRED], repaired);
+	/* S3 lost at the tail; the probe repeats it and repairs it. */
+	c->cwnd = 10 * 1460;
+	CU_ASSERT_EQUAL(loop(), 0);
+	CU_ASSERT_EQUAL(c->snd_max, S[4]);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT(c->flags & TCP_CF_TLP_RTX);
+	CU_ASSERT_EQUAL(last()->seq, S[3]);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[4], NULL, 0));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_REPAIRED], repaired + 1);
+	CU_ASSERT(c->cwnd < 10u * 1460);
+	CU_ASSERT_EQUAL(c->cwnd, c->ssthresh);
+	/* Again, but the peer had it: a D-SACK, no reduction. */
+	c->cwnd = 10 * 1460;
+	vn_session_write(ev.s, data, 1460);
+	CU_ASSERT_EQUAL(loop(), 1);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT(c->flags & TCP_CF_TLP_RTX);
+	SACK_ACK(S[4] + 1460, B(S[4], S[4] + 1460));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_REPAIRED], repaired + 1);
+	CU_ASSERT(c->cwnd >= 10u * 1460);
+}
+
+/* After a recovery ended at recover, a loss right there starts the next
+ * one with SACK (RFC 6582's "more than recover" is for NewReno only). */
+static void
+test_sack_recovery_at_recover(void)
+{
+	uint8_t data[16 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[17];
+	uint64_t episodes = w->stats[TCP_STAT_SACK_RECOVERY];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 16; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, 10 * 1460);
+	CU_ASSERT_EQUAL(loop(), 10);
+	SACK_ACK(S[0], B(S[1], S[4]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[10], NULL, 0));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(c->recover, S[10]);
+	c->cwnd = 10 * 1460;
+	vn_session_write(ev.s, data, 6 * 1460);
+	CU_ASSERT_EQUAL(loop(), 6);
+	before = n_out;
+	SACK_ACK(S[10], B(S[11], S[14]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_SACK_RECOVERY], episodes + 2);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(out[before].seq, S[10]);
+}
+
+/* A retransmission lost in turn goes again once DupThresh segments sent
+ * after it are SACKed (and not before), without the RTO. */
+static void
+test_sack_lost_retransmission(void)
+{
+	uint8_t data[12 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[13];
+	uint64_t lost = w->stats[TCP_STAT_LOST_RTX], rtos = w->stats[TCP_STAT_RTO];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 12; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, 5 * 1460);
+	CU_ASSERT_EQUAL(loop(), 5);
+	before = n_out;
+	SACK_ACK(S[0], B(S[1], S[5]));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[0]); /* sent when SND.MAX was S5 */
+	/* Room for new data in recovery (NextSeg rule 2). */
+	c->cwnd = 10 * 1460;
+	vn_session_write(ev.s, data, 7 * 1460);
+	loop();
+	CU_ASSERT_EQUAL(c->snd_max, S[12]);
+	/* Two segments sent after the retransmission SACKed: not yet. */
+	before = n_out;
+	SACK_ACK(S[0], B(S[1], S[7]));
+	CU_ASSERT_EQUAL(n_out, before);
+	/* A third: the retransmission of S0 was lost; S0 goes again. */
+	SACK_ACK(S[0], B(S[1], S[8]));
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(last()->seq, S[0]);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_LOST_RTX], lost + 1);
+	/* Once: its new mark is S12. */
+	SACK_ACK(S[0], B(S[1], S[9]));
+	CU_ASSERT_EQUAL(n_out, before + 1);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[12], NULL, 0));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_RTO], rtos);
+}
+
+/* SACKed data above a hole and no ACK since for a PTO: the hole is lost
+ * (RACK's rule, RFC 8985 6.2), recovery starts without a probe. */
+static void
+test_tlp_sacked_hole(void)
+{
+	uint8_t data[4 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, before, S[5];
+	uint64_t tlp_rec = w->stats[TCP_STAT_TLP_RECOVERY], probes = w->stats[TCP_STAT_TLP];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	for (int i = 0; i <= 4; i++)
+		S[i] = iss + 1 + 1460u * i;
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 4);
+	before = n_out;
+	SACK_ACK(S[0], B(S[1], S[3]));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(n_out, before);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL_FATAL(n_out, before + 1);
+	CU_ASSERT_EQUAL(out[before].seq, S[0]);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP_RECOVERY], tlp_rec + 1);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP], probes);
+}
+
+/* RFC 9293 3.10.7.4's allowance for valid ACKs: with our window shut,
+ * the peer's data at RCV.NXT is refused but its ACK (and SACK) is taken;
+ * a pure ACK at the right edge of the window is acceptable. */
+static void
+test_ack_at_shut_window(void)
+{
+	static uint8_t d[1u << 16];
+	uint8_t data[2 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, off = 0, nxt;
+	uint64_t taken = w->stats[TCP_STAT_WND_SHUT_ACKS];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_write(ev.s, data, sizeof(data));
+	CU_ASSERT_EQUAL(loop(), 2);
+	/* The app reads nothing: the rx FIFO fills, the window shuts. */
+	while (tcp_conn_rcv_wnd(c) > 0 && off < sizeof(d)) {
+		uint32_t n = VN_MIN(1000u, tcp_conn_rcv_wnd(c));
+		input(seg(TCP_F_ACK, PEER_ISS + 1 + off, iss + 1, d, n));
+		off += n;
+	}
+	loop();
+	CU_ASSERT_EQUAL_FATAL(tcp_conn_rcv_wnd(c), 0);
+	nxt = c->rcv_nxt;
+	CU_ASSERT_EQUAL(nxt, PEER_ISS + 1 + off);
+	/* Data at RCV.NXT acknowledging our first segment: ACK taken. */
+	input(seg(TCP_F_ACK, nxt, iss + 1 + 1460, d, 1000));
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 1460);
+	CU_ASSERT_EQUAL(c->rcv_nxt, nxt);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_WND_SHUT_ACKS], taken + 1);
+	CU_ASSERT_EQUAL(c->dupacks, 0);
+	loop();
+	CU_ASSERT_EQUAL(last()->ack, nxt); /* and it hears our window again */
+	/* A pure ACK there too, and one at the edge of an open window. */
+	input(seg(TCP_F_ACK, nxt, iss + 1 + 2920, NULL, 0));
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 2920);
+	vn_session_write(ev.s, data, 1460);
+	loop();
+	c->rcv_adv = nxt + 2000;
+	s = seg(TCP_F_ACK, nxt + 2000, iss + 1 + 2920 + 1460, NULL, 0);
+	input(s);
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 2920 + 1460);
+	/* Beyond the edge: refused. */
+	vn_session_write(ev.s, data, 1460);
+	loop();
+	input(seg(TCP_F_ACK, nxt + 2001, iss + 1 + 4 * 1460, NULL, 0));
+	CU_ASSERT_EQUAL(c->snd_una, iss + 1 + 2920 + 1460);
+}
+
+/* RFC 3522 (Eifel): an ACK that moves SND.UNA in recovery with a TSecr
+ * older than the first retransmission came from the original: the
+ * window comes back, recovery ends, DupThresh grows to the reordering
+ * seen. One echoing the retransmission's timestamp changes nothing. */
+static void
+test_sack_spurious_undo(void)
+{
+	uint8_t data[20 * 1460] = {0};
+	struct tcp_conn *c;
+	struct tcp_seg s;
+	uint32_t iss, S[21], ts0, cwnd0, rtx_ts;
+	uint64_t undone = w->stats[TCP_STAT_SPURIOUS_UNDO];
+
+#define TS_ACK(n, ecr, ...)                                                                        \
+	do {                                                                                       \
+		struct tcp_sack_block bl_[] = {__VA_ARGS__};                                      \
+		s = seg(TCP_F_ACK, PEER_ISS + 1, (n), NULL, 0);                                    \
+		s.has_ts = true;                                                                   \
+		s.tsval = 200;                                                                     \
+		s.tsecr = (ecr);                                                                   \
+		s.n_sack = (uint8_t)RTE_DIM(bl_);                                                  \
+		for (uint32_t i_ = 0; i_ < s.n_sack; i_++) {                                       \
+			s.sack[i_].start = bl_[i_].start;                                          \
+			s.sack[i_].end = bl_[i_].end;                                              \
+		}                                                                                  \
+		input(s);                                                                          \
+		loop();                                                                            \
+	} while (0)
+	reset_all();
+	iss = establish(true);
+	c = conn();
+	for (int i = 0; i <= 20; i++)
+		S[i] = iss + 1 + 1448u * i; /* 1460 less the timestamps */
+	vn_session_write(ev.s, data, 10 * 1448);
+	CU_ASSERT_EQUAL(loop(), 10);
+	ts0 = last()->opt.tsval;
+	cwnd0 = c->cwnd;
+	advance_ms(5);
+	TS_ACK(S[0], ts0, B(S[1], S[5]));
+	CU_ASSERT_FATAL(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT_EQUAL(last()->seq, S[0]);
+	CU_ASSERT(c->cwnd < cwnd0);
+	/* The original S0 was late, not lost: its ACK echoes its time. */
+	TS_ACK(S[5], ts0, B(S[5], S[5]));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	CU_ASSERT(c->cwnd >= cwnd0);
+	CU_ASSERT_EQUAL(c->sb.dupthresh, 5);
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_SPURIOUS_UNDO], undone + 1);
+	/* Now DupThresh 5: four segments SACKed above a hole are not enough. */
+	input(seg(TCP_F_ACK, PEER_ISS + 1, S[10], NULL, 0));
+	c->cwnd = 10 * 1448;
+	vn_session_write(ev.s, data, 10 * 1448);
+	CU_ASSERT_EQUAL(loop(), 10);
+	ts0 = last()->opt.tsval;
+	advance_ms(5);
+	TS_ACK(S[10], ts0, B(S[11], S[15]));
+	CU_ASSERT_FALSE(c->flags & TCP_CF_RECOVERY);
+	TS_ACK(S[10], ts0, B(S[11], S[16]));
+	CU_ASSERT_FATAL(c->flags & TCP_CF_RECOVERY);
+	rtx_ts = last()->opt.tsval;
+	CU_ASSERT_EQUAL(last()->seq, S[10]);
+	cwnd0 = c->cwnd;
+	/* A real loss: the ACK echoes the retransmission. No undo. */
+	advance_ms(1);
+	TS_ACK(S[16], rtx_ts, B(S[16], S[16]));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_SPURIOUS_UNDO], undone + 1);
+	CU_ASSERT(c->cwnd <= cwnd0 + 1460);
+#undef TS_ACK
+}
+
+/* The probe while closing (FIN_WAIT_1): the last data segment again, not
+ * the FIN after it; the FIN when only it is out. */
+static void
+test_tlp_fin(void)
+{
+	uint8_t data[1460] = {0};
+	struct tcp_conn *c;
+	uint32_t iss;
+	uint64_t probes = w->stats[TCP_STAT_TLP];
+
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_write(ev.s, data, sizeof(data));
+	vn_session_close(ev.s);
+	loop();
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_1);
+	CU_ASSERT(c->flags & TCP_CF_FIN_SENT);
+	CU_ASSERT_EQUAL(c->snd_max, iss + 1 + 1460 + 1);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP], probes + 1);
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	CU_ASSERT_EQUAL(last()->len, 1460);
+	/* Only the FIN out: the FIN alone is the probe. */
+	reset_all();
+	iss = establish(false);
+	c = conn();
+	vn_session_close(ev.s);
+	loop();
+	CU_ASSERT_EQUAL(c->snd_max, iss + 2);
+	CU_ASSERT(c->flags & TCP_CF_TLP_TIMER);
+	advance_ms(tcp_conn_pto(c));
+	CU_ASSERT_EQUAL(w->stats[TCP_STAT_TLP], probes + 2);
+	CU_ASSERT_EQUAL(last()->flags, TCP_F_ACK | TCP_F_FIN);
+	CU_ASSERT_EQUAL(last()->seq, iss + 1);
+	input(seg(TCP_F_ACK, PEER_ISS + 1, iss + 2, NULL, 0));
+	CU_ASSERT_EQUAL(c->state, TCP_FIN_WAIT_2);
 }
 
 static void
@@ -1986,6 +2396,15 @@ main(void)
 		{"sack: a partial ACK with nothing SACKed above", test_sack_partial_ack},
 		{"sack: three duplicates without blocks", test_sack_three_dupacks},
 		{"sack: first block is the latest segment's", test_sack_blocks_sent},
+		{"tlp: PTO from the SRTT, bounded", test_tlp_pto},
+		{"tlp: tail loss probed, its SACK starts recovery", test_tlp_tail_loss},
+		{"tlp: new data as the probe, repair halves cwnd", test_tlp_new_data_and_repair},
+		{"tlp: a sacked hole at the PTO starts recovery", test_tlp_sacked_hole},
+		{"tlp: while closing, the FIN alone", test_tlp_fin},
+		{"sack: a loss at recover starts the next recovery", test_sack_recovery_at_recover},
+		{"sack: a lost retransmission goes again", test_sack_lost_retransmission},
+		{"ack taken from data at a shut window, at the edge", test_ack_at_shut_window},
+		{"sack: spurious recovery undone (Eifel), DupThresh grows", test_sack_spurious_undo},
 		{"RST and SYN rules (RFC 5961)", test_rst_rules},
 		{"segment outside the window", test_outside_window},
 		{"receive window: closed, probed, reopened", test_receive_window},
