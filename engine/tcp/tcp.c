@@ -354,11 +354,15 @@ conn_sack_input(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg *
 
 /* ---- input ---- */
 
-/* RFC 9293 3.10.7.4 first check: is any of the segment in the window? An
- * empty segment may also sit at the right edge (Linux's tcp_sequence()):
- * a peer that filled our window, with a hole at RCV.NXT, sends its ACKs
- * there, and the RFC's "special allowance ... to accept valid ACKs" is
- * for them: refused, our sender would hear nothing until its RTO. */
+/* RFC 9293 3.10.7.4 first check: is any of the segment in the window? "But
+ * special allowance should be made to accept valid ACKs": an empty segment
+ * may also sit at the right edge (Linux's tcp_sequence()), where a peer
+ * that filled our window, with a hole at RCV.NXT, sends its ACKs; and with
+ * the window shut a segment at RCV.NXT (a zero-window probe, whose ACK may
+ * be the one that lets our application drain the FIFO) is taken for its
+ * ACK, its text cut at the window (conn_process_data), as BSD does, in the
+ * states that take text. Refused, either would leave our sender deaf until
+ * its RTO, or two of our stacks waiting on each other for ever. */
 static bool
 conn_seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s, uint32_t seg_len)
 {
@@ -367,7 +371,8 @@ conn_seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s, uint32_t 
 	if (seg_len == 0)
 		return seq_geq(s->seq, nxt) && seq_leq(s->seq, nxt + wnd);
 	if (wnd == 0)
-		return false;
+		return s->seq == nxt && (c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 ||
+					 c->state == TCP_FIN_WAIT_2);
 	return (seq_geq(s->seq, nxt) && seq_lt(s->seq, nxt + wnd)) ||
 	       (seq_geq(s->seq + seg_len - 1, nxt) && seq_lt(s->seq + seg_len - 1, nxt + wnd));
 }
@@ -418,8 +423,15 @@ conn_process_ack(struct tcp_worker *w, struct tcp_conn *c, const struct tcp_seg 
 		tcp_want_output(w, c);
 		return false;
 	}
-	/* Window update (RFC 9293: only from a newer segment). */
-	if (seq_lt(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && seq_leq(c->snd_wl2, s->ack))) {
+	/* Window update (RFC 9293: only from a newer segment). A segment that
+	 * acknowledges new data is newer too, whatever its SEQ (Linux's
+	 * tcp_may_update_window): the peer's retransmission of the hole below
+	 * an out-of-order segment is older by SEQ than that segment, but its
+	 * window is the one for its ACK; kept from the older ACK, the window
+	 * would reach past the peer's right edge, and what we send there (our
+	 * bare ACKs too, ack_seq() in tcp_output.c) a shut window refuses. */
+	if (seq_gt(s->ack, c->snd_una) || seq_lt(c->snd_wl1, s->seq) ||
+	    (c->snd_wl1 == s->seq && seq_leq(c->snd_wl2, s->ack))) {
 		uint32_t wnd = (uint32_t)s->wnd << c->snd_wscale;
 		wnd_changed = wnd != c->snd_wnd;
 		c->snd_wnd = wnd;
@@ -584,6 +596,9 @@ conn_process_data(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 		uint32_t room = wnd > seq - c->rcv_nxt ? wnd - (seq - c->rcv_nxt) : 0;
 		len = room;
 		fin = false;
+		w->stats[TCP_STAT_WND_CUT]++;
+		c->flags |= TCP_CF_ACK_NOW; /* the sender learns the window */
+		tcp_want_output(w, c);
 	}
 	if (len) {
 		uint32_t off = seq - c->rcv_nxt;

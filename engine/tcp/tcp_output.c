@@ -480,6 +480,22 @@ output_data(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget)
 	return n;
 }
 
+/* The sequence number of a bare ACK: the highest sent (BSD's snd_max: after
+ * a timeout SND.NXT went back, and the peer may already have everything up
+ * to SND.MAX), but never past the right edge of the peer's window (Linux's
+ * tcp_acceptable_seq: after a zero-window probe the edge is SND.UNA).
+ * RFC 9293 3.10.7.4: a peer takes a bare ACK only at RCV.NXT <= SEG.SEQ
+ * (and with a shut window only at RCV.NXT); one it does not take is an
+ * acknowledgment it never sees, and two stacks that both wait for the
+ * other's acknowledgment never move again. */
+static uint32_t
+ack_seq(const struct tcp_conn *c)
+{
+	uint32_t edge = c->snd_una + c->snd_wnd;
+
+	return seq_gt(c->snd_max, edge) ? edge : c->snd_max;
+}
+
 uint32_t
 tcp_output(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget)
 {
@@ -511,7 +527,7 @@ tcp_output(struct tcp_worker *w, struct tcp_conn *c, uint32_t budget)
 		break;
 	}
 	if (n == 0 && (c->flags & TCP_CF_ACK_NOW) && c->state != TCP_CLOSED &&
-	    seg_send(w, c, c->snd_nxt, TCP_F_ACK, 0))
+	    seg_send(w, c, ack_seq(c), TCP_F_ACK, 0))
 		n++;
 	return n;
 }

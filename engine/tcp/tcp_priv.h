@@ -315,7 +315,8 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(KEEPALIVES, "keepalive probes sent")                                                     \
 	_(SYN_COOKIES_SENT, "syn cookies sent (half-open limit reached)")                          \
 	_(SYN_COOKIES_OK, "connections opened from a syn cookie")                                  \
-	_(SYN_COOKIES_BAD, "acks to a listener with no valid cookie")
+	_(SYN_COOKIES_BAD, "acks to a listener with no valid cookie")                              \
+	_(WND_CUT, "segments cut at the receive window (zero-window probes)")
 
 enum tcp_stat {
 #define _(n, s) TCP_STAT_##n,
