@@ -76,6 +76,7 @@ tcp_worker_free_tables(struct tcp_worker *w)
 	free(w->pool);
 	free(w->free_next);
 	free(w->pending);
+	free(w->pending_slot);
 	free(w->dead);
 	rte_free(w);
 }
@@ -107,8 +108,9 @@ tcp_worker_attach(uint32_t thread)
 	w->pool = calloc(n, sizeof(*w->pool));
 	w->free_next = calloc(n, sizeof(*w->free_next));
 	w->pending = calloc(n, sizeof(*w->pending));
+	w->pending_slot = calloc(n, sizeof(*w->pending_slot));
 	w->dead = calloc(n, sizeof(*w->dead));
-	if (!w->table || !w->pool || !w->free_next || !w->pending || !w->dead) {
+	if (!w->table || !w->pool || !w->free_next || !w->pending || !w->pending_slot || !w->dead) {
 		tcp_worker_free_tables(w);
 		return NULL;
 	}
@@ -324,9 +326,9 @@ tcp_reap(struct tcp_worker *w)
 void
 tcp_want_output(struct tcp_worker *w, struct tcp_conn *c)
 {
-	if (c->flags & (TCP_CF_PENDING | TCP_CF_CLEANUP))
+	if ((c->flags & TCP_CF_CLEANUP) || w->pending_slot[c->idx])
 		return;
-	c->flags |= TCP_CF_PENDING;
+	w->pending_slot[c->idx] = 1;
 	w->pending[w->n_pending++] = c->idx;
 }
 

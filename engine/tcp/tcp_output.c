@@ -543,8 +543,8 @@ tcp_output_pending(struct tcp_worker *w, uint32_t budget)
 			sent += tcp_output(w, c, budget - sent);
 			if (sent >= budget)
 				break; /* c may have more: it stays first in line */
-			c->flags &= ~TCP_CF_PENDING;
 		}
+		w->pending_slot[w->pending[i]] = 0;
 		i++;
 	}
 	memmove(w->pending, w->pending + i, (w->n_pending - i) * sizeof(w->pending[0]));

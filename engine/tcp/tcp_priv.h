@@ -128,7 +128,6 @@ enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_TIMER_KEEP, TCP_N_TIMER
 
 /* Connection flags. */
 #define TCP_CF_ACK_NOW 0x0001 /* send an ACK with the next output */
-#define TCP_CF_PENDING 0x0002 /* on the worker's pending-output list */
 #define TCP_CF_FIN_QUEUED 0x0004 /* the app closed: FIN after the queued data */
 #define TCP_CF_FIN_SENT 0x0008 /* FIN is in flight (snd_max covers it) */
 #define TCP_CF_TS 0x0010 /* timestamps negotiated */
@@ -345,6 +344,11 @@ struct tcp_worker {
 	uint64_t tsc_per_ms;
 	/* Connections with output to do this loop (ACK, data, FIN, SYN). */
 	uint32_t *pending;
+	/* Slots on the pending list. Per slot, not per connection: a
+	 * connection freed while listed leaves its index there, and the one
+	 * that reuses the slot must not be listed twice (the list holds at
+	 * most one entry per slot). */
+	uint8_t *pending_slot;
 	uint32_t n_pending;
 	/* Connections to free at the end of the loop (their callbacks done). */
 	uint32_t *dead;
