@@ -221,7 +221,12 @@ curl_gbps() {
 measure() {
 	local side=$1 http=$2 proxy=$3
 	if [ "$http" = 1 ]; then
+		[ "$side" = vecnet ] && vnctl clear runtime >/dev/null
 		echo "64b-keepalive $(wrk_run http://10.0.1.1/64)" >>"$TMP/$side"
+		if [ "$side" = vecnet ]; then # where vecnet's cycles go, per request
+			vnctl show runtime >"$TMP/rt-64b.$r"
+			grep -Eo '^ *[0-9]+ requests in' "$TMP/wrk.txt" | grep -Eo '[0-9]+' >"$TMP/req-64b.$r" || true
+		fi
 		echo "4k-keepalive $(wrk_run http://10.0.1.1/4k)" >>"$TMP/$side"
 		echo "64b-close $(wrk_run http://10.0.1.1/64 'Connection: close')" >>"$TMP/$side"
 		curl -s -o /dev/null --max-time 60 http://10.0.1.1/1g 2>/dev/null || true # into the cache
@@ -290,6 +295,31 @@ line() { # SCENARIO METRIC COL [latency]
 echo "http rounds: nginx $(tr '\n' ';' <"$TMP/nginx"); vecnet $(tr '\n' ';' <"$TMP/vecnet")"
 [ "$HAVE_HTTP" = 1 ] || echo "note: http_static plugin not built: the http-* vecnet side was skipped"
 line 64b-keepalive rps 2 lat
+# vecnet's cycles per request by node in the 64 B keep-alive runs (TSC clocks of
+# `show runtime`; the engine's one thread serves both veths).
+if [ "$HAVE_HTTP" = 1 ]; then
+	/usr/bin/python3 - "$TMP" "$ROUNDS" "$ROOT/perf" <<'PYEOF' || true
+import statistics, sys
+tmp, rounds, perf = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+sys.path.insert(0, perf)
+from measure import parse_runtime
+per = {}
+for r in range(1, rounds + 1):
+    try:
+        req = int(open("%s/req-64b.%d" % (tmp, r)).read().split()[0])
+        rt = parse_runtime(open("%s/rt-64b.%d" % (tmp, r)).read())
+    except (OSError, IndexError, ValueError):
+        continue
+    for name, n in rt.items():
+        if name != "total" and req:
+            per.setdefault(name, []).append(n["vectors"] * n["clocks_per_packet"] / req)
+if per:
+    med = {k: statistics.median(v) for k, v in per.items()}
+    top = sorted(med.items(), key=lambda kv: -kv[1])[:8]
+    print("http-64b-keepalive vecnet cycles per request by node: %s; all nodes %.0f" % (
+        ", ".join("%s %.0f" % kv for kv in top), sum(med.values())))
+PYEOF
+fi
 line 4k-keepalive rps 2 lat
 line 64b-close cps 2
 line 1g-download gbps 2
