@@ -274,9 +274,14 @@ vn_cfg_parse_flow_lists(const char *buf, size_t len)
 	for (unsigned i = 0; i < n; i++) {
 		memcpy(copy + out, buf + from, lists[i].start - from);
 		out += lists[i].start - from;
-		for (size_t p = lists[i].start; p < lists[i].end; p++)
-			if (buf[p] == '\n')
-				copy[out++] = '\n';
+		for (size_t p = lists[i].start; p < lists[i].end;) {
+			const char *nl = memchr(buf + p, '\n', lists[i].end - p);
+
+			if (nl == NULL)
+				break;
+			copy[out++] = '\n';
+			p = (size_t)(nl - buf) + 1;
+		}
 		from = lists[i].end;
 	}
 	memcpy(copy + out, buf + from, len - from);
