@@ -66,7 +66,8 @@ vn_cfg_flow_item(const char *s, size_t eol, size_t indent, int line, struct vn_c
 	struct vn_cfg_node *map = NULL, **tail = NULL;
 	size_t i = indent;
 
-	if (i + 1 >= eol || s[i] != '-' || s[i + 1] != ' ')
+	if (vn_cfg_skip_spaces(s, 0, eol) != indent || i + 1 >= eol || s[i] != '-' ||
+	    s[i + 1] != ' ')
 		return false;
 	i = vn_cfg_skip_spaces(s, i + 1, eol);
 	if (i >= eol || s[i] != '{')
