@@ -97,6 +97,16 @@ config_apply_ip6(const struct vn_config *cfg)
 	for (uint32_t i = 0; i < cfg->n_routes6; i++) {
 		const struct vn_config_route6 *cr = &cfg->routes6[i];
 		struct vn_route6_path paths[VN_CFG_MAX_PATHS];
+
+		/* A big table's buckets are cold: ask for the next batch's at once. */
+		if (i % VN_FIB6_PREFETCH_MAX == 0) {
+			struct vn_prefix6 next[VN_FIB6_PREFETCH_MAX];
+			uint32_t n = VN_MIN(cfg->n_routes6 - i, VN_FIB6_PREFETCH_MAX);
+
+			for (uint32_t k = 0; k < n; k++)
+				next[k] = cfg->routes6[i + k].prefix;
+			vn_fib6_prefetch(next, n);
+		}
 		struct vn_prefix6 p = cr->prefix;
 		uint32_t if_index = VN_IF_ANY;
 

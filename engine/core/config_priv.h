@@ -20,6 +20,14 @@ void vn_cfg_error_at(struct vn_cfg_errors *e, int line, int col, const char *fmt
 
 /* Parses a buffer into a tree, reporting syntax errors to e; NULL on error. */
 struct vn_cfg_node *vn_cfg_parse_buffer(struct vn_cfg_errors *e, const char *buf, size_t len);
+/* The same with libyaml alone (vn_cfg_parse_buffer tries the fast path first). */
+struct vn_cfg_node *vn_cfg_parse_yaml(struct vn_cfg_errors *e, const char *buf, size_t len);
+/* Long lists of one-line flow maps cut without libyaml (config_flow_list.c):
+ * the same tree as vn_cfg_parse_yaml, or NULL (not applicable, or any error). */
+struct vn_cfg_node *vn_cfg_parse_flow_lists(const char *buf, size_t len);
+/* Zeroed memory from a tree's arena (config_tree.c); NULL when out of memory. */
+struct vn_cfg_arena;
+void *vn_cfg_arena_alloc(struct vn_cfg_arena *a, size_t n);
 /* Reads a whole file into a NUL-terminated buffer; reports to e on failure. */
 char *vn_cfg_read_file(struct vn_cfg_errors *e, const char *path, size_t *len);
 

@@ -58,7 +58,7 @@ vn_cfg_arena_free(struct vn_cfg_arena *a)
 }
 
 /* Zeroed, aligned for any type; NULL when out of memory. */
-static void *
+void *
 vn_cfg_arena_alloc(struct vn_cfg_arena *a, size_t n)
 {
 	struct vn_cfg_arena_block *blk = a->head;
@@ -282,7 +282,7 @@ fail:
 }
 
 struct vn_cfg_node *
-vn_cfg_parse_buffer(struct vn_cfg_errors *e, const char *buf, size_t len)
+vn_cfg_parse_yaml(struct vn_cfg_errors *e, const char *buf, size_t len)
 {
 	struct vn_cfg_builder b = {.e = e, .buf = buf, .len = len};
 	struct vn_cfg_node *root = NULL;
@@ -339,6 +339,15 @@ fail:
 	vn_cfg_arena_free(b.arena);
 	yaml_parser_delete(&b.parser);
 	return NULL;
+}
+
+struct vn_cfg_node *
+vn_cfg_parse_buffer(struct vn_cfg_errors *e, const char *buf, size_t len)
+{
+	struct vn_cfg_node *root = vn_cfg_parse_flow_lists(buf, len);
+
+	/* Not applicable, or any error: libyaml alone reports it as it finds it. */
+	return root != NULL ? root : vn_cfg_parse_yaml(e, buf, len);
 }
 
 char *

@@ -76,6 +76,27 @@ route_find(const struct vn_prefix6 *p)
 	return rte_hash_lookup_data(routes6, &key, &r) >= 0 ? r : NULL;
 }
 
+void
+vn_fib6_prefetch(const struct vn_prefix6 *p, uint32_t n)
+{
+	struct vn_prefix6 keys[VN_FIB6_PREFETCH_MAX];
+	const void *kp[VN_FIB6_PREFETCH_MAX];
+	int32_t pos[VN_FIB6_PREFETCH_MAX];
+
+	n = VN_MIN(n, VN_FIB6_PREFETCH_MAX);
+	if (!routes6 || n == 0)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		keys[i] = p[i];
+		if (keys[i].len <= 128)
+			vn_ip6_mask(&keys[i].addr, keys[i].len);
+		kp[i] = &keys[i];
+	}
+	/* Only for the buckets it brings in (all requested at once): the
+	 * answers are found again, from the cache, by the adds that follow. */
+	rte_hash_lookup_bulk(routes6, kp, n, pos);
+}
+
 static struct vn_route6 *
 route_alloc(uint32_t n_slots)
 {

@@ -14,6 +14,7 @@
 #include <vecnet/config.h>
 
 #include "app/engine_config.h"
+#include "core/config_priv.h"
 #include "vn_test.h"
 
 /* Everything the loader printed for the last vn_load(). */
@@ -862,6 +863,190 @@ test_parse_tree_only(void)
 	CU_ASSERT_PTR_NULL(vn_cfg_parse_string("t.yaml", "a: [\n", NULL));
 }
 
+/* --- the fast path for long flow-map lists (config_flow_list.c) ---------- */
+
+/* Same shape, positions, keys and values, node by node. */
+static bool
+vn_tree_eq(const struct vn_cfg_node *a, const struct vn_cfg_node *b)
+{
+	for (; a != NULL && b != NULL; a = a->next, b = b->next) {
+		if (a->type != b->type || a->line != b->line || a->col != b->col ||
+		    a->key_line != b->key_line || a->key_col != b->key_col ||
+		    (a->key == NULL) != (b->key == NULL) || (a->key && strcmp(a->key, b->key)) ||
+		    (a->value == NULL) != (b->value == NULL) ||
+		    (a->value && strcmp(a->value, b->value))) {
+			fprintf(stderr, "\n  differ at %d:%d (%s) / %d:%d (%s)\n", a->line, a->col,
+				a->key ? a->key : "-", b->line, b->col, b->key ? b->key : "-");
+			return false;
+		}
+		if (!vn_tree_eq(a->child, b->child))
+			return false;
+	}
+	return a == NULL && b == NULL;
+}
+
+/* head, then n copies of item ("%u" = its index), then tail. */
+static char *
+vn_list_yaml(const char *head, const char *item, unsigned n, const char *tail)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	fputs(head, f);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, item, i);
+	fputs(tail, f);
+	fclose(f);
+	return buf;
+}
+
+/* Parses y both ways; the trees must be equal and the fast path taken or not
+ * (never for a file libyaml rejects: its errors are libyaml's to report). */
+static void
+vn_check_flow_list(const char *y, bool fast)
+{
+	struct vn_cfg_errors e = {.file = "t.yaml"};
+	struct vn_cfg_node *slow = vn_cfg_parse_yaml(&e, y, strlen(y));
+	struct vn_cfg_node *quick = vn_cfg_parse_flow_lists(y, strlen(y));
+
+	CU_ASSERT_EQUAL(quick != NULL, fast);
+	CU_ASSERT(slow != NULL || quick == NULL);
+	if (quick != NULL)
+		CU_ASSERT(vn_tree_eq(slow, quick));
+	vn_cfg_tree_free(slow);
+	vn_cfg_tree_free(quick);
+}
+
+static void
+test_flow_lists(void)
+{
+	static const struct {
+		const char *head, *item, *tail;
+		bool fast;
+	} cases[] = {
+	    /* The bench's lists, both families, indented and not, quoted words. */
+	    {"engine: {buffers: 4096}\nroutes:\n",
+	     "  - { prefix: 2001:db8:%x::/48, via: 2001:db8:1::2 }\n", "neighbors: []\n", true},
+	    {"routes:\n", "- {prefix: 16.0.%u.0/24,via: \"10.1.0.2\" ,  interface: out0}\n", "",
+	     true},
+	    {"cli: {socket: /x}\n\nneighbors:\n",
+	     "    -   { interface: out0, address: \"2001:db8:1::%x\", mac: \"02:00:00:00:00:01\" } "
+	     " \n",
+	     "\n# the end\nengine:\n  buffers: 4096\n", true},
+	    {"routes:\n", "  - { prefix: 2001:db8:%x::/48, drop: true }\n  # a comment line\n\n",
+	     "", true},
+	    /* No newline at the end of the file. */
+	    {"routes:\n", "  - { prefix: 10.%u.0.0/16, via: 10.0.0.1 }\n",
+	     "  - { prefix: 1.0.0.0/8, via: x }", true},
+	    /* Left to libyaml: a comment after an item, an indented non-item after
+	     * the list, a tag, a value ending in ':' (a key), a nested flow. */
+	    {"routes:\n", "  - { prefix: 10.%u.0.0/16, via: 10.0.0.1 }\n",
+	     "  - { prefix: 1.0.0.0/8, via: x } # c\n", false},
+	    {"routes:\n", "  - { prefix: 10.%u.0.0/16, via: 10.0.0.1 }\n",
+	     "  - prefix: 1.0.0.0/8\n", false},
+	    {"routes:\n", "  - { prefix: 10.%u.0.0/16, via: 10.0.0.1 }\n", "  !tag\n", false},
+	    {"routes:\n", "  - { prefix: 10.%u.0.0/16, via: 10.0.0.1 }\n",
+	     "  - { prefix: 2001:db8::, via: x }\n", false},
+	    {"routes:\n", "  - { prefix: 10.%u.0.0/16, via: [10.0.0.1, 10.0.0.2] }\n", "", false},
+	    /* An item indented less, whose second '-' sits where the others' is. */
+	    {"routes:\n  - { prefix: 10.0.0.0/8, via: x }\n -- { prefix: 11.0.0.0/8, via: x }\n",
+	     "  - { prefix: 10.%u.0.0/16, via: 10.0.0.1 }\n", "", false},
+	    /* The key inside a flow collection, not the root map's. */
+	    {"x: [1,\nroutes:\n", "  - { prefix: 10.%u.0.0/16, via: 10.0.0.1 }\n", "  ]\n", false},
+	};
+
+	for (unsigned i = 0; i < RTE_DIM(cases); i++) {
+		char *y = vn_list_yaml(cases[i].head, cases[i].item, 300, cases[i].tail);
+
+		vn_check_flow_list(y, cases[i].fast);
+		free(y);
+	}
+}
+
+/* Random edits of a long list (characters YAML gives a meaning to, deletions,
+ * truncations): the fast path gives libyaml's tree or leaves the file to it.
+ * The same with 20,000 edits under ASan/UBSan found an item indented less
+ * taken for one of the list's. */
+static void
+test_flow_list_mutations(void)
+{
+	static const char alpha[] = " -{}:,\"#\n\tab0:/.!&*[]?|>'%@`\\";
+	char *base = vn_list_yaml("engine: {buffers: 4096}\nroutes:\n",
+				  "  - { prefix: 2001:db8:%x::/48, via: \"2001:db8:1::2\" }\n", 300,
+				  "neighbors: []\n");
+	size_t base_len = strlen(base);
+	unsigned fast = 0, slow = 0;
+
+	srand(7);
+	for (unsigned it = 0; it < 500; it++) {
+		char *b = strdup(base);
+		size_t len = base_len;
+
+		for (int m = 1 + rand() % 3; m > 0; m--) {
+			size_t at = 20 + (size_t)rand() % (len - 20);
+
+			switch (rand() % 3) {
+			case 0:
+				b[at] = alpha[rand() % (sizeof(alpha) - 1)];
+				break;
+			case 1:
+				memmove(b + at, b + at + 1, len - at);
+				len--;
+				break;
+			default:
+				if (rand() % 8 == 0)
+					b[len = at] = '\0';
+			}
+		}
+		struct vn_cfg_errors e = {.file = "t.yaml"};
+		struct vn_cfg_node *s = vn_cfg_parse_yaml(&e, b, len);
+		struct vn_cfg_node *q = vn_cfg_parse_flow_lists(b, len);
+
+		slow += s != NULL;
+		fast += q != NULL;
+		if (q != NULL && (s == NULL || !vn_tree_eq(s, q))) {
+			CU_FAIL("the fast path's tree differs from libyaml's");
+			fprintf(stderr, "\n  edit %u:\n%s\n", it, b);
+			it = 500;
+		}
+		vn_cfg_tree_free(s);
+		vn_cfg_tree_free(q);
+		free(b);
+	}
+	/* Both kinds were tried: some edits break the list, many do not. */
+	CU_ASSERT(fast > 100 && slow > fast);
+	free(base);
+}
+
+/* Errors inside a fast list keep FILE:LINE:COL; the list's own syntax errors
+ * come from libyaml, as without the fast path. */
+static void
+test_flow_list_errors(void)
+{
+	struct vn_config cfg;
+	char *y = vn_list_yaml("interfaces:\n  - { name: out0, device: net_null0, addresses: "
+			       "[\"2001:db8:1::1/64\"] }\nroutes:\n",
+			       "  - { prefix: 2001:db8:%x::/48, via: 2001:db8:1::2 }\n", 299,
+			       "  - { prefix: 2001:db9::/48, via: 2001:db8:1::x }\n"
+			       "  - { prefix: 2001:db9:1::/48, vla: 2001:db8:1::2 }\n");
+
+	CU_ASSERT_EQUAL(vn_load(y, &cfg), -1);
+	CU_ASSERT(vn_has_line("t.yaml:303:35: routes[299].via: expected an IPv4 or IPv6 address, "
+			      "got '2001:db8:1::x'"));
+	CU_ASSERT(vn_has_line("t.yaml:304:32: routes[300].vla: unknown key (expected one of: "
+			      "prefix, via, interface, drop)"));
+	CU_ASSERT(vn_has_line("t.yaml:304:5: routes[300]: expected one of 'via' or 'drop: true'"));
+	CU_ASSERT_EQUAL(vn_n_lines(), 3);
+	free(y);
+	y = vn_list_yaml("routes:\n", "  - { prefix: 16.0.%u.0/24, via: 10.1.0.2 }\n", 299,
+			 "  - { prefix: 16.1.0.0/24, via: 10.1.0.2\n");
+	CU_ASSERT_EQUAL(vn_load(y, &cfg), -1);
+	CU_ASSERT_EQUAL(vn_n_lines(), 1);
+	CU_ASSERT(strncmp(vn_out, "t.yaml:30", 9) == 0);
+	free(y);
+}
+
 static int
 vn_config_suite_clean(void)
 {
@@ -888,6 +1073,9 @@ static CU_TestInfo vn_config_tests[] = {
     {"files", test_file},
     {"configs/default.yaml", test_default_yaml},
     {"tree-only parse", test_parse_tree_only},
+    {"long flow-map lists: the same tree as libyaml", test_flow_lists},
+    {"long flow-map lists: errors", test_flow_list_errors},
+    {"long flow-map lists: random edits", test_flow_list_mutations},
     CU_TEST_INFO_NULL,
 };
 

@@ -322,6 +322,13 @@ test_fib_routes(void)
 	CU_ASSERT_EQUAL(vn_route6_add(&p, &ll, 1), -EINVAL); /* link-local via, no IF */
 	CU_ASSERT_EQUAL(vn_route6_add(&p, &off, 1), -ENETUNREACH);
 	CU_ASSERT_EQUAL(vn_route6_add(&p, paths, 2), 0);
+	/* The bulk hint before many adds changes nothing, not even its input. */
+	struct vn_prefix6 hint[4] = {p, bad, P("2001:db8:201::/48"), bad};
+	hint[3].len = 200;
+	vn_fib6_prefetch(hint, 4);
+	CU_ASSERT_EQUAL(memcmp(&hint[1], &bad, sizeof(bad)), 0);
+	CU_ASSERT_EQUAL(hint[3].len, 200);
+	CU_ASSERT_EQUAL(vn_fib6_route_count(), routes + 1);
 	CU_ASSERT_EQUAL(vn_fib6_get(&p, &ri), 0);
 	CU_ASSERT_EQUAL(ri.n_paths, 2);
 	CU_ASSERT(ri.fib_nh & VN_FIB_NH_ECMP);
