@@ -36,24 +36,33 @@ token_eq(const char *p, uint32_t n, const char *lit)
 	return strlen(lit) == n && strncasecmp(p, lit, n) == 0;
 }
 
+/* The next element of a comma-separated header list (RFC 9110 5.6.1), its
+ * surrounding whitespace trimmed: [*s, *e). False at the end of the list. */
+static bool
+list_next(const char **v, const char *end, const char **s, const char **e)
+{
+	while (*v < end && (**v == ' ' || **v == '\t' || **v == ','))
+		(*v)++;
+	if (*v >= end)
+		return false;
+	*s = *v;
+	while (*v < end && **v != ',')
+		(*v)++;
+	*e = *v;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
+	return true;
+}
+
 /* Does the comma-separated list v contain token t (any case)? */
 static bool
 list_has(const char *v, uint32_t n, const char *t)
 {
-	const char *end = v + n;
+	const char *end = v + n, *s, *e;
 
-	while (v < end) {
-		while (v < end && (*v == ' ' || *v == '\t' || *v == ','))
-			v++;
-		const char *s = v;
-		while (v < end && *v != ',')
-			v++;
-		const char *e = v;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
+	while (list_next(&v, end, &s, &e))
 		if (token_eq(s, (uint32_t)(e - s), t))
 			return true;
-	}
 	return false;
 }
 
@@ -423,17 +432,9 @@ hs_format_etag(time_t mtime, uint64_t size, char *buf)
 bool
 hs_etag_listed(const char *v, uint32_t len, const char *etag, uint32_t etag_len)
 {
-	const char *end = v + len;
+	const char *end = v + len, *s, *e;
 
-	while (v < end) {
-		while (v < end && (*v == ' ' || *v == '\t' || *v == ','))
-			v++;
-		const char *s = v;
-		while (v < end && *v != ',')
-			v++;
-		const char *e = v;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
+	while (list_next(&v, end, &s, &e)) {
 		if (e - s == 1 && *s == '*')
 			return true;
 		if (e - s > 2 && s[0] == 'W' && s[1] == '/')
