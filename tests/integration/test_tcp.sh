@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The TCP host stack against Linux peers over a host interface with Linux's
-# default offloads on: nc moves 30 MB through the engine's echo server and
+# default offloads on: nc moves 50 MB through the engine's echo server and
 # gets every byte back; a SYN to a port nobody listens on is refused with a
 # reset; the engine's echo client opens connections to a Linux echo server
 # (active open) and checks every byte; hundreds of concurrent connections
@@ -34,16 +34,16 @@ out=$(vnctl show session)
 vn_check "show session lists the echo listener" grep -q "listen 0.0.0.0:7777 app echo-server" <<<"$out"
 
 # Passive open, bulk data both ways, bytes compared.
-head -c 30M /dev/urandom >"$VN_TMP/blob"
+head -c 50M /dev/urandom >"$VN_TMP/blob"
 want=$(sha256sum <"$VN_TMP/blob" | cut -d' ' -f1)
 t0=$(date +%s.%N)
 ip netns exec tc-a timeout 60 nc -N 10.0.1.1 7777 <"$VN_TMP/blob" >"$VN_TMP/recv" || true
-vn_log "echo of 30 MB took $(echo "$(date +%s.%N) - $t0" | bc) s"
+vn_log "echo of 50 MB took $(echo "$(date +%s.%N) - $t0" | bc) s"
 got=$(sha256sum <"$VN_TMP/recv" | cut -d' ' -f1)
-vn_check "30 MB through the echo server come back intact ($(stat -c %s "$VN_TMP/recv") bytes)" \
+vn_check "50 MB through the echo server come back intact ($(stat -c %s "$VN_TMP/recv") bytes)" \
 	test "$got" = "$want"
 ip netns exec tc-a timeout 30 nc -N 10.0.1.1 9 <"$VN_TMP/blob" >/dev/null
-vn_check "30 MB to the discard server" test $? -eq 0
+vn_check "50 MB to the discard server" test $? -eq 0
 
 # Nobody listens on 12345: the SYN is answered with a reset at once.
 vnctl clear trace >/dev/null
