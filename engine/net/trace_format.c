@@ -339,8 +339,20 @@ vn_trace_format_drop(char *buf, size_t len, const struct vn_trace_rec *r,
 	return tb_done(&b);
 }
 
-/* ip4-lookup's result is what the same packet's next node found in
- * vn_meta.adj, so its record is formatted with that one. */
+/* A lookup's result is what the same packet's next node found in
+ * vn_meta.adj, so a lookup record is formatted with that one. */
+static void
+fmt_lookup_result(struct vn_tbuf *b, const struct vn_trace_rec *next)
+{
+	if (next && vn_trace_meta(next)->adj_index != VN_TRACE_ADJ_NONE) {
+		fmt_adj(b, "lookup", vn_trace_meta(next)->adj_index);
+	} else if (next) {
+		/* A record torn by a `clear trace` during the copy may name no node. */
+		const struct vn_node_reg *nr = vn_node_reg_at(next->node_index);
+		tb_printf(b, "  lookup: -> %s\n", nr ? nr->name : "?");
+	}
+}
+
 int
 vn_trace_format_ip4_lookup(char *buf, size_t len, const struct vn_trace_rec *r,
 			   const struct vn_trace_rec *next)
@@ -348,13 +360,7 @@ vn_trace_format_ip4_lookup(char *buf, size_t len, const struct vn_trace_rec *r,
 	struct vn_tbuf b = {.p = buf, .len = len};
 
 	fmt_ip4(&b, r->data, r->data_len);
-	if (next && vn_trace_meta(next)->adj_index != VN_TRACE_ADJ_NONE) {
-		fmt_adj(&b, "lookup", vn_trace_meta(next)->adj_index);
-	} else if (next) {
-		/* A record torn by a `clear trace` during the copy may name no node. */
-		const struct vn_node_reg *nr = vn_node_reg_at(next->node_index);
-		tb_printf(&b, "  lookup: -> %s\n", nr ? nr->name : "?");
-	}
+	fmt_lookup_result(&b, next);
 	return tb_done(&b);
 }
 
@@ -387,12 +393,7 @@ vn_trace_format_ip6_lookup(char *buf, size_t len, const struct vn_trace_rec *r,
 	struct vn_tbuf b = {.p = buf, .len = len};
 
 	fmt_ip6(&b, r->data, r->data_len);
-	if (next && vn_trace_meta(next)->adj_index != VN_TRACE_ADJ_NONE) {
-		fmt_adj(&b, "lookup", vn_trace_meta(next)->adj_index);
-	} else if (next) {
-		const struct vn_node_reg *nr = vn_node_reg_at(next->node_index);
-		tb_printf(&b, "  lookup: -> %s\n", nr ? nr->name : "?");
-	}
+	fmt_lookup_result(&b, next);
 	return tb_done(&b);
 }
 
