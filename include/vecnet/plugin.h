@@ -15,7 +15,7 @@
 #include <vecnet/common.h>
 
 /* Bump when any struct or inline in include/vecnet/ changes incompatibly. */
-#define VN_PLUGIN_ABI_VERSION 3
+#define VN_PLUGIN_ABI_VERSION 4
 #define VN_PLUGIN_SECTION ".vn_plugin"
 #define VN_PLUGIN_MAGIC "VNPLUGIN"
 
