@@ -38,7 +38,6 @@
 #include <rte_ether.h>
 #include <rte_hash_crc.h>
 #include <rte_ip.h>
-#include <rte_lpm6.h>
 #include <rte_malloc.h>
 #include <string.h>
 #include <vecnet/net/fib.h>
@@ -199,14 +198,13 @@ static bool
 glean6_hold_done(const struct vn_hold *h)
 {
 	const struct vn_adj *a;
-	uint32_t nh;
 
 	if (h->adj_type == VN_ADJ_INCOMPLETE) {
 		a = vn_adj_get(h->adj_index);
 		return a->type != VN_ADJ_INCOMPLETE || !vn_ip6_eq(&a->nh6, &h->target.ip6) ||
 		       a->tx_if != h->if_index;
 	}
-	return rte_lpm6_lookup(vn_fib6, h->target.ip6.b, &nh) != 0 || nh != h->adj_index;
+	return vn_lpm6_lookup(vn_fib6, h->target.ip6.b) != h->adj_index;
 }
 
 static struct rte_mbuf *

@@ -1,14 +1,13 @@
 /*
- * ip6-lookup: longest-prefix match of the destination in rte_lpm6, then the
- * adjacency decides the next node, as in ip4-lookup. ECMP groups pick a path
- * by a flow hash (addresses, flow label, next header).
+ * ip6-lookup: longest-prefix match of the destination in the IPv6 LPM table
+ * (net/lpm6.h), then the adjacency decides the next node, as in ip4-lookup.
+ * ECMP groups pick a path by a flow hash (addresses, flow label, next header).
  *
- * Two passes, as in ip4-lookup. Pass 1 gathers the destinations into an
- * array, a run of packets to one destination once (an rte_lpm6 lookup walks
- * one table per byte beyond the first three, where the compare costs one),
- * and notes whether any source is link-local; then one
- * rte_lpm6_lookup_bulk_func for the vector. rte_lpm6's tables are private
- * in DPDK 22.11, so there is no first-level prefetch as ip4-lookup has.
+ * Two passes, as in ip4-lookup. Pass 1 points at the destinations in the
+ * packets, a run of packets to one destination once (a lookup walks one
+ * table per byte beyond the first three, where the compare costs one), and
+ * notes whether any source is link-local; then one bulk lookup for the
+ * vector, walked level by level so the loads of all destinations overlap.
  * Pass 2 goes run by run: a result equal to the last rewrite next hop reuses
  * its adjacency with one compare, without reading the adjacency table, and
  * a run's packets take it with one store each (fewer instructions than
@@ -26,7 +25,6 @@
  * Errors: counters: no route, link-local source not forwarded (both go on to
  * ip6-icmp-error, which answers); drop reason: dropped by a drop route.
  */
-#include <rte_lpm6.h>
 #include <rte_hash_crc.h>
 #include <rte_ip.h>
 #include <string.h>
@@ -109,8 +107,8 @@ is_link_local(const uint8_t *a)
 static uint16_t
 lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint8_t dst[VN_FRAME_SIZE][RTE_LPM6_IPV6_ADDR_SIZE];
-	int32_t res[VN_FRAME_SIZE];
+	const uint8_t *dst[VN_FRAME_SIZE];
+	uint32_t res[VN_FRAME_SIZE];
 	uint16_t run_end[VN_FRAME_SIZE]; /* run k: packets up to run_end[k] - 1 */
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint32_t counts[LOOKUP6_N_ERR] = {0};
@@ -129,21 +127,19 @@ lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 		memcpy(&b, ip + 32, 8);
 		any_ll |= is_link_local(ip + 8);
 		if (i == 0 || a != d0 || b != d1) {
-			memcpy(dst[n_dst], &a, 8);
-			memcpy(dst[n_dst] + 8, &b, 8);
-			n_dst++;
+			dst[n_dst++] = ip + 24;
 			d0 = a;
 			d1 = b;
 		}
 		run_end[n_dst - 1] = i + 1;
 	}
-	rte_lpm6_lookup_bulk_func(vn_fib6, dst, res, n_dst);
+	vn_lpm6_lookup_bulk(vn_fib6, dst, res, n_dst);
 	/* Pass 2, run by run: a plain rewrite adjacency (the last one again with
 	 * one compare, without the adjacency table) goes to every packet of the
 	 * run; anything else, or a link-local source, takes the slow path. */
 	i = 0;
 	for (uint32_t k = 0; k < n_dst; k++) {
-		uint32_t nh = vn_fib6_nh(res[k]);
+		uint32_t nh = res[k];
 		const struct vn_adj *adj = NULL;
 
 		if (nh == last_nh) {

@@ -1,25 +1,17 @@
 /*
  * IPv6 route table and resolution. An rte_hash from prefix to our struct
- * vn_route6 is the control plane's route table, an rte_lpm6 what workers look
- * up. Adjacencies and ECMP groups are the IPv4 FIB's (adj.c), shared by both
- * families.
+ * vn_route6 is the control plane's route table, our LPM table (lpm6.c,
+ * include/vecnet/net/lpm6.h) what workers look up. Adjacencies and ECMP
+ * groups are the IPv4 FIB's (adj.c), shared by both families.
  *
  * Why a hash and not an rte_rib6 (the first version): each rte_rib6 exact
  * lookup and insert walks a binary trie of ~20 cache-missing nodes for a
  * table of 1M /48s, four walks per route added: 28 us a route, where the
- * hash costs one probe. Longest match (show ip6 fib ADDR) probes the prefix
- * lengths in use, longest first; walks sort (show ip6 fib lists in address
- * order).
+ * hash costs one probe. Longest match (show ip6 fib ADDR, and the cover of a
+ * deleted prefix) probes the prefix lengths in use, longest first; walks
+ * sort (show ip6 fib lists in address order).
  *
- * Why rte_lpm6 and not rte_fib6 (docs/ip6.md): DPDK 22.11's rte_fib6 trie
- * shares no tbl8 group between routes (a /48 takes three of its own, 3 KB),
- * where rte_lpm6 shares them along common prefixes; lookups measured alike.
- *
- * rte_lpm6 has no RCU mode: a delete that empties a tbl8 group returns it to
- * the free pool at once, and a later add may reuse it while a worker still
- * walks it. So an add after a delete first waits for a grace period; a run
- * of deletes or a run of adds (loading a table) pays nothing, alternating
- * edits one grace period each.
+ * Why our own LPM table and not rte_lpm6 or rte_fib6: docs/ip6.md.
  *
  * Paths resolve on the link: a via must lie in one of our connected prefixes,
  * or the path names its interface (link-local vias must). Recursive vias
@@ -33,7 +25,6 @@
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
-#include <rte_lpm6.h>
 #include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor6.h>
@@ -56,12 +47,11 @@ struct vn_route6 {
 	struct route6_slot slot[];
 };
 
-struct rte_lpm6 *vn_fib6;
+struct vn_lpm6 *vn_fib6;
 static struct rte_hash *routes6; /* struct vn_prefix6 -> struct vn_route6 * */
 static uint32_t n_routes;
 static uint32_t len_count[129]; /* routes of each prefix length: longest match probes these */
 static bool link_down6[VN_IF_MAX]; /* a route was resolved while this link was down */
-static bool deleted_since_sync; /* a tbl8 may be free but still read */
 
 /* The route of p's network (p masked first, as rte_rib6 did). */
 static struct vn_route6 *
@@ -127,47 +117,59 @@ route_cmp(const void *a, const void *b)
 	return c ? c : (int)x->prefix.len - (int)y->prefix.len;
 }
 
-static uint32_t
-lpm6_nh(uint32_t nh)
-{
-	return nh & VN_FIB_NH_ECMP ? VN_FIB6_LPM_ECMP | (nh & ~VN_FIB_NH_ECMP) : nh;
-}
-
 /* Programs r (new or replacing the route of its prefix) in both tables. */
 static int
 route_program(struct vn_route6 *r, uint32_t nh)
 {
-	bool is_new = route_find(&r->prefix) == NULL;
+	struct vn_route6 *old = route_find(&r->prefix);
 	int rc;
 
-	if (deleted_since_sync && vn_rcu) {
-		vn_rcu_synchronize();
-		deleted_since_sync = false;
-	}
-	rc = rte_lpm6_add(vn_fib6, r->prefix.addr.b, r->prefix.len, lpm6_nh(nh));
-	if (rc < 0)
-		return rc;
-	/* Replaces the data of an existing key in place. */
-	if (rte_hash_add_key_data(routes6, &r->prefix, r) < 0) {
-		if (is_new) {
-			rte_lpm6_delete(vn_fib6, r->prefix.addr.b, r->prefix.len);
-			deleted_since_sync = true; /* it may have freed a tbl8 group */
-		}
+	/* The hash first: it replaces the data of an existing key in place,
+	 * and a new key it refuses leaves the LPM table untouched. */
+	if (rte_hash_add_key_data(routes6, &r->prefix, r) < 0)
 		return -ENOSPC;
+	rc = vn_lpm6_set(&r->prefix.addr, r->prefix.len, nh);
+	if (rc < 0) {
+		if (old)
+			rte_hash_add_key_data(routes6, &r->prefix, old); /* in place: cannot fail */
+		else
+			rte_hash_del_key(routes6, &r->prefix);
+		return rc;
 	}
-	if (is_new)
+	if (!old)
 		len_count[r->prefix.len]++;
 	vn_fib_epoch_advance();
 	return 0;
 }
 
+/* The longest route shorter than p that holds it, if any. */
+static struct vn_route6 *
+route_cover(const struct vn_prefix6 *p)
+{
+	for (int len = p->len - 1; len >= 0; len--) {
+		struct vn_prefix6 c = {.addr = p->addr, .len = (uint8_t)len};
+		struct vn_route6 *r;
+
+		if (len_count[len] == 0)
+			continue;
+		vn_ip6_mask(&c.addr, c.len);
+		r = route_find(&c);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
 static void
 route_unprogram(struct vn_route6 *r)
 {
-	rte_lpm6_delete(vn_fib6, r->prefix.addr.b, r->prefix.len);
+	struct vn_route6 *cover;
+
 	rte_hash_del_key(routes6, &r->prefix);
 	len_count[r->prefix.len]--;
-	deleted_since_sync = true;
+	cover = route_cover(&r->prefix);
+	vn_lpm6_clear(&r->prefix.addr, r->prefix.len, cover ? cover->prefix.len : -1,
+		      cover ? cover->nh : VN_ADJ_INDEX_UNREACH);
 	vn_fib_epoch_advance();
 }
 
@@ -702,17 +704,13 @@ vn_fib6_route_count(void)
 int
 vn_fib6_init(uint32_t max)
 {
-	/* The hash, the rule table and the tbl8 groups are allocated up front
-	 * for max routes (engine.ip6-routes). tbl8 groups (1 KB each) are
-	 * shared along common prefixes: /48s under a few hundred /32s take about
-	 * one group per eight routes (bench's ip6-1Mroutes: 132k for 1M), so one
-	 * per four leaves room; a table spread wider fills them first and the add
-	 * is refused (-ENOSPC). */
-	uint32_t cap = VN_MAX(max, 1024u);
-	struct rte_lpm6_config lc = {
-		.max_rules = cap,
-		.number_tbl8s = VN_MAX(cap / 4, 1024u),
-	};
+	/* The hash and the LPM groups are allocated up front for max routes
+	 * (engine.ip6-routes). Groups (1 KB each) are shared along common
+	 * prefixes: /48s under a few hundred /32s take about one group per eight
+	 * routes (bench's ip6-1Mroutes: 132k for 1M), so one per four leaves
+	 * room; a table spread wider fills them first and the add is refused
+	 * (-ENOSPC). */
+	uint32_t cap = VN_MAX(max, 1024u), n_groups = VN_MAX(cap / 4, 1024u);
 	/* Extendable buckets: every one of max keys fits, whatever they hash to. */
 	struct rte_hash_parameters hp = {
 		.name = "vn_fib6_routes",
@@ -724,18 +722,17 @@ vn_fib6_init(uint32_t max)
 	};
 
 	RTE_BUILD_BUG_ON(sizeof(struct vn_prefix6) != 17);
-	vn_fib6 = rte_lpm6_create("vn_fib6", SOCKET_ID_ANY, &lc);
+	vn_fib6 = vn_lpm6_create(n_groups);
 	routes6 = vn_fib6 ? rte_hash_create(&hp) : NULL;
 	if (!vn_fib6 || !routes6) {
-		VN_ERR("IPv6 FIB for %u routes: %s", cap, rte_strerror(rte_errno));
-		rte_lpm6_free(vn_fib6);
+		VN_ERR("IPv6 FIB for %u routes: out of memory", cap);
+		vn_lpm6_free();
 		vn_fib6 = NULL;
 		return -ENOMEM;
 	}
 	n_routes = 0;
 	memset(len_count, 0, sizeof(len_count));
-	deleted_since_sync = false;
-	VN_INFO("IPv6 FIB ready: %u routes max, %u tbl8 groups", cap, lc.number_tbl8s);
+	VN_INFO("IPv6 FIB ready: %u routes max, %u LPM groups", cap, n_groups);
 	return 0;
 }
 
@@ -753,7 +750,7 @@ vn_fib6_fini(void)
 		free(all[i]);
 	free(all);
 	rte_hash_free(routes6);
-	rte_lpm6_free(vn_fib6);
+	vn_lpm6_free();
 	vn_fib6 = NULL;
 	routes6 = NULL;
 	n_routes = 0;

@@ -3,27 +3,21 @@
  * fib_priv.h for why). Same entry encoding and publication order as rte_lpm:
  * a new tbl8 group is filled before the tbl24 entry that points to it is
  * stored with release semantics; a group that is no longer referenced returns
- * to the free list only after an RCU grace period (rte_rcu_qsbr defer queue
- * on vn_rcu), so a worker that read the old tbl24 entry never sees a group
- * reused for another /24. Single writer: the main thread.
+ * to the free list only after an RCU grace period (tbl8_pool.c), so a worker
+ * that read the old tbl24 entry never sees a group reused for another /24.
+ * Single writer: the main thread.
  */
 #define VN_LOG_MOD "fib"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_rcu_qsbr.h>
-#include <vecnet/rcu.h>
-
 #include "net/fib_priv.h"
 
 #define VN_TBL8_N RTE_LPM_TBL8_GROUP_NUM_ENTRIES
 
 static struct rte_lpm *lpm;
-static uint32_t n_tbl8;
-static uint32_t *tbl8_free; /* stack of free group indices */
-static uint32_t n_tbl8_free;
-static struct rte_rcu_qsbr_dq *tbl8_dq;
+static struct vn_tbl8_pool pool;
 
 static inline struct rte_lpm_tbl_entry
 lpm_entry(uint32_t nh, uint32_t depth, bool group)
@@ -52,92 +46,29 @@ lpm_is_ext(struct rte_lpm_tbl_entry e)
 }
 
 static void
-tbl8_put(uint32_t g)
+tbl8_clear(uint32_t g)
 {
 	memset(&lpm->tbl8[(size_t)g * VN_TBL8_N], 0, VN_TBL8_N * sizeof(lpm->tbl8[0]));
-	tbl8_free[n_tbl8_free++] = g;
-}
-
-static void
-tbl8_dq_free(void *p, void *e, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		tbl8_put(((uint32_t *)e)[i]);
-}
-
-static int
-tbl8_get(uint32_t *g)
-{
-	if (n_tbl8_free == 0 && tbl8_dq)
-		rte_rcu_qsbr_dq_reclaim(tbl8_dq, n_tbl8, NULL, NULL, NULL);
-	if (n_tbl8_free == 0)
-		return -ENOSPC;
-	*g = tbl8_free[--n_tbl8_free];
-	return 0;
-}
-
-static void
-tbl8_release(uint32_t g)
-{
-	if (!tbl8_dq) {
-		tbl8_put(g); /* no RCU: no reader threads */
-		return;
-	}
-	if (rte_rcu_qsbr_dq_enqueue(tbl8_dq, &g) != 0) {
-		rte_rcu_qsbr_synchronize(vn_rcu, RTE_QSBR_THRID_INVALID);
-		tbl8_put(g);
-	}
 }
 
 int
 vn_lpm_writer_init(struct rte_lpm *l, uint32_t n_groups)
 {
 	lpm = l;
-	n_tbl8 = n_groups;
-	tbl8_free = malloc(n_groups * sizeof(*tbl8_free));
-	if (!tbl8_free)
-		return -ENOMEM;
-	/* Hand out low groups first: keeps the touched part of tbl8 small. */
-	for (n_tbl8_free = 0; n_tbl8_free < n_groups; n_tbl8_free++)
-		tbl8_free[n_tbl8_free] = n_groups - 1 - n_tbl8_free;
-	if (vn_rcu) {
-		struct rte_rcu_qsbr_dq_parameters params = {
-		    .name = "vn_fib_tbl8",
-		    .size = n_groups,
-		    .esize = sizeof(uint32_t),
-		    .trigger_reclaim_limit = 64,
-		    .max_reclaim_size = 64,
-		    .free_fn = tbl8_dq_free,
-		    .v = vn_rcu,
-		};
-		tbl8_dq = rte_rcu_qsbr_dq_create(&params);
-		if (!tbl8_dq) {
-			free(tbl8_free);
-			tbl8_free = NULL;
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	return vn_tbl8_pool_init(&pool, "vn_fib_tbl8", n_groups, tbl8_clear);
 }
 
 void
 vn_lpm_writer_fini(void)
 {
-	if (tbl8_dq)
-		rte_rcu_qsbr_dq_delete(tbl8_dq);
-	tbl8_dq = NULL;
-	free(tbl8_free);
-	tbl8_free = NULL;
-	n_tbl8_free = n_tbl8 = 0;
+	vn_tbl8_pool_fini(&pool);
 	lpm = NULL;
 }
 
 uint32_t
 vn_lpm_tbl8_used(void)
 {
-	if (tbl8_dq)
-		rte_rcu_qsbr_dq_reclaim(tbl8_dq, n_tbl8, NULL, NULL, NULL);
-	return n_tbl8 - n_tbl8_free;
+	return vn_tbl8_pool_used(&pool);
 }
 
 /* Writes (nh, len) into the entries of a group that no longer prefix owns. */
@@ -176,7 +107,7 @@ vn_lpm_set(uint32_t addr, uint8_t len, uint32_t nh)
 		tbl8_set_range(e.next_hop, first, n, nh, len);
 		return 0;
 	}
-	int rc = tbl8_get(&g);
+	int rc = vn_tbl8_pool_get(&pool, &g);
 	if (rc < 0) {
 		VN_ERR("no free tbl8 group for a /%u route", len);
 		return rc;
@@ -205,7 +136,7 @@ tbl8_try_collapse(uint32_t i24, uint32_t g)
 			return;
 	lpm_store(&lpm->tbl24[i24], e0.valid ? lpm_entry(e0.next_hop, e0.depth, false)
 					     : (struct rte_lpm_tbl_entry){0});
-	tbl8_release(g);
+	vn_tbl8_pool_release(&pool, g);
 }
 
 static void

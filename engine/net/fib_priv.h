@@ -3,6 +3,7 @@
 #define VN_FIB_PRIV_H
 
 #include <vecnet/net/fib.h>
+#include <vecnet/net/lpm6.h>
 
 /* --- between the FIB and the interface and neighbour tables ------------- */
 /* Called by the interface module. */
@@ -28,6 +29,22 @@ vn_fib_epoch_advance(void)
 {
 	__atomic_add_fetch(&vn_fib_epoch, 1, __ATOMIC_RELEASE);
 }
+
+/* --- tbl8_pool.c: LPM groups whose release waits for a grace period ------ */
+struct vn_tbl8_pool {
+	uint32_t n, n_free;
+	uint32_t *free; /* stack of free group indices */
+	struct rte_rcu_qsbr_dq *dq;
+	void (*clear)(uint32_t g); /* empties g before it is handed out again; or NULL */
+};
+int vn_tbl8_pool_init(struct vn_tbl8_pool *p, const char *name, uint32_t n,
+		      void (*clear)(uint32_t g));
+void vn_tbl8_pool_fini(struct vn_tbl8_pool *p);
+int vn_tbl8_pool_get(struct vn_tbl8_pool *p, uint32_t *g); /* -ENOSPC when none is free */
+void vn_tbl8_pool_release(struct vn_tbl8_pool *p, uint32_t g);
+/* Both reclaim what they can first. */
+uint32_t vn_tbl8_pool_used(struct vn_tbl8_pool *p);
+uint32_t vn_tbl8_pool_free(struct vn_tbl8_pool *p);
 
 /* --- fib_lpm.c: programs vn_fib_lpm's tbl24/tbl8 directly ----------------
  * rte_lpm_add/delete keep a rule array searched linearly per depth, which is
@@ -70,6 +87,20 @@ int vn_adj_nh6_lock(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index)
 bool vn_adj_nh6_find(uint32_t if_index, const struct vn_ip6 *nh, uint32_t *index);
 int vn_adj_glean6_lock(uint32_t if_index, uint32_t *index);
 void vn_adj_nh6_update(uint32_t if_index, const struct vn_ip6 *nh, const uint8_t *mac);
+
+/* --- lpm6.c: writes vn_fib6's tables (include/vecnet/net/lpm6.h) ---------
+ * Same rules as fib_lpm.c: a group is filled before the entry that points to
+ * it is published, and returns to the pool only after a grace period. */
+/* The one IPv6 table (vn_fib6): NULL when its memory cannot be had. */
+struct vn_lpm6 *vn_lpm6_create(uint32_t n_groups);
+void vn_lpm6_free(void);
+/* Points addr/len (masked) at nh; entries of longer prefixes are kept.
+ * -ENOSPC when no group is left (the table is unchanged). */
+int vn_lpm6_set(const struct vn_ip6 *addr, uint8_t len, uint32_t nh);
+/* Removes addr/len: its entries take the covering prefix (cover_len,
+ * cover_nh), or VN_ADJ_INDEX_UNREACH when cover_len < 0. */
+void vn_lpm6_clear(const struct vn_ip6 *addr, uint8_t len, int cover_len, uint32_t cover_nh);
+uint32_t vn_lpm6_groups_used(void);
 
 /* --- fib6.c ---------------------------------------------------------------- */
 /* Size of the IPv6 table the next vn_fib_init makes (engine.ip6-routes);

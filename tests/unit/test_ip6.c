@@ -584,7 +584,8 @@ static void *
 reader_thread(void *arg)
 {
 	uint8_t dst[64][16];
-	int32_t nh[64];
+	const uint8_t *dp[64];
+	uint32_t nh[64];
 	uint32_t x = 1;
 
 	vn_rcu_thread_online(1);
@@ -593,10 +594,11 @@ reader_thread(void *arg)
 			x = x * 1103515245 + 12345;
 			memcpy(dst[i], A("2001:db8:8000::1").b, 16);
 			dst[i][5] = (uint8_t)(x >> 16); /* 2001:db8:80XX::1 */
+			dp[i] = dst[i];
 		}
-		rte_lpm6_lookup_bulk_func(vn_fib6, dst, nh, 64);
+		vn_lpm6_lookup_bulk(vn_fib6, dp, nh, 64);
 		for (uint32_t i = 0; i < 64; i++) {
-			const struct vn_adj *a = vn_fib_adj(vn_fib6_nh(nh[i]), x);
+			const struct vn_adj *a = vn_fib_adj(nh[i], x);
 			if (a->type > VN_ADJ_REWRITE ||
 			    (a->type == VN_ADJ_REWRITE && (!a->is_ip6 || a->rewrite[12] != 0x86)) ||
 			    (a->type >= VN_ADJ_INCOMPLETE && a->nh6.b[15] != 2 && a->nh6.b[15] != 3))

@@ -1,11 +1,10 @@
 /*
- * IPv6 FIB: longest-prefix match in DPDK rte_lpm6 (a 24-bit first level,
- * then 8-bit tbl8 groups shared along common prefixes), next hops as
+ * IPv6 FIB: longest-prefix match in vecnet's own table (net/lpm6.h: a 24-bit
+ * first level, then 8-bit groups shared along common prefixes), next hops as
  * adjacency indices shared with IPv4 (net/fib.h: the same adjacency table,
- * ECMP groups, fixed UNREACH / DROP / LOCAL adjacencies and RCU rules).
- * rte_lpm6 keeps 21-bit next hops: an ECMP group is stored as
- * VN_FIB6_LPM_ECMP | group and vn_fib6_nh() turns a lookup result into the
- * IPv4 encoding (adjacency index or VN_FIB_NH_ECMP | group).
+ * ECMP groups, fixed UNREACH / DROP / LOCAL adjacencies and RCU rules). A
+ * lookup gives what vn_fib_adj() takes: an adjacency index or
+ * VN_FIB_NH_ECMP | group; a miss is VN_ADJ_INDEX_UNREACH.
  *
  * Link-local addresses are not in the FIB: a router never forwards them
  * (RFC 4291 2.5.6); ip6-input gives packets for our own link-local address
@@ -14,26 +13,12 @@
 #ifndef VECNET_FIB6_H
 #define VECNET_FIB6_H
 
-#include <rte_lpm6.h>
 #include <vecnet/common.h>
 #include <vecnet/net/addr.h>
 #include <vecnet/net/fib.h>
+#include <vecnet/net/lpm6.h>
 
-extern struct rte_lpm6 *vn_fib6;
-
-#define VN_FIB6_LPM_ECMP (1u << 20) /* in an rte_lpm6 next hop: an ECMP group */
-
-/* A result of rte_lpm6_lookup_bulk_func (-1: no route) as an adjacency index
- * or VN_FIB_NH_ECMP | group, for vn_fib_adj(). */
-static inline uint32_t
-vn_fib6_nh(int32_t lpm_nh)
-{
-	if (unlikely(lpm_nh < 0))
-		return VN_ADJ_INDEX_UNREACH;
-	if (unlikely(lpm_nh & VN_FIB6_LPM_ECMP))
-		return VN_FIB_NH_ECMP | ((uint32_t)lpm_nh & ~VN_FIB6_LPM_ECMP);
-	return (uint32_t)lpm_nh;
-}
+extern struct vn_lpm6 *vn_fib6;
 
 /* --- control plane (main thread only) ------------------------------------ */
 struct vn_route6_path {
