@@ -3,15 +3,13 @@
  * (net/lpm6.h), then the adjacency decides the next node, as in ip4-lookup.
  * ECMP groups pick a path by a flow hash (addresses, flow label, next header).
  *
- * Two passes, as in ip4-lookup. Pass 1 points at the destinations in the
- * packets, a run of packets to one destination once (a lookup walks one
- * table per byte beyond the first three, where the compare costs one), and
- * notes whether any source is link-local; then one bulk lookup for the
- * vector, walked level by level so the loads of all destinations overlap.
- * Pass 2 goes run by run: a result equal to the last rewrite next hop reuses
- * its adjacency with one compare, without reading the adjacency table, and
- * a run's packets take it with one store each (fewer instructions than
- * ip4-lookup's four-result compares once results come per run).
+ * One pass over the vector: a packet looks its destination up unless it
+ * repeats the previous packet's (then it costs one 16-byte compare), and
+ * a next hop equal to the last rewrite adjacency's is taken with one compare,
+ * without reading the adjacency table. Successive lookups are independent
+ * chains of loads, which the CPU overlaps. While every packet goes to a
+ * plain rewrite adjacency from a global source the vector goes on whole;
+ * from the first other packet on, each gets its own next node.
  *
  * A packet from a link-local source is never forwarded (RFC 4291 2.5.6):
  * anything but a local destination is answered destination unreachable,
@@ -104,73 +102,95 @@ is_link_local(const uint8_t *a)
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
+/* The next hop for the destination at ip + 24, looked up only when it
+ * differs from the previous packet's (*d0, *d1, *nh). */
+static inline uint32_t
+dst_nh(const uint8_t *ip, uint64_t *d0, uint64_t *d1, uint32_t nh, bool first)
+{
+	uint64_t a, b;
+
+	memcpy(&a, ip + 24, 8);
+	memcpy(&b, ip + 32, 8);
+	if (first || a != *d0 || b != *d1) {
+		*d0 = a;
+		*d1 = b;
+		nh = vn_lpm6_lookup(vn_fib6, ip + 24);
+	}
+	return nh;
+}
+
+/* A next hop that is one plain rewrite adjacency, or NULL. */
+static inline const struct vn_adj *
+rewrite_adj(uint32_t nh)
+{
+	const struct vn_adj *adj;
+
+	if (nh & VN_FIB_NH_ECMP)
+		return NULL;
+	adj = vn_adj_get(nh);
+	return likely(adj->type == VN_ADJ_REWRITE) ? adj : NULL;
+}
+
 static uint16_t
 lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
-	const uint8_t *dst[VN_FRAME_SIZE];
-	uint32_t res[VN_FRAME_SIZE];
-	uint16_t run_end[VN_FRAME_SIZE]; /* run k: packets up to run_end[k] - 1 */
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint32_t counts[LOOKUP6_N_ERR] = {0};
 	const struct vn_adj *last_adj = NULL;
-	uint32_t last_nh = UINT32_MAX, n_dst = 0;
+	uint32_t last_nh = UINT32_MAX, nh = 0;
 	uint64_t d0 = 0, d1 = 0;
-	bool all_rewrite = true, any_ll = false;
 	uint16_t i;
 
-	/* Pass 1: one entry of dst[] per run of packets to one destination. */
+	/* The common vector: every packet from a global source to a plain
+	 * rewrite adjacency. Until the first other one, a packet costs its
+	 * lookup (none when the destination repeats), one compare with the
+	 * last next hop and a store; the vector then goes on whole. */
 	for (i = 0; i < n; i++) {
-		const uint8_t *ip = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
-		uint64_t a, b;
+		struct rte_mbuf *m = pkts[i];
+		const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		memcpy(&a, ip + 24, 8);
-		memcpy(&b, ip + 32, 8);
-		any_ll |= is_link_local(ip + 8);
-		if (i == 0 || a != d0 || b != d1) {
-			dst[n_dst++] = ip + 24;
-			d0 = a;
-			d1 = b;
+		nh = dst_nh(ip, &d0, &d1, nh, i == 0);
+		if (unlikely(nh != last_nh)) {
+			const struct vn_adj *adj = rewrite_adj(nh);
+
+			if (!adj)
+				break;
+			last_nh = nh;
+			last_adj = adj;
 		}
-		run_end[n_dst - 1] = i + 1;
+		if (unlikely(is_link_local(ip + 8)))
+			break;
+		vn_meta(m)->adj = last_adj;
 	}
-	vn_lpm6_lookup_bulk(vn_fib6, dst, res, n_dst);
-	/* Pass 2, run by run: a plain rewrite adjacency (the last one again with
-	 * one compare, without the adjacency table) goes to every packet of the
-	 * run; anything else, or a link-local source, takes the slow path. */
-	i = 0;
-	for (uint32_t k = 0; k < n_dst; k++) {
-		uint32_t nh = res[k];
-		const struct vn_adj *adj = NULL;
+	if (likely(i == n)) {
+		vn_enqueue(g, node, LOOKUP6_NEXT_REWRITE, pkts, n);
+		return n;
+	}
+	/* From the first other packet on, a next node each. */
+	for (uint16_t j = 0; j < i; j++)
+		nexts[j] = LOOKUP6_NEXT_REWRITE;
+	for (; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		if (nh == last_nh) {
-			adj = last_adj;
-		} else if (!(nh & VN_FIB_NH_ECMP)) {
-			adj = vn_adj_get(nh);
-			if (likely(adj->type == VN_ADJ_REWRITE)) {
+		nh = dst_nh(ip, &d0, &d1, nh, false);
+		if (nh != last_nh) {
+			const struct vn_adj *adj = rewrite_adj(nh);
+
+			if (adj) {
 				last_nh = nh;
 				last_adj = adj;
-			} else {
-				adj = NULL;
 			}
 		}
-		for (; i < run_end[k]; i++) {
-			struct rte_mbuf *m = pkts[i];
-
-			if (likely(adj != NULL) &&
-			    likely(!any_ll || !is_link_local(rte_pktmbuf_mtod(m, const uint8_t *) + 8))) {
-				vn_meta(m)->adj = adj;
-				nexts[i] = LOOKUP6_NEXT_REWRITE;
-			} else {
-				nexts[i] = lookup6_slow(node, m, nh, counts);
-				all_rewrite = false;
-			}
+		if (nh == last_nh && !is_link_local(ip + 8)) {
+			vn_meta(m)->adj = last_adj;
+			nexts[i] = LOOKUP6_NEXT_REWRITE;
+		} else {
+			nexts[i] = lookup6_slow(node, m, nh, counts);
 		}
 	}
 	vn_node_count_errors(node, counts, LOOKUP6_ERR_NO_ROUTE, LOOKUP6_ERR_SCOPE + 1);
-	if (likely(all_rewrite))
-		vn_enqueue(g, node, LOOKUP6_NEXT_REWRITE, pkts, n);
-	else
-		vn_enqueue_nexts(g, node, pkts, nexts, n);
+	vn_enqueue_nexts(g, node, pkts, nexts, n);
 	return n;
 }
 

@@ -26,6 +26,7 @@
 #define GROUP_N (1u << VN_LPM6_GROUP_SHIFT)
 #define TBL24_N (1u << 24)
 #define LEVELS_MAX 13 /* groups below tbl24: bytes 3..15 */
+#define GROUPS_MAX (VN_LPM6_NH >> VN_LPM6_GROUP_SHIFT) /* group << 8 below the flag */
 
 static struct vn_lpm6 tab;
 static uint8_t *d24, *d8; /* prefix length behind each entry; 0: none */
@@ -40,7 +41,7 @@ entry_store(uint32_t *e, uint32_t v)
 static inline uint32_t
 group_of(uint32_t e)
 {
-	return e & ~VN_LPM6_EXT;
+	return e >> VN_LPM6_GROUP_SHIFT;
 }
 
 static inline size_t
@@ -58,11 +59,11 @@ group_set(uint32_t g, uint32_t first, uint32_t n, uint32_t nh, uint8_t len)
 		size_t i = group_at(g, j);
 		uint32_t e = tab.tbl8[i];
 
-		if (e & VN_LPM6_EXT) {
+		if (vn_lpm6_is_group(e)) {
 			group_set(group_of(e), 0, GROUP_N, nh, len);
 		} else if (d8[i] <= len) {
 			d8[i] = len;
-			entry_store(&tab.tbl8[i], nh);
+			entry_store(&tab.tbl8[i], VN_LPM6_NH | nh);
 		}
 	}
 }
@@ -80,7 +81,7 @@ group_push(uint32_t *parent, uint32_t e, uint8_t d)
 		tab.tbl8[group_at(g, j)] = e;
 		d8[group_at(g, j)] = d;
 	}
-	entry_store(parent, VN_LPM6_EXT | g);
+	entry_store(parent, g << VN_LPM6_GROUP_SHIFT);
 	return g;
 }
 
@@ -92,18 +93,18 @@ vn_lpm6_set(const struct vn_ip6 *addr, uint8_t len, uint32_t nh)
 	uint32_t *ent;
 	uint8_t *dep;
 
-	if (len > 128 || (nh & VN_LPM6_EXT))
+	if (len > 128 || (nh & VN_LPM6_NH))
 		return -EINVAL;
 	vn_ip6_mask(&a, len);
 	i24 = (uint32_t)a.b[0] << 16 | (uint32_t)a.b[1] << 8 | a.b[2];
 	if (len <= 24) {
 		for (uint32_t i = i24; i < i24 + (1u << (24 - len)); i++) {
 			e = tab.tbl24[i];
-			if (e & VN_LPM6_EXT) {
+			if (vn_lpm6_is_group(e)) {
 				group_set(group_of(e), 0, GROUP_N, nh, len);
 			} else if (d24[i] <= len) {
 				d24[i] = len;
-				entry_store(&tab.tbl24[i], nh);
+				entry_store(&tab.tbl24[i], VN_LPM6_NH | nh);
 			}
 		}
 		return 0;
@@ -114,7 +115,7 @@ vn_lpm6_set(const struct vn_ip6 *addr, uint8_t len, uint32_t nh)
 
 	e = tab.tbl24[i24];
 	for (uint32_t l = 0; l < levels; l++) {
-		if (!(e & VN_LPM6_EXT)) {
+		if (!vn_lpm6_is_group(e)) {
 			need = levels - l;
 			break;
 		}
@@ -126,7 +127,7 @@ vn_lpm6_set(const struct vn_ip6 *addr, uint8_t len, uint32_t nh)
 	ent = &tab.tbl24[i24];
 	dep = &d24[i24];
 	for (;;) {
-		uint32_t g = *ent & VN_LPM6_EXT ? group_of(*ent) : group_push(ent, *ent, *dep);
+		uint32_t g = vn_lpm6_is_group(*ent) ? group_of(*ent) : group_push(ent, *ent, *dep);
 
 		if (len <= base + 8) {
 			uint32_t span = base + 8 - len;
@@ -150,7 +151,7 @@ group_fold(uint32_t *parent, uint8_t *parent_d, uint32_t g, uint32_t base)
 	uint32_t e0 = tab.tbl8[i0];
 	uint8_t d0 = d8[i0];
 
-	if ((e0 & VN_LPM6_EXT) || d0 > base)
+	if (vn_lpm6_is_group(e0) || d0 > base)
 		return false;
 	for (uint32_t j = 1; j < GROUP_N; j++)
 		if (tab.tbl8[i0 + j] != e0 || d8[i0 + j] != d0)
@@ -172,12 +173,12 @@ group_clear(uint32_t g, uint32_t base, uint32_t first, uint32_t n, uint8_t len, 
 		size_t i = group_at(g, j);
 		uint32_t e = tab.tbl8[i];
 
-		if (e & VN_LPM6_EXT) {
+		if (vn_lpm6_is_group(e)) {
 			group_clear(group_of(e), base + 8, 0, GROUP_N, len, cover_len, cover_nh);
 			group_fold(&tab.tbl8[i], &d8[i], group_of(e), base + 8);
 		} else if (d8[i] == len) {
 			d8[i] = cover_len;
-			entry_store(&tab.tbl8[i], cover_nh);
+			entry_store(&tab.tbl8[i], VN_LPM6_NH | cover_nh);
 		}
 	}
 }
@@ -204,12 +205,12 @@ vn_lpm6_clear(const struct vn_ip6 *addr, uint8_t len, int cover_len, uint32_t co
 		for (uint32_t i = i24; i < i24 + (1u << (24 - len)); i++) {
 			uint32_t e = tab.tbl24[i];
 
-			if (e & VN_LPM6_EXT) {
+			if (vn_lpm6_is_group(e)) {
 				group_clear(group_of(e), 24, 0, GROUP_N, len, clen, cover_nh);
 				group_fold(&tab.tbl24[i], &d24[i], group_of(e), 24);
 			} else if (d24[i] == len) {
 				d24[i] = clen;
-				entry_store(&tab.tbl24[i], cover_nh);
+				entry_store(&tab.tbl24[i], VN_LPM6_NH | cover_nh);
 			}
 		}
 		return;
@@ -218,7 +219,7 @@ vn_lpm6_clear(const struct vn_ip6 *addr, uint8_t len, int cover_len, uint32_t co
 	uint8_t *dep = &d24[i24];
 
 	for (;;) {
-		if (!(*ent & VN_LPM6_EXT))
+		if (!vn_lpm6_is_group(*ent))
 			return; /* never set: nothing of it below */
 		path_ent[n_path] = ent;
 		path_d[n_path] = dep;
@@ -248,10 +249,10 @@ vn_lpm6_groups_used(void)
 struct vn_lpm6 *
 vn_lpm6_create(uint32_t n_groups)
 {
+	if (n_groups > GROUPS_MAX)
+		return NULL;
 	tab = (struct vn_lpm6){.n_groups = n_groups};
-	/* Zeroed entries are misses: VN_ADJ_INDEX_UNREACH behind no prefix. */
-	RTE_BUILD_BUG_ON(VN_ADJ_INDEX_UNREACH != 0);
-	tab.tbl24 = rte_zmalloc("vn_fib6_tbl24", TBL24_N * sizeof(uint32_t), RTE_CACHE_LINE_SIZE);
+	tab.tbl24 = rte_malloc("vn_fib6_tbl24", TBL24_N * sizeof(uint32_t), RTE_CACHE_LINE_SIZE);
 	tab.tbl8 = rte_zmalloc("vn_fib6_tbl8", (size_t)n_groups * GROUP_N * sizeof(uint32_t),
 			       RTE_CACHE_LINE_SIZE);
 	d24 = calloc(TBL24_N, 1);
@@ -261,6 +262,9 @@ vn_lpm6_create(uint32_t n_groups)
 		vn_lpm6_free();
 		return NULL;
 	}
+	/* Misses: VN_ADJ_INDEX_UNREACH behind no prefix (length 0). */
+	for (uint32_t i = 0; i < TBL24_N; i++)
+		tab.tbl24[i] = VN_LPM6_NH | VN_ADJ_INDEX_UNREACH;
 	return &tab;
 }
 

@@ -3,8 +3,8 @@
  * (tbl24, 16M entries) and then one 8-bit group (256 entries) per further
  * byte of the address, shared along common prefixes, as rte_lpm6 lays it
  * out. An entry is either a FIB next hop (adjacency index or
- * VN_FIB_NH_ECMP | group; a miss is VN_ADJ_INDEX_UNREACH) or, with
- * VN_LPM6_EXT, the index of the group for the next byte.
+ * VN_FIB_NH_ECMP | group; a miss is VN_ADJ_INDEX_UNREACH) or where the
+ * group for the next byte starts.
  *
  * Why our own and not rte_lpm6 (docs/ip6.md): its lookup spends ~92
  * instructions on a /48 (a flag test and a function call per level, results
@@ -23,14 +23,23 @@
 #include <rte_byteorder.h>
 #include <vecnet/common.h>
 
-#define VN_LPM6_EXT (1u << 31)	   /* entry points to a group */
-#define VN_LPM6_GROUP_SHIFT 8	   /* 256 entries a group */
+/* An entry with the top bit set is a next hop (VN_LPM6_NH | nh); one without
+ * it is the index of the first entry of the group for the next byte (group
+ * << 8), so a level of the walk is an add and a load. */
+#define VN_LPM6_NH (1u << 31)
+#define VN_LPM6_GROUP_SHIFT 8 /* 256 entries a group */
 
 struct vn_lpm6 {
 	uint32_t *tbl24; /* 1 << 24 entries */
 	uint32_t *tbl8;	 /* n_groups << 8 entries */
 	uint32_t n_groups;
 };
+
+static inline bool
+vn_lpm6_is_group(uint32_t e)
+{
+	return !(e & VN_LPM6_NH);
+}
 
 static inline uint32_t
 vn_lpm6_first(const struct vn_lpm6 *t, const uint8_t *addr)
@@ -41,44 +50,25 @@ vn_lpm6_first(const struct vn_lpm6 *t, const uint8_t *addr)
 	return t->tbl24[rte_be_to_cpu_32(w) >> 8];
 }
 
-static inline uint32_t
-vn_lpm6_next(const struct vn_lpm6 *t, uint32_t e, uint8_t byte)
-{
-	return t->tbl8[(size_t)(e & ~VN_LPM6_EXT) << VN_LPM6_GROUP_SHIFT | byte];
-}
-
 /* The next hop for a 16-byte address (network order). */
 static inline uint32_t
 vn_lpm6_lookup(const struct vn_lpm6 *t, const uint8_t *addr)
 {
 	uint32_t e = vn_lpm6_first(t, addr);
 
-	for (unsigned int i = 3; unlikely(e & VN_LPM6_EXT); i++)
-		e = vn_lpm6_next(t, e, addr[i]);
-	return e;
+	for (unsigned int i = 3; vn_lpm6_is_group(e); i++)
+		e = t->tbl8[e + addr[i]];
+	return e & ~VN_LPM6_NH;
 }
 
-/* n lookups walked level by level: each level's loads of all n addresses
- * are independent, so their cache misses overlap instead of queueing one
- * lookup's chain of dependent loads behind another's. */
+/* n lookups. Each is a chain of dependent loads; the chains of successive
+ * addresses are independent, so the CPU runs several at once. */
 static inline void
 vn_lpm6_lookup_bulk(const struct vn_lpm6 *t, const uint8_t *const *addr, uint32_t *nh,
 		    uint32_t n)
 {
-	uint32_t ext = 0;
-
-	for (uint32_t i = 0; i < n; i++) {
-		nh[i] = vn_lpm6_first(t, addr[i]);
-		ext |= nh[i];
-	}
-	for (unsigned int byte = 3; unlikely(ext & VN_LPM6_EXT); byte++) {
-		ext = 0;
-		for (uint32_t i = 0; i < n; i++) {
-			if (nh[i] & VN_LPM6_EXT)
-				nh[i] = vn_lpm6_next(t, nh[i], addr[i][byte]);
-			ext |= nh[i];
-		}
-	}
+	for (uint32_t i = 0; i < n; i++)
+		nh[i] = vn_lpm6_lookup(t, addr[i]);
 }
 
 #endif
