@@ -122,7 +122,8 @@ vn_lpm6_set(const struct vn_ip6 *addr, uint8_t len, uint32_t nh)
 		if (l + 1 < levels)
 			e = tab.tbl8[group_at(group_of(e), a.b[3 + l])];
 	}
-	if (need > vn_tbl8_pool_free(&pool))
+	/* Reclaiming (a look at the RCU defer queue) only when short. */
+	if (need > pool.n_free && need > vn_tbl8_pool_free(&pool))
 		return -ENOSPC;
 	ent = &tab.tbl24[i24];
 	dep = &d24[i24];
