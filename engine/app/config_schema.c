@@ -81,8 +81,8 @@ static const struct vn_cfg_field vn_engine_fields[] = {
      .doc = "Most IPv6 routes the FIB holds (static, connected, local and host routes "
 	    "alike); an `ip route add` beyond it is refused saying the table is full. Its "
 	    "tables are allocated at start, about 600 bytes a route beyond the default "
-	    "(rte_lpm6 rules and tbl8 groups, one group per four routes, and the route "
-	    "tree): a million routes take some 600 MB more."},
+	    "(LPM groups, one 1 KB group per four routes, and the route hash): a million "
+	    "routes take some 600 MB more."},
     {.key = "hugepages",
      .type = VN_CFG_T_ENUM,
      .enum_values = vn_hugepages_names,

@@ -159,9 +159,9 @@ vn_hugetlbfs_mounted(char *dir, size_t size)
 	return found;
 }
 
-/* The IPv6 FIB beyond its default size (engine.ip6-routes): rte_lpm6 rules
- * and tbl8 groups (one 1 KB group per four routes) and the route tree's
- * nodes, some 600 bytes a route, allocated at start. */
+/* The IPv6 FIB beyond its default size (engine.ip6-routes): LPM groups (one
+ * 1 KB group per four routes, and a byte an entry on the writer's side) and
+ * the route hash, some 600 bytes a route with room, allocated at start. */
 static uint32_t
 fib6_extra_mb(uint32_t ip6_routes)
 {
