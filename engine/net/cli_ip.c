@@ -27,7 +27,7 @@ vn_cli_ip_if_name(uint32_t if_index)
 }
 
 const char *
-vn_cli_route_source(enum vn_route_source src)
+vn_route_source_name(enum vn_route_source src)
 {
 	switch (src) {
 	case VN_ROUTE_CONNECTED:
@@ -274,7 +274,7 @@ vn_cli_fib_route(const struct vn_route_info *r, void *ctx)
 	struct vn_cli_out *out = ctx;
 	char pfx[24], ps[64], adj[128];
 
-	vn_cli_printf(out, "%s (%s)\n", vn_fmt_prefix(&r->prefix, pfx), vn_cli_route_source(r->source));
+	vn_cli_printf(out, "%s (%s)\n", vn_fmt_prefix(&r->prefix, pfx), vn_route_source_name(r->source));
 	if (r->is_drop) {
 		vn_cli_printf(out, "  -> %s\n", vn_adj_format(VN_ADJ_INDEX_DROP, adj, sizeof(adj)));
 		return 0;

@@ -1,5 +1,6 @@
-/* What the IP command files (cli_ip.c, cli_ip6.c, cli_ip_neighbor.c) share:
- * the pieces that read the same for both families. */
+/* What the IP command files (cli_ip.c, cli_ip6.c, cli_ip_neighbor.c) share,
+ * and Lua's IP functions with them: the pieces that read the same for both
+ * families. */
 #ifndef VN_CLI_IP_H
 #define VN_CLI_IP_H
 
@@ -10,8 +11,9 @@
 
 /* The interface's name, "?" if there is none. */
 const char *vn_cli_ip_if_name(uint32_t if_index);
-/* "connected", "local", "neighbor" or "static", as VPP's fib sources read. */
-const char *vn_cli_route_source(enum vn_route_source src);
+/* "connected", "local", "neighbor" or "static", as VPP's fib sources read
+ * (the commands' and Lua's word for a route's source). */
+const char *vn_route_source_name(enum vn_route_source src);
 /* " via ADDR IF" (either part may be missing: an unspecified via, VN_IF_ANY)
  * into buf, for messages and listings. */
 const char *vn_cli_fmt_via(uint8_t af, const union vn_nbr_addr *via, uint32_t if_index,

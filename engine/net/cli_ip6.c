@@ -66,7 +66,7 @@ fib6_route_row(const struct vn_route6_info *r, void *ctx)
 	struct vn_cli_out *out = ctx;
 	char pfx[VN_PREFIX6_STRLEN], ps[96], adj[160];
 
-	vn_cli_printf(out, "%s (%s)\n", vn_fmt_prefix6(&r->prefix, pfx), vn_cli_route_source(r->source));
+	vn_cli_printf(out, "%s (%s)\n", vn_fmt_prefix6(&r->prefix, pfx), vn_route_source_name(r->source));
 	if (r->is_drop || r->source == VN_ROUTE_LOCAL || r->source == VN_ROUTE_CONNECTED) {
 		vn_cli_printf(out, "  -> %s\n", vn_adj_format(r->adj[0], adj, sizeof(adj)));
 		return 0;

@@ -14,6 +14,8 @@
 #include <vecnet/lua.h>
 #include <vecnet/net/fib6.h>
 
+#include "net/cli_ip.h"
+
 /* --- listings: plain tables, built after the walk (nothing can longjmp through it) -- */
 struct route6_list {
 	struct vn_route6_info *r;
@@ -37,13 +39,6 @@ route6_collect(const struct vn_route6_info *r, void *ctx)
 	return 0;
 }
 
-static const char *const source_names[] = {
-	[VN_ROUTE_STATIC] = "static",
-	[VN_ROUTE_CONNECTED] = "connected",
-	[VN_ROUTE_LOCAL] = "local",
-	[VN_ROUTE_HOST] = "neighbor",
-};
-
 /* vecnet.routes6(): { {prefix=, source=, drop=, via={...}}, ... } */
 static int
 vn_lua_routes6(lua_State *L)
@@ -62,7 +57,7 @@ vn_lua_routes6(lua_State *L)
 		lua_createtable(L, 0, 4);
 		lua_pushstring(L, vn_fmt_prefix6(&r->prefix, buf));
 		lua_setfield(L, -2, "prefix");
-		lua_pushstring(L, source_names[r->source]);
+		lua_pushstring(L, vn_route_source_name(r->source));
 		lua_setfield(L, -2, "source");
 		lua_pushboolean(L, r->is_drop);
 		lua_setfield(L, -2, "drop");

@@ -25,6 +25,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 
+#include "net/cli_ip.h"
 #include "net/hostif_priv.h"
 #include "net/lua_net_priv.h"
 
@@ -221,21 +222,6 @@ vn_lua_push_interface(lua_State *L, const struct vn_interface *ifp)
 	vn_lua_set_int(L, "tx_errors", (lua_Integer)c.tx_errors);
 }
 
-static const char *
-vn_lua_route_source(enum vn_route_source src)
-{
-	switch (src) {
-	case VN_ROUTE_CONNECTED:
-		return "connected";
-	case VN_ROUTE_LOCAL:
-		return "local";
-	case VN_ROUTE_HOST:
-		return "neighbor";
-	default:
-		return "static";
-	}
-}
-
 /* {prefix, source, drop, paths = {{via, interface, adjacency}...}} */
 static void
 vn_lua_push_route(lua_State *L, const struct vn_route_info *r)
@@ -244,7 +230,7 @@ vn_lua_push_route(lua_State *L, const struct vn_route_info *r)
 
 	lua_createtable(L, 0, 4);
 	vn_lua_set_str(L, "prefix", vn_fmt_prefix(&r->prefix, buf));
-	vn_lua_set_str(L, "source", vn_lua_route_source(r->source));
+	vn_lua_set_str(L, "source", vn_route_source_name(r->source));
 	vn_lua_set_bool(L, "drop", r->is_drop);
 	lua_createtable(L, (int)r->n_paths, 0);
 	for (uint32_t i = 0; i < r->n_paths && i < VN_ECMP_MAX_PATHS; i++) {
