@@ -351,7 +351,8 @@ nbr_learn(const struct vn_nbr_learn *l)
 	}
 	if (l->flags & VN_ND_LEARN_NO_LLADDR) {
 		/* Confirms a known entry, teaches nothing new. */
-		if (nbr_find(l->af, l->if_index, &l->addr, &i) && !entries[i].is_static && confirmed)
+		if (confirmed && nbr_find(l->af, l->if_index, &l->addr, &i) &&
+		    !entries[i].is_static)
 			nbr_enter(&entries[i], VN_ND_REACHABLE);
 		return;
 	}

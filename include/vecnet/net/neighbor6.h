@@ -97,8 +97,9 @@ uint32_t vn_neighbor6_count(void);
 #define VN_ND_LEARN_DAD 0x20 /* addr, tentative here, is in use by another node */
 bool vn_neighbor6_post_learn(uint32_t if_index, const struct vn_ip6 *addr, const uint8_t mac[6],
 			     uint8_t flags);
-/* Tests: a fake monotonic clock in ms (NULL: CLOCK_MONOTONIC) and where
- * probes go (NULL: vn_control_inject to the first forwarding thread). */
+/* Tests: a fake monotonic clock in ms for the whole table (both families'
+ * stamps and its timers; NULL: CLOCK_MONOTONIC) and where probes go (NULL:
+ * vn_control_inject to the first forwarding thread). */
 void vn_neighbor6_set_clock(uint64_t (*now_ms)(void));
 void vn_neighbor6_set_probe_sink(void (*sink)(struct rte_mbuf *m));
 /* Main thread: sends a whole ND frame (VN_META_F_L2_READY) on its tx_if. */
