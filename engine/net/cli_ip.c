@@ -1,6 +1,7 @@
 /*
- * Routing commands of both families, in vppctl syntax: ip route add|del (an
- * IPv4 or IPv6 prefix: one parser, the family's FIB), show ip fib [summary];
+ * IP commands of both families, in vppctl syntax: set interface ip address
+ * and ip route add|del (an IPv4 or IPv6 prefix: one parser, then the family's
+ * control call), show ip fib [summary];
  * and what the IP command files share (cli_ip.h). show ip6 fib is in
  * cli_ip6.c, the neighbour commands in cli_ip_neighbor.c. They parse and call
  * the FIB control API, the same functions the YAML loader uses.
@@ -81,15 +82,103 @@ vn_cli_fmt_path(const struct vn_route_path *rp, char *buf, size_t len)
 			      len);
 }
 
+/* A prefix of either family, as the commands name it. */
+struct cli_prefix {
+	uint8_t af;
+	struct vn_prefix p4;
+	struct vn_prefix6 p6;
+};
+
+/* A.B.C.D/LEN, else X:X::X/LEN; mask_host clears the host bits. */
+static bool
+arg_ip_prefix(struct vn_cli_args *args, struct cli_prefix *p, bool mask_host)
+{
+	if (vn_cli_arg_prefix(args, &p->p4)) {
+		p->af = VN_NBR_IP4;
+		if (mask_host)
+			p->p4.addr &= vn_prefix_mask(p->p4.len);
+		return true;
+	}
+	if (vn_cli_arg_prefix6(args, &p->p6)) {
+		p->af = VN_NBR_IP6;
+		if (mask_host)
+			vn_ip6_mask(&p->p6.addr, p->p6.len);
+		return true;
+	}
+	return false;
+}
+
+static const char *
+fmt_ip_prefix(const struct cli_prefix *p, char *buf)
+{
+	return p->af == VN_NBR_IP4 ? vn_fmt_prefix(&p->p4, buf) : vn_fmt_prefix6(&p->p6, buf);
+}
+
+/* --- set interface ip address ---------------------------------------------------- */
+
+/* VPP keeps this command with the IP ones (ip46_cli.c), not the interface's. */
+static const char *
+if_addr_errstr(uint8_t af, int rc, bool is_del, uint32_t if_index)
+{
+	const struct vn_interface *ifp = vn_interface_get(if_index);
+
+	switch (rc) {
+	case -EEXIST:
+		return "address already in use";
+	case -EINVAL:
+		return af == VN_NBR_IP4 ? "not a host address (zero, network or broadcast)"
+					: "not a unicast global address (link-local ones follow the MAC)";
+	case -ENOSPC:
+		/* IPv4: or no room for its connected and local routes. */
+		return af == VN_NBR_IP6 || (ifp && ifp->n_addrs >= VN_IF_ADDR_MAX)
+			   ? "too many addresses on the interface"
+			   : "route table full (engine.ip4-routes): nothing added";
+	case -ENOENT:
+		return is_del ? "no such address on the interface" : "no such entry";
+	default:
+		return strerror(-rc);
+	}
+}
+
+static int
+set_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	bool is_del = vn_cli_arg_keyword(args, "del");
+	char pfx[VN_PREFIX6_STRLEN];
+	struct cli_prefix p;
+	uint32_t ifi;
+	int rc;
+
+	if (!vn_cli_arg_ifname(args, &ifi) || !arg_ip_prefix(args, &p, false) ||
+	    !vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	if (p.af == VN_NBR_IP4)
+		rc = is_del ? vn_interface_addr_del(ifi, &p.p4) : vn_interface_addr_add(ifi, &p.p4);
+	else
+		rc = is_del ? vn_interface_addr6_del(ifi, &p.p6) : vn_interface_addr6_add(ifi, &p.p6);
+	if (rc < 0)
+		return vn_cli_error(out, "set interface ip address %s%s %s: %s", is_del ? "del " : "",
+				    vn_cli_ip_if_name(ifi), fmt_ip_prefix(&p, pfx),
+				    if_addr_errstr(p.af, rc, is_del, ifi));
+	return 0;
+}
+
+VN_CLI_COMMAND(set_if_addr) = {
+	.path = "set interface ip address",
+	.syntax = "[del] IF A.B.C.D/LEN | [del] IF X:X::X/LEN",
+	.help = "add or delete an interface address (and its connected route)",
+	.fn = set_if_addr,
+	.complete = &vn_cli_ifname,
+};
+
 /* --- ip route add / del ----------------------------------------------------------- */
 
 /* What a route command names, either family; a route names its network
  * (`ip route add 10.5.1.1/16` means 10.5.0.0/16, as in VPP). */
 struct cli_route {
+	struct cli_prefix pfx;
 	uint8_t af;
 	uint32_t n_paths;
-	struct vn_prefix p4;
-	struct vn_prefix6 p6;
 	struct vn_route_path paths4[VN_ECMP_MAX_PATHS];
 	struct vn_route6_path paths6[VN_ECMP_MAX_PATHS];
 };
@@ -97,17 +186,10 @@ struct cli_route {
 static bool
 arg_route_prefix(struct vn_cli_args *args, struct cli_route *r)
 {
-	if (vn_cli_arg_prefix(args, &r->p4)) {
-		r->af = VN_NBR_IP4;
-		r->p4.addr &= vn_prefix_mask(r->p4.len);
-		return true;
-	}
-	if (vn_cli_arg_prefix6(args, &r->p6)) {
-		r->af = VN_NBR_IP6;
-		vn_ip6_mask(&r->p6.addr, r->p6.len);
-		return true;
-	}
-	return false;
+	if (!arg_ip_prefix(args, &r->pfx, true))
+		return false;
+	r->af = r->pfx.af;
+	return true;
 }
 
 /* "ADDR [IF]" after a `via`, an address of the prefix's family, into path i. */
@@ -127,7 +209,7 @@ arg_route_path(struct vn_cli_args *args, struct cli_route *r, uint32_t i)
 static const char *
 route_fmt_prefix(const struct cli_route *r, char *buf)
 {
-	return r->af == VN_NBR_IP4 ? vn_fmt_prefix(&r->p4, buf) : vn_fmt_prefix6(&r->p6, buf);
+	return fmt_ip_prefix(&r->pfx, buf);
 }
 
 static const char *
@@ -143,8 +225,8 @@ static bool
 route_exists(const struct cli_route *r)
 {
 	if (r->af == VN_NBR_IP4)
-		return vn_fib_get(&r->p4, &(struct vn_route_info){0}) == 0;
-	return vn_fib6_get(&r->p6, &(struct vn_route6_info){0}) == 0;
+		return vn_fib_get(&r->pfx.p4, &(struct vn_route_info){0}) == 0;
+	return vn_fib6_get(&r->pfx.p6, &(struct vn_route6_info){0}) == 0;
 }
 
 /* What each family's FIB means by its refusals. */
@@ -204,9 +286,9 @@ vn_cli_ip_route_add(struct vn_cli_out *out, struct vn_cli_args *args)
 		return vn_cli_unexpected(args);
 	exists = route_exists(&r);
 	if (r.af == VN_NBR_IP4)
-		rc = is_drop ? vn_route_add_drop(&r.p4) : vn_route_add(&r.p4, r.paths4, r.n_paths);
+		rc = is_drop ? vn_route_add_drop(&r.pfx.p4) : vn_route_add(&r.pfx.p4, r.paths4, r.n_paths);
 	else
-		rc = is_drop ? vn_route6_add_drop(&r.p6) : vn_route6_add(&r.p6, r.paths6, r.n_paths);
+		rc = is_drop ? vn_route6_add_drop(&r.pfx.p6) : vn_route6_add(&r.pfx.p6, r.paths6, r.n_paths);
 	if (rc == -ENOSPC && !exists && r.af == VN_NBR_IP4 && vn_fib_route_room() == 0)
 		return vn_cli_error(out,
 				    "ip route add %s: route table full (%u routes, the most "
@@ -245,9 +327,9 @@ vn_cli_ip_route_del(struct vn_cli_out *out, struct vn_cli_args *args)
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
 	if (r.af == VN_NBR_IP4)
-		rc = vn_route_del(&r.p4, has_path ? &r.paths4[0] : NULL);
+		rc = vn_route_del(&r.pfx.p4, has_path ? &r.paths4[0] : NULL);
 	else
-		rc = vn_route6_del(&r.p6, has_path ? &r.paths6[0] : NULL);
+		rc = vn_route6_del(&r.pfx.p6, has_path ? &r.paths6[0] : NULL);
 	if (rc == -ENOENT && has_path && route_exists(&r))
 		return vn_cli_error(out, "ip route del %s%s: no such path", route_fmt_prefix(&r, pfx),
 				    route_fmt_path(&r, 0, ps, sizeof(ps)));

@@ -1,9 +1,8 @@
 /*
- * IPv6 commands, in vppctl syntax: show ip6 fib [PREFIX|ADDR], show ip6
- * interface [IF], and the IPv6 half of `set interface ip address` that
- * cli_interface.c hands over when its prefix is IPv6. `ip route` and the
- * neighbour commands take both families (cli_ip.c, cli_ip_neighbor.c). They
- * parse and call the same control API as the YAML loader and Lua.
+ * IPv6 commands, in vppctl syntax: show ip6 fib [PREFIX|ADDR] and show ip6
+ * interface [IF]. `set interface ip address`, `ip route` and the neighbour
+ * commands take both families (cli_ip.c, cli_ip_neighbor.c). They call the
+ * same control API as the YAML loader and Lua.
  */
 #define VN_LOG_MOD "cli"
 #include <errno.h>
@@ -16,7 +15,6 @@
 #include <vecnet/net/neighbor6.h>
 
 #include "net/cli_ip.h"
-#include "net/cli_ip6.h"
 
 /* " via 2001:db8::2 lan0" into buf, for listings. */
 static const char *
@@ -24,39 +22,6 @@ path6_fmt(const struct vn_route6_path *rp, char *buf, size_t len)
 {
 	return vn_cli_fmt_via(VN_NBR_IP6, &(union vn_nbr_addr){.ip6 = rp->via}, rp->if_index, buf,
 			      len);
-}
-
-int
-vn_cli_ip6_if_addr(struct vn_cli_out *out, struct vn_cli_args *args, uint32_t if_index,
-		   const struct vn_prefix6 *p, bool is_del)
-{
-	char pfx[VN_PREFIX6_STRLEN];
-	const char *why;
-	int rc;
-
-	if (!vn_cli_args_end(args))
-		return vn_cli_unexpected(args);
-	rc = is_del ? vn_interface_addr6_del(if_index, p) : vn_interface_addr6_add(if_index, p);
-	if (rc == 0)
-		return 0;
-	switch (rc) {
-	case -EEXIST:
-		why = "address already in use";
-		break;
-	case -EINVAL:
-		why = "not a unicast global address (link-local ones follow the MAC)";
-		break;
-	case -ENOSPC:
-		why = "too many addresses on the interface";
-		break;
-	case -ENOENT:
-		why = "no such address on the interface";
-		break;
-	default:
-		why = strerror(-rc);
-	}
-	return vn_cli_error(out, "set interface ip address %s%s %s: %s", is_del ? "del " : "",
-			    vn_cli_ip_if_name(if_index), vn_fmt_prefix6(p, pfx), why);
 }
 
 /* --- show ip6 fib ---------------------------------------------------------- */

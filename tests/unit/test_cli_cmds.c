@@ -558,6 +558,16 @@ test_dual_stack(void)
 		   "set ip neighbor lan0 ff02::1: invalid address or MAC");
 	expect_err("set ip neighbor lan0 zz 02:00:00:00:01:09",
 		   "unexpected 'zz' (word 5): expected one of: IPv4 address, IPv6 address");
+	expect_err("set interface ip address lan0 fe80::1/64",
+		   "set interface ip address lan0 fe80::1/64: not a unicast global address "
+		   "(link-local ones follow the MAC)");
+	expect_err("set interface ip address del lan0 2001:db8:9::1/64",
+		   "set interface ip address del lan0 2001:db8:9::1/64: no such address on the "
+		   "interface");
+	expect_err("set interface ip address lan0 2001:db8:1::1/64",
+		   "set interface ip address lan0 2001:db8:1::1/64: address already in use");
+	expect_err("set interface ip address lan0 2001:db8:1::1/64 now",
+		   "unexpected 'now' (word 7): expected one of: end of line");
 
 	/* Routes: a path of the prefix's family, its errors in its words. */
 	cmd_ok("ip route add 2001:db8:100::5/48 via 2001:db8:1::2 lan0");
