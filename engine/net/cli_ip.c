@@ -82,36 +82,93 @@ vn_cli_fmt_path(const struct vn_route_path *rp, char *buf, size_t len)
 			      len);
 }
 
-/* A prefix of either family, as the commands name it. */
-struct cli_prefix {
-	uint8_t af;
-	struct vn_prefix p4;
-	struct vn_prefix6 p6;
-};
+/* --- both families' prefixes, addresses and routes (the commands' and Lua's) --- */
 
-/* A.B.C.D/LEN, else X:X::X/LEN; mask_host clears the host bits. */
-static bool
-arg_ip_prefix(struct vn_cli_args *args, struct cli_prefix *p, bool mask_host)
+static void
+ip_prefix_mask(struct vn_ip_prefix *p)
 {
-	if (vn_cli_arg_prefix(args, &p->p4)) {
-		p->af = VN_NBR_IP4;
-		if (mask_host)
-			p->p4.addr &= vn_prefix_mask(p->p4.len);
-		return true;
-	}
-	if (vn_cli_arg_prefix6(args, &p->p6)) {
-		p->af = VN_NBR_IP6;
-		if (mask_host)
-			vn_ip6_mask(&p->p6.addr, p->p6.len);
-		return true;
-	}
-	return false;
+	if (p->af == VN_NBR_IP4)
+		p->p4.addr &= vn_prefix_mask(p->p4.len);
+	else
+		vn_ip6_mask(&p->p6.addr, p->p6.len);
 }
 
-static const char *
-fmt_ip_prefix(const struct cli_prefix *p, char *buf)
+int
+vn_ip_prefix_parse(const char *s, struct vn_ip_prefix *p, bool mask_host)
+{
+	memset(p, 0, sizeof(*p));
+	if (vn_parse_prefix(s, &p->p4) == 0)
+		p->af = VN_NBR_IP4;
+	else if (vn_parse_prefix6(s, &p->p6) == 0)
+		p->af = VN_NBR_IP6;
+	else
+		return -EINVAL;
+	if (mask_host)
+		ip_prefix_mask(p);
+	return 0;
+}
+
+const char *
+vn_ip_prefix_fmt(const struct vn_ip_prefix *p, char *buf)
 {
 	return p->af == VN_NBR_IP4 ? vn_fmt_prefix(&p->p4, buf) : vn_fmt_prefix6(&p->p6, buf);
+}
+
+int
+vn_ip_if_addr_apply(uint32_t if_index, const struct vn_ip_prefix *p, bool is_del)
+{
+	if (p->af == VN_NBR_IP4)
+		return is_del ? vn_interface_addr_del(if_index, &p->p4)
+			      : vn_interface_addr_add(if_index, &p->p4);
+	return is_del ? vn_interface_addr6_del(if_index, &p->p6)
+		      : vn_interface_addr6_add(if_index, &p->p6);
+}
+
+int
+vn_ip_route_apply(const struct vn_ip_prefix *p, const struct vn_ip_path *paths, uint32_t n,
+		  bool is_drop, bool is_del)
+{
+	struct vn_route_path p4[VN_ECMP_MAX_PATHS];
+	struct vn_route6_path p6[VN_ECMP_MAX_PATHS];
+
+	if (n > VN_ECMP_MAX_PATHS)
+		return -ENOSPC;
+	for (uint32_t i = 0; i < n; i++) {
+		p4[i] = (struct vn_route_path){.via = paths[i].via.ip4, .if_index = paths[i].if_index};
+		p6[i] = (struct vn_route6_path){.via = paths[i].via.ip6, .if_index = paths[i].if_index};
+	}
+	if (p->af == VN_NBR_IP4) {
+		if (is_del)
+			return vn_route_del(&p->p4, n ? p4 : NULL);
+		return is_drop ? vn_route_add_drop(&p->p4) : vn_route_add(&p->p4, p4, n);
+	}
+	if (is_del)
+		return vn_route6_del(&p->p6, n ? p6 : NULL);
+	return is_drop ? vn_route6_add_drop(&p->p6) : vn_route6_add(&p->p6, p6, n);
+}
+
+bool
+vn_ip_route_exists(const struct vn_ip_prefix *p)
+{
+	if (p->af == VN_NBR_IP4)
+		return vn_fib_get(&p->p4, &(struct vn_route_info){0}) == 0;
+	return vn_fib6_get(&p->p6, &(struct vn_route6_info){0}) == 0;
+}
+
+/* A.B.C.D/LEN, else X:X::X/LEN (the CLI's types, for what it expected). */
+static bool
+arg_ip_prefix(struct vn_cli_args *args, struct vn_ip_prefix *p, bool mask_host)
+{
+	memset(p, 0, sizeof(*p));
+	if (vn_cli_arg_prefix(args, &p->p4))
+		p->af = VN_NBR_IP4;
+	else if (vn_cli_arg_prefix6(args, &p->p6))
+		p->af = VN_NBR_IP6;
+	else
+		return false;
+	if (mask_host)
+		ip_prefix_mask(p);
+	return true;
 }
 
 /* --- set interface ip address ---------------------------------------------------- */
@@ -145,20 +202,17 @@ set_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	bool is_del = vn_cli_arg_keyword(args, "del");
 	char pfx[VN_PREFIX6_STRLEN];
-	struct cli_prefix p;
+	struct vn_ip_prefix p;
 	uint32_t ifi;
 	int rc;
 
 	if (!vn_cli_arg_ifname(args, &ifi) || !arg_ip_prefix(args, &p, false) ||
 	    !vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
-	if (p.af == VN_NBR_IP4)
-		rc = is_del ? vn_interface_addr_del(ifi, &p.p4) : vn_interface_addr_add(ifi, &p.p4);
-	else
-		rc = is_del ? vn_interface_addr6_del(ifi, &p.p6) : vn_interface_addr6_add(ifi, &p.p6);
+	rc = vn_ip_if_addr_apply(ifi, &p, is_del);
 	if (rc < 0)
 		return vn_cli_error(out, "set interface ip address %s%s %s: %s", is_del ? "del " : "",
-				    vn_cli_ip_if_name(ifi), fmt_ip_prefix(&p, pfx),
+				    vn_cli_ip_if_name(ifi), vn_ip_prefix_fmt(&p, pfx),
 				    if_addr_errstr(p.af, rc, is_del, ifi));
 	return 0;
 }
@@ -173,60 +227,33 @@ VN_CLI_COMMAND(set_if_addr) = {
 
 /* --- ip route add / del ----------------------------------------------------------- */
 
-/* What a route command names, either family; a route names its network
- * (`ip route add 10.5.1.1/16` means 10.5.0.0/16, as in VPP). */
+/* A route command's prefix and paths, either family; a route names its
+ * network (`ip route add 10.5.1.1/16` means 10.5.0.0/16, as in VPP). */
 struct cli_route {
-	struct cli_prefix pfx;
-	uint8_t af;
+	struct vn_ip_prefix pfx;
 	uint32_t n_paths;
-	struct vn_route_path paths4[VN_ECMP_MAX_PATHS];
-	struct vn_route6_path paths6[VN_ECMP_MAX_PATHS];
+	struct vn_ip_path paths[VN_ECMP_MAX_PATHS];
 };
-
-static bool
-arg_route_prefix(struct vn_cli_args *args, struct cli_route *r)
-{
-	if (!arg_ip_prefix(args, &r->pfx, true))
-		return false;
-	r->af = r->pfx.af;
-	return true;
-}
 
 /* "ADDR [IF]" after a `via`, an address of the prefix's family, into path i. */
 static bool
 arg_route_path(struct vn_cli_args *args, struct cli_route *r, uint32_t i)
 {
-	uint32_t *if_index = r->af == VN_NBR_IP4 ? &r->paths4[i].if_index : &r->paths6[i].if_index;
+	struct vn_ip_path *rp = &r->paths[i];
 
-	if (r->af == VN_NBR_IP4 ? !vn_cli_arg_ip4(args, &r->paths4[i].via)
-				: !vn_cli_arg_ip6(args, &r->paths6[i].via))
+	memset(&rp->via, 0, sizeof(rp->via));
+	if (r->pfx.af == VN_NBR_IP4 ? !vn_cli_arg_ip4(args, &rp->via.ip4)
+				    : !vn_cli_arg_ip6(args, &rp->via.ip6))
 		return false;
-	if (!vn_cli_arg_ifname(args, if_index))
-		*if_index = VN_IF_ANY;
+	if (!vn_cli_arg_ifname(args, &rp->if_index))
+		rp->if_index = VN_IF_ANY;
 	return true;
-}
-
-static const char *
-route_fmt_prefix(const struct cli_route *r, char *buf)
-{
-	return fmt_ip_prefix(&r->pfx, buf);
 }
 
 static const char *
 route_fmt_path(const struct cli_route *r, uint32_t i, char *buf, size_t len)
 {
-	if (r->af == VN_NBR_IP4)
-		return vn_cli_fmt_path(&r->paths4[i], buf, len);
-	return vn_cli_fmt_via(VN_NBR_IP6, &(union vn_nbr_addr){.ip6 = r->paths6[i].via},
-			      r->paths6[i].if_index, buf, len);
-}
-
-static bool
-route_exists(const struct cli_route *r)
-{
-	if (r->af == VN_NBR_IP4)
-		return vn_fib_get(&r->pfx.p4, &(struct vn_route_info){0}) == 0;
-	return vn_fib6_get(&r->pfx.p6, &(struct vn_route6_info){0}) == 0;
+	return vn_cli_fmt_via(r->pfx.af, &r->paths[i].via, r->paths[i].if_index, buf, len);
 }
 
 /* What each family's FIB means by its refusals. */
@@ -267,7 +294,7 @@ vn_cli_ip_route_add(struct vn_cli_out *out, struct vn_cli_args *args)
 	char pfx[VN_PREFIX6_STRLEN], ps[96];
 	int rc;
 
-	if (!arg_route_prefix(args, &r) || !vn_cli_arg_keyword(args, "via"))
+	if (!arg_ip_prefix(args, &r.pfx, true) || !vn_cli_arg_keyword(args, "via"))
 		return vn_cli_unexpected(args);
 	if (vn_cli_arg_keyword(args, "drop")) {
 		is_drop = true;
@@ -284,20 +311,17 @@ vn_cli_ip_route_add(struct vn_cli_out *out, struct vn_cli_args *args)
 	}
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
-	exists = route_exists(&r);
-	if (r.af == VN_NBR_IP4)
-		rc = is_drop ? vn_route_add_drop(&r.pfx.p4) : vn_route_add(&r.pfx.p4, r.paths4, r.n_paths);
-	else
-		rc = is_drop ? vn_route6_add_drop(&r.pfx.p6) : vn_route6_add(&r.pfx.p6, r.paths6, r.n_paths);
-	if (rc == -ENOSPC && !exists && r.af == VN_NBR_IP4 && vn_fib_route_room() == 0)
+	exists = vn_ip_route_exists(&r.pfx);
+	rc = vn_ip_route_apply(&r.pfx, r.paths, r.n_paths, is_drop, false);
+	if (rc == -ENOSPC && !exists && r.pfx.af == VN_NBR_IP4 && vn_fib_route_room() == 0)
 		return vn_cli_error(out,
 				    "ip route add %s: route table full (%u routes, the most "
 				    "engine.ip4-routes allows): nothing added",
-				    route_fmt_prefix(&r, pfx), vn_fib_route_max());
+				    vn_ip_prefix_fmt(&r.pfx, pfx), vn_fib_route_max());
 	if (rc < 0)
-		return vn_cli_error(out, "ip route add %s%s: %s", route_fmt_prefix(&r, pfx),
+		return vn_cli_error(out, "ip route add %s%s: %s", vn_ip_prefix_fmt(&r.pfx, pfx),
 				    is_drop ? " via drop" : route_fmt_path(&r, 0, ps, sizeof(ps)),
-				    route_errstr(r.af, rc));
+				    route_errstr(r.pfx.af, rc));
 	return 0;
 }
 
@@ -317,7 +341,7 @@ vn_cli_ip_route_del(struct vn_cli_out *out, struct vn_cli_args *args)
 	char pfx[VN_PREFIX6_STRLEN], ps[96];
 	int rc;
 
-	if (!arg_route_prefix(args, &r))
+	if (!arg_ip_prefix(args, &r.pfx, true))
 		return vn_cli_unexpected(args);
 	if (vn_cli_arg_keyword(args, "via")) {
 		if (!arg_route_path(args, &r, 0))
@@ -326,16 +350,13 @@ vn_cli_ip_route_del(struct vn_cli_out *out, struct vn_cli_args *args)
 	}
 	if (!vn_cli_args_end(args))
 		return vn_cli_unexpected(args);
-	if (r.af == VN_NBR_IP4)
-		rc = vn_route_del(&r.pfx.p4, has_path ? &r.paths4[0] : NULL);
-	else
-		rc = vn_route6_del(&r.pfx.p6, has_path ? &r.paths6[0] : NULL);
-	if (rc == -ENOENT && has_path && route_exists(&r))
-		return vn_cli_error(out, "ip route del %s%s: no such path", route_fmt_prefix(&r, pfx),
+	rc = vn_ip_route_apply(&r.pfx, r.paths, has_path, false, true);
+	if (rc == -ENOENT && has_path && vn_ip_route_exists(&r.pfx))
+		return vn_cli_error(out, "ip route del %s%s: no such path", vn_ip_prefix_fmt(&r.pfx, pfx),
 				    route_fmt_path(&r, 0, ps, sizeof(ps)));
 	if (rc < 0)
-		return vn_cli_error(out, "ip route del %s: %s", route_fmt_prefix(&r, pfx),
-				    route_errstr(r.af, rc));
+		return vn_cli_error(out, "ip route del %s: %s", vn_ip_prefix_fmt(&r.pfx, pfx),
+				    route_errstr(r.pfx.af, rc));
 	return 0;
 }
 

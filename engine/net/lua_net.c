@@ -119,33 +119,16 @@ vn_lua_check_ip4(lua_State *L, int arg)
 	return vn_lua_check_addr(L, arg, VN_NBR_IP4).ip4;
 }
 
-/* A prefix of either family. */
-struct vn_lua_prefix {
-	uint8_t af;
-	struct vn_prefix p4;
-	struct vn_prefix6 p6;
-};
-
 /* "A.B.C.D/LEN" or "X:X::X/LEN"; mask_host clears host bits (a route names its network). */
-static struct vn_lua_prefix
+static struct vn_ip_prefix
 vn_lua_check_prefix_any(lua_State *L, int arg, bool mask_host)
 {
-	struct vn_lua_prefix p = {.af = vn_lua_af_of(L, arg)};
 	const char *s = luaL_checkstring(L, arg);
+	struct vn_ip_prefix p;
 
-	if ((p.af == VN_NBR_IP4 ? vn_parse_prefix(s, &p.p4) : vn_parse_prefix6(s, &p.p6)) < 0)
+	if (vn_ip_prefix_parse(s, &p, mask_host) < 0)
 		luaL_argerror(L, arg, lua_pushfstring(L, "invalid prefix '%s'", s));
-	if (mask_host && p.af == VN_NBR_IP4)
-		p.p4.addr &= vn_prefix_mask(p.p4.len);
-	else if (mask_host)
-		vn_ip6_mask(&p.p6.addr, p.p6.len);
 	return p;
-}
-
-static const char *
-vn_lua_fmt_prefix(const struct vn_lua_prefix *p, char *buf)
-{
-	return p->af == VN_NBR_IP4 ? vn_fmt_prefix(&p->p4, buf) : vn_fmt_prefix6(&p->p6, buf);
 }
 
 /* An IPv4 prefix (the IPv4 route queries). */
@@ -370,18 +353,14 @@ static int
 vn_lua_address(lua_State *L, bool is_add)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
-	struct vn_lua_prefix p = vn_lua_check_prefix_any(L, 2, false);
-	uint32_t ifi = ifp->if_index;
+	struct vn_ip_prefix p = vn_lua_check_prefix_any(L, 2, false);
 	char buf[VN_PREFIX6_STRLEN];
 	int rc;
 
-	if (p.af == VN_NBR_IP4)
-		rc = is_add ? vn_interface_addr_add(ifi, &p.p4) : vn_interface_addr_del(ifi, &p.p4);
-	else
-		rc = is_add ? vn_interface_addr6_add(ifi, &p.p6) : vn_interface_addr6_del(ifi, &p.p6);
+	rc = vn_ip_if_addr_apply(ifp->if_index, &p, !is_add);
 	if (rc < 0)
 		return luaL_error(L, "%s %s %s: %s", is_add ? "add_address" : "del_address",
-				  ifp->name, vn_lua_fmt_prefix(&p, buf), vn_lua_ip_errstr(rc));
+				  ifp->name, vn_ip_prefix_fmt(&p, buf), vn_lua_ip_errstr(rc));
 	return 0;
 }
 
@@ -399,34 +378,12 @@ vn_lua_del_address(lua_State *L)
 
 /* --- routes ------------------------------------------------------------------------ */
 
-/* The paths of p's family to vias (none: the whole route, for a delete). */
-static int
-vn_lua_route_apply(const struct vn_lua_prefix *p, const union vn_nbr_addr *via, uint32_t n,
-		   uint32_t if_index, bool is_drop, bool is_del)
-{
-	struct vn_route_path p4[VN_ECMP_MAX_PATHS];
-	struct vn_route6_path p6[VN_ECMP_MAX_PATHS];
-
-	for (uint32_t i = 0; i < n; i++) {
-		p4[i] = (struct vn_route_path){.via = via[i].ip4, .if_index = if_index};
-		p6[i] = (struct vn_route6_path){.via = via[i].ip6, .if_index = if_index};
-	}
-	if (p->af == VN_NBR_IP4) {
-		if (is_del)
-			return vn_route_del(&p->p4, n ? p4 : NULL);
-		return is_drop ? vn_route_add_drop(&p->p4) : vn_route_add(&p->p4, p4, n);
-	}
-	if (is_del)
-		return vn_route6_del(&p->p6, n ? p6 : NULL);
-	return is_drop ? vn_route6_add_drop(&p->p6) : vn_route6_add(&p->p6, p6, n);
-}
-
 /* route_add(prefix, via [, ifname]): via is "drop", an address, or an array of them. */
 static int
 vn_lua_route_add(lua_State *L)
 {
-	struct vn_lua_prefix p = vn_lua_check_prefix_any(L, 1, true);
-	union vn_nbr_addr via[VN_ECMP_MAX_PATHS];
+	struct vn_ip_prefix p = vn_lua_check_prefix_any(L, 1, true);
+	struct vn_ip_path paths[VN_ECMP_MAX_PATHS];
 	uint32_t if_index = vn_lua_opt_if_index(L, 3);
 	uint32_t n_paths = 0;
 	char buf[VN_PREFIX6_STRLEN];
@@ -437,7 +394,7 @@ vn_lua_route_add(lua_State *L)
 		is_drop = true;
 		luaL_argcheck(L, if_index == VN_IF_ANY, 3, "a drop route takes no interface");
 	} else if (lua_type(L, 2) == LUA_TSTRING) {
-		via[n_paths++] = vn_lua_check_addr(L, 2, p.af);
+		paths[n_paths++] = (struct vn_ip_path){vn_lua_check_addr(L, 2, p.af), if_index};
 	} else if (lua_type(L, 2) == LUA_TTABLE) {
 		lua_Unsigned n = lua_rawlen(L, 2);
 
@@ -448,21 +405,21 @@ vn_lua_route_add(lua_State *L)
 
 			lua_rawgeti(L, 2, (lua_Integer)i);
 			s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-			if (s == NULL || vn_lua_parse_addr(s, p.af, &via[n_paths]) < 0)
+			if (s == NULL || vn_lua_parse_addr(s, p.af, &paths[n_paths].via) < 0)
 				return luaL_argerror(
 					L, 2,
 					lua_pushfstring(L, "next hop %d: %s address expected, got %s",
 							(int)i, vn_lua_af_name(p.af),
 							s ? s : luaL_typename(L, -1)));
 			lua_pop(L, 1);
-			n_paths++;
+			paths[n_paths++].if_index = if_index;
 		}
 	} else {
 		return luaL_typeerror(L, 2, "\"drop\", an address or an array of addresses");
 	}
-	rc = vn_lua_route_apply(&p, via, n_paths, if_index, is_drop, false);
+	rc = vn_ip_route_apply(&p, paths, n_paths, is_drop, false);
 	if (rc < 0)
-		return luaL_error(L, "route_add %s: %s", vn_lua_fmt_prefix(&p, buf),
+		return luaL_error(L, "route_add %s: %s", vn_ip_prefix_fmt(&p, buf),
 				  vn_lua_ip_errstr(rc));
 	return 0;
 }
@@ -471,20 +428,19 @@ vn_lua_route_add(lua_State *L)
 static int
 vn_lua_route_del(lua_State *L)
 {
-	struct vn_lua_prefix p = vn_lua_check_prefix_any(L, 1, true);
+	struct vn_ip_prefix p = vn_lua_check_prefix_any(L, 1, true);
 	bool has_path = !lua_isnoneornil(L, 2);
-	uint32_t if_index = VN_IF_ANY;
+	struct vn_ip_path path = {.if_index = VN_IF_ANY};
 	char buf[VN_PREFIX6_STRLEN];
-	union vn_nbr_addr via = {0};
 	int rc;
 
 	if (has_path) {
-		via = vn_lua_check_addr(L, 2, p.af);
-		if_index = vn_lua_opt_if_index(L, 3);
+		path.via = vn_lua_check_addr(L, 2, p.af);
+		path.if_index = vn_lua_opt_if_index(L, 3);
 	}
-	rc = vn_lua_route_apply(&p, &via, has_path, if_index, false, true);
+	rc = vn_ip_route_apply(&p, &path, has_path, false, true);
 	if (rc < 0)
-		return luaL_error(L, "route_del %s: %s", vn_lua_fmt_prefix(&p, buf),
+		return luaL_error(L, "route_del %s: %s", vn_ip_prefix_fmt(&p, buf),
 				  vn_lua_ip_errstr(rc));
 	return 0;
 }
