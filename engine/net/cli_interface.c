@@ -1,7 +1,8 @@
 /*
  * Interface commands, in vppctl syntax: show interface [address] [IF], show
  * hardware-interfaces [verbose] [IF], clear interfaces, set interface
- * state|ip address|mtu. Handlers parse, then call the same control functions
+ * state|mac address|mtu (ip address: cli_ip.c, with the IP commands, as in
+ * VPP). Handlers parse, then call the same control functions
  * that the YAML loader uses; a refused change is reported with the reason.
  */
 #define VN_LOG_MOD "cli"
@@ -18,7 +19,6 @@
 #include <vecnet/net/port.h>
 #include <vecnet/net/vlan.h>
 
-#include "net/cli_ip6.h"
 #include "net/cli_net_priv.h"
 #include "net/port_priv.h"
 
@@ -504,62 +504,7 @@ VN_CLI_COMMAND(set_if_state) = {
 	.complete = &vn_cli_ifname,
 };
 
-static const char *
-vn_cli_addr_errstr(int rc, bool is_del, uint32_t if_index)
-{
-	const struct vn_interface *ifp = vn_interface_get(if_index);
-
-	switch (rc) {
-	case -EEXIST:
-		return "address already in use";
-	case -EINVAL:
-		return "not a host address (zero, network or broadcast)";
-	case -ENOSPC:
-		/* Or no room for its connected and local routes. */
-		return ifp && ifp->n_addrs >= VN_IF_ADDR_MAX
-			   ? "too many addresses on the interface"
-			   : "route table full (engine.ip4-routes): nothing added";
-	case -ENOENT:
-		return is_del ? "no such address on the interface" : "no such entry";
-	default:
-		return strerror(-rc);
-	}
-}
-
-static int
-vn_cli_set_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
-{
-	bool is_del = vn_cli_arg_keyword(args, "del");
-	struct vn_prefix p;
-	struct vn_prefix6 p6;
-	char pfx[24];
-	uint32_t ifi;
-	int rc;
-
-	if (!vn_cli_arg_ifname(args, &ifi))
-		return vn_cli_unexpected(args);
-	if (!vn_cli_arg_prefix(args, &p)) {
-		if (vn_cli_arg_prefix6(args, &p6))
-			return vn_cli_ip6_if_addr(out, args, ifi, &p6, is_del);
-		return vn_cli_unexpected(args);
-	}
-	if (!vn_cli_args_end(args))
-		return vn_cli_unexpected(args);
-	rc = is_del ? vn_interface_addr_del(ifi, &p) : vn_interface_addr_add(ifi, &p);
-	if (rc < 0)
-		return vn_cli_error(out, "set interface ip address %s%s %s: %s",
-				    is_del ? "del " : "", if_name_of(ifi),
-				    vn_fmt_prefix(&p, pfx), vn_cli_addr_errstr(rc, is_del, ifi));
-	return 0;
-}
-
-VN_CLI_COMMAND(set_if_addr) = {
-	.path = "set interface ip address",
-	.syntax = "[del] IF A.B.C.D/LEN | [del] IF X:X::X/LEN",
-	.help = "add or delete an interface address (and its connected route)",
-	.fn = vn_cli_set_if_addr,
-	.complete = &vn_cli_ifname,
-};
+/* `set interface ip address` takes both families: cli_ip.c. */
 
 static int
 vn_cli_set_if_mac(struct vn_cli_out *out, struct vn_cli_args *args)

@@ -4,7 +4,9 @@
  * CLI and the YAML loader. Bad arguments raise luaL_argerror-style errors
  * ("bad argument #1 to 'route_add' (invalid prefix 'x')"); a refused change
  * raises "route_add 10.0.0.0/8: <reason>". Prefixes name their network: host
- * bits are cleared, as `ip route add` does.
+ * bits are cleared, as `ip route add` does. Addresses, routes and neighbours
+ * take either family (IPv6 when the text holds a ':'): one parser, the
+ * family's control call behind it.
  *
  * Walk callbacks (routes, neighbours) run inside C code that owns memory, so a
  * Lua error must never longjmp through them: each entry is converted in its own
@@ -19,12 +21,13 @@
 
 #include <vecnet/lua.h>
 #include <vecnet/net/fib.h>
+#include <vecnet/net/fib6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 
+#include "net/cli_ip.h"
 #include "net/hostif_priv.h"
 #include "net/lua_net_priv.h"
-#include "net/lua_ip6.h"
 
 static const char *
 vn_lua_errstr(int rc)
@@ -36,6 +39,24 @@ vn_lua_errstr(int rc)
 		return "no such interface";
 	default:
 		return strerror(-rc);
+	}
+}
+
+/* What the address, route and neighbour calls of both families refuse. */
+static const char *
+vn_lua_ip_errstr(int rc)
+{
+	switch (rc) {
+	case -EEXIST:
+		return "already exists";
+	case -EINVAL:
+		return "invalid";
+	case -ENETUNREACH:
+		return "next hop not on a connected prefix";
+	case -EPERM:
+		return "a connected or local route";
+	default:
+		return vn_lua_errstr(rc);
 	}
 }
 
@@ -58,18 +79,59 @@ vn_lua_opt_if_index(lua_State *L, int arg)
 	return lua_isnoneornil(L, arg) ? VN_IF_ANY : vn_lua_check_if(L, arg)->if_index;
 }
 
+/* The family of an address or prefix argument: IPv6 if the text holds a ':'. */
+static uint8_t
+vn_lua_af_of(lua_State *L, int arg)
+{
+	return lua_type(L, arg) == LUA_TSTRING && strchr(lua_tostring(L, arg), ':') != NULL
+		       ? VN_NBR_IP6
+		       : VN_NBR_IP4;
+}
+
+static const char *
+vn_lua_af_name(uint8_t af)
+{
+	return af == VN_NBR_IP4 ? "IPv4" : "IPv6";
+}
+
+static int
+vn_lua_parse_addr(const char *s, uint8_t af, union vn_nbr_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	return af == VN_NBR_IP4 ? vn_parse_ip4(s, &a->ip4) : vn_parse_ip6(s, &a->ip6);
+}
+
+static union vn_nbr_addr
+vn_lua_check_addr(lua_State *L, int arg, uint8_t af)
+{
+	const char *s = luaL_checkstring(L, arg);
+	union vn_nbr_addr a;
+
+	if (vn_lua_parse_addr(s, af, &a) < 0)
+		luaL_argerror(L, arg,
+			      lua_pushfstring(L, "invalid %s address '%s'", vn_lua_af_name(af), s));
+	return a;
+}
+
 static uint32_t
 vn_lua_check_ip4(lua_State *L, int arg)
 {
-	const char *s = luaL_checkstring(L, arg);
-	uint32_t addr;
-
-	if (vn_parse_ip4(s, &addr) < 0)
-		luaL_argerror(L, arg, lua_pushfstring(L, "invalid IPv4 address '%s'", s));
-	return addr;
+	return vn_lua_check_addr(L, arg, VN_NBR_IP4).ip4;
 }
 
-/* "A.B.C.D/LEN"; mask_host clears host bits (a route names its network). */
+/* "A.B.C.D/LEN" or "X:X::X/LEN"; mask_host clears host bits (a route names its network). */
+static struct vn_ip_prefix
+vn_lua_check_prefix_any(lua_State *L, int arg, bool mask_host)
+{
+	const char *s = luaL_checkstring(L, arg);
+	struct vn_ip_prefix p;
+
+	if (vn_ip_prefix_parse(s, &p, mask_host) < 0)
+		luaL_argerror(L, arg, lua_pushfstring(L, "invalid prefix '%s'", s));
+	return p;
+}
+
+/* An IPv4 prefix (the IPv4 route queries). */
 static struct vn_prefix
 vn_lua_check_prefix(lua_State *L, int arg, bool mask_host)
 {
@@ -143,21 +205,6 @@ vn_lua_push_interface(lua_State *L, const struct vn_interface *ifp)
 	vn_lua_set_int(L, "tx_errors", (lua_Integer)c.tx_errors);
 }
 
-static const char *
-vn_lua_route_source(enum vn_route_source src)
-{
-	switch (src) {
-	case VN_ROUTE_CONNECTED:
-		return "connected";
-	case VN_ROUTE_LOCAL:
-		return "local";
-	case VN_ROUTE_HOST:
-		return "neighbor";
-	default:
-		return "static";
-	}
-}
-
 /* {prefix, source, drop, paths = {{via, interface, adjacency}...}} */
 static void
 vn_lua_push_route(lua_State *L, const struct vn_route_info *r)
@@ -166,7 +213,7 @@ vn_lua_push_route(lua_State *L, const struct vn_route_info *r)
 
 	lua_createtable(L, 0, 4);
 	vn_lua_set_str(L, "prefix", vn_fmt_prefix(&r->prefix, buf));
-	vn_lua_set_str(L, "source", vn_lua_route_source(r->source));
+	vn_lua_set_str(L, "source", vn_route_source_name(r->source));
 	vn_lua_set_bool(L, "drop", r->is_drop);
 	lua_createtable(L, (int)r->n_paths, 0);
 	for (uint32_t i = 0; i < r->n_paths && i < VN_ECMP_MAX_PATHS; i++) {
@@ -187,14 +234,14 @@ vn_lua_push_route(lua_State *L, const struct vn_route_info *r)
 }
 
 static void
-vn_lua_push_neighbor(lua_State *L, const struct vn_neighbor_info *n)
+vn_lua_push_neighbor(lua_State *L, const struct vn_nbr *n)
 {
 	const struct vn_interface *ifp = vn_interface_get(n->if_index);
-	char buf[24];
+	char buf[VN_IP6_STRLEN];
 
 	lua_createtable(L, 0, 4);
 	vn_lua_set_str(L, "interface", ifp != NULL ? ifp->name : "?");
-	vn_lua_set_str(L, "address", vn_fmt_ip4(n->addr, buf));
+	vn_lua_set_str(L, "address", vn_fmt_nbr_addr(n->af, &n->addr, buf));
 	vn_lua_set_str(L, "mac", vn_fmt_mac(n->mac, buf));
 	vn_lua_set_bool(L, "static", n->is_static);
 }
@@ -306,17 +353,14 @@ static int
 vn_lua_address(lua_State *L, bool is_add)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
-	if (vn_lua_is_ip6(L, 2))
-		return vn_lua_address6(L, ifp->if_index, ifp->name, is_add);
-	struct vn_prefix p = vn_lua_check_prefix(L, 2, false);
-	char buf[24];
+	struct vn_ip_prefix p = vn_lua_check_prefix_any(L, 2, false);
+	char buf[VN_PREFIX6_STRLEN];
 	int rc;
 
-	rc = is_add ? vn_interface_addr_add(ifp->if_index, &p)
-		    : vn_interface_addr_del(ifp->if_index, &p);
+	rc = vn_ip_if_addr_apply(ifp->if_index, &p, !is_add);
 	if (rc < 0)
 		return luaL_error(L, "%s %s %s: %s", is_add ? "add_address" : "del_address",
-				  ifp->name, vn_fmt_prefix(&p, buf), vn_lua_errstr(rc));
+				  ifp->name, vn_ip_prefix_fmt(&p, buf), vn_lua_ip_errstr(rc));
 	return 0;
 }
 
@@ -338,24 +382,19 @@ vn_lua_del_address(lua_State *L)
 static int
 vn_lua_route_add(lua_State *L)
 {
-	if (vn_lua_is_ip6(L, 1))
-		return vn_lua_route_add6(L);
-	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
-	struct vn_route_path paths[VN_ECMP_MAX_PATHS];
+	struct vn_ip_prefix p = vn_lua_check_prefix_any(L, 1, true);
+	struct vn_ip_path paths[VN_ECMP_MAX_PATHS];
 	uint32_t if_index = vn_lua_opt_if_index(L, 3);
 	uint32_t n_paths = 0;
+	char buf[VN_PREFIX6_STRLEN];
 	bool is_drop = false;
-	char buf[24];
 	int rc;
 
 	if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "drop") == 0) {
 		is_drop = true;
 		luaL_argcheck(L, if_index == VN_IF_ANY, 3, "a drop route takes no interface");
 	} else if (lua_type(L, 2) == LUA_TSTRING) {
-		paths[n_paths++] = (struct vn_route_path){
-			.via = vn_lua_check_ip4(L, 2),
-			.if_index = if_index,
-		};
+		paths[n_paths++] = (struct vn_ip_path){vn_lua_check_addr(L, 2, p.af), if_index};
 	} else if (lua_type(L, 2) == LUA_TTABLE) {
 		lua_Unsigned n = lua_rawlen(L, 2);
 
@@ -363,24 +402,25 @@ vn_lua_route_add(lua_State *L)
 			      lua_pushfstring(L, "1 to %d next hops expected", VN_ECMP_MAX_PATHS));
 		for (lua_Unsigned i = 1; i <= n; i++) {
 			const char *s;
-			uint32_t via;
 
 			lua_rawgeti(L, 2, (lua_Integer)i);
 			s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-			if (s == NULL || vn_parse_ip4(s, &via) < 0)
+			if (s == NULL || vn_lua_parse_addr(s, p.af, &paths[n_paths].via) < 0)
 				return luaL_argerror(
 					L, 2,
-					lua_pushfstring(L, "next hop %d: IPv4 address expected, got %s",
-							(int)i, s ? s : luaL_typename(L, -1)));
+					lua_pushfstring(L, "next hop %d: %s address expected, got %s",
+							(int)i, vn_lua_af_name(p.af),
+							s ? s : luaL_typename(L, -1)));
 			lua_pop(L, 1);
-			paths[n_paths++] = (struct vn_route_path){.via = via, .if_index = if_index};
+			paths[n_paths++].if_index = if_index;
 		}
 	} else {
 		return luaL_typeerror(L, 2, "\"drop\", an address or an array of addresses");
 	}
-	rc = is_drop ? vn_route_add_drop(&p) : vn_route_add(&p, paths, n_paths);
+	rc = vn_ip_route_apply(&p, paths, n_paths, is_drop, false);
 	if (rc < 0)
-		return luaL_error(L, "route_add %s: %s", vn_fmt_prefix(&p, buf), vn_lua_errstr(rc));
+		return luaL_error(L, "route_add %s: %s", vn_ip_prefix_fmt(&p, buf),
+				  vn_lua_ip_errstr(rc));
 	return 0;
 }
 
@@ -388,21 +428,20 @@ vn_lua_route_add(lua_State *L)
 static int
 vn_lua_route_del(lua_State *L)
 {
-	if (vn_lua_is_ip6(L, 1))
-		return vn_lua_route_del6(L);
-	struct vn_prefix p = vn_lua_check_prefix(L, 1, true);
-	struct vn_route_path path = {.if_index = VN_IF_ANY};
+	struct vn_ip_prefix p = vn_lua_check_prefix_any(L, 1, true);
 	bool has_path = !lua_isnoneornil(L, 2);
-	char buf[24];
+	struct vn_ip_path path = {.if_index = VN_IF_ANY};
+	char buf[VN_PREFIX6_STRLEN];
 	int rc;
 
 	if (has_path) {
-		path.via = vn_lua_check_ip4(L, 2);
+		path.via = vn_lua_check_addr(L, 2, p.af);
 		path.if_index = vn_lua_opt_if_index(L, 3);
 	}
-	rc = vn_route_del(&p, has_path ? &path : NULL);
+	rc = vn_ip_route_apply(&p, &path, has_path, false, true);
 	if (rc < 0)
-		return luaL_error(L, "route_del %s: %s", vn_fmt_prefix(&p, buf), vn_lua_errstr(rc));
+		return luaL_error(L, "route_del %s: %s", vn_ip_prefix_fmt(&p, buf),
+				  vn_lua_ip_errstr(rc));
 	return 0;
 }
 
@@ -420,7 +459,7 @@ vn_lua_append_route(lua_State *L)
 static int
 vn_lua_append_neighbor(lua_State *L)
 {
-	const struct vn_neighbor_info *n = lua_touserdata(L, 2);
+	const struct vn_nbr *n = lua_touserdata(L, 2);
 
 	vn_lua_push_neighbor(L, n);
 	lua_rawseti(L, 1, (lua_Integer)lua_rawlen(L, 1) + 1);
@@ -458,7 +497,7 @@ vn_lua_route_cb(const struct vn_route_info *r, void *ctx)
 }
 
 static void
-vn_lua_neighbor_cb(const struct vn_neighbor_info *n, void *ctx)
+vn_lua_neighbor_cb(const struct vn_nbr *n, void *ctx)
 {
 	vn_lua_walk_append(ctx, n);
 }
@@ -516,16 +555,16 @@ vn_lua_route_lookup(lua_State *L)
 
 /* --- neighbours -------------------------------------------------------------------- */
 
+/* neighbor_set(ifname, address, mac [, static = true]) */
 static int
 vn_lua_neighbor_set(lua_State *L)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
-	if (vn_lua_is_ip6(L, 2))
-		return vn_lua_neighbor_set6(L, ifp->if_index, ifp->name);
-	uint32_t addr = vn_lua_check_ip4(L, 2);
+	uint8_t af = vn_lua_af_of(L, 2);
+	union vn_nbr_addr a = vn_lua_check_addr(L, 2, af);
+	char buf[VN_IP6_STRLEN];
 	bool is_static = true;
 	uint8_t mac[6];
-	char buf[16];
 	int rc;
 
 	vn_lua_check_mac(L, 3, mac);
@@ -533,10 +572,10 @@ vn_lua_neighbor_set(lua_State *L)
 		luaL_checktype(L, 4, LUA_TBOOLEAN);
 		is_static = lua_toboolean(L, 4);
 	}
-	rc = vn_neighbor_set(ifp->if_index, addr, mac, is_static);
+	rc = vn_nbr_set(af, ifp->if_index, &a, mac, is_static);
 	if (rc < 0)
-		return luaL_error(L, "neighbor_set %s %s: %s", ifp->name, vn_fmt_ip4(addr, buf),
-				  vn_lua_errstr(rc));
+		return luaL_error(L, "neighbor_set %s %s: %s", ifp->name,
+				  vn_fmt_nbr_addr(af, &a, buf), vn_lua_ip_errstr(rc));
 	return 0;
 }
 
@@ -544,30 +583,42 @@ static int
 vn_lua_neighbor_del(lua_State *L)
 {
 	struct vn_interface *ifp = vn_lua_check_if(L, 1);
-	if (vn_lua_is_ip6(L, 2))
-		return vn_lua_neighbor_del6(L, ifp->if_index, ifp->name);
-	uint32_t addr = vn_lua_check_ip4(L, 2);
-	char buf[16];
+	uint8_t af = vn_lua_af_of(L, 2);
+	union vn_nbr_addr a = vn_lua_check_addr(L, 2, af);
+	char buf[VN_IP6_STRLEN];
 	int rc;
 
-	rc = vn_neighbor_del(ifp->if_index, addr);
+	rc = vn_nbr_del(af, ifp->if_index, &a);
 	if (rc < 0)
-		return luaL_error(L, "neighbor_del %s %s: %s", ifp->name, vn_fmt_ip4(addr, buf),
-				  vn_lua_errstr(rc));
+		return luaL_error(L, "neighbor_del %s %s: %s", ifp->name,
+				  vn_fmt_nbr_addr(af, &a, buf), vn_lua_ip_errstr(rc));
 	return 0;
+}
+
+/* The neighbours of one family: { {interface=, address=, mac=, static=}, ... } */
+static int
+vn_lua_neighbors_of(lua_State *L, uint8_t af)
+{
+	struct vn_lua_walk w = {.L = L, .append = vn_lua_append_neighbor};
+
+	lua_createtable(L, (int)VN_MIN(vn_nbr_count(af), 1u << 20), 0);
+	w.table = lua_gettop(L);
+	vn_nbr_walk(af, vn_lua_neighbor_cb, &w);
+	if (w.is_failed)
+		return lua_error(L);
+	return 1;
 }
 
 static int
 vn_lua_neighbors(lua_State *L)
 {
-	struct vn_lua_walk w = {.L = L, .append = vn_lua_append_neighbor};
+	return vn_lua_neighbors_of(L, VN_NBR_IP4);
+}
 
-	lua_createtable(L, (int)VN_MIN(vn_neighbor_count(), 1u << 20), 0);
-	w.table = lua_gettop(L);
-	vn_neighbor_walk(vn_lua_neighbor_cb, &w);
-	if (w.is_failed)
-		return lua_error(L);
-	return 1;
+static int
+vn_lua_neighbors6(lua_State *L)
+{
+	return vn_lua_neighbors_of(L, VN_NBR_IP6);
 }
 
 /* Registered in the order vecnet.* lists them. */
@@ -590,3 +641,4 @@ VN_LUA_FUNCTION(route_count) = {.name = "route_count", .fn = vn_lua_route_count}
 VN_LUA_FUNCTION(neighbor_set) = {.name = "neighbor_set", .fn = vn_lua_neighbor_set};
 VN_LUA_FUNCTION(neighbor_del) = {.name = "neighbor_del", .fn = vn_lua_neighbor_del};
 VN_LUA_FUNCTION(neighbors) = {.name = "neighbors", .fn = vn_lua_neighbors};
+VN_LUA_FUNCTION(neighbors6) = {.name = "neighbors6", .fn = vn_lua_neighbors6};

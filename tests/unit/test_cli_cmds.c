@@ -524,6 +524,81 @@ test_neighbor(void)
 	cmd_ok("set interface ip address del lan0 10.0.1.1/24");
 }
 
+/* The same commands take IPv6: one parser for both families, the family's
+ * table behind it; show ip neighbors lists both, show ip6 neighbors adds ND's
+ * state. */
+static void
+test_dual_stack(void)
+{
+	const char *t;
+
+	cmd_ok("set interface ip address lan0 10.0.1.1/24");
+	cmd_ok("set interface ip address lan0 2001:db8:1::1/64");
+	cmd_ok("set ip neighbor lan0 10.0.1.2 02:00:00:00:01:02 static");
+	cmd_ok("set ip neighbor lan0 2001:db8:1::2 02:00:00:00:01:22 static");
+	cmd_ok("set ip neighbor lan0 2001:db8:1::3 02:00:00:00:01:23");
+	CU_ASSERT_EQUAL(vn_nbr_count(VN_NBR_IP4), 1);
+	CU_ASSERT_EQUAL(vn_nbr_count(VN_NBR_IP6), 2);
+	t = cmd_ok("show ip neighbors");
+	CU_ASSERT(has(t, "10.0.1.2         S      02:00:00:00:01:02  lan0\n"));
+	CU_ASSERT(has(t, "2001:db8:1::2    S      02:00:00:00:01:22  lan0\n"));
+	CU_ASSERT(has(t, "2001:db8:1::3    D      02:00:00:00:01:23  lan0\n"));
+	CU_ASSERT(strstr(t, "10.0.1.2") < strstr(t, "2001:db8:1::2")); /* IPv4 first, as VPP */
+	t = cmd_ok("show ip6 neighbors");
+	CU_ASSERT(has(t, "Ethernet           State      Interface\n"));
+	CU_ASSERT(has(t, "2001:db8:1::2    S      02:00:00:00:01:22  PERMANENT  lan0\n"));
+	CU_ASSERT(has(t, "2001:db8:1::3    D      02:00:00:00:01:23  STALE      lan0\n"));
+	CU_ASSERT(lacks(t, "10.0.1.2"));
+	CU_ASSERT(lacks(cmd_ok("show ip6 neighbors lan1"), "2001:db8"));
+	CU_ASSERT(lacks(cmd_ok("show ip neighbors lan1"), "2001:db8"));
+	expect_err("set ip neighbor lan0 2001:db8:1::2 02:00:00:00:01:09",
+		   "set ip neighbor lan0 2001:db8:1::2: a static entry exists (add with static to "
+		   "replace it)");
+	expect_err("set ip neighbor lan0 ff02::1 02:00:00:00:01:09",
+		   "set ip neighbor lan0 ff02::1: invalid address or MAC");
+	expect_err("set ip neighbor lan0 zz 02:00:00:00:01:09",
+		   "unexpected 'zz' (word 5): expected one of: IPv4 address, IPv6 address");
+	expect_err("set interface ip address lan0 fe80::1/64",
+		   "set interface ip address lan0 fe80::1/64: not a unicast global address "
+		   "(link-local ones follow the MAC)");
+	expect_err("set interface ip address del lan0 2001:db8:9::1/64",
+		   "set interface ip address del lan0 2001:db8:9::1/64: no such address on the "
+		   "interface");
+	expect_err("set interface ip address lan0 2001:db8:1::1/64",
+		   "set interface ip address lan0 2001:db8:1::1/64: address already in use");
+	expect_err("set interface ip address lan0 2001:db8:1::1/64 now",
+		   "unexpected 'now' (word 7): expected one of: end of line");
+
+	/* Routes: a path of the prefix's family, its errors in its words. */
+	cmd_ok("ip route add 2001:db8:100::5/48 via 2001:db8:1::2 lan0");
+	t = cmd_ok("show ip6 fib 2001:db8:100::/48");
+	CU_ASSERT(has(t, "2001:db8:100::/48 (static)\n  via 2001:db8:1::2 lan0 -> "));
+	CU_ASSERT(has(t, "02:00:00:00:01:22"));
+	expect_err("ip route add 2001:db8:200::/48 via 10.0.1.2",
+		   "unexpected '10.0.1.2' (word 6): expected one of: keyword 'drop', IPv6 address");
+	expect_err("ip route add 2001:db8:200::/48 via fe80::1",
+		   "ip route add 2001:db8:200::/48 via fe80::1: invalid route (a link-local via "
+		   "needs its interface)");
+	expect_err("ip route del 2001:db8:100::/48 via 2001:db8:1::9",
+		   "ip route del 2001:db8:100::/48 via 2001:db8:1::9: no such path");
+	cmd_ok("ip route del 2001:db8:100::/48");
+	expect_err("ip route del 2001:db8:100::/48", "ip route del 2001:db8:100::/48: no such route");
+	expect_err("ip route del 2001:db8:100::/48 via 2001:db8:1::2",
+		   "ip route del 2001:db8:100::/48: no such route");
+	cmd_ok("ip route add 2001:db8:300::/48 via drop");
+	CU_ASSERT(has(cmd_ok("show ip6 fib 2001:db8:300::/48"), "(static)\n  -> drop"));
+	cmd_ok("ip route del 2001:db8:300::/48");
+
+	cmd_ok("set ip neighbor del lan0 2001:db8:1::2");
+	cmd_ok("set ip neighbor del lan0 2001:db8:1::3 02:00:00:00:01:23");
+	expect_err("set ip neighbor del lan0 2001:db8:1::3",
+		   "set ip neighbor del lan0 2001:db8:1::3: no such neighbor");
+	cmd_ok("set ip neighbor del lan0 10.0.1.2");
+	CU_ASSERT_EQUAL(vn_nbr_count(VN_NBR_AF_ANY), 0);
+	cmd_ok("set interface ip address del lan0 2001:db8:1::1/64");
+	cmd_ok("set interface ip address del lan0 10.0.1.1/24");
+}
+
 /* --- exec ------------------------------------------------------------------------------------ */
 
 static void
@@ -586,6 +661,7 @@ main(void)
 		{"set interface state/mtu/ip address", test_set_interface},
 		{"ip route, show ip fib", test_ip_route},
 		{"set ip neighbor, show ip neighbors", test_neighbor},
+		{"both families: ip route, neighbours", test_dual_stack},
 		{"exec", test_exec},
 		CU_TEST_INFO_NULL,
 	};

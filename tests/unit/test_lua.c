@@ -412,6 +412,15 @@ test_ip6(void)
 	eval_fails("vecnet.route_add('2001:db8::/32', '10.0.1.2')", "invalid IPv6 address");
 	eval_fails("vecnet.route_add('2001:db8::/32', 'fe80::1')", "route_add 2001:db8::/32: invalid");
 	eval_fails("vecnet.add_address('lan0', 'fe80::1/64')", "add_address lan0 fe80::1/64");
+	/* One parser for both families: the same checks, the same words. */
+	eval_fails("vecnet.route_add('2001:db8::/32', {'2001:db8:1::2', '10.0.1.2'})",
+		   "next hop 2: IPv6 address expected, got 10.0.1.2");
+	eval_fails("vecnet.route_add('2001:db8::/32', 'drop', 'lan0')", "takes no interface");
+	eval_fails("vecnet.route_del('2001:db8:77::/48')", "route_del 2001:db8:77::/48: not found");
+	eval_fails("vecnet.neighbor_del('lan0', '2001:db8:1::99')",
+		   "neighbor_del lan0 2001:db8:1::99: not found");
+	eval_fails("vecnet.neighbor_set('lan0', 'ff02::1', '02:00:00:00:01:09')",
+		   "neighbor_set lan0 ff02::1: invalid");
 	eval_expect("vecnet.del_address('lan0', '2001:db8:1::1/64')", "");
 	eval_expect("vecnet.del_address('lan1', '2001:db8:2::1/64')", "");
 }

@@ -1,6 +1,7 @@
 /*
  * Neighbour table: static/dynamic precedence, the learn ring from workers,
- * walk order, flushes, and what each change does to the FIB adjacency.
+ * walk order, flushes, and what each change does to the FIB adjacency; one
+ * table for both families, where only IPv6 entries age.
  */
 #include <CUnit/CUnit.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/neighbor6.h>
 #include <vecnet/rcu.h>
 
 #include "vn_test.h"
@@ -223,6 +225,105 @@ test_walk_and_flush(void)
 	CU_ASSERT_EQUAL(vn_adj_count(), 4);
 }
 
+static uint64_t fake_ms;
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_ms;
+}
+
+struct af_walk {
+	uint32_t n;
+	uint8_t af[4];
+	uint8_t mac5[4];
+};
+
+static void
+af_walk_cb(const struct vn_nbr *n, void *arg)
+{
+	struct af_walk *w = arg;
+
+	if (w->n < 4) {
+		w->af[w->n] = n->af;
+		w->mac5[w->n] = n->mac[5];
+	}
+	w->n++;
+}
+
+/* ARP and ND entries share one table: the family is part of the key, one
+ * ring carries both learnings, one state machine ages only the family that
+ * probes (IPv6), one flush empties an interface of both. */
+static void
+test_both_families(void)
+{
+	union vn_nbr_addr a4 = {.ip4 = IP(10, 0, 1, 20)}, a6 = {0}, same = a4, mcast = {0};
+	struct vn_nd6_config nd;
+	struct af_walk w = {0};
+	struct vn_nbr n;
+
+	CU_ASSERT_EQUAL_FATAL(vn_parse_ip6("2001:db8::20", &a6.ip6), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_parse_ip6("ff02::1", &mcast.ip6), 0);
+	/* `same` as IPv6 has the IPv4 entry's 16 bytes: another entry all the same. */
+	CU_ASSERT_EQUAL(vn_nbr_set(VN_NBR_IP4, nif0, &a4, mac_a, false), 0);
+	CU_ASSERT_EQUAL(vn_nbr_set(VN_NBR_IP6, nif0, &same, mac_b, false), 0);
+	CU_ASSERT_EQUAL(vn_nbr_set(VN_NBR_IP6, nif0, &a6, mac_c, true), 0);
+	CU_ASSERT_EQUAL(vn_nbr_count(VN_NBR_IP4), 1);
+	CU_ASSERT_EQUAL(vn_nbr_count(VN_NBR_IP6), 2);
+	CU_ASSERT_EQUAL(vn_nbr_count(VN_NBR_AF_ANY), 3);
+	CU_ASSERT_EQUAL(vn_neighbor_count(), 1);
+	CU_ASSERT_EQUAL(vn_neighbor6_count(), 2);
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP4, nif0, &a4, &n), 0);
+	CU_ASSERT_EQUAL(n.mac[5], mac_a[5]);
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP6, nif0, &same, &n), 0);
+	CU_ASSERT_EQUAL(n.mac[5], mac_b[5]);
+	CU_ASSERT_EQUAL(vn_neighbor6_get(nif0, &a6.ip6, NULL), 0);
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP4, nif1, &a4, NULL), -ENOENT);
+	CU_ASSERT_EQUAL(vn_nbr_set(VN_NBR_AF_N, nif0, &a4, mac_a, false), -EINVAL);
+	CU_ASSERT_EQUAL(vn_nbr_set(VN_NBR_IP6, nif0, &mcast, mac_a, false), -EINVAL);
+	CU_ASSERT_EQUAL(vn_nbr_del(VN_NBR_IP6, nif0, &mcast), -ENOENT);
+
+	/* IPv4 first, then IPv6 in address order. */
+	vn_nbr_walk(VN_NBR_AF_ANY, af_walk_cb, &w);
+	CU_ASSERT_EQUAL(w.n, 3);
+	CU_ASSERT(w.af[0] == VN_NBR_IP4 && w.af[1] == VN_NBR_IP6 && w.af[2] == VN_NBR_IP6);
+	CU_ASSERT(w.mac5[0] == mac_a[5] && w.mac5[1] == mac_b[5] && w.mac5[2] == mac_c[5]);
+
+	/* One ring: an ARP binding replaces, an NA without override does not. */
+	CU_ASSERT(vn_nbr_post_learn(VN_NBR_IP4, nif0, &a4, mac_c, 0));
+	CU_ASSERT(vn_nbr_post_learn(VN_NBR_IP6, nif0, &same, mac_c, VN_ND_LEARN_NA));
+	CU_ASSERT_EQUAL(vn_neighbor_process_learned(), 2);
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP4, nif0, &a4, &n), 0);
+	CU_ASSERT_EQUAL(n.mac[5], mac_c[5]);
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP6, nif0, &same, &n), 0);
+	CU_ASSERT_EQUAL(n.mac[5], mac_b[5]);
+
+	/* A confirmed IPv6 entry goes STALE after ReachableTime; ARP's stays. */
+	vn_nd6_config_get(&nd);
+	fake_ms = 1000000;
+	vn_neighbor6_set_clock(fake_clock);
+	CU_ASSERT(vn_nbr_post_learn(VN_NBR_IP6, nif0, &same, mac_b,
+				    VN_ND_LEARN_NA | VN_ND_LEARN_CONFIRMED));
+	CU_ASSERT(vn_nbr_post_learn(VN_NBR_IP4, nif0, &a4, mac_c, 0));
+	CU_ASSERT_EQUAL(vn_neighbor_process_learned(), 2);
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP6, nif0, &same, &n), 0);
+	CU_ASSERT_EQUAL(n.state, VN_ND_REACHABLE);
+	fake_ms += nd.reachable_ms + 1000;
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP6, nif0, &same, &n), 0);
+	CU_ASSERT_EQUAL(n.state, VN_ND_STALE);
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP4, nif0, &a4, &n), 0);
+	CU_ASSERT_EQUAL(n.state, VN_ND_REACHABLE);
+	fake_ms += 10 * (uint64_t)nd.reachable_ms;
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(vn_nbr_get(VN_NBR_IP4, nif0, &a4, &n), 0);
+	CU_ASSERT_EQUAL(n.state, VN_ND_REACHABLE);
+	vn_neighbor6_set_clock(NULL);
+
+	vn_neighbor_flush_interface(nif0);
+	CU_ASSERT_EQUAL(vn_nbr_count(VN_NBR_AF_ANY), 0);
+}
+
 int
 main(void)
 {
@@ -231,6 +332,7 @@ main(void)
 	    {"static beats dynamic", test_static_precedence},
 	    {"learn ring round trip", test_learn_ring},
 	    {"walk order and flush", test_walk_and_flush},
+	    {"both families in one table", test_both_families},
 	    CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {

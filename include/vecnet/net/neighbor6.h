@@ -1,10 +1,10 @@
 /*
- * IPv6 neighbour table (RFC 4861), control plane only, beside the IPv4 one
- * (net/neighbor.h) and built the same way: workers learn from neighbour
- * solicitations and advertisements by posting to a ring the main thread
- * drains (vn_neighbor_process_learned drains both families), and every change
- * feeds the FIB, which rebuilds the adjacencies of that next hop and keeps a
- * /128 host route for a global address on a connected prefix.
+ * IPv6 neighbours (RFC 4861): the typed calls and what only neighbour
+ * discovery has (reachability timers, probes, DAD). The entries are the
+ * IPv6 ones of the one table (net/neighbor.h): workers learn from
+ * solicitations and advertisements through its ring, and every change feeds
+ * the FIB, which rebuilds the adjacencies of that next hop and keeps a /128
+ * host route for a global address on a connected prefix.
  */
 #ifndef VECNET_NEIGHBOR6_H
 #define VECNET_NEIGHBOR6_H
@@ -13,24 +13,17 @@
 #include <vecnet/common.h>
 #include <vecnet/net/addr.h>
 #include <vecnet/net/fib.h>
+#include <vecnet/net/neighbor.h>
 
 /*
- * Reachability of dynamic neighbours (RFC 4861 7.3). INCOMPLETE is a next
- * hop being solicited: it has no entry yet (ip6-glean holds its packets).
- * A solicited advertisement confirms an entry (REACHABLE); after
- * reachable_ms it is STALE; a STALE entry that forwards a packet goes to
- * DELAY, and if nothing confirms it within VN_ND_DELAY_FIRST_PROBE_MS, to
+ * Reachability of dynamic neighbours (RFC 4861 7.3, the states in
+ * net/neighbor.h): a solicited advertisement confirms an entry (REACHABLE);
+ * after reachable_ms it is STALE; a STALE entry that forwards a packet goes
+ * to DELAY, and if nothing confirms it within VN_ND_DELAY_FIRST_PROBE_MS, to
  * PROBE: up to VN_ND_MAX_UNICAST_SOLICIT unicast solicitations,
  * VN_ND_RETRANS_TIMER_MS apart, then the entry is removed. Static entries
- * stay REACHABLE. The state lives on the main thread only (vn_neighbor6_tick).
+ * stay REACHABLE. The state lives on the main thread only.
  */
-enum vn_nd_state {
-	VN_ND_REACHABLE,
-	VN_ND_STALE,
-	VN_ND_DELAY,
-	VN_ND_PROBE,
-};
-
 #define VN_ND_REACHABLE_DEFAULT_MS 30000
 #define VN_ND_REACHABLE_MAX_MS 3600000
 #define VN_ND_DELAY_FIRST_PROBE_MS 5000
@@ -85,11 +78,6 @@ struct vn_neighbor6_info {
 	uint64_t state_ms; /* monotonic ms the state was entered (or last probe) */
 };
 
-const char *vn_nd_state_name(uint8_t state);
-
-/* Called by vn_neighbor_init / vn_neighbor_fini. */
-int vn_neighbor6_init(void);
-void vn_neighbor6_fini(void);
 /* Static entries are never replaced by learning; a static set replaces a dynamic one. */
 int vn_neighbor6_set(uint32_t if_index, const struct vn_ip6 *addr, const uint8_t mac[6],
 		     bool is_static);
@@ -98,7 +86,6 @@ int vn_neighbor6_get(uint32_t if_index, const struct vn_ip6 *addr, struct vn_nei
 /* Walks entries ordered by interface then address. */
 void vn_neighbor6_walk(void (*cb)(const struct vn_neighbor6_info *n, void *ctx), void *ctx);
 uint32_t vn_neighbor6_count(void);
-void vn_neighbor6_flush_interface(uint32_t if_index);
 
 /* Fast path (any forwarding thread): queue a learned binding for the main
  * thread. Returns false when the ring is full (the caller counts it). */
@@ -110,13 +97,9 @@ void vn_neighbor6_flush_interface(uint32_t if_index);
 #define VN_ND_LEARN_DAD 0x20 /* addr, tentative here, is in use by another node */
 bool vn_neighbor6_post_learn(uint32_t if_index, const struct vn_ip6 *addr, const uint8_t mac[6],
 			     uint8_t flags);
-/* Main thread: applies queued bindings; returns how many. */
-uint32_t vn_neighbor6_process_learned(void);
-/* Main thread: the reachability timers (run by vn_neighbor_process_learned,
- * at most every 100 ms); probes go out through the control injection. */
-void vn_neighbor6_tick(void);
-/* Tests: a fake monotonic clock in ms (NULL: CLOCK_MONOTONIC) and where
- * probes go (NULL: vn_control_inject to the first forwarding thread). */
+/* Tests: a fake monotonic clock in ms for the whole table (both families'
+ * stamps and its timers; NULL: CLOCK_MONOTONIC) and where probes go (NULL:
+ * vn_control_inject to the first forwarding thread). */
 void vn_neighbor6_set_clock(uint64_t (*now_ms)(void));
 void vn_neighbor6_set_probe_sink(void (*sink)(struct rte_mbuf *m));
 /* Main thread: sends a whole ND frame (VN_META_F_L2_READY) on its tx_if. */
