@@ -108,6 +108,20 @@ routes_all(uint32_t *n)
 	return all;
 }
 
+/* rte_hash_crc over a 17-byte prefix, which sits unaligned in arrays and on
+ * stacks (rte_hash_crc itself reads it as uint64_t, undefined there). */
+static uint32_t
+prefix6_hash(const void *key, uint32_t len, uint32_t init)
+{
+	const uint8_t *k = key;
+	uint64_t a, b;
+
+	RTE_SET_USED(len);
+	memcpy(&a, k, 8);
+	memcpy(&b, k + 8, 8);
+	return rte_hash_crc_1byte(k[16], rte_hash_crc_8byte(b, rte_hash_crc_8byte(a, init)));
+}
+
 static int
 route_cmp(const void *a, const void *b)
 {
@@ -716,7 +730,7 @@ vn_fib6_init(uint32_t max)
 		.name = "vn_fib6_routes",
 		.entries = cap,
 		.key_len = sizeof(struct vn_prefix6),
-		.hash_func = rte_hash_crc,
+		.hash_func = prefix6_hash,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
