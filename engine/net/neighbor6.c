@@ -33,6 +33,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/net/neighbor6.h>
+#include <vecnet/net/ra6.h>
 
 #include "net/fib_priv.h"
 #include "net/hmap.h"
@@ -419,6 +420,7 @@ vn_neighbor6_tick(void)
 		return;
 	next_tick_ms = now + VN_NEIGHBOR6_TICK_MS;
 	vn_dad6_tick(now);
+	vn_ra6_tick(now);
 	/* Backwards: a deleted entry takes the last one's place, already seen. */
 	for (uint32_t i = n_entries; i-- > 0;) {
 		struct vn_neighbor6_info *n = &entries[i];
