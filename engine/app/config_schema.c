@@ -270,7 +270,7 @@ static const struct vn_cfg_field vn_ra6_fields[] = {
      .min = 1,
      .max = VN_RA6_MAX_INTERVAL_MAX_S,
      .def = "16",
-     .doc = "... at most this many seconds apart (at most interval-max)."},
+     .doc = "... at most this many seconds apart (a cap: intervals shorter stay)."},
     {.key = "prefixes",
      .type = VN_CFG_T_LIST,
      .elem = VN_CFG_T_MAP,
@@ -702,11 +702,6 @@ vn_cfg_check_ra6(struct vn_cfg_errors *e, const struct vn_cfg_node *iface, uint3
 		vn_cfg_error(e, n, "interfaces[%u].ip6-nd.lifetime: %lld is less than interval-max "
 				   "(%lld): give 0 or %lld to 9000",
 			     i, (long long)v, (long long)max, (long long)max);
-	if ((n = vn_cfg_scalar(nd, "initial-interval")) && vn_cfg_parse_int(n->value, &v) == 0 &&
-	    v > max)
-		vn_cfg_error(e, n, "interfaces[%u].ip6-nd.initial-interval: %lld is more than "
-				   "interval-max (%lld)",
-			     i, (long long)v, (long long)max);
 	pfx = vn_cfg_map_get(nd, "prefixes");
 	for (const struct vn_cfg_node *p = vn_cfg_first_map(pfx); p; p = vn_cfg_next_map(p)) {
 		struct vn_prefix6 p6;

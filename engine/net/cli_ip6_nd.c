@@ -27,7 +27,7 @@ ra6_cli_result(struct vn_cli_out *out, int rc)
 	case -EINVAL:
 		return vn_cli_error(out, "out of range: ra-interval MAX 4-1800, MIN 3-0.75*MAX; "
 					 "ra-lifetime 0 or MAX-9000; ra-initial COUNT 0-10, "
-					 "INTERVAL 1-MAX; preferred lifetime <= valid");
+					 "INTERVAL 1-1800; preferred lifetime <= valid");
 	case -ENOSPC:
 		return vn_cli_error(out, "prefix table full (%u per interface)", VN_RA6_PREFIX_MAX);
 	case -ENOENT:

@@ -109,7 +109,7 @@ ra6_config_valid(const struct vn_ra6_config *c)
 	    (c->lifetime_s < c->max_interval_s || c->lifetime_s > VN_RA6_LIFETIME_MAX_S))
 		return false;
 	if (c->initial_count > 10 || c->initial_interval_s < 1 ||
-	    c->initial_interval_s > c->max_interval_s)
+	    c->initial_interval_s > VN_RA6_MAX_INTERVAL_MAX_S)
 		return false;
 	if (c->n_prefixes > VN_RA6_PREFIX_MAX)
 		return false;

@@ -62,7 +62,7 @@ struct vn_ra6_config {
 	uint32_t max_interval_s; /* 4 .. 1800 */
 	uint32_t min_interval_s; /* 3 .. 0.75 x max; 0: 0.75 x max */
 	uint32_t initial_count; /* unsolicited RAs sent faster at the start */
-	uint32_t initial_interval_s; /* at most this apart, 1 .. max */
+	uint32_t initial_interval_s; /* at most this apart (a cap), 1 .. 1800 */
 	uint32_t n_prefixes;
 	struct vn_ra6_prefix prefixes[VN_RA6_PREFIX_MAX];
 };
