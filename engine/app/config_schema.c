@@ -327,7 +327,8 @@ static const struct vn_cfg_field vn_interface_fields[] = {
      .def = "[]",
      .example = "[10.0.1.1/24, 2001:db8:1::1/64]",
      .doc = "IPv4 and IPv6 addresses with prefix length; each adds a connected and a local "
-	    "route. Every interface also has an IPv6 link-local address from its MAC."},
+	    "route. Every interface also has an IPv6 link-local address, from its MAC "
+	    "unless `engine.ip6-link-local: stable`."},
     {.key = "up",
      .type = VN_CFG_T_BOOL,
      .def = "true",
