@@ -320,8 +320,8 @@ ra6_rx_take(uint32_t if_index, struct ra6_if *r, uint64_t now)
 		}
 	} else {
 		at = vn_ra6_solicited_at(now, r->last_mcast_ms, rte_rand());
-		/* An unsolicited RA due sooner answers it already. */
-		if (!r->cfg.cease && r->next_ms && r->next_ms <= at)
+		/* The RA just sent, or an unsolicited one due sooner, answers it. */
+		if (r->last_mcast_ms == now || (!r->cfg.cease && r->next_ms && r->next_ms <= at))
 			at = 0;
 		if (at && (!r->solicited_ms || r->sol_unicast || at < r->solicited_ms)) {
 			r->solicited_ms = at;
@@ -349,6 +349,12 @@ vn_ra6_tick(uint64_t now)
 			r->solicited_ms = 0;
 			continue;
 		}
+		if (!r->cfg.cease && now >= r->next_ms) {
+			ra6_send(i, r, vn_ra6_router_lifetime(&r->cfg), NULL, NULL);
+			r->last_mcast_ms = now;
+			r->next_ms = now + vn_ra6_interval_ms(&r->cfg, r->sent_unsolicited++,
+							      rte_rand());
+		}
 		ra6_rx_take(i, r, now);
 		if (r->solicited_ms && now >= r->solicited_ms) {
 			r->ra_solicited++;
@@ -360,11 +366,6 @@ vn_ra6_tick(uint64_t now)
 			}
 			r->solicited_ms = 0;
 		}
-		if (r->cfg.cease || now < r->next_ms)
-			continue;
-		ra6_send(i, r, vn_ra6_router_lifetime(&r->cfg), NULL, NULL);
-		r->last_mcast_ms = now;
-		r->next_ms = now + vn_ra6_interval_ms(&r->cfg, r->sent_unsolicited++, rte_rand());
 	}
 }
 
@@ -394,6 +395,8 @@ vn_ra6_config_set(uint32_t if_index, const struct vn_ra6_config *c)
 		r->cfg.cease = true;
 		ra6_send_final(if_index, r);
 	}
+	if (c->send && !r->cfg.send) /* an RS from before is not waiting any more */
+		__atomic_store_n(&rx_slots[if_index].state, 0, __ATOMIC_RELEASE);
 	if (c->send && (!r->cfg.send || (r->cfg.cease && !c->cease))) {
 		r->sent_unsolicited = 0;
 		r->next_ms = 0;
