@@ -3,6 +3,7 @@
  *   ip6 nd IF [no] ra-suppress | ra-managed-config-flag | ra-other-config-flag
  *             | ra-lifetime S | ra-interval MAX [MIN] | ra-initial COUNT INTERVAL
  *             | ra-cease | ra-send-unicast | ra ...
+ *     (a leading `no` negates every keyword, as VPP's; `no` before one, that one)
  *   ip6 nd IF [no] prefix ADDR/LEN [VALID PREF | infinite] [no-advertise]
  *             [off-link] [no-autoconfig]
  *   show ip6 nd [IF]
@@ -79,17 +80,20 @@ ip6_nd(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	struct vn_ra6_config c, def;
 	uint32_t if_index, v;
-	bool no, any = false;
+	bool no_all, any = false;
 
 	if (!vn_cli_arg_ifname(args, &if_index))
 		return vn_cli_unexpected(args);
-	no = vn_cli_arg_keyword(args, "no");
+	no_all = vn_cli_arg_keyword(args, "no");
 	if (vn_cli_arg_keyword(args, "prefix"))
-		return ip6_nd_prefix(out, args, if_index, no);
+		return ip6_nd_prefix(out, args, if_index, no_all);
 	if (vn_ra6_config_get(if_index, &c) < 0)
 		return vn_cli_error(out, "no such interface");
 	vn_ra6_config_default(&def);
 	while (!vn_cli_args_end(args)) {
+		/* VPP's leading `no` negates them all; one before a keyword, that one. */
+		bool no = vn_cli_arg_keyword(args, "no") || no_all;
+
 		any = true;
 		if (vn_cli_arg_keyword(args, "ra-suppress")) {
 			c.send = no;

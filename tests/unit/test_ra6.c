@@ -22,6 +22,7 @@
 #include <vecnet/rcu.h>
 
 #include "vn_test.h"
+#include "vn_test_cli.h"
 #include "vn_test_graph.h"
 #include "net/fib_priv.h"
 #include "net/ra6_priv.h"
@@ -92,13 +93,15 @@ suite_init(void)
 	    vn_interface_addr6_add(if_lan, &p2) < 0)
 		return -1;
 	vn_neighbor6_set_probe_sink(sink);
-	return vn_graph_build() < 0 ? -1 : 0;
+	out = vn_cli_out_new();
+	return !out || vn_graph_build() < 0 ? -1 : 0;
 }
 
 static int
 suite_fini(void)
 {
 	vn_neighbor6_set_probe_sink(NULL);
+	vn_cli_out_free(out);
 	vn_neighbor_fini();
 	vn_fib_fini();
 	return 0;
@@ -516,6 +519,66 @@ test_config_ranges(void)
 	CU_ASSERT_EQUAL(vn_ra6_config_set(if_lan, &d), 0);
 }
 
+/* ---- the CLI, in VPP's syntax ------------------------------------------- */
+
+static void
+test_cli(void)
+{
+	struct vn_ra6_config c;
+	const char *o;
+
+	o = cmd_ok("show ip6 nd lan");
+	CU_ASSERT(has(o, "ND router advertisements are off (ip6 nd IF ra)"));
+	cmd_ok("ip6 nd lan no ra-suppress");
+	CU_ASSERT_EQUAL(vn_ra6_config_get(if_lan, &c), 0);
+	CU_ASSERT(c.send);
+	cmd_ok("ip6 nd lan ra-managed-config-flag ra-other-config-flag ra-interval 60 20 "
+	       "ra-lifetime 1800 ra-initial 2 8 ra-send-unicast");
+	CU_ASSERT_EQUAL(vn_ra6_config_get(if_lan, &c), 0);
+	CU_ASSERT(c.managed && c.other && c.send_unicast);
+	CU_ASSERT_EQUAL(c.max_interval_s, 60);
+	CU_ASSERT_EQUAL(c.min_interval_s, 20);
+	CU_ASSERT_EQUAL(c.lifetime_s, 1800);
+	CU_ASSERT_EQUAL(c.initial_count, 2);
+	CU_ASSERT_EQUAL(c.initial_interval_s, 8);
+	cmd_ok("ip6 nd lan prefix 2001:db8:5::1/64 86400 3600 no-autoconfig");
+	cmd_ok("ip6 nd lan prefix 2001:db8:6::/64 infinite off-link");
+	o = cmd_ok("show ip6 nd lan");
+	CU_ASSERT(has(o, "sent every 60 seconds (min interval 20)"));
+	CU_ASSERT(has(o, "live for 1800 seconds"));
+	CU_ASSERT(has(o, "ND prefix 2001:db8:5::/64 valid 86400s preferred 3600s no-autoconfig"));
+	CU_ASSERT(has(o, "ND prefix 2001:db8:6::/64 valid infinite preferred infinite off-link"));
+	CU_ASSERT(has(o, "ND router solicitations received"));
+	CU_ASSERT(has(cmd_ok("show ip6 interface lan"), "live for 1800 seconds"));
+	cmd_ok("ip6 nd lan no prefix 2001:db8:5::/64");
+	expect_err("ip6 nd lan no prefix 2001:db8:5::/64", "no such prefix");
+	expect_err("ip6 nd lan ra-interval 100 90",
+		   "out of range: ra-interval MAX 4-1800, MIN 3-0.75*MAX; ra-lifetime 0 or "
+		   "MAX-9000; ra-initial COUNT 0-10, INTERVAL 1-1800; preferred lifetime <= valid");
+	expect_err("ip6 nd lan prefix 2001:db8:7::/64 10 20",
+		   "out of range: ra-interval MAX 4-1800, MIN 3-0.75*MAX; ra-lifetime 0 or "
+		   "MAX-9000; ra-initial COUNT 0-10, INTERVAL 1-1800; preferred lifetime <= valid");
+	CU_ASSERT(has(cmd_fail("ip6 nd lan ra-bogus"), "unexpected 'ra-bogus'"));
+	CU_ASSERT(has(cmd_fail("ip6 nd lan"), "expected"));
+	/* no ... restores defaults; ra-cease; off. */
+	cmd_ok("ip6 nd lan no ra-interval no ra-lifetime no ra-initial no ra-send-unicast");
+	CU_ASSERT_EQUAL(vn_ra6_config_get(if_lan, &c), 0);
+	CU_ASSERT_EQUAL(c.max_interval_s, VN_RA6_MAX_INTERVAL_DEF_S);
+	CU_ASSERT_EQUAL(c.min_interval_s, 0);
+	CU_ASSERT_EQUAL(c.lifetime_s, VN_RA6_LIFETIME_AUTO);
+	CU_ASSERT(!c.send_unicast);
+	cmd_ok("ip6 nd lan ra-cease");
+	CU_ASSERT(has(cmd_ok("show ip6 nd lan"), ", ceased"));
+	cmd_ok("ip6 nd lan no ra-cease no ra-managed-config-flag no ra-other-config-flag");
+	cmd_ok("ip6 nd lan no prefix 2001:db8:6::/64");
+	cmd_ok("ip6 nd lan ra-suppress");
+	CU_ASSERT_EQUAL(vn_ra6_config_get(if_lan, &c), 0);
+	CU_ASSERT(!c.send && !c.cease && !c.managed && c.n_prefixes == 0);
+	cmd_ok("ip6 nd lan ra");
+	cmd_ok("ip6 nd lan no ra");
+	sent_free();
+}
+
 /* ---- ip6-local: RS and RA dropped or handed over by name ---------------- */
 
 static uint64_t
@@ -671,6 +734,7 @@ main(void)
 		{"received RS and RA checked and counted", test_rs_ra_input},
 		{"sending: initial, periodic, solicited, unicast, final", test_send_schedule},
 		{"configuration ranges and prefix entries", test_config_ranges},
+		{"ip6 nd and show ip6 nd, VPP syntax", test_cli},
 		{"ip6-local: RS and RA by name, never forwarded", test_ip6_local},
 		{"stable IID: deterministic, per counter, name, secret", test_stable_iid},
 		{"stable link-local: DAD retries up to 3", test_stable_dad_retries},
