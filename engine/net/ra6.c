@@ -293,12 +293,24 @@ ra6_send(uint32_t if_index, struct ra6_if *r, uint32_t lifetime, const struct vn
 	vn_nd6_send(m);
 }
 
-/* A final RA: hosts drop us as a default router at once (6.2.5). */
+/* A final RA: hosts drop us as a default router at once (6.2.5). It may
+ * reach interface-output after the interface went admin down: a farewell
+ * frame passes there. */
 static void
 ra6_send_final(uint32_t if_index, struct ra6_if *r)
 {
-	ra6_send(if_index, r, 0, NULL, NULL);
+	const struct vn_if_fp *fp = vn_if_fp((uint16_t)if_index);
+	struct rte_mbuf *m;
+
 	r->last_mcast_ms = last_now_ms ? last_now_ms : 1;
+	if (!fp || !fp->admin_up || !fp->link_up)
+		return;
+	m = vn_ra6_build(fp, &r->cfg, 0, NULL, NULL);
+	if (!m)
+		return;
+	vn_meta(m)->flags |= VN_META_F_FAREWELL;
+	r->ra_sent++;
+	vn_nd6_send(m);
 }
 
 static void
@@ -488,8 +500,14 @@ vn_ra6_interface_down(uint32_t if_index)
 {
 	struct ra6_if *r = if_index < VN_IF_MAX ? ra_ifs[if_index] : NULL;
 
-	if (r && r->cfg.send && !r->cfg.cease)
+	if (!r)
+		return;
+	if (r->cfg.send && !r->cfg.cease)
 		ra6_send_final(if_index, r);
+	/* Back up, it starts over with initial RAs, however short the gap. */
+	r->sent_unsolicited = 0;
+	r->next_ms = 0;
+	r->solicited_ms = 0;
 }
 
 void

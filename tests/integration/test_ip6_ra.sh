@@ -105,6 +105,23 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 vn_check "no ra-cease: A has it again" grep -q "default via $LL" <<<"$route"
+# Admin down: the final RA still leaves (interface-output lets it pass).
+vnctl set interface state lan0 down
+route=x
+for _ in $(seq 30); do
+	route=$(ip -n ra-a -6 route show default)
+	[ -z "$route" ] && break
+	sleep 0.1
+done
+vn_check "interface down: A drops the default route" test -z "$route"
+vnctl set interface state lan0 up
+for _ in $(seq 50); do
+	route=$(ip -n ra-a -6 route show default)
+	[ -n "$route" ] && break
+	sleep 0.1
+done
+vn_check "interface up: A has it again at once (initial RAs)" grep -q "default via $LL" <<<"$route"
+[ -n "$route" ] || { vnctl show ip6 nd lan0; vnctl show errors; vnctl show interface; }
 vnctl ip6 nd lan0 ra-suppress
 route=x
 for _ in $(seq 30); do

@@ -465,9 +465,20 @@ test_send_schedule(void)
 	CU_ASSERT_EQUAL(vn_interface_set_admin(if_lan, false), 0);
 	CU_ASSERT_EQUAL_FATAL(n_sent, 12);
 	CU_ASSERT_EQUAL(lifetime_of(sent[11]), 0);
-	vn_ra6_tick(t + 500000);
-	CU_ASSERT_EQUAL(n_sent, 12);
+	CU_ASSERT(vn_meta(sent[11])->flags & VN_META_F_FAREWELL);
+	/* Up again at once: an RA on the next tick, however short the gap. */
 	CU_ASSERT_EQUAL(vn_interface_set_admin(if_lan, true), 0);
+	vn_ra6_tick(t + 400100);
+	CU_ASSERT_EQUAL_FATAL(n_sent, 13);
+	CU_ASSERT_EQUAL(lifetime_of(sent[12]), 90);
+	/* Nothing while down. */
+	CU_ASSERT_EQUAL(vn_interface_set_admin(if_lan, false), 0);
+	CU_ASSERT_EQUAL(n_sent, 14);
+	vn_ra6_tick(t + 500000);
+	CU_ASSERT_EQUAL(n_sent, 14);
+	CU_ASSERT_EQUAL(vn_interface_set_admin(if_lan, true), 0);
+	vn_ra6_tick(t + 500100);
+	CU_ASSERT_EQUAL(n_sent, 15);
 	c.send = false;
 	CU_ASSERT_EQUAL(vn_ra6_config_set(if_lan, &c), 0);
 	sent_free();
@@ -654,6 +665,33 @@ test_ip6_local(void)
 	g = NULL;
 }
 
+/* interface-output lets a final RA out of an interface just set down, only it. */
+static void
+test_farewell(void)
+{
+	struct vn_ra6_config c;
+	struct rte_mbuf *m[2];
+
+	g = vn_graph_create(0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	vt_redirect(g, "interface-output", "port-tx", "test-port-tx");
+	vn_ra6_config_default(&c);
+	c.send = true;
+	m[0] = vn_ra6_build(vn_if_fp(if_lan), &c, 0, NULL, NULL);
+	m[1] = vn_ra6_build(vn_if_fp(if_lan), &c, 0, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m[0]);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m[1]);
+	vn_meta(m[0])->flags |= VN_META_F_FAREWELL;
+	CU_ASSERT_EQUAL(vn_interface_set_admin(if_lan, false), 0);
+	vt_inject(g, "interface-output", m, 2);
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	CU_ASSERT_EQUAL(g->error_counts[vt_err("interface-output", "output interface is down")], 1);
+	CU_ASSERT_EQUAL(vn_interface_set_admin(if_lan, true), 0);
+	vt_capture_reset(&tx_cap);
+	vn_graph_destroy(g);
+	g = NULL;
+}
+
 /* ---- stable link-local addresses (RFC 7217) ------------------------------ */
 
 static void
@@ -736,6 +774,7 @@ main(void)
 		{"configuration ranges and prefix entries", test_config_ranges},
 		{"ip6 nd and show ip6 nd, VPP syntax", test_cli},
 		{"ip6-local: RS and RA by name, never forwarded", test_ip6_local},
+		{"interface-output: a final RA leaves a downed interface", test_farewell},
 		{"stable IID: deterministic, per counter, name, secret", test_stable_iid},
 		{"stable link-local: DAD retries up to 3", test_stable_dad_retries},
 		CU_TEST_INFO_NULL,
