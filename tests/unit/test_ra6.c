@@ -761,6 +761,51 @@ test_stable_dad_retries(void)
 	CU_ASSERT_EQUAL(vn_interface_delete(ifx), 0);
 }
 
+/* End to end through DAD: a conflict on the stable link-local address
+ * publishes and probes the next one, three times; then it stays duplicate. */
+static void
+test_stable_dad_conflicts(void)
+{
+	static const uint8_t s1[16] = {9, 9, 9};
+	struct vn_prefix6 p = P("2001:db8:44::1/64");
+	struct vn_ip6 ll, want;
+	uint32_t ifx;
+
+	vn_ll6_set_mode(VN_LL6_STABLE, s1);
+	CU_ASSERT_EQUAL(vn_nd6_config_set(&(struct vn_nd6_config){.reachable_ms = 30000,
+								  .dad_transmits = 1}), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_interface_create_virtual("st1", mac_host, 1500, &ifx), 0);
+	CU_ASSERT_EQUAL(vn_interface_set_admin(ifx, true), 0);
+	CU_ASSERT_EQUAL(vn_interface_addr6_add(ifx, &p), 0); /* probes the link-local too */
+	for (uint32_t i = 1; i <= VN_LL6_IDGEN_RETRIES; i++) {
+		ll = vn_if_fp(ifx)->ll6;
+		CU_ASSERT(vn_dad6_is_tentative(ifx, &ll));
+		vn_dad6_conflict(ifx, &ll);
+		vn_ll6_stable_of(s1, "st1", i, &want);
+		CU_ASSERT(vn_ip6_eq(&vn_if_fp(ifx)->ll6, &want));
+		CU_ASSERT(vn_dad6_is_tentative(ifx, &want));
+		CU_ASSERT_EQUAL(vn_dad6_ll_state(ifx), VN_ADDR6_TENTATIVE);
+	}
+	ll = vn_if_fp(ifx)->ll6;
+	vn_dad6_conflict(ifx, &ll);
+	CU_ASSERT(vn_ip6_eq(&vn_if_fp(ifx)->ll6, &ll));
+	CU_ASSERT_EQUAL(vn_dad6_ll_state(ifx), VN_ADDR6_DUPLICATE);
+	CU_ASSERT_EQUAL(vn_interface_delete(ifx), 0);
+
+	/* DAD turned off meanwhile: the next address is used at once. */
+	CU_ASSERT_EQUAL_FATAL(vn_interface_create_virtual("st2", mac_host, 1500, &ifx), 0);
+	CU_ASSERT_EQUAL(vn_ll6_dad_counter(ifx), 0);
+	CU_ASSERT_EQUAL(vn_interface_set_admin(ifx, true), 0);
+	CU_ASSERT_EQUAL(vn_interface_addr6_add(ifx, &p), 0);
+	CU_ASSERT_EQUAL(vn_nd6_config_set(&(struct vn_nd6_config){.reachable_ms = 30000}), 0);
+	ll = vn_if_fp(ifx)->ll6;
+	vn_dad6_conflict(ifx, &ll);
+	CU_ASSERT(!vn_ip6_eq(&vn_if_fp(ifx)->ll6, &ll));
+	CU_ASSERT_EQUAL(vn_dad6_ll_state(ifx), VN_ADDR6_PREFERRED);
+	CU_ASSERT_EQUAL(vn_interface_delete(ifx), 0);
+	vn_ll6_set_mode(VN_LL6_EUI64, NULL);
+}
+
 int
 main(void)
 {
@@ -777,6 +822,7 @@ main(void)
 		{"interface-output: a final RA leaves a downed interface", test_farewell},
 		{"stable IID: deterministic, per counter, name, secret", test_stable_iid},
 		{"stable link-local: DAD retries up to 3", test_stable_dad_retries},
+		{"stable link-local: DAD conflicts end to end", test_stable_dad_conflicts},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
