@@ -35,6 +35,15 @@ EOT
 } >"$CFG"
 vn_engine_start "$CFG"
 
+# stop_clean WHAT: stops the engine; it must exit 0 with no sanitizer report
+# (VN_BUILD=build-debug runs the ASan/UBSan engine).
+stop_clean() {
+	vn_engine_stop
+	vn_check "$1: the engine stopped cleanly (rc $VN_ENGINE_RC)" test "$VN_ENGINE_RC" = 0
+	vn_check "$1: no sanitizer report" \
+		bash -c '! grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$0"' "$VN_ENGINE_LOG"
+}
+
 # ll_of IF: the router's link-local address on IF.
 ll_of() { vnctl show ip6 interface "$1" | awk '/Link-local/ { getline; print $1 }'; }
 LL=$(ll_of lan0)
@@ -132,7 +141,7 @@ done
 vn_check "ra-suppress (off): A drops the default route" test -z "$route"
 vn_check "show ip6 nd: off" grep -q "advertisements are off" <<<"$(vnctl show ip6 nd lan0)"
 EUI_LL=$LL
-vn_engine_stop
+stop_clean "RA run"
 
 # Stable link-local addresses (RFC 8064): not EUI-64, the same across starts.
 CFG2=$VN_TMP/ip6_ra_stable.yaml
@@ -145,7 +154,7 @@ EOT
 } >"$CFG2"
 vn_engine_start "$CFG2"
 LL1=$(ll_of lan0)
-vn_engine_stop
+stop_clean "stable run 1"
 vn_engine_start "$CFG2"
 LL2=$(ll_of lan0)
 vn_check "stable link-local ($LL1) is not the EUI-64 one ($EUI_LL)" \
@@ -157,6 +166,6 @@ for _ in $(seq 20); do
 	sleep 0.2
 done
 vn_check "it answers ping -6 $LL2%eth0" grep -q " 1 received" <<<"$out"
-vn_engine_stop
+stop_clean "stable run 2"
 
 vn_finish
