@@ -1,6 +1,7 @@
 /*
  * Router advertisement commands, in vppctl syntax (VPP's ip6 nd):
- *   ip6 nd IF [no] ra-suppress | ra-managed-config-flag | ra-other-config-flag
+ *   ip6 nd IF [no] ra-suppress | ra-suppress-link-layer | ra-managed-config-flag
+ *             | ra-other-config-flag
  *             | ra-lifetime S | ra-interval MAX [MIN] | ra-initial COUNT INTERVAL
  *             | ra-cease | ra-send-unicast | ra ...
  *     (a leading `no` negates every keyword, as VPP's; `no` before one, that one)
@@ -105,6 +106,8 @@ ip6_nd(struct vn_cli_out *out, struct vn_cli_args *args)
 			c.other = !no;
 		} else if (vn_cli_arg_keyword(args, "ra-cease")) {
 			c.cease = !no;
+		} else if (vn_cli_arg_keyword(args, "ra-suppress-link-layer")) {
+			c.no_lladdr = !no;
 		} else if (vn_cli_arg_keyword(args, "ra-send-unicast")) {
 			c.send_unicast = !no;
 		} else if (vn_cli_arg_keyword(args, "ra-lifetime")) {
@@ -143,7 +146,8 @@ ip6_nd(struct vn_cli_out *out, struct vn_cli_args *args)
 
 VN_CLI_COMMAND(ip6_nd) = {
 	.path = "ip6 nd",
-	.syntax = "IF [no] ra | ra-suppress | ra-managed-config-flag | ra-other-config-flag | "
+	.syntax = "IF [no] ra | ra-suppress | ra-suppress-link-layer | ra-managed-config-flag | "
+		  "ra-other-config-flag | "
 		  "ra-lifetime S | ra-interval MAX [MIN] | ra-initial COUNT INTERVAL | ra-cease | "
 		  "ra-send-unicast ... | IF [no] prefix ADDR/LEN [VALID PREF | infinite] "
 		  "[no-advertise] [off-link] [no-autoconfig]",
@@ -174,10 +178,10 @@ vn_ra6_show_rows(struct vn_cli_out *out, uint32_t if_index)
 	if (!c.send) {
 		vn_cli_printf(out, "  ND router advertisements are off (ip6 nd IF ra)\n");
 	} else {
-		uint32_t min = c.min_interval_s ? c.min_interval_s : c.max_interval_s * 3 / 4;
+		double min = c.min_interval_s ? c.min_interval_s : c.max_interval_s * 0.75;
 		vn_cli_printf(out,
 			      "  ND router advertisements are sent every %u seconds (min interval "
-			      "%u)%s\n  ND router advertisements live for %u seconds\n",
+			      "%g)%s\n  ND router advertisements live for %u seconds\n",
 			      c.max_interval_s, min, c.cease ? ", ceased" : "",
 			      vn_ra6_router_lifetime(&c));
 		vn_cli_printf(out, "  ND initial advertisements: %u, at most %u seconds apart\n",
@@ -185,6 +189,8 @@ vn_ra6_show_rows(struct vn_cli_out *out, uint32_t if_index)
 		vn_cli_printf(out, "  Hosts %s stateful (DHCPv6) addresses, %s other configuration%s\n",
 			      c.managed ? "use" : "do not use", c.managed || c.other ? "get" : "do not get",
 			      c.send_unicast ? "; solicitations answered unicast" : "");
+		if (c.no_lladdr)
+			vn_cli_printf(out, "  ND router advertisements carry no link-layer address\n");
 	}
 	for (uint32_t i = 0; i < c.n_prefixes; i++) {
 		const struct vn_ra6_prefix *e = &c.prefixes[i];

@@ -1,7 +1,7 @@
 /*
  * vecnet.ip6_nd(IF [, settings]) in Lua: router advertisements on an
  * interface, as `ip6 nd IF ...`. With a table, changes the keys it holds
- * (ra, managed, other, cease, send_unicast, lifetime, interval_max,
+ * (ra, managed, other, cease, send_unicast, suppress_link_layer, lifetime, interval_max,
  * interval_min, initial_count, initial_interval); returns the interface's
  * settings and counters as a table either way.
  */
@@ -44,6 +44,13 @@ set_int(lua_State *L, const char *key, lua_Integer v)
 }
 
 static void
+set_num(lua_State *L, const char *key, lua_Number v)
+{
+	lua_pushnumber(L, v);
+	lua_setfield(L, -2, key);
+}
+
+static void
 set_bool(lua_State *L, const char *key, bool v)
 {
 	lua_pushboolean(L, v);
@@ -69,6 +76,7 @@ vn_lua_ip6_nd(lua_State *L)
 		opt_bool(L, "other", &c.other);
 		opt_bool(L, "cease", &c.cease);
 		opt_bool(L, "send_unicast", &c.send_unicast);
+		opt_bool(L, "suppress_link_layer", &c.no_lladdr);
 		opt_u32(L, "lifetime", &c.lifetime_s);
 		opt_u32(L, "interval_max", &c.max_interval_s);
 		opt_u32(L, "interval_min", &c.min_interval_s);
@@ -86,9 +94,15 @@ vn_lua_ip6_nd(lua_State *L)
 	set_bool(L, "other", c.other);
 	set_bool(L, "cease", c.cease);
 	set_bool(L, "send_unicast", c.send_unicast);
+	set_bool(L, "suppress_link_layer", c.no_lladdr);
 	set_int(L, "lifetime", vn_ra6_router_lifetime(&c));
 	set_int(L, "interval_max", c.max_interval_s);
-	set_int(L, "interval_min", c.min_interval_s ? c.min_interval_s : c.max_interval_s * 3 / 4);
+	/* 0.75 x max by default, which may be a fraction of a second */
+	if (c.min_interval_s || c.max_interval_s % 4 == 0)
+		set_int(L, "interval_min",
+			c.min_interval_s ? c.min_interval_s : c.max_interval_s / 4 * 3);
+	else
+		set_num(L, "interval_min", c.max_interval_s * 0.75);
 	set_int(L, "initial_count", c.initial_count);
 	set_int(L, "initial_interval", c.initial_interval_s);
 	set_int(L, "ra_sent", (lua_Integer)st.ra_sent);

@@ -78,12 +78,6 @@ vn_ra6_config_default(struct vn_ra6_config *c)
 	};
 }
 
-static uint32_t
-ra6_min_interval_s(const struct vn_ra6_config *c)
-{
-	return c->min_interval_s ? c->min_interval_s : c->max_interval_s * 3 / 4;
-}
-
 uint32_t
 vn_ra6_router_lifetime(const struct vn_ra6_config *c)
 {
@@ -125,7 +119,10 @@ ra6_config_valid(const struct vn_ra6_config *c)
 uint32_t
 vn_ra6_interval_ms(const struct vn_ra6_config *c, uint32_t sent, uint64_t rnd)
 {
-	uint64_t lo = (uint64_t)ra6_min_interval_s(c) * 1000, hi = (uint64_t)c->max_interval_s * 1000;
+	/* MinRtrAdvInterval defaults to 0.75 x max, to the millisecond. */
+	uint64_t lo = c->min_interval_s ? (uint64_t)c->min_interval_s * 1000
+					: (uint64_t)c->max_interval_s * 750;
+	uint64_t hi = (uint64_t)c->max_interval_s * 1000;
 	uint64_t ms = lo + rnd % (hi - lo + 1);
 
 	/* The first few go faster, so a new router is known soon (6.2.4). */
@@ -219,8 +216,8 @@ vn_ra6_build(const struct vn_if_fp *fp, const struct vn_ra6_config *c, uint32_t 
 	static const struct vn_ip6 all_nodes = {{0xff, 0x02, [15] = 0x01}};
 	struct ra6_opt_prefix pfx[RA6_PREFIXES_MAX];
 	uint32_t n_pfx = ra6_prefixes(fp, c, pfx);
-	uint16_t len = sizeof(struct rte_ipv6_hdr) + sizeof(struct ra6_hdr) + 8 + 8 +
-		       n_pfx * sizeof(struct ra6_opt_prefix);
+	uint16_t len = sizeof(struct rte_ipv6_hdr) + sizeof(struct ra6_hdr) +
+		       (c->no_lladdr ? 0 : 8) + 8 + n_pfx * sizeof(struct ra6_opt_prefix);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
 	struct rte_ipv6_hdr *ip;
 	struct ra6_hdr *ra;
@@ -253,10 +250,13 @@ vn_ra6_build(const struct vn_if_fp *fp, const struct vn_ra6_config *c, uint32_t 
 		.router_lifetime = rte_cpu_to_be_16((uint16_t)router_lifetime_s),
 	};
 	opt = (uint8_t *)(ra + 1);
-	opt[0] = VN_ND_OPT_SRC_LLADDR;
-	opt[1] = 1;
-	memcpy(opt + 2, fp->mac, 6);
-	opt += 8;
+	/* Without it hosts resolve us by NS first (load sharing, RFC 4861 4.2). */
+	if (!c->no_lladdr) {
+		opt[0] = VN_ND_OPT_SRC_LLADDR;
+		opt[1] = 1;
+		memcpy(opt + 2, fp->mac, 6);
+		opt += 8;
+	}
 	memset(opt, 0, 8);
 	opt[0] = VN_ND_OPT_MTU;
 	opt[1] = 1;

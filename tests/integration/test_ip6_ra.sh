@@ -65,7 +65,7 @@ out=$(ip netns exec ra-a ping -6 -c 2 -i 0.3 -W 2 -I "${slaac%/*}" 2001:db8:2::2
 vn_check "A pings B behind vecnet from its SLAAC address" grep -q " 2 received" <<<"$out"
 nd=$(vnctl show ip6 nd lan0)
 vn_check "show ip6 nd: advertisements on, every 10 s" \
-	grep -q "sent every 10 seconds (min interval 7)" <<<"$nd"
+	grep -q "sent every 10 seconds (min interval 7.5)" <<<"$nd"
 vn_check "show ip6 interface shows RA state too" grep -q "live for 600 seconds" \
 	<<<"$(vnctl show ip6 interface lan0)"
 

@@ -586,6 +586,7 @@ test_ip6_nd_ra(void)
 				      "    ip6-nd:\n"
 				      "      ra: true\n"
 				      "      other-config-flag: true\n"
+				      "      suppress-link-layer: yes\n"
 				      "      interval-max: 30\n"
 				      "      interval-min: 10\n"
 				      "      prefixes:\n"
@@ -603,6 +604,7 @@ test_ip6_nd_ra(void)
 	CU_ASSERT(cfg.interfaces[0].ra6.send);
 	CU_ASSERT(cfg.interfaces[0].ra6.other);
 	CU_ASSERT(!cfg.interfaces[0].ra6.managed);
+	CU_ASSERT(cfg.interfaces[0].ra6.no_lladdr);
 	CU_ASSERT_EQUAL(cfg.interfaces[0].ra6.max_interval_s, 30);
 	CU_ASSERT_EQUAL(cfg.interfaces[0].ra6.min_interval_s, 10);
 	CU_ASSERT_EQUAL(cfg.interfaces[0].ra6.lifetime_s, VN_RA6_LIFETIME_AUTO);
@@ -642,7 +644,8 @@ test_ip6_nd_ra(void)
 	VN_ASSERT_ERR("t.yaml:3:22: engine.ip6-stable-secret: expected a 128-bit secret in hex "
 		      "(32 hex digits), got '0011'");
 	VN_ASSERT_ERR("t.yaml:11:7: interfaces[0].ip6-nd.interval: unknown key (expected one of: "
-		      "ra, managed-config-flag, other-config-flag, send-unicast, lifetime, "
+		      "ra, managed-config-flag, other-config-flag, send-unicast, "
+		      "suppress-link-layer, lifetime, "
 		      "interval-max, interval-min, initial-count, initial-interval, prefixes)");
 	VN_ASSERT_ERR("t.yaml:9:21: interfaces[0].ip6-nd.interval-min: 16 is more than 0.75 x "
 		      "interval-max (20): give at most 15");

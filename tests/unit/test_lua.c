@@ -425,7 +425,7 @@ test_ip6_nd(void)
 		    "false\t200\t150\t0\t0\n");
 	eval_expect("local t = vecnet.ip6_nd('lan0', {ra = true, interval_max = 30, other = true})\n"
 		    "return t.ra, t.interval_max, t.interval_min, t.lifetime, t.other, t.managed",
-		    "true\t30\t22\t90\ttrue\tfalse\n");
+		    "true\t30\t22.5\t90\ttrue\tfalse\n");
 	eval_fails("vecnet.ip6_nd('lan0', {interval_max = 3})", "ip6_nd lan0: out of range");
 	eval_fails("vecnet.ip6_nd('nope')", "unknown interface 'nope'");
 	eval_expect("return vecnet.ip6_nd('lan0', {ra = false}).ra", "false\n");

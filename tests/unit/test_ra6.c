@@ -215,6 +215,16 @@ test_build(void)
 	CU_ASSERT_EQUAL(ra[5], 0xc0);
 	CU_ASSERT_EQUAL(ra[6] << 8 | ra[7], 0);
 	rte_pktmbuf_free(m);
+
+	/* ra-suppress-link-layer: the MTU option comes first. */
+	c.no_lladdr = true;
+	m = vn_ra6_build(fp, &c, 1800, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	ra = ra_of(m, "ff02::1", &len);
+	CU_ASSERT_EQUAL(len, 16 + 8 + 2 * 32);
+	CU_ASSERT_EQUAL(ra[16], VN_ND_OPT_MTU);
+	CU_ASSERT_EQUAL(ra[16 + 8], VN_ND_OPT_PREFIX_INFO);
+	rte_pktmbuf_free(m);
 }
 
 static void
@@ -266,9 +276,11 @@ test_interval_jitter(void)
 		CU_ASSERT(vn_ra6_interval_ms(&c, 1, r) >= 10000);
 	}
 	CU_ASSERT_EQUAL(vn_ra6_interval_ms(&c, 2, 30000), 40000);
-	/* MIN by default 0.75 x MAX. */
+	/* MIN by default 0.75 x MAX, to the millisecond (22.5 s of 30 s). */
 	c.min_interval_s = 0;
 	CU_ASSERT_EQUAL(vn_ra6_interval_ms(&c, 5, 0), 30000);
+	c.max_interval_s = 30;
+	CU_ASSERT_EQUAL(vn_ra6_interval_ms(&c, 5, 0), 22500);
 }
 
 static void
@@ -544,9 +556,9 @@ test_cli(void)
 	CU_ASSERT_EQUAL(vn_ra6_config_get(if_lan, &c), 0);
 	CU_ASSERT(c.send);
 	cmd_ok("ip6 nd lan ra-managed-config-flag ra-other-config-flag ra-interval 60 20 "
-	       "ra-lifetime 1800 ra-initial 2 8 ra-send-unicast");
+	       "ra-lifetime 1800 ra-initial 2 8 ra-send-unicast ra-suppress-link-layer");
 	CU_ASSERT_EQUAL(vn_ra6_config_get(if_lan, &c), 0);
-	CU_ASSERT(c.managed && c.other && c.send_unicast);
+	CU_ASSERT(c.managed && c.other && c.send_unicast && c.no_lladdr);
 	CU_ASSERT_EQUAL(c.max_interval_s, 60);
 	CU_ASSERT_EQUAL(c.min_interval_s, 20);
 	CU_ASSERT_EQUAL(c.lifetime_s, 1800);
@@ -572,12 +584,14 @@ test_cli(void)
 	CU_ASSERT(has(cmd_fail("ip6 nd lan ra-bogus"), "unexpected 'ra-bogus'"));
 	CU_ASSERT(has(cmd_fail("ip6 nd lan"), "expected"));
 	/* no ... restores defaults; ra-cease; off. */
-	cmd_ok("ip6 nd lan no ra-interval no ra-lifetime no ra-initial no ra-send-unicast");
+	CU_ASSERT(has(cmd_ok("show ip6 nd lan"), "carry no link-layer address"));
+	cmd_ok("ip6 nd lan no ra-interval no ra-lifetime no ra-initial no ra-send-unicast "
+	       "no ra-suppress-link-layer");
 	CU_ASSERT_EQUAL(vn_ra6_config_get(if_lan, &c), 0);
 	CU_ASSERT_EQUAL(c.max_interval_s, VN_RA6_MAX_INTERVAL_DEF_S);
 	CU_ASSERT_EQUAL(c.min_interval_s, 0);
 	CU_ASSERT_EQUAL(c.lifetime_s, VN_RA6_LIFETIME_AUTO);
-	CU_ASSERT(!c.send_unicast);
+	CU_ASSERT(!c.send_unicast && !c.no_lladdr);
 	cmd_ok("ip6 nd lan ra-cease");
 	CU_ASSERT(has(cmd_ok("show ip6 nd lan"), ", ceased"));
 	cmd_ok("ip6 nd lan no ra-cease no ra-managed-config-flag no ra-other-config-flag");

@@ -58,6 +58,7 @@ struct vn_ra6_config {
 	bool other; /* O flag */
 	bool cease; /* router lifetime 0 and no unsolicited RAs (ra-cease) */
 	bool send_unicast; /* answer an RS to its source (ra-send-unicast) */
+	bool no_lladdr; /* no source link-layer option (ra-suppress-link-layer) */
 	uint32_t lifetime_s; /* router lifetime: 0, or max interval .. 9000, or AUTO */
 	uint32_t max_interval_s; /* 4 .. 1800 */
 	uint32_t min_interval_s; /* 3 .. 0.75 x max; 0: 0.75 x max */
