@@ -191,6 +191,10 @@ vn_config_apply(const struct vn_config *cfg)
 			if (rc < 0)
 				return rc;
 		}
+		if (ifp && cs->has_ra6 && (rc = vn_ra6_config_set(ifp->if_index, &cs->ra6)) < 0) {
+			VN_ERR("%s: ip6-nd: %s", name, strerror(-rc));
+			return rc;
+		}
 		if (ifp)
 			vn_interface_set_admin(ifp->if_index, cs->up);
 	}

@@ -374,6 +374,10 @@ static const struct vn_cfg_field vn_subif_fields[] = {
      .scalar = &vn_cfg_prefix_any,
      .max_items = VN_CFG_MAX_ADDRS},
     {.key = "up", .type = VN_CFG_T_BOOL},
+    {.key = "ip6-nd",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_ra6_fields,
+     .doc = "IPv6 router advertisements on this sub-interface, as `interfaces[].ip6-nd`."},
     {.key = NULL},
 };
 
@@ -623,6 +627,9 @@ vn_cfg_subif_exists(const struct vn_cfg_node *subifs, const char *name)
 	return false;
 }
 
+static void vn_cfg_check_ra6(struct vn_cfg_errors *e, const char *section,
+			     const struct vn_cfg_node *iface, uint32_t i);
+
 static void
 vn_cfg_check_subifs(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces,
 		    const struct vn_cfg_node *subifs)
@@ -633,6 +640,7 @@ vn_cfg_check_subifs(struct vn_cfg_errors *e, const struct vn_cfg_node *interface
 		uint32_t i = vn_cfg_index(subifs, c);
 		int64_t v;
 
+		vn_cfg_check_ra6(e, "sub-interfaces", c, i);
 		if (parent && !vn_cfg_interface_exists(interfaces, parent->value))
 			vn_cfg_error(e, parent,
 				     "sub-interfaces[%u].parent: no interface named '%s' in "
@@ -659,8 +667,6 @@ vn_cfg_check_subifs(struct vn_cfg_errors *e, const struct vn_cfg_node *interface
 	}
 }
 
-static void vn_cfg_check_ra6(struct vn_cfg_errors *e, const struct vn_cfg_node *iface, uint32_t i);
-
 static void
 vn_cfg_check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces)
 {
@@ -668,7 +674,7 @@ vn_cfg_check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *inter
 	     c = vn_cfg_next_map(c)) {
 		const struct vn_cfg_node *name = vn_cfg_scalar(c, "name");
 
-		vn_cfg_check_ra6(e, c, vn_cfg_index(interfaces, c));
+		vn_cfg_check_ra6(e, "interfaces", c, vn_cfg_index(interfaces, c));
 		if (name == NULL)
 			continue;
 		for (const struct vn_cfg_node *p = vn_cfg_first_map(interfaces); p != c;
@@ -689,7 +695,8 @@ vn_cfg_check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *inter
 
 /* The ranges of ip6-nd that depend on each other (RFC 4861 6.2.1). */
 static void
-vn_cfg_check_ra6(struct vn_cfg_errors *e, const struct vn_cfg_node *iface, uint32_t i)
+vn_cfg_check_ra6(struct vn_cfg_errors *e, const char *section, const struct vn_cfg_node *iface,
+		 uint32_t i)
 {
 	const struct vn_cfg_node *nd = vn_cfg_map_get(iface, "ip6-nd"), *n, *pfx;
 	int64_t max, v, valid;
@@ -699,14 +706,14 @@ vn_cfg_check_ra6(struct vn_cfg_errors *e, const struct vn_cfg_node *iface, uint3
 	max = vn_cfg_get_int(nd, "interval-max", VN_RA6_MAX_INTERVAL_DEF_S);
 	if ((n = vn_cfg_scalar(nd, "interval-min")) && vn_cfg_parse_int(n->value, &v) == 0 &&
 	    v > max * 3 / 4)
-		vn_cfg_error(e, n, "interfaces[%u].ip6-nd.interval-min: %lld is more than 0.75 x "
+		vn_cfg_error(e, n, "%s[%u].ip6-nd.interval-min: %lld is more than 0.75 x "
 				   "interval-max (%lld): give at most %lld",
-			     i, (long long)v, (long long)max, (long long)(max * 3 / 4));
+			     section, i, (long long)v, (long long)max, (long long)(max * 3 / 4));
 	if ((n = vn_cfg_scalar(nd, "lifetime")) && vn_cfg_parse_int(n->value, &v) == 0 && v != 0 &&
 	    v < max)
-		vn_cfg_error(e, n, "interfaces[%u].ip6-nd.lifetime: %lld is less than interval-max "
+		vn_cfg_error(e, n, "%s[%u].ip6-nd.lifetime: %lld is less than interval-max "
 				   "(%lld): give 0 or %lld to 9000",
-			     i, (long long)v, (long long)max, (long long)max);
+			     section, i, (long long)v, (long long)max, (long long)max);
 	pfx = vn_cfg_map_get(nd, "prefixes");
 	for (const struct vn_cfg_node *p = vn_cfg_first_map(pfx); p; p = vn_cfg_next_map(p)) {
 		struct vn_prefix6 p6;
@@ -714,15 +721,15 @@ vn_cfg_check_ra6(struct vn_cfg_errors *e, const struct vn_cfg_node *iface, uint3
 		n = vn_cfg_scalar(p, "prefix");
 		if (n && vn_parse_prefix6(n->value, &p6) == 0 &&
 		    (vn_ip6_is_link_local(&p6.addr) || vn_ip6_is_multicast(&p6.addr)))
-			vn_cfg_error(e, n, "interfaces[%u].ip6-nd.prefixes[%u].prefix: %s is "
+			vn_cfg_error(e, n, "%s[%u].ip6-nd.prefixes[%u].prefix: %s is "
 					   "link-local or multicast: advertise a global prefix",
-				     i, vn_cfg_index(pfx, p), n->value);
+				     section, i, vn_cfg_index(pfx, p), n->value);
 		valid = vn_cfg_get_int(p, "valid-lifetime", VN_RA6_VALID_DEF_S);
 		if ((n = vn_cfg_scalar(p, "preferred-lifetime")) &&
 		    vn_cfg_parse_int(n->value, &v) == 0 && v > valid)
-			vn_cfg_error(e, n, "interfaces[%u].ip6-nd.prefixes[%u].preferred-lifetime: "
+			vn_cfg_error(e, n, "%s[%u].ip6-nd.prefixes[%u].preferred-lifetime: "
 					   "%lld is more than valid-lifetime (%lld)",
-				     i, vn_cfg_index(pfx, p), (long long)v, (long long)valid);
+				     section, i, vn_cfg_index(pfx, p), (long long)v, (long long)valid);
 	}
 }
 
@@ -994,6 +1001,9 @@ vn_cfg_convert_subif(const struct vn_cfg_node *m, struct vn_config_subif *s)
 						ad ? vn_cfg_get_int(m, "dot1q", 0) : 0);
 	s->mtu = (uint16_t)vn_cfg_get_int(m, "mtu", 0);
 	s->up = vn_cfg_get_bool(m, "up", false);
+	s->has_ra6 = vn_cfg_map_get(m, "ip6-nd") != NULL;
+	if (s->has_ra6)
+		vn_cfg_convert_ra6(vn_cfg_map_get(m, "ip6-nd"), &s->ra6);
 	for (const struct vn_cfg_node *c = addrs ? addrs->child : NULL; c != NULL; c = c->next)
 		if (vn_parse_prefix(c->value, &s->addresses[s->n_addresses]) == 0)
 			s->n_addresses++;

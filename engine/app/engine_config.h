@@ -48,6 +48,8 @@ struct vn_config_subif {
 	struct vn_prefix addresses[VN_CFG_MAX_ADDRS];
 	uint32_t n_addresses6;
 	struct vn_prefix6 addresses6[VN_CFG_MAX_ADDRS];
+	bool has_ra6; /* ip6-nd: given */
+	struct vn_ra6_config ra6;
 };
 
 struct vn_config_route {

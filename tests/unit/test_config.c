@@ -657,6 +657,25 @@ test_ip6_nd_ra(void)
 		      "more than valid-lifetime (10)");
 	VN_ASSERT_N_ERRS(7);
 	vn_assert_empty(&cfg);
+
+	/* Sub-interfaces take the same key. */
+	CU_ASSERT_EQUAL_FATAL(vn_load("interfaces:\n  - { name: lan0, device: net_null0 }\n"
+				      "sub-interfaces:\n"
+				      "  - { parent: lan0, id: 100, ip6-nd: { ra: true, lifetime: 0 } }\n",
+				      &cfg),
+			      0);
+	CU_ASSERT(cfg.subifs[0].has_ra6);
+	CU_ASSERT(cfg.subifs[0].ra6.send);
+	CU_ASSERT_EQUAL(cfg.subifs[0].ra6.lifetime_s, 0);
+	vn_config_free(&cfg);
+	CU_ASSERT_EQUAL(vn_load("interfaces:\n  - { name: lan0, device: net_null0 }\n"
+				"sub-interfaces:\n"
+				"  - { parent: lan0, id: 100, ip6-nd: { interval-max: 8, interval-min: 7 } }\n",
+				&cfg),
+			-1);
+	VN_ASSERT_ERR("t.yaml:4:71: sub-interfaces[0].ip6-nd.interval-min: 7 is more than 0.75 x "
+		      "interval-max (8): give at most 6");
+	VN_ASSERT_N_ERRS(1);
 }
 
 static void
