@@ -601,6 +601,10 @@ test_cli(void)
 	CU_ASSERT(!c.send && !c.cease && !c.managed && c.n_prefixes == 0);
 	cmd_ok("ip6 nd lan ra");
 	cmd_ok("ip6 nd lan no ra");
+	/* `ip` stays a word of its own beside `ip6`; prefixes as vppctl's. */
+	cmd_ok("ip route add 2001:db8:77::/48 via 2001:db8:1::9");
+	cmd_ok("ip route del 2001:db8:77::/48");
+	CU_ASSERT(has(cmd_ok("sh ip6 nd lan"), "advertisements are off"));
 	sent_free();
 }
 
