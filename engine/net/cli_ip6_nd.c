@@ -8,6 +8,7 @@
  *   ip6 nd IF [no] prefix ADDR/LEN [VALID PREF | infinite] [no-advertise]
  *             [off-link] [no-autoconfig]
  *   show ip6 nd [IF]
+ *   set ip6 link-local address IF ADDR | IF del
  * Advertisements are off by default (VPP sends them once IPv6 is on): `ip6
  * nd IF no ra-suppress`, or its alias `ip6 nd IF ra`, turns them on.
  */
@@ -154,6 +155,38 @@ VN_CLI_COMMAND(ip6_nd) = {
 	.help = "router advertisements on an interface (off unless `ip6 nd IF no ra-suppress` "
 		"or `ip6 nd IF ra`)",
 	.fn = ip6_nd,
+	.complete = &vn_cli_ifname,
+};
+
+/* VPP's set ip6 link-local address IF ADDR; `del` goes back to the
+ * engine.ip6-link-local one. */
+static int
+set_ip6_link_local(struct vn_cli_out *out, struct vn_cli_args *args)
+{
+	struct vn_ip6 a;
+	uint32_t if_index;
+	bool del;
+	int rc;
+
+	if (!vn_cli_arg_ifname(args, &if_index))
+		return vn_cli_unexpected(args);
+	del = vn_cli_arg_keyword(args, "del");
+	if (!del && !vn_cli_arg_ip6(args, &a))
+		return vn_cli_unexpected(args);
+	if (!vn_cli_args_end(args))
+		return vn_cli_unexpected(args);
+	rc = vn_ll6_set_manual(if_index, del ? NULL : &a);
+	if (rc == -EINVAL)
+		return vn_cli_error(out, "not a link-local unicast address (fe80::/10)");
+	return ra6_cli_result(out, rc);
+}
+
+VN_CLI_COMMAND(set_ip6_link_local) = {
+	.path = "set ip6 link-local address",
+	.syntax = "IF ADDR | IF del",
+	.help = "the interface's IPv6 link-local address, set by hand (del: back to "
+		"engine.ip6-link-local's)",
+	.fn = set_ip6_link_local,
 	.complete = &vn_cli_ifname,
 };
 

@@ -18,6 +18,7 @@
 static enum vn_ll6_mode ll6_mode = VN_LL6_EUI64;
 static uint8_t ll6_secret[VN_LL6_SECRET_LEN];
 static uint8_t dad_counter[VN_IF_MAX];
+static struct vn_ip6 manual[VN_IF_MAX]; /* :: when none */
 
 int
 vn_ll6_default_secret(uint8_t secret[VN_LL6_SECRET_LEN])
@@ -112,7 +113,9 @@ vn_ll6_stable_of(const uint8_t secret[VN_LL6_SECRET_LEN], const char *ifname,
 void
 vn_interface_ll6(const struct vn_interface *ifp, struct vn_ip6 *out)
 {
-	if (ll6_mode == VN_LL6_STABLE)
+	if (ifp->if_index < VN_IF_MAX && !vn_ip6_is_unspecified(&manual[ifp->if_index]))
+		*out = manual[ifp->if_index];
+	else if (ll6_mode == VN_LL6_STABLE)
 		vn_ll6_stable_of(ll6_secret, ifp->name,
 				 ifp->if_index < VN_IF_MAX ? dad_counter[ifp->if_index] : 0, out);
 	else
@@ -125,8 +128,9 @@ vn_ll6_dad_failed(uint32_t if_index)
 	const struct vn_interface *ifp = vn_interface_get(if_index);
 	struct vn_ip6 ll;
 
-	if (ll6_mode != VN_LL6_STABLE || !ifp || dad_counter[if_index] >= VN_LL6_IDGEN_RETRIES)
-		return false;
+	if (ll6_mode != VN_LL6_STABLE || !ifp || dad_counter[if_index] >= VN_LL6_IDGEN_RETRIES ||
+	    !vn_ip6_is_unspecified(&manual[if_index]))
+		return false; /* an address set by hand stays */
 	/* RFC 7217 6: the next DAD counter gives a new identifier to try. */
 	dad_counter[if_index]++;
 	vn_interface_publish(if_index);
@@ -143,11 +147,36 @@ vn_ll6_dad_counter(uint32_t if_index)
 	return if_index < VN_IF_MAX ? dad_counter[if_index] : 0;
 }
 
+int
+vn_ll6_set_manual(uint32_t if_index, const struct vn_ip6 *addr)
+{
+	const struct vn_interface *ifp = vn_interface_get(if_index);
+	struct vn_ip6 old, now;
+
+	if (!ifp || if_index >= VN_IF_MAX)
+		return -ENODEV;
+	if (addr && (!vn_ip6_is_link_local(addr) || vn_ip6_is_multicast(addr)))
+		return -EINVAL;
+	vn_interface_ll6(ifp, &old);
+	manual[if_index] = addr ? *addr : (struct vn_ip6){{0}};
+	vn_interface_ll6(ifp, &now);
+	if (vn_ip6_eq(&old, &now))
+		return 0;
+	/* As when IPv6 is enabled: the new address is probed (RFC 4862 5.4). */
+	vn_dad6_stop(if_index, &old);
+	vn_interface_publish(if_index);
+	if (ifp->n_addrs6)
+		vn_dad6_start(if_index, &now);
+	return 0;
+}
+
 void
 vn_ll6_interface_del(uint32_t if_index)
 {
-	if (if_index < VN_IF_MAX)
+	if (if_index < VN_IF_MAX) {
 		dad_counter[if_index] = 0;
+		manual[if_index] = (struct vn_ip6){{0}};
+	}
 }
 
 /* A new interface in this slot starts from DAD counter 0. */

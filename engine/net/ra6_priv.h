@@ -40,6 +40,10 @@ void vn_interface_ll6(const struct vn_interface *ifp, struct vn_ip6 *out);
  * one is being tried (republished and probed), false to keep it. */
 bool vn_ll6_dad_failed(uint32_t if_index);
 uint32_t vn_ll6_dad_counter(uint32_t if_index);
+/* VPP's `set ip6 link-local address IF ADDR`: a link-local address of our
+ * choosing (fe80::/10 unicast; -EINVAL otherwise), NULL to go back to the
+ * mode's own; republished and, if IPv6 is on there, probed. */
+int vn_ll6_set_manual(uint32_t if_index, const struct vn_ip6 *addr);
 void vn_ll6_interface_del(uint32_t if_index);
 
 #endif

@@ -824,6 +824,38 @@ test_stable_dad_conflicts(void)
 	vn_ll6_set_mode(VN_LL6_EUI64, NULL);
 }
 
+/* VPP's set ip6 link-local address: published, probed, given back. */
+static void
+test_manual_link_local(void)
+{
+	struct vn_ip6 eui, want = A("fe80::1:2");
+
+	CU_ASSERT_EQUAL(vn_nd6_config_set(&(struct vn_nd6_config){.reachable_ms = 30000,
+								  .dad_transmits = 1}), 0);
+	vn_ip6_link_local_of(mac_lan, &eui);
+	CU_ASSERT(vn_ip6_eq(&vn_if_fp(if_lan)->ll6, &eui));
+	cmd_ok("set ip6 link-local address lan fe80::1:2");
+	CU_ASSERT(vn_ip6_eq(&vn_if_fp(if_lan)->ll6, &want));
+	CU_ASSERT(vn_dad6_is_tentative(if_lan, &want)); /* lan has IPv6 on: probed */
+	CU_ASSERT(!vn_dad6_is_tentative(if_lan, &eui));
+	CU_ASSERT(has(cmd_ok("show ip6 interface lan"), "fe80::1:2 (tentative)"));
+	/* An address set by hand is not replaced on a conflict, even when stable. */
+	vn_ll6_set_mode(VN_LL6_STABLE, (const uint8_t[16]){7});
+	vn_dad6_conflict(if_lan, &want);
+	vn_ll6_set_mode(VN_LL6_EUI64, NULL);
+	CU_ASSERT(vn_ip6_eq(&vn_if_fp(if_lan)->ll6, &want));
+	CU_ASSERT_EQUAL(vn_dad6_ll_state(if_lan), VN_ADDR6_DUPLICATE);
+	expect_err("set ip6 link-local address lan 2001:db8::1",
+		   "not a link-local unicast address (fe80::/10)");
+	expect_err("set ip6 link-local address lan ff02::1",
+		   "not a link-local unicast address (fe80::/10)");
+	cmd_ok("set ip6 link-local address lan del");
+	CU_ASSERT(vn_ip6_eq(&vn_if_fp(if_lan)->ll6, &eui));
+	CU_ASSERT(vn_dad6_is_tentative(if_lan, &eui));
+	vn_dad6_stop(if_lan, &eui);
+	CU_ASSERT_EQUAL(vn_nd6_config_set(&(struct vn_nd6_config){.reachable_ms = 30000}), 0);
+}
+
 int
 main(void)
 {
@@ -841,6 +873,7 @@ main(void)
 		{"stable IID: deterministic, per counter, name, secret", test_stable_iid},
 		{"stable link-local: DAD retries up to 3", test_stable_dad_retries},
 		{"stable link-local: DAD conflicts end to end", test_stable_dad_conflicts},
+		{"set ip6 link-local address: by hand, probed, del", test_manual_link_local},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
