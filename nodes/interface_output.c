@@ -2,7 +2,8 @@
  * interface-output: last stop before the device, and the end of the
  * ip4-output feature arc. Refuses packets for an interface that is
  * administratively down or whose link is down (the FIB moves routes off a
- * down link; this covers the packets already on their way). The usual vector leaves on one interface, which
+ * down link; this covers the packets already on their way), except a
+ * farewell frame (a final RA) on an interface just set admin down. The usual vector leaves on one interface, which
  * ip4-rewrite states (or one pass finds out): one state check for the whole
  * vector and, when the frame states it, no packet's tx_if read; the vector
  * moves on whole, stating the interface to port-tx.
@@ -30,6 +31,7 @@ output_slow(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, ui
 {
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint16_t cur_if = UINT16_MAX, cur_next = OUT_NEXT_TX, cur_err = OUT_ERR_DOWN;
+	bool cur_link_up = false;
 
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t tx_if = vn_meta(pkts[i])->tx_if;
@@ -38,9 +40,14 @@ output_slow(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, ui
 			cur_if = tx_if;
 			cur_next = fp && fp->admin_up && fp->link_up ? OUT_NEXT_TX : OUT_NEXT_DROP;
 			cur_err = fp && fp->admin_up ? OUT_ERR_LINK_DOWN : OUT_ERR_DOWN;
+			cur_link_up = fp && fp->link_up;
 		}
 		nexts[i] = cur_next;
-		if (cur_next == OUT_NEXT_DROP)
+		/* A final RA sent as the interface went down still goes (6.2.5). */
+		if (cur_next == OUT_NEXT_DROP && cur_link_up &&
+		    (vn_meta(pkts[i])->flags & VN_META_F_FAREWELL))
+			nexts[i] = OUT_NEXT_TX;
+		if (nexts[i] == OUT_NEXT_DROP)
 			vn_drop_reason(node, pkts[i], cur_err);
 	}
 	vn_enqueue_nexts(g, node, pkts, nexts, n);

@@ -8,8 +8,9 @@
  * clear when sent to a group). Only on-link addresses are learned (link-local
  * or in one of the interface's prefixes). An advertisement for an address we
  * own is a duplicate: logged by its counter and dropped. Router advertisements are
- * never acted on (no route or address is taken from them), router
- * solicitations go unanswered (no advertisements are sent). Other protocols
+ * checked and counted but never acted on (no route or address is taken from
+ * them); router solicitations are checked and, on an interface that
+ * advertises, handed to the main thread to answer (net/ra6.h). Other protocols
  * to a unicast address of ours go to the node that claimed them
  * (vn_ip6_local_register_protocol); UDP and TCP nobody claimed get port
  * unreachable, other protocols parameter problem (unrecognised next header),
@@ -40,6 +41,7 @@
 #include <vecnet/net/dad6.h>
 #include <vecnet/net/ip6_local.h>
 #include <vecnet/net/neighbor6.h>
+#include <vecnet/net/ra6.h>
 #include <vecnet/node.h>
 #include <vecnet/net/trace.h>
 
@@ -62,7 +64,10 @@ enum {
 	L6_ERR_NA_OFF_LINK,
 	L6_ERR_LEARN_RING_FULL,
 	L6_ERR_RS,
+	L6_ERR_RS_BAD,
+	L6_ERR_RS_ANSWERED,
 	L6_ERR_RA,
+	L6_ERR_RA_BAD,
 	L6_ERR_REDIRECT,
 	L6_ERR_MLD,
 	L6_ERR_ICMP_ERROR_RX,
@@ -95,7 +100,10 @@ static const char *const l6_errors[] = {
 	[L6_ERR_NA_OFF_LINK] = "neighbor advertisement for an off-link target",
 	[L6_ERR_LEARN_RING_FULL] = "neighbor learn queue full",
 	[L6_ERR_RS] = "router solicitation (advertisements off)",
+	[L6_ERR_RS_BAD] = "router solicitation malformed",
+	[L6_ERR_RS_ANSWERED] = "router solicitation received (answered by the main thread)",
 	[L6_ERR_RA] = "router advertisement ignored",
+	[L6_ERR_RA_BAD] = "router advertisement malformed",
 	[L6_ERR_REDIRECT] = "redirect ignored",
 	[L6_ERR_MLD] = "multicast listener message ignored",
 	[L6_ERR_ICMP_ERROR_RX] = "icmp6 error received",
@@ -396,11 +404,21 @@ l6_icmp(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8
 		vn_drop_reason(node, m, L6_ERR_ECHO_REPLY);
 		break;
 	}
-	case VN_ICMP6_ROUTER_SOLICIT:
-		vn_drop_reason(node, m, L6_ERR_RS);
+	case VN_ICMP6_ROUTER_SOLICIT: {
+		static const uint8_t err[] = {
+		    [VN_RA6_RX_OK] = L6_ERR_RS_ANSWERED,
+		    [VN_RA6_RX_OFF] = L6_ERR_RS,
+		    [VN_RA6_RX_BAD] = L6_ERR_RS_BAD,
+		};
+		vn_ip6_frame_src_mac(m, fp, mac);
+		vn_drop_reason(node, m, err[vn_ra6_rs_input(fp->if_index, ip, l4, ulen, mac)]);
 		break;
+	}
 	case VN_ICMP6_ROUTER_ADVERT:
-		vn_drop_reason(node, m, L6_ERR_RA);
+		/* Never a route or an address from it (issue 19): counted only. */
+		vn_drop_reason(node, m, vn_ra6_ra_input(fp->if_index, ip, l4, ulen) == VN_RA6_RX_OK
+						? L6_ERR_RA
+						: L6_ERR_RA_BAD);
 		break;
 	case VN_ICMP6_REDIRECT:
 		vn_drop_reason(node, m, L6_ERR_REDIRECT);

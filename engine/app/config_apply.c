@@ -25,6 +25,8 @@ int vn_config_apply_sections(const struct vn_config *cfg, FILE *err);
 int
 vn_config_create_interfaces(const struct vn_config *cfg)
 {
+	/* Before any interface: their link-local addresses follow it. */
+	vn_ll6_set_mode(cfg->ip6_link_local, cfg->has_ip6_secret ? cfg->ip6_secret : NULL);
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
 		const struct vn_config_interface *ci = &cfg->interfaces[i];
 		uint32_t idx;
@@ -163,6 +165,10 @@ vn_config_apply(const struct vn_config *cfg)
 		rc = config_apply_addrs6(ci->name, ifp->if_index, ci->addresses6, ci->n_addresses6);
 		if (rc < 0)
 			return rc;
+		if (ci->has_ra6 && (rc = vn_ra6_config_set(ifp->if_index, &ci->ra6)) < 0) {
+			VN_ERR("%s: ip6-nd: %s", ci->name, strerror(-rc));
+			return rc;
+		}
 		vn_interface_set_admin(ifp->if_index, ci->up);
 	}
 	for (uint32_t i = 0; i < cfg->n_subifs; i++) {
@@ -184,6 +190,10 @@ vn_config_apply(const struct vn_config *cfg)
 						 cs->n_addresses6);
 			if (rc < 0)
 				return rc;
+		}
+		if (ifp && cs->has_ra6 && (rc = vn_ra6_config_set(ifp->if_index, &cs->ra6)) < 0) {
+			VN_ERR("%s: ip6-nd: %s", name, strerror(-rc));
+			return rc;
 		}
 		if (ifp)
 			vn_interface_set_admin(ifp->if_index, cs->up);

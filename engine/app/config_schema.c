@@ -33,6 +33,44 @@ static const char *const vn_log_level_names[] = {[VN_LOG_ERROR] = "error",
 						 NULL};
 static const char *const vn_poll_names[] = {
     [VN_POLL_ALWAYS] = "always", [VN_POLL_ADAPTIVE] = "adaptive", NULL};
+static const char *const vn_ll6_mode_names[] = {
+    [VN_LL6_EUI64] = "eui64", [VN_LL6_STABLE] = "stable", NULL};
+
+/* engine.ip6-stable-secret: 128 bits, 32 hex digits (colons allowed between bytes). */
+static int
+vn_cfg_parse_secret(const char *s, uint8_t out[VN_LL6_SECRET_LEN])
+{
+	uint32_t n = 0;
+
+	while (*s && n < 2 * VN_LL6_SECRET_LEN) {
+		int v = *s >= '0' && *s <= '9'	 ? *s - '0'
+			: *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
+			: *s >= 'A' && *s <= 'F' ? *s - 'A' + 10
+						 : -1;
+		if (*s == ':' && n % 2 == 0 && n > 0) {
+			s++;
+			continue;
+		}
+		if (v < 0)
+			return -EINVAL;
+		if (out)
+			out[n / 2] = (uint8_t)(n % 2 ? out[n / 2] | v : v << 4);
+		n++;
+		s++;
+	}
+	return *s == '\0' && n == 2 * VN_LL6_SECRET_LEN ? 0 : -EINVAL;
+}
+
+static int
+vn_cfg_check_secret(const char *s)
+{
+	return vn_cfg_parse_secret(s, NULL);
+}
+
+static const struct vn_cfg_scalar vn_cfg_secret128 = {
+    .expect = "a 128-bit secret in hex (32 hex digits)",
+    .check = vn_cfg_check_secret,
+};
 
 static const struct vn_cfg_field vn_engine_fields[] = {
     {.key = "main-core",
@@ -105,6 +143,25 @@ static const struct vn_cfg_field vn_engine_fields[] = {
      .example = "always",
      .doc = "`always` spins the forwarding thread; `adaptive` lets the main thread sleep "
 	    "in the CLI poll after 1 ms without packets (workers always spin)."},
+    {.key = "ip6-link-local",
+     .type = VN_CFG_T_ENUM,
+     .enum_values = vn_ll6_mode_names,
+     .def = "eui64",
+     .example = "stable",
+     .doc = "How interfaces' IPv6 link-local addresses are made: `eui64` from the MAC "
+	    "(RFC 4291, as VPP), or `stable` (RFC 8064, RFC 7217): opaque, the same across "
+	    "restarts and MAC changes, different per interface name and per machine, so the "
+	    "MAC is not given away. A stable one found duplicate by DAD is replaced (up to 3 "
+	    "times)."},
+    {.key = "ip6-stable-secret",
+     .type = VN_CFG_T_SCALAR,
+     .scalar = &vn_cfg_secret128,
+     .def = "SHA-256 of /etc/machine-id, first 128 bits",
+     .example = "\"00112233445566778899aabbccddeeff\"",
+     .doc = "The secret key of `ip6-link-local: stable` (RFC 7217 secret_key), 32 hex "
+	    "digits. Keep it to keep the addresses when the machine (its machine-id) "
+	    "changes; by default it comes from /etc/machine-id, so it is stable across "
+	    "restarts."},
     {.key = NULL},
 };
 
@@ -135,6 +192,98 @@ static const struct vn_cfg_field vn_plugins_fields[] = {
      .example = "[nat44, acl]",
      .doc = "Plugins to load, by descriptor name or by file name without `_plugin.so`; "
 	    "`all` loads every one found. Each name must match a plugin in `path`."},
+    {.key = NULL},
+};
+
+/* Router advertisements per interface (net/ra6.h), VPP's `ip6 nd IF ...`. */
+static const struct vn_cfg_field vn_ra6_prefix_fields[] = {
+    {.key = "prefix",
+     .type = VN_CFG_T_SCALAR,
+     .scalar = &vn_cfg_prefix6,
+     .required = true,
+     .example = "2001:db8:1::/64",
+     .doc = "Prefix to advertise, or a connected one to change or hide."},
+    {.key = "valid-lifetime",
+     .type = VN_CFG_T_INT,
+     .min = 0,
+     .max = UINT32_MAX,
+     .def = "2592000",
+     .example = "86400",
+     .doc = "Seconds; 4294967295 is infinite."},
+    {.key = "preferred-lifetime",
+     .type = VN_CFG_T_INT,
+     .min = 0,
+     .max = UINT32_MAX,
+     .def = "604800",
+     .example = "14400",
+     .doc = "Seconds, at most valid-lifetime; 4294967295 is infinite."},
+    {.key = "no-advertise", .type = VN_CFG_T_BOOL, .def = "false", .doc = "Left out of RAs."},
+    {.key = "off-link", .type = VN_CFG_T_BOOL, .def = "false", .doc = "L flag clear."},
+    {.key = "no-autoconfig",
+     .type = VN_CFG_T_BOOL,
+     .def = "false",
+     .doc = "A flag clear: hosts make no SLAAC address in it."},
+    {.key = NULL},
+};
+
+static const struct vn_cfg_field vn_ra6_fields[] = {
+    {.key = "ra",
+     .type = VN_CFG_T_BOOL,
+     .def = "false",
+     .example = "true",
+     .doc = "Send router advertisements here (`ip6 nd IF no ra-suppress`); off by default."},
+    {.key = "managed-config-flag", .type = VN_CFG_T_BOOL, .def = "false", .doc = "M flag."},
+    {.key = "other-config-flag", .type = VN_CFG_T_BOOL, .def = "false", .doc = "O flag."},
+    {.key = "send-unicast",
+     .type = VN_CFG_T_BOOL,
+     .def = "false",
+     .doc = "Answer a router solicitation to its sender, not to ff02::1."},
+    {.key = "suppress-link-layer",
+     .type = VN_CFG_T_BOOL,
+     .def = "false",
+     .doc = "Leave our MAC (source link-layer option) out of RAs (`ra-suppress-link-layer`)."},
+    {.key = "lifetime",
+     .type = VN_CFG_T_INT,
+     .min = 0,
+     .max = VN_RA6_LIFETIME_MAX_S,
+     .def = "3 x interval-max, at most 9000",
+     .example = "1800",
+     .doc = "Router lifetime in seconds: 0 (not a default router) or interval-max to 9000."},
+    {.key = "interval-max",
+     .type = VN_CFG_T_INT,
+     .min = VN_RA6_MAX_INTERVAL_MIN_S,
+     .max = VN_RA6_MAX_INTERVAL_MAX_S,
+     .def = "200",
+     .example = "30",
+     .doc = "MaxRtrAdvInterval, seconds."},
+    {.key = "interval-min",
+     .type = VN_CFG_T_INT,
+     .min = VN_RA6_MIN_INTERVAL_MIN_S,
+     .max = VN_RA6_MAX_INTERVAL_MAX_S * 3 / 4,
+     .def = "0.75 x interval-max",
+     .example = "10",
+     .doc = "MinRtrAdvInterval, seconds, 3 to 0.75 x interval-max."},
+    {.key = "initial-count",
+     .type = VN_CFG_T_INT,
+     .min = 0,
+     .max = 10,
+     .def = "3",
+     .doc = "The first unsolicited RAs go faster, this many ..."},
+    {.key = "initial-interval",
+     .type = VN_CFG_T_INT,
+     .min = 1,
+     .max = VN_RA6_MAX_INTERVAL_MAX_S,
+     .def = "16",
+     .doc = "... at most this many seconds apart (a cap: intervals shorter stay)."},
+    {.key = "prefixes",
+     .type = VN_CFG_T_LIST,
+     .elem = VN_CFG_T_MAP,
+     .fields = vn_ra6_prefix_fields,
+     .max_items = VN_RA6_PREFIX_MAX,
+     .def = "[]",
+     .example = "[{ prefix: 2001:db8:1::/64, valid-lifetime: 86400, preferred-lifetime: 14400 }]",
+     .doc = "Per-prefix settings (`ip6 nd IF prefix ...`). Connected global prefixes are "
+	    "advertised anyway, on-link and autonomous."},
     {.key = NULL},
 };
 
@@ -182,7 +331,8 @@ static const struct vn_cfg_field vn_interface_fields[] = {
      .def = "[]",
      .example = "[10.0.1.1/24, 2001:db8:1::1/64]",
      .doc = "IPv4 and IPv6 addresses with prefix length; each adds a connected and a local "
-	    "route. Every interface also has an IPv6 link-local address from its MAC."},
+	    "route. Every interface also has an IPv6 link-local address, from its MAC "
+	    "unless `engine.ip6-link-local: stable`."},
     {.key = "up",
      .type = VN_CFG_T_BOOL,
      .def = "true",
@@ -199,6 +349,12 @@ static const struct vn_cfg_field vn_interface_fields[] = {
      .example = "[0]",
      .doc = "Worker numbers (0 = first of `engine.workers`) that poll this interface's "
 	    "receive queues, in queue order."},
+    {.key = "ip6-nd",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_ra6_fields,
+     .example = "\n      ra: true\n      interval-max: 30\n",
+     .doc = "IPv6 router advertisements on this interface (docs/ip6.md), off unless "
+	    "`ra: true`. A received RA never installs a route or an address."},
     {.key = NULL},
 };
 
@@ -218,6 +374,10 @@ static const struct vn_cfg_field vn_subif_fields[] = {
      .scalar = &vn_cfg_prefix_any,
      .max_items = VN_CFG_MAX_ADDRS},
     {.key = "up", .type = VN_CFG_T_BOOL},
+    {.key = "ip6-nd",
+     .type = VN_CFG_T_MAP,
+     .fields = vn_ra6_fields,
+     .doc = "IPv6 router advertisements on this sub-interface, as `interfaces[].ip6-nd`."},
     {.key = NULL},
 };
 
@@ -467,6 +627,9 @@ vn_cfg_subif_exists(const struct vn_cfg_node *subifs, const char *name)
 	return false;
 }
 
+static void vn_cfg_check_ra6(struct vn_cfg_errors *e, const char *section,
+			     const struct vn_cfg_node *iface, uint32_t i);
+
 static void
 vn_cfg_check_subifs(struct vn_cfg_errors *e, const struct vn_cfg_node *interfaces,
 		    const struct vn_cfg_node *subifs)
@@ -477,6 +640,7 @@ vn_cfg_check_subifs(struct vn_cfg_errors *e, const struct vn_cfg_node *interface
 		uint32_t i = vn_cfg_index(subifs, c);
 		int64_t v;
 
+		vn_cfg_check_ra6(e, "sub-interfaces", c, i);
 		if (parent && !vn_cfg_interface_exists(interfaces, parent->value))
 			vn_cfg_error(e, parent,
 				     "sub-interfaces[%u].parent: no interface named '%s' in "
@@ -510,6 +674,7 @@ vn_cfg_check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *inter
 	     c = vn_cfg_next_map(c)) {
 		const struct vn_cfg_node *name = vn_cfg_scalar(c, "name");
 
+		vn_cfg_check_ra6(e, "interfaces", c, vn_cfg_index(interfaces, c));
 		if (name == NULL)
 			continue;
 		for (const struct vn_cfg_node *p = vn_cfg_first_map(interfaces); p != c;
@@ -525,6 +690,46 @@ vn_cfg_check_interfaces(struct vn_cfg_errors *e, const struct vn_cfg_node *inter
 				break;
 			}
 		}
+	}
+}
+
+/* The ranges of ip6-nd that depend on each other (RFC 4861 6.2.1). */
+static void
+vn_cfg_check_ra6(struct vn_cfg_errors *e, const char *section, const struct vn_cfg_node *iface,
+		 uint32_t i)
+{
+	const struct vn_cfg_node *nd = vn_cfg_map_get(iface, "ip6-nd"), *n, *pfx;
+	int64_t max, v, valid;
+
+	if (nd == NULL || nd->type != VN_CFG_MAP)
+		return;
+	max = vn_cfg_get_int(nd, "interval-max", VN_RA6_MAX_INTERVAL_DEF_S);
+	if ((n = vn_cfg_scalar(nd, "interval-min")) && vn_cfg_parse_int(n->value, &v) == 0 &&
+	    v > max * 3 / 4)
+		vn_cfg_error(e, n, "%s[%u].ip6-nd.interval-min: %lld is more than 0.75 x "
+				   "interval-max (%lld): give at most %lld",
+			     section, i, (long long)v, (long long)max, (long long)(max * 3 / 4));
+	if ((n = vn_cfg_scalar(nd, "lifetime")) && vn_cfg_parse_int(n->value, &v) == 0 && v != 0 &&
+	    v < max)
+		vn_cfg_error(e, n, "%s[%u].ip6-nd.lifetime: %lld is less than interval-max "
+				   "(%lld): give 0 or %lld to 9000",
+			     section, i, (long long)v, (long long)max, (long long)max);
+	pfx = vn_cfg_map_get(nd, "prefixes");
+	for (const struct vn_cfg_node *p = vn_cfg_first_map(pfx); p; p = vn_cfg_next_map(p)) {
+		struct vn_prefix6 p6;
+
+		n = vn_cfg_scalar(p, "prefix");
+		if (n && vn_parse_prefix6(n->value, &p6) == 0 &&
+		    (vn_ip6_is_link_local(&p6.addr) || vn_ip6_is_multicast(&p6.addr)))
+			vn_cfg_error(e, n, "%s[%u].ip6-nd.prefixes[%u].prefix: %s is "
+					   "link-local or multicast: advertise a global prefix",
+				     section, i, vn_cfg_index(pfx, p), n->value);
+		valid = vn_cfg_get_int(p, "valid-lifetime", VN_RA6_VALID_DEF_S);
+		if ((n = vn_cfg_scalar(p, "preferred-lifetime")) &&
+		    vn_cfg_parse_int(n->value, &v) == 0 && v > valid)
+			vn_cfg_error(e, n, "%s[%u].ip6-nd.prefixes[%u].preferred-lifetime: "
+					   "%lld is more than valid-lifetime (%lld)",
+				     section, i, vn_cfg_index(pfx, p), (long long)v, (long long)valid);
 	}
 }
 
@@ -720,6 +925,44 @@ vn_cfg_convert_engine(const struct vn_cfg_node *engine, struct vn_config *cfg)
 					   vn_cfg_get_str(engine, "log-level", NULL), VN_LOG_INFO);
 	cfg->poll = vn_cfg_enum_index(vn_poll_names, vn_cfg_get_str(engine, "poll", NULL),
 				      VN_POLL_ADAPTIVE);
+	cfg->ip6_link_local = vn_cfg_enum_index(
+	    vn_ll6_mode_names, vn_cfg_get_str(engine, "ip6-link-local", NULL), VN_LL6_EUI64);
+	cfg->has_ip6_secret =
+	    vn_cfg_parse_secret(vn_cfg_get_str(engine, "ip6-stable-secret", ""), cfg->ip6_secret) == 0;
+}
+
+static void
+vn_cfg_convert_ra6(const struct vn_cfg_node *m, struct vn_ra6_config *c)
+{
+	const struct vn_cfg_node *pfx = vn_cfg_map_get(m, "prefixes");
+
+	vn_ra6_config_default(c);
+	c->send = vn_cfg_get_bool(m, "ra", false);
+	c->managed = vn_cfg_get_bool(m, "managed-config-flag", false);
+	c->other = vn_cfg_get_bool(m, "other-config-flag", false);
+	c->send_unicast = vn_cfg_get_bool(m, "send-unicast", false);
+	c->no_lladdr = vn_cfg_get_bool(m, "suppress-link-layer", false);
+	c->max_interval_s = (uint32_t)vn_cfg_get_int(m, "interval-max", c->max_interval_s);
+	c->min_interval_s = (uint32_t)vn_cfg_get_int(m, "interval-min", 0);
+	c->lifetime_s = (uint32_t)vn_cfg_get_int(m, "lifetime", VN_RA6_LIFETIME_AUTO);
+	c->initial_count = (uint32_t)vn_cfg_get_int(m, "initial-count", c->initial_count);
+	c->initial_interval_s =
+	    (uint32_t)vn_cfg_get_int(m, "initial-interval", c->initial_interval_s);
+	for (const struct vn_cfg_node *p = pfx ? pfx->child : NULL;
+	     p != NULL && c->n_prefixes < VN_RA6_PREFIX_MAX; p = p->next) {
+		struct vn_ra6_prefix *e = &c->prefixes[c->n_prefixes];
+
+		if (vn_parse_prefix6(vn_cfg_get_str(p, "prefix", ""), &e->prefix) < 0)
+			continue;
+		vn_ip6_mask(&e->prefix.addr, e->prefix.len);
+		e->valid_s = (uint32_t)vn_cfg_get_int(p, "valid-lifetime", VN_RA6_VALID_DEF_S);
+		e->preferred_s =
+		    (uint32_t)vn_cfg_get_int(p, "preferred-lifetime", VN_RA6_PREFERRED_DEF_S);
+		e->no_advertise = vn_cfg_get_bool(p, "no-advertise", false);
+		e->off_link = vn_cfg_get_bool(p, "off-link", false);
+		e->no_autoconfig = vn_cfg_get_bool(p, "no-autoconfig", false);
+		c->n_prefixes++;
+	}
 }
 
 static void
@@ -738,6 +981,9 @@ vn_cfg_convert_interface(const struct vn_cfg_node *m, struct vn_config_interface
 		else if (vn_parse_prefix6(c->value, &ifc->addresses6[ifc->n_addresses6]) == 0)
 			ifc->n_addresses6++;
 	ifc->n_workers = vn_cfg_ints(vn_cfg_map_get(m, "workers"), ifc->workers);
+	ifc->has_ra6 = vn_cfg_map_get(m, "ip6-nd") != NULL;
+	if (ifc->has_ra6)
+		vn_cfg_convert_ra6(vn_cfg_map_get(m, "ip6-nd"), &ifc->ra6);
 }
 
 static void
@@ -755,6 +1001,9 @@ vn_cfg_convert_subif(const struct vn_cfg_node *m, struct vn_config_subif *s)
 						ad ? vn_cfg_get_int(m, "dot1q", 0) : 0);
 	s->mtu = (uint16_t)vn_cfg_get_int(m, "mtu", 0);
 	s->up = vn_cfg_get_bool(m, "up", false);
+	s->has_ra6 = vn_cfg_map_get(m, "ip6-nd") != NULL;
+	if (s->has_ra6)
+		vn_cfg_convert_ra6(vn_cfg_map_get(m, "ip6-nd"), &s->ra6);
 	for (const struct vn_cfg_node *c = addrs ? addrs->child : NULL; c != NULL; c = c->next)
 		if (vn_parse_prefix(c->value, &s->addresses[s->n_addresses]) == 0)
 			s->n_addresses++;

@@ -9,8 +9,10 @@
 
 #include <vecnet/config.h>
 #include <vecnet/net/addr.h>
+#include <vecnet/net/ra6.h>
 
 #include "core/worker_priv.h"
+#include "net/ra6_priv.h"
 
 #define VN_CFG_MAX_WORKERS (VN_THREAD_MAX - 1)
 #define VN_CFG_MAX_ADDRS 16
@@ -30,6 +32,8 @@ struct vn_config_interface {
 	struct vn_prefix6 addresses6[VN_CFG_MAX_ADDRS];
 	uint32_t n_workers; /* explicit RX queue placement, optional */
 	int workers[VN_CFG_MAX_WORKERS];
+	bool has_ra6; /* ip6-nd: given */
+	struct vn_ra6_config ra6;
 };
 
 /* sub-interfaces: VLAN sub-interface PARENT.ID, created down unless up. */
@@ -44,6 +48,8 @@ struct vn_config_subif {
 	struct vn_prefix addresses[VN_CFG_MAX_ADDRS];
 	uint32_t n_addresses6;
 	struct vn_prefix6 addresses6[VN_CFG_MAX_ADDRS];
+	bool has_ra6; /* ip6-nd: given */
+	struct vn_ra6_config ra6;
 };
 
 struct vn_config_route {
@@ -90,6 +96,9 @@ struct vn_config {
 	enum vn_hugepages hugepages; /* default auto */
 	enum vn_log_level log_level; /* default info */
 	enum vn_poll_mode poll; /* default adaptive */
+	enum vn_ll6_mode ip6_link_local; /* default eui64 */
+	bool has_ip6_secret; /* else from /etc/machine-id */
+	uint8_t ip6_secret[VN_LL6_SECRET_LEN];
 	/* cli: */
 	char cli_socket[4096]; /* resolved; default /run/vecnet/cli.sock */
 	/* plugins: */

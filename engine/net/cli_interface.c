@@ -21,6 +21,7 @@
 
 #include "net/cli_net_priv.h"
 #include "net/port_priv.h"
+#include "net/ra6_priv.h"
 
 /* --- show interface ------------------------------------------------------------ */
 
@@ -116,7 +117,7 @@ vn_cli_show_if_addr(struct vn_cli_out *out, struct vn_cli_args *args)
 		if (ifp->n_addrs6) {
 			struct vn_prefix6 ll = {.len = 64};
 			uint8_t st = vn_dad6_ll_state(i);
-			vn_ip6_link_local_of(ifp->mac, &ll.addr);
+			vn_interface_ll6(ifp, &ll.addr);
 			vn_cli_printf(out, "  L3 %s (link-local%s%s)\n", vn_fmt_prefix6(&ll, pfx6),
 				      st == VN_ADDR6_PREFERRED ? "" : ", ",
 				      st == VN_ADDR6_PREFERRED ? "" : vn_addr6_state_name(st));

@@ -15,6 +15,7 @@
 #include <vecnet/net/neighbor6.h>
 
 #include "net/cli_ip.h"
+#include "net/ra6_priv.h"
 
 /* " via 2001:db8::2 lan0" into buf, for listings. */
 static const char *
@@ -91,7 +92,7 @@ ip6_interface_rows(struct vn_cli_out *out, const struct vn_interface *ifp,
 	struct vn_ip6 ll, group;
 	uint8_t st = vn_dad6_ll_state(ifp->if_index);
 
-	vn_ip6_link_local_of(ifp->mac, &ll);
+	vn_interface_ll6(ifp, &ll);
 	vn_cli_printf(out, "%s is admin %s\n  Link-local address(es):\n    %s%s%s%s\n", ifp->name,
 		      ifp->admin_up ? "up" : "down", vn_fmt_ip6(&ll, a),
 		      st == VN_ADDR6_PREFERRED ? "" : " (",
@@ -117,6 +118,7 @@ ip6_interface_rows(struct vn_cli_out *out, const struct vn_interface *ifp,
 	}
 	vn_cli_printf(out, "  ND reachable time is %u milliseconds\n  DAD transmits %u\n",
 		      nd->reachable_ms, nd->dad_transmits);
+	vn_ra6_show_rows(out, ifp->if_index);
 }
 
 static int

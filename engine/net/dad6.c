@@ -17,6 +17,8 @@
 #include <vecnet/net/neighbor6.h>
 #include <vecnet/rcu.h>
 
+#include "net/ra6_priv.h"
+
 #define DAD6_MAX (VN_IF_MAX < 256 ? VN_IF_MAX : 256) /* probes at once */
 
 struct dad6_probe {
@@ -145,6 +147,15 @@ dad6_decide(int i, uint8_t state)
 		VN_WARN("%s on interface %u: duplicate address detected, not used",
 			vn_fmt_ip6(&p.addr, a), p.if_index);
 	if (p.is_ll) {
+		/* A stable one tries its next DAD counter (RFC 7217 6). */
+		if (state == VN_ADDR6_DUPLICATE && vn_ll6_dad_failed(p.if_index)) {
+			/* Not probed (dad-transmits 0, table full): in use as is. */
+			for (uint32_t k = 0; k < n_probes; k++)
+				if (probes[k].is_ll && probes[k].if_index == p.if_index)
+					return;
+			ll_state[p.if_index] = VN_ADDR6_PREFERRED;
+			return;
+		}
 		ll_state[p.if_index] = state;
 		return;
 	}

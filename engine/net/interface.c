@@ -11,6 +11,7 @@
 #include <string.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/dad6.h>
+#include <vecnet/net/ra6.h>
 #include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 #include <vecnet/net/port.h>
@@ -19,6 +20,7 @@
 #include "net/fib_priv.h"
 #include "net/link_priv.h"
 #include "net/port_priv.h"
+#include "net/ra6_priv.h"
 #include "net/subif_priv.h"
 #include "net/tap_priv.h"
 
@@ -96,7 +98,7 @@ vn_interface_publish(uint32_t if_index)
 	for (uint32_t i = 0; i < ifp->n_addrs6; i++)
 		if (ifp->addr6_state[i] == VN_ADDR6_PREFERRED)
 			fp->addrs6[fp->n_addrs6++] = ifp->addrs6[i];
-	vn_ip6_link_local_of(ifp->mac, &fp->ll6);
+	vn_interface_ll6(ifp, &fp->ll6);
 	memcpy(fp->features, ifp->features, sizeof(fp->features));
 	fp->sup_if_index = ifp->if_index;
 	vn_subif_fp_fill(fp);
@@ -324,6 +326,8 @@ vn_interface_set_admin(uint32_t if_index, bool up)
 		return -ENODEV;
 	if (ifp->admin_up == up)
 		return 0;
+	if (!up)
+		vn_ra6_interface_down(if_index); /* lifetime 0 while it still can */
 	ifp->admin_up = up;
 	/* A tap's Linux side is Linux's to set up or down, as in VPP. */
 	if (vn_port_is_dpdk(ifp->port_id) && vn_tap_link_state(ifp->port_id) < 0) {
@@ -444,7 +448,7 @@ vn_interface_addr6_add(uint32_t if_index, const struct vn_prefix6 *p)
 	/* The first IPv6 address enables IPv6 here: probe the link-local one too. */
 	if (ifp->n_addrs6 == 0) {
 		struct vn_ip6 ll;
-		vn_ip6_link_local_of(ifp->mac, &ll);
+		vn_interface_ll6(ifp, &ll);
 		vn_dad6_start(if_index, &ll);
 	}
 	ifp->addrs6[ifp->n_addrs6] = *p;
@@ -507,7 +511,7 @@ vn_interface_addr6_del(uint32_t if_index, const struct vn_prefix6 *p)
 		vn_dad6_stop(if_index, &gone.addr);
 		if (ifp->n_addrs6 == 0) {
 			struct vn_ip6 ll;
-			vn_ip6_link_local_of(ifp->mac, &ll);
+			vn_interface_ll6(ifp, &ll);
 			vn_dad6_stop(if_index, &ll);
 		}
 		vn_interface_publish(if_index);

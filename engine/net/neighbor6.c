@@ -20,6 +20,7 @@
 #include <vecnet/net/interface.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/net/neighbor6.h>
+#include <vecnet/net/ra6.h>
 
 #include "net/fib_priv.h"
 #include "net/neighbor_priv.h"
@@ -109,6 +110,14 @@ ip6_conflict(uint32_t if_index, const union vn_nbr_addr *a)
 	vn_dad6_conflict(if_index, &a->ip6);
 }
 
+/* ND's own timers ride on the table's clock: DAD, router advertisements. */
+static void
+ip6_tick(uint64_t now)
+{
+	vn_dad6_tick(now);
+	vn_ra6_tick(now);
+}
+
 const struct vn_nbr_family vn_nbr_ip6_family = {
 	.valid = ip6_valid,
 	.cmp = ip6_cmp,
@@ -117,7 +126,7 @@ const struct vn_nbr_family vn_nbr_ip6_family = {
 	.used = ip6_used,
 	.probe = ip6_probe,
 	.conflict = ip6_conflict,
-	.tick = vn_dad6_tick,
+	.tick = ip6_tick,
 };
 
 /* --- the typed calls of net/neighbor6.h ------------------------------------ */

@@ -290,7 +290,8 @@ test_unknown_keys(void)
 				&cfg),
 			-1);
 	VN_ASSERT_ERR("t.yaml:3:3: engine.bufers: unknown key (expected one of: main-core, "
-		      "workers, buffers, ip4-routes, ip6-routes, hugepages, log-level, poll)");
+		      "workers, buffers, ip4-routes, ip6-routes, hugepages, log-level, poll, "
+		      "ip6-link-local, ip6-stable-secret)");
 	VN_ASSERT_ERR(
 	    "t.yaml:4:1: natt44: unknown top-level key (expected one of: engine, cli, "
 	    "plugins, interfaces, sub-interfaces, routes, neighbors, neighbor-config, ip6-nd, "
@@ -300,7 +301,7 @@ test_unknown_keys(void)
 
 	CU_ASSERT_EQUAL(vn_load("interfaces:\n  - { name: a, device: d, speed: 10 }\n", &cfg), -1);
 	VN_ASSERT_ERR("t.yaml:2:27: interfaces[0].speed: unknown key (expected one of: name, "
-		      "device, rx-queues, mtu, addresses, up, workers)");
+		      "device, rx-queues, mtu, addresses, up, workers, ip6-nd)");
 	VN_ASSERT_N_ERRS(1);
 }
 
@@ -567,6 +568,114 @@ test_routes_via_drop(void)
 		      "them, got a map");
 	VN_ASSERT_N_ERRS(5);
 	vn_assert_empty(&cfg);
+}
+
+/* Router advertisements per interface and the link-local keys (net/ra6.h). */
+static void
+test_ip6_nd_ra(void)
+{
+	struct vn_config cfg;
+	char b[VN_PREFIX6_STRLEN];
+
+	CU_ASSERT_EQUAL_FATAL(vn_load("engine:\n"
+				      "  ip6-link-local: stable\n"
+				      "  ip6-stable-secret: \"00112233445566778899aabbccddeeFF\"\n"
+				      "interfaces:\n"
+				      "  - name: lan0\n"
+				      "    device: net_null0\n"
+				      "    ip6-nd:\n"
+				      "      ra: true\n"
+				      "      other-config-flag: true\n"
+				      "      suppress-link-layer: yes\n"
+				      "      interval-max: 30\n"
+				      "      interval-min: 10\n"
+				      "      prefixes:\n"
+				      "        - { prefix: 2001:db8:7::5/64, valid-lifetime: 600, "
+				      "preferred-lifetime: 300, no-autoconfig: true }\n"
+				      "  - { name: lan1, device: net_null1 }\n",
+				      &cfg),
+			      0);
+	CU_ASSERT_EQUAL(cfg.ip6_link_local, VN_LL6_STABLE);
+	CU_ASSERT(cfg.has_ip6_secret);
+	CU_ASSERT_EQUAL(cfg.ip6_secret[0], 0x00);
+	CU_ASSERT_EQUAL(cfg.ip6_secret[1], 0x11);
+	CU_ASSERT_EQUAL(cfg.ip6_secret[15], 0xff);
+	CU_ASSERT(cfg.interfaces[0].has_ra6);
+	CU_ASSERT(cfg.interfaces[0].ra6.send);
+	CU_ASSERT(cfg.interfaces[0].ra6.other);
+	CU_ASSERT(!cfg.interfaces[0].ra6.managed);
+	CU_ASSERT(cfg.interfaces[0].ra6.no_lladdr);
+	CU_ASSERT_EQUAL(cfg.interfaces[0].ra6.max_interval_s, 30);
+	CU_ASSERT_EQUAL(cfg.interfaces[0].ra6.min_interval_s, 10);
+	CU_ASSERT_EQUAL(cfg.interfaces[0].ra6.lifetime_s, VN_RA6_LIFETIME_AUTO);
+	CU_ASSERT_EQUAL_FATAL(cfg.interfaces[0].ra6.n_prefixes, 1);
+	CU_ASSERT_STRING_EQUAL(vn_fmt_prefix6(&cfg.interfaces[0].ra6.prefixes[0].prefix, b),
+			       "2001:db8:7::/64");
+	CU_ASSERT_EQUAL(cfg.interfaces[0].ra6.prefixes[0].valid_s, 600);
+	CU_ASSERT_EQUAL(cfg.interfaces[0].ra6.prefixes[0].preferred_s, 300);
+	CU_ASSERT(cfg.interfaces[0].ra6.prefixes[0].no_autoconfig);
+	CU_ASSERT(!cfg.interfaces[1].has_ra6);
+	vn_config_free(&cfg);
+
+	/* Defaults: EUI-64, the secret from the machine. */
+	CU_ASSERT_EQUAL_FATAL(vn_load("interfaces:\n  - { name: lan0, device: net_null0 }\n", &cfg), 0);
+	CU_ASSERT_EQUAL(cfg.ip6_link_local, VN_LL6_EUI64);
+	CU_ASSERT(!cfg.has_ip6_secret);
+	vn_config_free(&cfg);
+
+	CU_ASSERT_EQUAL(vn_load("engine:\n"
+				"  ip6-link-local: random\n"
+				"  ip6-stable-secret: 0011\n"
+				"interfaces:\n"
+				"  - name: lan0\n"
+				"    device: net_null0\n"
+				"    ip6-nd:\n"
+				"      interval-max: 20\n"
+				"      interval-min: 16\n"
+				"      lifetime: 10\n"
+				"      interval: 3\n"
+				"      prefixes:\n"
+				"        - { prefix: \"fe80::/64\" }\n"
+				"        - { prefix: 2001:db8::/64, valid-lifetime: 10, preferred-lifetime: 20 }\n",
+				&cfg),
+			-1);
+	VN_ASSERT_ERR("t.yaml:2:19: engine.ip6-link-local: expected one of eui64|stable, got "
+		      "'random'");
+	VN_ASSERT_ERR("t.yaml:3:22: engine.ip6-stable-secret: expected a 128-bit secret in hex "
+		      "(32 hex digits), got '0011'");
+	VN_ASSERT_ERR("t.yaml:11:7: interfaces[0].ip6-nd.interval: unknown key (expected one of: "
+		      "ra, managed-config-flag, other-config-flag, send-unicast, "
+		      "suppress-link-layer, lifetime, "
+		      "interval-max, interval-min, initial-count, initial-interval, prefixes)");
+	VN_ASSERT_ERR("t.yaml:9:21: interfaces[0].ip6-nd.interval-min: 16 is more than 0.75 x "
+		      "interval-max (20): give at most 15");
+	VN_ASSERT_ERR("t.yaml:10:17: interfaces[0].ip6-nd.lifetime: 10 is less than interval-max "
+		      "(20): give 0 or 20 to 9000");
+	VN_ASSERT_ERR("t.yaml:13:21: interfaces[0].ip6-nd.prefixes[0].prefix: fe80::/64 is "
+		      "link-local or multicast: advertise a global prefix");
+	VN_ASSERT_ERR("t.yaml:14:76: interfaces[0].ip6-nd.prefixes[1].preferred-lifetime: 20 is "
+		      "more than valid-lifetime (10)");
+	VN_ASSERT_N_ERRS(7);
+	vn_assert_empty(&cfg);
+
+	/* Sub-interfaces take the same key. */
+	CU_ASSERT_EQUAL_FATAL(vn_load("interfaces:\n  - { name: lan0, device: net_null0 }\n"
+				      "sub-interfaces:\n"
+				      "  - { parent: lan0, id: 100, ip6-nd: { ra: true, lifetime: 0 } }\n",
+				      &cfg),
+			      0);
+	CU_ASSERT(cfg.subifs[0].has_ra6);
+	CU_ASSERT(cfg.subifs[0].ra6.send);
+	CU_ASSERT_EQUAL(cfg.subifs[0].ra6.lifetime_s, 0);
+	vn_config_free(&cfg);
+	CU_ASSERT_EQUAL(vn_load("interfaces:\n  - { name: lan0, device: net_null0 }\n"
+				"sub-interfaces:\n"
+				"  - { parent: lan0, id: 100, ip6-nd: { interval-max: 8, interval-min: 7 } }\n",
+				&cfg),
+			-1);
+	VN_ASSERT_ERR("t.yaml:4:71: sub-interfaces[0].ip6-nd.interval-min: 7 is more than 0.75 x "
+		      "interval-max (8): give at most 6");
+	VN_ASSERT_N_ERRS(1);
 }
 
 static void
@@ -1067,6 +1176,7 @@ static CU_TestInfo vn_config_tests[] = {
     {"interface references", test_interface_references},
     {"routes via/drop", test_routes_via_drop},
     {"IPv6 addresses, routes, neighbors", test_ip6},
+    {"ip6-nd router advertisements, link-local keys", test_ip6_nd_ra},
     {"duplicate keys", test_duplicate_keys},
     {"YAML syntax errors", test_syntax_errors},
     {"plugin section", test_plugin_section},

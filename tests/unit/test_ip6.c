@@ -740,7 +740,7 @@ static void src_unspec(uint8_t *ip) { memset(ip + 8, 0, 16); }
 static void dst_unspec(uint8_t *ip) { memset(ip + 24, 0, 16); }
 static void dst_loop(uint8_t *ip) { struct vn_ip6 a = A("::1"); memcpy(ip + 24, a.b, 16); }
 static void dst_ll(uint8_t *ip) { struct vn_ip6 a = A("fe80::99"); memcpy(ip + 24, a.b, 16); }
-static void dst_group(uint8_t *ip) { struct vn_ip6 a = A("ff02::2"); memcpy(ip + 24, a.b, 16); }
+static void dst_group(uint8_t *ip) { struct vn_ip6 a = A("ff02::fb"); memcpy(ip + 24, a.b, 16); }
 static void plen_big(uint8_t *ip) { ip[4] = 0; ip[5] = 8 + UDP_LEN + 1; }
 static void plen_huge(uint8_t *ip) { ip[4] = 0xff; ip[5] = 0xff; }
 static void dst_drop(uint8_t *ip) { struct vn_ip6 a = A("2001:db8:dead::1"); memcpy(ip + 24, a.b, 16); }
@@ -1676,9 +1676,14 @@ test_multicast_macs(void)
 		      VN_ICMP6_ECHO_REQUEST, body, sizeof(body)));
 	CU_ASSERT_EQUAL(tx_cap.n, 1);
 	graph_fresh();
-	/* ... other groups are not. */
+	/* ... and all-routers, a router's (RFC 4291 2.8: RS come to it) ... */
 	inject1(icmp6((const uint8_t[6]){0x33, 0x33, 0, 0, 0, 2}, "2001:db8:1::2", "ff02::2", 64,
 		      VN_ICMP6_ECHO_REQUEST, body, sizeof(body)));
+	CU_ASSERT_EQUAL(tx_cap.n, 1);
+	graph_fresh();
+	/* ... other groups are not. */
+	inject1(icmp6((const uint8_t[6]){0x33, 0x33, 0, 0, 0, 0xfb}, "2001:db8:1::2", "ff02::fb",
+		      64, VN_ICMP6_ECHO_REQUEST, body, sizeof(body)));
 	assert_dropped("ethernet-input", "multicast frame (not supported)");
 	graph_fresh();
 	inject1(icmp6((const uint8_t[6]){0x33, 0x33, 0xff, 0, 0, 0x42}, "2001:db8:1::2",

@@ -425,6 +425,21 @@ test_ip6(void)
 	eval_expect("vecnet.del_address('lan1', '2001:db8:2::1/64')", "");
 }
 
+/* vecnet.ip6_nd: router advertisements, as `ip6 nd IF ...` (net/ra6.h). */
+static void
+test_ip6_nd(void)
+{
+	eval_expect("local t = vecnet.ip6_nd('lan0')\n"
+		    "return t.ra, t.interval_max, t.interval_min, t.lifetime, t.ra_sent",
+		    "false\t200\t150\t0\t0\n");
+	eval_expect("local t = vecnet.ip6_nd('lan0', {ra = true, interval_max = 30, other = true})\n"
+		    "return t.ra, t.interval_max, t.interval_min, t.lifetime, t.other, t.managed",
+		    "true\t30\t22.5\t90\ttrue\tfalse\n");
+	eval_fails("vecnet.ip6_nd('lan0', {interval_max = 3})", "ip6_nd lan0: out of range");
+	eval_fails("vecnet.ip6_nd('nope')", "unknown interface 'nope'");
+	eval_expect("return vecnet.ip6_nd('lan0', {ra = false}).ra", "false\n");
+}
+
 static void
 test_bad_args(void)
 {
@@ -562,6 +577,7 @@ main(void)
 		{"ECMP, interface paths, drop", test_route_kinds},
 		{"bad arguments raise", test_bad_args},
 		{"IPv6: addresses, routes, neighbours", test_ip6},
+		{"IPv6 router advertisements: ip6_nd", test_ip6_nd},
 		{"neighbours", test_neighbors},
 		{"vecnet.cli success and failure", test_cli},
 		{"example setup.lua", test_example_setup},

@@ -35,6 +35,9 @@ struct vn_meta {
 /* control injection: a whole frame for interface-output on tx_if (neighbour
  * discovery on a link: probes, DAD, link-local ping) */
 #define VN_META_F_L2_READY 0x4
+/* with L2_READY: leaves even though its interface has just gone admin down
+ * (its link still up): a final router advertisement (RFC 4861 6.2.5) */
+#define VN_META_F_FAREWELL 0x8
 
 static inline struct vn_meta *
 vn_meta(struct rte_mbuf *m)

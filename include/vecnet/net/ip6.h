@@ -169,15 +169,16 @@ vn_ip6_l4_cksum(const struct rte_ipv6_hdr *ip, const void *l4, uint32_t ulen, ui
 	return (uint16_t)~sum;
 }
 
-/* One of the multicast groups an interface has joined: all-nodes, or the
- * solicited-node group of one of its addresses. */
+/* One of the multicast groups an interface has joined: all-nodes,
+ * all-routers (a router's, RFC 4291 2.8: router solicitations come to it),
+ * or the solicited-node group of one of its addresses. */
 static inline bool
 vn_if_joined6(const struct vn_if_fp *fp, const struct vn_ip6 *group)
 {
-	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+	static const uint8_t all_nodes[15] = {0xff, 0x02};
 	static const uint8_t sn_pfx[13] = {0xff, 0x02, [11] = 0x01, [12] = 0xff};
 
-	if (memcmp(group->b, all_nodes, 16) == 0)
+	if (memcmp(group->b, all_nodes, 15) == 0 && (group->b[15] == 1 || group->b[15] == 2))
 		return true;
 	if (memcmp(group->b, sn_pfx, 13) != 0)
 		return false;
