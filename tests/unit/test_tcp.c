@@ -24,6 +24,9 @@
 #define LPORT 80
 #define RPORT 40000
 #define PEER_ISS 1000000u
+#define EP4(a, p) (&(struct vn_session_ep){.addr.ip4 = (a), .port = (p)})
+/* A 4-tuple as tcp4-input builds it (local first). */
+#define TUP(la, lp, ra, rp) (&(struct tcp_tuple){.laddr.ip4 = (la), .raddr.ip4 = (ra), .lport = (lp), .rport = (rp)})
 
 static struct tcp_worker *w;
 static int app;
@@ -169,7 +172,7 @@ seg(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint32_t len)
 static struct tcp_conn *
 conn(void)
 {
-	return tcp_conn_lookup(w, LADDR, LPORT, RADDR, RPORT);
+	return tcp_conn_lookup(w, TUP(LADDR, LPORT, RADDR, RPORT));
 }
 
 static void
@@ -199,7 +202,7 @@ establish_opts(bool ts, bool sack)
 	s.has_sack_perm = sack;
 	s.has_ts = ts;
 	s.tsval = 100;
-	c = tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+	c = tcp_input_listen(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 1500);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	loop();
 	CU_ASSERT_EQUAL_FATAL(last()->flags, TCP_F_SYN | TCP_F_ACK);
@@ -247,7 +250,7 @@ suite_init(void)
 	app = vn_app_register("test", &test_cb);
 	if (app < 0)
 		return -1;
-	listener = (struct tcp_listener){.addr = LADDR, .port = LPORT, .app = (uint32_t)app};
+	listener = (struct tcp_listener){.addr.ip4 = LADDR, .port = LPORT, .app = (uint32_t)app};
 	vn_session_is_enabled = true;
 	return 0;
 }
@@ -472,7 +475,7 @@ test_passive_open(void)
 	s.has_sack_perm = true;
 	s.has_ts = true;
 	s.tsval = 77;
-	c = tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+	c = tcp_input_listen(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 1500);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(c->state, TCP_SYN_RCVD);
 	CU_ASSERT_EQUAL(loop(), 1);
@@ -515,7 +518,7 @@ test_refused_accept(void)
 	ev.refuse = true;
 	{
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+		tcp_input_listen(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 1500);
 	}
 	loop();
 	input(seg(TCP_F_ACK, PEER_ISS + 1, last()->seq + 1, NULL, 0));
@@ -1800,10 +1803,10 @@ static void
 test_connect_local_checks(void)
 {
 	tcp_worker_self = NULL;
-	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 80, 0), -ENODEV);
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, EP4(RADDR, 80), 0), -ENODEV);
 	tcp_worker_self = w;
-	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 0, 0), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 80, 0), -EHOSTUNREACH);
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, EP4(RADDR, 0), 0), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, EP4(RADDR, 80), 0), -EHOSTUNREACH);
 	tcp_worker_self = NULL;
 }
 
@@ -1893,7 +1896,7 @@ test_active_open(void)
 	uint32_t iss;
 
 	reset_all();
-	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	c = tcp_connect(w, (uint32_t)app, 42, TUP(LADDR, 0, RADDR, 8080), 1500);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT(c->lport >= 32768);
 	CU_ASSERT_EQUAL(loop(), 1);
@@ -1933,7 +1936,7 @@ test_active_open_refused(void)
 	struct tcp_seg s;
 
 	reset_all();
-	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	c = tcp_connect(w, (uint32_t)app, 42, TUP(LADDR, 0, RADDR, 8080), 1500);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	loop();
 	s = seg(TCP_F_RST | TCP_F_ACK, 0, last()->seq + 1, NULL, 0);
@@ -1951,7 +1954,7 @@ test_simultaneous_open(void)
 	uint32_t iss;
 
 	reset_all();
-	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	c = tcp_connect(w, (uint32_t)app, 42, TUP(LADDR, 0, RADDR, 8080), 1500);
 	loop();
 	iss = last()->seq;
 	s = seg(TCP_F_SYN, 9000, 0, NULL, 0); /* their SYN crosses ours */
@@ -2030,32 +2033,32 @@ test_reset_to_no_listener(void)
 static void
 test_isn(void)
 {
-	uint32_t a = tcp_isn(LADDR, 1, RADDR, 2), b = tcp_isn(LADDR, 1, RADDR, 3);
+	uint32_t a = tcp_isn(TUP(LADDR, 1, RADDR, 2)), b = tcp_isn(TUP(LADDR, 1, RADDR, 3));
 	uint32_t a2;
 
 	rte_delay_us_block(400);
-	a2 = tcp_isn(LADDR, 1, RADDR, 2);
+	a2 = tcp_isn(TUP(LADDR, 1, RADDR, 2));
 	/* The same 4-tuple moves with the 4 us clock; another one is elsewhere. */
 	CU_ASSERT(a2 - a >= 100 && a2 - a < 100000);
 	CU_ASSERT_NOT_EQUAL(a, b);
-	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1500), 1460);
-	CU_ASSERT(tcp_mss_for_mtu(9000) < 2048);
+	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1500, false), 1460);
+	CU_ASSERT(tcp_mss_for_mtu(9000, false) < 2048);
 }
 
 static void
 test_cookie_arithmetic(void)
 {
 	uint64_t t = 10 * 64000 + 5;
-	uint32_t c = tcp_cookie_make(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, 5);
+	uint32_t c = tcp_cookie_make(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, 5);
 
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c), 5);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t + 64000, c), 5);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, c), 5);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t + 64000, c), 5);
 	/* Too old, another peer ISN, another port, a flipped bit: refused. */
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t + 128000, c), -1);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS + 1, t, c), -1);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT + 1, PEER_ISS, t, c), -1);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c ^ 0x100), -1);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c ^ 1), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t + 128000, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS + 1, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT + 1), PEER_ISS, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, c ^ 0x100), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, c ^ 1), -1);
 }
 
 static void
@@ -2074,7 +2077,7 @@ test_cookie_connection(void)
 	s.has_sack_perm = true;
 	s.has_ts = true;
 	s.tsval = 5555;
-	tcp_syn_cookie_send(w, LADDR, LPORT, RADDR, RPORT, &s, 1500, 0);
+	tcp_syn_cookie_send(w, TUP(LADDR, LPORT, RADDR, RPORT), &s, 1500, 0);
 	tcp_worker_flush(w);
 	CU_ASSERT_EQUAL(w->n_conns, 0); /* no state */
 	o = last();
@@ -2089,13 +2092,13 @@ test_cookie_connection(void)
 	CU_ASSERT(tsval <= (uint32_t)w->now_ms); /* never ahead of our clock */
 	/* A forged ACK: no connection. */
 	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 2, NULL, 0);
-	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 0));
+	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 0));
 	/* The real one: established, the options restored. */
 	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 1, NULL, 0);
 	s.has_ts = true;
 	s.tsval = 5556;
 	s.tsecr = tsval;
-	c = tcp_syn_cookie_check(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 0);
+	c = tcp_syn_cookie_check(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
 	CU_ASSERT_EQUAL(ev.accepts, 1);
@@ -2232,20 +2235,19 @@ test_max_connections(void)
 	CU_ASSERT_EQUAL(w2->pool_size, 16);
 	for (i = 0; i < 16; i++) {
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
-							(uint16_t)(RPORT + i), &s, 1500));
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + i)), &s, 1500));
 	}
 	{
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
-						    (uint16_t)(RPORT + i), &s, 1500));
+		CU_ASSERT_PTR_NULL(tcp_input_listen(w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + i)), &s, 1500));
 	}
 	CU_ASSERT_EQUAL(w2->n_conns, 16);
 	/* The engine's own open: refused, counted, the app told. */
 	r = calloc(1, sizeof(*r));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	*r = (struct session_request){.type = SESSION_REQ_CONNECT, .app = (uint32_t)app,
-				      .laddr = LADDR, .raddr = RADDR, .rport = 8080, .mtu = 1500};
+				      .local.addr.ip4 = LADDR, .remote = vn_session_ep4(RADDR, 8080),
+				      .mtu = 1500};
 	session_request_run(w2, r);
 	CU_ASSERT_EQUAL(w2->stats[TCP_STAT_CONNECT_TABLE_FULL], 1);
 	CU_ASSERT_EQUAL(ev.connected, 1);
@@ -2256,8 +2258,7 @@ test_max_connections(void)
 	tcp_reap(w2);
 	{
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
-							(uint16_t)(RPORT + 100), &s, 1500));
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + 100)), &s, 1500));
 	}
 	tcp_worker_detach(thread);
 	memset(&ev, 0, sizeof(ev));
@@ -2299,8 +2300,8 @@ test_snapshot(void)
 	CU_ASSERT_EQUAL(r->n_match, 0);
 	free(r->conns);
 	free(r);
-	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 1, LADDR, RADDR, 8080, 1500));
-	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 2, LADDR, RADDR, 8080, 1500));
+	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 1, TUP(LADDR, 0, RADDR, 8080), 1500));
+	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 2, TUP(LADDR, 0, RADDR, 8080), 1500));
 	r = snapshot_req(UINT32_MAX, 2);
 	session_request_run(w, r);
 	CU_ASSERT_EQUAL(r->n, 2);
@@ -2342,22 +2343,52 @@ test_trace_state(void)
 static void
 test_uri_and_app_names(void)
 {
-	uint32_t addr = 0;
-	uint16_t port = 0;
+	struct vn_session_ep ep;
+	struct vn_ip6 a6;
+	char buf[VN_SESSION_EP_STRLEN];
 	int echo;
 
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80", &addr, &port), 0);
-	CU_ASSERT_EQUAL(addr, LADDR);
-	CU_ASSERT_EQUAL(port, 80);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://0.0.0.0/65535", &addr, &port), 0);
-	CU_ASSERT_EQUAL(port, 65535);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("udp://10.0.0.1/80", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/0", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/65536", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0/80", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80x", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80", &ep), 0);
+	CU_ASSERT_EQUAL(ep.addr.ip4, LADDR);
+	CU_ASSERT_EQUAL(ep.port, 80);
+	CU_ASSERT_FALSE(ep.is_ip6);
+	CU_ASSERT_STRING_EQUAL(vn_session_fmt_ep(&ep, buf), "10.0.0.1:80");
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://0.0.0.0/65535", &ep), 0);
+	CU_ASSERT_EQUAL(ep.port, 65535);
+	CU_ASSERT(vn_session_ep_is_any(&ep));
+	/* IPv6: VPP's form, the bracketed one, and :: (any IPv6 address). */
+	CU_ASSERT_EQUAL(vn_parse_ip6("2001:db8::1", &a6), 0);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8::1/80", &ep), 0);
+	CU_ASSERT(ep.is_ip6);
+	CU_ASSERT(vn_ip6_eq(&ep.addr.ip6, &a6));
+	CU_ASSERT_EQUAL(ep.port, 80);
+	CU_ASSERT_STRING_EQUAL(vn_session_fmt_ep(&ep, buf), "[2001:db8::1]:80");
+	memset(&ep, 0xff, sizeof(ep));
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[2001:db8::1]/8080", &ep), 0);
+	CU_ASSERT(ep.is_ip6 && vn_ip6_eq(&ep.addr.ip6, &a6) && ep.port == 8080);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://::/80", &ep), 0);
+	CU_ASSERT(ep.is_ip6 && vn_session_ep_is_any(&ep));
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[::]/443", &ep), 0);
+	CU_ASSERT(ep.is_ip6 && vn_session_ep_is_any(&ep) && ep.port == 443);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://::ffff:10.0.0.1/80", &ep), 0);
+	CU_ASSERT(ep.is_ip6); /* a mapped address is an IPv6 endpoint */
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8::1:80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[2001:db8::1]:80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[2001:db8::1/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8::1]/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[10.0.0.1]/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8:::1/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://fe80::1%eth0/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8::1/0", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp:///80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[]/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("udp://10.0.0.1/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/0", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/65536", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80x", &ep), -EINVAL);
 	/* Registered apps by name; the built-in servers on first use. */
 	CU_ASSERT_EQUAL(vn_session_app_lookup("test"), app);
 	CU_ASSERT_EQUAL(vn_app_find("echo-server"), -ENOENT);
@@ -2542,11 +2573,11 @@ wire_deliver(struct rte_mbuf *m, const struct tcp_listener *l)
 	s.wnd = rte_be_to_cpu_16(th->rx_win);
 	s.len = rte_be_to_cpu_16(ip->total_length) - 20 - doff;
 	s.data = (uint8_t *)th + doff;
-	c = tcp_conn_lookup(w, dst, dport, src, sport);
+	c = tcp_conn_lookup(w, TUP(dst, dport, src, sport));
 	if (c)
 		tcp_input_conn(w, c, &s);
 	else if ((s.flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN && dport == l->port)
-		tcp_input_listen(w, l, dst, dport, src, sport, &s, 1500);
+		tcp_input_listen(w, l, TUP(dst, dport, src, sport), &s, 1500);
 	rte_pktmbuf_free(m);
 }
 
@@ -2660,7 +2691,7 @@ static uint32_t
 sim_run(uint32_t seed, uint32_t bytes, uint32_t loss_pm, uint32_t ring, uint32_t limit_ms)
 {
 	static int client = -1;
-	struct tcp_listener l = {.addr = SIM_SERVER, .port = SIM_PORT};
+	struct tcp_listener l = {.addr.ip4 = SIM_SERVER, .port = SIM_PORT};
 	uint64_t start = w->now_ms;
 	uint32_t ms;
 
@@ -2677,7 +2708,7 @@ sim_run(uint32_t seed, uint32_t bytes, uint32_t loss_pm, uint32_t ring, uint32_t
 	w->flush = wire_flush;
 	for (uint32_t i = 0; i < SIM_CONNS; i++)
 		CU_ASSERT_PTR_NOT_NULL(
-		    tcp_connect(w, (uint32_t)client, i, LADDR, SIM_SERVER, SIM_PORT, 1500));
+		    tcp_connect(w, (uint32_t)client, i, TUP(LADDR, 0, SIM_SERVER, SIM_PORT), 1500));
 	while (sim.n_cleanup < SIM_CONNS && w->now_ms - start < limit_ms) {
 		/* Several loops a millisecond, as a polling worker has. */
 		for (int k = 0; k < 4; k++)
