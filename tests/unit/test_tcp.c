@@ -11,6 +11,7 @@
 #include <rte_tcp.h>
 #include <string.h>
 #include <vecnet/net/buffer.h>
+#include <vecnet/net/ip6.h>
 #include <vecnet/net/trace.h>
 #include <vecnet/session.h>
 
@@ -34,6 +35,7 @@ static int app;
 /* ---- captured output ---- */
 
 struct out_seg {
+	bool is_ip6;
 	uint8_t flags;
 	uint32_t seq, ack, len;
 	uint16_t wnd;
@@ -53,6 +55,33 @@ capture_flush(struct tcp_worker *wk)
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 		uint32_t doff = (th->data_off >> 4) * 4u;
+		if ((ip->version_ihl >> 4) == 6) {
+			/* What tcp6-output does; the checksum must verify with
+			 * net/ip6.h's own upper-layer sum. */
+			struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
+			uint32_t l4len = rte_be_to_cpu_16(ip6->payload_len);
+			th = (struct rte_tcp_hdr *)(ip6 + 1);
+			doff = (th->data_off >> 4) * 4u;
+			CU_ASSERT_EQUAL(ip6->proto, IPPROTO_TCP);
+			CU_ASSERT_EQUAL(ip6->hop_limits, 64);
+			tcp_checksum6(m);
+			CU_ASSERT_EQUAL(vn_ip6_l4_cksum(ip6, th, l4len, IPPROTO_TCP), 0);
+			if (n_out < OUT_MAX) {
+				struct out_seg *o = &out[n_out++];
+				memset(o, 0, sizeof(*o));
+				o->is_ip6 = true;
+				o->flags = th->tcp_flags;
+				o->seq = rte_be_to_cpu_32(th->sent_seq);
+				o->ack = rte_be_to_cpu_32(th->recv_ack);
+				o->wnd = rte_be_to_cpu_16(th->rx_win);
+				o->len = l4len - doff;
+				CU_ASSERT_EQUAL(tcp_parse_options((uint8_t *)(th + 1), doff - 20,
+								  &o->opt), 0);
+				memcpy(o->data, (uint8_t *)th + doff, VN_MIN(o->len, sizeof(o->data)));
+			}
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		if (n_out < OUT_MAX) {
 			struct out_seg *o = &out[n_out++];
 			memset(o, 0, sizeof(*o));
@@ -2030,6 +2059,198 @@ test_reset_to_no_listener(void)
 	rte_pktmbuf_free(m);
 }
 
+
+/* ---- IPv6 ---- */
+
+#define TUP6(la, lp, ra, rp)                                                                       \
+	(&(struct tcp_tuple){.laddr.ip6 = (la), .raddr.ip6 = (ra), .lport = (lp), .rport = (rp),   \
+			     .is_ip6 = true})
+
+static const struct vn_ip6 L6 = {{0x20, 0x01, 0x0d, 0xb8, [15] = 1}}; /* 2001:db8::1 */
+static const struct vn_ip6 R6 = {{0x20, 0x01, 0x0d, 0xb8, [15] = 2}}; /* 2001:db8::2 */
+
+/* An IPv6 TCP segment (no options) from src to dst in one mbuf. */
+static struct rte_mbuf *
+seg6(const struct vn_ip6 *src, const struct vn_ip6 *dst, uint16_t sport, uint16_t dport,
+     uint8_t flags, uint32_t seq, const char *payload)
+{
+	uint32_t plen = (uint32_t)strlen(payload);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
+	struct rte_ipv6_hdr *ip;
+	struct rte_tcp_hdr *th;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	ip = (struct rte_ipv6_hdr *)rte_pktmbuf_append(m, 40 + 20 + plen);
+	*ip = (struct rte_ipv6_hdr){.vtc_flow = rte_cpu_to_be_32(6u << 28),
+				    .payload_len = rte_cpu_to_be_16(20 + plen),
+				    .proto = IPPROTO_TCP,
+				    .hop_limits = 64};
+	memcpy(ip->src_addr, src->b, 16);
+	memcpy(ip->dst_addr, dst->b, 16);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	*th = (struct rte_tcp_hdr){.src_port = rte_cpu_to_be_16(sport),
+				   .dst_port = rte_cpu_to_be_16(dport),
+				   .sent_seq = rte_cpu_to_be_32(seq),
+				   .data_off = 5 << 4,
+				   .tcp_flags = flags,
+				   .rx_win = rte_cpu_to_be_16(65535)};
+	memcpy(th + 1, payload, plen);
+	vn_meta_reset(m);
+	return m;
+}
+
+/* RFC 8200 8.1: the checksum over the IPv6 pseudo-header, against scapy's
+ * for the same segments (an even and an odd payload). */
+static void
+test_ip6_checksum_vector(void)
+{
+	static const struct {
+		const char *payload;
+		uint16_t cksum;
+	} v[] = {{"hello", 0x7405}, {"abcdef", 0x8da9}};
+
+	for (uint32_t i = 0; i < RTE_DIM(v); i++) {
+		struct rte_mbuf *m = seg6(&L6, &R6, 80, 40000, TCP_F_SYN, 1, v[i].payload);
+		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+		uint32_t l4len = 20 + (uint32_t)strlen(v[i].payload), sum;
+
+		tcp_checksum6(m);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(th->cksum), v[i].cksum);
+		/* Received: the sum over pseudo-header and segment folds to 0xffff. */
+		sum = tcp6_phdr_sum(ip, l4len) + rte_raw_cksum(th, l4len);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		CU_ASSERT_EQUAL(sum, 0xffff);
+		/* The length in the pseudo-header is the segment's: another
+		 * length gives another sum. */
+		sum = tcp6_phdr_sum(ip, l4len + 8) + rte_raw_cksum(th, l4len);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		CU_ASSERT_NOT_EQUAL(sum, 0xffff);
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* IPv6 connections in their own table: found by their whole 4-tuple only,
+ * never by an IPv4 tuple; a passive open over IPv6 announces MTU - 60 and
+ * its segments leave with an IPv6 header. */
+static void
+test_ip6_conn_table(void)
+{
+	struct tcp_listener l6 = {.addr.ip6 = L6, .port = LPORT, .is_ip6 = true,
+				  .app = (uint32_t)app};
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	struct vn_ip6 other = R6;
+	struct tcp_conn *c;
+	uint32_t w0 = tcp_tuple_owner(TUP6(L6, LPORT, R6, RPORT), 7);
+	uint32_t la4;
+	int32_t n4 = rte_hash_count(w->table), n6 = rte_hash_count(w->table6);
+
+	memcpy(&la4, L6.b, 4);
+	n_out = 0;
+	ev = (typeof(ev)){0};
+	s.has_mss = true;
+	s.mss = 1460;
+	c = tcp_input_listen(w, &l6, TUP6(L6, LPORT, R6, RPORT), &s, 1500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(c->is_ip6);
+	CU_ASSERT_EQUAL(c->rcv_mss, 1440);
+	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1500, true), 1440);
+	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1280, true), 1220);
+	CU_ASSERT_PTR_EQUAL(tcp_conn_lookup(w, TUP6(L6, LPORT, R6, RPORT)), c);
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP6(L6, LPORT, R6, RPORT + 1)));
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP6(R6, LPORT, L6, RPORT)));
+	other.b[10] ^= 0x80; /* past any 32- or 64-bit prefix of the address */
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP6(L6, LPORT, other, RPORT)));
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP(la4, LPORT, 0, RPORT)));
+	/* The IPv6 table took it; the IPv4 table is untouched. */
+	CU_ASSERT_EQUAL(rte_hash_count(w->table6), n6 + 1);
+	CU_ASSERT_EQUAL(rte_hash_count(w->table), n4);
+	/* Both directions of a flow have one owner. */
+	CU_ASSERT_EQUAL(tcp_tuple_owner(TUP6(R6, RPORT, L6, LPORT), 7), w0);
+	/* The SYN-ACK: IPv6, our MSS, the checksum verified by capture_flush. */
+	loop();
+	CU_ASSERT_FATAL(n_out >= 1);
+	CU_ASSERT(out[0].is_ip6);
+	CU_ASSERT_EQUAL(out[0].flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(out[0].ack, PEER_ISS + 1);
+	CU_ASSERT_EQUAL(out[0].opt.mss, 1440);
+	/* The handshake completes; the app sees IPv6 endpoints. */
+	{
+		struct tcp_seg a = seg(TCP_F_ACK, PEER_ISS + 1, c->iss + 1, NULL, 0);
+		struct vn_session_ep le, re;
+		tcp_input_conn(w, c, &a);
+		CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+		CU_ASSERT_EQUAL(ev.accepts, 1);
+		vn_session_endpoints((struct vn_session *)c, &le, &re);
+		CU_ASSERT(le.is_ip6 && re.is_ip6);
+		CU_ASSERT(vn_ip6_eq(&le.addr.ip6, &L6) && vn_ip6_eq(&re.addr.ip6, &R6));
+		CU_ASSERT(le.port == LPORT && re.port == RPORT);
+	}
+	tcp_conn_abort(w, c);
+	loop();
+	CU_ASSERT(out[n_out - 1].is_ip6 && (out[n_out - 1].flags & TCP_F_RST));
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP6(L6, LPORT, R6, RPORT)));
+	n_out = 0;
+}
+
+/* A reset to an IPv6 segment that came with an extension header: the
+ * header is not carried back, addresses and ports are swapped. */
+static void
+test_ip6_reset(void)
+{
+	struct rte_mbuf *m = seg6(&R6, &L6, RPORT, 7, TCP_F_SYN, 7000, "");
+	struct rte_ipv6_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint8_t *p;
+
+	/* Insert 8 bytes of destination options (next header TCP, PadN) after
+	 * the IPv6 header. */
+	p = (uint8_t *)rte_pktmbuf_append(m, 8);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(p + 48, p + 40, 20);
+	memcpy(p + 40, (const uint8_t[8]){IPPROTO_TCP, 0, 1, 4, 0, 0, 0, 0}, 8);
+	ip = (struct rte_ipv6_hdr *)p;
+	ip->proto = VN_IP6_NH_DEST_OPTS;
+	ip->payload_len = rte_cpu_to_be_16(28);
+	CU_ASSERT_TRUE(tcp_make_reset6(m, 48));
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	CU_ASSERT_EQUAL(m->pkt_len, 60);
+	CU_ASSERT_EQUAL(ip->proto, IPPROTO_TCP);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->payload_len), 20);
+	CU_ASSERT(memcmp(ip->src_addr, L6.b, 16) == 0 && memcmp(ip->dst_addr, R6.b, 16) == 0);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(th->src_port), 7);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(th->dst_port), RPORT);
+	CU_ASSERT_EQUAL(th->tcp_flags, TCP_F_RST | TCP_F_ACK);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(th->recv_ack), 7001);
+	tcp_checksum6(m);
+	CU_ASSERT_EQUAL(vn_ip6_l4_cksum(ip, th, 20, IPPROTO_TCP), 0);
+	rte_pktmbuf_free(m);
+	m = seg6(&R6, &L6, RPORT, 7, TCP_F_RST, 7000, "");
+	CU_ASSERT_FALSE(tcp_make_reset6(m, 40));
+	rte_pktmbuf_free(m);
+}
+
+/* SYN cookies and ISNs over IPv6 cover all 128 bits of each address. */
+static void
+test_ip6_cookie_isn(void)
+{
+	uint64_t t = 10 * 64000 + 5;
+	struct vn_ip6 r2 = R6;
+	uint32_t c = tcp_cookie_make(TUP6(L6, LPORT, R6, RPORT), PEER_ISS, t, 4);
+
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP6(L6, LPORT, R6, RPORT), PEER_ISS, t, c), 4);
+	r2.b[13] ^= 1; /* in the address's last 64 bits */
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP6(L6, LPORT, r2, RPORT), PEER_ISS, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP6(L6, LPORT, R6, RPORT + 1), PEER_ISS, t, c), -1);
+	/* An IPv4 tuple never verifies an IPv6 cookie. */
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, c), -1);
+	CU_ASSERT_NOT_EQUAL(tcp_isn(TUP6(L6, 1, R6, 2)) - tcp_isn(TUP6(L6, 1, r2, 2)), 0);
+}
+
 static void
 test_isn(void)
 {
@@ -2828,6 +3049,10 @@ main(void)
 		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
 		{"max-connections: table size, full table refuses", test_max_connections},
 		{"uris and application names", test_uri_and_app_names},
+		{"ipv6: checksum over the pseudo-header, known vectors", test_ip6_checksum_vector},
+		{"ipv6: connection table, passive open, MSS", test_ip6_conn_table},
+		{"ipv6: reset past an extension header", test_ip6_reset},
+		{"ipv6: syn cookies and ISNs cover the whole address", test_ip6_cookie_isn},
 		{"show session: a worker's snapshot", test_snapshot},
 		{"trace: the connection's state after a segment", test_trace_state},
 		{"bare ACK: at SND.MAX, within the peer's window", test_bare_ack_seq},
