@@ -9,7 +9,8 @@
 # sha256-identical; the TCP proxy with an IPv6 front passes a download from
 # an IPv4 backend, and one with an IPv4 front from an IPv6 backend; a scapy
 # IPv6 segment with a bad checksum is dropped as "tcp bad checksum" in
-# tcp6-input; no mbuf leaked.
+# tcp6-input; no mbuf leaked. Then on two workers: IPv6 flows handed to
+# their owner, in both directions of opening.
 source "$(dirname "$0")/lib.sh"
 vn_init tcp6
 PY=$(command -v python3)
@@ -156,8 +157,47 @@ done
 vn_check "3 IPv6 segments with a bad checksum dropped as 'tcp bad checksum' ($before -> $after)" \
 	test "$after" -ge $((before + 3))
 
-errs=$(vnctl show errors)
 vnctl show errors | grep -i -E "tcp|session" || true
+vn_engine_stop
+vn_check "engine exits 0 (every mbuf returned)" test "$VN_ENGINE_RC" -eq 0
+
+# Two workers, two RX queues per interface: IPv6 flows spread by RSS reach
+# their connection's owner through tcp6-input's handoff queue.
+vn_log "again on two workers"
+{
+	VN_WORKERS="[0, 1]" vn_config_base
+	cat <<EOT
+interfaces:
+  - { name: lan0, device: "host:t6-a-r", rx-queues: 2, addresses: [10.0.61.1/24, $A6/64] }
+  - { name: lan1, device: "host:t6-b-r", rx-queues: 2, addresses: [10.0.62.1/24, $B6/64] }
+ip6-nd: { dad-transmits: 0 }
+tcp:
+  enable: true
+  time-wait-ms: 5000
+  listen:
+    - { app: echo-server, uri: "tcp://::/7777" }
+EOT
+} >"$CFG"
+vn_engine_start "$CFG"
+ip netns exec t6-a ping -6 -c 2 -i 0.2 -W 2 $A6 >/dev/null || true
+ip netns exec t6-b ping -6 -c 2 -i 0.2 -W 2 $B6 >/dev/null || true
+out=$(ip netns exec t6-a timeout 150 "$PY" "$VN_SRC/tests/integration/tcp_echo.py" clients \
+	$A6 7777 100 20000 2>&1) || true
+vn_check "100 concurrent Linux IPv6 clients get their bytes back ($out)" test "$out" = "ok 100"
+out=$(vnctl test echo clients nclients 100 bytes 20000 uri tcp://2001:db8:62::2/5000 2>&1) || true
+vn_check "100 engine IPv6 clients on two workers complete" \
+	grep -q "100 complete, 0 failed, 0 corrupt$" <<<"$out"
+sess=$(vnctl show session)
+vn_check "show session prints IPv6 connections as [addr]:port" \
+	grep -q "^\[[0-9]\] \[2001:db8:62::1\]:[0-9]* -> \[2001:db8:62::2\]:5000 " <<<"$sess"
+for t in 1 2; do
+	n=$(awk -v t="thread $t:" 'index($0, t) == 1 { print $3 }' <<<"$sess")
+	vn_check "worker thread $t owns IPv6 connections (${n:-0})" test "${n:-0}" -gt 0
+done
+errs=$(vnctl show errors)
+handed=$(awk '/tcp6-input/ && /handed to their owner/ { print $1 }' <<<"$errs")
+vn_check "IPv6 segments reached their owner through handoff (${handed:-0})" test "${handed:-0}" -gt 0
+vn_check "no handoff ring overflowed" bash -c '! grep -q "handoff ring full" <<<"$1"' _ "$errs"
 vn_engine_stop
 vn_check "engine exits 0 (every mbuf returned)" test "$VN_ENGINE_RC" -eq 0
 vn_finish
