@@ -236,6 +236,8 @@ session_build_begin(void)
 	int rc = vn_ip4_local_register_protocol(IPPROTO_TCP, "tcp4-input");
 	int rc6 = vn_ip6_local_register_protocol(IPPROTO_TCP, "tcp6-input");
 
+	tcp6_pmtu_init();
+
 	/* Segments that arrive on a thread that does not own their
 	 * connection go to the owner's tcp4-input (tcp6-input). */
 	if (tcp_handoff_queue < 0) {

@@ -398,7 +398,9 @@ tcp6_phdr_sum(const struct rte_ipv6_hdr *ip, uint32_t l4len)
 	_(SYN_COOKIES_SENT, "syn cookies sent (half-open limit reached)")                          \
 	_(SYN_COOKIES_OK, "connections opened from a syn cookie")                                  \
 	_(SYN_COOKIES_BAD, "acks to a listener with no valid cookie")                              \
-	_(WND_CUT, "segments cut at the receive window (zero-window probes)")
+	_(WND_CUT, "segments cut at the receive window (zero-window probes)")                     \
+	_(PMTU_LOWERED, "mss lowered by an icmp6 packet too big")                                  \
+	_(PMTU_IGNORED, "icmp6 packet too big ignored (no such segment in flight, not lower)")
 
 enum tcp_stat {
 #define _(n, s) TCP_STAT_##n,
@@ -671,6 +673,16 @@ struct vn_trace_rec;
 /* Trace formatter of the TCP nodes: the IPv4 line and the TCP header. */
 int tcp_trace_format(char *buf, size_t len, const struct vn_trace_rec *r,
 		     const struct vn_trace_rec *next);
+/* Path MTU discovery over IPv6 (tcp_pmtu6.c): the packet too big at p
+ * (len bytes from its IPv6 header) quotes the segment of tuple t with
+ * sequence number seq: 0, or -1 when it is not one that quotes TCP. */
+int tcp6_too_big_parse(const uint8_t *p, uint32_t len, struct tcp_tuple *t, uint32_t *seq,
+		       uint32_t *mtu);
+/* c's MSS lowered for mtu when seq is in flight and the MSS shrinks (what
+ * is in flight goes again); false when nothing changed. */
+bool tcp_conn_too_big(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_t mtu);
+/* Installs ip6-local's too-big hook. */
+void tcp6_pmtu_init(void);
 /* Computes the IPv4 and TCP checksums of a segment built by the stack. */
 void tcp_checksum(struct rte_mbuf *m);
 /* The TCP checksum of an IPv6 segment built by the stack (no extension

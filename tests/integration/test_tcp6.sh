@@ -9,8 +9,9 @@
 # sha256-identical; the TCP proxy with an IPv6 front passes a download from
 # an IPv4 backend, and one with an IPv4 front from an IPv6 backend; a scapy
 # IPv6 segment with a bad checksum is dropped as "tcp bad checksum" in
-# tcp6-input; no mbuf leaked. Then on two workers: IPv6 flows handed to
-# their owner, in both directions of opening.
+# tcp6-input; a packet too big from a Linux router lowers a connection's MSS
+# (echo across a 1280-byte link); no mbuf leaked. Then on two workers:
+# IPv6 flows handed to their owner, in both directions of opening.
 source "$(dirname "$0")/lib.sh"
 vn_init tcp6
 PY=$(command -v python3)
@@ -136,6 +137,33 @@ rm -f "$VN_TMP/gotp"
 ip netns exec t6-a curl -s -m 60 -o "$VN_TMP/gotp" "http://10.0.61.1:8081/8m.bin" || true
 vn_check "8 MB through the proxy, IPv4 front to IPv6 backend: SHA-256 matches" \
 	test "$(sha256sum <"$VN_TMP/gotp" | cut -d' ' -f1)" = "$want8"
+
+# Path MTU discovery: t6-d sits behind t6-a, a Linux router whose link
+# towards it has an MTU of 1280 while t6-d's own end says 1500, so t6-d
+# announces MSS 1440 and the echo's 1500-byte packets meet t6-a's packet
+# too big; the engine lowers the connection's MSS and the bytes arrive.
+ip netns add t6-d
+VN_HOSTS+=(t6-d)
+ip link add t6-d0 netns t6-a type veth peer name eth0 netns t6-d
+ip netns exec t6-a sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv6.conf.t6-d0.accept_dad=0
+ip netns exec t6-d sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.eth0.accept_dad=0 \
+	net.ipv6.conf.eth0.accept_ra=0
+ip -n t6-a link set t6-d0 mtu 1280 up
+ip -n t6-a -6 addr add 2001:db8:64::1/64 dev t6-d0 nodad
+ip -n t6-d link set lo up
+ip -n t6-d link set eth0 mtu 1500 up
+ip -n t6-d -6 addr add 2001:db8:64::2/64 dev eth0 nodad
+ip -n t6-d -6 route add default via 2001:db8:64::1
+vnctl ip route add 2001:db8:64::/64 via 2001:db8:61::2
+ip netns exec t6-d ping -6 -c 2 -i 0.2 -W 2 $A6 >/dev/null || true
+lowered0=$(vnctl show tcp stats | awk '/mss lowered by an icmp6 packet too big/ { print $1 }')
+head -c 4M /dev/urandom >"$VN_TMP/blob4"
+ip netns exec t6-d timeout 30 nc -6 -N $A6 7777 <"$VN_TMP/blob4" >"$VN_TMP/recv4d" || true
+vn_check "4 MB echoed across a 1280-byte link come back intact ($(stat -c %s "$VN_TMP/recv4d") bytes)" \
+	test "$(sha256sum <"$VN_TMP/recv4d" | cut -d' ' -f1)" = "$(sha256sum <"$VN_TMP/blob4" | cut -d' ' -f1)"
+lowered=$(vnctl show tcp stats | awk '/mss lowered by an icmp6 packet too big/ { print $1 }')
+vn_check "a packet too big lowered the connection's MSS (${lowered0:-0} -> ${lowered:-0})" \
+	test "${lowered:-0}" -gt "${lowered0:-0}"
 
 # A hand-made IPv6 SYN with a bad checksum: dropped by name in tcp6-input.
 errors() {

@@ -2234,6 +2234,106 @@ test_ip6_reset(void)
 	rte_pktmbuf_free(m);
 }
 
+/* A packet too big (RFC 8201) from router rt quoting our segment seq of
+ * L6:LPORT -> R6:RPORT, reporting mtu; icmp_type to make a wrong one. */
+static uint32_t
+too_big(uint8_t *p, uint8_t icmp_type, uint32_t seq, uint32_t mtu)
+{
+	static const struct vn_ip6 rt = {{0x20, 0x01, 0x0d, 0xb8, 0, 9, [15] = 1}};
+	struct rte_ipv6_hdr *o = (struct rte_ipv6_hdr *)p, *q;
+	uint8_t *icmp = p + 40, *th;
+
+	memset(p, 0, 40 + 8 + 40 + 20);
+	*o = (struct rte_ipv6_hdr){.vtc_flow = rte_cpu_to_be_32(6u << 28),
+				   .payload_len = rte_cpu_to_be_16(8 + 40 + 20),
+				   .proto = VN_IP6_NH_ICMP6,
+				   .hop_limits = 64};
+	memcpy(o->src_addr, rt.b, 16);
+	memcpy(o->dst_addr, L6.b, 16);
+	icmp[0] = icmp_type;
+	*(rte_be32_t *)(icmp + 4) = rte_cpu_to_be_32(mtu);
+	q = (struct rte_ipv6_hdr *)(icmp + 8);
+	*q = (struct rte_ipv6_hdr){.vtc_flow = rte_cpu_to_be_32(6u << 28),
+				   .payload_len = rte_cpu_to_be_16(1420),
+				   .proto = IPPROTO_TCP,
+				   .hop_limits = 64};
+	memcpy(q->src_addr, L6.b, 16);
+	memcpy(q->dst_addr, R6.b, 16);
+	th = (uint8_t *)(q + 1);
+	*(struct rte_tcp_hdr *)th = (struct rte_tcp_hdr){.src_port = rte_cpu_to_be_16(LPORT),
+							 .dst_port = rte_cpu_to_be_16(RPORT),
+							 .sent_seq = rte_cpu_to_be_32(seq),
+							 .data_off = 5 << 4};
+	return 40 + 8 + 40 + 20;
+}
+
+/* Path MTU discovery: a packet too big quoting a segment in flight lowers
+ * the MSS to MTU - 60 and sends the flight again in segments that fit;
+ * one quoting what is not in flight, or an MTU that is not lower, changes
+ * nothing; an MTU below 1280 counts as 1280. */
+static void
+test_ip6_too_big(void)
+{
+	struct tcp_listener l6 = {.addr.ip6 = L6, .port = LPORT, .is_ip6 = true,
+				  .app = (uint32_t)app};
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	static uint8_t data[10000], pkt[256];
+	struct tcp_tuple t;
+	struct tcp_conn *c;
+	uint32_t len, seq, mtu, first;
+
+	n_out = 0;
+	ev = (typeof(ev)){0};
+	s.has_mss = true;
+	s.mss = 1460;
+	s.wnd = 65535;
+	c = tcp_input_listen(w, &l6, TUP6(L6, LPORT, R6, RPORT), &s, 1500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	loop();
+	s = seg(TCP_F_ACK, PEER_ISS + 1, c->iss + 1, NULL, 0);
+	s.wnd = 65535;
+	tcp_input_conn(w, c, &s);
+	CU_ASSERT_EQUAL_FATAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(c->snd_mss, 1440);
+	CU_ASSERT_EQUAL(vn_session_write((struct vn_session *)c, data, sizeof(data)), sizeof(data));
+	first = n_out;
+	loop();
+	CU_ASSERT_FATAL(n_out > first);
+	CU_ASSERT_EQUAL(out[first].len, 1440);
+	CU_ASSERT(seq_gt(c->snd_max, c->snd_una + 1440));
+
+	/* The quote parses back to the connection's tuple. */
+	len = too_big(pkt, VN_ICMP6_PACKET_TOO_BIG, c->snd_una + 1440, 1280);
+	CU_ASSERT_EQUAL_FATAL(tcp6_too_big_parse(pkt, len, &t, &seq, &mtu), 0);
+	CU_ASSERT(t.is_ip6 && vn_ip6_eq(&t.laddr.ip6, &L6) && vn_ip6_eq(&t.raddr.ip6, &R6));
+	CU_ASSERT(t.lport == LPORT && t.rport == RPORT && mtu == 1280);
+	CU_ASSERT_PTR_EQUAL(tcp_conn_lookup(w, &t), c);
+	/* The quote cut inside the TCP ports and sequence number. */
+	CU_ASSERT_EQUAL(tcp6_too_big_parse(pkt, len - 13, &t, &seq, &mtu), -1);
+	too_big(pkt, VN_ICMP6_DEST_UNREACH, c->snd_una, 1280);
+	CU_ASSERT_EQUAL(tcp6_too_big_parse(pkt, len, &t, &seq, &mtu), -1);
+
+	/* Not in flight (blind): nothing. */
+	CU_ASSERT_FALSE(tcp_conn_too_big(w, c, c->snd_max, 1280));
+	CU_ASSERT_FALSE(tcp_conn_too_big(w, c, c->snd_una - 1, 1280));
+	CU_ASSERT_FALSE(tcp_conn_too_big(w, c, c->snd_una, 1500)); /* not lower */
+	CU_ASSERT_EQUAL(c->snd_mss, 1440);
+	/* In flight: MSS 1220, the flight again from SND.UNA in 1220-byte segments. */
+	CU_ASSERT_TRUE(tcp_conn_too_big(w, c, seq, 900)); /* below 1280: 1280 */
+	CU_ASSERT_EQUAL(c->snd_mss, 1220);
+	CU_ASSERT_EQUAL(c->snd_nxt, c->snd_una);
+	first = n_out;
+	loop();
+	CU_ASSERT_FATAL(n_out > first);
+	CU_ASSERT_EQUAL(out[first].seq, c->snd_una);
+	for (uint32_t i = first; i < n_out; i++)
+		CU_ASSERT(out[i].len <= 1220);
+	CU_ASSERT_FALSE(tcp_conn_too_big(w, c, c->snd_una, 1280)); /* already there */
+	tcp_conn_abort(w, c);
+	loop();
+	n_out = 0;
+}
+
 /* SYN cookies and ISNs over IPv6 cover all 128 bits of each address. */
 static void
 test_ip6_cookie_isn(void)
@@ -3053,6 +3153,7 @@ main(void)
 		{"ipv6: connection table, passive open, MSS", test_ip6_conn_table},
 		{"ipv6: reset past an extension header", test_ip6_reset},
 		{"ipv6: syn cookies and ISNs cover the whole address", test_ip6_cookie_isn},
+		{"ipv6: packet too big lowers the MSS of a segment in flight", test_ip6_too_big},
 		{"show session: a worker's snapshot", test_snapshot},
 		{"trace: the connection's state after a segment", test_trace_state},
 		{"bare ACK: at SND.MAX, within the peer's window", test_bare_ack_seq},
