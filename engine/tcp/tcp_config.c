@@ -148,7 +148,9 @@ static const struct vn_cfg_field tcp_listen_fields[] = {
 	{.key = "app", .type = VN_CFG_T_STR, .required = true, .max_len = 31, .example = "echo-server",
 	 .doc = "the application's registered name"},
 	{.key = "uri", .type = VN_CFG_T_STR, .required = true, .max_len = 63,
-	 .example = "\"tcp://0.0.0.0/7\"", .doc = "tcp://ADDR/PORT, IPv4 or IPv6 (tcp://[ADDR]/PORT too); 0.0.0.0 is every IPv4 address, :: every IPv6 one"},
+	 .example = "\"tcp://0.0.0.0/7\"",
+	 .doc = "tcp://ADDR/PORT, IPv4 or IPv6 (tcp://[ADDR]/PORT too); 0.0.0.0 is every IPv4 "
+		"address, :: every IPv6 one"},
 	{.key = NULL},
 };
 
@@ -284,7 +286,8 @@ vn_tcp_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section)
 				n++;
 			} else if (k && u && u->value && vn_session_ep_is_any(&ep)) {
 				vn_cfg_error(e, u,
-					     "tcp.connect[%u].uri: connect to an address, not %s", i,
+					     "tcp.connect[%u].uri: connect to an address, not %s",
+					     i,
 					     ep.is_ip6 ? "::" : "0.0.0.0");
 				n++;
 			}

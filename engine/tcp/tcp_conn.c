@@ -140,7 +140,8 @@ tcp_worker_attach(uint32_t thread)
 	w->pending = calloc(n, sizeof(*w->pending));
 	w->pending_slot = calloc(n, sizeof(*w->pending_slot));
 	w->dead = calloc(n, sizeof(*w->dead));
-	if (!w->table || !w->table6 || !w->pool || !w->free_next || !w->pending || !w->pending_slot || !w->dead) {
+	if (!w->table || !w->table6 || !w->pool || !w->free_next || !w->pending ||
+	    !w->pending_slot || !w->dead) {
 		tcp_worker_free_tables(w);
 		return NULL;
 	}

@@ -776,7 +776,8 @@ tcp_isn(const struct tcp_tuple *t)
 		tsc_per_4us = VN_MAX(rte_get_tsc_hz() / 250000, 1ull);
 	}
 	/* ISN = M + F(4-tuple, secret), M a 4 microsecond clock. */
-	return (uint32_t)(rte_rdtsc() / tsc_per_4us) + (uint32_t)tcp_siphash(isn_key, words, n, n * 8);
+	return (uint32_t)(rte_rdtsc() / tsc_per_4us) +
+	       (uint32_t)tcp_siphash(isn_key, words, n, n * 8);
 }
 
 uint16_t

@@ -64,7 +64,8 @@ tcp_conn_too_big(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_
 	    seq_geq(seq, c->snd_max))
 		return false;
 	/* RFC 8201 5: never below the IPv6 minimum MTU. */
-	mss = tcp_mss_for_mtu((uint16_t)VN_MIN(VN_MAX(mtu, (uint32_t)VN_IP6_MIN_MTU), 65535u), true);
+	mtu = VN_MIN(VN_MAX(mtu, (uint32_t)VN_IP6_MIN_MTU), 65535u);
+	mss = tcp_mss_for_mtu((uint16_t)mtu, true);
 	if (mss >= c->snd_mss)
 		return false;
 	c->snd_mss = mss;

@@ -1,7 +1,8 @@
 /*
  * Trace records of tcp4-input, tcp6-input, tcp4-output, tcp6-output and
- * session-queue: the IPv4 or IPv6 line, then the TCP header from the record's bytes: ports, flags, sequence
- * and acknowledgment numbers, window, payload length, options' length.
+ * session-queue: the IPv4 or IPv6 line, then the TCP header from the
+ * record's bytes: ports, flags, sequence and acknowledgment numbers,
+ * window, payload length, options' length.
  * tcp4-input records a segment a connection took a second time, after
  * processing (vn_trace_again): that record prints the connection's state.
  */

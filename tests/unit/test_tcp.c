@@ -27,7 +27,8 @@
 #define PEER_ISS 1000000u
 #define EP4(a, p) (&(struct vn_session_ep){.addr.ip4 = (a), .port = (p)})
 /* A 4-tuple as tcp4-input builds it (local first). */
-#define TUP(la, lp, ra, rp) (&(struct tcp_tuple){.laddr.ip4 = (la), .raddr.ip4 = (ra), .lport = (lp), .rport = (rp)})
+#define TUP(la, lp, ra, rp)                                                                        \
+	(&(struct tcp_tuple){.laddr.ip4 = (la), .raddr.ip4 = (ra), .lport = (lp), .rport = (rp)})
 
 static struct tcp_worker *w;
 static int app;
@@ -2556,11 +2557,13 @@ test_max_connections(void)
 	CU_ASSERT_EQUAL(w2->pool_size, 16);
 	for (i = 0; i < 16; i++) {
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + i)), &s, 1500));
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(
+			w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + i)), &s, 1500));
 	}
 	{
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NULL(tcp_input_listen(w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + i)), &s, 1500));
+		CU_ASSERT_PTR_NULL(tcp_input_listen(
+			w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + i)), &s, 1500));
 	}
 	CU_ASSERT_EQUAL(w2->n_conns, 16);
 	/* The engine's own open: refused, counted, the app told. */
@@ -2579,7 +2582,8 @@ test_max_connections(void)
 	tcp_reap(w2);
 	{
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + 100)), &s, 1500));
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(
+			w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + 100)), &s, 1500));
 	}
 	tcp_worker_detach(thread);
 	memset(&ev, 0, sizeof(ev));

@@ -227,7 +227,8 @@ test_reasons_pick_uri(void)
 	CU_ASSERT(e.is_ip6);
 	proxy_fmt_uri(&e, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "tcp://2001:db8::2/80");
-	CU_ASSERT_EQUAL(proxy_parse_uri("tcp://ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/65535", &e), 0);
+	CU_ASSERT_EQUAL(
+		proxy_parse_uri("tcp://ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/65535", &e), 0);
 	proxy_fmt_uri(&e, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "tcp://ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/65535");
 }
