@@ -69,6 +69,7 @@ enum tcp_input_error {
 	TCP_INPUT_ERR_TABLE_FULL,
 	TCP_INPUT_ERR_NO_WORKER,
 	TCP_INPUT_ERR_IP6_HEADERS,
+	TCP_INPUT_ERR_LINK_LOCAL,
 	/* counters, not drop reasons */
 	TCP_INPUT_ERR_TO_CONN,
 	TCP_INPUT_ERR_NEW_CONN,
@@ -95,6 +96,7 @@ static const char *const tcp_input_error_names[TCP_INPUT_N_ERROR] = {
 	[TCP_INPUT_ERR_TABLE_FULL] = "tcp connection table full",
 	[TCP_INPUT_ERR_NO_WORKER] = "tcp stack not running on this thread",
 	[TCP_INPUT_ERR_IP6_HEADERS] = "tcp ipv6 extension headers bad or a fragment",
+	[TCP_INPUT_ERR_LINK_LOCAL] = "tcp to or from a link-local address (not supported)",
 	[TCP_INPUT_ERR_TO_CONN] = "segments to connections",
 	[TCP_INPUT_ERR_NEW_CONN] = "syns accepted (new connections)",
 	[TCP_INPUT_ERR_RST_NO_LISTENER] = "resets sent: no listener",
@@ -270,6 +272,13 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 		}
 		if (unlikely(tcp_input_bad_src6(ip6))) {
 			err = TCP_INPUT_ERR_BAD_SRC;
+			goto drop;
+		}
+		/* Our answers go through ip6-lookup, which never routes a
+		 * link-local address: say so here rather than lose them there. */
+		if (unlikely(vn_ip6_is_link_local((const struct vn_ip6 *)ip6->src_addr) ||
+			     vn_ip6_is_link_local((const struct vn_ip6 *)ip6->dst_addr))) {
+			err = TCP_INPUT_ERR_LINK_LOCAL;
 			goto drop;
 		}
 	} else {

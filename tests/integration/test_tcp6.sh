@@ -184,6 +184,20 @@ for _ in $(seq 20); do
 done
 vn_check "3 IPv6 segments with a bad checksum dropped as 'tcp bad checksum' ($before -> $after)" \
 	test "$after" -ge $((before + 3))
+# From a link-local source: no route would carry the answer back.
+ll=$(ip -n t6-a -6 addr show dev eth0 scope link | awk '/inet6/ { sub(/\/.*/, "", $2); print $2; exit }')
+ip netns exec t6-a "$PY" -c '
+import sys
+from scapy.all import IPv6, TCP, send
+send(IPv6(src=sys.argv[2], dst=sys.argv[1]) / TCP(sport=40002, dport=7777, flags="S", seq=1), iface="eth0", count=2, verbose=0)
+' $A6 "$ll"
+n=0
+for _ in $(seq 20); do
+	n=$(errors tcp6-input "tcp to or from a link-local address (not supported)")
+	[ "$n" -ge 2 ] && break
+	sleep 0.1
+done
+vn_check "SYNs from a link-local source ($ll) dropped by name ($n)" test "$n" -ge 2
 
 vnctl show errors | grep -i -E "tcp|session" || true
 vn_engine_stop
