@@ -34,6 +34,23 @@ head -c 8M /dev/urandom >"$WWW/8m.bin"
 want=$(sha256sum <"$VN_TMP/blob" | cut -d' ' -f1)
 want8=$(sha256sum <"$WWW/8m.bin" | cut -d' ' -f1)
 
+# IPv6 URIs in the config: checked at load, at their line.
+BAD=$VN_TMP/bad6.yaml
+cat >"$BAD" <<EOT
+tcp:
+  enable: true
+  listen:
+    - { app: echo-server, uri: "tcp://[2001:db8::1/80" }
+  connect:
+    - { app: echo-server, uri: "tcp://::/80" }
+EOT
+out=$("$VN_BUILD/vecnet" -c "$BAD" --check 2>&1) && rc=0 || rc=$?
+vn_check "--check refuses a malformed IPv6 listen URI at its line" \
+	grep -q "bad6.yaml:4:[0-9]*: tcp.listen\[0\].uri: 'tcp://\[2001:db8::1/80' is not tcp://ADDR/PORT" <<<"$out"
+vn_check "--check refuses a connect to ::" \
+	grep -q "bad6.yaml:6:[0-9]*: tcp.connect\[0\].uri: connect to an address, not ::" <<<"$out"
+vn_check "--check exits 1" test "$rc" -eq 1
+
 CFG=$VN_TMP/tcp6.yaml
 {
 	vn_config_base
@@ -56,6 +73,12 @@ out=$(vnctl show session)
 vn_check "show session lists the IPv6 listener as [::]:7777" \
 	grep -q "listen \[::\]:7777 app echo-server" <<<"$out"
 vn_check "... and the IPv4 one beside it" grep -q "listen 0.0.0.0:7777 app echo-server" <<<"$out"
+out=$(vnctl lua eval 'vecnet.session_listen("echo-server","tcp://[::1/9")' 2>&1) || true
+vn_check "Lua refuses a malformed IPv6 URI" grep -q "tcp://ADDR/PORT" <<<"$out"
+vnctl lua eval 'vecnet.session_listen("echo-server","tcp://[::]/7778")'
+vn_check "Lua listens on [::]:7778" grep -q "listen \[::\]:7778 app echo-server" <<<"$(vnctl show session)"
+vnctl lua eval 'vecnet.session_unlisten("echo-server","tcp://::/7778")'
+vn_check "... and stops" bash -c '! grep -q "\[::\]:7778" <<<"$1"' _ "$(vnctl show session)"
 out=$(vnctl test echo server uri tcp://::/7777 2>&1) || true
 vn_check "a second IPv6 listener on the port is refused" grep -qi "in use" <<<"$out"
 out=$(vnctl test echo server uri tcp://[2001:db8::1/7777 2>&1) || true
