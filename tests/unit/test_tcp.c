@@ -2309,8 +2309,13 @@ test_ip6_too_big(void)
 	CU_ASSERT(t.is_ip6 && vn_ip6_eq(&t.laddr.ip6, &L6) && vn_ip6_eq(&t.raddr.ip6, &R6));
 	CU_ASSERT(t.lport == LPORT && t.rport == RPORT && mtu == 1280);
 	CU_ASSERT_PTR_EQUAL(tcp_conn_lookup(w, &t), c);
-	/* The quote cut inside the TCP ports and sequence number. */
-	CU_ASSERT_EQUAL(tcp6_too_big_parse(pkt, len - 13, &t, &seq, &mtu), -1);
+	/* Every truncation: refused until the quote holds the TCP ports and
+	 * sequence number (96 bytes), parsed from there on. */
+	for (uint32_t n = 0; n <= len; n++) {
+		struct tcp_tuple t2;
+		uint32_t seq2, mtu2;
+		CU_ASSERT_EQUAL(tcp6_too_big_parse(pkt, n, &t2, &seq2, &mtu2), n < 96 ? -1 : 0);
+	}
 	too_big(pkt, VN_ICMP6_DEST_UNREACH, c->snd_una, 1280);
 	CU_ASSERT_EQUAL(tcp6_too_big_parse(pkt, len, &t, &seq, &mtu), -1);
 
