@@ -306,7 +306,8 @@ echo_server_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 VN_CLI_COMMAND(test_echo_server) = {
 	.path = "test echo server",
 	.syntax = "uri tcp://ADDR/PORT [discard] [stop]",
-	.help = "echo (or discard) what TCP clients send to ADDR:PORT (0.0.0.0: any)",
+	.help = "echo (or discard) what TCP clients send to ADDR:PORT (0.0.0.0: any IPv4, "
+		"::: any IPv6)",
 	.fn = echo_server_fn,
 };
 

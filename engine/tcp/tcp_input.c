@@ -237,11 +237,11 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 		goto drop;
 	}
 	th = (struct rte_tcp_hdr *)((uint8_t *)ip + hl);
-	doff = (th->data_off >> 4) * 4;
 	if (unlikely(hl + sizeof(*th) > rte_pktmbuf_data_len(m))) {
 		err = TCP_INPUT_ERR_NOT_CONTIGUOUS;
 		goto drop;
 	}
+	doff = (th->data_off >> 4) * 4; /* read once the header is known to be there */
 	if (unlikely(doff < sizeof(*th) || doff > l4len)) {
 		err = TCP_INPUT_ERR_BAD_OFFSET;
 		goto drop;

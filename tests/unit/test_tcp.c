@@ -2340,6 +2340,47 @@ test_ip6_too_big(void)
 	n_out = 0;
 }
 
+/* A SYN cookie over IPv6: a SYN-ACK with an IPv6 header and the IPv6 MSS,
+ * no state; its ACK opens an IPv6 connection; a forged one does not. */
+static void
+test_ip6_cookie_connection(void)
+{
+	struct tcp_listener l6 = {.addr.ip6 = L6, .port = LPORT, .is_ip6 = true,
+				  .app = (uint32_t)app};
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	const struct out_seg *o;
+	struct tcp_conn *c;
+	uint32_t cookie, n0 = w->n_conns;
+
+	n_out = 0;
+	ev = (typeof(ev)){0};
+	s.has_mss = true;
+	s.mss = 1460;
+	tcp_syn_cookie_send(w, TUP6(L6, LPORT, R6, RPORT), &s, 1500, 0);
+	tcp_worker_flush(w);
+	CU_ASSERT_EQUAL(w->n_conns, n0); /* no state */
+	o = last();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT(o->is_ip6);
+	CU_ASSERT_EQUAL(o->flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(o->opt.mss, 1440); /* 1500 - 60, the cookie table's entry */
+	cookie = o->seq;
+	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 2, NULL, 0);
+	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &l6, TUP6(L6, LPORT, R6, RPORT), &s, 0));
+	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 1, NULL, 0);
+	/* The same cookie from another IPv6 source: refused. */
+	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &l6, TUP6(L6, LPORT, L6, RPORT), &s, 0));
+	c = tcp_syn_cookie_check(w, &l6, TUP6(L6, LPORT, R6, RPORT), &s, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(c->is_ip6);
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(c->snd_mss, 1440);
+	CU_ASSERT_PTR_EQUAL(tcp_conn_lookup(w, TUP6(L6, LPORT, R6, RPORT)), c);
+	tcp_conn_abort(w, c);
+	loop();
+	n_out = 0;
+}
+
 /* SYN cookies and ISNs over IPv6 cover all 128 bits of each address. */
 static void
 test_ip6_cookie_isn(void)
@@ -3162,6 +3203,7 @@ main(void)
 		{"ipv6: connection table, passive open, MSS", test_ip6_conn_table},
 		{"ipv6: reset past an extension header", test_ip6_reset},
 		{"ipv6: syn cookies and ISNs cover the whole address", test_ip6_cookie_isn},
+		{"ipv6: a connection from a syn cookie", test_ip6_cookie_connection},
 		{"ipv6: packet too big lowers the MSS of a segment in flight", test_ip6_too_big},
 		{"show session: a worker's snapshot", test_snapshot},
 		{"trace: the connection's state after a segment", test_trace_state},
