@@ -235,8 +235,10 @@ session_build_begin(void)
 {
 	int rc = vn_ip4_local_register_protocol(IPPROTO_TCP, "tcp4-input");
 	int rc6 = vn_ip6_local_register_protocol(IPPROTO_TCP, "tcp6-input");
+	int rc_pmtu = tcp6_pmtu_init();
 
-	tcp6_pmtu_init();
+	if (rc_pmtu < 0)
+		return rc_pmtu;
 
 	/* Segments that arrive on a thread that does not own their
 	 * connection go to the owner's tcp4-input (tcp6-input). */

@@ -6,7 +6,9 @@
  * as Linux's tcp_simple_retransmit, since those segments were too big, not
  * lost to congestion. Runs in ip6-local (its too-big hook) on the
  * forwarding thread that received the message; a message for a connection
- * another thread owns is ignored (counted) rather than handed over.
+ * another thread owns goes to that thread's tcp6-pmtu node through a
+ * handoff queue (RSS spreads ICMPv6 by the router's address, not by the
+ * connection's 4-tuple).
  *
  * The quote is checked as RFC 5927 asks: the 4-tuple must name one of our
  * connections and the sequence number must be in flight (SND.UNA ..
@@ -16,8 +18,11 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
+#include <vecnet/graph.h>
+#include <vecnet/handoff.h>
 #include <vecnet/net/ip6.h>
 #include <vecnet/net/ip6_local.h>
+#include <vecnet/node.h>
 
 #include "tcp/tcp_priv.h"
 
@@ -76,26 +81,68 @@ tcp_conn_too_big(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_
 	return true;
 }
 
-static void
-tcp6_too_big(struct rte_mbuf *m)
-{
-	struct tcp_worker *w = tcp_worker_self;
-	struct tcp_tuple t;
-	uint32_t seq, mtu;
+static int tcp6_pmtu_queue = -1; /* handoff to the owner's tcp6-pmtu */
 
-	if (!w)
-		goto done;
-	if (tcp6_too_big_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), &t,
-			       &seq, &mtu) < 0 ||
-	    tcp_tuple_owner(&t, w->n_fwd) != w->fwd ||
-	    !tcp_conn_too_big(w, tcp_conn_lookup(w, &t), seq, mtu))
+/* Applies m on w, or hands it to the owner of the connection it quotes;
+ * consumes m. */
+static void
+tcp6_too_big_one(struct vn_graph *g, struct tcp_worker *w, struct rte_mbuf *m, bool may_hand)
+{
+	struct tcp_tuple t;
+	uint32_t seq, mtu, owner;
+
+	if (!w || tcp6_too_big_parse(rte_pktmbuf_mtod(m, const uint8_t *),
+				     rte_pktmbuf_data_len(m), &t, &seq, &mtu) < 0) {
+		if (w)
+			w->stats[TCP_STAT_PMTU_IGNORED]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	owner = tcp_tuple_owner(&t, w->n_fwd);
+	if (owner != w->fwd && may_hand && g && tcp6_pmtu_queue >= 0) {
+		uint16_t dst = (uint16_t)owner;
+		w->stats[TCP_STAT_PMTU_HANDED]++;
+		vn_handoff_send(g, (uint16_t)tcp6_pmtu_queue, &m, &dst, 1);
+		return;
+	}
+	if (owner != w->fwd || !tcp_conn_too_big(w, tcp_conn_lookup(w, &t), seq, mtu))
 		w->stats[TCP_STAT_PMTU_IGNORED]++;
-done:
 	rte_pktmbuf_free(m);
 }
 
-void
+/* ip6-local's hook, inside its walk on this thread. */
+static void
+tcp6_too_big(struct rte_mbuf *m)
+{
+	tcp6_too_big_one(vn_graph_self(), tcp_worker_self, m, true);
+}
+
+/* tcp6-pmtu: packet too big messages handed over by the thread that
+ * received them. Nexts: error-drop (0); everything is consumed. */
+static uint16_t
+tcp6_pmtu_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct tcp_worker *w = tcp_workers[g->thread_index];
+
+	for (uint16_t i = 0; i < n; i++)
+		tcp6_too_big_one(g, w, pkts[i], false); /* never round again */
+	return n;
+}
+
+VN_NODE_REGISTER(tcp6_pmtu) = {
+	.name = "tcp6-pmtu",
+	.format_trace = tcp_trace_format,
+	.type = VN_NODE_INTERNAL,
+	.fn = tcp6_pmtu_fn,
+	.n_next = 1,
+	.next_names = {[0] = "error-drop"},
+};
+
+int
 tcp6_pmtu_init(void)
 {
 	vn_ip6_local_set_too_big_hook(tcp6_too_big);
+	if (tcp6_pmtu_queue < 0)
+		tcp6_pmtu_queue = vn_handoff_register("tcp6-pmtu", "tcp6-pmtu");
+	return tcp6_pmtu_queue < 0 ? tcp6_pmtu_queue : 0;
 }

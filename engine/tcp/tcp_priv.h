@@ -400,6 +400,7 @@ tcp6_phdr_sum(const struct rte_ipv6_hdr *ip, uint32_t l4len)
 	_(SYN_COOKIES_BAD, "acks to a listener with no valid cookie")                              \
 	_(WND_CUT, "segments cut at the receive window (zero-window probes)")                     \
 	_(PMTU_LOWERED, "mss lowered by an icmp6 packet too big")                                  \
+	_(PMTU_HANDED, "icmp6 packets too big handed to the connection's thread")                 \
 	_(PMTU_IGNORED, "icmp6 packet too big ignored (no such segment in flight, not lower)")
 
 enum tcp_stat {
@@ -681,8 +682,8 @@ int tcp6_too_big_parse(const uint8_t *p, uint32_t len, struct tcp_tuple *t, uint
 /* c's MSS lowered for mtu when seq is in flight and the MSS shrinks (what
  * is in flight goes again); false when nothing changed. */
 bool tcp_conn_too_big(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_t mtu);
-/* Installs ip6-local's too-big hook. */
-void tcp6_pmtu_init(void);
+/* Installs ip6-local's too-big hook and the handoff queue to tcp6-pmtu. */
+int tcp6_pmtu_init(void);
 /* Computes the IPv4 and TCP checksums of a segment built by the stack. */
 void tcp_checksum(struct rte_mbuf *m);
 /* The TCP checksum of an IPv6 segment built by the stack (no extension

@@ -11,7 +11,8 @@
 # IPv6 segment with a bad checksum is dropped as "tcp bad checksum" in
 # tcp6-input; a packet too big from a Linux router lowers a connection's MSS
 # (echo across a 1280-byte link); no mbuf leaked. Then on two workers:
-# IPv6 flows handed to their owner, in both directions of opening.
+# IPv6 flows handed to their owner, in both directions of opening, and
+# packets too big handed to the worker that owns their connection.
 source "$(dirname "$0")/lib.sh"
 vn_init tcp6
 PY=$(command -v python3)
@@ -263,6 +264,28 @@ errs=$(vnctl show errors)
 handed=$(awk '/tcp6-input/ && /handed to their owner/ { print $1 }' <<<"$errs")
 vn_check "IPv6 segments reached their owner through handoff (${handed:-0})" test "${handed:-0}" -gt 0
 vn_check "no handoff ring overflowed" bash -c '! grep -q "handoff ring full" <<<"$1"' _ "$errs"
+# Packets too big arrive on the queue RSS picks for the router's address,
+# whichever worker owns the connection: they are handed to the owner.
+vnctl ip route add 2001:db8:64::/64 via 2001:db8:61::2
+ip netns exec t6-d ping -6 -c 2 -i 0.2 -W 2 $A6 >/dev/null || true
+head -c 1M /dev/urandom >"$VN_TMP/blob1"
+want1=$(sha256sum <"$VN_TMP/blob1" | cut -d' ' -f1)
+pids=()
+for i in $(seq 10); do
+	ip netns exec t6-d timeout 30 nc -6 -N $A6 7777 <"$VN_TMP/blob1" >"$VN_TMP/recv1.$i" &
+	pids+=($!)
+done
+wait "${pids[@]}" || true
+good=0
+for i in $(seq 10); do
+	[ "$(sha256sum <"$VN_TMP/recv1.$i" | cut -d' ' -f1)" = "$want1" ] && good=$((good + 1))
+done
+vn_check "10 echoes of 1 MB across the 1280-byte link on two workers intact ($good)" test "$good" -eq 10
+st=$(vnctl show tcp stats)
+handed=$(awk '/packets too big handed/ { print $1 }' <<<"$st")
+lowered=$(awk '/mss lowered by an icmp6 packet too big/ { print $1 }' <<<"$st")
+vn_check "each connection's MSS lowered (${lowered:-0})" test "${lowered:-0}" -ge 10
+vn_check "packets too big handed to the owning worker (${handed:-0})" test "${handed:-0}" -gt 0
 vn_engine_stop
 vn_check "engine exits 0 (every mbuf returned)" test "$VN_ENGINE_RC" -eq 0
 vn_finish
