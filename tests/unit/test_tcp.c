@@ -2381,6 +2381,40 @@ test_ip6_cookie_connection(void)
 	n_out = 0;
 }
 
+/* Listeners by family: 0.0.0.0 takes IPv4 only and :: IPv6 only; an exact
+ * address wins over the family's any; each is its own listener. */
+static void
+test_ip6_listeners(void)
+{
+	struct vn_session_ep any4 = vn_session_ep4(0, 8081);
+	struct vn_session_ep any6 = vn_session_ep6(&(struct vn_ip6){{0}}, 8081);
+	struct vn_session_ep l6 = vn_session_ep6(&L6, 8081);
+	const struct tcp_listener *l;
+
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &any4), 0);
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &any4), -EADDRINUSE);
+	CU_ASSERT_PTR_NULL(tcp_listener_find(TUP6(L6, 8081, R6, 1))); /* IPv4 only */
+	l = tcp_listener_find(TUP(LADDR, 8081, RADDR, 1));
+	CU_ASSERT(l && !l->is_ip6);
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &any6), 0);
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &l6), 0);
+	l = tcp_listener_find(TUP6(L6, 8081, R6, 1));
+	CU_ASSERT(l && l->is_ip6 && vn_ip6_eq(&l->addr.ip6, &L6));
+	l = tcp_listener_find(TUP6(R6, 8081, L6, 1));
+	CU_ASSERT(l && l->is_ip6 && vn_ip6_is_unspecified(&l->addr.ip6));
+	CU_ASSERT_PTR_NULL(tcp_listener_find(TUP6(L6, 8082, R6, 1)));
+	CU_ASSERT_EQUAL(vn_session_unlisten((uint32_t)app + 1, &l6), -ENOENT); /* not its */
+	CU_ASSERT_EQUAL(vn_session_unlisten((uint32_t)app, &l6), 0);
+	CU_ASSERT_EQUAL(vn_session_unlisten((uint32_t)app, &any6), 0);
+	CU_ASSERT_PTR_NULL(tcp_listener_find(TUP6(L6, 8081, R6, 1)));
+	CU_ASSERT_PTR_NOT_NULL(tcp_listener_find(TUP(LADDR, 8081, RADDR, 1)));
+	CU_ASSERT_EQUAL(vn_session_unlisten((uint32_t)app, &any4), 0);
+	CU_ASSERT_PTR_NULL(tcp_listener_find(TUP(LADDR, 8081, RADDR, 1)));
+	any6.port = 0;
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &any6), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, NULL), -EINVAL);
+}
+
 /* SYN cookies and ISNs over IPv6 cover all 128 bits of each address. */
 static void
 test_ip6_cookie_isn(void)
@@ -3204,6 +3238,7 @@ main(void)
 		{"ipv6: reset past an extension header", test_ip6_reset},
 		{"ipv6: syn cookies and ISNs cover the whole address", test_ip6_cookie_isn},
 		{"ipv6: a connection from a syn cookie", test_ip6_cookie_connection},
+		{"ipv6: listeners by family", test_ip6_listeners},
 		{"ipv6: packet too big lowers the MSS of a segment in flight", test_ip6_too_big},
 		{"show session: a worker's snapshot", test_snapshot},
 		{"trace: the connection's state after a segment", test_trace_state},
