@@ -9,8 +9,9 @@
 # sha256-identical; the TCP proxy with an IPv6 front passes a download from
 # an IPv4 backend, and one with an IPv4 front from an IPv6 backend; a scapy
 # IPv6 segment with a bad checksum is dropped as "tcp bad checksum" in
-# tcp6-input; a packet too big from a Linux router lowers a connection's MSS
-# (echo across a 1280-byte link); no mbuf leaked. Then on two workers:
+# tcp6-input; a SYN behind a destination-options header is answered; a
+# packet too big from a Linux router lowers a connection's MSS (echo
+# across a 1280-byte link); no mbuf leaked. Then on two workers:
 # IPv6 flows handed to their owner, in both directions of opening, and
 # packets too big handed to the worker that owns their connection.
 source "$(dirname "$0")/lib.sh"
@@ -162,10 +163,11 @@ ip netns exec t6-a curl -s -m 60 -o "$VN_TMP/gotp" "http://10.0.61.1:8081/8m.bin
 vn_check "8 MB through the proxy, IPv4 front to IPv6 backend: SHA-256 matches" \
 	test "$(sha256sum <"$VN_TMP/gotp" | cut -d' ' -f1)" = "$want8"
 
-# Path MTU discovery: t6-d sits behind t6-a, a Linux router whose link
-# towards it has an MTU of 1280 while t6-d's own end says 1500, so t6-d
-# announces MSS 1440 and the echo's 1500-byte packets meet t6-a's packet
-# too big; the engine lowers the connection's MSS and the bytes arrive.
+# Path MTU discovery: t6-d sits behind t6-a, a Linux router, on a link with
+# an MTU of 1280; t6-d's route announces MSS 1440 all the same (advmss), so
+# the echo's 1500-byte packets meet t6-a's packet too big; the engine lowers
+# the connection's MSS and the bytes arrive. (Not a 1500-byte MTU on t6-d's
+# end: a veth drops a frame above its peer's MTU without a word.)
 ip netns add t6-d
 VN_HOSTS+=(t6-d)
 ip link add t6-d0 netns t6-a type veth peer name eth0 netns t6-d
@@ -175,9 +177,9 @@ ip netns exec t6-d sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.eth
 ip -n t6-a link set t6-d0 mtu 1280 up
 ip -n t6-a -6 addr add 2001:db8:64::1/64 dev t6-d0 nodad
 ip -n t6-d link set lo up
-ip -n t6-d link set eth0 mtu 1500 up
+ip -n t6-d link set eth0 mtu 1280 up
 ip -n t6-d -6 addr add 2001:db8:64::2/64 dev eth0 nodad
-ip -n t6-d -6 route add default via 2001:db8:64::1
+ip -n t6-d -6 route add default via 2001:db8:64::1 advmss 1440
 vnctl ip route add 2001:db8:64::/64 via 2001:db8:61::2
 ip netns exec t6-d ping -6 -c 2 -i 0.2 -W 2 $A6 >/dev/null || true
 lowered0=$(vnctl show tcp stats | awk '/mss lowered by an icmp6 packet too big/ { print $1 }')
@@ -198,7 +200,8 @@ before=$(errors tcp6-input "tcp bad checksum")
 ip netns exec t6-a "$PY" -c '
 import sys
 from scapy.all import IPv6, TCP, send
-send(IPv6(src="2001:db8:61::2", dst=sys.argv[1]) / TCP(sport=40001, dport=7777, flags="S", seq=1, chksum=0x1234), count=3, verbose=0)
+send(IPv6(src="2001:db8:61::2", dst=sys.argv[1]) /
+     TCP(sport=40001, dport=7777, flags="S", seq=1, chksum=0x1234), count=3, verbose=0)
 ' $A6
 after=$before
 for _ in $(seq 20); do
@@ -208,12 +211,33 @@ for _ in $(seq 20); do
 done
 vn_check "3 IPv6 segments with a bad checksum dropped as 'tcp bad checksum' ($before -> $after)" \
 	test "$after" -ge $((before + 3))
+# Behind a destination-options header: a listener answers SYN-ACK, a
+# closed port a reset, each without extension headers of its own.
+out=$(ip netns exec t6-a "$PY" -c '
+import sys, time
+from scapy.all import AsyncSniffer, IPv6, IPv6ExtHdrDestOpt, TCP, send
+sn = AsyncSniffer(iface="eth0", filter="ip6 and tcp and dst port 40003")
+sn.start()
+time.sleep(0.5)
+for port in (7777, 12346):
+    send(IPv6(src="2001:db8:61::2", dst=sys.argv[1]) / IPv6ExtHdrDestOpt() /
+         TCP(sport=40003, dport=port, flags="S", seq=1000), verbose=0)
+time.sleep(1.5)
+for p in sn.stop():
+    if p.haslayer(TCP):
+        print(p[TCP].sport, p[TCP].flags, p[TCP].ack, p[IPv6].nh)
+' $A6 2>&1) || true
+echo "$out"
+vn_check "a SYN behind a destination-options header gets a SYN-ACK" grep -q "^7777 SA 1001 6$" <<<"$out"
+vn_check "... and to a closed port a reset" grep -q "^12346 RA 1001 6$" <<<"$out"
 # From a link-local source: no route would carry the answer back.
-ll=$(ip -n t6-a -6 addr show dev eth0 scope link | awk '/inet6/ { sub(/\/.*/, "", $2); print $2; exit }')
+ll=$(ip -n t6-a -6 addr show dev eth0 scope link |
+	awk '/inet6/ { sub(/\/.*/, "", $2); print $2; exit }')
 ip netns exec t6-a "$PY" -c '
 import sys
 from scapy.all import IPv6, TCP, send
-send(IPv6(src=sys.argv[2], dst=sys.argv[1]) / TCP(sport=40002, dport=7777, flags="S", seq=1), iface="eth0", count=2, verbose=0)
+send(IPv6(src=sys.argv[2], dst=sys.argv[1]) / TCP(sport=40002, dport=7777, flags="S", seq=1),
+     iface="eth0", count=2, verbose=0)
 ' $A6 "$ll"
 n=0
 for _ in $(seq 20); do
