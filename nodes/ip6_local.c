@@ -123,6 +123,13 @@ static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
 static uint16_t l6_proto_next[256];
 static const char *l6_proto_node[256];
 static vn_ip6_local_icmp_hook l6_echo_reply_hook;
+static vn_ip6_local_icmp_hook l6_too_big_hook;
+
+void
+vn_ip6_local_set_too_big_hook(vn_ip6_local_icmp_hook fn)
+{
+	__atomic_store_n(&l6_too_big_hook, fn, __ATOMIC_RELEASE);
+}
 
 #define L6_CONSUMED UINT16_MAX /* the echo-reply hook took the packet */
 
@@ -429,6 +436,15 @@ l6_icmp(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8
 	case VN_ICMP6_MLD2_REPORT:
 		vn_drop_reason(node, m, L6_ERR_MLD);
 		break;
+	case VN_ICMP6_PACKET_TOO_BIG: {
+		vn_ip6_local_icmp_hook hook = __atomic_load_n(&l6_too_big_hook, __ATOMIC_ACQUIRE);
+		if (hook) {
+			hook(m); /* path MTU discovery: the host stack's */
+			return L6_CONSUMED;
+		}
+		vn_drop_reason(node, m, L6_ERR_ICMP_ERROR_RX);
+		break;
+	}
 	default:
 		vn_drop_reason(node, m, icmp->type < 128 ? L6_ERR_ICMP_ERROR_RX : L6_ERR_ICMP_TYPE);
 		break;

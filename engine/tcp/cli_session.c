@@ -67,10 +67,12 @@ session_may_walk(uint32_t thread)
 static void
 show_conn(struct vn_cli_out *out, const struct tcp_conn *c, bool verbose)
 {
-	char l[16], r[16];
+	char l[VN_SESSION_EP_STRLEN], r[VN_SESSION_EP_STRLEN];
+	struct vn_session_ep le = {.addr = c->laddr, .port = c->lport, .is_ip6 = c->is_ip6};
+	struct vn_session_ep re = {.addr = c->raddr, .port = c->rport, .is_ip6 = c->is_ip6};
 
-	vn_cli_printf(out, "[%u] %s:%u -> %s:%u %s rx %u tx %u\n", c->thread,
-		      vn_fmt_ip4(c->laddr, l), c->lport, vn_fmt_ip4(c->raddr, r), c->rport,
+	vn_cli_printf(out, "[%u] %s -> %s %s rx %u tx %u\n", c->thread,
+		      vn_session_fmt_ep(&le, l), vn_session_fmt_ep(&re, r),
 		      tcp_state_names[c->state], tcp_fifo_len(&c->rx), tcp_fifo_len(&c->tx));
 	if (!verbose)
 		return;
@@ -118,7 +120,7 @@ show_session_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 	bool verbose = false;
 	const struct tcp_listen_table *lt = tcp_listeners;
 	uint32_t thread = UINT32_MAX, state = UINT32_MAX;
-	char a[16], word[16];
+	char a[VN_SESSION_EP_STRLEN], word[16];
 
 	while (!vn_cli_args_end(args)) {
 		if (vn_cli_arg_keyword(args, "verbose")) {
@@ -139,9 +141,12 @@ show_session_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 		}
 	}
 	vn_cli_printf(out, "session layer %s\n", vn_session_is_enabled ? "enabled" : "disabled");
-	for (uint32_t i = 0; lt && i < lt->n; i++)
-		vn_cli_printf(out, "listen %s:%u app %s\n", vn_fmt_ip4(lt->l[i].addr, a),
-			      lt->l[i].port, tcp_apps[lt->l[i].app].name);
+	for (uint32_t i = 0; lt && i < lt->n; i++) {
+		struct vn_session_ep ep = {.addr = lt->l[i].addr, .port = lt->l[i].port,
+					   .is_ip6 = lt->l[i].is_ip6};
+		vn_cli_printf(out, "listen %s app %s\n", vn_session_fmt_ep(&ep, a),
+			      tcp_apps[lt->l[i].app].name);
+	}
 	for (uint32_t t = 0; t < VN_THREAD_MAX; t++) {
 		const struct tcp_worker *w = tcp_workers[t];
 		if (!w || (thread != UINT32_MAX && t != thread))

@@ -261,18 +261,17 @@ vn_session_app_lookup(const char *name)
 int
 vn_echo_server(const char *uri, bool discard, bool stop)
 {
-	uint32_t addr;
-	uint16_t port;
+	struct vn_session_ep ep;
 	int app;
 
-	if (vn_session_parse_uri(uri, &addr, &port) < 0)
+	if (vn_session_parse_uri(uri, &ep) < 0)
 		return -EINVAL;
 	app = discard ? echo_app("discard-server", &discard_server_cb)
 		      : echo_app("echo-server", &echo_server_cb);
 	if (app < 0)
 		return app;
-	return stop ? vn_session_unlisten((uint32_t)app, addr, port)
-		    : vn_session_listen((uint32_t)app, addr, port);
+	return stop ? vn_session_unlisten((uint32_t)app, &ep)
+		    : vn_session_listen((uint32_t)app, &ep);
 }
 
 static int
@@ -307,7 +306,8 @@ echo_server_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 VN_CLI_COMMAND(test_echo_server) = {
 	.path = "test echo server",
 	.syntax = "uri tcp://ADDR/PORT [discard] [stop]",
-	.help = "echo (or discard) what TCP clients send to ADDR:PORT (0.0.0.0: any)",
+	.help = "echo (or discard) what TCP clients send to ADDR:PORT (0.0.0.0: any IPv4, "
+		"::: any IPv6)",
 	.fn = echo_server_fn,
 };
 
@@ -315,10 +315,10 @@ static int
 echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
 	struct vn_graph *g = vn_graph_self(); /* non-NULL: the main thread forwards */
-	uint32_t n = 1, bytes = 8192, rounds = 1, timeout = 60, submitted = 0, thread, addr;
+	uint32_t n = 1, bytes = 8192, rounds = 1, timeout = 60, submitted = 0, thread;
 	uint32_t concurrency = UINT32_MAX;
 	uint64_t hz = rte_get_tsc_hz(), deadline, start;
-	uint16_t port;
+	struct vn_session_ep ep;
 	char uri[64] = "";
 	int app, rc = 0;
 	double secs;
@@ -346,7 +346,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 			return vn_cli_unexpected(args);
 		}
 	}
-	if (vn_session_parse_uri(uri, &addr, &port) < 0)
+	if (vn_session_parse_uri(uri, &ep) < 0)
 		return vn_cli_error(out, "uri: tcp://ADDR/PORT, not '%s'", uri);
 	app = echo_app("echo-client", &echo_client_cb);
 	if (app < 0)
@@ -373,7 +373,7 @@ echo_clients_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 		       submitted - __atomic_load_n(&ec.n_done, __ATOMIC_ACQUIRE) < concurrency) {
 			if (!g)
 				thread = vn_fwd_thread_index(submitted % vn_fwd_thread_count());
-			rc = vn_session_connect((uint32_t)app, thread, addr, port,
+			rc = vn_session_connect((uint32_t)app, thread, &ep,
 						(uint64_t)ec.gen << 32 | submitted);
 			if (rc < 0)
 				break;

@@ -51,14 +51,14 @@ lua_echo_server(lua_State *L)
 
 /* APP and URI of argument 1 and 2, or a Lua error naming what is wrong. */
 static uint32_t
-lua_app_uri(lua_State *L, const char *fn, uint32_t *addr, uint16_t *port)
+lua_app_uri(lua_State *L, const char *fn, struct vn_session_ep *ep)
 {
 	const char *name = luaL_checkstring(L, 1), *uri = luaL_checkstring(L, 2);
 	int app = vn_session_app_lookup(name);
 
 	if (app < 0)
 		luaL_error(L, "%s: no application '%s'", fn, name);
-	if (vn_session_parse_uri(uri, addr, port) < 0)
+	if (vn_session_parse_uri(uri, ep) < 0)
 		luaL_error(L, "%s: uri is tcp://ADDR/PORT, not '%s'", fn, uri);
 	return (uint32_t)app;
 }
@@ -67,10 +67,9 @@ static int
 lua_session_listen_common(lua_State *L, bool stop)
 {
 	const char *fn = stop ? "session_unlisten" : "session_listen";
-	uint32_t addr;
-	uint16_t port;
-	uint32_t app = lua_app_uri(L, fn, &addr, &port);
-	int rc = stop ? vn_session_unlisten(app, addr, port) : vn_session_listen(app, addr, port);
+	struct vn_session_ep ep;
+	uint32_t app = lua_app_uri(L, fn, &ep);
+	int rc = stop ? vn_session_unlisten(app, &ep) : vn_session_listen(app, &ep);
 
 	if (rc < 0)
 		return luaL_error(L, "%s %s: %s", fn, lua_tostring(L, 2),
@@ -93,16 +92,15 @@ lua_session_unlisten(lua_State *L)
 static int
 lua_session_connect(lua_State *L)
 {
-	uint32_t addr;
-	uint16_t port;
-	uint32_t app = lua_app_uri(L, "session_connect", &addr, &port);
+	struct vn_session_ep ep;
+	uint32_t app = lua_app_uri(L, "session_connect", &ep);
 	lua_Integer t = luaL_optinteger(L, 3, -1);
 	uint64_t opaque = (uint64_t)luaL_optinteger(L, 4, 0);
 	int rc;
 
 	if (t >= VN_THREAD_MAX)
 		return luaL_error(L, "session_connect: no thread %d", (int)t);
-	rc = vn_session_connect(app, t < 0 ? vn_fwd_thread_index(0) : (uint32_t)t, addr, port,
+	rc = vn_session_connect(app, t < 0 ? vn_fwd_thread_index(0) : (uint32_t)t, &ep,
 				opaque);
 	if (rc < 0)
 		return luaL_error(L, "session_connect %s: %s", lua_tostring(L, 2),

@@ -20,7 +20,10 @@
 #include <vecnet/net/addr.h>
 #include <vecnet/net/fib.h>
 #include <vecnet/net/interface.h>
+#include <vecnet/net/fib6.h>
 #include <vecnet/net/ip4_local.h>
+#include <vecnet/net/ip6.h>
+#include <vecnet/net/ip6_local.h>
 #include <vecnet/rcu.h>
 
 #include "tcp/session_priv.h"
@@ -57,42 +60,93 @@ vn_app_find(const char *name)
 }
 
 int
-vn_session_parse_uri(const char *uri, uint32_t *addr, uint16_t *port)
+vn_session_parse_uri(const char *uri, struct vn_session_ep *ep)
 {
-	char a[32];
-	const char *slash;
+	char a[VN_IP6_STRLEN + 2];
+	const char *host = uri + 6, *slash;
+	size_t alen;
 	char *end;
 	unsigned long p;
 
-	if (strncmp(uri, "tcp://", 6) != 0 || !(slash = strchr(uri + 6, '/')) ||
-	    (size_t)(slash - uri - 6) >= sizeof(a) || !slash[1])
+	if (!uri || strncmp(uri, "tcp://", 6) != 0 || !(slash = strrchr(host, '/')) ||
+	    (alen = (size_t)(slash - host)) >= sizeof(a) || !slash[1] ||
+	    slash[1] < '0' || slash[1] > '9')
 		return -EINVAL;
-	memcpy(a, uri + 6, slash - uri - 6);
-	a[slash - uri - 6] = 0;
+	memset(ep, 0, sizeof(*ep));
+	memcpy(a, host, alen);
+	a[alen] = 0;
 	p = strtoul(slash + 1, &end, 10);
-	if (*end || p == 0 || p > 65535 || vn_parse_ip4(a, addr) < 0)
+	if (*end || p == 0 || p > 65535)
 		return -EINVAL;
-	*port = (uint16_t)p;
-	return 0;
+	ep->port = (uint16_t)p;
+	if (alen >= 2 && a[0] == '[' && a[alen - 1] == ']') {
+		a[alen - 1] = 0;
+		ep->is_ip6 = true;
+		return vn_parse_ip6(a + 1, &ep->addr.ip6);
+	}
+	if (strchr(a, ':')) {
+		ep->is_ip6 = true;
+		return vn_parse_ip6(a, &ep->addr.ip6);
+	}
+	return vn_parse_ip4(a, &ep->addr.ip4);
+}
+
+char *
+vn_session_fmt_ep(const struct vn_session_ep *ep, char *buf)
+{
+	char a[VN_IP6_STRLEN];
+
+	if (ep->is_ip6)
+		snprintf(buf, VN_SESSION_EP_STRLEN, "[%s]:%u", vn_fmt_ip6(&ep->addr.ip6, a),
+			 ep->port);
+	else
+		snprintf(buf, VN_SESSION_EP_STRLEN, "%s:%u", vn_fmt_ip4(ep->addr.ip4, a), ep->port);
+	return buf;
 }
 
 /* ---- listeners ---- */
 
+static inline bool
+listener_addr_is(const struct tcp_listener *l, bool is_ip6, const union vn_session_ip *a)
+{
+	return is_ip6 ? vn_ip6_eq(&l->addr.ip6, &a->ip6) : l->addr.ip4 == a->ip4;
+}
+
+static inline bool
+listener_is_any(const struct tcp_listener *l)
+{
+	return l->is_ip6 ? vn_ip6_is_unspecified(&l->addr.ip6) : l->addr.ip4 == 0;
+}
+
 const struct tcp_listener *
-tcp_listener_find(uint32_t addr, uint16_t port)
+tcp_listener_find(const struct tcp_tuple *tu)
 {
 	const struct tcp_listen_table *t = __atomic_load_n(&tcp_listeners, __ATOMIC_ACQUIRE);
 	const struct tcp_listener *any = NULL;
 
 	for (uint32_t i = 0; t && i < t->n; i++) {
-		if (t->l[i].port != port)
+		const struct tcp_listener *l = &t->l[i];
+		if (l->port != tu->lport || l->is_ip6 != tu->is_ip6)
 			continue;
-		if (t->l[i].addr == addr)
-			return &t->l[i];
-		if (t->l[i].addr == 0)
-			any = &t->l[i];
+		if (listener_addr_is(l, tu->is_ip6, &tu->laddr))
+			return l;
+		if (listener_is_any(l))
+			any = l;
 	}
 	return any;
+}
+
+/* The listener of app on exactly ep, or -1. */
+static int
+listener_index(const struct vn_session_ep *ep, uint32_t app, bool any_app)
+{
+	for (uint32_t i = 0; tcp_listeners && i < tcp_listeners->n; i++) {
+		const struct tcp_listener *l = &tcp_listeners->l[i];
+		if (l->port == ep->port && l->is_ip6 == ep->is_ip6 &&
+		    listener_addr_is(l, ep->is_ip6, &ep->addr) && (any_app || l->app == app))
+			return (int)i;
+	}
+	return -1;
 }
 
 static int
@@ -107,17 +161,16 @@ listeners_publish(struct tcp_listen_table *t)
 }
 
 int
-vn_session_listen(uint32_t app, uint32_t addr, uint16_t port)
+vn_session_listen(uint32_t app, const struct vn_session_ep *ep)
 {
 	struct tcp_listen_table *t;
 
 	if (!vn_session_is_enabled)
 		return -EPERM;
-	if (app >= TCP_APP_MAX || !tcp_apps[app].is_used || port == 0)
+	if (!ep || app >= TCP_APP_MAX || !tcp_apps[app].is_used || ep->port == 0)
 		return -EINVAL;
-	for (uint32_t i = 0; tcp_listeners && i < tcp_listeners->n; i++)
-		if (tcp_listeners->l[i].port == port && tcp_listeners->l[i].addr == addr)
-			return -EADDRINUSE;
+	if (listener_index(ep, app, true) >= 0)
+		return -EADDRINUSE;
 	if (tcp_listeners && tcp_listeners->n == TCP_LISTEN_MAX)
 		return -ENOSPC;
 	t = calloc(1, sizeof(*t));
@@ -125,21 +178,22 @@ vn_session_listen(uint32_t app, uint32_t addr, uint16_t port)
 		return -ENOMEM;
 	if (tcp_listeners)
 		*t = *tcp_listeners;
-	t->l[t->n++] = (struct tcp_listener){.addr = addr, .port = port, .app = app};
+	t->l[t->n] = (struct tcp_listener){.port = ep->port, .is_ip6 = ep->is_ip6, .app = app};
+	if (ep->is_ip6)
+		t->l[t->n].addr.ip6 = ep->addr.ip6;
+	else
+		t->l[t->n].addr.ip4 = ep->addr.ip4;
+	t->n++;
 	return listeners_publish(t);
 }
 
 int
-vn_session_unlisten(uint32_t app, uint32_t addr, uint16_t port)
+vn_session_unlisten(uint32_t app, const struct vn_session_ep *ep)
 {
 	struct tcp_listen_table *t;
-	uint32_t i;
+	int i = ep ? listener_index(ep, app, false) : -1;
 
-	for (i = 0; tcp_listeners && i < tcp_listeners->n; i++)
-		if (tcp_listeners->l[i].port == port && tcp_listeners->l[i].addr == addr &&
-		    tcp_listeners->l[i].app == app)
-			break;
-	if (!tcp_listeners || i == tcp_listeners->n)
+	if (i < 0)
 		return -ENOENT;
 	t = malloc(sizeof(*t));
 	if (!t)
@@ -171,25 +225,41 @@ vn_session_enable(bool on)
 	return 0;
 }
 
-/* TCP addressed to us goes to tcp4-input: claimed before every graph build. */
+/* TCP addressed to us goes to tcp4-input and tcp6-input: claimed before
+ * every graph build. */
 int tcp_handoff_queue = -1;
+int tcp6_handoff_queue = -1;
 
 static int
 session_build_begin(void)
 {
 	int rc = vn_ip4_local_register_protocol(IPPROTO_TCP, "tcp4-input");
+	int rc6 = vn_ip6_local_register_protocol(IPPROTO_TCP, "tcp6-input");
+	int rc_pmtu = tcp6_pmtu_init();
+
+	if (rc_pmtu < 0)
+		return rc_pmtu;
 
 	/* Segments that arrive on a thread that does not own their
-	 * connection go to the owner's tcp4-input. */
+	 * connection go to the owner's tcp4-input (tcp6-input). */
 	if (tcp_handoff_queue < 0) {
 		tcp_handoff_queue = vn_handoff_register("tcp4-input", "tcp4-input");
 		if (tcp_handoff_queue < 0)
 			return tcp_handoff_queue;
 	}
+	if (tcp6_handoff_queue < 0) {
+		tcp6_handoff_queue = vn_handoff_register("tcp6-input", "tcp6-input");
+		if (tcp6_handoff_queue < 0)
+			return tcp6_handoff_queue;
+	}
 
 	if (rc == -EEXIST)
 		VN_WARN("IP protocol 6 is claimed by another node: the TCP stack gets no segments");
-	return rc == -EEXIST ? 0 : rc;
+	if (rc6 == -EEXIST)
+		VN_WARN("IPv6 next header 6 is claimed by another node: no TCP over IPv6");
+	if (rc < 0 && rc != -EEXIST)
+		return rc;
+	return rc6 == -EEXIST ? 0 : rc6;
 }
 
 VN_GRAPH_HOOKS(session) = {
@@ -197,6 +267,33 @@ VN_GRAPH_HOOKS(session) = {
 };
 
 /* ---- active open ---- */
+
+/* The source address (vn_if_src6), interface and MTU of a route to an
+ * IPv6 dst through adj; one of our own addresses talks to itself. */
+static int
+session_src6_of(const struct vn_adj *adj, const struct vn_ip6 *dst, struct vn_ip6 *src,
+		uint16_t *if_index, uint16_t *mtu)
+{
+	const struct vn_if_fp *fp;
+
+	if (adj->type != VN_ADJ_REWRITE && adj->type != VN_ADJ_INCOMPLETE &&
+	    adj->type != VN_ADJ_GLEAN)
+		return -EHOSTUNREACH;
+	fp = vn_if_fp(adj->tx_if);
+	if (!fp)
+		return -EHOSTUNREACH;
+	/* Towards the next hop's prefix, unless it is on-link (glean) or a
+	 * link-local router: then the destination's. */
+	*src = *vn_if_src6(fp, adj->type == VN_ADJ_GLEAN || vn_ip6_is_link_local(&adj->nh6)
+				       ? dst
+				       : &adj->nh6);
+	/* A link-local source cannot reach a global destination off-link. */
+	if (vn_ip6_is_link_local(src))
+		return -EHOSTUNREACH;
+	*if_index = adj->tx_if;
+	*mtu = fp->mtu;
+	return 0;
+}
 
 /* Source address and interface for dst, as ping chooses them. */
 static int
@@ -225,8 +322,36 @@ session_route(uint32_t dst, uint32_t *src, uint16_t *if_index, uint16_t *mtu)
 	return 0;
 }
 
+/* Source address and interface for an IPv6 dst, as ping chooses them. */
+static int
+session_route6(const struct vn_ip6 *dst, struct vn_ip6 *src, uint16_t *if_index, uint16_t *mtu)
+{
+	struct vn_route6_info ri;
+	const struct vn_adj *adj;
+
+	if (vn_ip6_is_multicast(dst) || vn_ip6_is_unspecified(dst) || vn_ip6_is_link_local(dst))
+		return -EHOSTUNREACH; /* link-local: no route names the interface */
+	if (vn_fib6_lookup(dst, &ri) < 0 || ri.is_drop || ri.n_paths == 0)
+		return -EHOSTUNREACH;
+	adj = vn_adj_get(ri.adj[0] & ~VN_FIB_NH_ECMP);
+	if ((ri.adj[0] & VN_FIB_NH_ECMP) || !adj)
+		return -EHOSTUNREACH;
+	return session_src6_of(adj, dst, src, if_index, mtu);
+}
+
+/* The endpoint's family's route: the source address of the connection. */
+static int
+session_route_ep(const struct vn_session_ep *ep, union vn_session_ip *src, uint16_t *if_index,
+		 uint16_t *mtu)
+{
+	memset(src, 0, sizeof(*src));
+	if (ep->is_ip6)
+		return session_route6(&ep->addr.ip6, &src->ip6, if_index, mtu);
+	return session_route(ep->addr.ip4, &src->ip4, if_index, mtu);
+}
+
 int
-vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port, uint64_t opaque)
+vn_session_connect(uint32_t app, uint32_t thread, const struct vn_session_ep *ep, uint64_t opaque)
 {
 	struct session_request *r;
 	struct tcp_worker *w;
@@ -234,7 +359,7 @@ vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port, 
 
 	if (!vn_session_is_enabled)
 		return -EPERM;
-	if (app >= TCP_APP_MAX || !tcp_apps[app].is_used || port == 0)
+	if (!ep || app >= TCP_APP_MAX || !tcp_apps[app].is_used || ep->port == 0)
 		return -EINVAL;
 	w = thread < VN_THREAD_MAX ? tcp_workers[thread] : NULL;
 	if (!w)
@@ -244,10 +369,10 @@ vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port, 
 		return -ENOMEM;
 	r->type = SESSION_REQ_CONNECT;
 	r->app = app;
-	r->raddr = addr;
-	r->rport = port;
+	r->remote = *ep;
+	r->local.is_ip6 = ep->is_ip6;
 	r->opaque = opaque;
-	if ((rc = session_route(addr, &r->laddr, &r->if_index, &r->mtu)) < 0) {
+	if ((rc = session_route_ep(ep, &r->local.addr, &r->if_index, &r->mtu)) < 0) {
 		free(r);
 		return rc;
 	}
@@ -287,24 +412,49 @@ session_route_fp(uint32_t dst, uint32_t *src, uint16_t *if_index, uint16_t *mtu)
 	return 0;
 }
 
+/* session_route6 from a worker: the LPM table and the adjacencies, as
+ * ip6-lookup sees them (a miss is the unreachable adjacency). */
+static int
+session_route6_fp(const struct vn_ip6 *dst, struct vn_ip6 *src, uint16_t *if_index,
+		  uint16_t *mtu)
+{
+	const struct vn_adj *adj;
+
+	if (vn_ip6_is_multicast(dst) || vn_ip6_is_unspecified(dst) || vn_ip6_is_link_local(dst))
+		return -EHOSTUNREACH;
+	if (!vn_fib6)
+		return -EHOSTUNREACH;
+	adj = vn_fib_adj(vn_lpm6_lookup(vn_fib6, dst->b), 0);
+	if (!adj)
+		return -EHOSTUNREACH;
+	return session_src6_of(adj, dst, src, if_index, mtu);
+}
+
 int
-vn_session_connect_local(uint32_t app, uint32_t addr, uint16_t port, uint64_t opaque)
+vn_session_connect_local(uint32_t app, const struct vn_session_ep *ep, uint64_t opaque)
 {
 	struct tcp_worker *w = tcp_worker_self;
 	struct tcp_conn *c;
-	uint32_t laddr;
+	struct tcp_tuple t = {0};
 	uint16_t if_index, mtu;
 	int rc;
 
 	if (!vn_session_is_enabled)
 		return -EPERM;
-	if (app >= TCP_APP_MAX || !tcp_apps[app].is_used || port == 0)
+	if (!ep || app >= TCP_APP_MAX || !tcp_apps[app].is_used || ep->port == 0)
 		return -EINVAL;
 	if (!w)
 		return -ENODEV; /* not on a forwarding thread */
-	if ((rc = session_route_fp(addr, &laddr, &if_index, &mtu)) < 0)
+	t.is_ip6 = ep->is_ip6;
+	t.raddr = ep->addr;
+	t.rport = ep->port;
+	if (ep->is_ip6)
+		rc = session_route6_fp(&ep->addr.ip6, &t.laddr.ip6, &if_index, &mtu);
+	else
+		rc = session_route_fp(ep->addr.ip4, &t.laddr.ip4, &if_index, &mtu);
+	if (rc < 0)
 		return rc;
-	c = tcp_connect(w, app, opaque, laddr, addr, port, mtu);
+	c = tcp_connect(w, app, opaque, &t, mtu);
 	if (!c)
 		return w->n_conns >= w->pool_size ? -ENOMEM : -EADDRNOTAVAIL;
 	c->if_index = if_index;
@@ -454,7 +604,11 @@ session_request_run(struct tcp_worker *w, struct session_request *r)
 			free(r);
 		return;
 	}
-	c = tcp_connect(w, r->app, r->opaque, r->laddr, r->raddr, r->rport, r->mtu);
+	{
+		struct tcp_tuple t = {.laddr = r->local.addr, .raddr = r->remote.addr,
+				      .rport = r->remote.port, .is_ip6 = r->remote.is_ip6};
+		c = tcp_connect(w, r->app, r->opaque, &t, r->mtu);
+	}
 	if (c) {
 		c->if_index = r->if_index;
 	} else {
@@ -580,13 +734,15 @@ vn_session_set_opaque(struct vn_session *s, uint64_t opaque)
 }
 
 void
-vn_session_endpoints(const struct vn_session *s, uint32_t *laddr, uint16_t *lport,
-		     uint32_t *raddr, uint16_t *rport)
+vn_session_endpoints(const struct vn_session *s, struct vn_session_ep *local,
+		     struct vn_session_ep *remote)
 {
 	const struct tcp_conn *c = conn_of(s);
 
-	*laddr = c->laddr;
-	*lport = c->lport;
-	*raddr = c->raddr;
-	*rport = c->rport;
+	if (local)
+		*local = (struct vn_session_ep){.addr = c->laddr, .port = c->lport,
+						.is_ip6 = c->is_ip6};
+	if (remote)
+		*remote = (struct vn_session_ep){.addr = c->raddr, .port = c->rport,
+						 .is_ip6 = c->is_ip6};
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <vecnet/config.h>
+#include <vecnet/session.h>
 
 struct tcp_worker;
 struct tcp_conn;
@@ -16,8 +17,7 @@ enum session_request_type { SESSION_REQ_CONNECT, SESSION_REQ_CLEAR, SESSION_REQ_
 struct session_request {
 	enum session_request_type type;
 	uint32_t app;
-	uint32_t laddr, raddr;
-	uint16_t rport;
+	struct vn_session_ep local, remote; /* local.port unused: picked by the worker */
 	uint16_t if_index, mtu;
 	uint64_t opaque;
 	/* SNAPSHOT: copies of the connections in state (UINT32_MAX: any),
@@ -58,8 +58,6 @@ int vn_echo_server(const char *uri, bool discard, bool stop);
 /* An application by name: one registered, or a built-in echo app
  * (echo-server, discard-server) registered on first use; or -ENOENT. */
 int vn_session_app_lookup(const char *name);
-/* "tcp://A.B.C.D/PORT": 0 or -EINVAL. */
-int vn_session_parse_uri(const char *uri, uint32_t *addr, uint16_t *port);
 /* The tcp: section's max-connections, before the graph is built (the
  * tables are sized then); listen: and connect: once the workers run.
  * file names the config in start-up errors (FILE:LINE:COL). */

@@ -8,7 +8,7 @@
  *
  * Reads: the worker's request ring, wheel and pending list.
  * Writes: segments built by the stack.
- * Nexts: error-drop (0), tcp4-output.
+ * Nexts: error-drop (0), tcp4-output, tcp6-output.
  * Errors: counters: connect requests run, timers expired, segments built.
  */
 #include <rte_cycles.h>
@@ -22,6 +22,7 @@
 enum session_queue_next {
 	SESSION_QUEUE_NEXT_DROP = VN_NEXT_DROP,
 	SESSION_QUEUE_NEXT_OUTPUT,
+	SESSION_QUEUE_NEXT_OUTPUT6,
 	SESSION_QUEUE_N_NEXT,
 };
 
@@ -50,7 +51,7 @@ session_queue_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkt
 
 	if (!w)
 		return 0;
-	tcp_worker_bind(w, g, node, SESSION_QUEUE_NEXT_OUTPUT);
+	tcp_worker_bind(w, g, node, SESSION_QUEUE_NEXT_OUTPUT, SESSION_QUEUE_NEXT_OUTPUT6);
 	w->now_ms = rte_rdtsc() / w->tsc_per_ms;
 	segs_out = w->stats[TCP_STAT_SEGS_OUT];
 	n_req = rte_ring_sc_dequeue_burst(w->requests, reqs, SESSION_QUEUE_REQUESTS, NULL);
@@ -97,6 +98,7 @@ VN_NODE_REGISTER(session_queue) = {
 		{
 			[SESSION_QUEUE_NEXT_DROP] = "error-drop",
 			[SESSION_QUEUE_NEXT_OUTPUT] = "tcp4-output",
+			[SESSION_QUEUE_NEXT_OUTPUT6] = "tcp6-output",
 		},
 	.n_errors = SESSION_QUEUE_N_ERROR,
 	.error_names = session_queue_error_names,

@@ -808,11 +808,10 @@ tcp_input_conn(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s)
 }
 
 struct tcp_conn *
-tcp_input_listen(struct tcp_worker *w, const struct tcp_listener *l, uint32_t laddr,
-		 uint16_t lport, uint32_t raddr, uint16_t rport, const struct tcp_seg *s,
-		 uint16_t mtu)
+tcp_input_listen(struct tcp_worker *w, const struct tcp_listener *l, const struct tcp_tuple *t,
+		 const struct tcp_seg *s, uint16_t mtu)
 {
-	struct tcp_conn *c = tcp_conn_alloc(w, laddr, lport, raddr, rport);
+	struct tcp_conn *c = tcp_conn_alloc(w, t);
 
 	if (!c)
 		return NULL;
@@ -823,10 +822,10 @@ tcp_input_listen(struct tcp_worker *w, const struct tcp_listener *l, uint32_t la
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
-	c->rcv_mss = tcp_mss_for_mtu(mtu);
+	c->rcv_mss = tcp_mss_for_mtu(mtu, t->is_ip6);
 	c->if_index = 0;
 	conn_negotiate(c, s, c->rcv_mss);
-	c->iss = tcp_isn(laddr, lport, raddr, rport);
+	c->iss = tcp_isn(t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss; /* output sends the SYN-ACK */
 	c->recover = c->iss;
 	c->snd_wnd = s->wnd;
@@ -835,11 +834,10 @@ tcp_input_listen(struct tcp_worker *w, const struct tcp_listener *l, uint32_t la
 }
 
 struct tcp_conn *
-tcp_conn_from_cookie(struct tcp_worker *w, const struct tcp_listener *l, uint32_t laddr,
-		     uint16_t lport, uint32_t raddr, uint16_t rport, const struct tcp_seg *s,
-		     uint16_t mss, int ws, bool sack, uint16_t if_index)
+tcp_conn_from_cookie(struct tcp_worker *w, const struct tcp_listener *l, const struct tcp_tuple *t,
+		     const struct tcp_seg *s, uint16_t mss, int ws, bool sack, uint16_t if_index)
 {
-	struct tcp_conn *c = tcp_conn_alloc(w, laddr, lport, raddr, rport);
+	struct tcp_conn *c = tcp_conn_alloc(w, t);
 
 	if (!c)
 		return NULL;

@@ -148,7 +148,9 @@ static const struct vn_cfg_field tcp_listen_fields[] = {
 	{.key = "app", .type = VN_CFG_T_STR, .required = true, .max_len = 31, .example = "echo-server",
 	 .doc = "the application's registered name"},
 	{.key = "uri", .type = VN_CFG_T_STR, .required = true, .max_len = 63,
-	 .example = "\"tcp://0.0.0.0/7\"", .doc = "tcp://ADDR/PORT; 0.0.0.0 is every address"},
+	 .example = "\"tcp://0.0.0.0/7\"",
+	 .doc = "tcp://ADDR/PORT, IPv4 or IPv6 (tcp://[ADDR]/PORT too); 0.0.0.0 is every IPv4 "
+		"address, :: every IPv6 one"},
 	{.key = NULL},
 };
 
@@ -156,7 +158,7 @@ static const struct vn_cfg_field tcp_connect_fields[] = {
 	{.key = "app", .type = VN_CFG_T_STR, .required = true, .max_len = 31, .example = "my-app",
 	 .doc = "the application's registered name"},
 	{.key = "uri", .type = VN_CFG_T_STR, .required = true, .max_len = 63,
-	 .example = "\"tcp://10.0.2.2/80\"", .doc = "tcp://ADDR/PORT to connect to"},
+	 .example = "\"tcp://10.0.2.2/80\"", .doc = "tcp://ADDR/PORT to connect to, IPv4 or IPv6"},
 	{.key = "thread", .type = VN_CFG_T_INT, .min = 0, .max = VN_THREAD_MAX - 1, .def = "first",
 	 .example = "1", .doc = "the forwarding thread that opens it (`show session`'s thread N)"},
 	{.key = NULL},
@@ -273,18 +275,20 @@ vn_tcp_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section)
 	for (int k = 0; k < 2; k++) {
 		const char *key = k ? "connect" : "listen";
 		const struct vn_cfg_node *list = vn_cfg_map_get(section, key);
-		uint32_t i = 0, addr;
-		uint16_t port;
+		uint32_t i = 0;
+		struct vn_session_ep ep;
 		for (const struct vn_cfg_node *it = list ? list->child : NULL; it;
 		     it = it->next, i++) {
 			const struct vn_cfg_node *u = vn_cfg_map_get(it, "uri");
-			if (u && u->value && vn_session_parse_uri(u->value, &addr, &port) < 0) {
+			if (u && u->value && vn_session_parse_uri(u->value, &ep) < 0) {
 				vn_cfg_error(e, u, "tcp.%s[%u].uri: '%s' is not tcp://ADDR/PORT",
 					     key, i, u->value);
 				n++;
-			} else if (k && u && u->value && addr == 0) {
+			} else if (k && u && u->value && vn_session_ep_is_any(&ep)) {
 				vn_cfg_error(e, u,
-					     "tcp.connect[%u].uri: connect to an address, not 0.0.0.0", i);
+					     "tcp.connect[%u].uri: connect to an address, not %s",
+					     i,
+					     ep.is_ip6 ? "::" : "0.0.0.0");
 				n++;
 			}
 		}
@@ -326,8 +330,8 @@ vn_tcp_cfg_start(const char *file, const struct vn_cfg_node *section)
 {
 	const struct vn_cfg_node *list;
 	char msg[192];
-	uint32_t i, addr;
-	uint16_t port;
+	uint32_t i;
+	struct vn_session_ep ep;
 	int app, rc;
 
 	if (!section)
@@ -344,8 +348,8 @@ vn_tcp_cfg_start(const char *file, const struct vn_cfg_node *section)
 			tcp_cfg_err(file, e, "listen", i, msg);
 			return app;
 		}
-		vn_session_parse_uri(uri, &addr, &port); /* checked at load */
-		if ((rc = vn_session_listen((uint32_t)app, addr, port)) < 0) {
+		vn_session_parse_uri(uri, &ep); /* checked at load */
+		if ((rc = vn_session_listen((uint32_t)app, &ep)) < 0) {
 			snprintf(msg, sizeof(msg), "listen %s: %s", uri, strerror(-rc));
 			tcp_cfg_err(file, e, "listen", i, msg);
 			return rc;
@@ -363,8 +367,8 @@ vn_tcp_cfg_start(const char *file, const struct vn_cfg_node *section)
 			tcp_cfg_err(file, e, "connect", i, msg);
 			return app;
 		}
-		vn_session_parse_uri(uri, &addr, &port);
-		rc = vn_session_connect((uint32_t)app, thread, addr, port, i);
+		vn_session_parse_uri(uri, &ep);
+		rc = vn_session_connect((uint32_t)app, thread, &ep, i);
 		if (rc < 0) {
 			snprintf(msg, sizeof(msg), "connect %s: %s", uri,
 				 rc == -ENODEV ? "no TCP stack on that thread (not forwarding)"

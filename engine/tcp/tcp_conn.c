@@ -57,10 +57,36 @@ const char *const tcp_stat_names[TCP_N_STAT] = {
 #undef _
 };
 
+/* IPv4 keeps its 12-byte key; IPv6 tuples live in a table of their own
+ * rather than tripling every IPv4 key. */
 struct tcp_key {
 	uint32_t laddr, raddr;
 	uint16_t lport, rport;
 };
+
+struct tcp_key6 {
+	uint8_t laddr[16], raddr[16];
+	uint16_t lport, rport;
+};
+
+/* The table of t's family, with t's key in k4 or k6; returns the key. */
+static inline const void *
+tcp_key_of(struct tcp_worker *w, const struct tcp_tuple *t, struct tcp_key *k4,
+	   struct tcp_key6 *k6, struct rte_hash **h)
+{
+	if (!t->is_ip6) {
+		*k4 = (struct tcp_key){.laddr = t->laddr.ip4, .raddr = t->raddr.ip4,
+				       .lport = t->lport, .rport = t->rport};
+		*h = w->table;
+		return k4;
+	}
+	memcpy(k6->laddr, t->laddr.ip6.b, 16);
+	memcpy(k6->raddr, t->raddr.ip6.b, 16);
+	k6->lport = t->lport;
+	k6->rport = t->rport;
+	*h = w->table6;
+	return k6;
+}
 
 /* ---- workers ---- */
 
@@ -73,6 +99,7 @@ tcp_worker_free_tables(struct tcp_worker *w)
 		session_request_discard(req);
 	rte_ring_free(w->requests);
 	rte_hash_free(w->table);
+	rte_hash_free(w->table6);
 	free(w->pool);
 	free(w->free_next);
 	free(w->pending);
@@ -105,12 +132,16 @@ tcp_worker_attach(uint32_t thread)
 		.socket_id = (int)rte_socket_id(),
 	};
 	w->table = rte_hash_create(&hp);
+	snprintf(name, sizeof(name), "tcp6%u_%" PRIx64, thread, rte_rand() & 0xffffff);
+	hp.key_len = sizeof(struct tcp_key6);
+	w->table6 = rte_hash_create(&hp);
 	w->pool = calloc(n, sizeof(*w->pool));
 	w->free_next = calloc(n, sizeof(*w->free_next));
 	w->pending = calloc(n, sizeof(*w->pending));
 	w->pending_slot = calloc(n, sizeof(*w->pending_slot));
 	w->dead = calloc(n, sizeof(*w->dead));
-	if (!w->table || !w->pool || !w->free_next || !w->pending || !w->pending_slot || !w->dead) {
+	if (!w->table || !w->table6 || !w->pool || !w->free_next || !w->pending ||
+	    !w->pending_slot || !w->dead) {
 		tcp_worker_free_tables(w);
 		return NULL;
 	}
@@ -163,17 +194,30 @@ tcp_worker_set_time(struct tcp_worker *w, uint64_t now_ms)
 static void
 tcp_flush_to_node(struct tcp_worker *w)
 {
+	struct rte_mbuf *v4[TCP_OUT_BATCH], *v6[TCP_OUT_BATCH];
+	uint16_t n4 = 0, n6 = 0;
+
 	/* `trace add session-queue N` marks the stack's own segments. */
 	vn_trace_input(w->flush_g, w->flush_node, w->out, (uint16_t)w->n_out);
-	vn_enqueue_copy(w->flush_g, w->flush_node->nexts[w->flush_next], w->out,
-			(uint16_t)w->n_out);
+	for (uint32_t i = 0; i < w->n_out; i++) {
+		struct rte_mbuf *m = w->out[i];
+		if ((*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 6)
+			v6[n6++] = m;
+		else
+			v4[n4++] = m;
+	}
+	if (n4)
+		vn_enqueue_copy(w->flush_g, w->flush_node->nexts[w->flush_next], v4, n4);
+	if (n6)
+		vn_enqueue_copy(w->flush_g, w->flush_node->nexts[w->flush_next6], v6, n6);
 	w->n_out = 0;
 }
 
 __thread struct tcp_worker *tcp_worker_self;
 
 void
-tcp_worker_bind(struct tcp_worker *w, struct vn_graph *g, struct vn_node *node, uint16_t next)
+tcp_worker_bind(struct tcp_worker *w, struct vn_graph *g, struct vn_node *node, uint16_t next4,
+		uint16_t next6)
 {
 	tcp_worker_self = w;
 	w->flush = tcp_flush_to_node;
@@ -181,15 +225,19 @@ tcp_worker_bind(struct tcp_worker *w, struct vn_graph *g, struct vn_node *node, 
 	w->n_fwd = vn_handoff_n_threads();
 	w->flush_g = g;
 	w->flush_node = node;
-	w->flush_next = next;
+	w->flush_next = next4;
+	w->flush_next6 = next6;
 }
 
 /* ---- connections ---- */
 
 struct tcp_conn *
-tcp_conn_alloc(struct tcp_worker *w, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+tcp_conn_alloc(struct tcp_worker *w, const struct tcp_tuple *t)
 {
-	struct tcp_key k = {.laddr = laddr, .raddr = raddr, .lport = lport, .rport = rport};
+	struct tcp_key k4;
+	struct tcp_key6 k6;
+	struct rte_hash *h;
+	const void *k = tcp_key_of(w, t, &k4, &k6, &h);
 	struct tcp_conn *c;
 	uint32_t i = w->free_head;
 
@@ -200,17 +248,18 @@ tcp_conn_alloc(struct tcp_worker *w, uint32_t laddr, uint16_t lport, uint32_t ra
 		return NULL;
 	if (tcp_fifo_init(&c->rx, tcp_cfg.rx_fifo) < 0 || tcp_fifo_init(&c->tx, tcp_cfg.tx_fifo) < 0)
 		goto fail;
-	if (rte_hash_add_key_data(w->table, &k, (void *)(uintptr_t)i) < 0)
+	if (rte_hash_add_key_data(h, k, (void *)(uintptr_t)i) < 0)
 		goto fail;
 	w->free_head = w->free_next[i];
 	w->pool[i] = c;
 	w->n_conns++;
 	c->idx = i;
 	c->thread = w->thread;
-	c->laddr = laddr;
-	c->raddr = raddr;
-	c->lport = lport;
-	c->rport = rport;
+	c->is_ip6 = t->is_ip6;
+	c->laddr = t->laddr;
+	c->raddr = t->raddr;
+	c->lport = t->lport;
+	c->rport = t->rport;
 	c->rto = tcp_cfg.rto_init_ms;
 	if (tcp_cfg.nagle)
 		c->flags |= TCP_CF_NAGLE;
@@ -227,13 +276,17 @@ fail:
 static void
 conn_unhash(struct tcp_worker *w, struct tcp_conn *c)
 {
-	struct tcp_key k = {.laddr = c->laddr, .raddr = c->raddr, .lport = c->lport, .rport = c->rport};
+	struct tcp_tuple t = tcp_conn_tuple(c);
+	struct tcp_key k4;
+	struct tcp_key6 k6;
+	struct rte_hash *h;
+	const void *k = tcp_key_of(w, &t, &k4, &k6, &h);
 
-	for (int t = 0; t < TCP_N_TIMER; t++) {
-		tcp_wheel_stop(&w->wheel, c->timer[t]);
-		c->timer[t] = 0;
+	for (int i = 0; i < TCP_N_TIMER; i++) {
+		tcp_wheel_stop(&w->wheel, c->timer[i]);
+		c->timer[i] = 0;
 	}
-	rte_hash_del_key(w->table, &k);
+	rte_hash_del_key(h, k);
 }
 
 static void
@@ -251,13 +304,15 @@ conn_free(struct tcp_worker *w, struct tcp_conn *c)
 }
 
 struct tcp_conn *
-tcp_conn_lookup(struct tcp_worker *w, uint32_t laddr, uint16_t lport, uint32_t raddr,
-		uint16_t rport)
+tcp_conn_lookup(struct tcp_worker *w, const struct tcp_tuple *t)
 {
-	struct tcp_key k = {.laddr = laddr, .raddr = raddr, .lport = lport, .rport = rport};
+	struct tcp_key k4;
+	struct tcp_key6 k6;
+	struct rte_hash *h;
+	const void *k = tcp_key_of(w, t, &k4, &k6, &h);
 	void *data;
 
-	if (rte_hash_lookup_data(w->table, &k, &data) < 0)
+	if (rte_hash_lookup_data(h, k, &data) < 0)
 		return NULL;
 	return w->pool[(uintptr_t)data];
 }
@@ -509,20 +564,21 @@ tcp_conn_challenge_ack(struct tcp_worker *w, struct tcp_conn *c)
 /* RFC 6056 algorithm 1 (random start, linear search) over the ports whose
  * 4-tuple is free on this worker. */
 struct tcp_conn *
-tcp_connect(struct tcp_worker *w, uint32_t app, uint64_t opaque, uint32_t laddr, uint32_t raddr,
-	    uint16_t rport, uint16_t mtu)
+tcp_connect(struct tcp_worker *w, uint32_t app, uint64_t opaque, const struct tcp_tuple *t,
+	    uint16_t mtu)
 {
 	struct tcp_conn *c = NULL;
+	struct tcp_tuple u = *t;
 	const uint32_t first = 32768, n = 28232; /* Linux's ip_local_port_range */
 
 	for (uint32_t i = 0; i < n && !c; i++) {
-		uint16_t port = (uint16_t)(first + (w->next_ephemeral++ % n));
+		u.lport = (uint16_t)(first + (w->next_ephemeral++ % n));
 		/* The port must make this thread the owner (as mTCP picks it). */
-		if (tcp_owner(laddr, port, raddr, rport, w->n_fwd) != w->fwd)
+		if (tcp_tuple_owner(&u, w->n_fwd) != w->fwd)
 			continue;
-		if (tcp_conn_lookup(w, laddr, port, raddr, rport) || tcp_listener_find(laddr, port))
+		if (tcp_conn_lookup(w, &u) || tcp_listener_find(&u))
 			continue;
-		c = tcp_conn_alloc(w, laddr, port, raddr, rport);
+		c = tcp_conn_alloc(w, &u);
 		if (!c)
 			return NULL;
 	}
@@ -533,9 +589,9 @@ tcp_connect(struct tcp_worker *w, uint32_t app, uint64_t opaque, uint32_t laddr,
 	c->opaque = opaque;
 	c->state = TCP_SYN_SENT;
 	c->flags |= TCP_CF_ACTIVE;
-	c->rcv_mss = tcp_mss_for_mtu(mtu);
+	c->rcv_mss = tcp_mss_for_mtu(mtu, u.is_ip6);
 	c->snd_mss = c->rcv_mss; /* ours, until the SYN-ACK says theirs */
-	c->iss = tcp_isn(laddr, c->lport, raddr, rport);
+	c->iss = tcp_isn(&u);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->iss;
 	c->rcv_wscale = tcp_our_wscale();

@@ -1,5 +1,7 @@
 /*
- * tcp4-input: TCP segments addressed to us, from ip4-local (protocol 6).
+ * tcp4-input and tcp6-input: TCP segments addressed to us, from ip4-local
+ * and ip6-local (protocol 6; IPv6 after its extension headers, found again
+ * with vn_ip6_walk). One function serves both, the family a constant.
  * Checks the header, the checksum and the options, finds the connection in
  * this worker's 4-tuple table or else a listener (RCU-published), and runs
  * the state machine (tcp.c). Segments for no connection and no listener are
@@ -11,7 +13,7 @@
  * worker's pending list for session-queue, which coalesces it to one ACK
  * per connection per loop.
  *
- * Reads: the IPv4 header at data offset 0 (ip4-local checked it), the TCP
+ * Reads: the IP header at data offset 0 (ip4-local or ip6-local checked it), the TCP
  * header and options, vn_meta.rx_if (MSS of a new connection from its MTU),
  * flags (L2 broadcast).
  * Writes: resets: the packet (in place), vn_meta.flags, adj; drops:
@@ -21,7 +23,9 @@
  * thread owns (tcp_owner: a symmetric hash of the 4-tuple) is handed to it
  * through the handoff rings first, so RSS or fanout may deliver anywhere.
  *
- * Nexts: error-drop (0), tcp4-output (resets, and segments the stack built).
+ * Nexts: error-drop (0), tcp4-output and tcp6-output (resets, and segments
+ * the stack built: a callback on a connection of one family may write to
+ * one of the other, as the proxy does).
  * Errors: drop reasons (truncated header, header past the first buffer, bad
  * data offset, bad checksum, SYN with FIN, SYN with RST, malformed options,
  * to a broadcast or multicast address, from an invalid source, RST for no
@@ -37,6 +41,7 @@
 #include <vecnet/net/addr.h>
 #include <vecnet/net/buffer.h>
 #include <vecnet/net/interface.h>
+#include <vecnet/net/ip6.h>
 #include <vecnet/net/trace.h>
 #include <vecnet/node.h>
 
@@ -45,6 +50,7 @@
 enum tcp_input_next {
 	TCP_INPUT_NEXT_DROP = VN_NEXT_DROP,
 	TCP_INPUT_NEXT_OUTPUT,
+	TCP_INPUT_NEXT_OUTPUT6,
 	TCP_INPUT_N_NEXT,
 };
 
@@ -62,6 +68,8 @@ enum tcp_input_error {
 	TCP_INPUT_ERR_NOT_SYN,
 	TCP_INPUT_ERR_TABLE_FULL,
 	TCP_INPUT_ERR_NO_WORKER,
+	TCP_INPUT_ERR_IP6_HEADERS,
+	TCP_INPUT_ERR_LINK_LOCAL,
 	/* counters, not drop reasons */
 	TCP_INPUT_ERR_TO_CONN,
 	TCP_INPUT_ERR_NEW_CONN,
@@ -87,6 +95,8 @@ static const char *const tcp_input_error_names[TCP_INPUT_N_ERROR] = {
 	[TCP_INPUT_ERR_NOT_SYN] = "tcp non-syn to a listener without ack",
 	[TCP_INPUT_ERR_TABLE_FULL] = "tcp connection table full",
 	[TCP_INPUT_ERR_NO_WORKER] = "tcp stack not running on this thread",
+	[TCP_INPUT_ERR_IP6_HEADERS] = "tcp ipv6 extension headers bad or a fragment",
+	[TCP_INPUT_ERR_LINK_LOCAL] = "tcp to or from a link-local address (not supported)",
 	[TCP_INPUT_ERR_TO_CONN] = "segments to connections",
 	[TCP_INPUT_ERR_NEW_CONN] = "syns accepted (new connections)",
 	[TCP_INPUT_ERR_RST_NO_LISTENER] = "resets sent: no listener",
@@ -118,9 +128,10 @@ tcp_input_is_subnet_bcast(uint16_t rx_if, uint32_t dst)
 	return false;
 }
 
-/* Verifies the TCP checksum over a segment that may span buffers. */
+/* Verifies the TCP checksum over a segment that may span buffers, with
+ * IPv4's pseudo-header or IPv6's (RFC 8200 8.1). */
 static inline bool
-tcp_input_csum_ok(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint16_t hl, uint32_t l4len)
+tcp_input_csum_ok(struct rte_mbuf *m, const void *ip, uint16_t hl, uint32_t l4len, bool is6)
 {
 	uint16_t raw;
 	uint32_t sum;
@@ -129,7 +140,11 @@ tcp_input_csum_ok(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint16_t hl
 		return true;
 	if (rte_raw_cksum_mbuf(m, hl, l4len, &raw) < 0)
 		return false;
-	sum = (uint32_t)raw + rte_ipv4_phdr_cksum(ip, 0);
+	if (is6)
+		sum = (uint32_t)raw +
+		      tcp6_phdr_sum((const struct rte_ipv6_hdr *)ip, l4len);
+	else
+		sum = (uint32_t)raw + rte_ipv4_phdr_cksum(ip, 0);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return sum == 0xffff;
@@ -151,17 +166,53 @@ tcp_input_trace_state(struct vn_graph *g, struct vn_node *node, struct rte_mbuf 
 	vn_meta(m)->user[0] = 0;
 }
 
+/* An IPv6 source we do not talk to: unspecified, multicast, loopback
+ * (RFC 4291 2.5.3: never on the wire), or ours (src == dst). */
+static inline bool
+tcp_input_bad_src6(const struct rte_ipv6_hdr *ip)
+{
+	static const uint8_t loopback[16] = {[15] = 1};
+	const struct vn_ip6 *src = (const struct vn_ip6 *)ip->src_addr;
+
+	return vn_ip6_is_unspecified(src) || vn_ip6_is_multicast(src) ||
+	       memcmp(src->b, loopback, 16) == 0 || memcmp(ip->src_addr, ip->dst_addr, 16) == 0;
+}
+
+/* Where the TCP header of an IPv6 segment starts (after extension
+ * headers), and how many bytes from there are TCP; false when the chain
+ * is bad, not TCP at its end, or a fragment (never reassembled). */
+static inline bool
+tcp_input_l4_6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip, uint16_t *hl, uint32_t *l4len)
+{
+	uint32_t tot = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len);
+	struct vn_ip6_walk wk;
+
+	if (likely(ip->proto == IPPROTO_TCP)) {
+		*hl = sizeof(*ip);
+		*l4len = tot - sizeof(*ip);
+		return true;
+	}
+	if (vn_ip6_walk((const uint8_t *)ip, VN_MIN(tot, (uint32_t)rte_pktmbuf_data_len(m)),
+			&wk) != VN_IP6_WALK_OK ||
+	    wk.proto != IPPROTO_TCP || wk.is_fragment || wk.l4_off > tot)
+		return false;
+	*hl = wk.l4_off;
+	*l4len = tot - wk.l4_off;
+	return true;
+}
+
 /* Returns the next arc for m, or UINT16_MAX when consumed. */
-static inline uint16_t
+static __rte_always_inline uint16_t
 tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, struct rte_mbuf *m,
-	      uint32_t *counts)
+	      uint32_t *counts, const bool is6)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	uint16_t hl = rte_ipv4_hdr_len(ip), doff;
-	uint32_t tot_len = rte_be_to_cpu_16(ip->total_length), l4len = tot_len - hl;
-	uint32_t src = rte_be_to_cpu_32(ip->src_addr), dst = rte_be_to_cpu_32(ip->dst_addr);
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	uint16_t hl, doff;
+	uint32_t l4len, src = 0, dst = 0;
 	struct rte_tcp_hdr *th;
 	struct tcp_seg s = {0};
+	struct tcp_tuple t;
 	const struct tcp_listener *l;
 	struct tcp_conn *c;
 	uint16_t sport, dport, err;
@@ -170,16 +221,27 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 		err = TCP_INPUT_ERR_NO_WORKER;
 		goto drop;
 	}
+	if (is6) {
+		if (unlikely(!tcp_input_l4_6(m, ip6, &hl, &l4len))) {
+			err = TCP_INPUT_ERR_IP6_HEADERS;
+			goto drop;
+		}
+	} else {
+		hl = rte_ipv4_hdr_len(ip);
+		l4len = rte_be_to_cpu_16(ip->total_length) - hl;
+		src = rte_be_to_cpu_32(ip->src_addr);
+		dst = rte_be_to_cpu_32(ip->dst_addr);
+	}
 	if (unlikely(l4len < sizeof(*th))) {
 		err = TCP_INPUT_ERR_TRUNCATED;
 		goto drop;
 	}
 	th = (struct rte_tcp_hdr *)((uint8_t *)ip + hl);
-	doff = (th->data_off >> 4) * 4;
 	if (unlikely(hl + sizeof(*th) > rte_pktmbuf_data_len(m))) {
 		err = TCP_INPUT_ERR_NOT_CONTIGUOUS;
 		goto drop;
 	}
+	doff = (th->data_off >> 4) * 4; /* read once the header is known to be there */
 	if (unlikely(doff < sizeof(*th) || doff > l4len)) {
 		err = TCP_INPUT_ERR_BAD_OFFSET;
 		goto drop;
@@ -188,7 +250,7 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 		err = TCP_INPUT_ERR_NOT_CONTIGUOUS;
 		goto drop;
 	}
-	if (unlikely(!tcp_input_csum_ok(m, ip, hl, l4len))) {
+	if (unlikely(!tcp_input_csum_ok(m, is6 ? (void *)ip6 : (void *)ip, hl, l4len, is6))) {
 		err = TCP_INPUT_ERR_CHECKSUM;
 		goto drop;
 	}
@@ -201,15 +263,36 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 		err = TCP_INPUT_ERR_SYN_RST;
 		goto drop;
 	}
-	if (unlikely(tcp_input_is_group(dst) || (vn_meta(m)->flags & VN_META_F_L2_BCAST) ||
-		     tcp_input_is_subnet_bcast(vn_meta(m)->rx_if, dst))) {
-		err = TCP_INPUT_ERR_BCAST;
-		goto drop;
-	}
-	/* A source of ours (a LAND attack) would have us talk to ourselves. */
-	if (unlikely(src == 0 || tcp_input_is_group(src) || (src >> 24) == 127 || src == dst)) {
-		err = TCP_INPUT_ERR_BAD_SRC;
-		goto drop;
+	if (is6) {
+		/* ip6-local hands over unicast only; an L2 broadcast is still one. */
+		if (unlikely(ip6->dst_addr[0] == 0xff ||
+			     (vn_meta(m)->flags & VN_META_F_L2_BCAST))) {
+			err = TCP_INPUT_ERR_BCAST;
+			goto drop;
+		}
+		if (unlikely(tcp_input_bad_src6(ip6))) {
+			err = TCP_INPUT_ERR_BAD_SRC;
+			goto drop;
+		}
+		/* Our answers go through ip6-lookup, which never routes a
+		 * link-local address: say so here rather than lose them there. */
+		if (unlikely(vn_ip6_is_link_local((const struct vn_ip6 *)ip6->src_addr) ||
+			     vn_ip6_is_link_local((const struct vn_ip6 *)ip6->dst_addr))) {
+			err = TCP_INPUT_ERR_LINK_LOCAL;
+			goto drop;
+		}
+	} else {
+		if (unlikely(tcp_input_is_group(dst) || (vn_meta(m)->flags & VN_META_F_L2_BCAST) ||
+			     tcp_input_is_subnet_bcast(vn_meta(m)->rx_if, dst))) {
+			err = TCP_INPUT_ERR_BCAST;
+			goto drop;
+		}
+		/* A source of ours (a LAND attack) would have us talk to ourselves. */
+		if (unlikely(src == 0 || tcp_input_is_group(src) || (src >> 24) == 127 ||
+			     src == dst)) {
+			err = TCP_INPUT_ERR_BAD_SRC;
+			goto drop;
+		}
 	}
 	if (unlikely(doff > sizeof(*th) &&
 		     tcp_parse_options((const uint8_t *)(th + 1), doff - sizeof(*th), &s) < 0)) {
@@ -230,12 +313,17 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 	dport = rte_be_to_cpu_16(th->dst_port);
 	w->stats[TCP_STAT_SEGS_IN]++;
 
-	c = tcp_conn_lookup(w, dst, dport, src, sport);
+	if (is6)
+		t = tcp_tuple6((const struct vn_ip6 *)ip6->dst_addr, dport,
+			       (const struct vn_ip6 *)ip6->src_addr, sport);
+	else
+		t = tcp_tuple4(dst, dport, src, sport);
+	c = tcp_conn_lookup(w, &t);
 	/* A new SYN may take over a TIME_WAIT 4-tuple when its sequence
 	 * number is above the old connection's (RFC 9293 3.6.1). */
 	if (c && c->state == TCP_TIME_WAIT &&
 	    (s.flags & (TCP_F_SYN | TCP_F_ACK | TCP_F_RST)) == TCP_F_SYN &&
-	    seq_gt(s.seq, c->rcv_nxt) && tcp_listener_find(dst, dport)) {
+	    seq_gt(s.seq, c->rcv_nxt) && tcp_listener_find(&t)) {
 		tcp_conn_abort(w, c);
 		tcp_reap(w);
 		w->stats[TCP_STAT_TIME_WAIT_REUSED]++;
@@ -252,7 +340,7 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 		err = TCP_INPUT_ERR_RST_NO_CONN;
 		goto drop;
 	}
-	l = vn_session_is_enabled ? tcp_listener_find(dst, dport) : NULL;
+	l = vn_session_is_enabled ? tcp_listener_find(&t) : NULL;
 	if (!l) {
 		counts[TCP_INPUT_ERR_RST_NO_LISTENER]++;
 		goto reset;
@@ -261,8 +349,7 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 	 * SYN opens; unless the ACK returns one of our SYN cookies. */
 	if (s.flags & TCP_F_ACK) {
 		if (!(s.flags & TCP_F_SYN)) {
-			c = tcp_syn_cookie_check(w, l, dst, dport, src, sport, &s,
-						 vn_meta(m)->rx_if);
+			c = tcp_syn_cookie_check(w, l, &t, &s, vn_meta(m)->rx_if);
 			if (c) {
 				counts[TCP_INPUT_ERR_COOKIE_CONN]++;
 				if (!(c->flags & TCP_CF_CLEANUP))
@@ -284,13 +371,12 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 		uint16_t mtu = fp ? fp->mtu : 1500;
 		/* Too many half-open: answer statelessly (SYN flood). */
 		if (w->n_half_open >= tcp_cfg.half_open_max) {
-			tcp_syn_cookie_send(w, dst, dport, src, sport, &s, mtu,
-					    vn_meta(m)->rx_if);
+			tcp_syn_cookie_send(w, &t, &s, mtu, vn_meta(m)->rx_if);
 			counts[TCP_INPUT_ERR_COOKIE_SENT]++;
 			rte_pktmbuf_free(m);
 			return UINT16_MAX;
 		}
-		c = tcp_input_listen(w, l, dst, dport, src, sport, &s, mtu);
+		c = tcp_input_listen(w, l, &t, &s, mtu);
 	}
 	if (!c) {
 		err = TCP_INPUT_ERR_TABLE_FULL;
@@ -302,12 +388,12 @@ tcp_input_one(struct vn_graph *g, struct tcp_worker *w, struct vn_node *node, st
 	rte_pktmbuf_free(m);
 	return UINT16_MAX;
 reset:
-	if (!tcp_make_reset(m)) {
+	if (!(is6 ? tcp_make_reset6(m, hl) : tcp_make_reset(m))) {
 		err = TCP_INPUT_ERR_RST_NO_CONN;
 		goto drop;
 	}
 	w->stats[TCP_STAT_RST_SENT]++;
-	return TCP_INPUT_NEXT_OUTPUT;
+	return is6 ? TCP_INPUT_NEXT_OUTPUT6 : TCP_INPUT_NEXT_OUTPUT;
 drop:
 	vn_drop_reason(node, m, err);
 	return TCP_INPUT_NEXT_DROP;
@@ -315,9 +401,9 @@ drop:
 
 /* Hands the segments this thread does not own to their owners; returns how
  * many stay, closed up at the front of pkts. */
-static uint16_t
+static __rte_always_inline uint16_t
 tcp_input_handoff(struct vn_graph *g, struct tcp_worker *w, struct rte_mbuf **pkts, uint16_t n,
-		  uint32_t *counts)
+		  uint32_t *counts, const bool is6)
 {
 	struct rte_mbuf *away[VN_FRAME_SIZE];
 	uint16_t dst[VN_FRAME_SIZE], n_away = 0, n_keep = 0;
@@ -325,14 +411,24 @@ tcp_input_handoff(struct vn_graph *g, struct tcp_worker *w, struct rte_mbuf **pk
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
-		uint16_t hl = rte_ipv4_hdr_len(ip);
-		uint32_t owner = w->fwd;
-		if (rte_pktmbuf_data_len(m) >= hl + 4u) { /* else it is dropped here */
-			const struct rte_tcp_hdr *th =
-				(const struct rte_tcp_hdr *)((const uint8_t *)ip + hl);
-			owner = tcp_owner(rte_be_to_cpu_32(ip->dst_addr),
-					  rte_be_to_cpu_16(th->dst_port),
-					  rte_be_to_cpu_32(ip->src_addr),
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)ip;
+		const struct rte_tcp_hdr *th;
+		uint16_t hl = 0;
+		uint32_t owner = w->fwd, l4len, la, ra;
+		bool ok;
+		if (is6) {
+			ok = tcp_input_l4_6(m, ip6, &hl, &l4len);
+			la = tcp_ip6_fold(ip6->dst_addr);
+			ra = tcp_ip6_fold(ip6->src_addr);
+		} else {
+			hl = rte_ipv4_hdr_len(ip);
+			ok = true;
+			la = rte_be_to_cpu_32(ip->dst_addr);
+			ra = rte_be_to_cpu_32(ip->src_addr);
+		}
+		if (ok && rte_pktmbuf_data_len(m) >= hl + 4u) { /* else it is dropped here */
+			th = (const struct rte_tcp_hdr *)((const uint8_t *)ip + hl);
+			owner = tcp_owner(la, rte_be_to_cpu_16(th->dst_port), ra,
 					  rte_be_to_cpu_16(th->src_port), w->n_fwd);
 		}
 		if (owner == w->fwd) {
@@ -344,13 +440,15 @@ tcp_input_handoff(struct vn_graph *g, struct tcp_worker *w, struct rte_mbuf **pk
 	}
 	if (n_away) {
 		counts[TCP_INPUT_ERR_HANDED_OFF] += n_away;
-		vn_handoff_send(g, (uint16_t)tcp_handoff_queue, away, dst, n_away);
+		vn_handoff_send(g, (uint16_t)(is6 ? tcp6_handoff_queue : tcp_handoff_queue), away,
+				dst, n_away);
 	}
 	return n_keep;
 }
 
-static uint16_t
-tcp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+static __rte_always_inline uint16_t
+tcp_input_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n,
+		 const bool is6)
 {
 	uint16_t nexts[VN_FRAME_SIZE] = {0};
 	uint32_t counts[TCP_INPUT_N_ERROR] = {0};
@@ -358,13 +456,13 @@ tcp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 	uint16_t n_out = 0, n_in = n;
 
 	if (w) {
-		tcp_worker_bind(w, g, node, TCP_INPUT_NEXT_OUTPUT);
+		tcp_worker_bind(w, g, node, TCP_INPUT_NEXT_OUTPUT, TCP_INPUT_NEXT_OUTPUT6);
 		w->now_ms = rte_rdtsc() / w->tsc_per_ms;
 		if (w->n_fwd > 1)
-			n = tcp_input_handoff(g, w, pkts, n, counts);
+			n = tcp_input_handoff(g, w, pkts, n, counts, is6);
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		uint16_t next = tcp_input_one(g, w, node, pkts[i], counts);
+		uint16_t next = tcp_input_one(g, w, node, pkts[i], counts, is6);
 		if (next == UINT16_MAX)
 			continue;
 		pkts[n_out] = pkts[i];
@@ -378,6 +476,18 @@ tcp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, u
 	vn_node_count_errors(node, counts, TCP_INPUT_ERR_TO_CONN,
 			     TCP_INPUT_N_ERROR - TCP_INPUT_ERR_TO_CONN);
 	return n_in;
+}
+
+static uint16_t
+tcp_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	return tcp_input_inline(g, node, pkts, n, false);
+}
+
+static uint16_t
+tcp6_input_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
+{
+	return tcp_input_inline(g, node, pkts, n, true);
 }
 
 static int
@@ -402,6 +512,25 @@ VN_NODE_REGISTER(tcp4_input) = {
 		{
 			[TCP_INPUT_NEXT_DROP] = "error-drop",
 			[TCP_INPUT_NEXT_OUTPUT] = "tcp4-output",
+			[TCP_INPUT_NEXT_OUTPUT6] = "tcp6-output",
+		},
+	.n_errors = TCP_INPUT_N_ERROR,
+	.error_names = tcp_input_error_names,
+	.thread_init = tcp_input_thread_init,
+	.thread_fini = tcp_input_thread_fini,
+};
+
+VN_NODE_REGISTER(tcp6_input) = {
+	.name = "tcp6-input",
+	.format_trace = tcp_trace_format,
+	.type = VN_NODE_INTERNAL,
+	.fn = tcp6_input_fn,
+	.n_next = TCP_INPUT_N_NEXT,
+	.next_names =
+		{
+			[TCP_INPUT_NEXT_DROP] = "error-drop",
+			[TCP_INPUT_NEXT_OUTPUT] = "tcp4-output",
+			[TCP_INPUT_NEXT_OUTPUT6] = "tcp6-output",
 		},
 	.n_errors = TCP_INPUT_N_ERROR,
 	.error_names = tcp_input_error_names,

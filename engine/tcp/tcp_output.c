@@ -142,25 +142,39 @@ seg_build(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint8_t flags,
 	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
 	uint8_t opts[TCP_OPT_MAX];
 	uint32_t olen = opt_write(opts, w, c, flags), wnd;
-	struct rte_ipv4_hdr *ip;
+	uint8_t *l3;
 	struct rte_tcp_hdr *th;
-	uint16_t hlen = (uint16_t)(sizeof(*ip) + sizeof(*th) + olen);
+	uint16_t l3len = c->is_ip6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
+	uint16_t hlen = (uint16_t)(l3len + sizeof(*th) + olen);
 
-	if (!m || !(ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, hlen + len))) {
+	if (!m || !(l3 = (uint8_t *)rte_pktmbuf_append(m, hlen + len))) {
 		rte_pktmbuf_free(m);
 		w->stats[TCP_STAT_NO_BUFFER]++;
 		return NULL;
 	}
-	*ip = (struct rte_ipv4_hdr){
-		.version_ihl = RTE_IPV4_VHL_DEF,
-		.total_length = rte_cpu_to_be_16(hlen + len),
-		.packet_id = rte_cpu_to_be_16((uint16_t)c->segs_out),
-		.fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG),
-		.time_to_live = 64,
-		.next_proto_id = IPPROTO_TCP,
-		.src_addr = rte_cpu_to_be_32(c->laddr),
-		.dst_addr = rte_cpu_to_be_32(c->raddr),
-	};
+	if (c->is_ip6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
+		/* Flow label 0, hop limit 64 (Linux's default). */
+		*ip6 = (struct rte_ipv6_hdr){
+			.vtc_flow = rte_cpu_to_be_32(6u << 28),
+			.payload_len = rte_cpu_to_be_16(hlen + len - l3len),
+			.proto = IPPROTO_TCP,
+			.hop_limits = 64,
+		};
+		memcpy(ip6->src_addr, c->laddr.ip6.b, 16);
+		memcpy(ip6->dst_addr, c->raddr.ip6.b, 16);
+	} else {
+		*(struct rte_ipv4_hdr *)l3 = (struct rte_ipv4_hdr){
+			.version_ihl = RTE_IPV4_VHL_DEF,
+			.total_length = rte_cpu_to_be_16(hlen + len),
+			.packet_id = rte_cpu_to_be_16((uint16_t)c->segs_out),
+			.fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG),
+			.time_to_live = 64,
+			.next_proto_id = IPPROTO_TCP,
+			.src_addr = rte_cpu_to_be_32(c->laddr.ip4),
+			.dst_addr = rte_cpu_to_be_32(c->raddr.ip4),
+		};
+	}
 	if (flags & TCP_F_SYN) {
 		wnd = VN_MIN(tcp_conn_rcv_wnd(c), 65535u); /* never scaled */
 	} else if (flags & TCP_F_RST) {
@@ -170,7 +184,7 @@ seg_build(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint8_t flags,
 		if (seq_gt(c->rcv_nxt + (wnd << c->rcv_wscale), c->rcv_adv))
 			c->rcv_adv = c->rcv_nxt + (wnd << c->rcv_wscale);
 	}
-	th = (struct rte_tcp_hdr *)(ip + 1);
+	th = (struct rte_tcp_hdr *)(l3 + l3len);
 	*th = (struct rte_tcp_hdr){
 		.src_port = rte_cpu_to_be_16(c->lport),
 		.dst_port = rte_cpu_to_be_16(c->rport),
@@ -621,6 +635,73 @@ tcp_make_reset(struct rte_mbuf *m)
 	return true;
 }
 
+bool
+tcp_make_reset6(struct rte_mbuf *m, uint16_t l4_off)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + l4_off);
+	uint8_t src[16], dst[16];
+	uint16_t sport = th->src_port, dport = th->dst_port;
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq), ack = rte_be_to_cpu_32(th->recv_ack);
+	uint8_t flags = th->tcp_flags;
+	uint32_t len = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len) - l4_off -
+		       (th->data_off >> 4) * 4u;
+	struct rte_tcp_hdr *rh;
+
+	if (flags & TCP_F_RST)
+		return false;
+	memcpy(src, ip->src_addr, 16);
+	memcpy(dst, ip->dst_addr, 16);
+	if (m->nb_segs > 1) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	/* The reset carries no extension headers: the TCP header moves up. */
+	m->data_len = m->pkt_len = sizeof(*ip) + sizeof(*th);
+	*ip = (struct rte_ipv6_hdr){
+		.vtc_flow = rte_cpu_to_be_32(6u << 28),
+		.payload_len = rte_cpu_to_be_16(sizeof(*th)),
+		.proto = IPPROTO_TCP,
+		.hop_limits = 64,
+	};
+	memcpy(ip->src_addr, dst, 16);
+	memcpy(ip->dst_addr, src, 16);
+	rh = (struct rte_tcp_hdr *)(ip + 1);
+	*rh = (struct rte_tcp_hdr){
+		.src_port = dport,
+		.dst_port = sport,
+		.data_off = 5 << 4,
+	};
+	if (flags & TCP_F_ACK) {
+		rh->sent_seq = rte_cpu_to_be_32(ack);
+		rh->tcp_flags = TCP_F_RST;
+	} else {
+		len += !!(flags & TCP_F_SYN) + !!(flags & TCP_F_FIN);
+		rh->recv_ack = rte_cpu_to_be_32(seq + len);
+		rh->tcp_flags = TCP_F_RST | TCP_F_ACK;
+	}
+	vn_meta(m)->flags = (vn_meta(m)->flags & ~VN_META_F_L2_BCAST) | VN_META_F_LOCAL_ORIGIN;
+	vn_meta(m)->adj = NULL;
+	return true;
+}
+
+void
+tcp_checksum6(struct rte_mbuf *m)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint32_t l4len = rte_be_to_cpu_16(ip->payload_len);
+	uint32_t sum = tcp6_phdr_sum(ip, l4len);
+
+	th->cksum = 0;
+	sum += rte_raw_cksum(th, l4len);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	/* RFC 8200 8.1: a computed 0 is sent as 0xffff. */
+	th->cksum = (uint16_t)~sum ? (uint16_t)~sum : 0xffff;
+}
+
 void
 tcp_checksum(struct rte_mbuf *m)
 {
@@ -683,9 +764,10 @@ tcp_siphash(const uint64_t k[2], const uint64_t *words, uint32_t n_words, uint32
 static uint64_t isn_key[2];
 
 uint32_t
-tcp_isn(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+tcp_isn(const struct tcp_tuple *t)
 {
-	uint64_t words[2] = {(uint64_t)laddr << 32 | raddr, (uint64_t)lport << 16 | rport};
+	uint64_t words[5];
+	uint32_t n = tcp_tuple_words(t, words);
 	static uint64_t tsc_per_4us;
 
 	if (!isn_key[0] && !isn_key[1]) { /* first use: a secret for this run */
@@ -694,17 +776,19 @@ tcp_isn(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
 		tsc_per_4us = VN_MAX(rte_get_tsc_hz() / 250000, 1ull);
 	}
 	/* ISN = M + F(4-tuple, secret), M a 4 microsecond clock. */
-	return (uint32_t)(rte_rdtsc() / tsc_per_4us) + (uint32_t)tcp_siphash(isn_key, words, 2, 16);
+	return (uint32_t)(rte_rdtsc() / tsc_per_4us) +
+	       (uint32_t)tcp_siphash(isn_key, words, n, n * 8);
 }
 
 uint16_t
-tcp_mss_for_mtu(uint16_t mtu)
+tcp_mss_for_mtu(uint16_t mtu, bool is_ip6)
 {
 	/* A segment is one buffer: headroom for the link header (and two VLAN
-	 * tags), 40 bytes of IPv4 and TCP headers, 40 of options. */
-	uint32_t room = RTE_MBUF_DEFAULT_DATAROOM - RTE_PKTMBUF_HEADROOM - 40 - 40;
+	 * tags), 40 bytes of IPv4 and TCP headers (60 with IPv6), 40 of options. */
+	uint32_t hdrs = is_ip6 ? 60 : 40;
+	uint32_t room = RTE_MBUF_DEFAULT_DATAROOM - RTE_PKTMBUF_HEADROOM - hdrs - 40;
 
-	if (mtu < 40 + 64)
+	if (mtu < hdrs + 64)
 		return 64;
-	return (uint16_t)VN_MIN((uint32_t)mtu - 40, room);
+	return (uint16_t)VN_MIN((uint32_t)mtu - hdrs, room);
 }

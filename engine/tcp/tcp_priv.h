@@ -14,7 +14,9 @@
 #define VN_TCP_PRIV_H
 
 #include <rte_hash.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <string.h>
 #include <rte_ring.h>
 #include <vecnet/common.h>
 #include <vecnet/graph.h>
@@ -152,12 +154,52 @@ enum tcp_timer_type { TCP_TIMER_RTX, TCP_TIMER_WAIT, TCP_TIMER_KEEP, TCP_N_TIMER
 #define TCP_CF_TLP_RTX 0x200000 /* ... and it was a retransmission of the last segment */
 #define TCP_CF_UNDO 0x400000 /* undo_* hold this recovery's state (timestamps on) */
 
+/* A connection's 4-tuple, either family: IPv4 in host order, IPv6 in
+ * network order (union vn_session_ip); the unused bytes are zero. */
+struct tcp_tuple {
+	union vn_session_ip laddr, raddr;
+	uint16_t lport, rport;
+	bool is_ip6;
+};
+
+static inline struct tcp_tuple
+tcp_tuple4(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+	return (struct tcp_tuple){.laddr.ip4 = laddr, .raddr.ip4 = raddr, .lport = lport,
+				  .rport = rport};
+}
+
+static inline struct tcp_tuple
+tcp_tuple6(const struct vn_ip6 *laddr, uint16_t lport, const struct vn_ip6 *raddr,
+	   uint16_t rport)
+{
+	return (struct tcp_tuple){.laddr.ip6 = *laddr, .raddr.ip6 = *raddr, .lport = lport,
+				  .rport = rport, .is_ip6 = true};
+}
+
+/* The words a keyed hash covers (ISN, SYN cookies): the addresses, then
+ * the ports in the last word. IPv4 takes 2 words, IPv6 5. */
+static inline uint32_t
+tcp_tuple_words(const struct tcp_tuple *t, uint64_t words[5])
+{
+	if (!t->is_ip6) {
+		words[0] = (uint64_t)t->laddr.ip4 << 32 | t->raddr.ip4;
+		words[1] = (uint64_t)t->lport << 16 | t->rport;
+		return 2;
+	}
+	memcpy(words, t->laddr.ip6.b, 16);
+	memcpy(words + 2, t->raddr.ip6.b, 16);
+	words[4] = (uint64_t)t->lport << 16 | t->rport;
+	return 5;
+}
+
 struct tcp_conn {
 	uint32_t idx; /* in the worker's pool */
 	uint32_t thread;
 	uint8_t state;
+	bool is_ip6;
 	uint32_t flags;
-	uint32_t laddr, raddr; /* host order */
+	union vn_session_ip laddr, raddr; /* IPv4 host order, IPv6 network order */
 	uint16_t lport, rport;
 	uint32_t app;
 	uint64_t opaque;
@@ -277,6 +319,47 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	return (uint32_t)((x >> 32) % n);
 }
 
+/* An IPv6 address folded to 32 bits for tcp_owner (XOR keeps it symmetric
+ * and needs no secret: the owner only spreads load). */
+static inline uint32_t
+tcp_ip6_fold(const uint8_t a[16])
+{
+	uint32_t w[4];
+
+	memcpy(w, a, 16);
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
+static inline uint32_t
+tcp_tuple_owner(const struct tcp_tuple *t, uint32_t n)
+{
+	if (!t->is_ip6)
+		return tcp_owner(t->laddr.ip4, t->lport, t->raddr.ip4, t->rport, n);
+	return tcp_owner(tcp_ip6_fold(t->laddr.ip6.b), t->lport, tcp_ip6_fold(t->raddr.ip6.b),
+			 t->rport, n);
+}
+
+static inline struct tcp_tuple
+tcp_conn_tuple(const struct tcp_conn *c)
+{
+	return (struct tcp_tuple){.laddr = c->laddr, .raddr = c->raddr, .lport = c->lport,
+				  .rport = c->rport, .is_ip6 = c->is_ip6};
+}
+
+/* The sum of the IPv6 pseudo-header (RFC 8200 8.1: addresses, upper-layer
+ * length, next header TCP) of a segment of l4len bytes, not folded; the
+ * length is the TCP segment's, not the payload length field, which also
+ * counts extension headers. */
+static inline uint32_t
+tcp6_phdr_sum(const struct rte_ipv6_hdr *ip, uint32_t l4len)
+{
+	uint32_t sum = rte_raw_cksum(ip->src_addr, 32); /* and dst_addr, which follows */
+
+	sum += rte_cpu_to_be_16((uint16_t)(l4len >> 16)) + rte_cpu_to_be_16((uint16_t)l4len);
+	sum += rte_cpu_to_be_16(IPPROTO_TCP);
+	return sum;
+}
+
 /* ---- per-worker state ---- */
 
 /* Counters: one set per worker, summed by `show tcp stats`. */
@@ -315,7 +398,10 @@ tcp_owner(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport, uint32
 	_(SYN_COOKIES_SENT, "syn cookies sent (half-open limit reached)")                          \
 	_(SYN_COOKIES_OK, "connections opened from a syn cookie")                                  \
 	_(SYN_COOKIES_BAD, "acks to a listener with no valid cookie")                              \
-	_(WND_CUT, "segments cut at the receive window (zero-window probes)")
+	_(WND_CUT, "segments cut at the receive window (zero-window probes)")                     \
+	_(PMTU_LOWERED, "mss lowered by an icmp6 packet too big")                                  \
+	_(PMTU_HANDED, "icmp6 packets too big handed to the connection's thread")                 \
+	_(PMTU_IGNORED, "icmp6 packet too big ignored (no such segment in flight, not lower)")
 
 enum tcp_stat {
 #define _(n, s) TCP_STAT_##n,
@@ -334,7 +420,8 @@ struct tcp_worker {
 	uint32_t thread;
 	uint32_t fwd, n_fwd; /* this thread's forwarding index, of how many (handoff) */
 	uint32_t refs;
-	struct rte_hash *table; /* 4-tuple -> pool index */
+	struct rte_hash *table; /* IPv4 4-tuple -> pool index (12-byte keys) */
+	struct rte_hash *table6; /* IPv6 4-tuple -> pool index (36-byte keys) */
 	struct tcp_conn **pool;
 	uint32_t pool_size, n_conns, free_head;
 	uint32_t n_half_open; /* passive connections in SYN_RCVD */
@@ -361,7 +448,7 @@ struct tcp_worker {
 	tcp_flush_fn flush;
 	struct vn_graph *flush_g;
 	struct vn_node *flush_node;
-	uint16_t flush_next;
+	uint16_t flush_next, flush_next6;
 	/* Control requests from the main thread (connect, close): MP/SC. */
 	struct rte_ring *requests;
 	/* RFC 5961 challenge ACK limit: tokens per second. */
@@ -381,9 +468,9 @@ struct tcp_worker *tcp_worker_attach(uint32_t thread);
 void tcp_worker_detach(uint32_t thread);
 void tcp_worker_set_time(struct tcp_worker *w, uint64_t now_ms);
 /* The node now running the stack on this worker sends built segments to
- * its arc next (tcp4-output). */
+ * its arcs next4 (tcp4-output) and next6 (tcp6-output). */
 void tcp_worker_bind(struct tcp_worker *w, struct vn_graph *g, struct vn_node *node,
-		     uint16_t next);
+		     uint16_t next4, uint16_t next6);
 static inline void
 tcp_worker_flush(struct tcp_worker *w)
 {
@@ -421,8 +508,9 @@ extern struct tcp_cfg tcp_cfg;
 #define TCP_LISTEN_MAX 64
 
 struct tcp_listener {
-	uint32_t addr; /* 0: any of ours */
+	union vn_session_ip addr; /* zero: any of ours (of the family) */
 	uint16_t port;
+	bool is_ip6;
 	uint32_t app;
 };
 
@@ -432,7 +520,8 @@ struct tcp_listen_table {
 };
 extern struct tcp_listen_table *tcp_listeners;
 
-const struct tcp_listener *tcp_listener_find(uint32_t addr, uint16_t port);
+/* The listener for t's local address and port (t's family only). */
+const struct tcp_listener *tcp_listener_find(const struct tcp_tuple *t);
 
 /* ---- applications (session.c) ---- */
 
@@ -444,6 +533,7 @@ struct tcp_app {
 };
 extern struct tcp_app tcp_apps[TCP_APP_MAX];
 extern int tcp_handoff_queue; /* the handoff queue to tcp4-input */
+extern int tcp6_handoff_queue; /* ... and to tcp6-input */
 extern bool vn_session_is_enabled;
 
 /* ---- connections (tcp_conn.c) ---- */
@@ -455,8 +545,7 @@ tcp_conn_app(const struct tcp_conn *c)
 }
 
 /* A connection in the worker's pool and table, or NULL (pool full, no memory). */
-struct tcp_conn *tcp_conn_alloc(struct tcp_worker *w, uint32_t laddr, uint16_t lport,
-				uint32_t raddr, uint16_t rport);
+struct tcp_conn *tcp_conn_alloc(struct tcp_worker *w, const struct tcp_tuple *t);
 /* The application is done with c: its cleanup callback, once. */
 void tcp_conn_app_detach(struct tcp_conn *c);
 /* c left SYN_RCVD (passive): one half-open fewer. */
@@ -497,13 +586,12 @@ void tcp_conn_loss_ssthresh(struct tcp_conn *c);
 void tcp_input_conn(struct tcp_worker *w, struct tcp_conn *c, struct tcp_seg *s);
 /* A SYN to listener l: creates a SYN_RCVD connection; NULL when refused. */
 struct tcp_conn *tcp_input_listen(struct tcp_worker *w, const struct tcp_listener *l,
-				  uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-				  const struct tcp_seg *s, uint16_t mtu);
-struct tcp_conn *tcp_conn_lookup(struct tcp_worker *w, uint32_t laddr, uint16_t lport,
-				 uint32_t raddr, uint16_t rport);
-/* Active open: a SYN_SENT connection with a free local port. */
+				  const struct tcp_tuple *t, const struct tcp_seg *s, uint16_t mtu);
+struct tcp_conn *tcp_conn_lookup(struct tcp_worker *w, const struct tcp_tuple *t);
+/* Active open: a SYN_SENT connection with a free local port (t's lport
+ * is not read). */
 struct tcp_conn *tcp_connect(struct tcp_worker *w, uint32_t app, uint64_t opaque,
-			     uint32_t laddr, uint32_t raddr, uint16_t rport, uint16_t mtu);
+			     const struct tcp_tuple *t, uint16_t mtu);
 void tcp_conn_close(struct tcp_worker *w, struct tcp_conn *c);
 void tcp_conn_shutdown(struct tcp_worker *w, struct tcp_conn *c);
 void tcp_conn_abort(struct tcp_worker *w, struct tcp_conn *c);
@@ -529,25 +617,24 @@ uint8_t tcp_our_wscale(void);
 /* SYN cookies (syn_cookie.c, RFC 4987). */
 /* Answers SYN s to listener l with a SYN-ACK whose ISN is a cookie; no
  * state is kept. */
-void tcp_syn_cookie_send(struct tcp_worker *w, uint32_t laddr, uint16_t lport, uint32_t raddr,
-			 uint16_t rport, const struct tcp_seg *s, uint16_t mtu, uint16_t if_index);
+void tcp_syn_cookie_send(struct tcp_worker *w, const struct tcp_tuple *t, const struct tcp_seg *s,
+			 uint16_t mtu, uint16_t if_index);
 /* An ACK s to listener l: the connection its cookie stands for, ESTABLISHED
  * (the app accepted it), or NULL when the cookie is not valid. */
 struct tcp_conn *tcp_syn_cookie_check(struct tcp_worker *w, const struct tcp_listener *l,
-				      uint32_t laddr, uint16_t lport, uint32_t raddr,
-				      uint16_t rport, const struct tcp_seg *s, uint16_t if_index);
+				      const struct tcp_tuple *t, const struct tcp_seg *s,
+				      uint16_t if_index);
 /* Cookie arithmetic, for the tests: the ISN for a SYN, and its check (the
  * MSS index, or -1). */
-uint32_t tcp_cookie_make(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-			 uint32_t peer_isn, uint64_t now_ms, uint32_t mss_idx);
-int tcp_cookie_verify(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-		      uint32_t peer_isn, uint64_t now_ms, uint32_t cookie);
+uint32_t tcp_cookie_make(const struct tcp_tuple *t, uint32_t peer_isn, uint64_t now_ms,
+			 uint32_t mss_idx);
+int tcp_cookie_verify(const struct tcp_tuple *t, uint32_t peer_isn, uint64_t now_ms,
+		      uint32_t cookie);
 extern const uint16_t tcp_cookie_mss[8];
 /* A connection made from a valid cookie (tcp.c). */
 struct tcp_conn *tcp_conn_from_cookie(struct tcp_worker *w, const struct tcp_listener *l,
-				      uint32_t laddr, uint16_t lport, uint32_t raddr,
-				      uint16_t rport, const struct tcp_seg *s, uint16_t mss,
-				      int ws, bool sack, uint16_t if_index);
+				      const struct tcp_tuple *t, const struct tcp_seg *s,
+				      uint16_t mss, int ws, bool sack, uint16_t if_index);
 
 /* RST for c: sequence seq, with an ACK of rcv_nxt when with_ack. */
 void tcp_conn_send_rst(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, bool with_ack);
@@ -575,15 +662,32 @@ void tcp_emit(struct tcp_worker *w, struct rte_mbuf *m);
 /* Turns m (a received segment, data at its IPv4 header) into the RST that
  * answers it per RFC 9293 3.10.7.1; false when none is due (m was an RST). */
 bool tcp_make_reset(struct rte_mbuf *m);
+/* The same for an IPv6 segment whose TCP header is l4_off bytes in (after
+ * any extension headers, which the reset does not carry). */
+bool tcp_make_reset6(struct rte_mbuf *m, uint16_t l4_off);
 /* RFC 6528 initial sequence number. */
-uint32_t tcp_isn(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);
-/* MSS we announce for an interface MTU, and that fits one buffer. */
-uint16_t tcp_mss_for_mtu(uint16_t mtu);
+uint32_t tcp_isn(const struct tcp_tuple *t);
+/* MSS we announce for an interface MTU (less 40 bytes of IPv4 and TCP
+ * headers, or 60 of IPv6 and TCP), and that fits one buffer. */
+uint16_t tcp_mss_for_mtu(uint16_t mtu, bool is_ip6);
 struct vn_trace_rec;
 /* Trace formatter of the TCP nodes: the IPv4 line and the TCP header. */
 int tcp_trace_format(char *buf, size_t len, const struct vn_trace_rec *r,
 		     const struct vn_trace_rec *next);
+/* Path MTU discovery over IPv6 (tcp_pmtu6.c): the packet too big at p
+ * (len bytes from its IPv6 header) quotes the segment of tuple t with
+ * sequence number seq: 0, or -1 when it is not one that quotes TCP. */
+int tcp6_too_big_parse(const uint8_t *p, uint32_t len, struct tcp_tuple *t, uint32_t *seq,
+		       uint32_t *mtu);
+/* c's MSS lowered for mtu when seq is in flight and the MSS shrinks (what
+ * is in flight goes again); false when nothing changed. */
+bool tcp_conn_too_big(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_t mtu);
+/* Installs ip6-local's too-big hook and the handoff queue to tcp6-pmtu. */
+int tcp6_pmtu_init(void);
 /* Computes the IPv4 and TCP checksums of a segment built by the stack. */
 void tcp_checksum(struct rte_mbuf *m);
+/* The TCP checksum of an IPv6 segment built by the stack (no extension
+ * headers). */
+void tcp_checksum6(struct rte_mbuf *m);
 
 #endif

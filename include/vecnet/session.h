@@ -14,8 +14,64 @@
 #define VECNET_SESSION_H
 
 #include <vecnet/common.h>
+#include <vecnet/net/addr.h>
 
 struct vn_session; /* one TCP connection */
+
+/* An address of either family: IPv4 in host order, IPv6 in network order
+ * (as net/addr.h keeps them). */
+union vn_session_ip {
+	uint32_t ip4;
+	struct vn_ip6 ip6;
+};
+
+/* A session endpoint (VPP's session_endpoint_t): address, port (host
+ * order) and family. To listen, the zero address (0.0.0.0 or ::) is any of
+ * the engine's addresses of that family only: IPv4 and IPv6 listeners on
+ * one port are two listeners. Unused bytes of the address are zero. */
+struct vn_session_ep {
+	union vn_session_ip addr;
+	uint16_t port;
+	bool is_ip6;
+};
+
+/* The zero address of ep's family (listen: any of ours). */
+static inline bool
+vn_session_ep_is_any(const struct vn_session_ep *ep)
+{
+	return ep->is_ip6 ? vn_ip6_is_unspecified(&ep->addr.ip6) : ep->addr.ip4 == 0;
+}
+
+/* Same family and address (ports aside). */
+static inline bool
+vn_session_ep_addr_eq(const struct vn_session_ep *a, const struct vn_session_ep *b)
+{
+	if (a->is_ip6 != b->is_ip6)
+		return false;
+	return a->is_ip6 ? vn_ip6_eq(&a->addr.ip6, &b->addr.ip6) : a->addr.ip4 == b->addr.ip4;
+}
+
+static inline struct vn_session_ep
+vn_session_ep4(uint32_t addr, uint16_t port)
+{
+	return (struct vn_session_ep){.addr.ip4 = addr, .port = port};
+}
+
+static inline struct vn_session_ep
+vn_session_ep6(const struct vn_ip6 *addr, uint16_t port)
+{
+	return (struct vn_session_ep){.addr.ip6 = *addr, .port = port, .is_ip6 = true};
+}
+
+/* VPP's URIs: "tcp://A.B.C.D/PORT", "tcp://X:X::X/PORT" (the last colon
+ * group is the address's, the port follows the slash) or
+ * "tcp://[X:X::X]/PORT"; "tcp://::/80" listens on every IPv6 address.
+ * 0 or -EINVAL (no port, port 0, bad address, trailing junk). */
+int vn_session_parse_uri(const char *uri, struct vn_session_ep *ep);
+/* "A.B.C.D:PORT" or "[X:X::X]:PORT" into buf (at least VN_SESSION_EP_STRLEN
+ * bytes); returns buf. */
+#define VN_SESSION_EP_STRLEN (VN_IP6_STRLEN + 8)
+char *vn_session_fmt_ep(const struct vn_session_ep *ep, char *buf);
 
 struct vn_app_cb {
 	/* A passive open completed (three-way handshake done). Non-zero
@@ -44,18 +100,18 @@ int vn_app_register(const char *name, const struct vn_app_cb *cb);
 /* The index of the application registered under name, or -ENOENT. */
 int vn_app_find(const char *name);
 
-/* Main thread. Segments to addr:port (addr 0: any of the engine's
- * addresses) start sessions of app. 0, -EADDRINUSE, -ENOSPC, -EPERM when
- * the session layer is disabled (`session enable`). */
-int vn_session_listen(uint32_t app, uint32_t addr, uint16_t port);
-int vn_session_unlisten(uint32_t app, uint32_t addr, uint16_t port);
+/* Main thread. Segments to ep (the zero address: any of the engine's
+ * addresses of ep's family) start sessions of app. 0, -EADDRINUSE, -ENOSPC,
+ * -EINVAL, -EPERM when the session layer is disabled (`session enable`). */
+int vn_session_listen(uint32_t app, const struct vn_session_ep *ep);
+int vn_session_unlisten(uint32_t app, const struct vn_session_ep *ep);
 
-/* Main thread. Opens a connection to addr:port (host order) on forwarding
+/* Main thread. Opens a connection to ep (either family) on forwarding
  * thread `thread` (vn_fwd_thread_index); app's connected callback reports
  * the result there, with opaque set on the session. 0 when the request was
  * queued, or a negative errno (-EHOSTUNREACH: no route or no source
  * address; -EAGAIN: request queue full). */
-int vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t port,
+int vn_session_connect(uint32_t app, uint32_t thread, const struct vn_session_ep *ep,
 		       uint64_t opaque);
 
 /* Forwarding thread (a callback, or a node of the running graph): as
@@ -65,7 +121,7 @@ int vn_session_connect(uint32_t app, uint32_t thread, uint32_t addr, uint16_t po
  * this thread; else a negative errno and no callback (-ENODEV: not on a
  * forwarding thread; -EHOSTUNREACH; -ENOMEM: the worker's table is full;
  * -EADDRNOTAVAIL: no free port). */
-int vn_session_connect_local(uint32_t app, uint32_t addr, uint16_t port, uint64_t opaque);
+int vn_session_connect_local(uint32_t app, const struct vn_session_ep *ep, uint64_t opaque);
 
 /* On the session's thread. */
 uint32_t vn_session_rx_avail(const struct vn_session *s);
@@ -93,8 +149,8 @@ void vn_session_shutdown(struct vn_session *s);
 void vn_session_abort(struct vn_session *s);
 uint64_t vn_session_opaque(const struct vn_session *s);
 void vn_session_set_opaque(struct vn_session *s, uint64_t opaque);
-/* Endpoints, host order. */
-void vn_session_endpoints(const struct vn_session *s, uint32_t *laddr, uint16_t *lport,
-			  uint32_t *raddr, uint16_t *rport);
+/* The session's local and remote endpoints (one family). */
+void vn_session_endpoints(const struct vn_session *s, struct vn_session_ep *local,
+			  struct vn_session_ep *remote);
 
 #endif

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <rte_common.h>
 #include <vecnet/common.h>
+#include <vecnet/session.h>
 
 #include "http_parse.h"
 
@@ -69,8 +70,7 @@ struct hs_cache;
 
 struct hs_server {
 	/* Settings: fixed while the server is published. */
-	uint32_t addr; /* host order; 0 any */
-	uint16_t port;
+	struct vn_session_ep ep; /* the zero address: any of its family */
 	int root_fd; /* O_PATH of www-root: files are opened beneath it */
 	char root[HS_ROOT_MAX];
 	uint64_t cache_size; /* bytes of file bodies, per worker */
@@ -103,12 +103,13 @@ void hs_server_conf_defaults(struct hs_server_conf *c);
 int hs_server_start(const struct hs_server_conf *c);
 /* -ENOENT when no server listens there. */
 int hs_server_stop(const char *uri);
-int hs_parse_uri(const char *uri, uint32_t *addr, uint16_t *port);
+int hs_parse_uri(const char *uri, struct vn_session_ep *ep);
 /* Parses "N", "Nk", "Nm", "Ng" into bytes; -EINVAL. */
 int hs_parse_size(const char *s, uint64_t *bytes);
 
-/* The server listening on addr:port (a worker, at accept), or NULL. */
-struct hs_server *hs_server_find(uint32_t addr, uint16_t port);
+/* The server listening on local (a session's local endpoint: a worker, at
+ * accept), or NULL. */
+struct hs_server *hs_server_find(const struct vn_session_ep *local);
 /* Slot i for `show` (NULL when empty); the main thread's view. */
 struct hs_server *hs_server_at(uint32_t i);
 uint64_t hs_server_counter(const struct hs_server *srv, enum hs_counter c);

@@ -89,17 +89,21 @@ VN_CLI_COMMAND(hs_cli_server_cmd) = {
 	.path = "http static server",
 	.syntax = "www-root DIR uri tcp://ADDR/PORT [cache-size N] [keepalive-timeout S] "
 		  "[header-timeout S] [send-timeout S] [max-age S] | uri tcp://ADDR/PORT stop",
-	.help = "serve the files under DIR over HTTP/1.1 on ADDR:PORT (0.0.0.0: any), or stop",
+	.help = "serve the files under DIR over HTTP/1.1 on ADDR:PORT (0.0.0.0: any IPv4, "
+		"::: any IPv6), or stop",
 	.fn = hs_cli_server,
 };
 
 static void
 show_server(struct vn_cli_out *out, const struct hs_server *srv, bool sessions, bool cache)
 {
-	uint32_t a = srv->addr;
+	char a[VN_IP6_STRLEN];
 
-	vn_cli_printf(out, "tcp://%u.%u.%u.%u/%u www-root %s\n", a >> 24, a >> 16 & 255,
-		      a >> 8 & 255, a & 255, srv->port, srv->root);
+	/* The URI as it was given (VPP's form: no brackets around IPv6). */
+	vn_cli_printf(out, "tcp://%s/%u www-root %s\n",
+		      srv->ep.is_ip6 ? vn_fmt_ip6(&srv->ep.addr.ip6, a)
+				     : vn_fmt_ip4(srv->ep.addr.ip4, a),
+		      srv->ep.port, srv->root);
 	vn_cli_printf(out, "  cache-size %" PRIu64 " keepalive-timeout %u header-timeout %u "
 			   "send-timeout %u max-age %u\n",
 		      srv->cache_size, srv->keepalive_timeout, srv->header_timeout,

@@ -48,8 +48,7 @@ hs_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section)
 	}
 	for (const struct vn_cfg_node *s = section->child; s; s = s->next) {
 		const struct vn_cfg_node *n;
-		uint32_t addr;
-		uint16_t port;
+		struct vn_session_ep ep;
 		uint64_t size;
 		struct stat st;
 
@@ -60,7 +59,7 @@ hs_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section)
 		if (vn_cfg_validate(e, s, hs_cfg_fields))
 			continue;
 		n = vn_cfg_map_get(s, "uri");
-		if (hs_parse_uri(n->value, &addr, &port) < 0)
+		if (hs_parse_uri(n->value, &ep) < 0)
 			vn_cfg_error(e, n, "http-static uri: tcp://ADDR/PORT expected, not '%s'",
 				     n->value);
 		n = vn_cfg_map_get(s, "www-root");

@@ -66,25 +66,11 @@ hs_server_conf_defaults(struct hs_server_conf *c)
 	};
 }
 
-/* tcp://A.B.C.D/PORT */
+/* tcp://A.B.C.D/PORT, tcp://X:X::X/PORT, tcp://[X:X::X]/PORT */
 int
-hs_parse_uri(const char *uri, uint32_t *addr, uint16_t *port)
+hs_parse_uri(const char *uri, struct vn_session_ep *ep)
 {
-	char a[32];
-	const char *slash;
-	char *end;
-	unsigned long p;
-
-	if (strncmp(uri, "tcp://", 6) != 0 || !(slash = strchr(uri + 6, '/')) ||
-	    (size_t)(slash - uri - 6) >= sizeof(a))
-		return -EINVAL;
-	memcpy(a, uri + 6, slash - uri - 6);
-	a[slash - uri - 6] = 0;
-	p = strtoul(slash + 1, &end, 10);
-	if (*end || slash[1] == 0 || p == 0 || p > 65535 || vn_parse_ip4(a, addr) < 0)
-		return -EINVAL;
-	*port = (uint16_t)p;
-	return 0;
+	return vn_session_parse_uri(uri, ep);
 }
 
 int
@@ -152,17 +138,17 @@ reap_retired(void)
 }
 
 struct hs_server *
-hs_server_find(uint32_t addr, uint16_t port)
+hs_server_find(const struct vn_session_ep *local)
 {
 	struct hs_server *any = NULL;
 
 	for (uint32_t i = 0; i < HS_SERVERS_MAX; i++) {
 		struct hs_server *srv = __atomic_load_n(&servers[i], __ATOMIC_ACQUIRE);
-		if (!srv || srv->port != port)
+		if (!srv || srv->ep.port != local->port || srv->ep.is_ip6 != local->is_ip6)
 			continue;
-		if (srv->addr == addr)
+		if (vn_session_ep_addr_eq(&srv->ep, local))
 			return srv;
-		if (srv->addr == 0)
+		if (vn_session_ep_is_any(&srv->ep))
 			any = srv;
 	}
 	return any;
@@ -180,17 +166,18 @@ hs_server_start(const struct hs_server_conf *c)
 	struct hs_server *srv;
 	char real[PATH_MAX];
 	struct stat st;
-	uint32_t addr, slot = HS_SERVERS_MAX;
-	uint16_t port;
+	uint32_t slot = HS_SERVERS_MAX;
+	struct vn_session_ep ep;
 	int rc;
 
-	if (hs_parse_uri(c->uri, &addr, &port) < 0)
+	if (hs_parse_uri(c->uri, &ep) < 0)
 		return -EINVAL;
 	if (hs_app < 0)
 		return -ENODEV;
 	reap_retired();
 	for (uint32_t i = 0; i < HS_SERVERS_MAX; i++) {
-		if (servers[i] && servers[i]->port == port && servers[i]->addr == addr)
+		if (servers[i] && servers[i]->ep.port == ep.port &&
+		    vn_session_ep_addr_eq(&servers[i]->ep, &ep))
 			return -EEXIST;
 		if (!servers[i] && slot == HS_SERVERS_MAX)
 			slot = i;
@@ -216,8 +203,7 @@ hs_server_start(const struct hs_server_conf *c)
 		return rc;
 	}
 	strcpy(srv->root, real);
-	srv->addr = addr;
-	srv->port = port;
+	srv->ep = ep;
 	srv->cache_size = c->cache_size;
 	srv->keepalive_timeout = c->keepalive_timeout;
 	srv->header_timeout = c->header_timeout;
@@ -226,7 +212,7 @@ hs_server_start(const struct hs_server_conf *c)
 	srv->is_live = true;
 	/* Published before listening: the first accept finds it. */
 	__atomic_store_n(&servers[slot], srv, __ATOMIC_RELEASE);
-	rc = vn_session_listen((uint32_t)hs_app, addr, port);
+	rc = vn_session_listen((uint32_t)hs_app, &ep);
 	if (rc < 0) {
 		__atomic_store_n(&servers[slot], NULL, __ATOMIC_RELEASE);
 		vn_rcu_synchronize();
@@ -240,16 +226,15 @@ hs_server_start(const struct hs_server_conf *c)
 int
 hs_server_stop(const char *uri)
 {
-	uint32_t addr;
-	uint16_t port;
+	struct vn_session_ep ep;
 
-	if (hs_parse_uri(uri, &addr, &port) < 0)
+	if (hs_parse_uri(uri, &ep) < 0)
 		return -EINVAL;
 	for (uint32_t i = 0; i < HS_SERVERS_MAX; i++) {
 		struct hs_server *srv = servers[i];
-		if (!srv || srv->port != port || srv->addr != addr)
+		if (!srv || srv->ep.port != ep.port || !vn_session_ep_addr_eq(&srv->ep, &ep))
 			continue;
-		vn_session_unlisten((uint32_t)hs_app, addr, port);
+		vn_session_unlisten((uint32_t)hs_app, &ep);
 		__atomic_store_n(&srv->is_live, false, __ATOMIC_RELEASE);
 		__atomic_store_n(&servers[i], NULL, __ATOMIC_RELEASE);
 		vn_rcu_synchronize(); /* no accept still looks at the slot */

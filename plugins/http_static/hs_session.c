@@ -602,11 +602,10 @@ hs_accept(struct vn_session *s)
 	struct hs_worker *w = g ? hs_workers[g->thread_index] : NULL;
 	struct hs_server *srv;
 	struct hs_sess *h;
-	uint32_t laddr, raddr;
-	uint16_t lport, rport;
+	struct vn_session_ep local;
 
-	vn_session_endpoints(s, &laddr, &lport, &raddr, &rport);
-	srv = hs_server_find(laddr, lport);
+	vn_session_endpoints(s, &local, NULL);
+	srv = hs_server_find(&local);
 	if (!w || !srv || !__atomic_load_n(&srv->is_live, __ATOMIC_ACQUIRE))
 		return -1;
 	h = sess_alloc(w);

@@ -21,12 +21,13 @@
 #include <stdint.h>
 #include <rte_common.h>
 #include <vecnet/common.h>
+#include <vecnet/session.h>
 
 struct vn_session;
 
 #define PROXY_SERVERS_MAX 16
 #define PROXY_BACKENDS_MAX 16
-#define PROXY_URI_MAX 40 /* "tcp://255.255.255.255/65535" and some */
+#define PROXY_URI_MAX 64 /* "tcp://" + an IPv6 address (45) + "/65535" */
 
 enum proxy_side { PROXY_FRONT, PROXY_BACK };
 
@@ -73,16 +74,11 @@ extern const struct proxy_io proxy_vn_io;
 uint64_t proxy_pump(struct proxy_pair *p, enum proxy_side from, const struct proxy_io *io,
 		    bool *done);
 
-struct proxy_endpoint {
-	uint32_t addr; /* host order */
-	uint16_t port;
-};
-
 struct proxy_server {
 	bool is_used;
-	struct proxy_endpoint listen;
+	struct vn_session_ep listen;
 	uint32_t n_backends;
-	struct proxy_endpoint backends[PROXY_BACKENDS_MAX];
+	struct vn_session_ep backends[PROXY_BACKENDS_MAX];
 };
 
 /* The servers, by slot; republished whole by the main thread (RCU). */
@@ -104,18 +100,18 @@ extern uint32_t proxy_rr[PROXY_SERVERS_MAX];
 /* Backend index for the next connection of a server with n backends. */
 uint32_t proxy_pick(uint32_t *rr, uint32_t n);
 /* "tcp://A.B.C.D/PORT": 0 or -EINVAL. */
-int proxy_parse_uri(const char *uri, struct proxy_endpoint *e);
-void proxy_fmt_uri(const struct proxy_endpoint *e, char *buf, size_t len);
+int proxy_parse_uri(const char *uri, struct vn_session_ep *e);
+void proxy_fmt_uri(const struct vn_session_ep *e, char *buf, size_t len);
 
 /* Main thread. Starts a server (listens on `listen`): 0, -EEXIST, -ENOSPC,
  * -EINVAL, -EPERM (session layer disabled), or what listen says. */
-int proxy_server_add(const struct proxy_endpoint *listen, const struct proxy_endpoint *backends,
+int proxy_server_add(const struct vn_session_ep *listen, const struct vn_session_ep *backends,
 		     uint32_t n_backends);
 /* Stops listening; open connections carry on. 0 or -ENOENT. */
-int proxy_server_del(const struct proxy_endpoint *listen);
+int proxy_server_del(const struct vn_session_ep *listen);
 /* The server slot of table t for a connection to laddr:lport, or -1 (a
  * worker passes the table it loaded once, so slot and entry agree). */
-int proxy_server_find(const struct proxy_table *t, uint32_t laddr, uint16_t lport);
+int proxy_server_find(const struct proxy_table *t, const struct vn_session_ep *local);
 /* Sum of every thread's counters of a slot. */
 void proxy_stats_sum(uint32_t slot, struct proxy_stats *out);
 

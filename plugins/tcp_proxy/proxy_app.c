@@ -72,15 +72,14 @@ proxy_accept(struct vn_session *s)
 {
 	const struct proxy_table *t = __atomic_load_n(&proxy_servers, __ATOMIC_ACQUIRE);
 	const struct proxy_server *srv;
-	const struct proxy_endpoint *be;
+	const struct vn_session_ep *be;
 	struct proxy_pair *p;
-	uint32_t laddr, raddr;
-	uint16_t lport, rport;
+	struct vn_session_ep local;
 	int slot, rc;
 
 	vn_session_set_opaque(s, 0);
-	vn_session_endpoints(s, &laddr, &lport, &raddr, &rport);
-	slot = proxy_server_find(t, laddr, lport);
+	vn_session_endpoints(s, &local, NULL);
+	slot = proxy_server_find(t, &local);
 	if (slot < 0)
 		return -1; /* stopped since the SYN: reset */
 	srv = &t->s[slot];
@@ -94,7 +93,7 @@ proxy_accept(struct vn_session *s)
 	p->side[PROXY_FRONT] = s;
 	pair_stats(p)->opened++;
 	be = &srv->backends[proxy_pick(&proxy_rr[slot], srv->n_backends)];
-	rc = vn_session_connect_local((uint32_t)proxy_app, be->addr, be->port,
+	rc = vn_session_connect_local((uint32_t)proxy_app, be,
 				      (uint64_t)(uintptr_t)p | PROXY_BACK);
 	if (rc < 0) {
 		/* The client hears a reset; its cleanup finds no pair. */

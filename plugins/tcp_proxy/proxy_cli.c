@@ -14,7 +14,7 @@
 static int
 proxy_server_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 {
-	struct proxy_endpoint listen = {0}, be[PROXY_BACKENDS_MAX];
+	struct vn_session_ep listen = {0}, be[PROXY_BACKENDS_MAX];
 	char uri[64] = "";
 	uint32_t n_be = 0;
 	bool has_listen = false, stop = false;
@@ -32,7 +32,7 @@ proxy_server_fn(struct vn_cli_out *out, struct vn_cli_args *args)
 				return vn_cli_unexpected(args);
 			if (n_be == PROXY_BACKENDS_MAX)
 				return vn_cli_error(out, "at most %u client-uri", PROXY_BACKENDS_MAX);
-			if (proxy_parse_uri(uri, &be[n_be]) < 0 || be[n_be].addr == 0)
+			if (proxy_parse_uri(uri, &be[n_be]) < 0 || vn_session_ep_is_any(&be[n_be]))
 				return vn_cli_error(out, "client-uri: tcp://ADDR/PORT, not '%s'", uri);
 			n_be++;
 		} else if (vn_cli_arg_keyword(args, "stop")) {

@@ -34,8 +34,8 @@ static const struct vn_cfg_field proxy_cfg_fields[] = {
 
 /* One server entry; err says what is wrong. */
 static int
-proxy_cfg_server(const struct vn_cfg_node *n, struct proxy_endpoint *listen,
-		 struct proxy_endpoint *be, uint32_t *n_be, const struct vn_cfg_node **bad)
+proxy_cfg_server(const struct vn_cfg_node *n, struct vn_session_ep *listen,
+		 struct vn_session_ep *be, uint32_t *n_be, const struct vn_cfg_node **bad)
 {
 	const struct vn_cfg_node *l = vn_cfg_map_get(n, "client-uris");
 
@@ -46,7 +46,7 @@ proxy_cfg_server(const struct vn_cfg_node *n, struct proxy_endpoint *listen,
 	for (const struct vn_cfg_node *x = l ? l->child : NULL; x; x = x->next) {
 		*bad = x;
 		if (*n_be == PROXY_BACKENDS_MAX || proxy_parse_uri(x->value, &be[*n_be]) < 0 ||
-		    be[*n_be].addr == 0)
+		    vn_session_ep_is_any(&be[*n_be]))
 			return -EINVAL;
 		(*n_be)++;
 	}
@@ -57,7 +57,7 @@ static int
 proxy_cfg_check(struct vn_cfg_errors *e, const struct vn_cfg_node *section)
 {
 	const struct vn_cfg_node *servers = vn_cfg_map_get(section, "servers");
-	struct proxy_endpoint listen, be[PROXY_BACKENDS_MAX];
+	struct vn_session_ep listen, be[PROXY_BACKENDS_MAX];
 	uint32_t n_be, i = 0;
 	int errors = 0;
 
@@ -77,7 +77,7 @@ static int
 proxy_cfg_apply(const struct vn_cfg_node *section)
 {
 	const struct vn_cfg_node *servers = vn_cfg_map_get(section, "servers");
-	struct proxy_endpoint listen, be[PROXY_BACKENDS_MAX];
+	struct vn_session_ep listen, be[PROXY_BACKENDS_MAX];
 	const struct vn_cfg_node *bad;
 	uint32_t n_be, i = 0;
 	int rc;

@@ -15,7 +15,7 @@
 static int
 l_proxy_server(lua_State *L)
 {
-	struct proxy_endpoint listen, be[PROXY_BACKENDS_MAX];
+	struct vn_session_ep listen, be[PROXY_BACKENDS_MAX];
 	uint32_t n_be = 0;
 	bool stop = false;
 	int rc;
@@ -42,7 +42,7 @@ l_proxy_server(lua_State *L)
 		}
 		uri = lua_tostring(L, -1);
 		if (n_be == PROXY_BACKENDS_MAX || !uri || proxy_parse_uri(uri, &be[n_be]) < 0 ||
-		    be[n_be].addr == 0)
+		    vn_session_ep_is_any(&be[n_be]))
 			return luaL_argerror(L, 2, "backends: up to 16 tcp://ADDR/PORT");
 		n_be++;
 		lua_pop(L, 1);
@@ -58,7 +58,7 @@ VN_LUA_FUNCTION(proxy_server) = {.name = "proxy_server", .fn = l_proxy_server};
 static int
 l_proxy_stats(lua_State *L)
 {
-	struct proxy_endpoint listen;
+	struct vn_session_ep listen;
 	struct proxy_stats st;
 	uint32_t slot;
 
@@ -66,7 +66,7 @@ l_proxy_stats(lua_State *L)
 		return luaL_argerror(L, 1, "tcp://ADDR/PORT");
 	for (slot = 0; slot < PROXY_SERVERS_MAX; slot++)
 		if (proxy_servers && proxy_servers->s[slot].is_used &&
-		    proxy_servers->s[slot].listen.addr == listen.addr &&
+		    vn_session_ep_addr_eq(&proxy_servers->s[slot].listen, &listen) &&
 		    proxy_servers->s[slot].listen.port == listen.port)
 			break;
 	if (slot == PROXY_SERVERS_MAX)

@@ -91,30 +91,17 @@ proxy_pick(uint32_t *rr, uint32_t n)
 }
 
 int
-proxy_parse_uri(const char *uri, struct proxy_endpoint *e)
+proxy_parse_uri(const char *uri, struct vn_session_ep *e)
 {
-	char a[32];
-	const char *slash;
-	char *end;
-	unsigned long port;
-
-	if (!uri || strncmp(uri, "tcp://", 6) != 0 || !(slash = strchr(uri + 6, '/')) ||
-	    (size_t)(slash - uri - 6) >= sizeof(a))
-		return -EINVAL;
-	memcpy(a, uri + 6, slash - uri - 6);
-	a[slash - uri - 6] = 0;
-	if (slash[1] < '0' || slash[1] > '9')
-		return -EINVAL;
-	port = strtoul(slash + 1, &end, 10);
-	if (*end || port == 0 || port > 65535 || vn_parse_ip4(a, &e->addr) < 0)
-		return -EINVAL;
-	e->port = (uint16_t)port;
-	return 0;
+	return vn_session_parse_uri(uri, e);
 }
 
+/* VPP's form: tcp://10.0.2.2/80, tcp://2001:db8::2/80. */
 void
-proxy_fmt_uri(const struct proxy_endpoint *e, char *buf, size_t len)
+proxy_fmt_uri(const struct vn_session_ep *e, char *buf, size_t len)
 {
-	snprintf(buf, len, "tcp://%u.%u.%u.%u/%u", e->addr >> 24, (e->addr >> 16) & 0xff,
-		 (e->addr >> 8) & 0xff, e->addr & 0xff, e->port);
+	char a[VN_IP6_STRLEN];
+
+	snprintf(buf, len, "tcp://%s/%u",
+		 e->is_ip6 ? vn_fmt_ip6(&e->addr.ip6, a) : vn_fmt_ip4(e->addr.ip4, a), e->port);
 }

@@ -29,17 +29,17 @@ proxy_publish(struct proxy_table *t)
 }
 
 static int
-proxy_slot_of(const struct proxy_table *t, const struct proxy_endpoint *listen)
+proxy_slot_of(const struct proxy_table *t, const struct vn_session_ep *listen)
 {
 	for (int i = 0; t && i < PROXY_SERVERS_MAX; i++)
-		if (t->s[i].is_used && t->s[i].listen.addr == listen->addr &&
+		if (t->s[i].is_used && vn_session_ep_addr_eq(&t->s[i].listen, listen) &&
 		    t->s[i].listen.port == listen->port)
 			return i;
 	return -1;
 }
 
 int
-proxy_server_add(const struct proxy_endpoint *listen, const struct proxy_endpoint *backends,
+proxy_server_add(const struct vn_session_ep *listen, const struct vn_session_ep *backends,
 		 uint32_t n_backends)
 {
 	struct proxy_table *t;
@@ -69,7 +69,7 @@ proxy_server_add(const struct proxy_endpoint *listen, const struct proxy_endpoin
 	/* Published before listening: a worker finds the server of the first
 	 * client that connects. */
 	proxy_publish(t);
-	rc = vn_session_listen((uint32_t)proxy_app, listen->addr, listen->port);
+	rc = vn_session_listen((uint32_t)proxy_app, listen);
 	if (rc < 0) {
 		t = malloc(sizeof(*t));
 		if (t) {
@@ -83,14 +83,14 @@ proxy_server_add(const struct proxy_endpoint *listen, const struct proxy_endpoin
 }
 
 int
-proxy_server_del(const struct proxy_endpoint *listen)
+proxy_server_del(const struct vn_session_ep *listen)
 {
 	int slot = proxy_slot_of(proxy_servers, listen);
 	struct proxy_table *t;
 
 	if (slot < 0)
 		return -ENOENT;
-	vn_session_unlisten((uint32_t)proxy_app, listen->addr, listen->port);
+	vn_session_unlisten((uint32_t)proxy_app, listen);
 	t = malloc(sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -100,16 +100,17 @@ proxy_server_del(const struct proxy_endpoint *listen)
 }
 
 int
-proxy_server_find(const struct proxy_table *t, uint32_t laddr, uint16_t lport)
+proxy_server_find(const struct proxy_table *t, const struct vn_session_ep *local)
 {
 	int any = -1;
 
 	for (int i = 0; t && i < PROXY_SERVERS_MAX; i++) {
-		if (!t->s[i].is_used || t->s[i].listen.port != lport)
+		const struct vn_session_ep *l = &t->s[i].listen;
+		if (!t->s[i].is_used || l->port != local->port || l->is_ip6 != local->is_ip6)
 			continue;
-		if (t->s[i].listen.addr == laddr)
+		if (vn_session_ep_addr_eq(l, local))
 			return i;
-		if (t->s[i].listen.addr == 0)
+		if (vn_session_ep_is_any(l))
 			any = i;
 	}
 	return any;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Linux peers for test_tcp.sh.
 
-  tcp_echo.py server PORT          echo server (asyncio, many connections)
+  tcp_echo.py server PORT [HOST]   echo server (asyncio, many connections)
+                                   on HOST (default 0.0.0.0; :: for IPv6)
   tcp_echo.py clients ADDR PORT N BYTES
                                    N concurrent connections, each sends BYTES
                                    of a per-connection pattern, reads them
@@ -11,7 +12,7 @@ import asyncio
 import sys
 
 
-async def serve(port):
+async def serve(port, host):
     async def handle(reader, writer):
         try:
             while True:
@@ -23,7 +24,7 @@ async def serve(port):
         finally:
             writer.close()
 
-    server = await asyncio.start_server(handle, "0.0.0.0", port, backlog=4096)
+    server = await asyncio.start_server(handle, host, port, backlog=4096)
     async with server:
         await server.serve_forever()
 
@@ -65,6 +66,6 @@ async def clients(addr, port, n, nbytes):
 
 if __name__ == "__main__":
     if sys.argv[1] == "server":
-        asyncio.run(serve(int(sys.argv[2])))
+        asyncio.run(serve(int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "0.0.0.0"))
     else:
         sys.exit(asyncio.run(clients(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))))

@@ -519,7 +519,7 @@ test_cli_lua(void)
 		      "max_age out of range"));
 	cmd_fail("lua eval vecnet.http_static_server('tcp://0.0.0.0/80')");
 	/* nothing was left half-made */
-	CU_ASSERT_PTR_NULL(hs_server_find(0, 80));
+	CU_ASSERT_PTR_NULL(hs_server_find(&(struct vn_session_ep){.port = 80}));
 }
 
 static int

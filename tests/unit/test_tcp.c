@@ -11,6 +11,7 @@
 #include <rte_tcp.h>
 #include <string.h>
 #include <vecnet/net/buffer.h>
+#include <vecnet/net/ip6.h>
 #include <vecnet/net/trace.h>
 #include <vecnet/session.h>
 
@@ -24,6 +25,10 @@
 #define LPORT 80
 #define RPORT 40000
 #define PEER_ISS 1000000u
+#define EP4(a, p) (&(struct vn_session_ep){.addr.ip4 = (a), .port = (p)})
+/* A 4-tuple as tcp4-input builds it (local first). */
+#define TUP(la, lp, ra, rp)                                                                        \
+	(&(struct tcp_tuple){.laddr.ip4 = (la), .raddr.ip4 = (ra), .lport = (lp), .rport = (rp)})
 
 static struct tcp_worker *w;
 static int app;
@@ -31,6 +36,7 @@ static int app;
 /* ---- captured output ---- */
 
 struct out_seg {
+	bool is_ip6;
 	uint8_t flags;
 	uint32_t seq, ack, len;
 	uint16_t wnd;
@@ -50,6 +56,33 @@ capture_flush(struct tcp_worker *wk)
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 		uint32_t doff = (th->data_off >> 4) * 4u;
+		if ((ip->version_ihl >> 4) == 6) {
+			/* What tcp6-output does; the checksum must verify with
+			 * net/ip6.h's own upper-layer sum. */
+			struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
+			uint32_t l4len = rte_be_to_cpu_16(ip6->payload_len);
+			th = (struct rte_tcp_hdr *)(ip6 + 1);
+			doff = (th->data_off >> 4) * 4u;
+			CU_ASSERT_EQUAL(ip6->proto, IPPROTO_TCP);
+			CU_ASSERT_EQUAL(ip6->hop_limits, 64);
+			tcp_checksum6(m);
+			CU_ASSERT_EQUAL(vn_ip6_l4_cksum(ip6, th, l4len, IPPROTO_TCP), 0);
+			if (n_out < OUT_MAX) {
+				struct out_seg *o = &out[n_out++];
+				memset(o, 0, sizeof(*o));
+				o->is_ip6 = true;
+				o->flags = th->tcp_flags;
+				o->seq = rte_be_to_cpu_32(th->sent_seq);
+				o->ack = rte_be_to_cpu_32(th->recv_ack);
+				o->wnd = rte_be_to_cpu_16(th->rx_win);
+				o->len = l4len - doff;
+				CU_ASSERT_EQUAL(tcp_parse_options((uint8_t *)(th + 1), doff - 20,
+								  &o->opt), 0);
+				memcpy(o->data, (uint8_t *)th + doff, VN_MIN(o->len, sizeof(o->data)));
+			}
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		if (n_out < OUT_MAX) {
 			struct out_seg *o = &out[n_out++];
 			memset(o, 0, sizeof(*o));
@@ -169,7 +202,7 @@ seg(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint32_t len)
 static struct tcp_conn *
 conn(void)
 {
-	return tcp_conn_lookup(w, LADDR, LPORT, RADDR, RPORT);
+	return tcp_conn_lookup(w, TUP(LADDR, LPORT, RADDR, RPORT));
 }
 
 static void
@@ -199,7 +232,7 @@ establish_opts(bool ts, bool sack)
 	s.has_sack_perm = sack;
 	s.has_ts = ts;
 	s.tsval = 100;
-	c = tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+	c = tcp_input_listen(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 1500);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	loop();
 	CU_ASSERT_EQUAL_FATAL(last()->flags, TCP_F_SYN | TCP_F_ACK);
@@ -247,7 +280,7 @@ suite_init(void)
 	app = vn_app_register("test", &test_cb);
 	if (app < 0)
 		return -1;
-	listener = (struct tcp_listener){.addr = LADDR, .port = LPORT, .app = (uint32_t)app};
+	listener = (struct tcp_listener){.addr.ip4 = LADDR, .port = LPORT, .app = (uint32_t)app};
 	vn_session_is_enabled = true;
 	return 0;
 }
@@ -472,7 +505,7 @@ test_passive_open(void)
 	s.has_sack_perm = true;
 	s.has_ts = true;
 	s.tsval = 77;
-	c = tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+	c = tcp_input_listen(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 1500);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(c->state, TCP_SYN_RCVD);
 	CU_ASSERT_EQUAL(loop(), 1);
@@ -515,7 +548,7 @@ test_refused_accept(void)
 	ev.refuse = true;
 	{
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		tcp_input_listen(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 1500);
+		tcp_input_listen(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 1500);
 	}
 	loop();
 	input(seg(TCP_F_ACK, PEER_ISS + 1, last()->seq + 1, NULL, 0));
@@ -1800,10 +1833,10 @@ static void
 test_connect_local_checks(void)
 {
 	tcp_worker_self = NULL;
-	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 80, 0), -ENODEV);
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, EP4(RADDR, 80), 0), -ENODEV);
 	tcp_worker_self = w;
-	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 0, 0), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, RADDR, 80, 0), -EHOSTUNREACH);
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, EP4(RADDR, 0), 0), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_connect_local((uint32_t)app, EP4(RADDR, 80), 0), -EHOSTUNREACH);
 	tcp_worker_self = NULL;
 }
 
@@ -1893,7 +1926,7 @@ test_active_open(void)
 	uint32_t iss;
 
 	reset_all();
-	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	c = tcp_connect(w, (uint32_t)app, 42, TUP(LADDR, 0, RADDR, 8080), 1500);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT(c->lport >= 32768);
 	CU_ASSERT_EQUAL(loop(), 1);
@@ -1933,7 +1966,7 @@ test_active_open_refused(void)
 	struct tcp_seg s;
 
 	reset_all();
-	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	c = tcp_connect(w, (uint32_t)app, 42, TUP(LADDR, 0, RADDR, 8080), 1500);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	loop();
 	s = seg(TCP_F_RST | TCP_F_ACK, 0, last()->seq + 1, NULL, 0);
@@ -1951,7 +1984,7 @@ test_simultaneous_open(void)
 	uint32_t iss;
 
 	reset_all();
-	c = tcp_connect(w, (uint32_t)app, 42, LADDR, RADDR, 8080, 1500);
+	c = tcp_connect(w, (uint32_t)app, 42, TUP(LADDR, 0, RADDR, 8080), 1500);
 	loop();
 	iss = last()->seq;
 	s = seg(TCP_F_SYN, 9000, 0, NULL, 0); /* their SYN crosses ours */
@@ -2027,35 +2060,407 @@ test_reset_to_no_listener(void)
 	rte_pktmbuf_free(m);
 }
 
+
+/* ---- IPv6 ---- */
+
+#define TUP6(la, lp, ra, rp)                                                                       \
+	(&(struct tcp_tuple){.laddr.ip6 = (la), .raddr.ip6 = (ra), .lport = (lp), .rport = (rp),   \
+			     .is_ip6 = true})
+
+static const struct vn_ip6 L6 = {{0x20, 0x01, 0x0d, 0xb8, [15] = 1}}; /* 2001:db8::1 */
+static const struct vn_ip6 R6 = {{0x20, 0x01, 0x0d, 0xb8, [15] = 2}}; /* 2001:db8::2 */
+
+/* An IPv6 TCP segment (no options) from src to dst in one mbuf. */
+static struct rte_mbuf *
+seg6(const struct vn_ip6 *src, const struct vn_ip6 *dst, uint16_t sport, uint16_t dport,
+     uint8_t flags, uint32_t seq, const char *payload)
+{
+	uint32_t plen = (uint32_t)strlen(payload);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
+	struct rte_ipv6_hdr *ip;
+	struct rte_tcp_hdr *th;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	ip = (struct rte_ipv6_hdr *)rte_pktmbuf_append(m, 40 + 20 + plen);
+	*ip = (struct rte_ipv6_hdr){.vtc_flow = rte_cpu_to_be_32(6u << 28),
+				    .payload_len = rte_cpu_to_be_16(20 + plen),
+				    .proto = IPPROTO_TCP,
+				    .hop_limits = 64};
+	memcpy(ip->src_addr, src->b, 16);
+	memcpy(ip->dst_addr, dst->b, 16);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	*th = (struct rte_tcp_hdr){.src_port = rte_cpu_to_be_16(sport),
+				   .dst_port = rte_cpu_to_be_16(dport),
+				   .sent_seq = rte_cpu_to_be_32(seq),
+				   .data_off = 5 << 4,
+				   .tcp_flags = flags,
+				   .rx_win = rte_cpu_to_be_16(65535)};
+	memcpy(th + 1, payload, plen);
+	vn_meta_reset(m);
+	return m;
+}
+
+/* RFC 8200 8.1: the checksum over the IPv6 pseudo-header, against scapy's
+ * for the same segments (an even and an odd payload). */
+static void
+test_ip6_checksum_vector(void)
+{
+	static const struct {
+		const char *payload;
+		uint16_t cksum;
+	} v[] = {{"hello", 0x7405}, {"abcdef", 0x8da9}};
+
+	for (uint32_t i = 0; i < RTE_DIM(v); i++) {
+		struct rte_mbuf *m = seg6(&L6, &R6, 80, 40000, TCP_F_SYN, 1, v[i].payload);
+		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+		uint32_t l4len = 20 + (uint32_t)strlen(v[i].payload), sum;
+
+		tcp_checksum6(m);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(th->cksum), v[i].cksum);
+		/* Received: the sum over pseudo-header and segment folds to 0xffff. */
+		sum = tcp6_phdr_sum(ip, l4len) + rte_raw_cksum(th, l4len);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		CU_ASSERT_EQUAL(sum, 0xffff);
+		/* The length in the pseudo-header is the segment's: another
+		 * length gives another sum. */
+		sum = tcp6_phdr_sum(ip, l4len + 8) + rte_raw_cksum(th, l4len);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		CU_ASSERT_NOT_EQUAL(sum, 0xffff);
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* IPv6 connections in their own table: found by their whole 4-tuple only,
+ * never by an IPv4 tuple; a passive open over IPv6 announces MTU - 60 and
+ * its segments leave with an IPv6 header. */
+static void
+test_ip6_conn_table(void)
+{
+	struct tcp_listener l6 = {.addr.ip6 = L6, .port = LPORT, .is_ip6 = true,
+				  .app = (uint32_t)app};
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	struct vn_ip6 other = R6;
+	struct tcp_conn *c;
+	uint32_t w0 = tcp_tuple_owner(TUP6(L6, LPORT, R6, RPORT), 7);
+	uint32_t la4;
+	int32_t n4 = rte_hash_count(w->table), n6 = rte_hash_count(w->table6);
+
+	memcpy(&la4, L6.b, 4);
+	n_out = 0;
+	ev = (typeof(ev)){0};
+	s.has_mss = true;
+	s.mss = 1460;
+	c = tcp_input_listen(w, &l6, TUP6(L6, LPORT, R6, RPORT), &s, 1500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(c->is_ip6);
+	CU_ASSERT_EQUAL(c->rcv_mss, 1440);
+	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1500, true), 1440);
+	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1280, true), 1220);
+	CU_ASSERT_PTR_EQUAL(tcp_conn_lookup(w, TUP6(L6, LPORT, R6, RPORT)), c);
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP6(L6, LPORT, R6, RPORT + 1)));
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP6(R6, LPORT, L6, RPORT)));
+	other.b[10] ^= 0x80; /* past any 32- or 64-bit prefix of the address */
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP6(L6, LPORT, other, RPORT)));
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP(la4, LPORT, 0, RPORT)));
+	/* The IPv6 table took it; the IPv4 table is untouched. */
+	CU_ASSERT_EQUAL(rte_hash_count(w->table6), n6 + 1);
+	CU_ASSERT_EQUAL(rte_hash_count(w->table), n4);
+	/* Both directions of a flow have one owner. */
+	CU_ASSERT_EQUAL(tcp_tuple_owner(TUP6(R6, RPORT, L6, LPORT), 7), w0);
+	/* The SYN-ACK: IPv6, our MSS, the checksum verified by capture_flush. */
+	loop();
+	CU_ASSERT_FATAL(n_out >= 1);
+	CU_ASSERT(out[0].is_ip6);
+	CU_ASSERT_EQUAL(out[0].flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(out[0].ack, PEER_ISS + 1);
+	CU_ASSERT_EQUAL(out[0].opt.mss, 1440);
+	/* The handshake completes; the app sees IPv6 endpoints. */
+	{
+		struct tcp_seg a = seg(TCP_F_ACK, PEER_ISS + 1, c->iss + 1, NULL, 0);
+		struct vn_session_ep le, re;
+		tcp_input_conn(w, c, &a);
+		CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+		CU_ASSERT_EQUAL(ev.accepts, 1);
+		vn_session_endpoints((struct vn_session *)c, &le, &re);
+		CU_ASSERT(le.is_ip6 && re.is_ip6);
+		CU_ASSERT(vn_ip6_eq(&le.addr.ip6, &L6) && vn_ip6_eq(&re.addr.ip6, &R6));
+		CU_ASSERT(le.port == LPORT && re.port == RPORT);
+	}
+	tcp_conn_abort(w, c);
+	loop();
+	CU_ASSERT(out[n_out - 1].is_ip6 && (out[n_out - 1].flags & TCP_F_RST));
+	CU_ASSERT_PTR_NULL(tcp_conn_lookup(w, TUP6(L6, LPORT, R6, RPORT)));
+	n_out = 0;
+}
+
+/* A reset to an IPv6 segment that came with an extension header: the
+ * header is not carried back, addresses and ports are swapped. */
+static void
+test_ip6_reset(void)
+{
+	struct rte_mbuf *m = seg6(&R6, &L6, RPORT, 7, TCP_F_SYN, 7000, "");
+	struct rte_ipv6_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint8_t *p;
+
+	/* Insert 8 bytes of destination options (next header TCP, PadN) after
+	 * the IPv6 header. */
+	p = (uint8_t *)rte_pktmbuf_append(m, 8);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(p + 48, p + 40, 20);
+	memcpy(p + 40, (const uint8_t[8]){IPPROTO_TCP, 0, 1, 4, 0, 0, 0, 0}, 8);
+	ip = (struct rte_ipv6_hdr *)p;
+	ip->proto = VN_IP6_NH_DEST_OPTS;
+	ip->payload_len = rte_cpu_to_be_16(28);
+	CU_ASSERT_TRUE(tcp_make_reset6(m, 48));
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	CU_ASSERT_EQUAL(m->pkt_len, 60);
+	CU_ASSERT_EQUAL(ip->proto, IPPROTO_TCP);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->payload_len), 20);
+	CU_ASSERT(memcmp(ip->src_addr, L6.b, 16) == 0 && memcmp(ip->dst_addr, R6.b, 16) == 0);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(th->src_port), 7);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(th->dst_port), RPORT);
+	CU_ASSERT_EQUAL(th->tcp_flags, TCP_F_RST | TCP_F_ACK);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(th->recv_ack), 7001);
+	tcp_checksum6(m);
+	CU_ASSERT_EQUAL(vn_ip6_l4_cksum(ip, th, 20, IPPROTO_TCP), 0);
+	rte_pktmbuf_free(m);
+	m = seg6(&R6, &L6, RPORT, 7, TCP_F_RST, 7000, "");
+	CU_ASSERT_FALSE(tcp_make_reset6(m, 40));
+	rte_pktmbuf_free(m);
+}
+
+/* A packet too big (RFC 8201) from router rt quoting our segment seq of
+ * L6:LPORT -> R6:RPORT, reporting mtu; icmp_type to make a wrong one. */
+static uint32_t
+too_big(uint8_t *p, uint8_t icmp_type, uint32_t seq, uint32_t mtu)
+{
+	static const struct vn_ip6 rt = {{0x20, 0x01, 0x0d, 0xb8, 0, 9, [15] = 1}};
+	struct rte_ipv6_hdr *o = (struct rte_ipv6_hdr *)p, *q;
+	uint8_t *icmp = p + 40, *th;
+
+	memset(p, 0, 40 + 8 + 40 + 20);
+	*o = (struct rte_ipv6_hdr){.vtc_flow = rte_cpu_to_be_32(6u << 28),
+				   .payload_len = rte_cpu_to_be_16(8 + 40 + 20),
+				   .proto = VN_IP6_NH_ICMP6,
+				   .hop_limits = 64};
+	memcpy(o->src_addr, rt.b, 16);
+	memcpy(o->dst_addr, L6.b, 16);
+	icmp[0] = icmp_type;
+	*(rte_be32_t *)(icmp + 4) = rte_cpu_to_be_32(mtu);
+	q = (struct rte_ipv6_hdr *)(icmp + 8);
+	*q = (struct rte_ipv6_hdr){.vtc_flow = rte_cpu_to_be_32(6u << 28),
+				   .payload_len = rte_cpu_to_be_16(1420),
+				   .proto = IPPROTO_TCP,
+				   .hop_limits = 64};
+	memcpy(q->src_addr, L6.b, 16);
+	memcpy(q->dst_addr, R6.b, 16);
+	th = (uint8_t *)(q + 1);
+	*(struct rte_tcp_hdr *)th = (struct rte_tcp_hdr){.src_port = rte_cpu_to_be_16(LPORT),
+							 .dst_port = rte_cpu_to_be_16(RPORT),
+							 .sent_seq = rte_cpu_to_be_32(seq),
+							 .data_off = 5 << 4};
+	return 40 + 8 + 40 + 20;
+}
+
+/* Path MTU discovery: a packet too big quoting a segment in flight lowers
+ * the MSS to MTU - 60 and sends the flight again in segments that fit;
+ * one quoting what is not in flight, or an MTU that is not lower, changes
+ * nothing; an MTU below 1280 counts as 1280. */
+static void
+test_ip6_too_big(void)
+{
+	struct tcp_listener l6 = {.addr.ip6 = L6, .port = LPORT, .is_ip6 = true,
+				  .app = (uint32_t)app};
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	static uint8_t data[10000], pkt[256];
+	struct tcp_tuple t;
+	struct tcp_conn *c;
+	uint32_t len, seq, mtu, first;
+
+	n_out = 0;
+	ev = (typeof(ev)){0};
+	s.has_mss = true;
+	s.mss = 1460;
+	s.wnd = 65535;
+	c = tcp_input_listen(w, &l6, TUP6(L6, LPORT, R6, RPORT), &s, 1500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	loop();
+	s = seg(TCP_F_ACK, PEER_ISS + 1, c->iss + 1, NULL, 0);
+	s.wnd = 65535;
+	tcp_input_conn(w, c, &s);
+	CU_ASSERT_EQUAL_FATAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(c->snd_mss, 1440);
+	CU_ASSERT_EQUAL(vn_session_write((struct vn_session *)c, data, sizeof(data)), sizeof(data));
+	first = n_out;
+	loop();
+	CU_ASSERT_FATAL(n_out > first);
+	CU_ASSERT_EQUAL(out[first].len, 1440);
+	CU_ASSERT(seq_gt(c->snd_max, c->snd_una + 1440));
+
+	/* The quote parses back to the connection's tuple. */
+	len = too_big(pkt, VN_ICMP6_PACKET_TOO_BIG, c->snd_una + 1440, 1280);
+	CU_ASSERT_EQUAL_FATAL(tcp6_too_big_parse(pkt, len, &t, &seq, &mtu), 0);
+	CU_ASSERT(t.is_ip6 && vn_ip6_eq(&t.laddr.ip6, &L6) && vn_ip6_eq(&t.raddr.ip6, &R6));
+	CU_ASSERT(t.lport == LPORT && t.rport == RPORT && mtu == 1280);
+	CU_ASSERT_PTR_EQUAL(tcp_conn_lookup(w, &t), c);
+	/* Every truncation: refused until the quote holds the TCP ports and
+	 * sequence number (96 bytes), parsed from there on. */
+	for (uint32_t n = 0; n <= len; n++) {
+		struct tcp_tuple t2;
+		uint32_t seq2, mtu2;
+		CU_ASSERT_EQUAL(tcp6_too_big_parse(pkt, n, &t2, &seq2, &mtu2), n < 96 ? -1 : 0);
+	}
+	too_big(pkt, VN_ICMP6_DEST_UNREACH, c->snd_una, 1280);
+	CU_ASSERT_EQUAL(tcp6_too_big_parse(pkt, len, &t, &seq, &mtu), -1);
+
+	/* Not in flight (blind): nothing. */
+	CU_ASSERT_FALSE(tcp_conn_too_big(w, c, c->snd_max, 1280));
+	CU_ASSERT_FALSE(tcp_conn_too_big(w, c, c->snd_una - 1, 1280));
+	CU_ASSERT_FALSE(tcp_conn_too_big(w, c, c->snd_una, 1500)); /* not lower */
+	CU_ASSERT_EQUAL(c->snd_mss, 1440);
+	/* In flight: MSS 1220, the flight again from SND.UNA in 1220-byte segments. */
+	CU_ASSERT_TRUE(tcp_conn_too_big(w, c, seq, 900)); /* below 1280: 1280 */
+	CU_ASSERT_EQUAL(c->snd_mss, 1220);
+	CU_ASSERT_EQUAL(c->snd_nxt, c->snd_una);
+	first = n_out;
+	loop();
+	CU_ASSERT_FATAL(n_out > first);
+	CU_ASSERT_EQUAL(out[first].seq, c->snd_una);
+	for (uint32_t i = first; i < n_out; i++)
+		CU_ASSERT(out[i].len <= 1220);
+	CU_ASSERT_FALSE(tcp_conn_too_big(w, c, c->snd_una, 1280)); /* already there */
+	tcp_conn_abort(w, c);
+	loop();
+	n_out = 0;
+}
+
+/* A SYN cookie over IPv6: a SYN-ACK with an IPv6 header and the IPv6 MSS,
+ * no state; its ACK opens an IPv6 connection; a forged one does not. */
+static void
+test_ip6_cookie_connection(void)
+{
+	struct tcp_listener l6 = {.addr.ip6 = L6, .port = LPORT, .is_ip6 = true,
+				  .app = (uint32_t)app};
+	struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
+	const struct out_seg *o;
+	struct tcp_conn *c;
+	uint32_t cookie, n0 = w->n_conns;
+
+	n_out = 0;
+	ev = (typeof(ev)){0};
+	s.has_mss = true;
+	s.mss = 1460;
+	tcp_syn_cookie_send(w, TUP6(L6, LPORT, R6, RPORT), &s, 1500, 0);
+	tcp_worker_flush(w);
+	CU_ASSERT_EQUAL(w->n_conns, n0); /* no state */
+	o = last();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT(o->is_ip6);
+	CU_ASSERT_EQUAL(o->flags, TCP_F_SYN | TCP_F_ACK);
+	CU_ASSERT_EQUAL(o->opt.mss, 1440); /* 1500 - 60, the cookie table's entry */
+	cookie = o->seq;
+	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 2, NULL, 0);
+	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &l6, TUP6(L6, LPORT, R6, RPORT), &s, 0));
+	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 1, NULL, 0);
+	/* The same cookie from another IPv6 source: refused. */
+	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &l6, TUP6(L6, LPORT, L6, RPORT), &s, 0));
+	c = tcp_syn_cookie_check(w, &l6, TUP6(L6, LPORT, R6, RPORT), &s, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(c->is_ip6);
+	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
+	CU_ASSERT_EQUAL(c->snd_mss, 1440);
+	CU_ASSERT_PTR_EQUAL(tcp_conn_lookup(w, TUP6(L6, LPORT, R6, RPORT)), c);
+	tcp_conn_abort(w, c);
+	loop();
+	n_out = 0;
+}
+
+/* Listeners by family: 0.0.0.0 takes IPv4 only and :: IPv6 only; an exact
+ * address wins over the family's any; each is its own listener. */
+static void
+test_ip6_listeners(void)
+{
+	struct vn_session_ep any4 = vn_session_ep4(0, 8081);
+	struct vn_session_ep any6 = vn_session_ep6(&(struct vn_ip6){{0}}, 8081);
+	struct vn_session_ep l6 = vn_session_ep6(&L6, 8081);
+	const struct tcp_listener *l;
+
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &any4), 0);
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &any4), -EADDRINUSE);
+	CU_ASSERT_PTR_NULL(tcp_listener_find(TUP6(L6, 8081, R6, 1))); /* IPv4 only */
+	l = tcp_listener_find(TUP(LADDR, 8081, RADDR, 1));
+	CU_ASSERT(l && !l->is_ip6);
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &any6), 0);
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &l6), 0);
+	l = tcp_listener_find(TUP6(L6, 8081, R6, 1));
+	CU_ASSERT(l && l->is_ip6 && vn_ip6_eq(&l->addr.ip6, &L6));
+	l = tcp_listener_find(TUP6(R6, 8081, L6, 1));
+	CU_ASSERT(l && l->is_ip6 && vn_ip6_is_unspecified(&l->addr.ip6));
+	CU_ASSERT_PTR_NULL(tcp_listener_find(TUP6(L6, 8082, R6, 1)));
+	CU_ASSERT_EQUAL(vn_session_unlisten((uint32_t)app + 1, &l6), -ENOENT); /* not its */
+	CU_ASSERT_EQUAL(vn_session_unlisten((uint32_t)app, &l6), 0);
+	CU_ASSERT_EQUAL(vn_session_unlisten((uint32_t)app, &any6), 0);
+	CU_ASSERT_PTR_NULL(tcp_listener_find(TUP6(L6, 8081, R6, 1)));
+	CU_ASSERT_PTR_NOT_NULL(tcp_listener_find(TUP(LADDR, 8081, RADDR, 1)));
+	CU_ASSERT_EQUAL(vn_session_unlisten((uint32_t)app, &any4), 0);
+	CU_ASSERT_PTR_NULL(tcp_listener_find(TUP(LADDR, 8081, RADDR, 1)));
+	any6.port = 0;
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, &any6), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_listen((uint32_t)app, NULL), -EINVAL);
+}
+
+/* SYN cookies and ISNs over IPv6 cover all 128 bits of each address. */
+static void
+test_ip6_cookie_isn(void)
+{
+	uint64_t t = 10 * 64000 + 5;
+	struct vn_ip6 r2 = R6;
+	uint32_t c = tcp_cookie_make(TUP6(L6, LPORT, R6, RPORT), PEER_ISS, t, 4);
+
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP6(L6, LPORT, R6, RPORT), PEER_ISS, t, c), 4);
+	r2.b[13] ^= 1; /* in the address's last 64 bits */
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP6(L6, LPORT, r2, RPORT), PEER_ISS, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP6(L6, LPORT, R6, RPORT + 1), PEER_ISS, t, c), -1);
+	/* An IPv4 tuple never verifies an IPv6 cookie. */
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, c), -1);
+	CU_ASSERT_NOT_EQUAL(tcp_isn(TUP6(L6, 1, R6, 2)) - tcp_isn(TUP6(L6, 1, r2, 2)), 0);
+}
+
 static void
 test_isn(void)
 {
-	uint32_t a = tcp_isn(LADDR, 1, RADDR, 2), b = tcp_isn(LADDR, 1, RADDR, 3);
+	uint32_t a = tcp_isn(TUP(LADDR, 1, RADDR, 2)), b = tcp_isn(TUP(LADDR, 1, RADDR, 3));
 	uint32_t a2;
 
 	rte_delay_us_block(400);
-	a2 = tcp_isn(LADDR, 1, RADDR, 2);
+	a2 = tcp_isn(TUP(LADDR, 1, RADDR, 2));
 	/* The same 4-tuple moves with the 4 us clock; another one is elsewhere. */
 	CU_ASSERT(a2 - a >= 100 && a2 - a < 100000);
 	CU_ASSERT_NOT_EQUAL(a, b);
-	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1500), 1460);
-	CU_ASSERT(tcp_mss_for_mtu(9000) < 2048);
+	CU_ASSERT_EQUAL(tcp_mss_for_mtu(1500, false), 1460);
+	CU_ASSERT(tcp_mss_for_mtu(9000, false) < 2048);
 }
 
 static void
 test_cookie_arithmetic(void)
 {
 	uint64_t t = 10 * 64000 + 5;
-	uint32_t c = tcp_cookie_make(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, 5);
+	uint32_t c = tcp_cookie_make(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, 5);
 
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c), 5);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t + 64000, c), 5);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, c), 5);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t + 64000, c), 5);
 	/* Too old, another peer ISN, another port, a flipped bit: refused. */
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t + 128000, c), -1);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS + 1, t, c), -1);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT + 1, PEER_ISS, t, c), -1);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c ^ 0x100), -1);
-	CU_ASSERT_EQUAL(tcp_cookie_verify(LADDR, LPORT, RADDR, RPORT, PEER_ISS, t, c ^ 1), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t + 128000, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS + 1, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT + 1), PEER_ISS, t, c), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, c ^ 0x100), -1);
+	CU_ASSERT_EQUAL(tcp_cookie_verify(TUP(LADDR, LPORT, RADDR, RPORT), PEER_ISS, t, c ^ 1), -1);
 }
 
 static void
@@ -2074,7 +2479,7 @@ test_cookie_connection(void)
 	s.has_sack_perm = true;
 	s.has_ts = true;
 	s.tsval = 5555;
-	tcp_syn_cookie_send(w, LADDR, LPORT, RADDR, RPORT, &s, 1500, 0);
+	tcp_syn_cookie_send(w, TUP(LADDR, LPORT, RADDR, RPORT), &s, 1500, 0);
 	tcp_worker_flush(w);
 	CU_ASSERT_EQUAL(w->n_conns, 0); /* no state */
 	o = last();
@@ -2089,13 +2494,13 @@ test_cookie_connection(void)
 	CU_ASSERT(tsval <= (uint32_t)w->now_ms); /* never ahead of our clock */
 	/* A forged ACK: no connection. */
 	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 2, NULL, 0);
-	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 0));
+	CU_ASSERT_PTR_NULL(tcp_syn_cookie_check(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 0));
 	/* The real one: established, the options restored. */
 	s = seg(TCP_F_ACK, PEER_ISS + 1, cookie + 1, NULL, 0);
 	s.has_ts = true;
 	s.tsval = 5556;
 	s.tsecr = tsval;
-	c = tcp_syn_cookie_check(w, &listener, LADDR, LPORT, RADDR, RPORT, &s, 0);
+	c = tcp_syn_cookie_check(w, &listener, TUP(LADDR, LPORT, RADDR, RPORT), &s, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(c->state, TCP_ESTABLISHED);
 	CU_ASSERT_EQUAL(ev.accepts, 1);
@@ -2232,20 +2637,21 @@ test_max_connections(void)
 	CU_ASSERT_EQUAL(w2->pool_size, 16);
 	for (i = 0; i < 16; i++) {
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
-							(uint16_t)(RPORT + i), &s, 1500));
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(
+			w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + i)), &s, 1500));
 	}
 	{
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
-						    (uint16_t)(RPORT + i), &s, 1500));
+		CU_ASSERT_PTR_NULL(tcp_input_listen(
+			w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + i)), &s, 1500));
 	}
 	CU_ASSERT_EQUAL(w2->n_conns, 16);
 	/* The engine's own open: refused, counted, the app told. */
 	r = calloc(1, sizeof(*r));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	*r = (struct session_request){.type = SESSION_REQ_CONNECT, .app = (uint32_t)app,
-				      .laddr = LADDR, .raddr = RADDR, .rport = 8080, .mtu = 1500};
+				      .local.addr.ip4 = LADDR, .remote = vn_session_ep4(RADDR, 8080),
+				      .mtu = 1500};
 	session_request_run(w2, r);
 	CU_ASSERT_EQUAL(w2->stats[TCP_STAT_CONNECT_TABLE_FULL], 1);
 	CU_ASSERT_EQUAL(ev.connected, 1);
@@ -2256,8 +2662,8 @@ test_max_connections(void)
 	tcp_reap(w2);
 	{
 		struct tcp_seg s = seg(TCP_F_SYN, PEER_ISS, 0, NULL, 0);
-		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(w2, &listener, LADDR, LPORT, RADDR,
-							(uint16_t)(RPORT + 100), &s, 1500));
+		CU_ASSERT_PTR_NOT_NULL(tcp_input_listen(
+			w2, &listener, TUP(LADDR, LPORT, RADDR, (uint16_t)(RPORT + 100)), &s, 1500));
 	}
 	tcp_worker_detach(thread);
 	memset(&ev, 0, sizeof(ev));
@@ -2299,8 +2705,8 @@ test_snapshot(void)
 	CU_ASSERT_EQUAL(r->n_match, 0);
 	free(r->conns);
 	free(r);
-	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 1, LADDR, RADDR, 8080, 1500));
-	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 2, LADDR, RADDR, 8080, 1500));
+	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 1, TUP(LADDR, 0, RADDR, 8080), 1500));
+	CU_ASSERT_PTR_NOT_NULL(tcp_connect(w, (uint32_t)app, 2, TUP(LADDR, 0, RADDR, 8080), 1500));
 	r = snapshot_req(UINT32_MAX, 2);
 	session_request_run(w, r);
 	CU_ASSERT_EQUAL(r->n, 2);
@@ -2342,22 +2748,52 @@ test_trace_state(void)
 static void
 test_uri_and_app_names(void)
 {
-	uint32_t addr = 0;
-	uint16_t port = 0;
+	struct vn_session_ep ep;
+	struct vn_ip6 a6;
+	char buf[VN_SESSION_EP_STRLEN];
 	int echo;
 
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80", &addr, &port), 0);
-	CU_ASSERT_EQUAL(addr, LADDR);
-	CU_ASSERT_EQUAL(port, 80);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://0.0.0.0/65535", &addr, &port), 0);
-	CU_ASSERT_EQUAL(port, 65535);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("udp://10.0.0.1/80", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/0", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/65536", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0/80", &addr, &port), -EINVAL);
-	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80x", &addr, &port), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80", &ep), 0);
+	CU_ASSERT_EQUAL(ep.addr.ip4, LADDR);
+	CU_ASSERT_EQUAL(ep.port, 80);
+	CU_ASSERT_FALSE(ep.is_ip6);
+	CU_ASSERT_STRING_EQUAL(vn_session_fmt_ep(&ep, buf), "10.0.0.1:80");
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://0.0.0.0/65535", &ep), 0);
+	CU_ASSERT_EQUAL(ep.port, 65535);
+	CU_ASSERT(vn_session_ep_is_any(&ep));
+	/* IPv6: VPP's form, the bracketed one, and :: (any IPv6 address). */
+	CU_ASSERT_EQUAL(vn_parse_ip6("2001:db8::1", &a6), 0);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8::1/80", &ep), 0);
+	CU_ASSERT(ep.is_ip6);
+	CU_ASSERT(vn_ip6_eq(&ep.addr.ip6, &a6));
+	CU_ASSERT_EQUAL(ep.port, 80);
+	CU_ASSERT_STRING_EQUAL(vn_session_fmt_ep(&ep, buf), "[2001:db8::1]:80");
+	memset(&ep, 0xff, sizeof(ep));
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[2001:db8::1]/8080", &ep), 0);
+	CU_ASSERT(ep.is_ip6 && vn_ip6_eq(&ep.addr.ip6, &a6) && ep.port == 8080);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://::/80", &ep), 0);
+	CU_ASSERT(ep.is_ip6 && vn_session_ep_is_any(&ep));
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[::]/443", &ep), 0);
+	CU_ASSERT(ep.is_ip6 && vn_session_ep_is_any(&ep) && ep.port == 443);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://::ffff:10.0.0.1/80", &ep), 0);
+	CU_ASSERT(ep.is_ip6); /* a mapped address is an IPv6 endpoint */
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8::1:80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[2001:db8::1]:80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[2001:db8::1/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8::1]/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[10.0.0.1]/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8:::1/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://fe80::1%eth0/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://2001:db8::1/0", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp:///80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://[]/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("udp://10.0.0.1/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/0", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/65536", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0/80", &ep), -EINVAL);
+	CU_ASSERT_EQUAL(vn_session_parse_uri("tcp://10.0.0.1/80x", &ep), -EINVAL);
 	/* Registered apps by name; the built-in servers on first use. */
 	CU_ASSERT_EQUAL(vn_session_app_lookup("test"), app);
 	CU_ASSERT_EQUAL(vn_app_find("echo-server"), -ENOENT);
@@ -2542,11 +2978,11 @@ wire_deliver(struct rte_mbuf *m, const struct tcp_listener *l)
 	s.wnd = rte_be_to_cpu_16(th->rx_win);
 	s.len = rte_be_to_cpu_16(ip->total_length) - 20 - doff;
 	s.data = (uint8_t *)th + doff;
-	c = tcp_conn_lookup(w, dst, dport, src, sport);
+	c = tcp_conn_lookup(w, TUP(dst, dport, src, sport));
 	if (c)
 		tcp_input_conn(w, c, &s);
 	else if ((s.flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN && dport == l->port)
-		tcp_input_listen(w, l, dst, dport, src, sport, &s, 1500);
+		tcp_input_listen(w, l, TUP(dst, dport, src, sport), &s, 1500);
 	rte_pktmbuf_free(m);
 }
 
@@ -2660,7 +3096,7 @@ static uint32_t
 sim_run(uint32_t seed, uint32_t bytes, uint32_t loss_pm, uint32_t ring, uint32_t limit_ms)
 {
 	static int client = -1;
-	struct tcp_listener l = {.addr = SIM_SERVER, .port = SIM_PORT};
+	struct tcp_listener l = {.addr.ip4 = SIM_SERVER, .port = SIM_PORT};
 	uint64_t start = w->now_ms;
 	uint32_t ms;
 
@@ -2677,7 +3113,7 @@ sim_run(uint32_t seed, uint32_t bytes, uint32_t loss_pm, uint32_t ring, uint32_t
 	w->flush = wire_flush;
 	for (uint32_t i = 0; i < SIM_CONNS; i++)
 		CU_ASSERT_PTR_NOT_NULL(
-		    tcp_connect(w, (uint32_t)client, i, LADDR, SIM_SERVER, SIM_PORT, 1500));
+		    tcp_connect(w, (uint32_t)client, i, TUP(LADDR, 0, SIM_SERVER, SIM_PORT), 1500));
 	while (sim.n_cleanup < SIM_CONNS && w->now_ms - start < limit_ms) {
 		/* Several loops a millisecond, as a polling worker has. */
 		for (int k = 0; k < 4; k++)
@@ -2797,6 +3233,13 @@ main(void)
 		{"syn cookie: a connection from the ACK alone", test_cookie_connection},
 		{"max-connections: table size, full table refuses", test_max_connections},
 		{"uris and application names", test_uri_and_app_names},
+		{"ipv6: checksum over the pseudo-header, known vectors", test_ip6_checksum_vector},
+		{"ipv6: connection table, passive open, MSS", test_ip6_conn_table},
+		{"ipv6: reset past an extension header", test_ip6_reset},
+		{"ipv6: syn cookies and ISNs cover the whole address", test_ip6_cookie_isn},
+		{"ipv6: a connection from a syn cookie", test_ip6_cookie_connection},
+		{"ipv6: listeners by family", test_ip6_listeners},
+		{"ipv6: packet too big lowers the MSS of a segment in flight", test_ip6_too_big},
 		{"show session: a worker's snapshot", test_snapshot},
 		{"trace: the connection's state after a segment", test_trace_state},
 		{"bare ACK: at SND.MAX, within the peer's window", test_bare_ack_seq},

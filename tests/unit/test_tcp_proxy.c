@@ -18,6 +18,8 @@
 /* ---- fake sessions: an rx FIFO with bytes, a tx FIFO with room ---- */
 
 #define FAKE_MAX (256 * 1024)
+#define EP4(a, p) (&(struct vn_session_ep){.addr.ip4 = (a), .port = (p)})
+#define EP6(a, p) (&(struct vn_session_ep){.addr.ip6 = *(a), .port = (p), .is_ip6 = true})
 
 struct fake {
 	uint8_t rx[FAKE_MAX];
@@ -194,7 +196,7 @@ test_connecting_and_closing(void)
 static void
 test_reasons_pick_uri(void)
 {
-	struct proxy_endpoint e;
+	struct vn_session_ep e;
 	char buf[PROXY_URI_MAX];
 	uint32_t rr = 0, seen[3] = {0};
 
@@ -209,7 +211,7 @@ test_reasons_pick_uri(void)
 	CU_ASSERT_EQUAL(proxy_pick(&rr, 1), 0);
 
 	CU_ASSERT_EQUAL(proxy_parse_uri("tcp://10.0.2.2/8080", &e), 0);
-	CU_ASSERT_EQUAL(e.addr, 0x0a000202u);
+	CU_ASSERT_EQUAL(e.addr.ip4, 0x0a000202u);
 	CU_ASSERT_EQUAL(e.port, 8080);
 	proxy_fmt_uri(&e, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "tcp://10.0.2.2/8080");
@@ -220,6 +222,15 @@ test_reasons_pick_uri(void)
 	CU_ASSERT_EQUAL(proxy_parse_uri("udp://10.0.2.2/80", &e), -EINVAL);
 	CU_ASSERT_EQUAL(proxy_parse_uri("tcp://10.0.2/80", &e), -EINVAL);
 	CU_ASSERT_EQUAL(proxy_parse_uri("tcp://10.0.2.2", &e), -EINVAL);
+	/* IPv6 fronts and backends print back in VPP's form. */
+	CU_ASSERT_EQUAL(proxy_parse_uri("tcp://[2001:db8:0::2]/80", &e), 0);
+	CU_ASSERT(e.is_ip6);
+	proxy_fmt_uri(&e, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "tcp://2001:db8::2/80");
+	CU_ASSERT_EQUAL(
+		proxy_parse_uri("tcp://ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/65535", &e), 0);
+	proxy_fmt_uri(&e, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "tcp://ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/65535");
 }
 
 static void
@@ -228,15 +239,32 @@ test_server_find(void)
 	static struct proxy_table t;
 
 	memset(&t, 0, sizeof(t));
-	t.s[2] = (struct proxy_server){.is_used = true, .listen = {0, 8080}, .n_backends = 1};
-	t.s[5] = (struct proxy_server){.is_used = true, .listen = {0x0a000101u, 8080},
+	struct vn_ip6 a6, b6;
+
+	vn_parse_ip6("2001:db8::1", &a6);
+	vn_parse_ip6("2001:db8::2", &b6);
+	memset(&t, 0, sizeof(t));
+	t.s[2] = (struct proxy_server){.is_used = true, .listen = vn_session_ep4(0, 8080),
 				       .n_backends = 1};
-	CU_ASSERT_EQUAL(proxy_server_find(&t, 0x0a000101u, 8080), 5); /* exact wins */
-	CU_ASSERT_EQUAL(proxy_server_find(&t, 0x0a000201u, 8080), 2); /* then any */
-	CU_ASSERT_EQUAL(proxy_server_find(&t, 0x0a000101u, 8081), -1);
+	t.s[5] = (struct proxy_server){.is_used = true,
+				       .listen = vn_session_ep4(0x0a000101u, 8080),
+				       .n_backends = 1};
+	CU_ASSERT_EQUAL(proxy_server_find(&t, EP4(0x0a000101u, 8080)), 5); /* exact wins */
+	CU_ASSERT_EQUAL(proxy_server_find(&t, EP4(0x0a000201u, 8080)), 2); /* then any */
+	CU_ASSERT_EQUAL(proxy_server_find(&t, EP4(0x0a000101u, 8081)), -1);
+	/* 0.0.0.0 is IPv4 only: an IPv6 front finds no server until :: listens. */
+	CU_ASSERT_EQUAL(proxy_server_find(&t, EP6(&a6, 8080)), -1);
+	t.s[7] = (struct proxy_server){.is_used = true,
+				       .listen = vn_session_ep6(&(struct vn_ip6){{0}}, 8080),
+				       .n_backends = 1};
+	t.s[9] = (struct proxy_server){.is_used = true, .listen = vn_session_ep6(&a6, 8080),
+				       .n_backends = 1};
+	CU_ASSERT_EQUAL(proxy_server_find(&t, EP6(&a6, 8080)), 9);
+	CU_ASSERT_EQUAL(proxy_server_find(&t, EP6(&b6, 8080)), 7);
+	CU_ASSERT_EQUAL(proxy_server_find(&t, EP4(0x0a000201u, 8080)), 2);
 	t.s[2].is_used = false;
-	CU_ASSERT_EQUAL(proxy_server_find(&t, 0x0a000201u, 8080), -1);
-	CU_ASSERT_EQUAL(proxy_server_find(NULL, 0x0a000201u, 8080), -1);
+	CU_ASSERT_EQUAL(proxy_server_find(&t, EP4(0x0a000201u, 8080)), -1);
+	CU_ASSERT_EQUAL(proxy_server_find(NULL, EP4(0x0a000201u, 8080)), -1);
 }
 
 static void
