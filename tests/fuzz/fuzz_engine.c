@@ -253,10 +253,17 @@ vf_run(void)
 	uint32_t n_sent = 0;
 	void *m;
 
-	/* A few idle walks: port-rx may need a poll more than the ring holds. */
-	for (int idle = 0, walks = 0; idle < 2 && walks < 64; walks++)
-		idle = vn_graph_run_once(vf_graph) ? 0 : idle + 1;
-	vn_neighbor_process_learned();
+	/* A few idle walks: port-rx may need a poll more than the ring holds.
+	 * Then the main thread's control work: learned neighbours and the
+	 * neighbour timers, whose probes (NUD, once a learned neighbour has
+	 * aged: seconds into a run) wait in control-inject for the next walks,
+	 * which send them before the pool is counted. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int idle = 0, walks = 0; idle < 2 && walks < 64; walks++)
+			idle = vn_graph_run_once(vf_graph) ? 0 : idle + 1;
+		if (pass == 0)
+			vn_neighbor_process_learned();
+	}
 	vn_pcap_poll();
 	for (uint32_t i = 0; i < 2; i++)
 		while (rte_ring_sc_dequeue(tx_ring[i], &m) == 0) {
