@@ -1301,7 +1301,8 @@ static void
 test_subif_output(void)
 {
 	struct vn_subif_tags q = {.outer_tpid = VN_VLAN_TPID_DOT1Q, .outer_vid = 100};
-	struct vn_subif_tags qq = {.outer_tpid = VN_VLAN_TPID_DOT1AD, .outer_vid = 8, .inner_vid = 9};
+	struct vn_subif_tags qq = {.outer_tpid = VN_VLAN_TPID_DOT1AD, .outer_vid = 8,
+				   .inner_vid = 9};
 	uint32_t c = IP(10, 0, 1, 2), sv = IP(10, 0, 2, 2), sub[2];
 	const uint16_t l2[2] = {18, 22};
 	char why[128];

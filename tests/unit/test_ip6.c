@@ -2063,7 +2063,8 @@ main(void)
 		{"hostile: NS/NA cut, option overrun, no lladdr", test_hostile_nd_malformed},
 		{"hostile: NA for our link-local, DAD probes, echo from ::", test_hostile_nd_ours},
 		{"hostile: errors quoting garbage, MLD, fragments to us", test_hostile_icmp},
-		{"hostile: to our link-local, a stale adjacency not read", test_hostile_stale_adjacency},
+		{"hostile: to our link-local, a stale adjacency not read",
+		 test_hostile_stale_adjacency},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
