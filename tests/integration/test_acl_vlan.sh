@@ -78,7 +78,7 @@ pings() { # FROM ADDR
 # and, under pipefail, make `!` true whatever the replies.
 no_reply() {
 	local out
-	out=$(ip netns exec "$1" ping -c 3 -i 0.2 -W 1 "$2" 2>&1)
+	out=$(ip netns exec "$1" ping -c 3 -i 0.2 -W 1 "$2" 2>&1) || true
 	! grep -q " bytes from " <<<"$out"
 }
 fam() { [[ $1 == *:* ]] && echo -6 || echo -4; }
