@@ -14,8 +14,8 @@
  *
  * Reads: vn_meta.rx_if, flags; the IPv6 header at data offset 0 and its
  * extension headers; pkt_len, data_len.
- * Writes: frame padding trimmed (pkt_len = 40 + payload length); drops:
- * vn_buf.error.
+ * Writes: frame padding trimmed (pkt_len = 40 + payload length);
+ * vn_meta.adj (NULL) for a packet to ip6-local; drops: vn_buf.error.
  * Nexts: error-drop (0), ip6-lookup (or the first enabled ip6-unicast
  * feature, vn_meta.feature_arc set), ip6-local.
  * Errors: drop reasons (truncated header, version not 6, payload length
@@ -173,15 +173,22 @@ ip6_input_slow(struct vn_node *node, struct rte_mbuf *m)
 			goto drop;
 	}
 	fp = vn_if_fp(vn_meta(m)->rx_if);
+	/* Ours without a lookup: no adjacency. port-rx leaves the mbuf's last
+	 * one in vn_meta.adj, freed since, and ip6-icmp-error reads it (a
+	 * use-after-free the graph fuzzer found). */
 	if (vn_ip6_is_link_local(dst)) {
-		if (fp && vn_ip6_eq(&fp->ll6, dst))
+		if (fp && vn_ip6_eq(&fp->ll6, dst)) {
+			vn_meta(m)->adj = NULL;
 			return IP6_IN_NEXT_LOCAL;
+		}
 		err = IP6_IN_ERR_LL_NOT_OURS;
 		goto drop;
 	}
 	if (vn_ip6_is_multicast(dst)) {
-		if (fp && vn_if_joined6(fp, dst))
+		if (fp && vn_if_joined6(fp, dst)) {
+			vn_meta(m)->adj = NULL;
 			return IP6_IN_NEXT_LOCAL;
+		}
 		err = IP6_IN_ERR_MCAST_NOT_JOINED;
 		goto drop;
 	}

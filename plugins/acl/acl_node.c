@@ -4,14 +4,14 @@
  * IPv6 twins acl-plugin-in-ip6 (ip6-unicast) and acl-plugin-out-ip6
  * (ip6-output), one body compiled four times: the interface's applied list
  * decides, first match wins among the rules of the packet's family, and a
- * packet no rule matches is dropped ("acl implicit deny"). Per vector: (1) a classifier key
- * per packet (struct acl_key: protocol, addresses, ports or ICMP type/code,
- * TCP flags) into this thread's scratch; (2) for each run of packets on one
- * interface: one acquire load of the list, a bulk lookup in the shared
- * session table when a list on the interface has a permit+reflect rule
- * (hits pass, whichever thread made the session), one rte_acl_classify over
- * the misses, then the verdicts; (3) a few of this thread's expired
- * sessions deleted; (4) one enqueue. No locks, no allocation per packet:
+ * packet no rule matches is dropped ("acl implicit deny"). Per vector: (1)
+ * for each run of packets on one interface: a classifier key per packet
+ * (struct acl_key: protocol, addresses, ports or ICMP type/code, TCP flags)
+ * into this thread's scratch, one acquire load of the list, a bulk lookup
+ * in the shared session table when a list on the interface has a
+ * permit+reflect rule (hits pass, whichever thread made the session), one
+ * rte_acl_classify over the misses, then the verdicts; (2) a few of this thread's expired
+ * sessions deleted; (3) one enqueue. No locks, no allocation per packet:
  * counters are this thread's own, except a hit on another thread's session
  * (an atomic add on it) and a new session (rte_hash's writer lock, once per
  * flow). Permits and session hits are counted per interface and direction
@@ -32,8 +32,10 @@
  * addresses meet this arc; those to groups and link-local addresses do not).
  *
  * Reads: the IPv4 or IPv6 header (input: at data offset 0; output: after the
- * 14-byte rewrite), the IPv6 extension headers, the L4 header's first 14
- * bytes when present; vn_meta.rx_if (input) or tx_if (output).
+ * rewrite, the TX interface's L2 header: 14 bytes, 18 or 22 on a tagged
+ * sub-interface), the IPv6 extension headers, the L4 header's first 14 bytes
+ * when present; vn_meta.rx_if (input) or tx_if (output); the TX interface's
+ * snapshot (output).
  * Writes: vn_meta.feature_arc (vn_feature_next); the shared session table
  * (permit+reflect); this thread's rule and interface counters; drops:
  * vn_buf.error.
@@ -48,6 +50,7 @@
 #include <rte_ip.h>
 #include <vecnet/net/feature.h>
 #include <vecnet/net/ip6.h>
+#include <vecnet/net/vlan.h>
 
 #include "acl.h"
 
@@ -90,13 +93,47 @@ acl_add(uint64_t *c, uint64_t n)
 	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
 }
 
+/*
+ * The L4 part of a key, either family (the two key structs differ in their
+ * address fields only): ports, TCP flags, or ICMP type/code and echo id, read
+ * when the header is all there (l4_avail bytes from l4). Returns is_l4.
+ * Inlined with icmp_proto a constant, it is the switch each fill had.
+ */
+static inline uint8_t
+acl_l4_fill(uint8_t proto, uint8_t icmp_proto, const uint8_t *l4, uint32_t l4_avail,
+	    uint16_t *ports, uint8_t *tcp_flags, uint16_t *icmp_id)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		if (l4_avail < 14)
+			return 0;
+		memcpy(ports, l4, 4);
+		*tcp_flags = l4[13];
+		return 1;
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		if (l4_avail < 4)
+			return 0;
+		memcpy(ports, l4, 4);
+		return 1;
+	default:
+		if (proto != icmp_proto)
+			return 1; /* addresses and protocol are the whole flow */
+		if (l4_avail < 8)
+			return 0;
+		ports[0] = rte_cpu_to_be_16(l4[0]); /* type */
+		ports[1] = rte_cpu_to_be_16(l4[1]); /* code */
+		memcpy(icmp_id, l4 + 4, 2);
+		return 1;
+	}
+}
+
 static inline void
 acl_key_fill(struct acl_key *k, const struct rte_mbuf *m, uint32_t l3off)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3off);
 	uint32_t avail = rte_pktmbuf_data_len(m) - l3off;
 	uint32_t hl = (ip->version_ihl & 0xf) * 4;
-	const uint8_t *l4 = (const uint8_t *)ip + hl;
 
 	*k = (struct acl_key){
 		.proto = ip->next_proto_id,
@@ -108,33 +145,8 @@ acl_key_fill(struct acl_key *k, const struct rte_mbuf *m, uint32_t l3off)
 		k->nonfirst_frag = 1;
 		return;
 	}
-	switch (k->proto) {
-	case IPPROTO_TCP:
-		if (avail >= hl + 14) {
-			memcpy(&k->sport, l4, 4);
-			k->tcp_flags = l4[13];
-			k->is_l4 = 1;
-		}
-		break;
-	case IPPROTO_UDP:
-	case IPPROTO_SCTP:
-		if (avail >= hl + 4) {
-			memcpy(&k->sport, l4, 4);
-			k->is_l4 = 1;
-		}
-		break;
-	case IPPROTO_ICMP:
-		if (avail >= hl + 8) {
-			k->sport = rte_cpu_to_be_16(l4[0]); /* type */
-			k->dport = rte_cpu_to_be_16(l4[1]); /* code */
-			memcpy(&k->icmp_id, l4 + 4, 2);
-			k->is_l4 = 1;
-		}
-		break;
-	default:
-		k->is_l4 = 1; /* addresses and protocol are the whole flow */
-		break;
-	}
+	k->is_l4 = acl_l4_fill(k->proto, IPPROTO_ICMP, (const uint8_t *)ip + hl,
+			       avail > hl ? avail - hl : 0, &k->sport, &k->tcp_flags, &k->icmp_id);
 }
 
 /* The IPv6 key: addresses, then the upper-layer header past the extension
@@ -170,34 +182,10 @@ acl_key6_fill(struct acl_key6 *k, const struct rte_mbuf *m, uint32_t l3off)
 		l4off = w.l4_off;
 	}
 	l4 = ip + l4off;
-	switch (k->proto) {
-	case IPPROTO_TCP:
-		if (len >= l4off + 14) {
-			memcpy(&k->sport, l4, 4);
-			k->tcp_flags = l4[13];
-			k->is_l4 = 1;
-		}
-		break;
-	case IPPROTO_UDP:
-	case IPPROTO_SCTP:
-		if (len >= l4off + 4) {
-			memcpy(&k->sport, l4, 4);
-			k->is_l4 = 1;
-		}
-		break;
-	case IPPROTO_ICMPV6:
-		if (len >= l4off + 8) {
-			k->sport = rte_cpu_to_be_16(l4[0]); /* type */
-			k->dport = rte_cpu_to_be_16(l4[1]); /* code */
-			memcpy(&k->icmp_id, l4 + 4, 2);
-			k->is_l4 = 1;
-			k->is_nd = l4[0] >= 133 && l4[0] <= 137 && ip[7] == 255;
-		}
-		break;
-	default:
-		k->is_l4 = 1;
-		break;
-	}
+	k->is_l4 = acl_l4_fill(k->proto, IPPROTO_ICMPV6, l4, len > l4off ? len - l4off : 0,
+			       &k->sport, &k->tcp_flags, &k->icmp_id);
+	k->is_nd = k->proto == IPPROTO_ICMPV6 && k->is_l4 && l4[0] >= 133 && l4[0] <= 137 &&
+		   ip[7] == 255;
 }
 
 static inline void
@@ -401,19 +389,27 @@ acl_if_of(struct rte_mbuf *m, enum acl_dir dir)
 	return dir == ACL_DIR_OUT ? vn_meta(m)->tx_if : vn_meta(m)->rx_if;
 }
 
-static inline uint16_t
-acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n,
-		enum acl_dir dir, bool is_ip6)
+/* Where the IP header starts: at the data on input (ethernet-input took the
+ * Ethernet header and any tags off); on output after the rewrite ip4/ip6-rewrite
+ * prepended, which is the TX interface's L2 header: 14 bytes, or 18/22 on a
+ * sub-interface with its tags (vn_if_l2_len, what the adjacency and the
+ * neighbour-discovery nodes write). */
+static inline uint32_t
+acl_l3_offset(enum acl_dir dir, uint16_t if_index)
 {
-	struct acl_worker *w = node->ctx;
-	uint32_t l3off = dir == ACL_DIR_OUT ? RTE_ETHER_HDR_LEN : 0;
-	uint16_t nexts[VN_FRAME_SIZE];
-	uint32_t counts[ACL_N_ERR] = {0};
-	uint64_t now = rte_rdtsc();
-	struct acl_timeouts tmo;
-	struct acl_sess_table *st;
-	uint16_t i = 0;
+	const struct vn_if_fp *fp;
 
+	if (dir == ACL_DIR_IN)
+		return 0;
+	fp = if_index < VN_IF_MAX ? vn_if_fp(if_index) : NULL;
+	return fp ? vn_if_l2_len(fp) : RTE_ETHER_HDR_LEN;
+}
+
+/* The keys of packets [i, n), whose IP header is at l3off. */
+static inline void
+acl_keys_fill(struct acl_worker *w, struct rte_mbuf **pkts, uint16_t i, uint16_t n,
+	      uint32_t l3off, bool is_ip6)
+{
 	for (; i + 4 <= n; i += 4) {
 		if (i + 8 <= n) {
 			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + 4], void *, l3off));
@@ -434,17 +430,34 @@ acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts
 		else
 			acl_key_fill(&w->keys[i], pkts[i], l3off);
 	}
+}
+
+static inline uint16_t
+acl_node_inline(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n,
+		enum acl_dir dir, bool is_ip6)
+{
+	struct acl_worker *w = node->ctx;
+	uint16_t nexts[VN_FRAME_SIZE];
+	uint32_t counts[ACL_N_ERR] = {0};
+	uint64_t now = rte_rdtsc();
+	struct acl_timeouts tmo;
+	struct acl_sess_table *st;
+	uint16_t i;
 
 	acl_timeouts_get(&tmo);
 	for (i = 0; i < n;) {
 		uint16_t ifx = acl_if_of(pkts[i], dir), j = i + 1;
 		while (j < n && acl_if_of(pkts[j], dir) == ifx)
 			j++;
-		if (ifx < VN_IF_MAX)
+		if (ifx < VN_IF_MAX) {
+			/* One interface per run: one L2 length (a sub-interface's is longer). */
+			uint32_t l3off = acl_l3_offset(dir, ifx);
+
+			acl_keys_fill(w, pkts, i, j, l3off, is_ip6);
 			acl_run(w, node, dir, ifx, pkts + i, w->keys + i, w->keys6 + i,
 				w->skeys + i, w->sides + i, nexts + i, j - i, now, &tmo, l3off,
 				counts, is_ip6);
-		else
+		} else
 			for (uint16_t k = i; k < j; k++)
 				nexts[k] = vn_feature_next(node, pkts[k]);
 		i = j;

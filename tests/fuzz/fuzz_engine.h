@@ -3,10 +3,11 @@
  * small packet pool, RCU, FIB, neighbours, the plugins of the fuzz build
  * (dlopened as the engine does), two interfaces on ring ports (lan0 inside,
  * wan0 outside), the graph on this thread, and a configuration set up
- * through the CLI so that every node is reachable: addresses, routes of
- * every kind, static neighbours, NAT44 with a pool and a static mapping,
- * an ACL with reflexive sessions on lan0, the sample filter, a few sessions
- * already in the tables.
+ * through the CLI so that every node is reachable: IPv4 and IPv6
+ * addresses, routes of every kind, static neighbours, NAT44 with a pool and
+ * a static mapping, ACLs of both families (reflexive sessions on lan0), a
+ * dot1q sub-interface wan0.100 (VLAN 100) with ACLs both ways, the sample
+ * filter, a few sessions already in the tables.
  */
 #ifndef VN_FUZZ_ENGINE_H
 #define VN_FUZZ_ENGINE_H
@@ -20,6 +21,7 @@ struct vn_cli_out;
 
 #define VF_LAN 0 /* interface indexes */
 #define VF_WAN 1
+#define VF_WAN_VLAN 2 /* wan0.100, dot1q 100 on wan0 */
 
 extern struct vn_graph *vf_graph;
 extern struct vn_cli_out *vf_out;

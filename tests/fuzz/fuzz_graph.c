@@ -8,6 +8,9 @@
  *   ctl bit 0: the interface (lan0, wan0)
  *   ctl bit 1: overwrite the destination MAC with the interface's own (so
  *              the fuzzer need not find it to get past ethernet-input)
+ *   ctl bit 3: overwrite the IPv6 destination of an untagged frame (bytes
+ *              38-53) with the interface's link-local address (made from
+ *              the port's MAC, which seeds cannot know)
  *   len: frame length (one byte, x 8 when ctl bit 2 is set), cut to what remains
  * Built with VF_TRACE (fuzz_trace): the same with `trace add port-rx` and a
  * pcap capture of rx, tx and drop always on, `show trace` after each input,
@@ -62,6 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len;
 		if (ctl & 2 && len >= 6)
 			memcpy(frame, vn_interface_get(ifi)->mac, 6);
+		if (ctl & 8 && len >= 54)
+			memcpy(frame + 38, &vn_if_fp(ifi)->ll6, 16);
 		vf_rx(ifi, frame, len);
 		n++;
 	}

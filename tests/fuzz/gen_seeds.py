@@ -5,14 +5,21 @@ addressed to the set-up of fuzz_engine.c; configs come from configs/; CLI
 lines are one per registered command in the syntax of its help."""
 import glob, os, shutil, struct
 from scapy.all import Ether, IP, TCP, UDP, ICMP, ARP, Dot1Q, IPv6, Raw, IPOption_RR
+from scapy.layers.inet6 import (IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting,
+                                IPv6ExtHdrFragment, HBHOptUnknown, PadN, ICMPv6EchoRequest,
+                                ICMPv6EchoReply, ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6ND_RS,
+                                ICMPv6ND_RA, ICMPv6NDOptSrcLLAddr, ICMPv6NDOptDstLLAddr,
+                                ICMPv6DestUnreach, ICMPv6PacketTooBig, ICMPv6TimeExceeded,
+                                ICMPv6ParamProblem)
+from scapy.layers.ipsec import AH
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 LAN_MAC, WAN_MAC = "02:00:00:00:f0:00", "02:00:00:00:f1:00"  # overwritten (ctl bit 1)
 HOST, SERVER, POOL = "10.0.1.2", "192.168.100.2", "192.168.100.100"
 
-def rec(frame, wan=False, fix_mac=True):
+def rec(frame, wan=False, fix_mac=True, to_ll=False):
     b = bytes(frame)
-    ctl = (1 if wan else 0) | (2 if fix_mac else 0)
+    ctl = (1 if wan else 0) | (2 if fix_mac else 0) | (8 if to_ll else 0)
     if len(b) > 255:
         ctl |= 4
         n = (len(b) + 7) // 8
@@ -62,6 +69,186 @@ frames = {
     "martian": [rec(lan(IP(src="127.0.0.1", dst="255.255.255.255") / UDP(dport=9)))],
 }
 
+# IPv6 (fuzz_engine.c): lan0 2001:db8:1::1/64 with host 2001:db8:1::2, wan0
+# 2001:db8:100::1/64 with server ::2, default route out of wan0, a glean
+# route (2001:db8:5100::/48), a drop route (2001:db8:dead::/48), ECMP
+# (2001:db8:ec::/48), wan0.100 (VLAN 100) 2001:db8:64::1/64 with its route
+# 2001:db8:6400::/40; ACLs: UDP port 7 denied in on lan0, telnet out on wan0,
+# echo requests out on wan0.100. Hostile input of issue #19 item 6.
+H6, R6, S6, W6, OUT6 = "2001:db8:1::2", "2001:db8:1::1", "2001:db8:100::2", "2001:db8:100::1", "2001:db8:ffff::9"
+ALLNODES, ALLROUTERS = "ff02::1", "ff02::2"
+def h6(**kw): return IPv6(src=kw.pop("src", H6), dst=kw.pop("dst", OUT6), **kw)
+def snm(a):  # the solicited-node group of a
+    import ipaddress
+    low = ipaddress.IPv6Address(a).packed[13:]
+    return str(ipaddress.IPv6Address(bytes.fromhex("ff0200000000000000000001ff") + low))
+def lan6(p): return Ether(dst=LAN_MAC, src="02:00:00:00:01:02", type=0x86DD) / p
+def wan6(p): return Ether(dst=WAN_MAC, src="02:00:00:00:02:02", type=0x86DD) / p
+def vlan6(p): return Ether(dst=WAN_MAC, src="02:00:00:00:03:02") / Dot1Q(vlan=100) / p
+# An extension-header chain of n destination-options headers (8 bytes each)
+# ending in UDP: 1000 do not fit an mbuf (2 KB of data), so as many as do.
+def chain(n, last=None):
+    p = IPv6ExtHdrDestOpt(nh=60, options=[PadN(optdata=b"\0" * 4)])
+    b = bytes(p) * (n - 1) + bytes(IPv6ExtHdrDestOpt(nh=17, options=[PadN(optdata=b"\0" * 4)]))
+    return b + bytes(last if last is not None else UDP(sport=1, dport=9))
+def layers_chain(n, ip):  # the same as scapy layers: the ICMPv6 checksum is right
+    for _ in range(n):
+        ip = ip / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0" * 4)])
+    return ip
+def raw6(nh, payload, **kw):
+    return h6(nh=nh, plen=kw.pop("plen", len(payload)), **kw) / Raw(payload)
+MAXCHAIN = (255 * 8 - 14 - 40 - 8) // 8
+frames6 = {
+    "ip6-udp-out": [rec(lan6(h6() / UDP(sport=5353, dport=53) / Raw(b"q" * 20)))],
+    "ip6-tcp-flow": [rec(lan6(h6() / TCP(sport=4000, dport=443, flags="S"))),
+                     rec(wan6(h6(src=OUT6, dst=H6) / TCP(sport=443, dport=4000, flags="SA")), True),
+                     rec(lan6(h6() / TCP(sport=4000, dport=443, flags="A")))],
+    "ip6-acl-deny-udp7": [rec(lan6(h6() / UDP(sport=7, dport=7)))],
+    "ip6-acl-deny-telnet": [rec(lan6(h6() / TCP(dport=23, flags="S")))],
+    "ip6-unsolicited-in": [rec(wan6(h6(src=OUT6, dst=H6) / UDP(sport=53, dport=1025)), True)],
+    "ip6-echo-local": [rec(lan6(h6(dst=R6) / ICMPv6EchoRequest(id=7, seq=1, data=b"x" * 56)))],
+    "ip6-echo-ll": [rec(lan6(h6(src="fe80::2", dst="fe80::1") / ICMPv6EchoRequest(id=8)), to_ll=True),
+                    rec(wan6(h6(src="fe80::9", dst="fe80::1") / ICMPv6EchoRequest(id=9)), True, to_ll=True)],
+    # Port unreachable about a packet to our link-local address: ip6-input
+    # hands it to ip6-local unlooked-up (vn_meta.adj once stale, test_ip6).
+    "ip6-udp-ll-port-unreach": [rec(lan6(h6(dst=R6) / UDP(dport=9)), to_ll=True),
+                                rec(lan6(h6(src="fe80::2", dst="fe80::1") / UDP(dport=9)), to_ll=True)],
+    "ip6-echo-wan-addr-from-lan": [rec(lan6(h6(dst=W6) / ICMPv6EchoRequest(id=10)))],
+    "ip6-echo-out": [rec(lan6(h6() / ICMPv6EchoRequest(id=11)))],
+    "ip6-echo-reply-in": [rec(wan6(h6(src=S6, dst=R6) / ICMPv6EchoReply(id=1)), True)],
+    "ip6-udp-local-port-unreach": [rec(lan6(h6(dst=R6) / UDP(sport=9, dport=33434)))],
+    "ip6-unknown-proto-local": [rec(lan6(raw6(253, b"z" * 8, dst=R6)))],
+    "ip6-hlim1": [rec(lan6(h6(hlim=1) / UDP(dport=33434)))],
+    "ip6-hlim0": [rec(lan6(h6(hlim=0) / UDP(dport=33434)))],
+    "ip6-too-big": [rec(lan6(h6() / UDP(dport=9) / Raw(b"B" * 1500)))],
+    "ip6-glean": [rec(lan6(h6(dst="2001:db8:1::77") / UDP(dport=9))),
+                  rec(lan6(h6(dst="2001:db8:5100::5") / UDP(dport=9)))],
+    "ip6-route-drop": [rec(lan6(h6(dst="2001:db8:dead::1") / UDP(dport=9)))],
+    "ip6-ecmp": [rec(lan6(h6(dst="2001:db8:ec::1", fl=f) / UDP(sport=f, dport=9))) for f in (1, 2, 3)],
+    "ip6-vlan-out": [rec(lan6(h6(dst="2001:db8:6400::1") / ICMPv6EchoRequest(id=3))),
+                     rec(lan6(h6(dst="2001:db8:6400::1") / UDP(sport=3, dport=9))),
+                     rec(lan(IP(src=HOST, dst="10.100.0.1") / ICMP(id=3))),
+                     rec(lan(IP(src=HOST, dst="10.100.0.1") / TCP(dport=80, flags="S")))],
+    "ip6-vlan-in": [rec(vlan6(IPv6(src="2001:db8:64::2", dst="2001:db8:1::2") / UDP(dport=9)), True),
+                    rec(vlan6(IPv6(src="2001:db8:64::2", dst="2001:db8:64::1") / ICMPv6EchoRequest()), True),
+                    rec(vlan6(IPv6(src="fe80::3", dst=snm("2001:db8:64::1"), hlim=255) /
+                              ICMPv6ND_NS(tgt="2001:db8:64::1") /
+                              ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:03:02")), True)],
+    # Source checks: multicast, unspecified, loopback, link-local to global.
+    "ip6-src-multicast": [rec(lan6(h6(src="ff02::1") / UDP(dport=9)))],
+    "ip6-src-unspecified": [rec(lan6(h6(src="::") / UDP(dport=9)))],
+    "ip6-src-loopback": [rec(lan6(h6(src="::1", dst=R6) / UDP(dport=9)))],
+    "ip6-dst-loopback": [rec(lan6(h6(dst="::1") / UDP(dport=9)))],
+    "ip6-src-ours": [rec(lan6(h6(src=R6, dst=OUT6) / UDP(dport=9)))],
+    "ip6-spoofed-ll-src": [rec(lan6(h6(src="fe80::1", dst=OUT6) / UDP(dport=9))),
+                           rec(wan6(h6(src="fe80::1", dst=R6) / ICMPv6EchoRequest()), True)],
+    "ip6-dst-ll-other": [rec(lan6(h6(src="fe80::2", dst="fe80::99") / UDP(dport=9)))],
+    "ip6-dst-multicast-other": [rec(lan6(h6(dst="ff05::1:3") / UDP(dport=547)))],
+    "ip6-dst-allnodes-echo": [rec(lan6(h6(src="fe80::2", dst=ALLNODES) / ICMPv6EchoRequest()))],
+    # Lengths: every kind of bad payload length and version.
+    "ip6-plen-long": [rec(lan6(h6(plen=200) / UDP(dport=9)))],
+    "ip6-plen-short": [rec(lan6(h6(plen=4) / UDP(dport=9) / Raw(b"p" * 20)))],
+    "ip6-plen-zero": [rec(lan6(h6(plen=0) / UDP(dport=9)))],
+    "ip6-plen-zero-jumbo": [rec(lan6(h6(plen=0, nh=0) / IPv6ExtHdrHopByHop(
+        options=[HBHOptUnknown(otype=0xC2, optdata=struct.pack(">I", 70000))]) / UDP(dport=9)))],
+    "ip6-version4": [rec(lan6(IPv6(version=4, src=H6, dst=OUT6) / UDP(dport=9)))],
+    "ip6-header-only": [rec(lan6(IPv6(src=H6, dst=OUT6, nh=59)))],
+    "ip6-short-header": [rec(lan6(h6() / UDP(dport=9)))[:2 + 14 + 39]],
+    "ip6-truncations": [rec(lan6(h6() / IPv6ExtHdrHopByHop() / IPv6ExtHdrFragment(m=1) /
+                                 TCP(dport=80, flags="S")))[:2 + n] for n in range(14, 100, 7)],
+    "ip6-udp-bad-len": [rec(lan6(h6(dst=R6) / UDP(dport=9, len=400)))],
+    # Extension headers.
+    "ip6-hbh-router-alert": [rec(lan6(h6() / IPv6ExtHdrHopByHop(options=[HBHOptUnknown(otype=5, optdata=b"\0\0")]) / UDP(dport=9)))],
+    "ip6-hbh-unknown-skip": [rec(lan6(h6() / IPv6ExtHdrHopByHop(options=[HBHOptUnknown(otype=0x1e, optdata=b"ab")]) / UDP(dport=9)))],
+    "ip6-hbh-unknown-discard": [rec(lan6(h6() / IPv6ExtHdrHopByHop(options=[HBHOptUnknown(otype=0x5e, optdata=b"ab")]) / UDP(dport=9)))],
+    "ip6-hbh-unknown-icmp": [rec(lan6(h6() / IPv6ExtHdrHopByHop(options=[HBHOptUnknown(otype=0x9e, optdata=b"ab")]) / UDP(dport=9)))],
+    "ip6-hbh-unknown-icmp-nonmc": [rec(lan6(h6(dst=ALLNODES) / IPv6ExtHdrHopByHop(options=[HBHOptUnknown(otype=0xde, optdata=b"ab")]) / UDP(dport=9))),
+                                   rec(lan6(h6() / IPv6ExtHdrHopByHop(options=[HBHOptUnknown(otype=0xde, optdata=b"ab")]) / UDP(dport=9)))],
+    "ip6-hbh-option-overrun": [rec(lan6(raw6(0, bytes([17, 0, 0x1e, 40, 0, 0, 0, 0]) + bytes(UDP(dport=9)))))],
+    "ip6-hbh-pad-overrun": [rec(lan6(raw6(0, bytes([17, 0, 1, 9, 0, 0, 0, 0]) + bytes(UDP(dport=9)))))],
+    "ip6-hbh-not-first": [rec(lan6(h6() / IPv6ExtHdrDestOpt() / IPv6ExtHdrHopByHop() / UDP(dport=9)))],
+    "ip6-hbh-twice": [rec(lan6(h6() / IPv6ExtHdrHopByHop() / IPv6ExtHdrHopByHop() / UDP(dport=9)))],
+    "ip6-hbh-local": [rec(lan6(h6(dst=R6) / IPv6ExtHdrHopByHop() / ICMPv6EchoRequest()))],
+    "ip6-rh0": [rec(lan6(h6() / IPv6ExtHdrRouting(type=0, addresses=["2001:db8::5"], segleft=1) / UDP(dport=9))),
+                rec(lan6(h6(dst=R6) / IPv6ExtHdrRouting(type=0, addresses=["2001:db8::5"], segleft=1) / UDP(dport=9)))],
+    "ip6-rh0-segleft0": [rec(lan6(h6() / IPv6ExtHdrRouting(type=0, addresses=["2001:db8::5"], segleft=0) / UDP(dport=9)))],
+    "ip6-rh2-rh4": [rec(lan6(h6(dst=R6) / IPv6ExtHdrRouting(type=2, addresses=["2001:db8::5"], segleft=1) / UDP(dport=9))),
+                    rec(lan6(h6(dst=R6) / IPv6ExtHdrRouting(type=4, addresses=["2001:db8::5"], segleft=1) / UDP(dport=9)))],
+    "ip6-ext-overrun": [rec(lan6(raw6(60, bytes([17, 30, 1, 2, 0, 0, 0, 0]))))],
+    "ip6-ext-overrun-plen": [rec(lan6(h6(plen=16) / IPv6ExtHdrDestOpt(len=3) / UDP(dport=9) / Raw(b"o" * 40)))],
+    "ip6-ext-none": [rec(lan6(h6() / IPv6ExtHdrDestOpt(nh=59)))],
+    "ip6-ah": [rec(lan6(h6() / AH(nh=17, payloadlen=4, icv=b"\0" * 12) / UDP(dport=9)))],
+    "ip6-chain-10": [rec(lan6(raw6(60, chain(10))))],
+    "ip6-chain-max": [rec(lan6(raw6(60, chain(MAXCHAIN))))],
+    "ip6-chain-max-local": [rec(lan6(layers_chain(MAXCHAIN, h6(dst=R6)) / ICMPv6EchoRequest()))],
+    "ip6-chain-truncated": [rec(lan6(raw6(60, chain(100), plen=100 * 8 - 3)))],
+    "ip6-frag-first": [rec(lan6(h6() / IPv6ExtHdrFragment(m=1, id=7) / UDP(dport=9) / Raw(b"f" * 40)))],
+    "ip6-frag-later": [rec(lan6(h6() / IPv6ExtHdrFragment(offset=6, id=7) / Raw(b"g" * 16)))],
+    "ip6-frag-atomic": [rec(lan6(h6() / IPv6ExtHdrFragment(id=8) / UDP(dport=9)))],
+    "ip6-frag-local": [rec(lan6(h6(dst=R6) / IPv6ExtHdrFragment(m=1, id=9) / ICMPv6EchoRequest() / Raw(b"h" * 32))),
+                       rec(lan6(h6(dst=R6) / IPv6ExtHdrFragment(offset=6, id=9) / Raw(b"i" * 8)))],
+    "ip6-frag-then-frag": [rec(lan6(h6() / IPv6ExtHdrFragment(m=1, id=1) / IPv6ExtHdrFragment(id=2) / UDP(dport=9)))],
+    "ip6-frag-acl-udp7": [rec(lan6(h6() / IPv6ExtHdrFragment(m=1, id=3) / UDP(sport=7, dport=7) / Raw(b"j" * 16))),
+                          rec(lan6(h6() / IPv6ExtHdrFragment(offset=3, id=3) / Raw(b"k" * 8)))],
+    # Neighbour discovery: good, bad hop limit, bad checksum, odd sources.
+    "ip6-ns": [rec(Ether(dst="33:33:ff:00:00:01", src="02:00:00:00:01:02") /
+                   IPv6(src=H6, dst=snm(R6), hlim=255) / ICMPv6ND_NS(tgt=R6) /
+                   ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:01:02"), False, False)],
+    "ip6-ns-unicast": [rec(lan6(IPv6(src=H6, dst=R6, hlim=255) / ICMPv6ND_NS(tgt=R6) /
+                                ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:01:03")))],
+    "ip6-ns-bad-hlim": [rec(lan6(IPv6(src=H6, dst=R6, hlim=64) / ICMPv6ND_NS(tgt=R6)))],
+    "ip6-ns-bad-csum": [rec(lan6(IPv6(src=H6, dst=R6, hlim=255) / ICMPv6ND_NS(tgt=R6, cksum=0x1234)))],
+    "ip6-ns-dad": [rec(lan6(IPv6(src="::", dst=snm(R6), hlim=255) / ICMPv6ND_NS(tgt=R6)))],
+    "ip6-ns-dad-with-sllao": [rec(lan6(IPv6(src="::", dst=snm(R6), hlim=255) / ICMPv6ND_NS(tgt=R6) /
+                                       ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:01:04")))],
+    "ip6-ns-multicast-target": [rec(lan6(IPv6(src=H6, dst=R6, hlim=255) / ICMPv6ND_NS(tgt="ff02::1")))],
+    "ip6-ns-not-ours": [rec(lan6(IPv6(src=H6, dst=snm("2001:db8:1::77"), hlim=255) / ICMPv6ND_NS(tgt="2001:db8:1::77")))],
+    "ip6-ns-ll": [rec(lan6(IPv6(src="fe80::2", dst="fe80::1", hlim=255) / ICMPv6ND_NS(tgt="fe80::1") /
+                           ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:01:02")), to_ll=True)],
+    "ip6-ns-short": [rec(lan6(IPv6(src=H6, dst=R6, hlim=255) / ICMPv6ND_NS(tgt=R6)))[:2 + 14 + 40 + 12]],
+    "ip6-ns-bad-option-len0": [rec(lan6(IPv6(src=H6, dst=R6, hlim=255) / ICMPv6ND_NS(tgt=R6) / Raw(b"\x01\x00" + b"\0" * 6)))],
+    "ip6-ns-option-overrun": [rec(lan6(IPv6(src=H6, dst=R6, hlim=255) / ICMPv6ND_NS(tgt=R6) / Raw(b"\x01\x09" + b"\0" * 6)))],
+    "ip6-na": [rec(lan6(IPv6(src="2001:db8:1::9", dst=R6, hlim=255) / ICMPv6ND_NA(tgt="2001:db8:1::9", S=1, O=1) /
+                        ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:01:09")))],
+    "ip6-na-unsolicited-allnodes": [rec(lan6(IPv6(src="2001:db8:1::9", dst=ALLNODES, hlim=255) /
+                                             ICMPv6ND_NA(tgt="2001:db8:1::9", S=0, O=1) /
+                                             ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:01:0a")))],
+    "ip6-na-solicited-to-multicast": [rec(lan6(IPv6(src="2001:db8:1::9", dst=ALLNODES, hlim=255) /
+                                               ICMPv6ND_NA(tgt="2001:db8:1::9", S=1)))],
+    "ip6-na-bad-hlim": [rec(lan6(IPv6(src="2001:db8:1::9", dst=R6, hlim=254) / ICMPv6ND_NA(tgt="2001:db8:1::9") /
+                                 ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:01:09")))],
+    "ip6-na-bad-csum": [rec(lan6(IPv6(src="2001:db8:1::9", dst=R6, hlim=255) / ICMPv6ND_NA(tgt="2001:db8:1::9", cksum=1)))],
+    "ip6-na-ours": [rec(lan6(IPv6(src=H6, dst=ALLNODES, hlim=255) / ICMPv6ND_NA(tgt=R6, O=1) /
+                             ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:01:02")))],
+    "ip6-na-ours-ll": [rec(lan6(IPv6(src="fe80::2", dst="fe80::1", hlim=255) / ICMPv6ND_NA(tgt="fe80::1") /
+                                ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:01:02")), to_ll=True)],
+    "ip6-na-static-override": [rec(lan6(IPv6(src=H6, dst=R6, hlim=255) / ICMPv6ND_NA(tgt=H6, O=1, S=1) /
+                                        ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:0b:0b")))],
+    "ip6-na-multicast-target": [rec(lan6(IPv6(src=H6, dst=R6, hlim=255) / ICMPv6ND_NA(tgt="ff02::1")))],
+    "ip6-rs": [rec(lan6(IPv6(src="fe80::2", dst=ALLROUTERS, hlim=255) / ICMPv6ND_RS()))],
+    "ip6-rs-bad-hlim": [rec(lan6(IPv6(src="fe80::2", dst=ALLROUTERS, hlim=1) / ICMPv6ND_RS()))],
+    "ip6-ra": [rec(wan6(IPv6(src="fe80::9", dst=ALLNODES, hlim=255) / ICMPv6ND_RA()), True)],
+    "ip6-ra-bad-hlim": [rec(wan6(IPv6(src="fe80::9", dst=ALLNODES, hlim=64) / ICMPv6ND_RA()), True)],
+    "ip6-ra-global-src": [rec(wan6(IPv6(src=S6, dst=ALLNODES, hlim=255) / ICMPv6ND_RA()), True)],
+    "ip6-redirect": [rec(lan6(IPv6(src="fe80::2", dst=R6, hlim=255) / Raw(bytes([137, 0, 0, 0, 0, 0, 0, 0]) + bytes(32))))],
+    # ICMPv6: checksums, errors quoting garbage or ourselves, short messages.
+    "ip6-echo-bad-csum": [rec(lan6(h6(dst=R6) / ICMPv6EchoRequest(cksum=0xbeef)))],
+    "ip6-echo-short": [rec(lan6(raw6(58, bytes([128, 0, 0x7f, 0xff]), dst=R6)))],
+    "ip6-icmp-unknown-type": [rec(lan6(h6(dst=R6) / Raw(bytes([200, 0, 0, 0, 0, 0, 0, 0]))))],
+    "ip6-icmp-error-garbage": [rec(wan6(h6(src=S6, dst=R6) / ICMPv6DestUnreach(code=4) / Raw(b"\xff" * 24)), True),
+                               rec(wan6(h6(src=S6, dst=R6) / ICMPv6PacketTooBig(mtu=1280) / Raw(b"\x60" + b"\0" * 3)), True),
+                               rec(wan6(h6(src=S6, dst=R6) / ICMPv6TimeExceeded() / Raw(b"")), True),
+                               rec(wan6(h6(src=S6, dst=R6) / ICMPv6ParamProblem(ptr=0xffffffff) / Raw(b"\x60" * 48)), True)],
+    "ip6-icmp-error-quoting-us": [rec(wan6(h6(src=S6, dst=R6) / ICMPv6DestUnreach(code=1) /
+                                          IPv6(src=R6, dst=S6) / UDP(sport=1, dport=2)), True)],
+    "ip6-icmp-error-forwarded": [rec(wan6(h6(src=OUT6, dst=H6) / ICMPv6DestUnreach(code=1) /
+                                         IPv6(src=H6, dst=OUT6) / UDP(sport=5353, dport=53)), True)],
+    "ip6-icmp-error-to-error": [rec(lan6(h6(hlim=1) / ICMPv6DestUnreach() / IPv6(src=OUT6, dst=H6) / UDP()))],
+    "ip6-icmp-error-from-multicast-dst": [rec(lan6(h6(dst=ALLNODES, hlim=1) / UDP(dport=9)))],
+    "ip6-too-big-tiny-mtu": [rec(wan6(h6(src=S6, dst=R6) / ICMPv6PacketTooBig(mtu=68) /
+                                     IPv6(src=R6, dst=S6) / ICMPv6EchoRequest()), True)],
+}
+
 def write(sub, name, data):
     d = os.path.join(ROOT, sub)
     os.makedirs(d, exist_ok=True)
@@ -72,7 +259,10 @@ for sub in ("graph", "trace"):
     shutil.rmtree(os.path.join(ROOT, sub), ignore_errors=True)
     for name, recs in frames.items():
         write(sub, name, b"".join(recs))
+    for name, recs in frames6.items():
+        write(sub, name, b"".join(recs))
     write(sub, "all", b"".join(r for recs in frames.values() for r in recs)[:4096])
+    write(sub, "all6", b"".join(r for recs in frames6.values() for r in recs if len(r) < 400)[:4096])
 
 shutil.rmtree(os.path.join(ROOT, "config"), ignore_errors=True)
 top = os.path.dirname(os.path.dirname(ROOT))

@@ -39,6 +39,9 @@ corp=$(sed -n 's/.*corp: \([0-9]*\).*/\1/p' <<<"$last")
 echo "FUZZ harness=$name runs=$(stat number_of_executed_units) execs_per_sec=$(stat average_exec_per_sec)" \
 	"cov=${cov:-?} ft=${ft:-?} corpus=${corp:-?} crashes=$([ $rc -eq 0 ] && echo 0 || echo 1)"
 if [ $rc -ne 0 ]; then
-	grep -v '^#[0-9]' "$log" | tail -60 >&2
+	# The report's head (what, where, freed by whom), then its end (the input).
+	grep -v '^#[0-9]' "$log" | grep -m1 -A60 -E 'ERROR: |runtime error: |^fuzz: ' >&2
+	echo ... >&2
+	grep -v '^#[0-9]' "$log" | tail -12 >&2
 	exit 1
 fi

@@ -52,7 +52,13 @@ vn_check "the config created ACL 0 (tag no-ping)" \
 	grep -q "acl-index 0 count 2 tag {no-ping}" <<<"$(vnctl show acl-plugin acl)"
 
 pings() { ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " 0% packet loss"; }
-no_reply() { ! ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " bytes from "; }
+# The whole output first: grep -q quitting at the first reply would fail ping
+# with SIGPIPE and, under pipefail, make `!` true whatever the replies.
+no_reply() {
+	local out
+	out=$(ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1) || true
+	! grep -q " bytes from " <<<"$out"
+}
 # tcp_ok FROM TO_HOST TO_ADDR PORT: a line sent from FROM reaches a listener on TO_HOST.
 tcp_ok() {
 	local from=$1 to=$2 addr=$3 port=$4 pid got

@@ -68,7 +68,13 @@ EOT
 vn_engine_start "$CFG"
 
 pings() { ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " 0% packet loss"; }
-no_reply() { ! ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " bytes from "; }
+# The whole output first: grep -q quitting at the first reply would fail ping
+# with SIGPIPE and, under pipefail, make `!` true whatever the replies.
+no_reply() {
+	local out
+	out=$(ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1) || true
+	! grep -q " bytes from " <<<"$out"
+}
 # tcp_ok FROM TO_HOST ADDR PORT: a line sent from FROM reaches a listener on
 # TO_HOST (IPv6 when ADDR has a colon).
 tcp_ok() {

@@ -67,7 +67,13 @@ total_sessions() { vnctl show acl-plugin sessions | awk '/^total sessions:/ { pr
 # if_row IF DIR: "ACLS PERMIT DENY IMPLICIT SESSIONHIT"
 if_row() { vnctl show acl-plugin interface "$1" | awk -v d="$2" '$2 == d { print $3, $4, $5, $6, $7 }'; }
 pings() { ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " 0% packet loss"; }
-no_reply() { ! ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " bytes from "; }
+# The whole output first: grep -q quitting at the first reply would fail ping
+# with SIGPIPE and, under pipefail, make `!` true whatever the replies.
+no_reply() {
+	local out
+	out=$(ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1) || true
+	! grep -q " bytes from " <<<"$out"
+}
 
 vn_check "the table has the configured size" \
 	grep -q "capacity 100000" <<<"$(vnctl show acl-plugin sessions)"

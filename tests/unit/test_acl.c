@@ -28,6 +28,7 @@
 #include <vecnet/net/ip6.h>
 #include <vecnet/lua.h>
 #include <vecnet/net/neighbor.h>
+#include <vecnet/net/vlan.h>
 #include <vecnet/rcu.h>
 
 #include "app/engine_config.h"
@@ -1278,6 +1279,70 @@ test_nd_passes(void)
 	cmd_ok("delete acl-plugin acl index 0");
 }
 
+/* Out of tx_if through the output node of the family, the IP header l2 bytes
+ * into the frame (as ip4/ip6-rewrite leave it on a tagged sub-interface). */
+static bool
+out_passes_l2(uint16_t tx_if, uint16_t l2, const struct flow *f, const struct flow6 *f6)
+{
+	struct rte_mbuf *m = f ? mk(f, 0, l2) : mk6(f6, 0, l2);
+	bool ok;
+
+	vn_meta(m)->tx_if = tx_if;
+	vt_capture_reset(&out_cap);
+	vt_inject(g, f ? ACL_NODE_OUT : ACL_NODE_OUT6, &m, 1);
+	ok = out_cap.n == 1;
+	vt_capture_reset(&out_cap);
+	return ok;
+}
+
+/* A sub-interface's frames carry its tags after the MACs: the output nodes
+ * find the IP header 18 (dot1q) or 22 (QinQ) bytes in, both families. */
+static void
+test_subif_output(void)
+{
+	struct vn_subif_tags q = {.outer_tpid = VN_VLAN_TPID_DOT1Q, .outer_vid = 100};
+	struct vn_subif_tags qq = {.outer_tpid = VN_VLAN_TPID_DOT1AD, .outer_vid = 8,
+				   .inner_vid = 9};
+	uint32_t c = IP(10, 0, 1, 2), sv = IP(10, 0, 2, 2), sub[2];
+	const uint16_t l2[2] = {18, 22};
+	char why[128];
+
+	CU_ASSERT_EQUAL_FATAL(vn_subif_create(1, 100, &q, &sub[0]), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_subif_create(1, 8, &qq, &sub[1]), 0);
+	cmd_ok("set acl-plugin acl deny proto icmp icmp-type 8, deny proto icmp6 icmp-type 128, "
+	       "permit, permit ipv6");
+	cmd_ok("set acl-plugin interface lan1.100 output acl 0");
+	cmd_ok("set acl-plugin interface lan1.8 output acl 0");
+	for (uint32_t i = 0; i < 2; i++) {
+		struct flow echo = icmp(c, sv, 8, 0, 1), reply = icmp(c, sv, 0, 0, 1);
+		struct flow u = udp(c, sv, 1000, 53), t = tcp(c, sv, 1001, 80, TCP_SYN);
+		struct flow6 echo6 = icmp6(C6, S6, 128, 0, 1), reply6 = icmp6(C6, S6, 129, 0, 1);
+		struct flow6 u6 = udp6(C6, S6, 1000, 53), t6 = tcp6(C6, S6, 1001, 80, TCP_SYN);
+		uint16_t ifx = (uint16_t)sub[i];
+
+		CU_ASSERT(!out_passes_l2(ifx, l2[i], &echo, NULL));
+		CU_ASSERT(out_passes_l2(ifx, l2[i], &reply, NULL));
+		CU_ASSERT(out_passes_l2(ifx, l2[i], &u, NULL));
+		CU_ASSERT(out_passes_l2(ifx, l2[i], &t, NULL));
+		CU_ASSERT(!out_passes_l2(ifx, l2[i], NULL, &echo6));
+		CU_ASSERT(out_passes_l2(ifx, l2[i], NULL, &reply6));
+		CU_ASSERT(out_passes_l2(ifx, l2[i], NULL, &u6));
+		CU_ASSERT(out_passes_l2(ifx, l2[i], NULL, &t6));
+	}
+	/* The port itself still reads 14 bytes in. */
+	CU_ASSERT(out_passes(1, icmp(c, sv, 8, 0, 1)));
+	cmd_ok("set acl-plugin interface lan1 output acl 0");
+	CU_ASSERT(!out_passes(1, icmp(c, sv, 8, 0, 1)));
+	CU_ASSERT(out_passes(1, udp(c, sv, 1000, 53)));
+	CU_ASSERT(!out6_passes(1, icmp6(C6, S6, 128, 0, 1)));
+	cmd_ok("set acl-plugin interface lan1 output acl 0 del");
+	cmd_ok("set acl-plugin interface lan1.100 output acl 0 del");
+	cmd_ok("set acl-plugin interface lan1.8 output acl 0 del");
+	cmd_ok("delete acl-plugin acl index 0");
+	CU_ASSERT_EQUAL(vn_subif_delete(sub[0], why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(vn_subif_delete(sub[1], why, sizeof(why)), 0);
+}
+
 int
 main(void)
 {
@@ -1305,6 +1370,7 @@ main(void)
 		{"ipv6: reflexive sessions beside ipv4 ones", test_sessions6},
 		{"ipv6: neighbour discovery passes a deny-all list unless filtered", test_nd_passes},
 		{"ipv6: every truncation through the output node", test_truncated6},
+		{"sub-interfaces: output nodes skip the tags (dot1q, QinQ)", test_subif_output},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {

@@ -1754,6 +1754,273 @@ test_vlan(void)
 	CU_ASSERT_EQUAL(vn_subif_delete(sub, why, sizeof(why)), 0);
 }
 
+/* ---- hostile input (issue #19 item 6): each case dropped by its name ------ */
+
+/* Sets the ICMPv6 code of m (built by icmp6) and checksums the message again. */
+static struct rte_mbuf *
+recode(struct rte_mbuf *m, uint8_t code)
+{
+	uint8_t *l3 = rte_pktmbuf_mtod_offset(m, uint8_t *, RTE_ETHER_HDR_LEN);
+	struct vn_icmp6_hdr *ic = (struct vn_icmp6_hdr *)(l3 + 40);
+
+	ic->code = code;
+	ic->cksum = 0;
+	ic->cksum = rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)l3, ic);
+	return m;
+}
+
+/* Flips a bit of the ICMPv6 checksum of m. */
+static struct rte_mbuf *
+bad_cksum(struct rte_mbuf *m)
+{
+	rte_pktmbuf_mtod_offset(m, uint8_t *, RTE_ETHER_HDR_LEN + 40 + 2)[0] ^= 0x10;
+	return m;
+}
+
+static void
+test_hostile_nd_hop_limit(void)
+{
+	static const uint8_t mac_new[6] = {0x02, 0xee, 0, 0, 0, 0x11};
+	uint8_t b[40] = {0};
+	uint16_t len;
+
+	/* RS, RA and redirect from beyond the link (hop limit not 255): before
+	 * their type is looked at. NS and NA: test_neighbor_*. */
+	inject1(icmp6(mac_lan, "fe80::2", "2001:db8:1::1", 64, VN_ICMP6_ROUTER_SOLICIT, b, 4));
+	assert_dropped("ip6-local", "neighbor discovery hop limit not 255");
+	graph_fresh();
+	inject1(icmp6(mac_lan, "fe80::2", "2001:db8:1::1", 254, VN_ICMP6_ROUTER_ADVERT, b, 12));
+	assert_dropped("ip6-local", "neighbor discovery hop limit not 255");
+	graph_fresh();
+	inject1(icmp6(mac_lan, "fe80::2", "2001:db8:1::1", 1, VN_ICMP6_REDIRECT, b, 36));
+	assert_dropped("ip6-local", "neighbor discovery hop limit not 255");
+	graph_fresh();
+	/* At 255 a redirect is only counted: a router takes none. */
+	inject1(icmp6(mac_lan, "fe80::2", "2001:db8:1::1", 255, VN_ICMP6_REDIRECT, b, 36));
+	assert_dropped("ip6-local", "redirect ignored");
+	graph_fresh();
+	/* A non-zero code (RFC 4861 7.1.1), checksum good. */
+	len = nd_body(b, 0, "2001:db8:1::1", VN_ND_OPT_SRC_LLADDR, mac_new);
+	inject1(recode(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255,
+			     VN_ICMP6_NEIGHBOR_SOLICIT, b, len), 1));
+	assert_dropped("ip6-local", "neighbor discovery message malformed");
+	graph_fresh();
+	len = nd_body(b, VN_ND_NA_F_OVERRIDE, "2001:db8:1::9", VN_ND_OPT_TGT_LLADDR, mac_new);
+	inject1(recode(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255,
+			     VN_ICMP6_NEIGHBOR_ADVERT, b, len), 9));
+	assert_dropped("ip6-local", "neighbor discovery message malformed");
+	CU_ASSERT_EQUAL(vn_neighbor6_get(if_lan, AP("2001:db8:1::9"), NULL), -ENOENT);
+}
+
+static void
+test_hostile_nd_checksum(void)
+{
+	static const uint8_t mac_new[6] = {0x02, 0xee, 0, 0, 0, 0x12};
+	uint8_t b[32];
+	uint16_t len;
+
+	len = nd_body(b, 0, "2001:db8:1::1", VN_ND_OPT_SRC_LLADDR, mac_new);
+	inject1(bad_cksum(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255,
+				VN_ICMP6_NEIGHBOR_SOLICIT, b, len)));
+	assert_dropped("ip6-local", "icmp6 bad checksum");
+	CU_ASSERT_EQUAL(counter("ip6-local", "neighbor advertisements sent"), 0);
+	graph_fresh();
+	len = nd_body(b, VN_ND_NA_F_OVERRIDE, "2001:db8:1::9", VN_ND_OPT_TGT_LLADDR, mac_new);
+	inject1(bad_cksum(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255,
+				VN_ICMP6_NEIGHBOR_ADVERT, b, len)));
+	assert_dropped("ip6-local", "icmp6 bad checksum");
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(vn_neighbor6_get(if_lan, AP("2001:db8:1::9"), NULL), -ENOENT);
+	graph_fresh();
+	/* Shorter than its ICMPv6 header (2 bytes of 4). */
+	uint8_t *l3;
+	struct rte_mbuf *m = frame(mac_lan, mac_peer, if_lan, 40 + 2, &l3);
+	ip6_hdr(l3, "2001:db8:1::2", "2001:db8:1::1", 2, VN_IP6_NH_ICMP6, 64);
+	l3[40] = VN_ICMP6_ECHO_REQUEST;
+	inject1(m);
+	assert_dropped("ip6-local", "icmp6 truncated");
+}
+
+static void
+test_hostile_nd_malformed(void)
+{
+	static const uint8_t mac_new[6] = {0x02, 0xee, 0, 0, 0, 0x13};
+	static const uint8_t mac_group[6] = {0x01, 0x00, 0x5e, 0, 0, 1};
+	uint8_t b[32];
+	uint16_t len;
+
+	/* Cut before the target's end: an NS and an NA of 8 bytes. */
+	len = nd_body(b, 0, "2001:db8:1::1", 0, NULL);
+	inject1(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255, VN_ICMP6_NEIGHBOR_SOLICIT, b,
+		      4));
+	assert_dropped("ip6-local", "neighbor discovery message malformed");
+	graph_fresh();
+	inject1(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255, VN_ICMP6_NEIGHBOR_ADVERT, b,
+		      4));
+	assert_dropped("ip6-local", "neighbor discovery message malformed");
+	graph_fresh();
+	/* An option claiming 9 x 8 bytes in a message of 8 more. */
+	len = nd_body(b, 0, "2001:db8:1::1", VN_ND_OPT_SRC_LLADDR, mac_new);
+	b[21] = 9;
+	inject1(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255, VN_ICMP6_NEIGHBOR_SOLICIT, b,
+		      len));
+	assert_dropped("ip6-local", "neighbor discovery message malformed");
+	graph_fresh();
+	/* Unsolicited NA without the target's link-layer address, or with a
+	 * group MAC as that address: nothing to learn. */
+	len = nd_body(b, VN_ND_NA_F_OVERRIDE, "2001:db8:1::9", 0, NULL);
+	inject1(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255, VN_ICMP6_NEIGHBOR_ADVERT, b,
+		      len));
+	assert_dropped("ip6-local", "neighbor advertisement without link-layer address");
+	graph_fresh();
+	len = nd_body(b, VN_ND_NA_F_OVERRIDE, "2001:db8:1::9", VN_ND_OPT_TGT_LLADDR, mac_group);
+	inject1(icmp6(mac_lan, "2001:db8:1::9", "2001:db8:1::1", 255, VN_ICMP6_NEIGHBOR_ADVERT, b,
+		      len));
+	assert_dropped("ip6-local", "neighbor advertisement without link-layer address");
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(vn_neighbor6_get(if_lan, AP("2001:db8:1::9"), NULL), -ENOENT);
+}
+
+static void
+test_hostile_nd_ours(void)
+{
+	static const uint8_t mac_new[6] = {0x02, 0xee, 0, 0, 0, 0x14};
+	static const uint8_t sn_mac[6] = {0x33, 0x33, 0xff, 0, 0, 1};
+	static const uint8_t all_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+	char ll[VN_IP6_STRLEN];
+	uint8_t b[32];
+	uint16_t len;
+
+	/* An NA for our link-local address (a spoofed one): a duplicate,
+	 * counted and dropped, nothing learned. */
+	vn_fmt_ip6(&vn_if_fp(if_lan)->ll6, ll);
+	len = nd_body(b, VN_ND_NA_F_OVERRIDE, ll, VN_ND_OPT_TGT_LLADDR, mac_new);
+	inject1(icmp6(all_mac, "fe80::9", "ff02::1", 255, VN_ICMP6_NEIGHBOR_ADVERT, b, len));
+	assert_dropped("ip6-local", "neighbor advertisement for our address (duplicate)");
+	vn_neighbor_process_learned();
+	CU_ASSERT_EQUAL(vn_neighbor6_get(if_lan, &vn_if_fp(if_lan)->ll6, NULL), -ENOENT);
+	graph_fresh();
+	/* Another node's DAD probe for our address: defended, an NA to all
+	 * nodes (counted, not a drop). */
+	len = nd_body(b, 0, "2001:db8:1::1", 0, NULL);
+	inject1(icmp6(sn_mac, "::", "ff02::1:ff00:1", 255, VN_ICMP6_NEIGHBOR_SOLICIT, b, len));
+	CU_ASSERT_EQUAL(counter("ip6-local", "duplicate address detection probe for our address"),
+			1);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	CU_ASSERT_EQUAL(sent_icmp(0)->type, VN_ICMP6_NEIGHBOR_ADVERT);
+	CU_ASSERT_EQUAL(memcmp(sent_ip(0)->dst_addr, A("ff02::1").b, 16), 0);
+	graph_fresh();
+	/* A probe must carry no source link-layer address (RFC 4861 7.1.1). */
+	len = nd_body(b, 0, "2001:db8:1::1", VN_ND_OPT_SRC_LLADDR, mac_new);
+	inject1(icmp6(sn_mac, "::", "ff02::1:ff00:1", 255, VN_ICMP6_NEIGHBOR_SOLICIT, b, len));
+	assert_dropped("ip6-local", "neighbor discovery message malformed");
+	CU_ASSERT_EQUAL(counter("ip6-local", "duplicate address detection probe for our address"),
+			0);
+	graph_fresh();
+	/* From the unspecified address only a probe: an echo request is not. */
+	uint8_t body[4 + 8] = {0};
+	inject1(icmp6(all_mac, "::", "ff02::1", 64, VN_ICMP6_ECHO_REQUEST, body, sizeof(body)));
+	assert_dropped("ip6-local", "echo request from a bad source");
+}
+
+static void
+test_hostile_icmp(void)
+{
+	static const uint8_t all_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+	uint8_t body[4 + 48];
+	uint8_t *l3;
+
+	/* Errors to us quoting garbage, a quote cut short, or nothing: counted
+	 * by name, never parsed into an action. */
+	memset(body, 0xff, sizeof(body));
+	for (uint8_t type = 1; type <= 4; type++) {
+		inject1(icmp6(mac_lan, "2001:db8:1::2", "2001:db8:1::1", 64, type, body,
+			      type == 3 ? 4 : (type == 2 ? 8 : sizeof(body))));
+		assert_dropped("ip6-local", "icmp6 error received");
+		graph_fresh();
+	}
+	/* An informational type nobody handles; an echo reply with no ping;
+	 * an MLD query (a router with no multicast routing listens to none). */
+	inject1(icmp6(mac_lan, "2001:db8:1::2", "2001:db8:1::1", 64, 200, body, 4));
+	assert_dropped("ip6-local", "icmp6 type not handled");
+	graph_fresh();
+	inject1(icmp6(mac_lan, "2001:db8:1::2", "2001:db8:1::1", 64, VN_ICMP6_ECHO_REPLY, body, 8));
+	assert_dropped("ip6-local", "echo reply (no ping listening)");
+	graph_fresh();
+	memset(body, 0, sizeof(body));
+	inject1(icmp6(all_mac, "fe80::2", "ff02::1", 1, VN_ICMP6_MLD_QUERY, body, 20));
+	assert_dropped("ip6-local", "multicast listener message ignored");
+	graph_fresh();
+	/* UDP to all nodes: no listener, and no port unreachable to a group. */
+	struct rte_mbuf *m = udp6("fe80::2", "ff02::1");
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), all_mac, 6);
+	inject1(m);
+	assert_dropped("ip6-local", "multicast data for us (no listener)");
+	graph_fresh();
+	/* A fragment to us: no reassembly. */
+	m = frame(mac_lan, mac_peer, if_lan, 40 + 8 + 8 + 8, &l3);
+	ip6_hdr(l3, "2001:db8:1::2", "2001:db8:1::1", 8 + 16, VN_IP6_NH_FRAGMENT, 64);
+	l3[40] = VN_IP6_NH_ICMP6;
+	l3[43] = 1; /* offset 0, more fragments */
+	l3[48] = VN_ICMP6_ECHO_REQUEST;
+	inject1(m);
+	assert_dropped("ip6-local", "fragment (no reassembly)");
+}
+
+/* ip6-input gives packets for our link-local address and groups to
+ * ip6-local without a lookup: vn_meta.adj must not be what the mbuf carried
+ * before (the graph fuzzer found ip6-icmp-error reading a freed one). A
+ * poisoned pointer faults if anything reads it. */
+static void
+test_hostile_stale_adjacency(void)
+{
+	const struct vn_adj *poison = (const struct vn_adj *)(uintptr_t)0x10;
+	char ll[VN_IP6_STRLEN];
+	struct rte_mbuf *m;
+
+	vn_fmt_ip6(&vn_if_fp(if_lan)->ll6, ll);
+	m = udp6("fe80::2", ll);
+	vn_meta(m)->adj = poison;
+	inject1(m);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, 1);
+	CU_ASSERT_EQUAL(sent_icmp(0)->type, VN_ICMP6_DEST_UNREACH);
+	CU_ASSERT_EQUAL(sent_icmp(0)->code, VN_ICMP6_CODE_PORT_UNREACH);
+	CU_ASSERT_EQUAL(memcmp(sent_ip(0)->src_addr, vn_if_fp(if_lan)->ll6.b, 16), 0);
+	CU_ASSERT_EQUAL(counter("ip6-local", "no listener (port unreachable)"), 1);
+}
+
+static void
+test_hostile_forward(void)
+{
+	static const uint8_t hbh_hbh[] = {VN_IP6_NH_HOP_BY_HOP, VN_IP6_NH_HOP_BY_HOP};
+	static const uint8_t dst_dst_hbh[] = {VN_IP6_NH_DEST_OPTS, VN_IP6_NH_DEST_OPTS,
+					      VN_IP6_NH_HOP_BY_HOP};
+
+	/* A spoofed link-local source is never forwarded: counted by name,
+	 * answered beyond scope (test_unreachable has the answer). */
+	inject1(udp6("fe80::1", "2001:db8:100::5"));
+	CU_ASSERT_EQUAL(counter("ip6-lookup", "link-local source not forwarded"), 1);
+	CU_ASSERT_EQUAL(counter("ip6-lookup", "no route to destination"), 0);
+	graph_fresh();
+	inject1(udp6("2001:db8:1::2", "2001:db9::1"));
+	CU_ASSERT_EQUAL(counter("ip6-lookup", "no route to destination"), 1);
+	graph_fresh();
+	/* Hop limit 1: counted by ip6-rewrite, time exceeded sent. */
+	struct rte_mbuf *m = udp6("2001:db8:1::2", "2001:db8:100::5");
+	rte_pktmbuf_mtod_offset(m, uint8_t *, RTE_ETHER_HDR_LEN)[7] = 1;
+	inject1(m);
+	CU_ASSERT_EQUAL(counter("ip6-rewrite", "hop limit exceeded"), 1);
+	CU_ASSERT_EQUAL(counter("ip6-icmp-error", "time exceeded sent"), 1);
+	graph_fresh();
+	/* A second hop-by-hop header, right after the first or later: only the
+	 * first header may be one (RFC 8200 4.1). */
+	inject1(ext_packet(hbh_hbh, 2, NULL));
+	assert_dropped("ip6-input", "hop-by-hop header not first");
+	graph_fresh();
+	inject1(ext_packet(dst_dst_hbh, 3, NULL));
+	assert_dropped("ip6-input", "hop-by-hop header not first");
+}
+
 int
 main(void)
 {
@@ -1778,6 +2045,7 @@ main(void)
 		{"hop limit 0, 1, 2", test_hop_limit},
 		{"packet too big", test_packet_too_big},
 		{"unreachable, beyond scope, no error about an error", test_unreachable},
+		{"hostile: link-local source, no route, hop limit, HBH twice", test_hostile_forward},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_TestInfo local_tests[] = {
@@ -1797,6 +2065,13 @@ main(void)
 		{"dad: waits for a down interface", test_dad_waits_for_link},
 		{"multicast MACs: joined groups only", test_multicast_macs},
 		{"dot1q sub-interface: tagged in and out", test_vlan},
+		{"hostile: RS, RA, redirect hop limit; NS/NA code", test_hostile_nd_hop_limit},
+		{"hostile: NS/NA bad checksum, ICMPv6 truncated", test_hostile_nd_checksum},
+		{"hostile: NS/NA cut, option overrun, no lladdr", test_hostile_nd_malformed},
+		{"hostile: NA for our link-local, DAD probes, echo from ::", test_hostile_nd_ours},
+		{"hostile: errors quoting garbage, MLD, fragments to us", test_hostile_icmp},
+		{"hostile: to our link-local, a stale adjacency not read",
+		 test_hostile_stale_adjacency},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
