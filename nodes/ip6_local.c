@@ -123,10 +123,10 @@ static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
 static uint16_t l6_proto_next[256];
 static const char *l6_proto_node[256];
 static vn_ip6_local_icmp_hook l6_echo_reply_hook;
-static vn_ip6_local_icmp_hook l6_too_big_hook;
+static vn_ip6_local_too_big_hook l6_too_big_hook;
 
 void
-vn_ip6_local_set_too_big_hook(vn_ip6_local_icmp_hook fn)
+vn_ip6_local_set_too_big_hook(vn_ip6_local_too_big_hook fn)
 {
 	__atomic_store_n(&l6_too_big_hook, fn, __ATOMIC_RELEASE);
 }
@@ -437,11 +437,9 @@ l6_icmp(struct vn_node *node, struct rte_mbuf *m, struct rte_ipv6_hdr *ip, uint8
 		vn_drop_reason(node, m, L6_ERR_MLD);
 		break;
 	case VN_ICMP6_PACKET_TOO_BIG: {
-		vn_ip6_local_icmp_hook hook = __atomic_load_n(&l6_too_big_hook, __ATOMIC_ACQUIRE);
-		if (hook) {
-			hook(m); /* path MTU discovery: the host stack's */
+		vn_ip6_local_too_big_hook hook = __atomic_load_n(&l6_too_big_hook, __ATOMIC_ACQUIRE);
+		if (hook && hook(m)) /* path MTU discovery: the host stack's */
 			return L6_CONSUMED;
-		}
 		vn_drop_reason(node, m, L6_ERR_ICMP_ERROR_RX);
 		break;
 	}

@@ -83,49 +83,65 @@ tcp_conn_too_big(struct tcp_worker *w, struct tcp_conn *c, uint32_t seq, uint32_
 
 static int tcp6_pmtu_queue = -1; /* handoff to the owner's tcp6-pmtu */
 
-/* Applies m on w, or hands it to the owner of the connection it quotes;
- * consumes m. */
-static void
+/* Applies m on w (and frees it), or hands it to the owner of the
+ * connection it quotes. False: m quotes no segment of ours in flight, or
+ * would not lower its MSS; m is left to the caller to drop. */
+static bool
 tcp6_too_big_one(struct vn_graph *g, struct tcp_worker *w, struct rte_mbuf *m, bool may_hand)
 {
 	struct tcp_tuple t;
 	uint32_t seq, mtu, owner;
 
 	if (!w || tcp6_too_big_parse(rte_pktmbuf_mtod(m, const uint8_t *),
-				     rte_pktmbuf_data_len(m), &t, &seq, &mtu) < 0) {
-		if (w)
-			w->stats[TCP_STAT_PMTU_IGNORED]++;
-		rte_pktmbuf_free(m);
-		return;
-	}
+				     rte_pktmbuf_data_len(m), &t, &seq, &mtu) < 0)
+		goto ignored;
 	owner = tcp_tuple_owner(&t, w->n_fwd);
 	if (owner != w->fwd && may_hand && g && tcp6_pmtu_queue >= 0) {
 		uint16_t dst = (uint16_t)owner;
 		w->stats[TCP_STAT_PMTU_HANDED]++;
 		vn_handoff_send(g, (uint16_t)tcp6_pmtu_queue, &m, &dst, 1);
-		return;
+		return true;
 	}
 	if (owner != w->fwd || !tcp_conn_too_big(w, tcp_conn_lookup(w, &t), seq, mtu))
-		w->stats[TCP_STAT_PMTU_IGNORED]++;
+		goto ignored;
 	rte_pktmbuf_free(m);
+	return true;
+ignored:
+	if (w)
+		w->stats[TCP_STAT_PMTU_IGNORED]++;
+	return false;
 }
 
 /* ip6-local's hook, inside its walk on this thread. */
-static void
+static bool
 tcp6_too_big(struct rte_mbuf *m)
 {
-	tcp6_too_big_one(vn_graph_self(), tcp_worker_self, m, true);
+	return tcp6_too_big_one(vn_graph_self(), tcp_worker_self, m, true);
 }
 
+enum { PMTU6_ERR_IGNORED, PMTU6_N_ERR };
+
+static const char *const pmtu6_errors[] = {
+	[PMTU6_ERR_IGNORED] = "packet too big for no segment in flight (or not lower)",
+};
+
 /* tcp6-pmtu: packet too big messages handed over by the thread that
- * received them. Nexts: error-drop (0); everything is consumed. */
+ * received them. Nexts: error-drop (0), for those that change nothing. */
 static uint16_t
 tcp6_pmtu_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct tcp_worker *w = tcp_workers[g->thread_index];
+	struct rte_mbuf *drops[VN_FRAME_SIZE];
+	uint16_t n_drops = 0;
 
-	for (uint16_t i = 0; i < n; i++)
-		tcp6_too_big_one(g, w, pkts[i], false); /* never round again */
+	for (uint16_t i = 0; i < n; i++) {
+		if (tcp6_too_big_one(g, w, pkts[i], false)) /* never round again */
+			continue;
+		vn_drop_reason(node, pkts[i], PMTU6_ERR_IGNORED);
+		drops[n_drops++] = pkts[i];
+	}
+	if (n_drops)
+		vn_enqueue(g, node, 0, drops, n_drops);
 	return n;
 }
 
@@ -136,6 +152,8 @@ VN_NODE_REGISTER(tcp6_pmtu) = {
 	.fn = tcp6_pmtu_fn,
 	.n_next = 1,
 	.next_names = {[0] = "error-drop"},
+	.n_errors = PMTU6_N_ERR,
+	.error_names = pmtu6_errors,
 };
 
 int

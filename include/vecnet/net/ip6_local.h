@@ -19,12 +19,16 @@ typedef void (*vn_ip6_local_icmp_hook)(struct rte_mbuf *m);
  * `ping` for IPv6). Without one, echo replies are dropped (counted). */
 void vn_ip6_local_set_echo_reply_hook(vn_ip6_local_icmp_hook fn);
 
-/* Installs (fn) or removes (NULL) the hook for ICMPv6 packet too big
- * messages addressed to us (RFC 8201 path MTU discovery: the host stack
- * lowers a connection's MSS). The hook gets them as the echo-reply hook
- * does (data at the IPv6 header, checksum verified, consumed); without one
- * they are dropped as "icmp6 error received". */
-void vn_ip6_local_set_too_big_hook(vn_ip6_local_icmp_hook fn);
+/* Receives one ICMPv6 packet too big addressed to us, as the echo-reply
+ * hook does (data at the IPv6 header, checksum verified). Returns true when
+ * it took the packet (used it, or passed it on); false leaves it to the
+ * caller, which drops it by name. */
+typedef bool (*vn_ip6_local_too_big_hook)(struct rte_mbuf *m);
+
+/* Installs (fn) or removes (NULL) the hook for packet too big messages
+ * (RFC 8201 path MTU discovery: the host stack lowers a connection's MSS).
+ * What no hook takes is dropped as "icmp6 error received". */
+void vn_ip6_local_set_too_big_hook(vn_ip6_local_too_big_hook fn);
 
 /* Sends every packet of upper-layer protocol proto (after any extension
  * headers; vn_ip6_walk in net/ip6.h finds it again) addressed to one of our
