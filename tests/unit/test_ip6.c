@@ -568,6 +568,19 @@ test_table_full(void)
 	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:7::9"), &ri), 0);
 	CU_ASSERT_EQUAL(ri.prefix.len, 32);
 	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2002::1"), &ri), -ENOENT);
+	CU_ASSERT_EQUAL(vn_lpm6_lookup(vn_fib6, A("2002::1").b), VN_ADJ_INDEX_UNREACH);
+	/* The default route (rte_lpm6 refused length 0): what nothing longer
+	 * holds, on the workers' table too; its delete leaves the rest. */
+	CU_ASSERT_EQUAL(vn_route6_add(PP("::/0"), &via, 1), 0);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2002::1"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 0);
+	CU_ASSERT_EQUAL(vn_lpm6_lookup(vn_fib6, A("2002::1").b), ri.fib_nh);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:7::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 32);
+	CU_ASSERT_EQUAL(vn_route6_del(PP("::/0"), NULL), 0);
+	CU_ASSERT_EQUAL(vn_lpm6_lookup(vn_fib6, A("2002::1").b), VN_ADJ_INDEX_UNREACH);
+	CU_ASSERT_EQUAL(vn_fib6_lookup(AP("2001:db8:7::9"), &ri), 0);
+	CU_ASSERT_EQUAL(ri.prefix.len, 32);
 	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:1::/48"), NULL), 0);
 	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:1:100::/56"), NULL), 0);
 	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8::/32"), NULL), 0);
