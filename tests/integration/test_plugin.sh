@@ -52,7 +52,13 @@ vnctl lua eval 'vecnet.sample_set_protocol(1)'
 
 # pings: HOST ADDR COUNT -> 0 when every echo is answered
 pings() { ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " 0% packet loss"; }
-no_reply() { ! ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1 | grep -q " bytes from "; }
+# The whole output first: with pipefail, grep -q leaving at the first reply
+# would kill ping, and the ! would turn that failure into success.
+no_reply() {
+	local out
+	out=$(ip netns exec "$1" ping -c "$3" -i 0.2 -W 1 "$2" 2>&1) || true
+	! grep -q " bytes from " <<<"$out"
+}
 # sample_row IF: "STATE SEEN DROPPED" of an interface in `show sample`
 sample_row() { vnctl show sample | awk -v i="$1" '$1 == i { print $2, $3, $4 }'; }
 tcp_ok() {
