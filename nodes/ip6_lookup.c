@@ -3,13 +3,15 @@
  * (net/lpm6.h), then the adjacency decides the next node, as in ip4-lookup.
  * ECMP groups pick a path by a flow hash (addresses, flow label, next header).
  *
- * One pass over the vector: a packet looks its destination up unless it
- * repeats the previous packet's (then it costs one 16-byte compare), and
- * a next hop equal to the last rewrite adjacency's is taken with one compare,
- * without reading the adjacency table. Successive lookups are independent
- * chains of loads, which the CPU overlaps. While every packet goes to a
- * plain rewrite adjacency from a global source the vector goes on whole;
- * from the first other packet on, each gets its own next node.
+ * One pass over the vector. A packet looks its destination up unless it
+ * shares with the last one looked up every byte that walk read (the result
+ * depends on nothing else): then it costs a masked 16-byte compare, so the
+ * destinations of one prefix cost one walk, not a run of one address only.
+ * A next hop equal to the last rewrite adjacency's is taken with one
+ * compare, without reading the adjacency table. Successive walks are
+ * independent chains of loads, which the CPU overlaps. While every packet
+ * goes to a plain rewrite adjacency from a global source the vector goes on
+ * whole; from the first other packet on, each gets its own next node.
  *
  * A packet from a link-local source is never forwarded (RFC 4291 2.5.6):
  * anything but a local destination is answered destination unreachable,
@@ -110,21 +112,38 @@ is_link_local(const uint8_t *a)
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
-/* The next hop for the destination at ip + 24, looked up only when it
- * differs from the previous packet's (*d0, *d1, *nh). */
+/* The last lookup: its destination's first 16 bytes as two words, and masks
+ * of the bytes the walk read (in memory order). A destination equal to it
+ * under the masks has its next hop without a walk: all the destinations of
+ * one prefix, not only a run of one address. */
+struct last_dst {
+	uint64_t d0, d1, m0, m1;
+	uint32_t nh;
+};
+
+static inline uint64_t
+bytes_mask(unsigned int n)
+{
+	return n >= 8 ? ~0ull : (1ull << (8 * n)) - 1; /* little endian: byte 0 lowest */
+}
+
 static inline uint32_t
-dst_nh(const uint8_t *ip, uint64_t *d0, uint64_t *d1, uint32_t nh, bool first)
+dst_nh(const uint8_t *ip, struct last_dst *l)
 {
 	uint64_t a, b;
+	unsigned int n;
 
+	RTE_BUILD_BUG_ON(RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN);
 	memcpy(&a, ip + 24, 8);
 	memcpy(&b, ip + 32, 8);
-	if (first || a != *d0 || b != *d1) {
-		*d0 = a;
-		*d1 = b;
-		nh = vn_lpm6_lookup(vn_fib6, ip + 24);
-	}
-	return nh;
+	if (likely((((a ^ l->d0) & l->m0) | ((b ^ l->d1) & l->m1)) == 0))
+		return l->nh;
+	l->nh = vn_lpm6_lookup_n(vn_fib6, ip + 24, &n);
+	l->d0 = a;
+	l->d1 = b;
+	l->m0 = bytes_mask(n);
+	l->m1 = n > 8 ? bytes_mask(n - 8) : 0;
+	return l->nh;
 }
 
 /* A next hop that is one plain rewrite adjacency, or NULL. */
@@ -145,8 +164,11 @@ lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 	uint16_t nexts[VN_FRAME_SIZE];
 	uint32_t counts[LOOKUP6_N_ERR] = {0};
 	const struct vn_adj *last_adj = NULL;
-	uint32_t last_nh = UINT32_MAX, nh = 0;
-	uint64_t d0 = 0, d1 = 0;
+	/* Masks all ones: the first destination compares equal only to the
+	 * zero address, whose next hop is looked up here. */
+	static const uint8_t zero[16];
+	struct last_dst last = {.m0 = ~0ull, .m1 = ~0ull, .nh = vn_lpm6_lookup(vn_fib6, zero)};
+	uint32_t last_nh = UINT32_MAX, nh;
 	uint16_t i;
 
 	/* The common vector: every packet from a global source to a plain
@@ -157,7 +179,7 @@ lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		nh = dst_nh(ip, &d0, &d1, nh, i == 0);
+		nh = dst_nh(ip, &last);
 		if (unlikely(nh != last_nh)) {
 			const struct vn_adj *adj = rewrite_adj(nh);
 
@@ -181,7 +203,7 @@ lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		nh = dst_nh(ip, &d0, &d1, nh, false);
+		nh = dst_nh(ip, &last);
 		if (nh != last_nh) {
 			const struct vn_adj *adj = rewrite_adj(nh);
 

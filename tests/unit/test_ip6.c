@@ -677,6 +677,45 @@ test_forward(void)
 	CU_ASSERT_EQUAL(n_dropped(), 0);
 }
 
+/* ip6-lookup skips the walk for a destination that shares every byte the
+ * last walk read: a /128 inside the /48 must still be found between
+ * packets to the rest of the /48, in either order, and once it is gone. */
+static void
+test_prefix_memo(void)
+{
+	static const char *const dsts[] = {"2001:db8:100::5", "2001:db8:100::77",
+					   "2001:db8:100::6", "2001:db8:100::77",
+					   "2001:db8:100::77", "2001:db8:100:1::77",
+					   "2001:db8:100:0:1::77"};
+	const uint32_t n = sizeof(dsts) / sizeof(dsts[0]);
+	struct vn_route6_path via = {.via = A("2001:db8:2::3"), .if_index = VN_IF_ANY};
+	struct rte_mbuf *pkts[sizeof(dsts) / sizeof(dsts[0])];
+
+	CU_ASSERT_EQUAL_FATAL(vn_neighbor6_set(if_wan, AP("2001:db8:2::3"), mac_peer, true), 0);
+	CU_ASSERT_EQUAL_FATAL(vn_route6_add(PP("2001:db8:100::77/128"), &via, 1), 0);
+	for (uint32_t round = 0; round < 2; round++) {
+		for (uint32_t i = 0; i < n; i++)
+			pkts[i] = udp6("2001:db8:1::2", dsts[round ? n - 1 - i : i]);
+		inject(pkts, (uint16_t)n);
+		CU_ASSERT_EQUAL_FATAL(tx_cap.n, n);
+		for (uint32_t i = 0; i < n; i++) {
+			bool host = memcmp(sent_ip(i)->dst_addr, A("2001:db8:100::77").b, 16) == 0;
+
+			assert_sent(i, host ? mac_peer : mac_nh, mac_wan, if_wan);
+		}
+		graph_fresh();
+	}
+	CU_ASSERT_EQUAL(vn_route6_del(PP("2001:db8:100::77/128"), NULL), 0);
+	for (uint32_t i = 0; i < n; i++)
+		pkts[i] = udp6("2001:db8:1::2", dsts[i]);
+	inject(pkts, (uint16_t)n);
+	CU_ASSERT_EQUAL_FATAL(tx_cap.n, n);
+	for (uint32_t i = 0; i < n; i++)
+		assert_sent(i, mac_nh, mac_wan, if_wan);
+	graph_fresh();
+	vn_neighbor6_del(if_wan, AP("2001:db8:2::3"));
+}
+
 static void
 test_every_vector_length(void)
 {
@@ -2051,6 +2090,7 @@ main(void)
 	static CU_TestInfo fwd_tests[] = {
 		{"reference packet forwarded, hop limit 64 -> 63", test_forward},
 		{"every vector length", test_every_vector_length},
+		{"one walk for a prefix, a longer route inside still seen", test_prefix_memo},
 		{"an odd frame at any place in an IPv6 vector", test_vector_with_odd_frame},
 		{"every truncation dropped by name", test_every_truncation},
 		{"every bad field at every place in a vector", test_bad_fields_in_vectors},

@@ -50,15 +50,27 @@ vn_lpm6_first(const struct vn_lpm6 *t, const uint8_t *addr)
 	return t->tbl24[rte_be_to_cpu_32(w) >> 8];
 }
 
-/* The next hop for a 16-byte address (network order). */
+/* The next hop for a 16-byte address (network order). *n_bytes: how many
+ * leading bytes of the address the walk read; every address that shares
+ * them has the same next hop. */
+static inline uint32_t
+vn_lpm6_lookup_n(const struct vn_lpm6 *t, const uint8_t *addr, unsigned int *n_bytes)
+{
+	uint32_t e = vn_lpm6_first(t, addr);
+	unsigned int i = 3;
+
+	while (vn_lpm6_is_group(e))
+		e = t->tbl8[e + addr[i++]];
+	*n_bytes = i;
+	return e & ~VN_LPM6_NH;
+}
+
 static inline uint32_t
 vn_lpm6_lookup(const struct vn_lpm6 *t, const uint8_t *addr)
 {
-	uint32_t e = vn_lpm6_first(t, addr);
+	unsigned int n_bytes;
 
-	for (unsigned int i = 3; vn_lpm6_is_group(e); i++)
-		e = t->tbl8[e + addr[i]];
-	return e & ~VN_LPM6_NH;
+	return vn_lpm6_lookup_n(t, addr, &n_bytes);
 }
 
 /* n lookups. Each is a chain of dependent loads; the chains of successive
