@@ -584,6 +584,32 @@ tcp_app_read(struct tcp_worker *w, struct tcp_conn *c)
 
 /* ---- resets to segments without a connection ---- */
 
+/* The reset's TCP header at rh for segment th (RFC 9293 3.10.7.1: its ACK
+ * number as our sequence, or an ACK of all it occupied); len is its text. */
+static void
+reset_fill(struct rte_mbuf *m, struct rte_tcp_hdr *rh, const struct rte_tcp_hdr *th, uint32_t len)
+{
+	uint16_t sport = th->src_port, dport = th->dst_port;
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq), ack = rte_be_to_cpu_32(th->recv_ack);
+	uint8_t flags = th->tcp_flags;
+
+	*rh = (struct rte_tcp_hdr){
+		.src_port = dport,
+		.dst_port = sport,
+		.data_off = 5 << 4,
+	};
+	if (flags & TCP_F_ACK) {
+		rh->sent_seq = rte_cpu_to_be_32(ack);
+		rh->tcp_flags = TCP_F_RST;
+	} else {
+		len += !!(flags & TCP_F_SYN) + !!(flags & TCP_F_FIN);
+		rh->recv_ack = rte_cpu_to_be_32(seq + len);
+		rh->tcp_flags = TCP_F_RST | TCP_F_ACK;
+	}
+	vn_meta(m)->flags = (vn_meta(m)->flags & ~VN_META_F_L2_BCAST) | VN_META_F_LOCAL_ORIGIN;
+	vn_meta(m)->adj = NULL;
+}
+
 bool
 tcp_make_reset(struct rte_mbuf *m)
 {
@@ -591,13 +617,10 @@ tcp_make_reset(struct rte_mbuf *m)
 	uint16_t hl = rte_ipv4_hdr_len(ip);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + hl);
 	uint32_t src = ip->src_addr, dst = ip->dst_addr;
-	uint16_t sport = th->src_port, dport = th->dst_port;
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq), ack = rte_be_to_cpu_32(th->recv_ack);
-	uint8_t flags = th->tcp_flags;
 	uint32_t len = rte_be_to_cpu_16(ip->total_length) - hl - (th->data_off >> 4) * 4u;
-	struct rte_tcp_hdr *rh;
+	struct rte_tcp_hdr seg = *th; /* the reset's header may overlap it */
 
-	if (flags & TCP_F_RST)
+	if (seg.tcp_flags & TCP_F_RST)
 		return false;
 	if (m->nb_segs > 1) {
 		rte_pktmbuf_free(m->next);
@@ -615,23 +638,7 @@ tcp_make_reset(struct rte_mbuf *m)
 		.src_addr = dst,
 		.dst_addr = src,
 	};
-	rh = (struct rte_tcp_hdr *)(ip + 1);
-	*rh = (struct rte_tcp_hdr){
-		.src_port = dport,
-		.dst_port = sport,
-		.data_off = 5 << 4,
-	};
-	/* RFC 9293 3.10.7.1. */
-	if (flags & TCP_F_ACK) {
-		rh->sent_seq = rte_cpu_to_be_32(ack);
-		rh->tcp_flags = TCP_F_RST;
-	} else {
-		len += !!(flags & TCP_F_SYN) + !!(flags & TCP_F_FIN);
-		rh->recv_ack = rte_cpu_to_be_32(seq + len);
-		rh->tcp_flags = TCP_F_RST | TCP_F_ACK;
-	}
-	vn_meta(m)->flags = (vn_meta(m)->flags & ~VN_META_F_L2_BCAST) | VN_META_F_LOCAL_ORIGIN;
-	vn_meta(m)->adj = NULL;
+	reset_fill(m, (struct rte_tcp_hdr *)(ip + 1), &seg, len);
 	return true;
 }
 
@@ -641,14 +648,11 @@ tcp_make_reset6(struct rte_mbuf *m, uint16_t l4_off)
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + l4_off);
 	uint8_t src[16], dst[16];
-	uint16_t sport = th->src_port, dport = th->dst_port;
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq), ack = rte_be_to_cpu_32(th->recv_ack);
-	uint8_t flags = th->tcp_flags;
 	uint32_t len = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len) - l4_off -
 		       (th->data_off >> 4) * 4u;
-	struct rte_tcp_hdr *rh;
+	struct rte_tcp_hdr seg = *th; /* the reset's header may overlap it */
 
-	if (flags & TCP_F_RST)
+	if (seg.tcp_flags & TCP_F_RST)
 		return false;
 	memcpy(src, ip->src_addr, 16);
 	memcpy(dst, ip->dst_addr, 16);
@@ -667,22 +671,7 @@ tcp_make_reset6(struct rte_mbuf *m, uint16_t l4_off)
 	};
 	memcpy(ip->src_addr, dst, 16);
 	memcpy(ip->dst_addr, src, 16);
-	rh = (struct rte_tcp_hdr *)(ip + 1);
-	*rh = (struct rte_tcp_hdr){
-		.src_port = dport,
-		.dst_port = sport,
-		.data_off = 5 << 4,
-	};
-	if (flags & TCP_F_ACK) {
-		rh->sent_seq = rte_cpu_to_be_32(ack);
-		rh->tcp_flags = TCP_F_RST;
-	} else {
-		len += !!(flags & TCP_F_SYN) + !!(flags & TCP_F_FIN);
-		rh->recv_ack = rte_cpu_to_be_32(seq + len);
-		rh->tcp_flags = TCP_F_RST | TCP_F_ACK;
-	}
-	vn_meta(m)->flags = (vn_meta(m)->flags & ~VN_META_F_L2_BCAST) | VN_META_F_LOCAL_ORIGIN;
-	vn_meta(m)->adj = NULL;
+	reset_fill(m, (struct rte_tcp_hdr *)(ip + 1), &seg, len);
 	return true;
 }
 
