@@ -173,8 +173,8 @@ lookup6_fn(struct vn_graph *g, struct vn_node *node, struct rte_mbuf **pkts, uin
 
 	/* The common vector: every packet from a global source to a plain
 	 * rewrite adjacency. Until the first other one, a packet costs its
-	 * lookup (none when the destination repeats), one compare with the
-	 * last next hop and a store; the vector then goes on whole. */
+	 * lookup (none when it matches the last walk's bytes), one compare
+	 * with the last next hop and a store; the vector then goes on whole. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
