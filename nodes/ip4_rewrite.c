@@ -87,12 +87,6 @@ rewrite_one(struct vn_node *node, struct rte_mbuf *m, uint32_t *counts)
 	return RW_NEXT_OUTPUT;
 }
 
-/* pkt_len and data_len as one 64-bit word (pkt_len low): both grow by the
- * Ethernet header in one add, and pkt_len comes with it for the MTU test. */
-#define RW_LENS_OFF offsetof(struct rte_mbuf, pkt_len)
-_Static_assert(offsetof(struct rte_mbuf, data_len) == RW_LENS_OFF + 4,
-	       "data_len must follow pkt_len");
-
 /*
  * From packet i on, the common packets through adj: forwarded (not
  * engine-made), TTL > 1, within the MTU, with headroom. Its fields stay in
@@ -121,7 +115,7 @@ rewrite_run(struct rte_mbuf **pkts, uint16_t i, uint16_t n, const struct vn_adj 
 		uint64_t lens, sum;
 		uint32_t w; /* TTL, protocol, checksum (wire order, loaded little endian) */
 
-		memcpy(&lens, (uint8_t *)m + RW_LENS_OFF, sizeof(lens));
+		lens = vn_mbuf_lens(m);
 		memcpy(&w, ip + 8, sizeof(w));
 		/* The MTU test is on pkt_len, what goes on the wire (ip4-input made it
 		 * the total length). Separate branches, each never taken in the usual
@@ -139,8 +133,7 @@ rewrite_run(struct rte_mbuf **pkts, uint16_t i, uint16_t n, const struct vn_adj 
 		sum = (uint64_t)w + 0xffff;
 		w = (uint32_t)sum + ((uint32_t)(sum >> 32) << 16);
 		memcpy(ip + 8, &w, sizeof(w));
-		lens += RTE_ETHER_HDR_LEN | (uint64_t)RTE_ETHER_HDR_LEN << 32;
-		memcpy((uint8_t *)m + RW_LENS_OFF, &lens, sizeof(lens));
+		vn_mbuf_lens_set(m, lens + VN_MBUF_LENS_ADD(RTE_ETHER_HDR_LEN));
 		m->data_off -= RTE_ETHER_HDR_LEN;
 		memcpy(ip - RTE_ETHER_HDR_LEN, &eth_lo, 8);
 		memcpy(ip - RTE_ETHER_HDR_LEN + 6, &eth_hi, 8);

@@ -83,23 +83,29 @@ rewrite6_run(struct rte_mbuf **pkts, uint16_t i, uint16_t n, const struct vn_adj
 {
 	const uint32_t mtu = adj->mtu;
 	const uint16_t tx_if = adj->tx_if;
+	uint64_t eth_lo, eth_hi;
 
 	if (unlikely(adj->rewrite_len != RTE_ETHER_HDR_LEN))
 		return i;
+	/* As ip4-rewrite: the header in two registers, stored as two
+	 * overlapping words; both lengths in one add. */
+	memcpy(&eth_lo, adj->rewrite, 8);
+	memcpy(&eth_hi, adj->rewrite + 6, 8);
 	for (; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct vn_meta *md = vn_meta(m);
 		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
+		uint64_t lens = vn_mbuf_lens(m);
 
 		if (unlikely(md->adj != adj) || unlikely(md->flags & VN_META_F_LOCAL_ORIGIN) ||
-		    unlikely(ip[HOP_LIMIT_OFF] <= 1) || unlikely(rte_pktmbuf_pkt_len(m) > mtu) ||
+		    unlikely(ip[HOP_LIMIT_OFF] <= 1) || unlikely((uint32_t)lens > mtu) ||
 		    unlikely(m->data_off < RTE_ETHER_HDR_LEN))
 			break;
 		ip[HOP_LIMIT_OFF]--;
+		vn_mbuf_lens_set(m, lens + VN_MBUF_LENS_ADD(RTE_ETHER_HDR_LEN));
 		m->data_off -= RTE_ETHER_HDR_LEN;
-		m->data_len += RTE_ETHER_HDR_LEN;
-		m->pkt_len += RTE_ETHER_HDR_LEN;
-		memcpy(ip - RTE_ETHER_HDR_LEN, adj->rewrite, RTE_ETHER_HDR_LEN);
+		memcpy(ip - RTE_ETHER_HDR_LEN, &eth_lo, 8);
+		memcpy(ip - RTE_ETHER_HDR_LEN + 6, &eth_hi, 8);
 		md->tx_if = tx_if;
 	}
 	return i;

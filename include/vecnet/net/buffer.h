@@ -55,4 +55,26 @@ vn_meta_reset(struct rte_mbuf *m)
 _Static_assert(sizeof(struct vn_buf) + sizeof(struct vn_meta) <= VN_BUF_PRIV_SIZE,
 	       "the metadata must fit the private area");
 
+/* pkt_len and data_len as one 64-bit word (pkt_len low), for the rewrite
+ * nodes' loops: both grow by a prepended header in one add
+ * (VN_MBUF_LENS_ADD), and pkt_len comes with the load for the MTU test. */
+_Static_assert(offsetof(struct rte_mbuf, data_len) == offsetof(struct rte_mbuf, pkt_len) + 4,
+	       "data_len must follow pkt_len");
+#define VN_MBUF_LENS_ADD(n) ((uint64_t)(n) | (uint64_t)(n) << 32)
+
+static inline uint64_t
+vn_mbuf_lens(const struct rte_mbuf *m)
+{
+	uint64_t lens;
+
+	memcpy(&lens, (const uint8_t *)m + offsetof(struct rte_mbuf, pkt_len), sizeof(lens));
+	return lens;
+}
+
+static inline void
+vn_mbuf_lens_set(struct rte_mbuf *m, uint64_t lens)
+{
+	memcpy((uint8_t *)m + offsetof(struct rte_mbuf, pkt_len), &lens, sizeof(lens));
+}
+
 #endif
