@@ -42,9 +42,10 @@ int vn_tbl8_pool_init(struct vn_tbl8_pool *p, const char *name, uint32_t n,
 void vn_tbl8_pool_fini(struct vn_tbl8_pool *p);
 int vn_tbl8_pool_get(struct vn_tbl8_pool *p, uint32_t *g); /* -ENOSPC when none is free */
 void vn_tbl8_pool_release(struct vn_tbl8_pool *p, uint32_t g);
-/* Both reclaim what they can first. */
+/* Free groups after reclaiming what the workers no longer read; when fewer
+ * than want are free and some still wait for a grace period, waits for one. */
+uint32_t vn_tbl8_pool_free(struct vn_tbl8_pool *p, uint32_t want);
 uint32_t vn_tbl8_pool_used(struct vn_tbl8_pool *p);
-uint32_t vn_tbl8_pool_free(struct vn_tbl8_pool *p);
 
 /* --- fib_lpm.c: programs vn_fib_lpm's tbl24/tbl8 directly ----------------
  * rte_lpm_add/delete keep a rule array searched linearly per depth, which is

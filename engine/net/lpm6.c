@@ -123,7 +123,7 @@ vn_lpm6_set(const struct vn_ip6 *addr, uint8_t len, uint32_t nh)
 			e = tab.tbl8[group_at(group_of(e), a.b[3 + l])];
 	}
 	/* Reclaiming (a look at the RCU defer queue) only when short. */
-	if (need > pool.n_free && need > vn_tbl8_pool_free(&pool))
+	if (need > pool.n_free && need > vn_tbl8_pool_free(&pool, need))
 		return -ENOSPC;
 	ent = &tab.tbl24[i24];
 	dep = &d24[i24];

@@ -71,9 +71,7 @@ vn_tbl8_pool_fini(struct vn_tbl8_pool *p)
 int
 vn_tbl8_pool_get(struct vn_tbl8_pool *p, uint32_t *g)
 {
-	if (p->n_free == 0 && p->dq)
-		rte_rcu_qsbr_dq_reclaim(p->dq, p->n, NULL, NULL, NULL);
-	if (p->n_free == 0)
+	if (p->n_free == 0 && vn_tbl8_pool_free(p, 1) == 0)
 		return -ENOSPC;
 	*g = p->free[--p->n_free];
 	return 0;
@@ -93,15 +91,24 @@ vn_tbl8_pool_release(struct vn_tbl8_pool *p, uint32_t g)
 }
 
 uint32_t
-vn_tbl8_pool_free(struct vn_tbl8_pool *p)
+vn_tbl8_pool_free(struct vn_tbl8_pool *p, uint32_t want)
 {
-	if (p->dq)
+	unsigned int pending = 0;
+
+	if (!p->dq)
+		return p->n_free;
+	rte_rcu_qsbr_dq_reclaim(p->dq, p->n, NULL, &pending, NULL);
+	/* Short only because workers have not moved on yet (a burst of deletes
+	 * and adds, a worker descheduled): wait for them rather than refuse. */
+	if (p->n_free < want && pending > 0) {
+		rte_rcu_qsbr_synchronize(vn_rcu, RTE_QSBR_THRID_INVALID);
 		rte_rcu_qsbr_dq_reclaim(p->dq, p->n, NULL, NULL, NULL);
+	}
 	return p->n_free;
 }
 
 uint32_t
 vn_tbl8_pool_used(struct vn_tbl8_pool *p)
 {
-	return p->n - vn_tbl8_pool_free(p);
+	return p->n - vn_tbl8_pool_free(p, 0);
 }
