@@ -359,6 +359,18 @@ reader_thread(void *arg)
 	return NULL;
 }
 
+/* The i-th prefix the writer flips under 2001:db8::/32: a /48 or a /64. */
+static uint8_t
+flip_prefix(uint32_t i, struct vn_ip6 *p)
+{
+	*p = (struct vn_ip6){.b = {0x20, 0x01, 0x0d, 0xb8}};
+	p->b[5] = (uint8_t)i;
+	if (!(i & 1))
+		return 48;
+	p->b[7] = (uint8_t)(i >> 1) & 3;
+	return 64;
+}
+
 static void
 test_concurrent_reader(void)
 {
@@ -373,12 +385,9 @@ test_concurrent_reader(void)
 		/* 256 /48s and /64s under the /32 come and go: groups are made,
 		 * folded and reused while the reader walks them. */
 		for (uint32_t i = 0; i < 256; i++) {
-			struct vn_ip6 p = p32;
-			uint8_t len = i & 1 ? 64 : 48;
+			struct vn_ip6 p;
+			uint8_t len = flip_prefix(i, &p);
 
-			p.b[5] = (uint8_t)i;
-			if (len == 64)
-				p.b[7] = (uint8_t)(i >> 1) & 3;
 			if ((i + round) % 3 == 0)
 				vn_lpm6_clear(&p, len, 32, 1000);
 			else
@@ -388,12 +397,9 @@ test_concurrent_reader(void)
 	__atomic_store_n(&reader_stop, true, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
 	for (uint32_t i = 0; i < 256; i++) {
-		struct vn_ip6 p = p32;
-		uint8_t len = i & 1 ? 64 : 48;
+		struct vn_ip6 p;
+		uint8_t len = flip_prefix(i, &p);
 
-		p.b[5] = (uint8_t)i;
-		if (len == 64)
-			p.b[7] = (uint8_t)(i >> 1) & 3;
 		vn_lpm6_clear(&p, len, 32, 1000);
 	}
 	vn_lpm6_clear(&p32, 32, -1, 0);
