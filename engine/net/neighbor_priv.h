@@ -10,6 +10,8 @@
 #ifndef VN_NEIGHBOR_PRIV_H
 #define VN_NEIGHBOR_PRIV_H
 
+#include <rte_ip.h>
+#include <vecnet/net/interface.h>
 #include <vecnet/net/neighbor.h>
 
 struct vn_nbr_family {
@@ -39,5 +41,20 @@ extern const struct vn_nbr_family vn_nbr_ip4_family, vn_nbr_ip6_family;
 /* The table's monotonic clock in ms (a test's fake one if set). */
 uint64_t vn_nbr_now_ms(void);
 void vn_nbr_set_clock(uint64_t (*now_ms)(void));
+
+/* --- nd6_ns.c: the framing of every ND message the engine sends --------
+ * An mbuf of len bytes (IPv6 header included) whose IPv6 header is filled
+ * for ND (ICMPv6, hop limit 255, src to dst); *ip points at it. NULL when
+ * the pool is empty. */
+struct rte_mbuf *vn_nd6_msg_alloc(uint16_t len, const struct vn_ip6 *src, const struct vn_ip6 *dst,
+				  struct rte_ipv6_hdr **ip);
+/* Writes a source link-layer address option (8 bytes) at opt. */
+void vn_nd6_opt_src_lladdr(uint8_t *opt, const uint8_t mac[6]);
+/* Checksums the ICMPv6 message after ip (its checksum field at icmp_cksum),
+ * resets the metadata to flags and prepends fp's Ethernet header to mac.
+ * Frees m and returns NULL when there is no room. */
+struct rte_mbuf *vn_nd6_msg_finish(struct rte_mbuf *m, const struct vn_if_fp *fp,
+				   struct rte_ipv6_hdr *ip, rte_be16_t *icmp_cksum,
+				   const uint8_t mac[6], uint32_t flags);
 
 #endif

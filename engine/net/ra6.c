@@ -17,6 +17,8 @@
 #include <vecnet/net/neighbor6.h>
 #include <vecnet/net/ra6.h>
 
+#include "net/neighbor_priv.h"
+
 /* The RA header after the ICMPv6 type, code and checksum (RFC 4861 4.2). */
 struct ra6_hdr {
 	uint8_t type, code;
@@ -218,30 +220,20 @@ vn_ra6_build(const struct vn_if_fp *fp, const struct vn_ra6_config *c, uint32_t 
 	uint32_t n_pfx = ra6_prefixes(fp, c, pfx);
 	uint16_t len = sizeof(struct rte_ipv6_hdr) + sizeof(struct ra6_hdr) +
 		       (c->no_lladdr ? 0 : 8) + 8 + n_pfx * sizeof(struct ra6_opt_prefix);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(vn_pktmbuf_pool);
 	struct rte_ipv6_hdr *ip;
+	struct rte_mbuf *m;
 	struct ra6_hdr *ra;
 	uint8_t *opt, mac[6];
 
-	if (unlikely(!m))
-		return NULL;
-	ip = (struct rte_ipv6_hdr *)rte_pktmbuf_append(m, len);
-	if (unlikely(!ip))
-		goto fail;
 	if (!dst)
 		dst = &all_nodes;
 	if (dst_mac)
 		memcpy(mac, dst_mac, 6);
 	else
 		vn_ip6_mcast_mac_of(dst, mac);
-	*ip = (struct rte_ipv6_hdr){
-		.vtc_flow = rte_cpu_to_be_32(6u << 28),
-		.payload_len = rte_cpu_to_be_16(len - sizeof(*ip)),
-		.proto = VN_IP6_NH_ICMP6,
-		.hop_limits = VN_ND_HOP_LIMIT,
-	};
-	memcpy(ip->src_addr, fp->ll6.b, 16);
-	memcpy(ip->dst_addr, dst->b, 16);
+	m = vn_nd6_msg_alloc(len, &fp->ll6, dst, &ip);
+	if (unlikely(!m))
+		return NULL;
 	ra = (struct ra6_hdr *)(ip + 1);
 	*ra = (struct ra6_hdr){
 		.type = VN_ICMP6_ROUTER_ADVERT,
@@ -252,9 +244,7 @@ vn_ra6_build(const struct vn_if_fp *fp, const struct vn_ra6_config *c, uint32_t 
 	opt = (uint8_t *)(ra + 1);
 	/* Without it hosts resolve us by NS first (load sharing, RFC 4861 4.2). */
 	if (!c->no_lladdr) {
-		opt[0] = VN_ND_OPT_SRC_LLADDR;
-		opt[1] = 1;
-		memcpy(opt + 2, fp->mac, 6);
+		vn_nd6_opt_src_lladdr(opt, fp->mac);
 		opt += 8;
 	}
 	memset(opt, 0, 8);
@@ -263,16 +253,8 @@ vn_ra6_build(const struct vn_if_fp *fp, const struct vn_ra6_config *c, uint32_t 
 	*(rte_be32_t *)(opt + 4) = rte_cpu_to_be_32(fp->mtu);
 	opt += 8;
 	memcpy(opt, pfx, n_pfx * sizeof(pfx[0]));
-	ra->cksum = vn_ip6_l4_cksum(ip, ra, len - sizeof(*ip), VN_IP6_NH_ICMP6);
-	/* The private area is not reset by the pool. */
-	vn_meta_reset(m);
-	vn_meta(m)->flags = VN_META_F_LOCAL_ORIGIN | VN_META_F_L2_READY;
-	if (unlikely(!vn_ip6_prepend_l2(m, fp, mac)))
-		goto fail;
-	return m;
-fail:
-	rte_pktmbuf_free(m);
-	return NULL;
+	return vn_nd6_msg_finish(m, fp, ip, &ra->cksum, mac,
+				 VN_META_F_LOCAL_ORIGIN | VN_META_F_L2_READY);
 }
 
 /* --- sending ----------------------------------------------------------- */
